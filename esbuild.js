@@ -11,7 +11,14 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // typescript is a dependency, not bundled: loading it from node_modules keeps start-up fast.
+  external: ['typescript'],
 };
+
+// ESM output still hosts CommonJS dependencies that expect require/__filename/__dirname.
+const cjsShim =
+  "import { createRequire as __agCreateRequire } from 'node:module'; import { fileURLToPath as __agFileURLToPath } from 'node:url'; import { dirname as __agDirname } from 'node:path';" +
+  ' const require = __agCreateRequire(import.meta.url); const __filename = __agFileURLToPath(import.meta.url); const __dirname = __agDirname(__filename);';
 
 const builds = [
   // The CLI is ESM like the package; a banner gives bundled CJS deps a `require`.
@@ -21,7 +28,7 @@ const builds = [
     outdir: 'dist',
     format: 'esm',
     banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __agCreateRequire } from 'node:module'; const require = __agCreateRequire(import.meta.url);",
+      js: '#!/usr/bin/env node\n' + cjsShim,
     },
   },
   {
@@ -30,7 +37,7 @@ const builds = [
     outdir: 'dist',
     format: 'esm',
     banner: {
-      js: "import { createRequire as __agCreateRequire } from 'node:module'; const require = __agCreateRequire(import.meta.url);",
+      js: cjsShim,
     },
   },
 ];

@@ -1,0 +1,59 @@
+import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
+import type { AnalysisResult, Finding, SourceRange } from './findings.js';
+import { buildModel } from './model.js';
+import { parseSource } from './parse.js';
+import { ALL_RULES } from './rules/index.js';
+import type { Anchor } from './rules/rule.js';
+import { Suppressions } from './suppressions.js';
+
+export interface AnalyzeOptions {
+  config?: AwaitguardConfig;
+}
+
+/** Analyses one file's text. Pure: no I/O. Never throws on user input. */
+export function analyze(text: string, fileName: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const parsed = parseSource(text, fileName);
+  if (!parsed.ok) return { findings: [], parseError: parsed.error };
+  const ast = parsed.ast;
+  try {
+    const model = buildModel(ast, text, fileName, config);
+    const suppressions = new Suppressions(ast.comments ?? []);
+    const findings: Finding[] = [];
+    for (const rule of ALL_RULES) {
+      const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+      if (severity === 'off') continue;
+      for (const report of rule.check(model)) {
+        const range = toRange(report.anchor);
+        if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
+        findings.push({
+          ruleId: rule.meta.id,
+          severity,
+          message: report.message,
+          range,
+          ...(report.location !== undefined ? { location: report.location } : {}),
+          related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
+          fixes: [],
+        });
+      }
+    }
+    findings.sort((a, b) => a.range.offset[0] - b.range.offset[0] || a.ruleId.localeCompare(b.ruleId));
+    return { findings };
+  } catch (err) {
+    // Pathologically deep input can exhaust the stack in the recursive walk; report it like a parse failure.
+    if (err instanceof RangeError) {
+      return { findings: [], parseError: { message: 'the file is nested too deeply to analyse', line: 1, column: 0 } };
+    }
+    throw err;
+  }
+}
+
+function toRange(anchor: Anchor): SourceRange {
+  const [start, end] = anchor.range;
+  const loc = anchor.loc;
+  return {
+    start: { line: loc.start.line, column: loc.start.column },
+    end: { line: loc.end.line, column: loc.end.column },
+    offset: [start, end],
+  };
+}

@@ -1,0 +1,120 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { FunctionNode } from './scope.js';
+
+export type Node = TSESTree.Node;
+
+export function childNodes(node: Node): Node[] {
+  const out: Node[] = [];
+  const keys = visitorKeys[node.type] ?? [];
+  for (const key of keys) {
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) out.push(item);
+    } else if (isNode(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Sets `parent` on every node. Iterative, so deeply nested input cannot overflow the stack here. */
+export function setParents(root: Node): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const child of childNodes(node)) {
+      (child as { parent?: Node }).parent = node;
+      stack.push(child);
+    }
+  }
+}
+
+/** Visits every node in source order (pre-order), iteratively. Return false from `visit` to skip a subtree. */
+export function forEachNode(root: Node, visit: (node: Node) => boolean | undefined): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+export function isFunction(node: Node): node is FunctionNode {
+  return (
+    node.type === 'FunctionDeclaration' ||
+    node.type === 'FunctionExpression' ||
+    node.type === 'ArrowFunctionExpression'
+  );
+}
+
+/** Strips wrappers that do not change a value: `x!`, `x as T`, `<T>x`, `(x satisfies T)`, `a?.b` chains. */
+export function unwrap(node: Node): Node {
+  let n = node;
+  for (;;) {
+    if (
+      n.type === 'TSNonNullExpression' ||
+      n.type === 'TSAsExpression' ||
+      n.type === 'TSTypeAssertion' ||
+      n.type === 'TSSatisfiesExpression' ||
+      n.type === 'ChainExpression'
+    ) {
+      n = n.expression;
+    } else {
+      return n;
+    }
+  }
+}
+
+/** The function whose body directly contains `node` (not counting the node itself). */
+export function enclosingFunction(node: Node): FunctionNode | null {
+  for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
+  return null;
+}
+
+/** Does `root` contain an await point outside nested functions? */
+export function containsAwait(root: Node): boolean {
+  let found = false;
+  forEachNode(root, (n) => {
+    if (found) return false;
+    if (n !== root && isFunction(n)) return false;
+    if (
+      n.type === 'AwaitExpression' ||
+      (n.type === 'ForOfStatement' && n.await) ||
+      (n.type === 'VariableDeclaration' && n.kind === 'await using')
+    ) {
+      found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+export function memberName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed) {
+    return node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : (node.property as TSESTree.Identifier).name;
+  }
+  if (node.property.type === 'Literal' && (typeof node.property.value === 'string' || typeof node.property.value === 'number')) {
+    return String(node.property.value);
+  }
+  return null;
+}
+
+/** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
+export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'MemberExpression') return memberName(callee);
+  return null;
+}
+
+export function calleeObject(call: TSESTree.CallExpression): Node | null {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' ? unwrap(callee.object) : null;
+}

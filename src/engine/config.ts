@@ -1,0 +1,94 @@
+import { RULE_IDS, isRuleId, type RuleId } from './rules/meta.js';
+
+export type Severity = 'off' | 'info' | 'warning' | 'error';
+const SEVERITIES: readonly Severity[] = ['off', 'info', 'warning', 'error'];
+
+export interface AwaitguardConfig {
+  /** Severity per rule; a rule missing here uses its default. */
+  rules: Partial<Record<RuleId, Severity>>;
+  /** Globs (relative to the config's folder) of files to analyse; empty means every supported file. */
+  include: string[];
+  /** Globs of files to skip, on top of `.gitignore` and `node_modules`. */
+  exclude: string[];
+  /** Extra class names whose instances are locks (`new KeyedMutex()` -> `KeyedMutex`). */
+  lockClasses: string[];
+}
+
+export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
+
+/** A configuration the user wrote wrong; `message` names the source and the cause. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses'];
+
+/**
+ * Checks a parsed JSON value and returns a complete config.
+ * `source` names where the value came from (a file, or a package.json key) for the error message.
+ */
+export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
+  const fail = (what: string): never => {
+    throw new ConfigError(`${source}: ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    fail(`the configuration must be a JSON object, got ${describe(raw)}`);
+  }
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      fail(`unknown key "${key}" (expected one of ${KNOWN_KEYS.filter((k) => k !== '$schema').join(', ')})`);
+    }
+  }
+  const rules: Partial<Record<RuleId, Severity>> = {};
+  if (obj.rules !== undefined) {
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) {
+      fail(`"rules" must be an object mapping rule ids to severities, got ${describe(obj.rules)}`);
+    }
+    for (const [id, value] of Object.entries(obj.rules as Record<string, unknown>)) {
+      rules[checkRuleId(id, fail)] = checkSeverity(value, `rules["${id}"]`, fail);
+    }
+  }
+  return {
+    rules,
+    include: stringList(obj.include, 'include', fail),
+    exclude: stringList(obj.exclude, 'exclude', fail),
+    lockClasses: stringList(obj.lockClasses, 'lockClasses', fail),
+  };
+}
+
+/** Parses one `--rule id=severity` argument. Throws ConfigError naming the argument. */
+export function parseRuleOverride(arg: string): [RuleId, Severity] {
+  const fail = (what: string): never => {
+    throw new ConfigError(`--rule ${arg}: ${what}`);
+  };
+  const eq = arg.indexOf('=');
+  if (eq < 0) fail('expected id=severity, e.g. lost-update=error');
+  const id = checkRuleId(arg.slice(0, eq).trim(), fail);
+  return [id, checkSeverity(arg.slice(eq + 1).trim(), 'severity', fail)];
+}
+
+function checkRuleId(id: string, fail: (what: string) => never): RuleId {
+  if (!isRuleId(id)) fail(`unknown rule "${id}" (known rules: ${RULE_IDS.join(', ')})`);
+  return id as RuleId;
+}
+
+function checkSeverity(value: unknown, what: string, fail: (what: string) => never): Severity {
+  if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  return fail(`${what} must be one of ${SEVERITIES.join(', ')}, got ${describe(value)}`);
+}
+
+function stringList(value: unknown, key: string, fail: (what: string) => never): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    fail(`"${key}" must be an array of strings, got ${describe(value)}`);
+  }
+  return value as string[];
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}

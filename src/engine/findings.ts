@@ -1,0 +1,62 @@
+import type { RuleId } from './rules/meta.js';
+
+/** ESTree-style position: `line` is 1-based, `column` is 0-based (UTF-16 code units). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A span of source text, with both the line/column and the offset form so front ends need not recompute either. */
+export interface SourceRange {
+  start: Position;
+  end: Position;
+  /** [start, end) offsets into the source text. */
+  offset: [number, number];
+}
+
+export interface RelatedLocation {
+  range: SourceRange;
+  /** What this place is in the interleaving: "read of `this.balance`", "yields here". */
+  message: string;
+}
+
+/** Replace the text in `offset` [start, end) with `text`. Offsets refer to the original text. */
+export interface TextEdit {
+  offset: [number, number];
+  text: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Edits to the analysed file, non-overlapping. */
+  edits: TextEdit[];
+  /** Marks the fix applied by `--fix` and "fix all". */
+  preferred?: boolean;
+}
+
+export type ReportedSeverity = 'info' | 'warning' | 'error';
+
+export interface Finding {
+  ruleId: RuleId;
+  severity: ReportedSeverity;
+  /** One sentence that tells the interleaving. */
+  message: string;
+  /** The write or the act (or the acquire, or the fan-out). */
+  range: SourceRange;
+  /** The shared location as an access path, e.g. `this.balance`, `cache`, `Account.total`. */
+  location?: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+export interface ParseError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Set when the file could not be parsed; `findings` is then empty. */
+  parseError?: ParseError;
+}

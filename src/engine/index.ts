@@ -1,0 +1,24 @@
+// Public surface of the engine: front ends (CLI, language server, ESLint plugin) import only from here.
+export { analyze, type AnalyzeOptions } from './analyze.js';
+export { ALL_RULES, ruleMeta } from './rules/index.js';
+export { RULE_IDS, isRuleId, docsUrl, DOCS_BASE_URL, type RuleId, type RuleMeta } from './rules/meta.js';
+export {
+  validateConfig,
+  parseRuleOverride,
+  ConfigError,
+  DEFAULT_CONFIG,
+  type AwaitguardConfig,
+  type Severity,
+} from './config.js';
+export { isSupportedFile, SUPPORTED_EXTENSIONS } from './parse.js';
+export type {
+  Finding,
+  Fix,
+  TextEdit,
+  SourceRange,
+  Position,
+  RelatedLocation,
+  ParseError,
+  AnalysisResult,
+  ReportedSeverity,
+} from './findings.js';

@@ -1,0 +1,115 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Variable } from '@typescript-eslint/scope-manager';
+import { isFunction, memberName, unwrap, type Node } from './ast.js';
+import type { FunctionNode, ScopeInfo } from './scope.js';
+
+/** Methods that read a collection's contents without changing it. */
+export const COLLECTION_READS = new Set([
+  'get', 'has', 'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'some', 'every',
+  'at', 'keys', 'values', 'entries', 'filter', 'slice', 'concat', 'forEach', 'reduce', 'map', 'join',
+]);
+
+/** Methods that change a collection in place. */
+export const COLLECTION_WRITES = new Set([
+  'set', 'add', 'delete', 'clear', 'push', 'unshift', 'splice', 'pop', 'shift', 'sort', 'reverse', 'fill',
+]);
+
+/** Callees whose function arguments run concurrently with each other or with later calls. */
+const CONCURRENT_CALLBACK_CALLEES = new Set([
+  'map', 'flatMap', 'forEach', 'from',
+  'on', 'once', 'addListener', 'prependListener', 'addEventListener', 'subscribe',
+  'setInterval', 'setTimeout', 'setImmediate', 'queueMicrotask', 'nextTick',
+]);
+
+/**
+ * A closure whose captured variables other invocations can see at the same time:
+ * a callback run per element or per event, or a closure handed out to be called repeatedly.
+ */
+export function isConcurrentClosure(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (!parent) return false;
+  if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(fn as TSESTree.Expression)) {
+    const callee = unwrap(parent.callee);
+    const name =
+      callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    return name !== null && CONCURRENT_CALLBACK_CALLEES.has(name);
+  }
+  if (parent.type === 'ReturnStatement') return true;
+  if (parent.type === 'ArrowFunctionExpression' && parent.body === fn) return true;
+  if (parent.type === 'Property' && parent.value === fn) return true;
+  return false;
+}
+
+export interface PathContext {
+  scope: ScopeInfo;
+  fn: FunctionNode;
+  /** Local variables that stand for a shared location (`const self = this`, `const acct = this.accounts.get(id)`). */
+  aliasOf(variable: Variable): string | undefined;
+}
+
+/** Is a variable captured from `owner` shared when read inside `fn`? Only if a closure in between runs concurrently. */
+export function capturedIsShared(fn: FunctionNode, owner: FunctionNode): boolean {
+  for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
+    if (isFunction(f) && isConcurrentClosure(f)) return true;
+  }
+  return false;
+}
+
+function variableCanChange(variable: Variable): boolean {
+  return variable.defs.some(
+    (d) => d.type === 'Variable' && d.parent?.type === 'VariableDeclaration' && d.parent.kind !== 'const',
+  ) || variable.defs.some((d) => d.type === 'Parameter');
+}
+
+/**
+ * The shared access path an expression denotes, or null when it is call-local.
+ * `rebindable` says whether a bare identifier path names a binding that can be assigned;
+ * const bindings are still roots for member paths.
+ */
+export function sharedPath(node: Node, ctx: PathContext, forWrite = false): string | null {
+  const n = unwrap(node);
+  if (n.type === 'ThisExpression') return 'this';
+  if (n.type === 'Identifier') {
+    const binding = ctx.scope.bindingOf(n, ctx.fn);
+    switch (binding.kind) {
+      case 'module':
+        return n.name;
+      case 'captured':
+        return capturedIsShared(ctx.fn, binding.owner) && (!forWrite || variableCanChange(binding.variable)) ? n.name : null;
+      case 'local':
+        return ctx.aliasOf(binding.variable) ?? null;
+      case 'global':
+        return null;
+    }
+  }
+  if (n.type === 'MemberExpression') {
+    const base = sharedPath(n.object, ctx);
+    if (base === null) return null;
+    const name = memberName(n);
+    if (name === null) return `${base}[*]`;
+    return n.computed ? `${base}[${JSON.stringify(name)}]` : `${base}.${name}`;
+  }
+  return null;
+}
+
+/** Is an identifier path one that names a reassignable shared binding (as opposed to a const root)? */
+export function identifierIsLocation(id: TSESTree.Identifier, ctx: PathContext): boolean {
+  const binding = ctx.scope.bindingOf(id, ctx.fn);
+  if (binding.kind === 'module') return variableCanChange(binding.variable);
+  if (binding.kind === 'captured') return capturedIsShared(ctx.fn, binding.owner) && variableCanChange(binding.variable);
+  return false;
+}
+
+/** Two paths name overlapping state when one is a prefix of the other at a segment boundary. */
+export function pathsOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (!long.startsWith(short)) return false;
+  const next = long[short.length];
+  return next === '.' || next === '[';
+}
+
+/** How a path is shown to the user: `this.cache[*]` -> `this.cache`. */
+export function displayPath(path: string): string {
+  return path.replace(/\[\*\]/g, '[…]');
+}

@@ -1,0 +1,38 @@
+import { displayPath } from '../locations.js';
+import type { Rule } from './rule.js';
+import { line } from './text.js';
+
+export const checkThenAct: Rule = {
+  meta: {
+    id: 'check-then-act',
+    shortDescription: 'A condition on shared state is checked, the call yields at an await, then acts as if the check still held.',
+    fullDescription:
+      'Reports code that tests shared state (is the connection open, is the key cached, has the token expired), then awaits, then acts on the result of that test, for example by initializing or filling the state. Concurrent calls all pass the check before any of them acts: double initialization, cache stampedes and token-refresh stampedes.',
+    defaultSeverity: 'warning',
+    docsPath: 'docs/rules/check-then-act.md',
+  },
+  check(model) {
+    return model.flow.checkThenActs.map((f) => {
+      const loc = '`' + displayPath(f.path) + '`';
+      const consequence =
+        f.actKind === 'collection'
+          ? 'concurrent calls all pass the check and each repeats the work before any stores its result (a stampede)'
+          : `concurrent calls all pass the check and each sets ${loc} (double initialization; all but the last result are lost)`;
+      const c = line(f.read);
+      const a = line(f.await);
+      const w = line(f.act);
+      const message = f.inline
+        ? `${loc} is checked, the call yields at the \`await\` on line ${a}, and line ${w} assigns it: ${consequence}`
+        : `${loc} is checked on line ${c}, the call yields at the \`await\` on line ${a}, and line ${w} acts on that check: ${consequence}`;
+      return {
+        anchor: f.act,
+        message,
+        location: displayPath(f.path),
+        related: [
+          { anchor: f.read, message: `${loc} is checked here` },
+          { anchor: f.await, message: 'the call yields here; other calls can pass the same check' },
+        ],
+      };
+    });
+  },
+};

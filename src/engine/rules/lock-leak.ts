@@ -1,0 +1,183 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
+import { promiseAcquire, receiverText } from '../locks.js';
+import type { Rule, RuleReport } from './rule.js';
+import { line } from './text.js';
+
+export const lockLeak: Rule = {
+  meta: {
+    id: 'lock-leak',
+    shortDescription: 'A lock is acquired but not released on every path (release outside finally, or early exit).',
+    fullDescription:
+      'Reports an awaited acquire whose release does not run on every path: the release is not in a finally block while code between acquire and release can throw or return, or there is no release at all. A leaked lock makes every later caller wait forever.',
+    defaultSeverity: 'error',
+    docsPath: 'docs/rules/lock-leak.md',
+  },
+  check(model) {
+    const reports: RuleReport[] = [];
+    forEachNode(model.ast, (node) => {
+      if (node.type !== 'AwaitExpression') return;
+      const acquire = promiseAcquire(node.argument, model.locks);
+      if (!acquire) return;
+      const report = checkAcquire(node, acquire.key);
+      if (report) reports.push(report);
+    });
+    return reports;
+  },
+};
+
+function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleReport | null {
+  const stmt = awaitNode.parent;
+  let releaseVar: string | null = null;
+  let statement: Node;
+  if (stmt?.type === 'ExpressionStatement') {
+    statement = stmt;
+  } else if (stmt?.type === 'VariableDeclarator' && stmt.parent?.type === 'VariableDeclaration') {
+    if (stmt.parent.kind === 'using' || stmt.parent.kind === 'await using') return null;
+    if (stmt.id.type !== 'Identifier') return null;
+    releaseVar = stmt.id.name;
+    statement = stmt.parent;
+  } else {
+    // Returned, passed on or stored: whoever receives it owns the release.
+    return null;
+  }
+  const fn = enclosingFunction(awaitNode);
+  if (!fn) return null;
+  const isRelease = (n: Node): boolean => isReleaseOf(n, key, releaseVar);
+  if (releaseVar && handsOffRelease(fn, releaseVar, statement)) return null;
+
+  // Protected: inside a try whose finally releases, or followed by such a try.
+  for (let p: Node | undefined = statement.parent, child: Node = statement; p && p !== fn; child = p, p = p.parent) {
+    if (p.type === 'TryStatement' && p.block === child && p.finalizer && contains(p.finalizer, isRelease)) return null;
+  }
+  const block = statement.parent;
+  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program' && block.type !== 'StaticBlock')) return null;
+  const rest = block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1);
+  const first = rest.find((s) => s.type !== 'EmptyStatement');
+  if (first?.type === 'TryStatement' && first.finalizer && contains(first.finalizer, isRelease)) return null;
+
+  const lockText = '`' + key + '`';
+  const releaseIndex = rest.findIndex((s) => contains(s, isRelease));
+  if (releaseIndex < 0) {
+    if (contains(fn.body, isRelease)) {
+      return {
+        anchor: awaitNode.argument,
+        message: `${lockText} is acquired on line ${line(awaitNode)} but released only inside a nested block: on the other paths the lock is never released and later callers wait forever`,
+        location: key,
+        related: [],
+      };
+    }
+    return {
+      anchor: awaitNode.argument,
+      message: `${lockText} is acquired on line ${line(awaitNode)} and never released in this function: every later caller waits forever`,
+      location: key,
+      related: [],
+    };
+  }
+  const between = rest.slice(0, releaseIndex);
+  const releaseStmt = rest[releaseIndex]!;
+  const directRelease = releaseStmt.type === 'ExpressionStatement' && isRelease(unwrap(releaseStmt.expression));
+  const hazard = between.map((s) => firstHazard(s)).find((h) => h !== null) ?? null;
+  if (!hazard && directRelease) return null;
+  const what = hazard
+    ? hazard.type === 'ReturnStatement' || hazard.type === 'ThrowStatement' || hazard.type === 'BreakStatement' || hazard.type === 'ContinueStatement'
+      ? `the early exit on line ${line(hazard)} skips it`
+      : `if line ${line(hazard)} throws, it never runs`
+    : 'it does not run on every path';
+  return {
+    anchor: awaitNode.argument,
+    message: `${lockText} is acquired on line ${line(awaitNode)} and released on line ${line(releaseStmt)} outside a \`finally\`: ${what}, the lock stays held and every later caller waits forever`,
+    location: key,
+    related: [
+      { anchor: releaseStmt, message: 'released here, outside a `finally`' },
+      ...(hazard ? [{ anchor: hazard, message: 'this can throw or exit before the release' }] : []),
+    ],
+  };
+}
+
+function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
+  if (n.type !== 'CallExpression') return false;
+  const callee = unwrap(n.callee);
+  if (callee.type === 'Identifier') return callee.name === releaseVar;
+  if (callee.type !== 'MemberExpression') return false;
+  const name = memberName(callee);
+  const recv = receiverText(callee.object);
+  if ((name === 'release' || name === 'unlock') && recv === key) return true;
+  return releaseVar !== null && recv === releaseVar;
+}
+
+function contains(root: Node, pred: (n: Node) => boolean): boolean {
+  let found = false;
+  forEachNode(root, (n) => {
+    if (found) return false;
+    if (pred(n)) {
+      found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+/** The release function is returned or stored for someone else to call. */
+function handsOffRelease(fn: Node, name: string, decl: Node): boolean {
+  let handed = false;
+  forEachNode(fn, (n) => {
+    if (handed || n === decl) return false;
+    if (n.type !== 'Identifier' || n.name !== name) return true;
+    const p = n.parent;
+    if (
+      (p?.type === 'ReturnStatement') ||
+      (p?.type === 'AssignmentExpression' && p.right === n) ||
+      (p?.type === 'Property' && p.value === n) ||
+      (p?.type === 'CallExpression' && p.arguments.includes(n)) ||
+      (p?.type === 'ArrayExpression')
+    ) {
+      handed = true;
+    }
+    return true;
+  });
+  return handed;
+}
+
+/** The first thing in a statement that can throw or leave before the next statement: an await, a call, a throw, an exit. */
+function firstHazard(stmt: Node): Node | null {
+  let hazard: Node | null = null;
+  forEachNode(stmt, (n) => {
+    if (hazard) return false;
+    if (n !== stmt && isFunction(n)) return false;
+    if (n.type === 'CallExpression' && cannotThrow(n)) return true;
+    if (
+      n.type === 'AwaitExpression' ||
+      n.type === 'CallExpression' ||
+      n.type === 'NewExpression' ||
+      n.type === 'ThrowStatement' ||
+      n.type === 'ReturnStatement' ||
+      n.type === 'BreakStatement' ||
+      n.type === 'ContinueStatement'
+    ) {
+      hazard = n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression' ? hazardLine(n, stmt) : n;
+      return false;
+    }
+    return true;
+  });
+  return hazard ?? (containsAwait(stmt) ? stmt : null);
+}
+
+/** Calls that do not throw in practice: collection access and logging. */
+function cannotThrow(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression') return false;
+  const name = memberName(callee);
+  const recv = unwrap(callee.object);
+  if (recv.type === 'Identifier' && recv.name === 'console') return true;
+  return name !== null && (COLLECTION_READS.has(name) || COLLECTION_WRITES.has(name));
+}
+
+/** Report an await or a call at the statement that holds it, so the message points at a whole line. */
+function hazardLine(n: Node, stmt: Node): Node {
+  let cur = n;
+  while (cur.parent && cur.parent !== stmt && cur.parent.type !== 'BlockStatement') cur = cur.parent;
+  return cur;
+}

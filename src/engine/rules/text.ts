@@ -1,0 +1,5 @@
+import type { Node } from '../ast.js';
+
+export function line(node: Node): number {
+  return node.loc.start.line;
+}

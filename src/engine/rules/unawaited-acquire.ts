@@ -1,0 +1,76 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { forEachNode, type Node } from '../ast.js';
+import { promiseAcquire } from '../locks.js';
+import type { FileModel } from '../model.js';
+import type { Rule, RuleReport } from './rule.js';
+import { line } from './text.js';
+
+export const unawaitedAcquire: Rule = {
+  meta: {
+    id: 'unawaited-acquire',
+    shortDescription: 'A lock acquire is not awaited, so the code after it runs without holding the lock.',
+    fullDescription:
+      'Reports calls to a promise-returning acquire (runtime Lock, async-mutex Mutex or Semaphore) that are not awaited: the critical section that follows runs immediately, without the lock, and the later release frees a hold this call may not have.',
+    defaultSeverity: 'error',
+    docsPath: 'docs/rules/unawaited-acquire.md',
+  },
+  check(model) {
+    const reports: RuleReport[] = [];
+    forEachNode(model.ast, (node) => {
+      if (node.type !== 'CallExpression') return;
+      const acquire = promiseAcquire(node, model.locks);
+      if (!acquire) return;
+      const why = unawaitedUse(node, model);
+      if (!why) return;
+      reports.push({
+        anchor: node,
+        message: `\`${acquire.key}.acquire()\` on line ${line(node)} returns a promise that is not awaited: ${why}`,
+        location: acquire.key,
+        related: [],
+      });
+    });
+    return reports;
+  },
+};
+
+function unawaitedUse(call: TSESTree.CallExpression, model: FileModel): string | null {
+  let node: Node = call;
+  while (node.parent && isTransparent(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (!parent) return null;
+  if (parent.type === 'ExpressionStatement') {
+    return 'the code after it runs at once, without the lock';
+  }
+  if (parent.type === 'VariableDeclarator' && parent.init === node && parent.parent?.type === 'VariableDeclaration') {
+    if (parent.parent.kind === 'using' || parent.parent.kind === 'await using') {
+      return 'the `using` declaration disposes a promise, not the lock, and the block runs without the lock';
+    }
+    if (parent.id.type !== 'Identifier') return null;
+    const variable = model.scope.declaredVariable(parent.id);
+    if (!variable) return null;
+    let awaited = false;
+    let called = false;
+    for (const ref of variable.references) {
+      const id = ref.identifier as Node;
+      const p = id.parent;
+      if (p?.type === 'AwaitExpression' || (p?.type === 'MemberExpression' && p.object === id && !p.computed && p.property.type === 'Identifier' && p.property.name === 'then') || p?.type === 'ReturnStatement' || (p?.type === 'CallExpression' && p.arguments.includes(id as TSESTree.Expression))) {
+        awaited = true;
+      }
+      if ((p?.type === 'CallExpression' && p.callee === id) || (p?.type === 'MemberExpression' && p.object === id && p.parent?.type === 'CallExpression')) {
+        called = true;
+      }
+    }
+    if (!awaited && called) return `\`${parent.id.name}\` holds the promise, not the release function, and the code after it runs without the lock`;
+  }
+  return null;
+}
+
+function isTransparent(node: Node): boolean {
+  return (
+    node.type === 'TSNonNullExpression' ||
+    node.type === 'TSAsExpression' ||
+    node.type === 'TSSatisfiesExpression' ||
+    node.type === 'ChainExpression' ||
+    (node.type === 'UnaryExpression' && node.operator === 'void')
+  );
+}

@@ -1,0 +1,164 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { promiseAcquire, receiverText } from '../locks.js';
+import type { FileModel } from '../model.js';
+import type { FunctionNode } from '../scope.js';
+import type { Rule, RuleReport } from './rule.js';
+import { line } from './text.js';
+
+const COMBINATORS = new Set(['all', 'allSettled']);
+const BOUNDED_NAME = /(chunk|batch|page|window|slice|group|pair|few|top|first)/i;
+const LIMITER_NAME = /(limit|throttle|semaphore|sem|queue|pool|bottleneck|scheduler)/i;
+
+export const unboundedConcurrency: Rule = {
+  meta: {
+    id: 'unbounded-concurrency',
+    shortDescription: 'Promise.all over an array of unbounded size starts every I/O call at once.',
+    fullDescription:
+      'Reports Promise.all / Promise.allSettled over a mapped array whose size the code does not bound, when the callbacks do I/O. With a large input every request, query or file handle is opened at once: connection pools run dry, rate limits trip, memory spikes. Bound the fan-out with a Semaphore.',
+    defaultSeverity: 'warning',
+    docsPath: 'docs/rules/unbounded-concurrency.md',
+  },
+  check(model) {
+    const reports: RuleReport[] = [];
+    forEachNode(model.ast, (node) => {
+      if (node.type !== 'CallExpression' || !isPromiseCombinator(node)) return;
+      const arg = node.arguments[0];
+      if (!arg) return;
+      const mapped = mappedCall(arg, model);
+      if (!mapped) return;
+      const { source, callback, call } = mapped;
+      if (isBounded(source) || !doesIo(callback) || isLimited(callback, model)) return;
+      const src = sourceText(source, model);
+      const firstAwait = findAwait(callback);
+      reports.push({
+        anchor: node,
+        message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
+        location: src,
+        related: [
+          { anchor: call, message: 'one callback per element, all started at once' },
+          ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
+        ],
+      });
+    });
+    return reports;
+  },
+};
+
+function isPromiseCombinator(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return (
+    callee.type === 'MemberExpression' &&
+    unwrap(callee.object).type === 'Identifier' &&
+    (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' &&
+    COMBINATORS.has(memberName(callee) ?? '')
+  );
+}
+
+function calleeText(call: TSESTree.CallExpression): string {
+  return `Promise.${calleeName(call)}`;
+}
+
+interface Mapped {
+  source: Node;
+  callback: FunctionNode;
+  call: TSESTree.CallExpression;
+}
+
+/** `xs.map(fn)`, `Array.from(xs, fn)`, or a const holding one of those. */
+function mappedCall(arg: Node, model: FileModel): Mapped | null {
+  const n = unwrap(arg);
+  if (n.type === 'Identifier') {
+    const v = model.scope.variableOf(n);
+    const def = v?.defs[0];
+    if (v && def?.node.type === 'VariableDeclarator' && def.node.init && v.defs.length === 1) {
+      return mappedCall(def.node.init, model);
+    }
+    return null;
+  }
+  if (n.type !== 'CallExpression') return null;
+  const callee = unwrap(n.callee);
+  if (callee.type !== 'MemberExpression') return null;
+  const method = memberName(callee);
+  const object = unwrap(callee.object);
+  if ((method === 'map' || method === 'flatMap') && n.arguments[0] && isFunction(n.arguments[0])) {
+    return { source: object, callback: n.arguments[0], call: n };
+  }
+  if (method === 'from' && object.type === 'Identifier' && object.name === 'Array' && n.arguments[1] && isFunction(n.arguments[1])) {
+    return { source: n.arguments[0]!, callback: n.arguments[1], call: n };
+  }
+  return null;
+}
+
+/** The size of the source is visibly bounded: a literal array, a literal slice, a chunk or batch. */
+function isBounded(source: Node): boolean {
+  const s = unwrap(source);
+  if (s.type === 'ArrayExpression') return !s.elements.some((e) => e?.type === 'SpreadElement');
+  if (s.type === 'CallExpression') {
+    const callee = unwrap(s.callee);
+    const name = calleeName(s) ?? '';
+    if ((name === 'slice' || name === 'splice') && s.arguments.length >= 2 && s.arguments[1]?.type === 'Literal') return true;
+    if (name === 'from' && s.arguments[0]?.type === 'ObjectExpression') return true;
+    if (BOUNDED_NAME.test(name)) return true;
+    if (callee.type === 'MemberExpression') return false;
+  }
+  const text = receiverText(s);
+  return text !== null && BOUNDED_NAME.test(text.slice(text.lastIndexOf('.') + 1));
+}
+
+/** The callback awaits something, or returns the result of a call (a promise). */
+function doesIo(fn: FunctionNode): boolean {
+  if (fn.async && containsAwait(fn.body)) return true;
+  if (fn.body.type !== 'BlockStatement') {
+    const b = unwrap(fn.body);
+    if (b.type === 'CallExpression') {
+      const callee = unwrap(b.callee);
+      const isPromiseResolve = callee.type === 'MemberExpression' && receiverText(callee.object) === 'Promise';
+      return !isPromiseResolve;
+    }
+  }
+  return false;
+}
+
+/** The callback's work already goes through a limiter: a semaphore, p-limit, a queue. */
+function isLimited(fn: FunctionNode, model: FileModel): boolean {
+  let limited = false;
+  forEachNode(fn.body, (n) => {
+    if (limited) return false;
+    if (n.type !== 'CallExpression') return true;
+    const callee = unwrap(n.callee);
+    const name = calleeName(n) ?? '';
+    if (promiseAcquire(n, model.locks)) limited = true;
+    else if (callee.type === 'MemberExpression') {
+      const recv = receiverText(callee.object) ?? '';
+      const last = recv.slice(recv.lastIndexOf('.') + 1);
+      if ((name === 'runExclusive' || name === 'acquire' || name === 'add' || name === 'schedule' || name === 'run' || name === 'wrap') && (LIMITER_NAME.test(last) || model.locks.kindOf(callee.object) !== null)) {
+        limited = true;
+      }
+    } else if (callee.type === 'Identifier' && LIMITER_NAME.test(name)) {
+      limited = true;
+    }
+    return !limited;
+  });
+  return limited;
+}
+
+function sourceText(source: Node, model: FileModel): string {
+  const [start, end] = source.range;
+  const text = model.text.slice(start, end).replace(/\s+/g, ' ');
+  return text.length > 40 ? text.slice(0, 37) + '…' : text;
+}
+
+function findAwait(fn: FunctionNode): Node | null {
+  let found: Node | null = null;
+  forEachNode(fn.body, (n) => {
+    if (found) return false;
+    if (isFunction(n)) return false;
+    if (n.type === 'AwaitExpression') {
+      found = n;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
