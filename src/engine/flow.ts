@@ -92,7 +92,7 @@ class FunctionWalker implements PathContext {
   private readonly seenCta = new Set<Node>();
 
   constructor(
-    readonly fn: FunctionNode,
+    public fn: FunctionNode,
     readonly scope: ScopeInfo,
     private readonly locks: LockTable,
     private readonly out: FlowResult,
@@ -234,13 +234,15 @@ class FunctionWalker implements PathContext {
     const t = unwrap(target);
     switch (t.type) {
       case 'Identifier': {
-        const binding = this.scope.bindingOf(t, this.fn);
-        if (binding.kind === 'local') {
-          this.st.taint.set(binding.variable, deps);
-          this.st.aliases.delete(binding.variable);
+        if (identifierIsLocation(t, this)) {
+          this.write(t.name, deps, node, 'assign');
           return;
         }
-        if (identifierIsLocation(t, this)) this.write(t.name, deps, node, 'assign');
+        const binding = this.scope.bindingOf(t, this.fn);
+        if (binding.kind === 'local' || binding.kind === 'captured') {
+          this.st.taint.set(binding.variable, deps);
+          this.st.aliases.delete(binding.variable);
+        }
         return;
       }
       case 'MemberExpression': {
@@ -287,9 +289,10 @@ class FunctionWalker implements PathContext {
   private readReference(target: Node): ReadFact[] {
     const t = unwrap(target);
     if (t.type === 'Identifier') {
+      if (identifierIsLocation(t, this)) return [this.read(t.name, t)];
       const binding = this.scope.bindingOf(t, this.fn);
-      if (binding.kind === 'local') return this.st.taint.get(binding.variable) ?? NO_DEPS;
-      return identifierIsLocation(t, this) ? [this.read(t.name, t)] : NO_DEPS;
+      if (binding.kind === 'local' || binding.kind === 'captured') return this.st.taint.get(binding.variable) ?? NO_DEPS;
+      return NO_DEPS;
     }
     if (t.type === 'MemberExpression') {
       const path = sharedPath(t, this);
@@ -309,11 +312,8 @@ class FunctionWalker implements PathContext {
   /** Evaluates an expression for its effects on the state; returns the shared reads its value derives from. */
   private expr(node: Node): ReadFact[] {
     switch (node.type) {
-      case 'Identifier': {
-        const binding = this.scope.bindingOf(node, this.fn);
-        if (binding.kind === 'local') return this.st.taint.get(binding.variable) ?? NO_DEPS;
-        return identifierIsLocation(node, this) ? [this.read(node.name, node)] : NO_DEPS;
-      }
+      case 'Identifier':
+        return this.readReference(node);
       case 'MemberExpression': {
         const path = sharedPath(node, this);
         if (path !== null && path !== 'this') {
@@ -428,8 +428,12 @@ class FunctionWalker implements PathContext {
     }
   }
 
+  /**
+   * The awaited value comes from the settled promise, not from what was passed to build it:
+   * `this.cursor = (await fetchPage(this.cursor)).next` stores what the server said.
+   */
   private awaitExpr(node: TSESTree.AwaitExpression): ReadFact[] {
-    const deps = this.expr(node.argument);
+    this.expr(node.argument);
     this.passAwait(node);
     const acquire = promiseAcquire(node.argument, this.locks);
     if (acquire && acquire.kind === 'mutex') {
@@ -438,7 +442,7 @@ class FunctionWalker implements PathContext {
       this.st.holds = holds;
       this.pendingAcquireKey = acquire.key;
     }
-    return deps;
+    return NO_DEPS;
   }
 
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
@@ -455,6 +459,14 @@ class FunctionWalker implements PathContext {
     const op = node.operator;
     const refDeps = this.evalReferenceParts(node.left);
     if (op === '=') {
+      const right = unwrap(node.right);
+      if (right.type === 'LogicalExpression' && containsAwait(right.right)) {
+        // `this.x = this.x ?? await load()` is `this.x ??= await load()` spelled out.
+        const { deps, check } = this.logicalWithCheck(right);
+        this.assignTo(node.left, deps, node);
+        this.dropCheck(check);
+        return deps;
+      }
       const deps = this.expr(node.right);
       this.assignTo(node.left, deps, node);
       return deps;
@@ -475,18 +487,33 @@ class FunctionWalker implements PathContext {
   }
 
   private logical(node: TSESTree.LogicalExpression): ReadFact[] {
+    const { deps, check } = this.logicalWithCheck(node);
+    this.dropCheck(check);
+    return deps;
+  }
+
+  /** Evaluates `a ?? b` / `a || b` / `a && b`; the left side is a check guarding the right. */
+  private logicalWithCheck(node: TSESTree.LogicalExpression): { deps: ReadFact[]; check: Check | null } {
     const left = this.expr(node.left);
     const rightYields = containsAwait(node.right);
     const check = this.pushCheck(left, node.left, rightYields);
     const base = this.clone();
     const right = this.expr(node.right);
+    const checks = this.st.checks;
     this.st = this.merge(base, this.st);
-    this.dropCheck(check);
+    this.st.checks = checks;
     // When the right side awaits, the left value is only produced on the path that never yielded.
-    return rightYields ? right : [...left, ...right];
+    return { deps: rightYields ? right : [...left, ...right], check };
   }
 
   private call(node: TSESTree.CallExpression): ReadFact[] {
+    const inlined = node.arguments.find((a) => isFunction(a) && callbackLock(a, this.locks) !== null);
+    if (inlined) {
+      const deps = this.exprs(node.arguments.filter((a) => a !== inlined));
+      this.expr(node.callee);
+      this.inlineCallback(inlined as FunctionNode, node);
+      return deps;
+    }
     const callee = unwrap(node.callee);
     if (callee.type === 'MemberExpression') {
       const method = memberName(callee);
@@ -513,8 +540,9 @@ class FunctionWalker implements PathContext {
           return NO_DEPS;
         }
         if (COLLECTION_READS.has(method)) {
-          const argDeps = this.exprs(node.arguments.filter((a) => !isFunction(a)));
-          return [this.read(path, node), ...argDeps];
+          // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
+          const read = this.read(path, node);
+          return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
         }
       }
       const objDeps = this.expr(callee.object);
@@ -532,6 +560,28 @@ class FunctionWalker implements PathContext {
       this.expr(callee);
     }
     return this.exprs(node.arguments);
+  }
+
+  /**
+   * Walks a callback that a lock (or a promise-tail queue) runs later, as if it ran here after a yield:
+   * what the caller read before handing it over is stale by the time it runs.
+   */
+  private inlineCallback(cb: FunctionNode, call: Node): void {
+    const lock = callbackLock(cb, this.locks)!;
+    const outerFn = this.fn;
+    const outerHolds = this.st.holds;
+    const outerExited = this.st.exited;
+    this.passAwait(call);
+    if (lock.kind === 'mutex') this.st.holds = new Map([...outerHolds, [lock.key, ++holdCounter]]);
+    this.fn = cb;
+    try {
+      if (cb.body.type === 'BlockStatement') this.block(cb.body);
+      else this.expr(cb.body);
+    } finally {
+      this.fn = outerFn;
+      this.st.holds = outerHolds;
+      this.st.exited = outerExited;
+    }
   }
 
   // ---- statements ------------------------------------------------------------

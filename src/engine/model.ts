@@ -1,8 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, forEachNode, isFunction, setParents } from './ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, setParents } from './ast.js';
 import type { AwaitguardConfig } from './config.js';
 import { analyzeFunction, type FlowResult } from './flow.js';
-import { LockTable } from './locks.js';
+import { callbackLock, LockTable } from './locks.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
 
 /** Everything the rules look at for one file, computed once. */
@@ -22,8 +22,21 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
   const scope = ScopeInfo.build(ast, isModuleFile(ast, fileName));
   const locks = new LockTable(ast, config.lockClasses);
   const asyncFunctions: FunctionNode[] = [];
+  // Lock callbacks are walked inline by the function that hands them to the lock (see flow.ts),
+  // so that function is analysed even when it has no await of its own.
+  const inlined = new Set<FunctionNode>();
   forEachNode(ast, (node) => {
-    if (isFunction(node) && containsAwait(node.body)) asyncFunctions.push(node);
+    if (isFunction(node) && callbackLock(node, locks) && enclosingFunction(node)) inlined.add(node);
+  });
+  const hostsInlined = new Set<FunctionNode>();
+  for (const cb of inlined) {
+    let host = enclosingFunction(cb);
+    while (host && inlined.has(host)) host = enclosingFunction(host);
+    if (host) hostsInlined.add(host);
+  }
+  forEachNode(ast, (node) => {
+    if (!isFunction(node) || inlined.has(node)) return;
+    if (containsAwait(node.body) || hostsInlined.has(node)) asyncFunctions.push(node);
   });
   const flow: FlowResult = { lostUpdates: [], checkThenActs: [] };
   for (const fn of asyncFunctions) analyzeFunction(fn, scope, locks, flow);

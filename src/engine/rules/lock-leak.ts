@@ -54,8 +54,11 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   const block = statement.parent;
   if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program' && block.type !== 'StaticBlock')) return null;
   const rest = block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1);
-  const first = rest.find((s) => s.type !== 'EmptyStatement');
-  if (first?.type === 'TryStatement' && first.finalizer && contains(first.finalizer, isRelease)) return null;
+  // Followed by a try whose finally releases, with nothing in between that can throw or leave.
+  for (const s of rest) {
+    if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return null;
+    if (firstHazard(s) !== null || contains(s, isRelease)) break;
+  }
 
   const lockText = '`' + key + '`';
   const releaseIndex = rest.findIndex((s) => contains(s, isRelease));

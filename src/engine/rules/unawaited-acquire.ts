@@ -60,7 +60,11 @@ function unawaitedUse(call: TSESTree.CallExpression, model: FileModel): string |
         called = true;
       }
     }
-    if (!awaited && called) return `\`${parent.id.name}\` holds the promise, not the release function, and the code after it runs without the lock`;
+    if (!awaited) {
+      return called
+        ? `\`${parent.id.name}\` holds the promise, not the release function, and the code after it runs without the lock`
+        : `\`${parent.id.name}\` is never awaited, so the code after it runs without the lock`;
+    }
   }
   return null;
 }
