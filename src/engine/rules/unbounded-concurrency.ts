@@ -7,7 +7,7 @@ import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 
 const COMBINATORS = new Set(['all', 'allSettled']);
-const BOUNDED_NAME = /(chunk|batch|page|window|slice|group|pair|few|top|first)/i;
+const BOUNDED_NAME = /(chunk|batch|page|window|group|pair|few|top|first)/i;
 const LIMITER_NAME = /(limit|throttle|semaphore|sem|queue|pool|bottleneck|scheduler)/i;
 
 export const unboundedConcurrency: Rule = {
@@ -113,8 +113,11 @@ function doesIo(fn: FunctionNode): boolean {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
       const callee = unwrap(b.callee);
-      const isPromiseResolve = callee.type === 'MemberExpression' && receiverText(callee.object) === 'Promise';
-      return !isPromiseResolve;
+      const settled =
+        callee.type === 'MemberExpression' &&
+        receiverText(callee.object) === 'Promise' &&
+        (memberName(callee) === 'resolve' || memberName(callee) === 'reject');
+      return !settled;
     }
   }
   return false;
