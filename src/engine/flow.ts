@@ -11,6 +11,7 @@ import {
 } from './locations.js';
 import { callbackLock, promiseAcquire, releaseCall, type LockTable } from './locks.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
+import { classOf, memberReads } from './summaries.js';
 
 /*
  * Walks one async function in evaluation order with an abstract state:
@@ -109,6 +110,17 @@ class FunctionWalker implements PathContext {
       checks: [],
       exited: false,
     };
+  }
+
+  private classReadsCache: Map<string, string[]> | null | undefined;
+
+  /** Fields read by the enclosing class's synchronous methods and getters. */
+  private classReads(): Map<string, string[]> | null {
+    if (this.classReadsCache === undefined) {
+      const body = classOf(this.fn);
+      this.classReadsCache = body ? memberReads(body) : null;
+    }
+    return this.classReadsCache;
   }
 
   aliasOf(variable: Variable): string | undefined {
@@ -215,6 +227,8 @@ class FunctionWalker implements PathContext {
         check.open.delete(r.path);
         const yielded = this.awaitSince(r.passed);
         if (!yielded || this.commonHold(r.holds, this.st.holds) || lost || this.seenCta.has(node)) continue;
+        // One report per check: the first act it guarded is enough to explain the stampede.
+        check.open.clear();
         this.seenCta.add(node);
         this.out.checkThenActs.push({
           path,
@@ -318,7 +332,8 @@ class FunctionWalker implements PathContext {
         const path = sharedPath(node, this);
         if (path !== null && path !== 'this') {
           if (node.computed) this.expr(node.property);
-          return [this.read(path, node)];
+          const getter = node.object.type === 'ThisExpression' ? this.classReads()?.get(memberName(node) ?? '') : undefined;
+          return [this.read(path, node), ...(getter ?? []).map((f) => this.read(f, node))];
         }
         const deps = this.expr(node.object);
         return node.computed ? [...deps, ...this.expr(node.property)] : deps;
@@ -530,6 +545,13 @@ class FunctionWalker implements PathContext {
         if (key !== undefined) {
           this.release(key);
           return NO_DEPS;
+        }
+      }
+      if (object.type === 'ThisExpression' && method !== null) {
+        const fields = this.classReads()?.get(method);
+        if (fields) {
+          const reads = fields.map((f) => this.read(f, node));
+          return [...reads, ...this.exprs(node.arguments)];
         }
       }
       const path = sharedPath(object, this);

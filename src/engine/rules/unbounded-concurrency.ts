@@ -97,13 +97,24 @@ function isBounded(source: Node): boolean {
   if (s.type === 'CallExpression') {
     const callee = unwrap(s.callee);
     const name = calleeName(s) ?? '';
-    if ((name === 'slice' || name === 'splice') && s.arguments.length >= 2 && s.arguments[1]?.type === 'Literal') return true;
+    if ((name === 'slice' || name === 'splice') && isLiteralBound(s.arguments[1])) return true;
     if (name === 'from' && s.arguments[0]?.type === 'ObjectExpression') return true;
     if (BOUNDED_NAME.test(name)) return true;
     if (callee.type === 'MemberExpression') return false;
   }
   const text = receiverText(s);
   return text !== null && BOUNDED_NAME.test(text.slice(text.lastIndexOf('.') + 1));
+}
+
+/** `slice(0, 10)`, `slice(i, i + 10)`, `splice(0, 10)`: the window has a literal size. */
+function isLiteralBound(end: Node | undefined): boolean {
+  if (!end) return false;
+  const e = unwrap(end);
+  if (e.type === 'Literal') return typeof e.value === 'number';
+  if (e.type === 'BinaryExpression' && e.operator === '+') {
+    return (e.right.type === 'Literal' && typeof e.right.value === 'number') || (e.left.type === 'Literal' && typeof e.left.value === 'number');
+  }
+  return false;
 }
 
 /** The callback awaits something, or returns the result of a call (a promise). */
