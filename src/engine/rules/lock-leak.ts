@@ -68,14 +68,15 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
         anchor: awaitNode.argument,
         message: `${lockText} is acquired on line ${line(awaitNode)} but released only inside a nested block: on the other paths the lock is never released and later callers wait forever`,
         location: key,
-        related: [],
+        related: rest[0] ? [{ anchor: rest[0], message: 'paths from here can skip the release' }] : [],
       };
     }
+    const last = fn.body.type === 'BlockStatement' ? fn.body.body[fn.body.body.length - 1] : fn.body;
     return {
       anchor: awaitNode.argument,
       message: `${lockText} is acquired on line ${line(awaitNode)} and never released in this function: every later caller waits forever`,
       location: key,
-      related: [],
+      related: last ? [{ anchor: last, message: 'the function ends here with the lock still held' }] : [],
     };
   }
   const between = rest.slice(0, releaseIndex);

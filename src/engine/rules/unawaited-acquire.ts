@@ -22,11 +22,12 @@ export const unawaitedAcquire: Rule = {
       if (!acquire) return;
       const why = unawaitedUse(node, model);
       if (!why) return;
+      const next = nextStatement(node);
       reports.push({
         anchor: node,
         message: `\`${acquire.key}.acquire()\` on line ${line(node)} returns a promise that is not awaited: ${why}`,
         location: acquire.key,
-        related: [],
+        related: next ? [{ anchor: next, message: 'this runs at once, without the lock' }] : [],
       });
     });
     return reports;
@@ -67,6 +68,16 @@ function unawaitedUse(call: TSESTree.CallExpression, model: FileModel): string |
     }
   }
   return null;
+}
+
+/** The statement after the one holding `node`, in the same block. */
+function nextStatement(node: Node): Node | null {
+  let stmt: Node = node;
+  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
+  const block = stmt.parent;
+  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
+  const body = block.body as Node[];
+  return body[body.indexOf(stmt) + 1] ?? null;
 }
 
 function isTransparent(node: Node): boolean {
