@@ -1,0 +1,183 @@
+import { parseRuleOverride, type RuleId, type Severity } from '../engine/index.js';
+import { UsageError } from './errors.js';
+
+export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface CheckOptions {
+  /** Files, folders and globs as given; empty means the current folder. */
+  paths: string[];
+  format: FormatName;
+  /** Write the report to this file instead of stdout. */
+  output?: string;
+  /** Exit 1 when there are more warnings than this; undefined means no limit. */
+  maxWarnings?: number;
+  /** `--rule id=severity` overrides, in the order given (later wins). */
+  rules: [RuleId, Severity][];
+  /** `--config FILE`; undefined means search from the working folder upwards. */
+  config?: string;
+  /** `--color` / `--no-color`; undefined means: only when stdout is a terminal and NO_COLOR is unset. */
+  color?: boolean;
+  /** Report errors only. */
+  quiet: boolean;
+}
+
+export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
+
+export const HELP_TEXT = `Usage: awaitguard check [options] [paths...]
+
+Finds async races in TypeScript and JavaScript: shared state read before an
+await and written after it, check-then-act, lock leaks, unbounded fan-out.
+
+Paths are files, folders or globs (quote globs: 'src/**/*.ts'); the default is
+the current folder. .gitignore files are respected; node_modules and .git are
+always skipped.
+
+Options:
+  -c, --config FILE       Use this configuration file (JSON). By default the
+                          first awaitguard.config.json, or package.json with an
+                          "awaitguard" key, in the current folder or above.
+  -f, --format NAME       Report format: stylish (default), json, sarif, github
+  -o, --output FILE       Write the report to FILE instead of stdout
+      --max-warnings N    Exit with code 1 when there are more than N warnings
+      --rule ID=SEVERITY  Set a rule's severity: off, info, warning, error
+                          (repeatable; overrides the configuration)
+      --quiet             Report errors only
+      --color, --no-color Force or disable colors (default: on when stdout is a
+                          terminal and NO_COLOR is not set)
+  -h, --help              Show this help
+  -v, --version           Show the version
+
+Exit codes:
+  0  no errors, and no more warnings than --max-warnings
+  1  errors found, too many warnings, or a file could not be parsed or read
+  2  invalid usage or configuration, or an internal error
+`;
+
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule';
+type FlagOption = 'quiet' | 'color' | 'no-color' | 'help' | 'version';
+
+const VALUE_OPTIONS: Record<string, ValueOption> = {
+  '--config': 'config',
+  '-c': 'config',
+  '--format': 'format',
+  '-f': 'format',
+  '--output': 'output',
+  '-o': 'output',
+  '--max-warnings': 'max-warnings',
+  '--rule': 'rule',
+};
+
+const FLAG_OPTIONS: Record<string, FlagOption> = {
+  '--quiet': 'quiet',
+  '--color': 'color',
+  '--no-color': 'no-color',
+  '--help': 'help',
+  '-h': 'help',
+  '--version': 'version',
+  '-v': 'version',
+};
+
+const COMMANDS = ['check', 'help'];
+
+/** Parses the arguments after `node cli.js`. Throws UsageError (or ConfigError for a bad `--rule`). */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const first = argv[0];
+  if (first === undefined) {
+    throw new UsageError("missing command; usage: awaitguard check [options] [paths...] (see 'awaitguard --help')");
+  }
+  if (first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
+  if (first === '--version' || first === '-v') return { command: 'version' };
+  if (!COMMANDS.includes(first)) {
+    if (first.startsWith('-')) {
+      throw new UsageError(`expected a command before ${first}; usage: awaitguard check [options] [paths...]`);
+    }
+    throw new UsageError(`unknown command "${first}" (did you mean "awaitguard check ${first}"?)`);
+  }
+
+  const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false };
+  let help = false;
+  let version = false;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      options.paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      if (arg === '-') throw new UsageError('reading source from stdin ("-") is not supported; pass file paths');
+      options.paths.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inlineValue = eq >= 0 ? arg.slice(eq + 1) : undefined;
+
+    const flag = FLAG_OPTIONS[name];
+    if (flag !== undefined) {
+      if (inlineValue !== undefined) throw new UsageError(`option ${name} does not take a value`);
+      if (flag === 'quiet') options.quiet = true;
+      else if (flag === 'color') options.color = true;
+      else if (flag === 'no-color') options.color = false;
+      else if (flag === 'help') help = true;
+      else version = true;
+      continue;
+    }
+
+    const valueOption = VALUE_OPTIONS[name];
+    if (valueOption === undefined) throw new UsageError(`unknown option ${name} (see 'awaitguard --help')`);
+    let value = inlineValue;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      // `--max-warnings -1` is a value; `--output --quiet` is a forgotten value.
+      if (next === undefined || (next.startsWith('-') && next !== '-' && !/^-\d+$/.test(next))) {
+        throw new UsageError(`option ${name} requires a value`);
+      }
+      value = next;
+      i++;
+    }
+    applyValue(options, valueOption, name, value);
+  }
+  if (help) return { command: 'help' };
+  if (version) return { command: 'version' };
+  if (first === 'help') return { command: 'help' };
+  return { command: 'check', options };
+}
+
+function applyValue(options: CheckOptions, option: ValueOption, name: string, value: string): void {
+  switch (option) {
+    case 'config':
+      if (value === '') throw new UsageError(`option ${name} requires a file name`);
+      options.config = value;
+      return;
+    case 'output':
+      if (value === '') throw new UsageError(`option ${name} requires a file name`);
+      options.output = value;
+      return;
+    case 'format':
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`unknown format "${value}" (expected one of ${FORMATS.join(', ')})`);
+      }
+      options.format = value as FormatName;
+      return;
+    case 'max-warnings': {
+      if (!/^-?\d+$/.test(value.trim())) {
+        throw new UsageError(`option ${name} expects a whole number, got "${value}"`);
+      }
+      const n = Number(value);
+      if (n === -1) {
+        // ESLint's spelling of "no limit".
+        delete options.maxWarnings;
+        return;
+      }
+      if (n < 0 || !Number.isSafeInteger(n)) {
+        throw new UsageError(`option ${name} expects a number of warnings (0 or more, or -1 for no limit), got "${value}"`);
+      }
+      options.maxWarnings = n;
+      return;
+    }
+    case 'rule':
+      options.rules.push(parseRuleOverride(value));
+      return;
+  }
+}

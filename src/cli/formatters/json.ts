@@ -1,0 +1,59 @@
+import type { Finding, SourceRange } from '../../engine/index.js';
+import { countResults, type Report } from '../report.js';
+
+/** Bumped when the shape below changes incompatibly. */
+export const JSON_FORMAT_VERSION = 1;
+
+/**
+ * Machine-readable report. Each finding keeps the engine's `range` as is (ESTree: 1-based lines, 0-based columns,
+ * [start, end) offsets) and adds ESLint-style 1-based `line`/`column`/`endLine`/`endColumn` (end exclusive);
+ * fixes are summarised as `fixCount`. Every analysed file has an entry, clean ones with `findings: []`.
+ */
+export function formatJson(report: Report): string {
+  const counts = countResults(report.results);
+  const output = {
+    version: report.version,
+    formatVersion: JSON_FORMAT_VERSION,
+    results: report.results.map((r) => ({
+      filePath: r.relPath,
+      ...(r.parseError ? { parseError: { ...r.parseError } } : {}),
+      ...(r.readError !== undefined ? { readError: r.readError } : {}),
+      ...(r.internalError !== undefined ? { internalError: r.internalError } : {}),
+      ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
+      findings: r.findings.map(jsonFinding),
+    })),
+    summary: {
+      errorCount: counts.errorCount,
+      warningCount: counts.warningCount,
+      infoCount: counts.infoCount,
+      fileCount: counts.fileCount,
+      parseErrorCount: counts.parseErrorCount,
+      readErrorCount: counts.readErrorCount,
+      internalErrorCount: counts.internalErrorCount,
+      skippedCount: counts.skippedCount,
+    },
+  };
+  return JSON.stringify(output, null, 2) + '\n';
+}
+
+function jsonFinding(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    ...oneBased(f.range),
+    ...(f.location !== undefined ? { location: f.location } : {}),
+    range: f.range,
+    related: f.related.map((r) => ({ message: r.message, ...oneBased(r.range), range: r.range })),
+    fixCount: f.fixes.length,
+  };
+}
+
+function oneBased(range: SourceRange) {
+  return {
+    line: range.start.line,
+    column: range.start.column + 1,
+    endLine: range.end.line,
+    endColumn: range.end.column + 1,
+  };
+}

@@ -1,0 +1,89 @@
+import type { RelatedLocation } from '../../engine/index.js';
+import { countResults, plural, type FormatOptions, type Report } from '../report.js';
+
+interface Row {
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'info' | 'skipped';
+  message: string;
+  ruleId: string;
+  related: RelatedLocation[];
+}
+
+type Paint = (s: string) => string;
+
+function palette(color: boolean): Record<'red' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
+  const sgr =
+    (open: number, close: number): Paint =>
+    (s) =>
+      color && s !== '' ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+  return { red: sgr(31, 39), yellow: sgr(33, 39), blue: sgr(34, 39), dim: sgr(2, 22), bold: sgr(1, 22), underline: sgr(4, 24) };
+}
+
+/**
+ * ESLint's stylish look: the file path, then one aligned row per problem
+ * (`line:col  severity  message  rule-id`), the related locations under it, and a summary line.
+ * Prints nothing when there is nothing to report.
+ */
+export function formatStylish(report: Report, { color }: FormatOptions): string {
+  const c = palette(color);
+  let out = '';
+  for (const r of report.results) {
+    const rows: Row[] = [];
+    if (r.parseError) {
+      rows.push(row(r.parseError.line, r.parseError.column + 1, 'error', `Parsing error: ${r.parseError.message}`));
+    }
+    if (r.readError !== undefined) rows.push(row(0, 0, 'error', `Cannot read file: ${r.readError}`));
+    if (r.internalError !== undefined) rows.push(row(0, 0, 'error', `Internal error while analysing this file: ${r.internalError}`));
+    if (r.skipped !== undefined) rows.push(row(0, 0, 'skipped', `File skipped: ${r.skipped}`));
+    for (const f of r.findings) {
+      rows.push({
+        line: f.range.start.line,
+        column: f.range.start.column + 1,
+        severity: f.severity,
+        // Like ESLint: no final period before the rule id.
+        message: f.message.replace(/([^ ])\.$/u, '$1'),
+        ruleId: f.ruleId,
+        related: f.related,
+      });
+    }
+    if (rows.length === 0) continue;
+
+    const lineWidth = Math.max(...rows.map((x) => String(x.line).length));
+    const columnWidth = Math.max(...rows.map((x) => String(x.column).length));
+    const severityWidth = Math.max(...rows.map((x) => x.severity.length));
+    const messageWidth = Math.max(0, ...rows.filter((x) => x.ruleId !== '').map((x) => x.message.length));
+    const relatedIndent = ' '.repeat(2 + lineWidth + 1 + columnWidth + 2);
+
+    out += `\n${c.underline(r.relPath)}\n`;
+    for (const x of rows) {
+      const position = c.dim(`${String(x.line).padStart(lineWidth)}:${String(x.column).padEnd(columnWidth)}`);
+      const paint = x.severity === 'error' ? c.red : x.severity === 'warning' ? c.yellow : x.severity === 'info' ? c.blue : c.dim;
+      const severity = paint(x.severity) + ' '.repeat(severityWidth - x.severity.length);
+      const message = x.ruleId === '' ? x.message : x.message.padEnd(messageWidth);
+      out += `  ${position}  ${severity}  ${message}${x.ruleId === '' ? '' : `  ${c.dim(x.ruleId)}`}`.trimEnd() + '\n';
+      for (const rel of x.related) {
+        out += `${relatedIndent}${c.dim(`↳ ${rel.range.start.line}:${rel.range.start.column + 1}`)} ${rel.message}\n`;
+      }
+    }
+  }
+
+  const counts = countResults(report.results);
+  const errors = counts.errorCount + counts.parseErrorCount + counts.readErrorCount + counts.internalErrorCount;
+  const problems = errors + counts.warningCount + counts.infoCount;
+  if (problems > 0) {
+    const paint = errors > 0 ? c.red : counts.warningCount > 0 ? c.yellow : c.blue;
+    const summary =
+      `✖ ${plural(problems, 'problem')} ` +
+      `(${plural(errors, 'error')}, ${plural(counts.warningCount, 'warning')}, ${plural(counts.infoCount, 'info')})`;
+    out += `\n${c.bold(paint(summary))}\n`;
+  }
+  if (counts.skippedCount > 0) {
+    out += `${problems > 0 ? '' : '\n'}${plural(counts.skippedCount, 'file')} skipped\n`;
+  }
+  return out;
+}
+
+function row(line: number, column: number, severity: Row['severity'], message: string): Row {
+  return { line, column, severity, message, ruleId: '', related: [] };
+}

@@ -1,0 +1,75 @@
+import type { Finding, ParseError, RuleMeta } from '../engine/index.js';
+
+/** What happened to one file. At most one of parseError / readError / internalError / skipped is set. */
+export interface FileResult {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the working folder, forward slashes (absolute if on another drive). */
+  relPath: string;
+  /** Sorted by position, then rule id. */
+  findings: Finding[];
+  parseError?: ParseError;
+  /** The file could not be read (permission denied, a folder, vanished). */
+  readError?: string;
+  /** The engine threw: a bug in awaitguard, not in the user's code. */
+  internalError?: string;
+  /** Not analysed on purpose (too large). */
+  skipped?: string;
+  /** Source text, kept for files with findings (SARIF fingerprints hash the reported lines). */
+  text?: string;
+}
+
+export interface Report {
+  cwd: string;
+  version: string;
+  /** Every file considered, in output order. */
+  results: FileResult[];
+  /** Every rule the engine has, in ALL_RULES order (SARIF lists them all; ruleIndex points into this). */
+  rules: RuleMeta[];
+}
+
+export interface FormatOptions {
+  color: boolean;
+}
+
+export type Formatter = (report: Report, options: FormatOptions) => string;
+
+export interface Counts {
+  errorCount: number;
+  warningCount: number;
+  infoCount: number;
+  fileCount: number;
+  parseErrorCount: number;
+  readErrorCount: number;
+  internalErrorCount: number;
+  skippedCount: number;
+}
+
+export function countResults(results: readonly FileResult[]): Counts {
+  const counts: Counts = {
+    errorCount: 0,
+    warningCount: 0,
+    infoCount: 0,
+    fileCount: results.length,
+    parseErrorCount: 0,
+    readErrorCount: 0,
+    internalErrorCount: 0,
+    skippedCount: 0,
+  };
+  for (const r of results) {
+    if (r.parseError) counts.parseErrorCount++;
+    if (r.readError !== undefined) counts.readErrorCount++;
+    if (r.internalError !== undefined) counts.internalErrorCount++;
+    if (r.skipped !== undefined) counts.skippedCount++;
+    for (const f of r.findings) {
+      if (f.severity === 'error') counts.errorCount++;
+      else if (f.severity === 'warning') counts.warningCount++;
+      else counts.infoCount++;
+    }
+  }
+  return counts;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

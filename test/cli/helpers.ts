@@ -1,0 +1,157 @@
+// Shared by the CLI tests: build dist/cli.js once (fresh against src/), run it, make throwaway projects.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function newestMtime(p: string): number {
+  let stats;
+  try {
+    stats = statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
+  return newest;
+}
+
+function isFresh(): boolean {
+  let built: number;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {
+    return false;
+  }
+  const sources = Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'package.json')), newestMtime(path.join(ROOT, 'esbuild.js')));
+  return built >= sources;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds with `node esbuild.js` when dist/cli.js is missing or older than src/. Test files run in parallel workers,
+ * so the build runs under a lock folder (mkdir is atomic) and the others wait and re-check.
+ */
+export function ensureBuilt(): void {
+  if (isFresh()) return;
+  const lock = path.join(os.tmpdir(), `awaitguard-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true }); // stale
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`);
+      sleep(100);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`node esbuild.js failed:\n${result.stdout}\n${result.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js …args` in `cwd` with a clean environment (no color, no CI variables, no DEBUG). */
+export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): CliResult {
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    if (/^(FORCE_COLOR|NO_COLOR|DEBUG|GITHUB_.*|CI|NODE_OPTIONS)$/.test(k)) continue;
+    base[k] = v;
+  }
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const created: string[] = [];
+
+/** A fresh folder under the OS temp folder holding `files` (paths use "/"; a value of null makes a folder). */
+export function makeProject(files: Record<string, string | null>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'awaitguard-cli-'));
+  created.push(dir);
+  writeFiles(dir, files);
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string | null>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(dir, ...rel.split('/'));
+    if (content === null) {
+      mkdirSync(abs, { recursive: true });
+    } else {
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, content);
+    }
+  }
+}
+
+export function removeProjects(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The example from the brief: read, await, write back -> lost-update on line 5, column 3. */
+export const RACY = `let n = 0;
+export async function inc() {
+  const v = n;
+  await Promise.resolve();
+  n = v + 1;
+}
+`;
+
+/** A check-then-act (default severity differs from lost-update's), for severity tests. */
+export const CHECK_THEN_ACT = `class Client {
+  conn: unknown;
+  async get() {
+    if (!this.conn) {
+      this.conn = await connect();
+    }
+    return this.conn;
+  }
+}
+declare function connect(): Promise<unknown>;
+export { Client };
+`;
+
+export const CLEAN = `export async function load(url: string) {
+  const res = await fetch(url);
+  return res.json();
+}
+`;
+
+/** `Expression expected.` at line 2, column 18 (the `;`). */
+export const SYNTAX_ERROR = `const ok = 1;
+export const x = ;
+`;
+
+/** Parses JSON output, failing the test with the raw text when it is not JSON. */
+export function parseJsonOutput<T = unknown>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`output is not JSON:\n${text}`);
+  }
+}
