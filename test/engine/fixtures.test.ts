@@ -1,0 +1,243 @@
+// Runs the engine over the fixture corpus in test/fixtures.
+//
+// Layout: test/fixtures/<group>/<racy|safe>/**/<name>.<ext>, where <group> is a rule id, `idioms`
+// or `require-atomic-updates` (the last two hold safe files only). A racy file marks every line the
+// engine must report with a trailing `// expect: rule-a, rule-b` comment; a file under safe/ must
+// report nothing. A file's reported `line:rule` pairs must equal its markers exactly, so an extra
+// finding in a racy file fails just like a missing one.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type * as Engine from '../../src/engine/index.js';
+import type { AnalysisResult, Finding } from '../../src/engine/index.js';
+import { RULE_IDS, type RuleId } from '../../src/engine/rules/meta.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+const SAFE_ONLY_GROUPS = ['idioms', 'require-atomic-updates'] as const;
+const GROUPS: readonly string[] = [...RULE_IDS, ...SAFE_ONLY_GROUPS];
+/** Top-level entries of test/fixtures that are not fixture groups. */
+const SUPPORT_ENTRIES = ['types', 'tsconfig.json'];
+
+const MIN_RACY_MARKERS = 70;
+const MIN_SAFE_CASES = 70;
+const MIN_PER_RULE = 8;
+
+type Kind = 'racy' | 'safe';
+
+interface Marker {
+  line: number;
+  ruleId: string;
+}
+
+interface Fixture {
+  group: string;
+  kind: Kind;
+  /** Path relative to test/fixtures with forward slashes, used as the test name. */
+  rel: string;
+  abs: string;
+  text: string;
+  markers: Marker[];
+  /** Lines that mention `expect:` but are not a well-formed trailing marker. */
+  malformed: number[];
+}
+
+// The engine is imported lazily so that the corpus checks below still run (and report) while the
+// engine does not load.
+let enginePromise: Promise<typeof Engine> | undefined;
+function loadEngine(): Promise<typeof Engine> {
+  enginePromise ??= import('../../src/engine/index.js');
+  return enginePromise;
+}
+
+const MARKER = /\/\/\s*expect:\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)\s*$/;
+
+function parseMarkers(text: string): { markers: Marker[]; malformed: number[] } {
+  const markers: Marker[] = [];
+  const malformed: number[] = [];
+  text.split(/\r?\n/).forEach((lineText, index) => {
+    if (!lineText.includes('expect:')) return;
+    const match = MARKER.exec(lineText);
+    if (!match?.[1]) {
+      malformed.push(index + 1);
+      return;
+    }
+    for (const ruleId of match[1].split(',')) markers.push({ line: index + 1, ruleId: ruleId.trim() });
+  });
+  return { markers, malformed };
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const abs = join(dir, name);
+    if (statSync(abs).isDirectory()) out.push(...walk(abs));
+    else out.push(abs);
+  }
+  return out;
+}
+
+function isFixtureFile(path: string): boolean {
+  const lower = path.toLowerCase();
+  if (/\.d\.[mc]?ts$/.test(lower)) return false;
+  return EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function collectFixtures(): Fixture[] {
+  const fixtures: Fixture[] = [];
+  for (const group of GROUPS) {
+    for (const kind of ['racy', 'safe'] as const) {
+      const dir = join(FIXTURES, group, kind);
+      let files: string[];
+      try {
+        files = walk(dir);
+      } catch {
+        continue;
+      }
+      for (const abs of files) {
+        if (!isFixtureFile(abs)) continue;
+        const text = readFileSync(abs, 'utf8');
+        fixtures.push({
+          group,
+          kind,
+          rel: relative(FIXTURES, abs).split(sep).join('/'),
+          abs,
+          text,
+          ...parseMarkers(text),
+        });
+      }
+    }
+  }
+  return fixtures;
+}
+
+const fixtures = collectFixtures();
+
+const key = (line: number, ruleId: string): string => `${line}:${ruleId}`;
+const sortedSet = (items: string[]): string[] => [...new Set(items)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+
+function describeFindings(result: AnalysisResult): string {
+  if (result.findings.length === 0) return 'no findings';
+  return result.findings
+    .map((f) => `  ${key(f.range.start.line, f.ruleId)} ${f.location ?? ''} — ${f.message}`)
+    .join('\n');
+}
+
+function lineCount(text: string): number {
+  return text.split(/\r?\n/).length;
+}
+
+function checkFindingShape(fixture: Fixture, finding: Finding): void {
+  const where = `${fixture.rel}:${finding.range.start.line} ${finding.ruleId}`;
+  const lines = lineCount(fixture.text);
+  expect(finding.message.trim(), `${where}: empty message`).not.toBe('');
+  expect(finding.range.start.line, `${where}: primary line out of range`).toBeGreaterThanOrEqual(1);
+  expect(finding.range.start.line, `${where}: primary line out of range`).toBeLessThanOrEqual(lines);
+  const [start, end] = finding.range.offset;
+  expect(start >= 0 && start < end && end <= fixture.text.length, `${where}: bad offsets [${start}, ${end})`).toBe(true);
+  // Lost updates and check-then-act are about a shared location: they must name it.
+  if (finding.ruleId === 'lost-update' || finding.ruleId === 'check-then-act') {
+    expect(finding.location, `${where}: no shared location`).toBeTruthy();
+  }
+  if (finding.location !== undefined) {
+    expect(finding.location.trim(), `${where}: empty location`).not.toBe('');
+    expect(finding.message, `${where}: message does not mention ${finding.location}`).toContain(finding.location);
+  }
+  expect(finding.related.length, `${where}: no related location`).toBeGreaterThanOrEqual(1);
+  for (const related of finding.related) {
+    expect(related.message.trim(), `${where}: related location without a message`).not.toBe('');
+    expect(related.range.start.line, `${where}: related line out of range`).toBeGreaterThanOrEqual(1);
+    expect(related.range.start.line, `${where}: related line out of range`).toBeLessThanOrEqual(lines);
+  }
+}
+
+describe('fixture corpus', () => {
+  it('is laid out as <group>/<racy|safe>/ with known groups only', () => {
+    const unexpected = readdirSync(FIXTURES).filter((name) => !GROUPS.includes(name) && !SUPPORT_ENTRIES.includes(name));
+    expect(unexpected, 'unknown top-level entries in test/fixtures').toEqual([]);
+    for (const group of GROUPS) {
+      const kinds = readdirSync(join(FIXTURES, group)).sort();
+      const allowed = (SAFE_ONLY_GROUPS as readonly string[]).includes(group) ? ['safe'] : ['racy', 'safe'];
+      expect(kinds, `subfolders of ${group}`).toEqual(allowed);
+      for (const kind of kinds) {
+        const strays = walk(join(FIXTURES, group, kind)).filter((f) => !isFixtureFile(f));
+        expect(strays.map((f) => relative(FIXTURES, f)), 'files the suite would not run').toEqual([]);
+      }
+    }
+  });
+
+  it('has well-formed markers: only in racy files, only known rule ids, at the end of a line', () => {
+    for (const fixture of fixtures) {
+      expect(fixture.malformed, `${fixture.rel}: malformed marker on lines`).toEqual([]);
+      if (fixture.kind === 'safe') {
+        expect(fixture.markers, `${fixture.rel}: safe files carry no markers`).toEqual([]);
+      } else {
+        expect(fixture.markers.length, `${fixture.rel}: a racy file needs at least one marker`).toBeGreaterThan(0);
+      }
+      for (const marker of fixture.markers) {
+        expect(RULE_IDS as readonly string[], `${fixture.rel}:${marker.line}: unknown rule`).toContain(marker.ruleId);
+      }
+    }
+  });
+
+  it(`has at least ${MIN_RACY_MARKERS} racy markers, ${MIN_SAFE_CASES} safe cases and ${MIN_PER_RULE} of each per rule`, () => {
+    const markers = fixtures.flatMap((f) => f.markers);
+    const safe = fixtures.filter((f) => f.kind === 'safe');
+    expect(markers.length).toBeGreaterThanOrEqual(MIN_RACY_MARKERS);
+    expect(safe.length).toBeGreaterThanOrEqual(MIN_SAFE_CASES);
+    for (const ruleId of RULE_IDS) {
+      const racy = markers.filter((m) => m.ruleId === ruleId).length;
+      const safeForRule = safe.filter((f) => f.group === ruleId).length;
+      expect(racy, `racy markers for ${ruleId}`).toBeGreaterThanOrEqual(MIN_PER_RULE);
+      expect(safeForRule, `safe files for ${ruleId}`).toBeGreaterThanOrEqual(MIN_PER_RULE);
+    }
+    for (const group of SAFE_ONLY_GROUPS) {
+      expect(safe.filter((f) => f.group === group).length, `safe files for ${group}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('covers every supported extension in both racy and safe files', () => {
+    for (const ext of EXTENSIONS) {
+      for (const kind of ['racy', 'safe'] as const) {
+        const count = fixtures.filter((f) => f.kind === kind && f.abs.endsWith(ext)).length;
+        expect(count, `${kind} fixtures with ${ext}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('type-checks: tsc -p test/fixtures exits 0', () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'lib', 'tsc.js');
+    const run = spawnSync(process.execPath, [tsc, '-p', FIXTURES, '--pretty', 'false'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+  }, 120_000);
+});
+
+for (const group of GROUPS) {
+  describe(group, () => {
+    const files = fixtures.filter((f) => f.group === group);
+
+    it('has fixture files', () => {
+      expect(files.length).toBeGreaterThan(0);
+    });
+
+    it.each(files)('$rel', async (fixture) => {
+      const { analyze } = await loadEngine();
+      const result = await analyze(fixture.text, fixture.abs);
+
+      expect(result.parseError, `${fixture.rel} did not parse`).toBeUndefined();
+
+      const expected = sortedSet(fixture.markers.map((m) => key(m.line, m.ruleId as RuleId)));
+      const actual = sortedSet(result.findings.map((f) => key(f.range.start.line, f.ruleId)));
+      expect(actual, `${fixture.rel} reported:\n${describeFindings(result)}`).toEqual(expected);
+
+      for (const finding of result.findings) checkFindingShape(fixture, finding);
+    });
+  });
+}
