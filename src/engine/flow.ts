@@ -49,8 +49,6 @@ export interface CheckThenAct {
   check: Node;
   read: Node;
   await: Node;
-  /** `??=`, `||=`, `&&=`, or `x = x ?? await f()`: the check and the act are one expression. */
-  inline: boolean;
   actKind: 'assign' | 'collection';
 }
 
@@ -58,7 +56,6 @@ interface Check {
   node: Node;
   reads: ReadFact[];
   open: Set<string>;
-  inline: boolean;
 }
 
 interface State {
@@ -189,14 +186,14 @@ class FunctionWalker implements PathContext {
     return { path, node, passed: this.st.passed, holds: this.st.holds };
   }
 
-  private pushCheck(reads: ReadFact[], node: Node, inline = false): Check | null {
+  private pushCheck(reads: ReadFact[], node: Node): Check | null {
     if (reads.length === 0) return null;
     const open = new Set(reads.map((r) => r.path));
     // A newer check of the same state supersedes older ones (a re-check after an await).
     for (const older of this.st.checks) {
       for (const p of open) for (const q of [...older.open]) if (pathsOverlap(p, q)) older.open.delete(q);
     }
-    const check: Check = { node, reads, open, inline };
+    const check: Check = { node, reads, open };
     this.st.checks = [...this.st.checks, check];
     return check;
   }
@@ -236,7 +233,6 @@ class FunctionWalker implements PathContext {
           check: check.node,
           read: r.node,
           await: yielded.node,
-          inline: check.inline,
           actKind,
         });
       }
@@ -488,7 +484,7 @@ class FunctionWalker implements PathContext {
     }
     const old = this.readReference(node.left);
     if (op === '??=' || op === '||=' || op === '&&=') {
-      const check = this.pushCheck(old, node, true);
+      const check = this.pushCheck(old, node);
       const base = this.clone();
       const deps = this.expr(node.right);
       this.assignTo(node.left, deps, node);
@@ -511,7 +507,7 @@ class FunctionWalker implements PathContext {
   private logicalWithCheck(node: TSESTree.LogicalExpression): { deps: ReadFact[]; check: Check | null } {
     const left = this.expr(node.left);
     const rightYields = containsAwait(node.right);
-    const check = this.pushCheck(left, node.left, rightYields);
+    const check = this.pushCheck(left, node.left);
     const base = this.clone();
     const right = this.expr(node.right);
     const checks = this.st.checks;

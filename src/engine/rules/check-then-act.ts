@@ -1,6 +1,6 @@
 import { displayPath } from '../locations.js';
 import type { Rule } from './rule.js';
-import { line } from './text.js';
+import { line, yieldPhrase } from './text.js';
 
 export const checkThenAct: Rule = {
   meta: {
@@ -21,9 +21,12 @@ export const checkThenAct: Rule = {
       const c = line(f.read);
       const a = line(f.await);
       const w = line(f.act);
-      const message = f.inline
-        ? `${loc} is checked, the call yields at the \`await\` on line ${a}, and line ${w} assigns it: ${consequence}`
-        : `${loc} is checked on line ${c}, the call yields at the \`await\` on line ${a}, and line ${w} acts on that check: ${consequence}`;
+      const message =
+        c === w && a === w
+          ? `${loc} is checked and then assigned after ${yieldPhrase(f.await)}: ${consequence}`
+          : a === w
+            ? `${loc} is checked on line ${c}, and line ${w} acts on that check after yielding at an \`await\`: ${consequence}`
+            : `${loc} is checked on line ${c}, the call yields at ${yieldPhrase(f.await)}, and line ${w} acts on that check: ${consequence}`;
       return {
         anchor: f.act,
         message,

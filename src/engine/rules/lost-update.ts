@@ -1,6 +1,6 @@
 import { displayPath } from '../locations.js';
 import type { Rule } from './rule.js';
-import { line } from './text.js';
+import { line, yieldPhrase } from './text.js';
 
 export const lostUpdate: Rule = {
   meta: {
@@ -19,8 +19,8 @@ export const lostUpdate: Rule = {
       const w = line(f.write);
       const message =
         r === w && a === w
-          ? `${loc} is read before the \`await\` on line ${w} and written back after it from the old value: a concurrent call's update is lost`
-          : `${loc} is read on line ${r}, the call yields at the \`await\` on line ${a}, and line ${w} writes back a value computed from the old read: a concurrent call's update is lost`;
+          ? `${loc} is read before ${yieldPhrase(f.await)} and written back after it from the old value: a concurrent call's update is lost`
+          : `${loc} is read on line ${r}, the call yields at ${yieldPhrase(f.await)}, and line ${w} writes back a value computed from the old read: a concurrent call's update is lost`;
       return {
         anchor: f.write,
         message,

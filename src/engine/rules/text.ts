@@ -3,3 +3,12 @@ import type { Node } from '../ast.js';
 export function line(node: Node): number {
   return node.loc.start.line;
 }
+
+/** How a yield point reads in a message: an await, a for-await loop, or a callback handed to a lock or queue. */
+export function yieldPhrase(node: Node): string {
+  const n = line(node);
+  if (node.type === 'ForOfStatement') return `the \`for await\` on line ${n}`;
+  if (node.type === 'CallExpression') return `line ${n}, where the callback waits its turn for the lock`;
+  if (node.type === 'VariableDeclaration') return `the \`await using\` on line ${n}`;
+  return `the \`await\` on line ${n}`;
+}
