@@ -1,0 +1,528 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * awaitguard runtime: `Lock`, `Semaphore` and `BoundedSemaphore` for async JavaScript.
+ *
+ * Zero dependencies, one file, MIT licensed. Semantics follow Python's `asyncio.Lock` /
+ * `asyncio.Semaphore`, with the conveniences of async-mutex:
+ *
+ *   const lock = new Lock({ name: 'balance' });
+ *   await lock.acquire();
+ *   try { balance = balance - (await fee()); } finally { lock.release(); }
+ *
+ *   await using _ = await lock.acquire();          // TypeScript 5.2+ explicit resource management
+ *   await lock.runExclusive(async () => { ... });   // releases even when the callback throws
+ *
+ * - Strict FIFO: waiters are served in the order they called `acquire()`. A `Semaphore` waiter
+ *   that asks for more permits than are free blocks everyone behind it, so heavy waiters never starve.
+ * - Every wait can be given up with `{ signal, timeout }`. A waiter that gives up never gets the
+ *   permits and its promise rejects (with `signal.reason`, an `AbortError`, or a `LockTimeoutError`).
+ * - Not reentrant: acquiring a `Lock` you already hold waits forever (like asyncio).
+ *
+ * Documentation: docs/runtime.md in the awaitguard package.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The part of `AbortSignal` this runtime uses. A real `AbortSignal` fits; so does any object with
+ * the same members, which keeps this file free of DOM and Node typings.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+}
+
+/** Ways to stop waiting, accepted by every call that may wait. */
+export interface AcquireOptions {
+  /**
+   * Give up when this signal aborts: the call rejects with `signal.reason` (an `AbortError`
+   * when the signal has no reason). An already-aborted signal rejects at once, even if the lock is free.
+   */
+  signal?: AbortSignalLike | undefined;
+  /**
+   * Give up after this many milliseconds: the call rejects with a `LockTimeoutError`. A lock that
+   * is free is taken at once whatever the timeout, `0` included. `Infinity` (or any value of
+   * 2^31 ms or more, about 24.8 days) means no timeout.
+   */
+  timeout?: number | undefined;
+}
+
+/** `AcquireOptions` plus the number of permits to take from a `Semaphore`. */
+export interface SemaphoreAcquireOptions extends AcquireOptions {
+  /** Permits to take at once, a positive integer. Defaults to 1. */
+  weight?: number | undefined;
+}
+
+/** Constructor options shared by all primitives. */
+export interface LockOptions {
+  /** Shown in error messages (`Lock "db"`), to tell which lock timed out or was misused. */
+  name?: string | undefined;
+}
+
+/**
+ * One hold of a lock, or of `weight` permits of a semaphore, returned by `acquire()` and
+ * `tryAcquire()`. Release it with `release()`, or let `using` / `await using` release it at the
+ * end of the block.
+ */
+export interface Guard extends Disposable, AsyncDisposable {
+  /**
+   * Gives back exactly what this guard holds and wakes the next waiter. Calling it again does
+   * nothing, so an early `release()` inside an `await using` block is safe. For a `Lock`, a guard
+   * whose hold was already ended by `lock.release()` also does nothing: it never releases a hold
+   * that someone else has acquired since. Call it as a method (`guard.release()`); it is not bound.
+   */
+  release(): void;
+}
+
+/** The error a wait rejects with when its `timeout` passes first. */
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError';
+  /** The timeout that passed, in milliseconds. */
+  readonly timeout: number;
+  constructor(message: string, timeout: number) {
+    super(message);
+    this.timeout = timeout;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internals
+// ---------------------------------------------------------------------------------------------
+
+// Node 20 and modern browsers define Symbol.dispose / Symbol.asyncDispose. Elsewhere, use the
+// registry symbols that esbuild's and Babel's downlevel `using` helpers fall back to.
+function knownSymbol(name: 'dispose' | 'asyncDispose'): symbol {
+  return (Symbol as unknown as { [key: string]: symbol | undefined })[name] ?? Symbol.for(`Symbol.${name}`);
+}
+type DisposeKey = typeof Symbol.dispose;
+type AsyncDisposeKey = typeof Symbol.asyncDispose;
+const disposeKey: DisposeKey = /* @__PURE__ */ knownSymbol('dispose') as DisposeKey;
+const asyncDisposeKey: AsyncDisposeKey = /* @__PURE__ */ knownSymbol('asyncDispose') as AsyncDisposeKey;
+
+// Timers and DOMException are looked up when used (so fake timers apply) and typed here, so this
+// file needs neither DOM nor Node typings.
+interface Host {
+  setTimeout(callback: (waiter: Waiter) => void, ms: number, waiter: Waiter): unknown;
+  clearTimeout(handle: unknown): void;
+  DOMException?: new (message: string, name: string) => Error;
+}
+const host = globalThis as unknown as Host;
+
+/** Largest delay setTimeout honours; longer ones would fire after 1 ms. */
+const MAX_DELAY = 2147483647;
+
+function abortReason(core: Core, signal: AbortSignalLike): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const message = `Waiting for ${core.label()} was aborted`;
+  if (host.DOMException) return new host.DOMException(message, 'AbortError');
+  const error = new Error(message);
+  error.name = 'AbortError';
+  return error;
+}
+
+function onTimeout(waiter: Waiter): void {
+  waiter.timer = undefined;
+  const core = waiter.core;
+  core.cancel(
+    waiter,
+    new LockTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${core.label()}`, waiter.timeout),
+  );
+}
+
+// One abort listener per signal, however many waiters share it (a shared shutdown signal would
+// otherwise trip Node's MaxListenersExceededWarning after 10 waiters).
+const watched = /* @__PURE__ */ new WeakMap<AbortSignalLike, Set<Waiter>>();
+
+function watch(waiter: Waiter, signal: AbortSignalLike): void {
+  let set = watched.get(signal);
+  if (set === undefined) {
+    const waiters = new Set<Waiter>();
+    watched.set(signal, (set = waiters));
+    signal.addEventListener(
+      'abort',
+      () => {
+        watched.delete(signal);
+        for (const w of waiters) w.core.cancel(w, abortReason(w.core, signal));
+      },
+      { once: true },
+    );
+  }
+  set.add(waiter);
+  waiter.watchers = set;
+}
+
+// Captures a new promise's resolve/reject without allocating a closure per waiter.
+let capturedResolve: (value: Hold | undefined) => void;
+let capturedReject: (reason: unknown) => void;
+function capture(resolve: (value: Hold | undefined) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** A pending `acquire()` (or `waitForUnlock()`, when `peek`), linked into its primitive's queue. */
+class Waiter {
+  core: Core;
+  weight: number;
+  peek: boolean;
+  resolve = capturedResolve;
+  reject = capturedReject;
+  prev: Waiter | null;
+  next: Waiter | null = null;
+  queued = true;
+  signal: AbortSignalLike | undefined = undefined;
+  watchers: Set<Waiter> | undefined = undefined;
+  timer: unknown = undefined;
+  timeout = 0;
+  constructor(core: Core, weight: number, peek: boolean, prev: Waiter | null) {
+    this.core = core;
+    this.weight = weight;
+    this.peek = peek;
+    this.prev = prev;
+  }
+}
+
+// Made by a pure call so that bundlers can drop it when unused: a class with computed (symbol)
+// method names would otherwise count as a side effect of importing this module.
+const Hold = /* @__PURE__ */ (() =>
+  class Hold implements Guard {
+    core: Core | null;
+    readonly weight: number;
+    constructor(core: Core, weight: number) {
+      this.core = core;
+      this.weight = weight;
+    }
+    release(): void {
+      const core = this.core;
+      if (core === null) return;
+      // A Lock released through lock.release() belongs to nobody, or to a later acquirer, now.
+      if (!core.lock || core.owner === this) core.put(this.weight);
+      this.core = null;
+    }
+    [disposeKey](): void {
+      this.release();
+    }
+    async [asyncDisposeKey](): Promise<void> {
+      this.release();
+    }
+  })();
+type Hold = InstanceType<typeof Hold>;
+
+/** The queue and the counter behind every primitive. */
+class Core {
+  /** Permits free now. */
+  value: number;
+  /** Most permits there can be (1 for Lock, the initial value for BoundedSemaphore, else Infinity). */
+  readonly max: number;
+  readonly lock: boolean;
+  readonly kind: string;
+  readonly name: string | undefined;
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+  /** Queued acquire() calls (not waitForUnlock() calls). */
+  count = 0;
+  /** Lock only: the current hold, so that a stale guard cannot release a later one. */
+  owner: Hold | null = null;
+
+  constructor(value: number, max: number, kind: string, options: LockOptions | undefined) {
+    this.value = value;
+    this.max = max;
+    this.lock = kind === 'Lock';
+    this.kind = kind;
+    this.name = options?.name;
+  }
+
+  label(): string {
+    return this.name === undefined ? this.kind : `${this.kind} "${this.name}"`;
+  }
+
+  weightError(weight: unknown): RangeError | undefined {
+    if (!(Number.isSafeInteger(weight) && (weight as number) > 0)) {
+      return new RangeError(`${this.label()}: weight must be a positive integer, got ${String(weight)}`);
+    }
+    if ((weight as number) > this.max) {
+      return new RangeError(
+        `${this.label()}: weight ${weight as number} can never be acquired, the limit is ${this.max}`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Waits for `weight` permits and takes them (or, when `peek`, only waits for the turn). */
+  acquire(weight: number, options: AcquireOptions | undefined, peek: boolean): Promise<Hold | undefined> {
+    const bad = this.weightError(weight);
+    if (bad) return Promise.reject(bad);
+    let signal: AbortSignalLike | undefined;
+    let timeout: number | undefined;
+    if (options !== undefined) {
+      signal = options.signal;
+      timeout = options.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(
+          new RangeError(`${this.label()}: timeout must be a non-negative number of ms, got ${String(timeout)}`),
+        );
+      }
+      if (signal?.aborted) return Promise.reject(abortReason(this, signal));
+    }
+    if (this.head === null && weight <= this.value) {
+      return Promise.resolve(peek ? undefined : this.grant(weight));
+    }
+    const promise = new Promise(capture);
+    const waiter = new Waiter(this, weight, peek, this.tail);
+    if (this.tail === null) this.head = waiter;
+    else this.tail.next = waiter;
+    this.tail = waiter;
+    if (!peek) this.count++;
+    if (signal !== undefined) {
+      waiter.signal = signal;
+      watch(waiter, signal);
+    }
+    if (timeout !== undefined && timeout <= MAX_DELAY) {
+      waiter.timeout = timeout;
+      waiter.timer = host.setTimeout(onTimeout, timeout, waiter);
+    }
+    return promise;
+  }
+
+  tryAcquire(weight: number): Hold | undefined {
+    const bad = this.weightError(weight);
+    if (bad) throw bad;
+    return this.head === null && weight <= this.value ? this.grant(weight) : undefined;
+  }
+
+  grant(weight: number): Hold {
+    this.value -= weight;
+    return (this.owner = new Hold(this, weight));
+  }
+
+  /** Gives back `weight` permits and serves waiters. */
+  put(weight: number): void {
+    if (this.value + weight > this.max) {
+      throw this.lock
+        ? new Error(`Cannot release ${this.label()}: it is not locked`)
+        : new RangeError(
+            `${this.label()} released too many times: releasing ${weight} would exceed its initial value ${this.max}`,
+          );
+    }
+    this.value += weight;
+    this.owner = null;
+    this.serve();
+  }
+
+  /** Grants the head of the queue while it fits; a head that does not fit blocks everyone behind it. */
+  serve(): void {
+    for (let waiter = this.head; waiter !== null && waiter.weight <= this.value; waiter = this.head) {
+      this.unlink(waiter);
+      // Its signal has aborted but our listener has not run yet (the abort is being dispatched and
+      // an earlier listener, or the cancel of an earlier waiter, released permits): it gave up first.
+      if (waiter.signal?.aborted) waiter.reject(abortReason(this, waiter.signal));
+      else waiter.resolve(waiter.peek ? undefined : this.grant(waiter.weight));
+    }
+  }
+
+  /** Rejects a waiter that gave up; a no-op if it was already served. */
+  cancel(waiter: Waiter, reason: unknown): void {
+    if (!waiter.queued) return;
+    const wasHead = waiter === this.head;
+    this.unlink(waiter);
+    waiter.reject(reason);
+    // Lighter waiters may have been blocked behind it.
+    if (wasHead) this.serve();
+  }
+
+  unlink(waiter: Waiter): void {
+    waiter.queued = false;
+    const { prev, next } = waiter;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    waiter.prev = waiter.next = null;
+    if (!waiter.peek) this.count--;
+    if (waiter.timer !== undefined) {
+      host.clearTimeout(waiter.timer);
+      waiter.timer = undefined;
+    }
+    if (waiter.watchers !== undefined) {
+      waiter.watchers.delete(waiter);
+      waiter.watchers = undefined;
+    }
+  }
+}
+
+async function run<T>(acquired: Promise<Hold | undefined>, fn: () => T | PromiseLike<T>): Promise<T> {
+  const guard = (await acquired)!;
+  try {
+    return await fn();
+  } finally {
+    guard.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public classes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A mutual-exclusion lock for async code, like `asyncio.Lock`. At most one holder at a time;
+ * waiters are served strictly in arrival order. Not reentrant.
+ */
+export class Lock {
+  readonly #core: Core;
+
+  constructor(options?: LockOptions) {
+    this.#core = new Core(1, 1, 'Lock', options);
+  }
+
+  /** The name given to the constructor, if any. */
+  get name(): string | undefined {
+    return this.#core.name;
+  }
+
+  /** Whether the lock is held. */
+  get locked(): boolean {
+    return this.#core.value < 1;
+  }
+
+  /** How many `acquire()` calls are waiting. */
+  get waiters(): number {
+    return this.#core.count;
+  }
+
+  /**
+   * Waits until the lock is free and takes it. Resolves to a `Guard`; release with
+   * `guard.release()`, `lock.release()`, or `await using _ = await lock.acquire()`.
+   * Rejects without taking the lock when `signal` aborts or `timeout` passes first.
+   */
+  acquire(options?: AcquireOptions): Promise<Guard> {
+    return this.#core.acquire(1, options, false) as Promise<Guard>;
+  }
+
+  /** Takes the lock if it is free right now; returns `undefined` otherwise. Never waits. */
+  tryAcquire(): Guard | undefined {
+    return this.#core.tryAcquire(1);
+  }
+
+  /**
+   * Releases the lock, whoever acquired it (asyncio style), and hands it to the next waiter.
+   * Throws an `Error` if the lock is not held.
+   */
+  release(): void {
+    this.#core.put(1);
+  }
+
+  /**
+   * Runs `fn` while holding the lock and resolves to its result. The lock is released when `fn`
+   * settles, including when it throws or rejects.
+   */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    return run(this.#core.acquire(1, options, false), fn);
+  }
+
+  /**
+   * Waits for the turn an `acquire()` made now would get, without taking the lock: resolves once
+   * every earlier waiter has been served and the lock is free. Someone else may take the lock
+   * right after; to act under the lock, use `acquire()`.
+   */
+  waitForUnlock(options?: AcquireOptions): Promise<void> {
+    return this.#core.acquire(1, options, true) as Promise<unknown> as Promise<void>;
+  }
+}
+
+/**
+ * A counting semaphore for async code, like `asyncio.Semaphore`, with optional weights: it holds
+ * `value` permits, `acquire(n)` takes `n` of them and waits while fewer are free. Waiters are served
+ * strictly in arrival order; a waiter that needs more permits than are free blocks the ones
+ * behind it. `release()` may raise the count above the initial value; use `BoundedSemaphore`
+ * to treat that as a bug.
+ */
+export class Semaphore {
+  readonly #core: Core;
+
+  /** @param value Permits available at the start, a non-negative integer. Defaults to 1. */
+  constructor(value = 1, options?: LockOptions) {
+    const bounded = this instanceof BoundedSemaphore;
+    const core = new Core(value, bounded ? value : Infinity, bounded ? 'BoundedSemaphore' : 'Semaphore', options);
+    if (!(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(`${core.label()}: value must be a non-negative integer, got ${String(value)}`);
+    }
+    this.#core = core;
+  }
+
+  /** The name given to the constructor, if any. */
+  get name(): string | undefined {
+    return this.#core.name;
+  }
+
+  /** Permits free right now. */
+  get value(): number {
+    return this.#core.value;
+  }
+
+  /** Whether `acquire()` of one permit would have to wait: no permit is free, or others are waiting. */
+  get locked(): boolean {
+    return this.#core.value < 1 || this.#core.head !== null;
+  }
+
+  /** How many `acquire()` calls are waiting. */
+  get waiters(): number {
+    return this.#core.count;
+  }
+
+  /**
+   * Waits until `weight` permits (default 1) are free and it is this caller's turn, and takes
+   * them. Pass a number, or `{ weight, signal, timeout }`. Resolves to a `Guard` that gives back
+   * exactly those permits. Rejects without taking any when `signal` aborts or `timeout` passes first.
+   */
+  acquire(weight?: number | SemaphoreAcquireOptions): Promise<Guard> {
+    return (
+      weight !== null && typeof weight === 'object'
+        ? this.#core.acquire(weight.weight ?? 1, weight, false)
+        : this.#core.acquire(weight ?? 1, undefined, false)
+    ) as Promise<Guard>;
+  }
+
+  /** Takes `weight` permits if they are free and nobody is waiting; returns `undefined` otherwise. */
+  tryAcquire(weight = 1): Guard | undefined {
+    return this.#core.tryAcquire(weight);
+  }
+
+  /**
+   * Gives back `weight` permits (default 1) and serves waiters. On a `BoundedSemaphore`, throws a
+   * `RangeError` if that would exceed the initial value.
+   */
+  release(weight = 1): void {
+    const bad = this.#core.weightError(weight);
+    if (bad) throw bad;
+    this.#core.put(weight);
+  }
+
+  /**
+   * Runs `fn` while holding `weight` permits (a number or `{ weight, signal, timeout }`) and
+   * resolves to its result. The permits are given back when `fn` settles, including on throw.
+   */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, weight?: number | SemaphoreAcquireOptions): Promise<T> {
+    return run(this.acquire(weight) as Promise<Hold>, fn);
+  }
+
+  /**
+   * Waits exactly as `acquire(weight)` would, then resolves without taking any permit. Someone
+   * else may take the permits right after.
+   */
+  waitForUnlock(weight?: number | SemaphoreAcquireOptions): Promise<void> {
+    return (
+      weight !== null && typeof weight === 'object'
+        ? this.#core.acquire(weight.weight ?? 1, weight, true)
+        : this.#core.acquire(weight ?? 1, undefined, true)
+    ) as Promise<unknown> as Promise<void>;
+  }
+}
+
+/**
+ * A `Semaphore` that can never hold more permits than it started with, like
+ * `asyncio.BoundedSemaphore`: a `release()` that would exceed the initial value throws a
+ * `RangeError` (asyncio's ValueError), and so does asking for more permits than that value.
+ */
+export class BoundedSemaphore extends Semaphore {}
