@@ -1,9 +1,9 @@
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
-import { buildModel } from './model.js';
+import { buildModel, type FileModel } from './model.js';
 import { parseSource } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
-import type { Anchor } from './rules/rule.js';
+import type { Anchor, FixSubject } from './rules/rule.js';
 import { Suppressions } from './suppressions.js';
 
 export interface AnalyzeOptions {
@@ -12,21 +12,39 @@ export interface AnalyzeOptions {
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
 export function analyze(text: string, fileName: string, options: AnalyzeOptions = {}): AnalysisResult {
+  return analyzeDetailed(text, fileName, options).result;
+}
+
+/** A finding together with the syntax it came from, for quick fixes. */
+export interface DetailedFinding {
+  finding: Finding;
+  subject?: FixSubject;
+}
+
+export interface DetailedAnalysis {
+  result: AnalysisResult;
+  /** Absent when the file did not parse. */
+  model?: FileModel;
+  details: DetailedFinding[];
+}
+
+/** Like `analyze`, and also returns the model and each finding's subject so fixes can be computed. */
+export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
   const parsed = parseSource(text, fileName);
-  if (!parsed.ok) return { findings: [], parseError: parsed.error };
+  if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const ast = parsed.ast;
   try {
     const model = buildModel(ast, text, fileName, config);
     const suppressions = new Suppressions(ast.comments ?? []);
-    const findings: Finding[] = [];
+    const details: DetailedFinding[] = [];
     for (const rule of ALL_RULES) {
       const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
       if (severity === 'off') continue;
       for (const report of rule.check(model)) {
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
-        findings.push({
+        const finding: Finding = {
           ruleId: rule.meta.id,
           severity,
           message: report.message,
@@ -34,15 +52,21 @@ export function analyze(text: string, fileName: string, options: AnalyzeOptions 
           ...(report.location !== undefined ? { location: report.location } : {}),
           related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
           fixes: [],
-        });
+        };
+        details.push(report.subject ? { finding, subject: report.subject } : { finding });
       }
     }
-    findings.sort((a, b) => a.range.offset[0] - b.range.offset[0] || a.ruleId.localeCompare(b.ruleId));
-    return { findings };
+    details.sort(
+      (a, b) => a.finding.range.offset[0] - b.finding.range.offset[0] || a.finding.ruleId.localeCompare(b.finding.ruleId),
+    );
+    return { result: { findings: details.map((d) => d.finding) }, model, details };
   } catch (err) {
     // Pathologically deep input can exhaust the stack in the recursive walk; report it like a parse failure.
     if (err instanceof RangeError) {
-      return { findings: [], parseError: { message: 'the file is nested too deeply to analyse', line: 1, column: 0 } };
+      return {
+        result: { findings: [], parseError: { message: 'the file is nested too deeply to analyse', line: 1, column: 0 } },
+        details: [],
+      };
     }
     throw err;
   }

@@ -75,6 +75,8 @@ const NO_DEPS: ReadFact[] = [];
 export interface FlowResult {
   lostUpdates: LostUpdate[];
   checkThenActs: CheckThenAct[];
+  /** Shared path -> keys of the locks held somewhere it is written (for a fix to reuse). */
+  guardedBy: Map<string, Set<string>>;
 }
 
 export function analyzeFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTable, out: FlowResult): void {
@@ -205,6 +207,11 @@ class FunctionWalker implements PathContext {
   // ---- writes ---------------------------------------------------------------
 
   private write(path: string, deps: ReadFact[], node: Node, actKind: 'assign' | 'collection'): void {
+    for (const key of this.st.holds.keys()) {
+      let keys = this.out.guardedBy.get(path);
+      if (!keys) this.out.guardedBy.set(path, (keys = new Set()));
+      keys.add(key);
+    }
     let lost = false;
     for (const d of deps) {
       if (!pathsOverlap(d.path, path)) continue;

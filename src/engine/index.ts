@@ -1,5 +1,7 @@
 // Public surface of the engine: front ends (CLI, language server, ESLint plugin) import only from here.
-export { analyze, type AnalyzeOptions } from './analyze.js';
+export { analyze, analyzeDetailed, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
+export type { FixSubject } from './rules/rule.js';
+export type { FileModel } from './model.js';
 export { ALL_RULES, ruleMeta } from './rules/index.js';
 export { RULE_IDS, isRuleId, docsUrl, DOCS_BASE_URL, type RuleId, type RuleMeta } from './rules/meta.js';
 export {

@@ -38,7 +38,7 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
     if (!isFunction(node) || inlined.has(node)) return;
     if (containsAwait(node.body) || hostsInlined.has(node)) asyncFunctions.push(node);
   });
-  const flow: FlowResult = { lostUpdates: [], checkThenActs: [] };
+  const flow: FlowResult = { lostUpdates: [], checkThenActs: [], guardedBy: new Map() };
   for (const fn of asyncFunctions) analyzeFunction(fn, scope, locks, flow);
   return { ast, text, fileName, scope, locks, asyncFunctions, flow };
 }

@@ -25,6 +25,7 @@ export const lostUpdate: Rule = {
         anchor: f.write,
         message,
         location: displayPath(f.path),
+        subject: { kind: 'race', path: f.path, from: f.read, to: f.write, check: false },
         related: [
           { anchor: f.read, message: `${loc} is read here` },
           { anchor: f.await, message: 'the call yields here; other calls can run and change it' },

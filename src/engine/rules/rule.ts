@@ -1,15 +1,24 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { FileModel } from '../model.js';
 import type { RuleMeta } from './meta.js';
+import type { FunctionNode } from '../scope.js';
 
 /** A place a report points at. */
 export type Anchor = TSESTree.Node | TSESTree.Token;
+
+/** What a quick fix needs to know about a finding, beyond its text: the syntax it is about. */
+export type FixSubject =
+  /** A race window on `path` from the read or check `from` to the write or act `to`. */
+  | { kind: 'race'; path: string; from: TSESTree.Node; to: TSESTree.Node; check: boolean }
+  /** `Promise.all(source.map(callback))` with unbounded fan-out. */
+  | { kind: 'fan-out'; combinator: TSESTree.CallExpression; map: TSESTree.CallExpression; callback: FunctionNode };
 
 export interface RuleReport {
   anchor: Anchor;
   message: string;
   location?: string;
   related: { anchor: Anchor; message: string }[];
+  subject?: FixSubject;
 }
 
 export interface Rule {

@@ -35,6 +35,7 @@ export const unboundedConcurrency: Rule = {
         anchor: node,
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
+        subject: { kind: 'fan-out', combinator: node, map: call, callback },
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
