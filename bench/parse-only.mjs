@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Baseline for bench/check.mjs: read every analysable file under DIR and parse it with typescript-estree,
+// with the same options as src/engine/parse.ts, and nothing else. Prints one JSON line on stdout:
+//   {"files":N,"bytes":N,"parseErrors":N,"readMs":N,"parseMs":N}
+//
+//   node bench/parse-only.mjs DIR
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse } from '@typescript-eslint/typescript-estree';
+
+// Same file selection as isSupportedFile() in src/engine/parse.ts.
+const SUPPORTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+function isSupportedFile(name) {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return false;
+  return SUPPORTED.some((ext) => lower.endsWith(ext));
+}
+
+function walk(dir, out) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.git') continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else if (entry.isFile() && isSupportedFile(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node bench/parse-only.mjs DIR');
+  process.exit(2);
+}
+
+const t0 = performance.now();
+const files = walk(dir, []).sort();
+let bytes = 0;
+let parseErrors = 0;
+let readMs = 0;
+let parseMs = 0;
+for (const filePath of files) {
+  const r0 = performance.now();
+  const text = readFileSync(filePath, 'utf8');
+  const r1 = performance.now();
+  readMs += r1 - r0;
+  bytes += Buffer.byteLength(text);
+  const lower = filePath.toLowerCase();
+  const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
+  try {
+    parse(text, {
+      filePath,
+      jsx,
+      loc: true,
+      range: true,
+      comment: true,
+      errorOnUnknownASTType: false,
+      suppressDeprecatedPropertyWarnings: true,
+    });
+  } catch (err) {
+    parseErrors++;
+    if (parseErrors <= 5) console.error(`${filePath}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  parseMs += performance.now() - r1;
+}
+const totalMs = performance.now() - t0;
+console.log(
+  JSON.stringify({
+    files: files.length,
+    bytes,
+    parseErrors,
+    readMs: Math.round(readMs),
+    parseMs: Math.round(parseMs),
+    totalMs: Math.round(totalMs),
+  }),
+);
