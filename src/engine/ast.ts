@@ -22,16 +22,47 @@ function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** Sets `parent` on every node. Iterative, so deeply nested input cannot overflow the stack here. */
-export function setParents(root: Node): void {
+/** The nodes rules start from, collected in one pass over the tree. */
+export interface NodeIndex {
+  functions: FunctionNode[];
+  awaits: TSESTree.AwaitExpression[];
+  calls: TSESTree.CallExpression[];
+  news: TSESTree.NewExpression[];
+}
+
+/**
+ * Sets `parent` on every node and indexes the node kinds the rules need, in one pass.
+ * Iterative, so deeply nested input cannot overflow the stack here. Lists are in no particular order.
+ */
+export function indexTree(root: Node): NodeIndex {
+  const index: NodeIndex = { functions: [], awaits: [], calls: [], news: [] };
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
+    switch (node.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        index.functions.push(node);
+        break;
+      case 'AwaitExpression':
+        index.awaits.push(node);
+        break;
+      case 'CallExpression':
+        index.calls.push(node);
+        break;
+      case 'NewExpression':
+        index.news.push(node);
+        break;
+      default:
+        break;
+    }
     for (const child of childNodes(node)) {
       (child as { parent?: Node }).parent = node;
       stack.push(child);
     }
   }
+  return index;
 }
 
 /** Visits every node in source order (pre-order), iteratively. Return false from `visit` to skip a subtree. */

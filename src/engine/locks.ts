@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
 
 /** Constructors whose instances give mutual exclusion (a Semaphore only with one permit). */
@@ -16,14 +16,13 @@ export class LockTable {
   private readonly kinds = new Map<string, LockKind>();
   private readonly mutexClasses: Set<string>;
 
-  constructor(ast: TSESTree.Program, extraLockClasses: readonly string[]) {
+  constructor(constructions: readonly TSESTree.NewExpression[], extraLockClasses: readonly string[]) {
     this.mutexClasses = new Set([...MUTEX_CLASSES, ...extraLockClasses]);
-    forEachNode(ast, (node) => {
-      if (node.type !== 'NewExpression') return;
+    for (const node of constructions) {
       const kind = this.kindOfConstruction(node);
-      if (!kind) return;
+      if (!kind) continue;
       for (const name of namesAssignedFrom(node)) this.kinds.set(name, kind);
-    });
+    }
   }
 
   private kindOfConstruction(node: TSESTree.NewExpression): LockKind | null {

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, setParents } from './ast.js';
+import { containsAwait, enclosingFunction, indexTree, type NodeIndex } from './ast.js';
 import type { AwaitguardConfig } from './config.js';
 import { analyzeFunction, type FlowResult } from './flow.js';
 import { callbackLock, LockTable } from './locks.js';
@@ -10,37 +10,51 @@ export interface FileModel {
   ast: TSESTree.Program;
   text: string;
   fileName: string;
-  scope: ScopeInfo;
+  /** Built on first use. */
+  readonly scope: ScopeInfo;
   locks: LockTable;
+  /** Every function, await, call and `new` in the file. */
+  index: NodeIndex;
   /** Functions that contain an await point of their own (not counting nested functions). */
   asyncFunctions: FunctionNode[];
   flow: FlowResult;
 }
 
 export function buildModel(ast: TSESTree.Program, text: string, fileName: string, config: AwaitguardConfig): FileModel {
-  setParents(ast);
-  const scope = ScopeInfo.build(ast, isModuleFile(ast, fileName));
-  const locks = new LockTable(ast, config.lockClasses);
-  const asyncFunctions: FunctionNode[] = [];
+  const index = indexTree(ast);
+  // Scope analysis is the costliest step after parsing; files without async code never need it.
+  let scopeInfo: ScopeInfo | undefined;
+  const scope = (): ScopeInfo => (scopeInfo ??= ScopeInfo.build(ast, isModuleFile(ast, fileName)));
+  const locks = new LockTable(index.news, config.lockClasses);
   // Lock callbacks are walked inline by the function that hands them to the lock (see flow.ts),
   // so that function is analysed even when it has no await of its own.
   const inlined = new Set<FunctionNode>();
-  forEachNode(ast, (node) => {
-    if (isFunction(node) && callbackLock(node, locks) && enclosingFunction(node)) inlined.add(node);
-  });
+  for (const fn of index.functions) {
+    if (callbackLock(fn, locks) && enclosingFunction(fn)) inlined.add(fn);
+  }
   const hostsInlined = new Set<FunctionNode>();
   for (const cb of inlined) {
     let host = enclosingFunction(cb);
     while (host && inlined.has(host)) host = enclosingFunction(host);
     if (host) hostsInlined.add(host);
   }
-  forEachNode(ast, (node) => {
-    if (!isFunction(node) || inlined.has(node)) return;
-    if (containsAwait(node.body) || hostsInlined.has(node)) asyncFunctions.push(node);
-  });
+  const asyncFunctions = index.functions
+    .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || (fn.async && containsAwait(fn.body))))
+    .sort((a, b) => a.range[0] - b.range[0]);
   const flow: FlowResult = { lostUpdates: [], checkThenActs: [], guardedBy: new Map() };
-  for (const fn of asyncFunctions) analyzeFunction(fn, scope, locks, flow);
-  return { ast, text, fileName, scope, locks, asyncFunctions, flow };
+  for (const fn of asyncFunctions) analyzeFunction(fn, scope(), locks, flow);
+  return {
+    ast,
+    text,
+    fileName,
+    get scope() {
+      return scope();
+    },
+    locks,
+    index,
+    asyncFunctions,
+    flow,
+  };
 }
 
 /** CommonJS files are scripts; everything else with import/export, or any .mjs/.mts, is a module. */

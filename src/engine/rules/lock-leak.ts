@@ -16,13 +16,12 @@ export const lockLeak: Rule = {
   },
   check(model) {
     const reports: RuleReport[] = [];
-    forEachNode(model.ast, (node) => {
-      if (node.type !== 'AwaitExpression') return;
+    for (const node of model.index.awaits) {
       const acquire = promiseAcquire(node.argument, model.locks);
-      if (!acquire) return;
+      if (!acquire) continue;
       const report = checkAcquire(node, acquire.key);
       if (report) reports.push(report);
-    });
+    }
     return reports;
   },
 };

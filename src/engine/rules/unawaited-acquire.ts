@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, type Node } from '../ast.js';
+import type { Node } from '../ast.js';
 import { promiseAcquire } from '../locks.js';
 import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -16,12 +16,11 @@ export const unawaitedAcquire: Rule = {
   },
   check(model) {
     const reports: RuleReport[] = [];
-    forEachNode(model.ast, (node) => {
-      if (node.type !== 'CallExpression') return;
+    for (const node of model.index.calls) {
       const acquire = promiseAcquire(node, model.locks);
-      if (!acquire) return;
+      if (!acquire) continue;
       const why = unawaitedUse(node, model);
-      if (!why) return;
+      if (!why) continue;
       const next = nextStatement(node);
       reports.push({
         anchor: node,
@@ -29,7 +28,7 @@ export const unawaitedAcquire: Rule = {
         location: acquire.key,
         related: next ? [{ anchor: next, message: 'this runs at once, without the lock' }] : [],
       });
-    });
+    }
     return reports;
   },
 };

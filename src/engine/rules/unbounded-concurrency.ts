@@ -21,14 +21,14 @@ export const unboundedConcurrency: Rule = {
   },
   check(model) {
     const reports: RuleReport[] = [];
-    forEachNode(model.ast, (node) => {
-      if (node.type !== 'CallExpression' || !isPromiseCombinator(node)) return;
+    for (const node of model.index.calls) {
+      if (!isPromiseCombinator(node)) continue;
       const arg = node.arguments[0];
-      if (!arg) return;
+      if (!arg) continue;
       const mapped = mappedCall(arg, model);
-      if (!mapped) return;
+      if (!mapped) continue;
       const { source, callback, call } = mapped;
-      if (isBounded(source) || !doesIo(callback) || isLimited(callback, model)) return;
+      if (isBounded(source) || !doesIo(callback) || isLimited(callback, model)) continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
       reports.push({
@@ -41,7 +41,7 @@ export const unboundedConcurrency: Rule = {
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
         ],
       });
-    });
+    }
     return reports;
   },
 };
