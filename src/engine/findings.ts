@@ -26,12 +26,22 @@ export interface TextEdit {
   text: string;
 }
 
+/** A file a fix needs beside the edited one: the vendored runtime, created once if missing. */
+export interface CreatedFile {
+  /** Absolute path, with forward slashes. */
+  path: string;
+  /** Which copy of the runtime to write there. */
+  template: 'runtime-ts' | 'runtime-js' | 'runtime-cjs';
+}
+
 export interface Fix {
   title: string;
   /** Edits to the analysed file, non-overlapping. */
   edits: TextEdit[];
   /** Marks the fix applied by `--fix` and "fix all". */
   preferred?: boolean;
+  /** Files to create if they do not exist yet. */
+  createFiles?: CreatedFile[];
 }
 
 export type ReportedSeverity = 'info' | 'warning' | 'error';

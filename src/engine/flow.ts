@@ -726,6 +726,13 @@ class FunctionWalker implements PathContext {
       const acquiredKey = this.pendingAcquireKey as string | null;
       this.pendingAcquireKey = null;
       this.assignTo(d.id, deps, d);
+      // async-mutex Semaphore resolves to [value, release].
+      const releaseId = d.id.type === 'ArrayPattern' && d.id.elements[1]?.type === 'Identifier' ? d.id.elements[1] : null;
+      if (releaseId && acquiredKey !== null) {
+        const v = this.scope.declaredVariable(releaseId);
+        if (v) this.st.releasers.set(v, acquiredKey);
+        continue;
+      }
       if (d.id.type !== 'Identifier') continue;
       const variable = this.scope.declaredVariable(d.id);
       if (!variable) continue;

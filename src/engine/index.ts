@@ -16,6 +16,7 @@ export { isSupportedFile, SUPPORTED_EXTENSIONS } from './parse.js';
 export type {
   Finding,
   Fix,
+  CreatedFile,
   TextEdit,
   SourceRange,
   Position,

@@ -34,8 +34,9 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
     statement = stmt;
   } else if (stmt?.type === 'VariableDeclarator' && stmt.parent?.type === 'VariableDeclaration') {
     if (stmt.parent.kind === 'using' || stmt.parent.kind === 'await using') return null;
-    if (stmt.id.type !== 'Identifier') return null;
-    releaseVar = stmt.id.name;
+    const bound = releaseBinding(stmt.id);
+    if (bound === undefined) return null;
+    releaseVar = bound;
     statement = stmt.parent;
   } else {
     // Returned, passed on or stored: whoever receives it owns the release.
@@ -97,6 +98,19 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       ...(hazard ? [{ anchor: hazard, message: 'this can throw or exit before the release' }] : []),
     ],
   };
+}
+
+/**
+ * The name the release function or guard is bound to: `const release = …`, or async-mutex
+ * Semaphore's tuple `const [, release] = …`. Undefined for patterns we cannot follow.
+ */
+function releaseBinding(id: TSESTree.BindingName): string | null | undefined {
+  if (id.type === 'Identifier') return id.name;
+  if (id.type === 'ArrayPattern') {
+    const second = id.elements[1];
+    return second?.type === 'Identifier' ? second.name : null;
+  }
+  return undefined;
 }
 
 function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {

@@ -28,7 +28,7 @@ export const unboundedConcurrency: Rule = {
       const mapped = mappedCall(arg, model);
       if (!mapped) continue;
       const { source, callback, call } = mapped;
-      if (isBounded(source) || !doesIo(callback) || isLimited(callback, model)) continue;
+      if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model)) continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
       reports.push({
@@ -119,20 +119,32 @@ function isLiteralBound(end: Node | undefined): boolean {
 }
 
 /** The callback awaits something, or returns the result of a call (a promise). */
-function doesIo(fn: FunctionNode): boolean {
+function doesIo(fn: FunctionNode, model: FileModel): boolean {
   if (fn.async && containsAwait(fn.body)) return true;
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
       const callee = unwrap(b.callee);
-      const settled =
-        callee.type === 'MemberExpression' &&
-        receiverText(callee.object) === 'Promise' &&
-        (memberName(callee) === 'resolve' || memberName(callee) === 'reject');
-      return !settled;
+      if (callee.type !== 'MemberExpression') return true;
+      const receiver = receiverText(callee.object) ?? '';
+      const method = memberName(callee);
+      const settled = receiver === 'Promise' && (method === 'resolve' || method === 'reject');
+      // DataLoader-style loaders queue keys and send one batched request.
+      const batched = (method === 'load' || method === 'loadMany') && isLoader(callee.object, model);
+      return !settled && !batched;
     }
   }
   return false;
+}
+
+/** A DataLoader: named like one, or constructed from a class named like one. */
+function isLoader(receiver: Node, model: FileModel): boolean {
+  const r = unwrap(receiver);
+  if (/loader$/i.test(receiverText(r) ?? '')) return true;
+  if (r.type !== 'Identifier') return false;
+  const def = model.scope.variableOf(r)?.defs[0];
+  const init = def?.node.type === 'VariableDeclarator' ? def.node.init : null;
+  return init?.type === 'NewExpression' && /loader$/i.test(calleeName(init) ?? '');
 }
 
 /** The callback's work already goes through a limiter: a semaphore, p-limit, a queue. */
