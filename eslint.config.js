@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'examples/**', '.cache/**', 'bench/corpus/**', 'src/runtime/vendor/**', '.notes/**'],
+    ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'examples/**', '.cache/**', 'bench/corpus/**', 'src/runtime/vendor/**', '.notes/**', 'test/.fixed/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

@@ -42,6 +42,8 @@ const header = (ext) =>
     '// A copy of the awaitguard runtime (the `awaitguard/runtime` export), MIT License.',
     '// Generated from src/runtime/index.ts by scripts/build-runtime.mjs; do not edit by hand.',
     "/* eslint-disable */ // vendored code: the project's lint rules do not apply",
+    // A project that type-checks its JavaScript (checkJs) reads the types from the .d.ts twin instead.
+    ...(ext === 'js' || ext === 'cjs' ? ['// @ts-nocheck'] : []),
     '',
   ].join('\n');
 
@@ -60,10 +62,17 @@ async function vendorFiles() {
         useDefineForClassFields: true,
       },
     }).outputText;
+  const declarations = ts.transpileDeclaration(source, {
+    fileName: 'awaitguard-lock.ts',
+    reportDiagnostics: false,
+    compilerOptions: { newLine: ts.NewLineKind.LineFeed },
+  }).outputText;
   return {
     'awaitguard-lock.ts': header('ts') + source,
     'awaitguard-lock.js': header('js') + transpile(ts.ModuleKind.ESNext),
     'awaitguard-lock.cjs': header('cjs') + transpile(ts.ModuleKind.CommonJS),
+    'awaitguard-lock.d.ts': header('d.ts') + declarations,
+    'awaitguard-lock.d.cts': header('d.cts') + declarations,
   };
 }
 

@@ -20,6 +20,8 @@ export interface CheckOptions {
   color?: boolean;
   /** Report errors only. */
   quiet: boolean;
+  /** Apply the preferred fix of each finding and write the files. */
+  fix: boolean;
 }
 
 export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
@@ -42,6 +44,9 @@ Options:
       --max-warnings N    Exit with code 1 when there are more than N warnings
       --rule ID=SEVERITY  Set a rule's severity: off, info, warning, error
                           (repeatable; overrides the configuration)
+      --fix               Apply the preferred fix of each finding (guard with a
+                          Lock, limit with a Semaphore) and write the files;
+                          a file is written only if it still parses
       --quiet             Report errors only
       --color, --no-color Force or disable colors (default: on when stdout is a
                           terminal and NO_COLOR is not set)
@@ -55,7 +60,7 @@ Exit codes:
 `;
 
 type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule';
-type FlagOption = 'quiet' | 'color' | 'no-color' | 'help' | 'version';
+type FlagOption = 'quiet' | 'fix' | 'color' | 'no-color' | 'help' | 'version';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -70,6 +75,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--quiet': 'quiet',
+  '--fix': 'fix',
   '--color': 'color',
   '--no-color': 'no-color',
   '--help': 'help',
@@ -95,7 +101,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`unknown command "${first}" (did you mean "awaitguard check ${first}"?)`);
   }
 
-  const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false };
+  const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false, fix: false };
   let help = false;
   let version = false;
   for (let i = 1; i < argv.length; i++) {
@@ -117,6 +123,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (flag !== undefined) {
       if (inlineValue !== undefined) throw new UsageError(`option ${name} does not take a value`);
       if (flag === 'quiet') options.quiet = true;
+      else if (flag === 'fix') options.fix = true;
       else if (flag === 'color') options.color = true;
       else if (flag === 'no-color') options.color = false;
       else if (flag === 'help') help = true;

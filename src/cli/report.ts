@@ -15,6 +15,8 @@ export interface FileResult {
   internalError?: string;
   /** Not analysed on purpose (too large). */
   skipped?: string;
+  /** With --fix: how many fixes were applied and written. */
+  fixed?: number;
   /** Source text, kept for files with findings (SARIF fingerprints hash the reported lines). */
   text?: string;
 }
@@ -70,6 +72,6 @@ export function countResults(results: readonly FileResult[]): Counts {
   return counts;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALL_RULES, ConfigError, analyze, type AwaitguardConfig, type Finding } from '../engine/index.js';
+import { ALL_RULES, ConfigError, analyze, type AwaitguardConfig, type CreatedFile, type Finding } from '../engine/index.js';
+import type { FixOptions } from '../fixes/index.js';
+import { createVendoredFiles, fixText, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from './discover.js';
 import { UsageError } from './errors.js';
@@ -79,7 +81,18 @@ function check(options: CheckOptions, io: RunIO): number {
   }
 
   const debug = isDebug(io.env);
-  const results = discovered.files.map((file) => checkFile(file, cwd, config, debug ? io.stderr : undefined));
+  const fix = options.fix ? fixOptionsFor(config, cwd, loaded) : undefined;
+  const created: CreatedFile[] = [];
+  const results = discovered.files.map((file) =>
+    checkFile(file, cwd, config, debug ? io.stderr : undefined, fix ? { options: fix, created } : undefined),
+  );
+  if (fix) {
+    const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
+    const written = createVendoredFiles(created);
+    for (const w of written) io.stderr.write(`awaitguard: created ${displayPath(w, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
+    const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
+    if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
+  }
   const all = countResults(results);
 
   const shown = options.quiet ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : results;
@@ -113,7 +126,23 @@ function check(options: CheckOptions, io: RunIO): number {
   return EXIT_OK;
 }
 
-export function checkFile(file: string, cwd: string, config: AwaitguardConfig, debug: RunIO['stderr'] | undefined): FileResult {
+/** With `--fix`: how fixes are written, and where the runtime files they need are collected. */
+export interface FixRun {
+  options: Partial<FixOptions>;
+  created: CreatedFile[];
+}
+
+function fixOptionsFor(config: AwaitguardConfig, cwd: string, loaded: ReturnType<typeof loadConfig>): Partial<FixOptions> {
+  return { ...config.fix, projectRoot: projectRoot(cwd, loaded.file, loaded.dir) };
+}
+
+export function checkFile(
+  file: string,
+  cwd: string,
+  config: AwaitguardConfig,
+  debug: RunIO['stderr'] | undefined,
+  fix?: FixRun,
+): FileResult {
   const result: FileResult = { path: file, relPath: displayPath(file, cwd), findings: [] };
   let text: string;
   try {
@@ -135,6 +164,15 @@ export function checkFile(file: string, cwd: string, config: AwaitguardConfig, d
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // editors do not count the BOM as a column
 
   try {
+    if (fix) {
+      const outcome = fixText(text, file, config, fix.options);
+      if (outcome.applied > 0) {
+        writeFileSync(file, outcome.text);
+        text = outcome.text;
+        result.fixed = outcome.applied;
+        for (const c of outcome.createFiles) if (!fix.created.some((x) => x.path === c.path)) fix.created.push(c);
+      }
+    }
     const analysis = analyze(text, file, { config });
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);

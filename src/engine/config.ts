@@ -12,6 +12,16 @@ export interface AwaitguardConfig {
   exclude: string[];
   /** Extra class names whose instances are locks (`new KeyedMutex()` -> `KeyedMutex`). */
   lockClasses: string[];
+  /** How quick fixes and `--fix` write code. */
+  fix?: FixSettings;
+}
+
+/** The settings of quick fixes that a project can set in its configuration. */
+export interface FixSettings {
+  lockStyle?: 'try-finally' | 'runExclusive' | 'await-using';
+  runtime?: 'vendor' | 'package' | 'async-mutex';
+  vendorPath?: string;
+  semaphorePermits?: number;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -21,7 +31,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses'];
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix'];
 
 /**
  * Checks a parsed JSON value and returns a complete config.
@@ -49,12 +59,47 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
       rules[checkRuleId(id, fail)] = checkSeverity(value, `rules["${id}"]`, fail);
     }
   }
-  return {
+  const config: AwaitguardConfig = {
     rules,
     include: stringList(obj.include, 'include', fail),
     exclude: stringList(obj.exclude, 'exclude', fail),
     lockClasses: stringList(obj.lockClasses, 'lockClasses', fail),
   };
+  if (obj.fix !== undefined) config.fix = fixSettings(obj.fix, fail);
+  return config;
+}
+
+function fixSettings(raw: unknown, fail: (what: string) => never): FixSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`"fix" must be an object, got ${describe(raw)}`);
+  const obj = raw as Record<string, unknown>;
+  const out: FixSettings = {};
+  const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    return fail(`"fix.${key}" must be one of ${allowed.join(', ')}, got ${describe(v)}`);
+  };
+  for (const key of Object.keys(obj)) {
+    if (!['lockStyle', 'runtime', 'vendorPath', 'semaphorePermits'].includes(key)) {
+      fail(`unknown key "fix.${key}" (expected lockStyle, runtime, vendorPath, semaphorePermits)`);
+    }
+  }
+  const lockStyle = oneOf('lockStyle', ['try-finally', 'runExclusive', 'await-using'] as const);
+  if (lockStyle) out.lockStyle = lockStyle;
+  const runtime = oneOf('runtime', ['vendor', 'package', 'async-mutex'] as const);
+  if (runtime) out.runtime = runtime;
+  if (obj.vendorPath !== undefined) {
+    if (typeof obj.vendorPath !== 'string' || obj.vendorPath === '' || obj.vendorPath.startsWith('/') || obj.vendorPath.includes('..')) {
+      fail(`"fix.vendorPath" must be a relative path inside the project, got ${describe(obj.vendorPath)}`);
+    }
+    out.vendorPath = obj.vendorPath as string;
+  }
+  if (obj.semaphorePermits !== undefined) {
+    const n = obj.semaphorePermits;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(`"fix.semaphorePermits" must be a positive integer, got ${describe(n)}`);
+    out.semaphorePermits = n as number;
+  }
+  return out;
 }
 
 /** Parses one `--rule id=severity` argument. Throws ConfigError naming the argument. */

@@ -31,7 +31,7 @@ export interface CreatedFile {
   /** Absolute path, with forward slashes. */
   path: string;
   /** Which copy of the runtime to write there. */
-  template: 'runtime-ts' | 'runtime-js' | 'runtime-cjs';
+  template: 'runtime-ts' | 'runtime-js' | 'runtime-cjs' | 'runtime-dts' | 'runtime-dcts';
 }
 
 export interface Fix {

@@ -230,7 +230,7 @@ class FunctionWalker implements PathContext {
         if (!check.open.has(r.path) || !pathsOverlap(r.path, path)) continue;
         check.open.delete(r.path);
         const yielded = this.awaitSince(r.passed);
-        if (!yielded || this.commonHold(r.holds, this.st.holds) || lost || this.seenCta.has(node)) continue;
+        if (!yielded || this.commonHold(r.holds, this.st.holds) || lost || this.sharedResult || this.seenCta.has(node)) continue;
         // One report per check: the first act it guarded is enough to explain the stampede.
         check.open.clear();
         this.seenCta.add(node);
@@ -463,6 +463,12 @@ class FunctionWalker implements PathContext {
     return NO_DEPS;
   }
 
+  /**
+   * Set while assigning `await <shared promise>`: every caller stores what the one shared operation
+   * produced (`this.conn = await this.connecting`), so the act repeats no work.
+   */
+  private sharedResult = false;
+
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
   private pendingAcquireKey: string | null = null;
 
@@ -486,7 +492,7 @@ class FunctionWalker implements PathContext {
         return deps;
       }
       const deps = this.expr(node.right);
-      this.assignTo(node.left, deps, node);
+      this.assignShared(node, deps);
       return deps;
     }
     const old = this.readReference(node.left);
@@ -494,7 +500,7 @@ class FunctionWalker implements PathContext {
       const check = this.pushCheck(old, node);
       const base = this.clone();
       const deps = this.expr(node.right);
-      this.assignTo(node.left, deps, node);
+      this.assignShared(node, deps);
       this.st = this.merge(base, this.st);
       this.dropCheck(check);
       return [...old, ...deps];
@@ -502,6 +508,16 @@ class FunctionWalker implements PathContext {
     const deps = [...old, ...refDeps, ...this.expr(node.right)];
     this.assignTo(node.left, deps, node);
     return deps;
+  }
+
+  private assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
+    const right = unwrap(node.right);
+    this.sharedResult = right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null;
+    try {
+      this.assignTo(node.left, deps, node);
+    } finally {
+      this.sharedResult = false;
+    }
   }
 
   private logical(node: TSESTree.LogicalExpression): ReadFact[] {

@@ -10,6 +10,7 @@ export {
   ConfigError,
   DEFAULT_CONFIG,
   type AwaitguardConfig,
+  type FixSettings,
   type Severity,
 } from './config.js';
 export { isSupportedFile, SUPPORTED_EXTENSIONS } from './parse.js';

@@ -38,10 +38,10 @@ describe('vendored copies', () => {
     const dir = path.join(tmp, 'vendor');
     const missing = runScript('--check', '--vendor-dir', dir);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('awaitguard-lock.ts, awaitguard-lock.js, awaitguard-lock.cjs');
+    expect(missing.stderr).toContain('awaitguard-lock.ts, awaitguard-lock.js, awaitguard-lock.cjs, awaitguard-lock.d.ts, awaitguard-lock.d.cts');
 
     mkdirSync(dir);
-    for (const name of ['awaitguard-lock.ts', 'awaitguard-lock.js', 'awaitguard-lock.cjs']) {
+    for (const name of ['awaitguard-lock.ts', 'awaitguard-lock.js', 'awaitguard-lock.cjs', 'awaitguard-lock.d.ts', 'awaitguard-lock.d.cts']) {
       copyFileSync(path.join(vendorDir, name), path.join(dir, name));
     }
     const file = path.join(dir, 'awaitguard-lock.js');

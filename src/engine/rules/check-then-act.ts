@@ -31,7 +31,7 @@ export const checkThenAct: Rule = {
         anchor: f.act,
         message,
         location: displayPath(f.path),
-        subject: { kind: 'race', path: f.path, from: f.check, to: f.act, check: true },
+        subject: { kind: 'race', path: f.path, from: f.read.range[0] < f.check.range[0] ? f.read : f.check, to: f.act, check: true },
         related: [
           { anchor: f.read, message: `${loc} is checked here` },
           { anchor: f.await, message: 'the call yields here; other calls can pass the same check' },

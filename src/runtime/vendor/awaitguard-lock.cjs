@@ -2,6 +2,7 @@
 // A copy of the awaitguard runtime (the `awaitguard/runtime` export), MIT License.
 // Generated from src/runtime/index.ts by scripts/build-runtime.mjs; do not edit by hand.
 /* eslint-disable */ // vendored code: the project's lint rules do not apply
+// @ts-nocheck
 "use strict";
 /// <reference lib="esnext.disposable" preserve="true" />
 /**

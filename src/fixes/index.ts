@@ -1,0 +1,60 @@
+import { analyzeDetailed, type AnalysisResult, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { lockFixes, type FixContext } from './lockWrap.js';
+import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+import { semaphoreFix } from './semaphoreLimit.js';
+import { shareInFlightFix } from './shareInFlight.js';
+import { detectStyle } from './style.js';
+import { suppressFix } from './suppress.js';
+
+export { applyEdits, editsOverlap } from './apply.js';
+export { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+
+export interface FixAnalyzeOptions {
+  config?: AwaitguardConfig;
+  fix?: Partial<FixOptions>;
+}
+
+/** Analyses a file and attaches to every finding the fixes that apply, the preferred one first. */
+export function analyzeWithFixes(text: string, fileName: string, options: FixAnalyzeOptions = {}): AnalysisResult {
+  const detailed = analyzeDetailed(text, fileName, options.config ? { config: options.config } : {});
+  const model = detailed.model;
+  if (!model) return detailed.result;
+  const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options.fix };
+  const ctx: FixContext = {
+    model,
+    text,
+    fileName,
+    style: detectStyle(text, model.ast, fileName),
+    options: fixOptions,
+    moduleNames: moduleLevelNames(detailed),
+  };
+  for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
+  return detailed.result;
+}
+
+function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
+  const fixes: Fix[] = [];
+  const subject = d.subject;
+  try {
+    if (subject?.kind === 'race') {
+      fixes.push(...lockFixes(subject, ctx), ...shareInFlightFix(subject, ctx));
+    } else if (subject?.kind === 'fan-out') {
+      fixes.push(...semaphoreFix(subject, ctx));
+    }
+  } catch {
+    // A fix that cannot be built is left out; the finding and its suppression still stand.
+  }
+  fixes.push(suppressFix(d.finding, ctx));
+  return fixes;
+}
+
+function moduleLevelNames(detailed: ReturnType<typeof analyzeDetailed>): Set<string> {
+  const names = new Set<string>();
+  const scope = detailed.model?.scope.manager.globalScope;
+  if (!scope) return names;
+  for (const s of [scope, ...scope.childScopes.filter((c) => c.type === 'module')]) {
+    for (const v of s.variables) names.add(v.name);
+    for (const ref of s.through) names.add(ref.identifier.name);
+  }
+  return names;
+}

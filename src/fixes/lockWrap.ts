@@ -1,0 +1,321 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { enclosingFunction, forEachNode, isFunction, type Node } from '../engine/ast.js';
+import type { FileModel, Fix, FixSubject, TextEdit } from '../engine/index.js';
+import type { FunctionNode } from '../engine/scope.js';
+import { classOf } from '../engine/summaries.js';
+import { insertAfterImports, runtimeImport } from './imports.js';
+import { reindent } from './indent.js';
+import type { FixOptions } from './options.js';
+import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, type StatementRange } from './ranges.js';
+import { indentAt, lineEnd, lineStart, type CodeStyle } from './style.js';
+
+type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
+
+/** Where the lock lives and how code refers to it. */
+interface LockPlan {
+  /** Expression that evaluates to the lock: `this.balanceLock`, `balanceLock`, `Account.totalLock`. */
+  expr: string;
+  /** Edits that declare it (and import its class); empty when an existing lock is reused. */
+  edits: TextEdit[];
+  createFiles: Fix['createFiles'];
+  reused: boolean;
+}
+
+export interface FixContext {
+  model: FileModel;
+  text: string;
+  fileName: string;
+  style: CodeStyle;
+  options: FixOptions;
+  /** Names declared at module level, to avoid clashing with an import. */
+  moduleNames: ReadonlySet<string>;
+}
+
+/** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
+export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
+  let range = coveringStatements(subject.from, subject.to, ctx.model);
+  if (!range) return [];
+  const narrowed = ctx.style.typescript && pathMentionedAfter(range, subject.path, ctx.text);
+  // A callback would cut off narrowing that later code relies on; keep the names in scope instead.
+  if (narrowed && range.exports.names.length > 0) range = extendToBlockEnd(range);
+  const fn = enclosingFunction(range.first);
+  // `await` needs an async function; a lock at module top level would serialize nothing useful.
+  if (!fn || !fn.async) return [];
+  const lock = planLock(subject, range, fn, ctx);
+  if (!lock) return [];
+  const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`';
+  const fixes: Fix[] = [];
+  const make = (style: string, body: TextEdit, preferred: boolean): Fix => ({
+    title: `Guard ${shown} with a Lock (${style})`,
+    edits: sortEdits([...lock.edits, body]),
+    ...(preferred ? { preferred: true } : {}),
+    ...(lock.createFiles && lock.createFiles.length > 0 ? { createFiles: lock.createFiles } : {}),
+  });
+  const want = ctx.options.lockStyle;
+  if (range.exports.names.length > 0) {
+    // Declarations used after the range: only a callback can hand them back without knowing their types.
+    return [make('runExclusive', wrapRunExclusive(range, lock.expr, ctx), true)];
+  }
+  const tryFinally = make('try/finally', wrapTryFinally(range, lock.expr, ctx), want === 'try-finally');
+  fixes.push(tryFinally);
+  if (!narrowed && movableIntoCallback(range, ctx.model)) {
+    fixes.push(make('runExclusive', wrapRunExclusive(range, lock.expr, ctx), want === 'runExclusive'));
+  }
+  if (ctx.options.allowAwaitUsing && ctx.options.runtime !== 'async-mutex' && ctx.style.typescript) {
+    fixes.push(make('await using', wrapAwaitUsing(range, lock.expr, ctx), want === 'await-using'));
+  }
+  if (!fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
+  return fixes;
+}
+
+/**
+ * The text a wrap replaces. A range that starts and ends its own lines is replaced line-wise (trailing
+ * comments included) and re-indented; a range that shares a line with other code is wrapped in place.
+ */
+interface Span {
+  start: number;
+  end: number;
+  indent: string;
+  ownLines: boolean;
+}
+
+function span(range: StatementRange, text: string): Span {
+  const lineAt = lineStart(text, range.first.range[0]);
+  const startsLine = text.slice(lineAt, range.first.range[0]).trim() === '';
+  const eol = lineEnd(text, range.last.range[1]);
+  const tail = text.slice(range.last.range[1], eol).trim();
+  const endsLine = tail === '' || tail.startsWith('//') || (tail.startsWith('/*') && tail.endsWith('*/'));
+  const indent = indentAt(text, range.first.range[0]);
+  if (startsLine && endsLine) return { start: lineAt, end: eol, indent, ownLines: true };
+  return { start: range.first.range[0], end: range.last.range[1], indent, ownLines: false };
+}
+
+function wrapTryFinally(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+  const { text, style } = ctx;
+  const s = span(range, text);
+  const acquire = `await ${lock}.acquire()${style.semi}`;
+  const release = `${lock}.release()${style.semi}`;
+  if (!s.ownLines) {
+    const body = text.slice(s.start, s.end);
+    return { offset: [s.start, s.end], text: `${acquire} try { ${body} } finally { ${release} }` };
+  }
+  const nl = style.eol;
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  return {
+    offset: [s.start, s.end],
+    text: `${s.indent}${acquire}${nl}${s.indent}try {${nl}${body}${nl}${s.indent}} finally {${nl}${s.indent}${style.indentUnit}${release}${nl}${s.indent}}`,
+  };
+}
+
+function wrapRunExclusive(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+  const { text, style } = ctx;
+  const s = span(range, text);
+  const { names, kind } = range.exports;
+  const bind = names.length > 0 ? `${kind} { ${names.join(', ')} } = ` : '';
+  if (!s.ownLines) {
+    const body = text.slice(s.start, s.end);
+    const ret = names.length > 0 ? ` return { ${names.join(', ')} }${style.semi}` : '';
+    return { offset: [s.start, s.end], text: `${bind}await ${lock}.runExclusive(async () => { ${body}${ret} })${style.semi}` };
+  }
+  const nl = style.eol;
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  const ret = names.length > 0 ? `${nl}${s.indent}${style.indentUnit}return { ${names.join(', ')} }${style.semi}` : '';
+  return {
+    offset: [s.start, s.end],
+    text: `${s.indent}${bind}await ${lock}.runExclusive(async () => {${nl}${body}${ret}${nl}${s.indent}})${style.semi}`,
+  };
+}
+
+function wrapAwaitUsing(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+  const { text, style } = ctx;
+  const s = span(range, text);
+  const nl = style.eol;
+  const guard = `await using _${lockName(lock)}Held = await ${lock}.acquire()${style.semi}`;
+  const toEndOfBlock = range.block.body[range.block.body.length - 1] === range.last;
+  if (toEndOfBlock) {
+    // Held until the end of the block, which is where the range ends anyway.
+    return s.ownLines
+      ? { offset: [s.start, s.start], text: `${s.indent}${guard}${nl}` }
+      : { offset: [s.start, s.start], text: `${guard} ` };
+  }
+  if (!s.ownLines) {
+    return { offset: [s.start, s.end], text: `{ ${guard} ${text.slice(s.start, s.end)} }` };
+  }
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  return { offset: [s.start, s.end], text: `${s.indent}{${nl}${s.indent}${style.indentUnit}${guard}${nl}${body}${nl}${s.indent}}` };
+}
+
+function lockName(expr: string): string {
+  const last = expr.slice(expr.lastIndexOf('.') + 1).replace(/^#/, '');
+  return last;
+}
+
+function sortEdits(edits: TextEdit[]): TextEdit[] {
+  // Stable: insertions at one offset keep their order (the import before the declaration).
+  return edits.map((e, i) => [e, i] as const).sort((a, b) => a[0].offset[0] - b[0].offset[0] || a[1] - b[1]).map(([e]) => e);
+}
+
+/** Decides where the lock lives, reusing one that already guards the path when that cannot deadlock. */
+function planLock(subject: RaceSubject, range: StatementRange, fn: FunctionNode, ctx: FixContext): LockPlan | null {
+  const rangeText = ctx.text.slice(range.first.range[0], range.last.range[1]);
+  for (const key of reusableLocks(subject.path, ctx)) {
+    // A non-reentrant lock taken again inside the range would deadlock.
+    if (rangeText.includes(key + '.')) continue;
+    if (key.startsWith('this.') && !subject.path.startsWith('this')) continue;
+    return { expr: key, edits: [], createFiles: [], reused: true };
+  }
+  const base = baseName(subject.path);
+  const root = rootOf(subject.path);
+  if (root === 'this') {
+    const cls = classOf(fn);
+    const method = methodOf(fn);
+    if (cls && method?.static) return staticFieldLock(cls, base, ctx);
+    if (cls) return instanceFieldLock(cls, base, ctx);
+    return moduleLock(base, ctx);
+  }
+  const rootId = findRootIdentifier(subject.to, root) ?? findRootIdentifier(subject.from, root);
+  if (!rootId) return moduleLock(base, ctx);
+  const binding = ctx.model.scope.bindingOf(rootId, enclosingFunction(rootId)!);
+  if (binding.kind === 'captured') return capturedLock(binding.owner, subject.to, base, ctx);
+  return moduleLock(base, ctx);
+}
+
+/** Lock receivers already held somewhere this path (or one overlapping it) is written. */
+function reusableLocks(path: string, ctx: FixContext): string[] {
+  const keys: string[] = [];
+  for (const [p, held] of ctx.model.flow.guardedBy) {
+    if (p !== path && !p.startsWith(path + '.') && !path.startsWith(p + '.')) continue;
+    for (const k of held) if (/^[\w$#.]+$/.test(k) && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+function rootOf(path: string): string {
+  return /^[^.[]+/.exec(path)![0];
+}
+
+function baseName(path: string): string {
+  const words = path.split(/[.[\]"]+/).filter((w) => /^#?[A-Za-z_$][\w$]*$/.test(w) && w !== 'this');
+  return (words[words.length - 1] ?? 'state').replace(/^#/, '');
+}
+
+function findRootIdentifier(node: Node, name: string): TSESTree.Identifier | null {
+  let found: TSESTree.Identifier | null = null;
+  forEachNode(node, (n) => {
+    if (found) return false;
+    if (n.type === 'Identifier' && n.name === name && !(n.parent?.type === 'MemberExpression' && n.parent.property === n && !n.parent.computed)) {
+      found = n;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+function methodOf(fn: FunctionNode): TSESTree.MethodDefinition | TSESTree.PropertyDefinition | null {
+  for (let f: Node | undefined = fn; f; f = f.parent) {
+    if (f.type === 'MethodDefinition' || f.type === 'PropertyDefinition') return f;
+    if (isFunction(f) && f.type !== 'ArrowFunctionExpression' && f.parent?.type !== 'MethodDefinition') return null;
+  }
+  return null;
+}
+
+function uniqueName(base: string, taken: (name: string) => boolean): string {
+  let name = `${base}Lock`;
+  for (let i = 2; taken(name); i++) name = `${base}Lock${i}`;
+  return name;
+}
+
+function importLock(ctx: FixContext): ReturnType<typeof runtimeImport> {
+  return runtimeImport('Lock', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
+}
+
+function existingDeclaration(ctx: FixContext, pattern: RegExp): string | null {
+  const m = pattern.exec(ctx.text);
+  return m ? m[1]! : null;
+}
+
+function moduleLock(base: string, ctx: FixContext): LockPlan {
+  const want = `${base}Lock`;
+  // A lock an earlier fix declared for the same state.
+  if (existingDeclaration(ctx, new RegExp(`^const (${want}) = new \\w+\\(\\)`, 'm'))) {
+    return { expr: want, edits: [], createFiles: [], reused: true };
+  }
+  const name = uniqueName(base, (n) => ctx.moduleNames.has(n) || new RegExp(`\\b${n}\\b`).test(ctx.text));
+  const imp = importLock(ctx);
+  const decl = `const ${name} = new ${imp.local}()${ctx.style.semi}`;
+  const edits: TextEdit[] = [];
+  if (imp.edit) edits.push(imp.edit);
+  edits.push(insertAfterImports(ctx.model.ast, ctx.text, decl, ctx.style));
+  return { expr: name, edits, createFiles: imp.createFiles, reused: false };
+}
+
+function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
+  const first = cls.body[0];
+  if (first) return indentAt(ctx.text, first.range[0]);
+  return indentAt(ctx.text, cls.range[0]) + ctx.style.indentUnit;
+}
+
+function usesPrivateNames(cls: TSESTree.ClassBody): boolean {
+  return cls.body.some((m) => 'key' in m && m.key.type === 'PrivateIdentifier');
+}
+
+function memberNames(cls: TSESTree.ClassBody): Set<string> {
+  const names = new Set<string>();
+  for (const m of cls.body) {
+    if ('key' in m && (m.key.type === 'Identifier' || m.key.type === 'PrivateIdentifier')) names.add(m.key.name);
+  }
+  return names;
+}
+
+function instanceFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
+  const names = memberNames(cls);
+  const hash = !ctx.style.typescript || usesPrivateNames(cls);
+  const want = `${base}Lock`;
+  if (names.has(want)) return { expr: hash ? `this.#${want}` : `this.${want}`, edits: [], createFiles: [], reused: true };
+  const name = uniqueName(base, (n) => names.has(n));
+  const imp = importLock(ctx);
+  const decl = ctx.style.typescript
+    ? hash
+      ? `readonly #${name} = new ${imp.local}()${ctx.style.semi}`
+      : `private readonly ${name} = new ${imp.local}()${ctx.style.semi}`
+    : `#${name} = new ${imp.local}()${ctx.style.semi}`;
+  const at = cls.range[0] + 1;
+  const edits: TextEdit[] = [];
+  if (imp.edit) edits.push(imp.edit);
+  edits.push({ offset: [at, at], text: ctx.style.eol + memberIndent(cls, ctx) + decl });
+  return { expr: hash ? `this.#${name}` : `this.${name}`, edits, createFiles: imp.createFiles, reused: false };
+}
+
+function staticFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
+  const owner = cls.parent;
+  const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
+  const names = memberNames(cls);
+  const hash = !ctx.style.typescript;
+  const name = uniqueName(base, (n) => names.has(n));
+  const ref = className ? `${className}.${hash ? '#' : ''}${name}` : `this.${hash ? '#' : ''}${name}`;
+  const imp = importLock(ctx);
+  const decl = ctx.style.typescript
+    ? `private static readonly ${name} = new ${imp.local}()${ctx.style.semi}`
+    : `static #${name} = new ${imp.local}()${ctx.style.semi}`;
+  const at = cls.range[0] + 1;
+  const edits: TextEdit[] = [];
+  if (imp.edit) edits.push(imp.edit);
+  edits.push({ offset: [at, at], text: ctx.style.eol + memberIndent(cls, ctx) + decl });
+  return { expr: ref, edits, createFiles: imp.createFiles, reused: false };
+}
+
+/** A lock shared by the concurrent callbacks: declared in the function that owns the captured variable. */
+function capturedLock(owner: FunctionNode, inside: Node, base: string, ctx: FixContext): LockPlan | null {
+  if (owner.body.type !== 'BlockStatement') return null;
+  let stmt: Node = inside;
+  while (stmt.parent && stmt.parent !== owner.body) stmt = stmt.parent;
+  if (stmt.parent !== owner.body) return null;
+  const name = uniqueName(base, (n) => new RegExp(`\\b${n}\\b`).test(ctx.text));
+  const imp = importLock(ctx);
+  const at = lineStart(ctx.text, stmt.range[0]);
+  const edits: TextEdit[] = [];
+  if (imp.edit) edits.push(imp.edit);
+  edits.push({ offset: [at, at], text: `${indentAt(ctx.text, stmt.range[0])}const ${name} = new ${imp.local}()${ctx.style.semi}${ctx.style.eol}` });
+  return { expr: name, edits, createFiles: imp.createFiles, reused: false };
+}

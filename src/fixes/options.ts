@@ -1,0 +1,24 @@
+/** How fixes are written; front ends fill this from settings (VS Code) or flags and config (CLI). */
+export interface FixOptions {
+  /** `try-finally` keeps return/break/continue and declarations working; `runExclusive` reads shorter. */
+  lockStyle: 'try-finally' | 'runExclusive' | 'await-using';
+  /** Where `Lock` and `Semaphore` come from. */
+  runtime: 'vendor' | 'package' | 'async-mutex';
+  /** Project-relative path of the vendored runtime for TypeScript files; JS files get the same path with .js/.cjs. */
+  vendorPath: string;
+  /** Absolute path of the project root that `vendorPath` is relative to. */
+  projectRoot: string;
+  /** Permits of the Semaphore that bounds a fan-out. */
+  semaphorePermits: number;
+  /** The project's TypeScript and target allow `await using` (TS 5.2+, esnext.disposable). */
+  allowAwaitUsing: boolean;
+}
+
+export const DEFAULT_FIX_OPTIONS: FixOptions = {
+  lockStyle: 'try-finally',
+  runtime: 'vendor',
+  vendorPath: 'src/awaitguard-lock.ts',
+  projectRoot: '/',
+  semaphorePermits: 8,
+  allowAwaitUsing: false,
+};

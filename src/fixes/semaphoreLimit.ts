@@ -1,0 +1,64 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { unwrap, type Node } from '../engine/ast.js';
+import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
+import { runtimeImport } from './imports.js';
+import type { FixContext } from './lockWrap.js';
+import { indentAt, lineStart } from './style.js';
+
+type FanOut = Extract<FixSubject, { kind: 'fan-out' }>;
+
+/**
+ * "Limit concurrency with a Semaphore": a Semaphore declared just before the statement, and each
+ * callback's body run under it. Arrow functions keep `this` and `arguments`, so the body is unchanged.
+ */
+export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
+  const { callback } = subject;
+  let stmt: Node = subject.combinator;
+  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
+  if (!stmt.parent) return [];
+  const permits = ctx.options.semaphorePermits;
+  const name = uniqueName(limitBase(subject.map), ctx.text);
+  const imp = runtimeImport('Semaphore', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
+  const at = lineStart(ctx.text, stmt.range[0]);
+  const edits: TextEdit[] = [];
+  if (imp.edit) edits.push(imp.edit);
+  edits.push({
+    offset: [at, at],
+    text: `${indentAt(ctx.text, stmt.range[0])}const ${name} = new ${imp.local}(${permits})${ctx.style.semi}${ctx.style.eol}`,
+  });
+  const body = callback.body;
+  const bodyText = ctx.text.slice(body.range[0], body.range[1]);
+  if (body.type === 'BlockStatement') {
+    const wrapped = `${name}.runExclusive(async () => ${bodyText})`;
+    edits.push({
+      offset: [body.range[0], body.range[1]],
+      text: callback.type === 'ArrowFunctionExpression' ? wrapped : `{ return ${wrapped}${ctx.style.semi} }`,
+    });
+  } else {
+    const expr = unwrap(body).type === 'ObjectExpression' ? `(${bodyText})` : bodyText;
+    edits.push({ offset: [body.range[0], body.range[1]], text: `${name}.runExclusive(() => ${expr})` });
+  }
+  edits.sort((a, b) => a.offset[0] - b.offset[0]);
+  return [
+    {
+      title: `Limit concurrency with a Semaphore(${permits})`,
+      edits,
+      preferred: true,
+      ...(imp.createFiles.length > 0 ? { createFiles: imp.createFiles } : {}),
+    },
+  ];
+}
+
+function limitBase(map: TSESTree.CallExpression): string {
+  const callee = unwrap(map.callee);
+  const source = callee.type === 'MemberExpression' ? unwrap(callee.object) : map.arguments[0];
+  if (source?.type === 'Identifier') return source.name;
+  if (source?.type === 'MemberExpression' && !source.computed && source.property.type === 'Identifier') return source.property.name;
+  return 'fanOut';
+}
+
+function uniqueName(base: string, text: string): string {
+  let name = `${base}Limit`;
+  for (let i = 2; new RegExp(`\\b${name}\\b`).test(text); i++) name = `${base}Limit${i}`;
+  return name;
+}

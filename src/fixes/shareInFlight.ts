@@ -1,0 +1,88 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { enclosingFunction, unwrap, type Node } from '../engine/ast.js';
+import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
+import { classOf } from '../engine/summaries.js';
+import type { FixContext } from './lockWrap.js';
+import { indentAt, lineEnd, lineStart } from './style.js';
+
+type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
+
+/**
+ * "Share the in-flight promise" for double initialization: `this.conn = await connect()` becomes
+ *
+ *   this.connPending ??= (async () => connect())().finally(() => { this.connPending = undefined; });
+ *   this.conn = await this.connPending;
+ *
+ * so concurrent callers that pass the check wait for one initialization instead of starting their own.
+ * Offered only for that shape (an assignment of an awaited value to a field or module variable).
+ */
+export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
+  if (!subject.check) return [];
+  const act = subject.to;
+  if (act.type !== 'AssignmentExpression' || !['=', '??=', '||='].includes(act.operator)) return [];
+  const awaited = unwrap(act.right);
+  if (awaited.type !== 'AwaitExpression' || act.parent?.type !== 'ExpressionStatement') return [];
+  const stmt = act.parent;
+  const target = unwrap(act.left);
+  const { text, style } = ctx;
+  const nl = style.eol;
+  const indent = indentAt(text, stmt.range[0]);
+  const argText = text.slice(awaited.argument.range[0], awaited.argument.range[1]);
+  const leftText = text.slice(act.left.range[0], act.left.range[1]);
+  const edits: TextEdit[] = [];
+  let pending: string;
+  if (target.type === 'MemberExpression' && target.object.type === 'ThisExpression' && !target.computed && target.property.type === 'Identifier') {
+    const field = target.property.name;
+    const cls = classOf(enclosingFunction(act)!);
+    const owner = cls?.parent;
+    const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
+    // The field's type is named through the class (`Pool['conn']`), which also reaches private members.
+    if (!cls || (style.typescript && !className)) return [];
+    const name = unique(`${field}Pending`, text);
+    pending = `this.${name}`;
+    const memberIndent = cls.body[0] ? indentAt(text, cls.body[0].range[0]) : indentAt(text, cls.range[0]) + style.indentUnit;
+    const decl = style.typescript
+      ? `private ${name}: Promise<NonNullable<${className}[${style.quote}${field}${style.quote}]>> | undefined${style.semi}`
+      : `/** @type {Promise<any> | undefined} */${nl}${memberIndent}${name} = undefined${style.semi}`;
+    edits.push({ offset: [cls.range[0] + 1, cls.range[0] + 1], text: nl + memberIndent + decl });
+  } else if (target.type === 'Identifier') {
+    const variable = ctx.model.scope.variableOf(target);
+    const def = variable?.defs[0];
+    const declStmt = def?.parent;
+    if (!variable || variable.scope.type !== 'module' && variable.scope.type !== 'global' || declStmt?.type !== 'VariableDeclaration' || declStmt.kind !== 'let') {
+      return [];
+    }
+    const name = unique(`${target.name}Pending`, text);
+    pending = name;
+    const decl = style.typescript
+      ? `let ${name}: Promise<NonNullable<typeof ${target.name}>> | undefined${style.semi}`
+      : `/** @type {Promise<any> | undefined} */${nl}let ${name}${style.semi}`;
+    const at = lineEnd(text, declStmt.range[1]);
+    edits.push({ offset: [at, at], text: nl + indentAt(text, declStmt.range[0]) + decl });
+  } else {
+    return [];
+  }
+  const start = lineStart(text, stmt.range[0]);
+  const end = stmt.range[1];
+  const start2 = text.slice(start, stmt.range[0]).trim() === '' ? start : stmt.range[0];
+  const lead = start2 === start ? indent : '';
+  const replacement =
+    `${lead}${pending} ??= (async () => ${argText})().finally(() => {${nl}` +
+    `${indent}${style.indentUnit}${pending} = undefined${style.semi}${nl}` +
+    `${indent}})${style.semi}${nl}` +
+    `${indent}${leftText} ${act.operator} await ${pending}${style.semi}`;
+  edits.push({ offset: [start2, end], text: replacement });
+  edits.sort((a, b) => a.offset[0] - b.offset[0]);
+  return [{ title: `Share the in-flight promise instead of starting a second ${describe(target)}`, edits }];
+}
+
+function describe(target: Node): string {
+  const name = target.type === 'Identifier' ? target.name : (target as TSESTree.MemberExpression).property.type === 'Identifier' ? ((target as TSESTree.MemberExpression).property as TSESTree.Identifier).name : 'value';
+  return `initialization of \`${name}\``;
+}
+
+function unique(base: string, text: string): string {
+  let name = base;
+  for (let i = 2; new RegExp(`\\b${name}\\b`).test(text); i++) name = `${base}${i}`;
+  return name;
+}
