@@ -64,11 +64,11 @@ const TEMPLATE_FILES: Record<CreatedFile['template'], string> = {
   'runtime-dcts': 'awaitguard-lock.d.cts',
 };
 
-/** The copies ship in dist/runtime/vendor next to the CLI bundle; from source, they sit in src/runtime/vendor. */
+/** The copies ship in dist/runtime/vendor next to the CLI bundle; in a checkout they also sit in src/runtime/vendor. */
 function templatePath(template: CreatedFile['template']): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const name = TEMPLATE_FILES[template];
-  for (const dir of [path.join(here, 'runtime', 'vendor'), path.join(here, '..', 'runtime', 'vendor')]) {
+  for (const dir of [path.join(here, 'runtime', 'vendor'), path.join(here, '..', 'src', 'runtime', 'vendor')]) {
     const p = path.join(dir, name);
     if (existsSync(p)) return p;
   }

@@ -15,7 +15,7 @@ function check(argv: string[]) {
 
 describe('parseArgs', () => {
   it('defaults: stylish, no paths, no limit, auto color', () => {
-    expect(check(['check'])).toEqual({ paths: [], format: 'stylish', rules: [], quiet: false });
+    expect(check(['check'])).toEqual({ paths: [], format: 'stylish', rules: [], quiet: false, fix: false });
   });
 
   it('reads every option, in both --name value and --name=value forms', () => {
@@ -47,6 +47,7 @@ describe('parseArgs', () => {
       ],
       config: 'ci.json',
       quiet: true,
+      fix: false,
       color: false,
     });
   });
@@ -72,7 +73,7 @@ describe('parseArgs', () => {
     [[], /missing command/],
     [['lint'], /unknown command "lint".*awaitguard check lint/],
     [['--format', 'json'], /expected a command before --format/],
-    [['check', '--fix'], /unknown option --fix/],
+    [['check', '--fix=yes'], /option --fix does not take a value/],
     [['check', '--format', 'xml'], /unknown format "xml" \(expected one of stylish, json, sarif, github\)/],
     [['check', '--format'], /option --format requires a value/],
     [['check', '--output', '--quiet'], /option --output requires a value/],

@@ -1,0 +1,134 @@
+// Runs code before and after its preferred fix: the original loses an update (or initializes twice, or
+// fans out without bound) under two concurrent calls, and the fixed code does not.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'awaitguard-behaviour-'));
+let counter = 0;
+
+/** Applies the preferred fix of every finding of `rule` (one pass), as `--fix` would. */
+function fix(source: string, rule: string): string {
+  const result = analyzeWithFixes(source, join(dir, 'subject.ts'), { fix: { runtime: 'package' } });
+  const fixes = result.findings.filter((f) => f.ruleId === rule).map((f) => f.fixes.find((x) => x.preferred)!);
+  expect(fixes.length).toBeGreaterThan(0);
+  return applyEdits(source, fixes.flatMap((f) => f.edits));
+}
+
+/** Bundles TypeScript source (with `awaitguard/runtime` resolved to the runtime's source) and imports it. */
+async function load<T>(source: string): Promise<T> {
+  const out = join(dir, `m${counter++}.mjs`);
+  await esbuild.build({
+    stdin: { contents: source, loader: 'ts', resolveDir: dir },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: out,
+    alias: { 'awaitguard/runtime': join(ROOT, 'src', 'runtime', 'index.ts') },
+    logLevel: 'silent',
+  });
+  return (await import(pathToFileURL(out).href)) as T;
+}
+
+
+describe('fixed code behaves', () => {
+  it('lost-update on a field: two concurrent deposits keep both amounts', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+      export class Account {
+        balance = 0;
+        async deposit(amount: number): Promise<void> {
+          const before = this.balance;
+          await tick();
+          this.balance = before + amount;
+        }
+      }
+    `;
+    type M = { Account: new () => { balance: number; deposit(n: number): Promise<void> } };
+    const racy = new (await load<M>(source)).Account();
+    await Promise.all([racy.deposit(10), racy.deposit(5)]);
+    expect(racy.balance).not.toBe(15);
+
+    const fixedSource = fix(source, 'lost-update');
+    expect(fixedSource).toContain('.acquire()');
+    const safe = new (await load<M>(fixedSource)).Account();
+    await Promise.all([safe.deposit(10), safe.deposit(5), safe.deposit(1)]);
+    expect(safe.balance).toBe(16);
+  });
+
+  it('lost-update on a variable captured by Promise.all callbacks: the total counts every item', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+      export async function total(sizes: number[]): Promise<number> {
+        let sum = 0;
+        await Promise.all(sizes.map(async (n) => {
+          sum += await tick().then(() => n);
+        }));
+        return sum;
+      }
+    `;
+    type M = { total(xs: number[]): Promise<number> };
+    expect(await (await load<M>(source)).total([1, 2, 3])).not.toBe(6);
+    const fixedSource = fix(source, 'lost-update');
+    expect(await (await load<M>(fixedSource)).total([1, 2, 3])).toBe(6);
+  });
+
+  it('check-then-act double initialization: one connection for concurrent callers', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+      export let opened = 0;
+      export class Pool {
+        private conn: { id: number } | undefined;
+        async get(): Promise<{ id: number }> {
+          if (!this.conn) {
+            await tick();
+            this.conn = { id: ++opened };
+          }
+          return this.conn;
+        }
+      }
+    `;
+    type M = { Pool: new () => { get(): Promise<{ id: number }> }; opened: number };
+    const racy = await load<M>(source);
+    const p = new racy.Pool();
+    await Promise.all([p.get(), p.get(), p.get()]);
+    expect(racy.opened).toBe(3);
+
+    const fixed = await load<M>(fix(source, 'check-then-act'));
+    const q = new fixed.Pool();
+    const conns = await Promise.all([q.get(), q.get(), q.get()]);
+    expect(fixed.opened).toBe(1);
+    expect(new Set(conns.map((c) => c.id)).size).toBe(1);
+  });
+
+  it('unbounded-concurrency: at most 8 callbacks run at once after the Semaphore fix', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 2));
+      export let running = 0;
+      export let peak = 0;
+      export async function sendAll(ids: number[]): Promise<void> {
+        await Promise.all(ids.map(async (id) => {
+          running++;
+          peak = Math.max(peak, running);
+          await tick();
+          running--;
+          return id;
+        }));
+      }
+    `;
+    type M = { sendAll(ids: number[]): Promise<void>; peak: number };
+    const ids = Array.from({ length: 50 }, (_, i) => i);
+    const racy = await load<M>(source);
+    await racy.sendAll(ids);
+    expect(racy.peak).toBe(50);
+    const fixed = await load<M>(fix(source, 'unbounded-concurrency'));
+    await fixed.sendAll(ids);
+    expect(fixed.peak).toBe(8);
+  });
+});
+
