@@ -42,6 +42,15 @@ const builds = [
   },
 ];
 
+// The language server runs under plain Node (stdio for any editor, IPC for VS Code).
+builds.push({
+  ...common,
+  entryPoints: { server: 'src/server/main.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node\n' + cjsShim },
+});
+
 if (watch) {
   for (const options of builds) {
     const ctx = await esbuild.context(options);
@@ -50,4 +59,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
   await chmod('dist/cli.js', 0o755);
+  await chmod('dist/server.js', 0o755);
 }

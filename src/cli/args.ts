@@ -1,5 +1,5 @@
 import { parseRuleOverride, type RuleId, type Severity } from '../engine/index.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 export type FormatName = (typeof FORMATS)[number];

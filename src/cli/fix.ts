@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyze, type AwaitguardConfig, type CreatedFile, type Fix } from '../engine/index.js';
 import { analyzeWithFixes, applyEdits, editsOverlap, type FixOptions } from '../fixes/index.js';
+import { readTemplate } from '../shared/vendorTemplates.js';
 
 /** ESLint stops after 10 passes too: each pass applies the non-overlapping preferred fixes, then re-analyses. */
 const MAX_PASSES = 10;
@@ -50,29 +50,10 @@ export function createVendoredFiles(files: readonly CreatedFile[]): string[] {
   for (const f of files) {
     if (existsSync(f.path)) continue;
     mkdirSync(path.dirname(f.path), { recursive: true });
-    writeFileSync(f.path, readFileSync(templatePath(f.template), 'utf8'));
+    writeFileSync(f.path, readTemplate(f.template));
     written.push(f.path);
   }
   return written;
-}
-
-const TEMPLATE_FILES: Record<CreatedFile['template'], string> = {
-  'runtime-ts': 'awaitguard-lock.ts',
-  'runtime-js': 'awaitguard-lock.js',
-  'runtime-cjs': 'awaitguard-lock.cjs',
-  'runtime-dts': 'awaitguard-lock.d.ts',
-  'runtime-dcts': 'awaitguard-lock.d.cts',
-};
-
-/** The copies ship in dist/runtime/vendor next to the CLI bundle; in a checkout they also sit in src/runtime/vendor. */
-function templatePath(template: CreatedFile['template']): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const name = TEMPLATE_FILES[template];
-  for (const dir of [path.join(here, 'runtime', 'vendor'), path.join(here, '..', 'src', 'runtime', 'vendor')]) {
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`the runtime copy ${name} is missing from the awaitguard package`);
 }
 
 /** The folder `vendorPath` is relative to: the config's folder, else the nearest package.json's, else cwd. */

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, validateConfig, type AwaitguardConfig } from '../engine/index.js';
 import { JsonSyntaxError, parseJson } from './json.js';
-import { ancestors, displayPath } from './paths.js';
+import { ancestors, displayPath } from '../shared/paths.js';
 
 export const CONFIG_FILE_NAME = 'awaitguard.config.json';
 export const PACKAGE_JSON_KEY = 'awaitguard';

@@ -4,14 +4,14 @@ import { ALL_RULES, ConfigError, analyze, type AwaitguardConfig, type CreatedFil
 import type { FixOptions } from '../fixes/index.js';
 import { createVendoredFiles, fixText, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
-import { discoverFiles } from './discover.js';
-import { UsageError } from './errors.js';
+import { discoverFiles } from '../shared/discover.js';
+import { UsageError } from '../shared/errors.js';
 import { formatGithub } from './formatters/github.js';
 import { formatJson } from './formatters/json.js';
 import { formatSarif } from './formatters/sarif.js';
 import { formatStylish } from './formatters/stylish.js';
 import { loadConfig } from './loadConfig.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../shared/paths.js';
 import { countResults, plural, type FileResult, type Formatter, type Report } from './report.js';
 import { packageVersion } from './version.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ancestors } from './paths.js';
+import { ancestors } from '../shared/paths.js';
 
 let cached: string | undefined;
 

@@ -1,0 +1,275 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  createConnection,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, isSupportedFile, type CreatedFile, type Finding, type Fix } from '../engine/index.js';
+import { analyzeWithFixes, applyEdits, editsOverlap } from '../fixes/index.js';
+import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
+import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
+import { readTemplate } from '../shared/vendorTemplates.js';
+import { checkWorkspace } from './workspace.js';
+
+export const COMMANDS = {
+  checkWorkspace: 'awaitguard.server.checkWorkspace',
+  fixAll: 'awaitguard.server.fixAll',
+} as const;
+
+/** Sent after each analysis so the client's status item can show the state and the count. */
+export const STATUS_NOTIFICATION = 'awaitguard/status';
+export interface StatusParams {
+  uri: string;
+  state: 'ok' | 'parseError' | 'disabled' | 'error';
+  findings: number;
+  message?: string;
+}
+
+interface DocState {
+  timer?: ReturnType<typeof setTimeout>;
+  /** Diagnostics of the last version that parsed; kept while the user is mid-edit. */
+  lastGood: Diagnostic[];
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const state = new Map<string, DocState>();
+  let folders: WorkspaceFolder[] = [];
+  let hasConfigurationCapability = false;
+  let globalSettings = DEFAULT_SETTINGS;
+  const settingsCache = new Map<string, Promise<ClientSettings>>();
+  const reportedConfigErrors = new Set<string>();
+
+  const log = (message: string): void => connection.console.log(`[awaitguard] ${message}`);
+
+  connection.onInitialize((params) => {
+    hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [COMMANDS.checkWorkspace, COMMANDS.fixAll] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'awaitguard' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (hasConfigurationCapability) {
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      folders = [...folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
+    });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    settingsCache.clear();
+    if (!hasConfigurationCapability) {
+      globalSettings = normalizeSettings((change.settings as { awaitguard?: unknown } | undefined)?.awaitguard);
+    }
+    for (const doc of documents.all()) schedule(doc, 0);
+  });
+
+  function settingsFor(uri: string): Promise<ClientSettings> {
+    if (!hasConfigurationCapability) return Promise.resolve(globalSettings);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'awaitguard' })
+        .then(normalizeSettings, () => DEFAULT_SETTINGS);
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  /** The workspace folder that holds the file (the longest matching one, for nested multi-root folders). */
+  function folderOf(uri: string): string | undefined {
+    const candidates = folders.filter((f) => uri === f.uri || uri.startsWith(f.uri.endsWith('/') ? f.uri : f.uri + '/'));
+    const best = candidates.sort((a, b) => b.uri.length - a.uri.length)[0];
+    return best ? fileURLToPath(best.uri) : undefined;
+  }
+
+  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings }> {
+    const settings = await settingsFor(uri);
+    const eff = effectiveConfig(settings, folderOf(uri));
+    if (eff.configError && !reportedConfigErrors.has(eff.configError)) {
+      reportedConfigErrors.add(eff.configError);
+      void connection.window.showWarningMessage(`awaitguard: ${eff.configError} (using the editor settings only)`);
+      log(eff.configError);
+    }
+    return { ...eff, settings };
+  }
+
+  function fileNameOf(uri: string): string {
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    } catch {
+      return uri;
+    }
+  }
+
+  function schedule(doc: TextDocument, delay?: number): void {
+    const st = state.get(doc.uri) ?? { lastGood: [] };
+    state.set(doc.uri, st);
+    if (st.timer) clearTimeout(st.timer);
+    void settingsFor(doc.uri).then((settings) => {
+      if (st.timer) clearTimeout(st.timer);
+      st.timer = setTimeout(() => {
+        st.timer = undefined;
+        void validate(doc.uri);
+      }, delay ?? settings.debounce);
+    });
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const st = state.get(uri) ?? { lastGood: [] };
+    state.set(uri, st);
+    const fileName = fileNameOf(uri);
+    try {
+      const { config, settings } = await configFor(uri);
+      if (!settings.enable || !isSupportedFile(fileName)) {
+        await connection.sendDiagnostics({ uri, diagnostics: [] });
+        void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
+        return;
+      }
+      const version = doc.version;
+      const result = analyze(doc.getText(), fileName, { config });
+      if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
+      if (result.parseError) {
+        // Keep what the user saw while they are mid-edit; the parse error goes to the log.
+        log(`${fileName}:${result.parseError.line}:${result.parseError.column + 1}: ${result.parseError.message} (keeping the last diagnostics)`);
+        void connection.sendNotification(STATUS_NOTIFICATION, {
+          uri,
+          state: 'parseError',
+          findings: st.lastGood.length,
+          message: result.parseError.message,
+        } satisfies StatusParams);
+        await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
+        return;
+      }
+      st.lastGood = result.findings.map((f) => toDiagnostic(doc, f));
+      await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
+      void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'ok', findings: st.lastGood.length } satisfies StatusParams);
+    } catch (err) {
+      log(`internal error analysing ${fileName}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'error', findings: 0, message: String(err) } satisfies StatusParams);
+    }
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    const st = state.get(e.document.uri);
+    if (st?.timer) clearTimeout(st.timer);
+    state.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const vendored: VendorReader = (fix: Fix) =>
+    (fix.createFiles ?? [])
+      .filter((f) => !existsSync(f.path))
+      .map((f) => ({ path: f.path, uri: pathToFileURL(f.path).href, text: readTemplate(f.template) }));
+
+  async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
+    const { config, fix, settings } = await configFor(doc.uri);
+    if (!settings.enable) return [];
+    const result = analyzeWithFixes(doc.getText(), fileNameOf(doc.uri), { config, fix });
+    return result.findings;
+  }
+
+  connection.onCodeAction(async (params) => {
+    try {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const only = params.context.only;
+      const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
+      const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
+      const findings = await findingsWithFixes(doc);
+      const actions: CodeAction[] = [];
+      if (wantsQuickFix) {
+        const start = doc.offsetAt(params.range.start);
+        const end = doc.offsetAt(params.range.end);
+        for (const finding of findings) {
+          const [a, b] = finding.range.offset;
+          if (b < start || a > end) continue;
+          const diagnostic = toDiagnostic(doc, finding);
+          for (const fix of finding.fixes) actions.push(toCodeAction(doc, finding, fix, diagnostic, vendored));
+        }
+      }
+      if (wantsFixAll) {
+        const all = fixAllEdit(doc, findings);
+        if (all) actions.push({ title: 'Fix all awaitguard problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(doc, all, vendored) });
+      }
+      return actions;
+    } catch (err) {
+      log(`code actions failed: ${String(err)}`);
+      return [];
+    }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      if (params.command === COMMANDS.fixAll) {
+        const uri = (params.arguments?.[0] as { uri?: string } | string | undefined) ?? '';
+        const doc = documents.get(typeof uri === 'string' ? uri : (uri.uri ?? ''));
+        if (!doc) return { applied: 0 };
+        const all = fixAllEdit(doc, await findingsWithFixes(doc));
+        if (!all) return { applied: 0 };
+        const res = await connection.workspace.applyEdit({ label: 'awaitguard: fix all', edit: toWorkspaceEdit(doc, all, vendored) });
+        return { applied: res.applied ? all.edits.length : 0 };
+      }
+      if (params.command === COMMANDS.checkWorkspace) {
+        return await checkWorkspace(connection, folders, async (folderPath) => {
+          const uri = pathToFileURL(folderPath).href;
+          return (await configFor(uri)).config;
+        }, (uri) => documents.get(uri) !== undefined);
+      }
+    } catch (err) {
+      log(`command ${params.command} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    return null;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/**
+ * Combines the preferred fix of every finding whose edits do not overlap an earlier one; one pass, as
+ * `source.fixAll` runs on save. The combined text must still parse, or nothing is offered.
+ */
+function fixAllEdit(doc: TextDocument, findings: readonly Finding[]): Fix | null {
+  const chosen: Fix[] = [];
+  for (const f of findings) {
+    const preferred = f.fixes.find((x) => x.preferred);
+    if (preferred && !chosen.some((c) => editsOverlap(c.edits, preferred.edits))) chosen.push(preferred);
+  }
+  if (chosen.length === 0) return null;
+  const edits = chosen.flatMap((c) => c.edits);
+  const text = doc.getText();
+  if (analyze(applyEdits(text, edits), doc.uri).parseError) return null;
+  const createFiles: CreatedFile[] = [];
+  for (const c of chosen) for (const f of c.createFiles ?? []) if (!createFiles.some((x) => x.path === f.path)) createFiles.push(f);
+  return { title: 'Fix all', edits, createFiles };
+}
+
+// Never die on a stray rejection or exception: log it and keep serving.
+process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught exception', err));
+process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
+
+startServer(createConnection(ProposedFeatures.all));

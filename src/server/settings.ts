@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  isRuleId,
+  validateConfig,
+  type AwaitguardConfig,
+  type RuleId,
+  type Severity,
+} from '../engine/index.js';
+import type { FixOptions } from '../fixes/index.js';
+
+/** The `awaitguard.*` settings, as VS Code (or any LSP client) sends them. */
+export interface ClientSettings {
+  enable: boolean;
+  rules: Record<string, Severity>;
+  debounce: number;
+  include: string[];
+  exclude: string[];
+  lockClasses: string[];
+  fix: {
+    lockStyle: FixOptions['lockStyle'];
+    runtime: FixOptions['runtime'];
+    vendorPath: string;
+    semaphorePermits: number;
+  };
+}
+
+export const DEFAULT_SETTINGS: ClientSettings = {
+  enable: true,
+  rules: {},
+  debounce: 200,
+  include: [],
+  exclude: [],
+  lockClasses: [],
+  fix: { lockStyle: 'try-finally', runtime: 'vendor', vendorPath: 'src/awaitguard-lock.ts', semaphorePermits: 8 },
+};
+
+/** Fills missing or malformed settings with defaults, so a bad settings.json never stops analysis. */
+export function normalizeSettings(raw: unknown): ClientSettings {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const fix = (typeof r.fix === 'object' && r.fix !== null ? r.fix : {}) as Record<string, unknown>;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const rules: Record<string, Severity> = {};
+  if (typeof r.rules === 'object' && r.rules !== null) {
+    for (const [id, sev] of Object.entries(r.rules as Record<string, unknown>)) {
+      if (isRuleId(id) && (sev === 'off' || sev === 'info' || sev === 'warning' || sev === 'error')) rules[id] = sev;
+    }
+  }
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], dflt: T): T =>
+    typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
+  const d = DEFAULT_SETTINGS;
+  return {
+    enable: typeof r.enable === 'boolean' ? r.enable : d.enable,
+    rules,
+    debounce: typeof r.debounce === 'number' && r.debounce >= 0 && r.debounce <= 10_000 ? r.debounce : d.debounce,
+    include: strings(r.include),
+    exclude: strings(r.exclude),
+    lockClasses: strings(r.lockClasses),
+    fix: {
+      lockStyle: oneOf(fix.lockStyle, ['try-finally', 'runExclusive', 'await-using'] as const, d.fix.lockStyle),
+      runtime: oneOf(fix.runtime, ['vendor', 'package', 'async-mutex'] as const, d.fix.runtime),
+      vendorPath: typeof fix.vendorPath === 'string' && fix.vendorPath !== '' ? fix.vendorPath : d.fix.vendorPath,
+      semaphorePermits:
+        typeof fix.semaphorePermits === 'number' && Number.isInteger(fix.semaphorePermits) && fix.semaphorePermits > 0
+          ? fix.semaphorePermits
+          : d.fix.semaphorePermits,
+    },
+  };
+}
+
+export interface EffectiveConfig {
+  config: AwaitguardConfig;
+  fix: Partial<FixOptions>;
+  /** A problem with awaitguard.config.json, to show once; analysis goes on with the settings alone. */
+  configError?: string;
+}
+
+/**
+ * The workspace folder's awaitguard.config.json (or package.json "awaitguard" key) and the editor
+ * settings combined: rule severities set in the editor win; fix settings in the project's file win, so
+ * quick fixes write what `awaitguard check --fix` writes. Only JSON is read, never executed.
+ */
+export function effectiveConfig(settings: ClientSettings, folder: string | undefined): EffectiveConfig {
+  let fileConfig: AwaitguardConfig = DEFAULT_CONFIG;
+  let configError: string | undefined;
+  if (folder) {
+    try {
+      fileConfig = readFolderConfig(folder) ?? DEFAULT_CONFIG;
+    } catch (err) {
+      configError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const rules: Partial<Record<RuleId, Severity>> = { ...fileConfig.rules, ...(settings.rules as Partial<Record<RuleId, Severity>>) };
+  const config: AwaitguardConfig = {
+    rules,
+    include: settings.include.length > 0 ? settings.include : fileConfig.include,
+    exclude: [...fileConfig.exclude, ...settings.exclude],
+    lockClasses: [...fileConfig.lockClasses, ...settings.lockClasses],
+  };
+  // The project's own fix settings win over the editor's defaults, so the editor writes what --fix writes.
+  const fix: Partial<FixOptions> = {
+    ...settings.fix,
+    ...fileConfig.fix,
+    projectRoot: folder ?? '/',
+  };
+  return configError === undefined ? { config, fix } : { config, fix, configError };
+}
+
+function readFolderConfig(folder: string): AwaitguardConfig | null {
+  const file = path.join(folder, 'awaitguard.config.json');
+  if (existsSync(file)) return validateConfig(parseJson(file), file);
+  const pkg = path.join(folder, 'package.json');
+  if (existsSync(pkg)) {
+    const json = parseJson(pkg) as Record<string, unknown> | null;
+    if (json && typeof json === 'object' && 'awaitguard' in json) return validateConfig(json.awaitguard, `${pkg} ("awaitguard" key)`);
+  }
+  return null;
+}
+
+function parseJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: invalid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
