@@ -48,7 +48,18 @@ builds.push({
   entryPoints: { server: 'src/server/main.ts' },
   outdir: 'dist',
   format: 'esm',
+  // Self-contained (typescript included) so the .vsix ships without node_modules.
+  external: [],
   banner: { js: '#!/usr/bin/env node\n' + cjsShim },
+});
+
+// The VS Code client: CommonJS, as the extension host loads it; `vscode` is provided by the host.
+builds.push({
+  ...common,
+  entryPoints: { extension: 'src/extension/main.ts' },
+  outfile: 'dist/extension.cjs',
+  format: 'cjs',
+  external: ['vscode'],
 });
 
 if (watch) {
