@@ -53,6 +53,15 @@ builds.push({
   banner: { js: '#!/usr/bin/env node\n' + cjsShim },
 });
 
+// The ESLint plugin, for flat config: `import awaitguard from 'awaitguard/eslint-plugin'`.
+builds.push({
+  ...common,
+  entryPoints: { 'eslint-plugin': 'src/eslint/index.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  banner: { js: cjsShim },
+});
+
 // The VS Code client: CommonJS, as the extension host loads it; `vscode` is provided by the host.
 builds.push({
   ...common,
