@@ -34,6 +34,13 @@ export interface StatusParams {
   message?: string;
 }
 
+const LANGUAGE_EXTENSIONS: Record<string, string> = {
+  typescript: '.ts',
+  typescriptreact: '.tsx',
+  javascript: '.js',
+  javascriptreact: '.jsx',
+};
+
 interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Diagnostics of the last version that parsed; kept while the user is mid-edit. */
@@ -112,12 +119,18 @@ export function startServer(connection: Connection): void {
     return { ...eff, settings };
   }
 
-  function fileNameOf(uri: string): string {
-    try {
-      return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-    } catch {
-      return uri;
+  /** A path for the engine: the file's own, or for unsaved buffers a name whose extension fits the language. */
+  function fileNameOf(uri: string, languageId?: string): string {
+    if (uri.startsWith('file:')) {
+      try {
+        return fileURLToPath(uri);
+      } catch {
+        return uri;
+      }
     }
+    if (isSupportedFile(uri)) return uri;
+    const ext = languageId ? LANGUAGE_EXTENSIONS[languageId] : undefined;
+    return ext ? `${uri}${ext}` : uri;
   }
 
   function schedule(doc: TextDocument, delay?: number): void {
@@ -138,7 +151,7 @@ export function startServer(connection: Connection): void {
     if (!doc) return;
     const st = state.get(uri) ?? { lastGood: [] };
     state.set(uri, st);
-    const fileName = fileNameOf(uri);
+    const fileName = fileNameOf(uri, doc.languageId);
     try {
       const { config, settings } = await configFor(uri);
       if (!settings.enable || !isSupportedFile(fileName)) {
@@ -188,7 +201,7 @@ export function startServer(connection: Connection): void {
   async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
     const { config, fix, settings } = await configFor(doc.uri);
     if (!settings.enable) return [];
-    const result = analyzeWithFixes(doc.getText(), fileNameOf(doc.uri), { config, fix });
+    const result = analyzeWithFixes(doc.getText(), fileNameOf(doc.uri, doc.languageId), { config, fix });
     return result.findings;
   }
 
