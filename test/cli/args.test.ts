@@ -1,7 +1,7 @@
 // Unit tests of the pieces that need no process: argument parsing and JSON error positions.
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { JsonSyntaxError, locateJsonError, parseJson } from '../../src/cli/json.js';
 import { escapeData, escapeProperty } from '../../src/cli/formatters/github.js';
 import { pascalCase } from '../../src/cli/formatters/sarif.js';
