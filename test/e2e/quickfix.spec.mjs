@@ -1,0 +1,128 @@
+// End to end, as a user works: the packaged .vsix installed into code-server (VS Code in the browser),
+// the fixture workspace open, a racy file opened from the Explorer, the diagnostic in the Problems panel,
+// the quick-fix menu on it, "Guard `this.balance` with a Lock" applied and saved; the file on disk holds
+// the lock code, the runtime file was created, and the Problems panel no longer lists the finding.
+//
+// Run by scripts/e2e/run.mjs (npm run test:e2e); not a vitest file.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const RACY_FILE = ['src', 'account.ts'];
+const LOCK_FILE = ['src', 'awaitguard-lock.ts'];
+const RACY_LINE = 'this.balance = before + amount';
+const FIX_PREFIX = 'Guard `this.balance` with a Lock';
+
+/**
+ * @param {object} ctx
+ * @param {import('playwright-core').Page} ctx.page
+ * @param {string} ctx.url code-server's base URL
+ * @param {string} ctx.workspace the copied fixture workspace
+ * @param {(name: string, fn: () => Promise<void>) => Promise<void>} ctx.test sequential steps; a failed step skips the rest
+ * @param {(name: string) => Promise<void>} ctx.screenshot writes media/screenshot-<name>.png
+ * @param {(what: string, probe: () => unknown, opts?: object) => Promise<unknown>} ctx.waitFor
+ */
+export async function run({ page, url, workspace, test, screenshot, waitFor }) {
+  const racyPath = path.join(workspace, ...RACY_FILE);
+  const lockPath = path.join(workspace, ...LOCK_FILE);
+  const problemsText = async () => (await page.locator('.markers-panel').first().innerText({ timeout: 2_000 }).catch(() => '')) ?? '';
+
+  await test('workbench loads the fixture workspace', async () => {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    // The Explorer lists the workspace once the file service is up.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
+  await test('racy file opens from the Explorer', async () => {
+    // Expand folders down to the file, clicking each row as a user would.
+    for (const [i, name] of RACY_FILE.entries()) {
+      // Rows are labelled by the entry's name (aria-label), possibly followed by decorations.
+      const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row[aria-label^="${name},"]`).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      const last = i === RACY_FILE.length - 1;
+      if (!last && (await row.getAttribute('aria-expanded')) === 'true') continue;
+      await row.click();
+    }
+    await page.locator('.tabs-container .tab', { hasText: RACY_FILE.at(-1) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  await test('lost-update diagnostic shows in the Problems panel', async () => {
+    // Ctrl+Shift+M toggles the Problems panel; focus the editor first so the keybinding reaches the workbench.
+    await page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first().click();
+    // It toggles, so press it only while the panel is not showing.
+    if (!(await page.locator('.markers-panel').first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor('the lost-update finding in the Problems panel', async () => /lost-update/.test(await problemsText()), { timeoutMs: 90_000, intervalMs: 500 });
+    const text = await problemsText();
+    if (!/awaitguard/.test(text)) throw new Error(`Problems panel lists lost-update but not its source "awaitguard":\n${text}`);
+    if (!/concurrent call's update is lost/.test(text)) throw new Error(`Problems panel does not show the finding's message:\n${text}`);
+    // The squiggle is drawn in the editor too.
+    await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').first().waitFor({ state: 'attached', timeout: 15_000 });
+    await screenshot('diagnostic');
+  });
+
+  await test('quick-fix menu on the diagnostic offers "Guard with a Lock"', async () => {
+    // Put the cursor inside the reported write (`this.balance = ...`, from column 5), then Ctrl+.
+    const line = page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first();
+    const token = line.locator('span span', { hasText: 'balance' }).first();
+    await token.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home'); // first non-blank character: the start of `this.balance`
+    await page.keyboard.press('ArrowRight');
+    const menu = page.locator('.action-widget');
+    await waitFor('the quick-fix menu to list "Guard … with a Lock"', async () => {
+      if (!(await menu.isVisible().catch(() => false))) {
+        await page.keyboard.press('Control+.');
+        await menu.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+      }
+      const text = await menu.first().innerText({ timeout: 1_000 }).catch(() => '');
+      if (text.includes(FIX_PREFIX)) return true;
+      if (text) await page.keyboard.press('Escape'); // the server may not have answered yet; ask again
+      return false;
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    await screenshot('quickfix');
+  });
+
+  await test('applying the fix writes the lock code to disk and creates the runtime file', async () => {
+    const items = page.locator('.action-widget .monaco-list-row', { hasText: FIX_PREFIX });
+    const count = await items.count();
+    if (count === 0) throw new Error('no quick-fix item starts with ' + FIX_PREFIX);
+    // Prefer the try/finally form (the one asserted below); otherwise the first "Guard" item.
+    const tryFinally = page.locator('.action-widget .monaco-list-row', { hasText: `${FIX_PREFIX} (try/finally)` });
+    const item = (await tryFinally.count()) > 0 ? tryFinally.first() : items.first();
+    const label = (await item.innerText()).trim();
+    await item.click();
+    await page.locator('.action-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: '.acquire()' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // Save the file as a user would.
+    await page.keyboard.press('Control+S');
+    const onDisk = await waitFor('the fixed file on disk to hold `.acquire()` and `finally`', () => {
+      const text = readFileSync(racyPath, 'utf8');
+      return text.includes('.acquire()') && text.includes('finally') ? text : false;
+    }, { timeoutMs: 15_000 });
+    if (!/import \{ Lock \} from '\.\/awaitguard-lock(\.js)?'/.test(onDisk)) throw new Error(`the fixed file does not import Lock from ./awaitguard-lock:\n${onDisk}`);
+    if (!/\.release\(\)/.test(onDisk)) throw new Error(`the fixed file does not release the lock:\n${onDisk}`);
+    // The runtime file is created by the same workspace edit; VS Code may leave its content unsaved, so save all.
+    await waitFor('src/awaitguard-lock.ts to exist', () => existsSync(lockPath), { timeoutMs: 15_000 });
+    if (!readFileSync(lockPath, 'utf8').includes('class Lock')) {
+      console.log('[e2e]   the runtime file was left unsaved by the edit; saving all (Ctrl+K S)');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('S');
+      await waitFor('src/awaitguard-lock.ts to hold the Lock class', () => readFileSync(lockPath, 'utf8').includes('class Lock'), { timeoutMs: 15_000 });
+    }
+    console.log(`[e2e]   applied: ${label.split('\n')[0]}`);
+  });
+
+  await test('Problems panel no longer lists lost-update', async () => {
+    // The panel must still be showing, or an empty text would prove nothing.
+    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 5_000 });
+    await waitFor('lost-update to leave the Problems panel', async () => {
+      const text = await problemsText();
+      return !/lost-update/.test(text);
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    // The editor still exists and shows the fixed code (the panel did not just vanish).
+    await page.locator('.monaco-editor .view-line', { hasText: 'finally' }).first().waitFor({ state: 'visible', timeout: 5_000 });
+    await screenshot('fixed');
+  });
+}
