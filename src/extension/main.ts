@@ -1,23 +1,40 @@
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import { ClientManager } from './client';
+import { registerCommands } from './commands';
+import { watchProjectConfig } from './configWatcher';
+import { TraceChannel } from './trace';
 
-let client: LanguageClient | undefined;
+/** What `vscode.extensions.getExtension('awaitguard.awaitguard').exports` holds, for integration tests. */
+export interface AwaitguardApi {
+  /** Settles when the first start of the language server has finished (it resolves even if the start failed). */
+  readonly ready: Promise<void>;
+}
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--inspect=6019'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map((language) => ({ scheme: 'file', language })),
-    synchronize: { configurationSection: 'awaitguard' },
-  };
-  client = new LanguageClient('awaitguard', 'awaitguard', serverOptions, clientOptions);
-  await client.start();
+let manager: ClientManager | undefined;
+
+export function activate(context: vscode.ExtensionContext): AwaitguardApi {
+  const output = vscode.window.createOutputChannel('awaitguard', { log: true });
+  const trace = new TraceChannel(output);
+  manager = new ClientManager(context, output, trace);
+  const m = manager;
+  context.subscriptions.push(
+    output,
+    trace,
+    m,
+    ...registerCommands(m),
+    watchProjectConfig((changed) => {
+      output.info(`${vscode.workspace.asRelativePath(changed)} changed; re-analysing open files`);
+      m.notifyProjectConfigChanged();
+    }),
+  );
+  // vscode-languageclient logs a failed start to the channel and shows a notification itself.
+  const ready = m.start().catch((err: unknown) => {
+    output.error(`the awaitguard server did not start: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  return { ready };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await manager?.stop();
+  manager = undefined;
 }
