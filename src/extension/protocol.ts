@@ -1,9 +1,8 @@
-/**
- * What the client and the language server agree on beyond plain LSP. The server defines the same names in
- * src/server/main.ts; keep the two in step (the client cannot import the server module: importing it
- * starts a server).
- */
+/** The client's side of what it and the language server agree on; the shared names live in src/shared/protocol.ts. */
 import { NotificationType } from 'vscode-languageclient/node';
+import { STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
+
+export { SERVER_COMMANDS, type CheckWorkspaceResult, type StatusParams } from '../shared/protocol.js';
 
 /** The languages awaitguard analyses, as VS Code names them. */
 export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
@@ -21,31 +20,11 @@ export const COMMANDS = {
   restartServer: 'awaitguard.restartServer',
 } as const;
 
-/** Commands the server executes (workspace/executeCommand). */
-export const SERVER_COMMANDS = {
-  checkWorkspace: 'awaitguard.server.checkWorkspace',
-  fixAll: 'awaitguard.server.fixAll',
-} as const;
-
-export interface CheckWorkspaceResult {
-  files: number;
-  findings: number;
-  parseErrors: number;
-}
-
 export interface FixAllResult {
   applied: number;
 }
 
-/** Sent by the server after each analysis of a document. */
-export interface StatusParams {
-  uri: string;
-  state: 'ok' | 'parseError' | 'disabled' | 'error';
-  findings: number;
-  message?: string;
-}
-
-export const STATUS_NOTIFICATION = new NotificationType<StatusParams>('awaitguard/status');
+export const STATUS_NOTIFICATION = new NotificationType<StatusParams>(STATUS_METHOD);
 
 /** The title the server gives the work-done progress of a workspace check. */
 export const CHECK_PROGRESS_TITLE_PREFIX = 'awaitguard: checking';

@@ -18,21 +18,11 @@ import { analyzeWithFixes, applyEdits, editsOverlap } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
+import { selectedByConfig } from '../shared/discover.js';
+import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { checkWorkspace } from './workspace.js';
 
-export const COMMANDS = {
-  checkWorkspace: 'awaitguard.server.checkWorkspace',
-  fixAll: 'awaitguard.server.fixAll',
-} as const;
-
-/** Sent after each analysis so the client's status item can show the state and the count. */
-export const STATUS_NOTIFICATION = 'awaitguard/status';
-export interface StatusParams {
-  uri: string;
-  state: 'ok' | 'parseError' | 'disabled' | 'error';
-  findings: number;
-  message?: string;
-}
+const COMMANDS = SERVER_COMMANDS;
 
 const LANGUAGE_EXTENSIONS: Record<string, string> = {
   typescript: '.ts',
@@ -52,6 +42,7 @@ export function startServer(connection: Connection): void {
   const state = new Map<string, DocState>();
   let folders: WorkspaceFolder[] = [];
   let hasConfigurationCapability = false;
+  let hasWorkspaceFolderCapability = false;
   let globalSettings = DEFAULT_SETTINGS;
   const settingsCache = new Map<string, Promise<ClientSettings>>();
   const reportedConfigErrors = new Set<string>();
@@ -60,6 +51,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params) => {
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
+    hasWorkspaceFolderCapability = params.capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     return {
       capabilities: {
@@ -73,12 +65,18 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
+    // Only awaitguard's own section: other extensions' setting changes need no re-analysis.
     if (hasConfigurationCapability) {
-      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'awaitguard' });
     }
-    connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      folders = [...folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
-    });
+    // Editors that do not manage workspace folders refuse the subscription; they get the initial folders only.
+    if (hasWorkspaceFolderCapability) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        folders = [...folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
+        settingsCache.clear();
+        for (const doc of documents.all()) schedule(doc, 0);
+      });
+    }
   });
 
   connection.onDidChangeConfiguration((change) => {
@@ -154,9 +152,11 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(uri, doc.languageId);
     try {
       const { config, settings } = await configFor(uri);
-      if (!settings.enable || !isSupportedFile(fileName)) {
+      const folder = folderOf(uri);
+      const selected = !folder || !uri.startsWith('file:') || selectedByConfig(fileName, config.include, config.exclude, folder);
+      if (!settings.enable || !isSupportedFile(fileName) || !selected) {
         await connection.sendDiagnostics({ uri, diagnostics: [] });
-        void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
+        void connection.sendNotification(STATUS_METHOD, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
         return;
       }
       const version = doc.version;
@@ -165,7 +165,7 @@ export function startServer(connection: Connection): void {
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
         log(`${fileName}:${result.parseError.line}:${result.parseError.column + 1}: ${result.parseError.message} (keeping the last diagnostics)`);
-        void connection.sendNotification(STATUS_NOTIFICATION, {
+        void connection.sendNotification(STATUS_METHOD, {
           uri,
           state: 'parseError',
           findings: st.lastGood.length,
@@ -176,10 +176,10 @@ export function startServer(connection: Connection): void {
       }
       st.lastGood = result.findings.map((f) => toDiagnostic(doc, f));
       await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
-      void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'ok', findings: st.lastGood.length } satisfies StatusParams);
+      void connection.sendNotification(STATUS_METHOD, { uri, state: 'ok', findings: st.lastGood.length } satisfies StatusParams);
     } catch (err) {
       log(`internal error analysing ${fileName}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      void connection.sendNotification(STATUS_NOTIFICATION, { uri, state: 'error', findings: 0, message: String(err) } satisfies StatusParams);
+      void connection.sendNotification(STATUS_METHOD, { uri, state: 'error', findings: 0, message: String(err) } satisfies StatusParams);
     }
   }
 
@@ -247,10 +247,16 @@ export function startServer(connection: Connection): void {
         return { applied: res.applied ? all.edits.length : 0 };
       }
       if (params.command === COMMANDS.checkWorkspace) {
-        return await checkWorkspace(connection, folders, async (folderPath) => {
-          const uri = pathToFileURL(folderPath).href;
-          return (await configFor(uri)).config;
-        }, (uri) => documents.get(uri) !== undefined);
+        return await checkWorkspace(
+          connection,
+          folders,
+          async (folderPath) => {
+            const { config, settings } = await configFor(pathToFileURL(folderPath).href);
+            return settings.enable ? config : null;
+          },
+          (uri) => (documents.get(uri) ? (state.get(uri)?.lastGood.length ?? 0) : undefined),
+          log,
+        );
       }
     } catch (err) {
       log(`command ${params.command} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -61,7 +61,11 @@ export function normalizeSettings(raw: unknown): ClientSettings {
     fix: {
       lockStyle: oneOf(fix.lockStyle, ['try-finally', 'runExclusive', 'await-using'] as const, d.fix.lockStyle),
       runtime: oneOf(fix.runtime, ['vendor', 'package', 'async-mutex'] as const, d.fix.runtime),
-      vendorPath: typeof fix.vendorPath === 'string' && fix.vendorPath !== '' ? fix.vendorPath : d.fix.vendorPath,
+      // Same rule as the config file: a relative path inside the project (workspace settings are not trusted to write elsewhere).
+      vendorPath:
+        typeof fix.vendorPath === 'string' && fix.vendorPath !== '' && !path.isAbsolute(fix.vendorPath) && !fix.vendorPath.split(/[\\/]/).includes('..')
+          ? fix.vendorPath
+          : d.fix.vendorPath,
       semaphorePermits:
         typeof fix.semaphorePermits === 'number' && Number.isInteger(fix.semaphorePermits) && fix.semaphorePermits > 0
           ? fix.semaphorePermits

@@ -4,13 +4,8 @@ import type { Connection, WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AwaitguardConfig } from '../engine/index.js';
 import { discoverFiles } from '../shared/discover.js';
+import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { toDiagnostic } from './convert.js';
-
-export interface WorkspaceCheckResult {
-  files: number;
-  findings: number;
-  parseErrors: number;
-}
 
 /**
  * "awaitguard: Check Workspace": analyses every supported file of every folder (honouring .gitignore
@@ -20,8 +15,11 @@ export interface WorkspaceCheckResult {
 export async function checkWorkspace(
   connection: Connection,
   folders: readonly WorkspaceFolder[],
-  configOf: (folderPath: string) => Promise<AwaitguardConfig>,
-  isOpen: (uri: string) => boolean,
+  /** The folder's configuration, or null when awaitguard is disabled there. */
+  configOf: (folderPath: string) => Promise<AwaitguardConfig | null>,
+  /** For an open document, its current finding count (it is kept up to date as it changes); else undefined. */
+  openFindings: (uri: string) => number | undefined,
+  log: (message: string) => void,
 ): Promise<WorkspaceCheckResult> {
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('awaitguard: checking the workspace', 0, 'finding files', true);
@@ -32,6 +30,7 @@ export async function checkWorkspace(
       if (!folder.uri.startsWith('file:')) continue;
       const dir = fileURLToPath(folder.uri);
       const config = await configOf(dir);
+      if (!config) continue;
       const found = discoverFiles({ cwd: dir, paths: [], include: config.include, exclude: config.exclude, configDir: dir });
       for (const file of found.files) jobs.push({ file, config });
     }
@@ -45,7 +44,11 @@ export async function checkWorkspace(
       }
       const uri = pathToFileURL(file).href;
       result.files++;
-      if (isOpen(uri)) continue;
+      const open = openFindings(uri);
+      if (open !== undefined) {
+        result.findings += open;
+        continue;
+      }
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -55,6 +58,8 @@ export async function checkWorkspace(
       const analysis = analyze(text, file, { config });
       if (analysis.parseError) {
         result.parseErrors++;
+        const e = analysis.parseError;
+        log(`${file}:${e.line}:${e.column + 1}: ${e.message} (not analysed)`);
         continue;
       }
       result.findings += analysis.findings.length;

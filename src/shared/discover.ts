@@ -348,3 +348,9 @@ function normalizeGlob(glob: string): string {
   if (g.endsWith('/')) g = g.slice(0, -1);
   return g;
 }
+
+/** Whether config `include`/`exclude` select a file, as `discoverFiles` decides for the files it walks (for open editors). */
+export function selectedByConfig(abs: string, include: readonly string[], exclude: readonly string[], configDir: string): boolean {
+  const filter = new ConfigFilter({ cwd: configDir, paths: [], include, exclude, configDir });
+  return filter.included(abs) && !filter.excluded(abs);
+}

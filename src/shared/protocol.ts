@@ -1,0 +1,26 @@
+/**
+ * What the VS Code client and the language server agree on beyond plain LSP. Plain values only, so both
+ * sides can import it (the client cannot import the server module: importing it starts a server).
+ */
+
+/** Commands the server executes (workspace/executeCommand). */
+export const SERVER_COMMANDS = {
+  checkWorkspace: 'awaitguard.server.checkWorkspace',
+  fixAll: 'awaitguard.server.fixAll',
+} as const;
+
+/** Sent after each analysis so the client's status item can show the state and the count. */
+export const STATUS_METHOD = 'awaitguard/status';
+
+export interface StatusParams {
+  uri: string;
+  state: 'ok' | 'parseError' | 'disabled' | 'error';
+  findings: number;
+  message?: string;
+}
+
+export interface CheckWorkspaceResult {
+  files: number;
+  findings: number;
+  parseErrors: number;
+}
