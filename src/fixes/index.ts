@@ -8,6 +8,7 @@ import { suppressFix } from './suppress.js';
 
 export { applyEdits, editsOverlap } from './apply.js';
 export { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+export { fixText, type FixOutcome } from './fixAll.js';
 
 export interface FixAnalyzeOptions {
   config?: AwaitguardConfig;

@@ -13,8 +13,9 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, isSupportedFile, type CreatedFile, type Finding, type Fix } from '../engine/index.js';
-import { analyzeWithFixes, applyEdits, editsOverlap } from '../fixes/index.js';
+import path from 'node:path';
+import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type Fix, type TextEdit } from '../engine/index.js';
+import { analyzeWithFixes, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
@@ -101,14 +102,31 @@ export function startServer(connection: Connection): void {
 
   /** The workspace folder that holds the file (the longest matching one, for nested multi-root folders). */
   function folderOf(uri: string): string | undefined {
-    const candidates = folders.filter((f) => uri === f.uri || uri.startsWith(f.uri.endsWith('/') ? f.uri : f.uri + '/'));
+    // Only folders on disk: a virtual folder (vscode-vfs:, …) has no path to read a config from.
+    const candidates = folders.filter(
+      (f) => f.uri.startsWith('file:') && (uri === f.uri || uri.startsWith(f.uri.endsWith('/') ? f.uri : f.uri + '/')),
+    );
     const best = candidates.sort((a, b) => b.uri.length - a.uri.length)[0];
     return best ? fileURLToPath(best.uri) : undefined;
   }
 
+  /** The same answer for diagnostics, code actions and fix-all: enabled, a supported file, selected by include/exclude. */
+  function shouldAnalyse(uri: string, fileName: string, settings: ClientSettings, config: AwaitguardConfig): boolean {
+    if (!settings.enable || !isSupportedFile(fileName)) return false;
+    const folder = folderOf(uri);
+    return !folder || !uri.startsWith('file:') || selectedByConfig(fileName, config.include, config.exclude, folder);
+  }
+
   async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings }> {
     const settings = await settingsFor(uri);
-    const eff = effectiveConfig(settings, folderOf(uri));
+    const folder = folderOf(uri);
+    const eff = effectiveConfig(settings, folder);
+    if (!folder) {
+      // Outside every workspace folder: vendor next to the file's own package, or, for an unsaved
+      // buffer, import the package instead of writing a file somewhere arbitrary.
+      const root = uri.startsWith('file:') ? packageRootOf(fileNameOf(uri)) : undefined;
+      eff.fix = root ? { ...eff.fix, projectRoot: root } : { ...eff.fix, runtime: eff.fix.runtime === 'async-mutex' ? 'async-mutex' : 'package' };
+    }
     if (eff.configError && !reportedConfigErrors.has(eff.configError)) {
       reportedConfigErrors.add(eff.configError);
       void connection.window.showWarningMessage(`awaitguard: ${eff.configError} (using the editor settings only)`);
@@ -152,9 +170,7 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(uri, doc.languageId);
     try {
       const { config, settings } = await configFor(uri);
-      const folder = folderOf(uri);
-      const selected = !folder || !uri.startsWith('file:') || selectedByConfig(fileName, config.include, config.exclude, folder);
-      if (!settings.enable || !isSupportedFile(fileName) || !selected) {
+      if (!shouldAnalyse(uri, fileName, settings, config)) {
         await connection.sendDiagnostics({ uri, diagnostics: [] });
         void connection.sendNotification(STATUS_METHOD, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
         return;
@@ -200,9 +216,20 @@ export function startServer(connection: Connection): void {
 
   async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
     const { config, fix, settings } = await configFor(doc.uri);
-    if (!settings.enable) return [];
-    const result = analyzeWithFixes(doc.getText(), fileNameOf(doc.uri, doc.languageId), { config, fix });
-    return result.findings;
+    const fileName = fileNameOf(doc.uri, doc.languageId);
+    if (!shouldAnalyse(doc.uri, fileName, settings, config)) return [];
+    return analyzeWithFixes(doc.getText(), fileName, { config, fix }).findings;
+  }
+
+  /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
+  async function fixAllEdit(doc: TextDocument): Promise<{ fix: Fix; applied: number } | null> {
+    const { config, fix, settings } = await configFor(doc.uri);
+    const fileName = fileNameOf(doc.uri, doc.languageId);
+    if (!shouldAnalyse(doc.uri, fileName, settings, config)) return null;
+    const text = doc.getText();
+    const outcome = fixText(text, fileName, config, fix);
+    if (outcome.applied === 0) return null;
+    return { fix: { title: 'Fix all', edits: [minimalEdit(text, outcome.text)], createFiles: outcome.createFiles }, applied: outcome.applied };
   }
 
   connection.onCodeAction(async (params) => {
@@ -212,7 +239,7 @@ export function startServer(connection: Connection): void {
       const only = params.context.only;
       const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
       const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
-      const findings = await findingsWithFixes(doc);
+      const findings = wantsQuickFix ? await findingsWithFixes(doc) : [];
       const actions: CodeAction[] = [];
       if (wantsQuickFix) {
         const start = doc.offsetAt(params.range.start);
@@ -225,8 +252,8 @@ export function startServer(connection: Connection): void {
         }
       }
       if (wantsFixAll) {
-        const all = fixAllEdit(doc, findings);
-        if (all) actions.push({ title: 'Fix all awaitguard problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(doc, all, vendored) });
+        const all = await fixAllEdit(doc);
+        if (all) actions.push({ title: 'Fix all awaitguard problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(doc, all.fix, vendored) });
       }
       return actions;
     } catch (err) {
@@ -241,10 +268,10 @@ export function startServer(connection: Connection): void {
         const uri = (params.arguments?.[0] as { uri?: string } | string | undefined) ?? '';
         const doc = documents.get(typeof uri === 'string' ? uri : (uri.uri ?? ''));
         if (!doc) return { applied: 0 };
-        const all = fixAllEdit(doc, await findingsWithFixes(doc));
+        const all = await fixAllEdit(doc);
         if (!all) return { applied: 0 };
-        const res = await connection.workspace.applyEdit({ label: 'awaitguard: fix all', edit: toWorkspaceEdit(doc, all, vendored) });
-        return { applied: res.applied ? all.edits.length : 0 };
+        const res = await connection.workspace.applyEdit({ label: 'awaitguard: fix all', edit: toWorkspaceEdit(doc, all.fix, vendored) });
+        return { applied: res.applied ? all.applied : 0 };
       }
       if (params.command === COMMANDS.checkWorkspace) {
         return await checkWorkspace(
@@ -268,23 +295,21 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-/**
- * Combines the preferred fix of every finding whose edits do not overlap an earlier one; one pass, as
- * `source.fixAll` runs on save. The combined text must still parse, or nothing is offered.
- */
-function fixAllEdit(doc: TextDocument, findings: readonly Finding[]): Fix | null {
-  const chosen: Fix[] = [];
-  for (const f of findings) {
-    const preferred = f.fixes.find((x) => x.preferred);
-    if (preferred && !chosen.some((c) => editsOverlap(c.edits, preferred.edits))) chosen.push(preferred);
+/** One edit that turns `before` into `after`: the changed middle, so the editor keeps markers outside it. */
+function minimalEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { offset: [start, before.length - end], text: after.slice(start, after.length - end) };
+}
+
+/** The nearest folder with a package.json above a file, if any. */
+function packageRootOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
   }
-  if (chosen.length === 0) return null;
-  const edits = chosen.flatMap((c) => c.edits);
-  const text = doc.getText();
-  if (analyze(applyEdits(text, edits), doc.uri).parseError) return null;
-  const createFiles: CreatedFile[] = [];
-  for (const c of chosen) for (const f of c.createFiles ?? []) if (!createFiles.some((x) => x.path === f.path)) createFiles.push(f);
-  return { title: 'Fix all', edits, createFiles };
 }
 
 // Never die on a stray rejection or exception: log it and keep serving.
