@@ -35,8 +35,11 @@ export function paths() {
 /** Environment with Node 24 first on PATH and native builds aimed at its headers. */
 export function node24Env(extra = {}) {
   const p = paths();
+  // Under `npm run`, the outer npm exports npm_config_* (user agent "node/v20" among them); the inner npm
+  // would take them as its own config and code-server's postinstall would see Node 20 and refuse.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${p.nodeBinDir}${path.delimiter}${path.join(NODE24_DIR, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: p.nodeHeaders,
     ...extra,
