@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-function newestMtime(p: string): number {
+export function newestMtime(p: string): number {
   let stats;
   try {
     stats = statSync(p);

@@ -1,6 +1,6 @@
 // Shared by the protocol tests: build dist/server.js once, start it as a child process over stdio, speak LSP to it.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,7 +18,7 @@ import {
   type WorkspaceEdit,
   type ApplyWorkspaceEditParams,
 } from 'vscode-languageserver-protocol/node';
-import { ensureBuilt, ROOT } from '../cli/helpers.js';
+import { ensureBuilt, newestMtime, ROOT } from '../cli/helpers.js';
 
 export { ROOT };
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -48,19 +48,6 @@ export const CHECK_THEN_ACT = `class Client {
 declare function connect(): Promise<unknown>;
 export { Client };
 `;
-
-function newestMtime(p: string): number {
-  let stats;
-  try {
-    stats = statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
-  return newest;
-}
 
 /**
  * Builds dist/ with `node esbuild.js` when it is missing or older than src/ (ensureBuilt of the CLI tests, which
