@@ -40,7 +40,7 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------------------
 // Seeded PRNG (mulberry32) and helpers
 
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -18,6 +18,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from './generate-corpus.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -27,17 +28,6 @@ const TARGET_P95_MS = 50;
 
 // ---------------------------------------------------------------------------------------------------------
 // The file: deterministic (mulberry32), imitating a service module. Races are planted in a few methods.
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENTITIES = ['Account', 'Invoice', 'Customer', 'Order', 'Payment', 'Shipment', 'Product', 'Refund', 'Ledger', 'Subscription', 'Coupon', 'Warehouse'];
 

@@ -18,36 +18,15 @@ import {
   type WorkspaceEdit,
   type ApplyWorkspaceEditParams,
 } from 'vscode-languageserver-protocol/node';
-import { ensureBuilt, newestMtime, ROOT } from '../cli/helpers.js';
+import { CHECK_THEN_ACT, ensureBuilt, newestMtime, RACY, ROOT } from '../cli/helpers.js';
 
-export { ROOT };
+// The same sample programs as the CLI tests: one lost-update on line 5, one check-then-act.
+export { CHECK_THEN_ACT, RACY, ROOT };
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
-
-/** The example from the brief: read, await, write back -> one lost-update on line 5 (`n = v + 1`). */
-export const RACY = `let n = 0;
-export async function inc() {
-  const v = n;
-  await Promise.resolve();
-  n = v + 1;
-}
-`;
 
 /** The racy example with a syntax error on the last line. */
 export const RACY_BROKEN = RACY + 'export const x = ;\n';
 
-/** A check-then-act finding (no lost-update), for severity tests. */
-export const CHECK_THEN_ACT = `class Client {
-  conn: unknown;
-  async get() {
-    if (!this.conn) {
-      this.conn = await connect();
-    }
-    return this.conn;
-  }
-}
-declare function connect(): Promise<unknown>;
-export { Client };
-`;
 
 /**
  * Builds dist/ with `node esbuild.js` when it is missing or older than src/ (ensureBuilt of the CLI tests, which
