@@ -1,13 +1,19 @@
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
+import { enclosingContext } from './context.js';
 import { buildModel, type FileModel } from './model.js';
-import { parseSource } from './parse.js';
+import { parseSource, type ParseOutcome, type Program } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
 import { Suppressions } from './suppressions.js';
 
 export interface AnalyzeOptions {
   config?: AwaitguardConfig;
+  /**
+   * A tree already parsed from `text` (ESTree with `range`, `loc` and `comments`, as ESLint's parsers give),
+   * so a host that has parsed the file does not pay for a second parse.
+   */
+  ast?: Program;
 }
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
@@ -31,7 +37,7 @@ export interface DetailedAnalysis {
 /** Like `analyze`, and also returns the model and each finding's subject so fixes can be computed. */
 export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
-  const parsed = parseSource(text, fileName);
+  const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const ast = parsed.ast;
   try {
@@ -43,6 +49,7 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
       if (severity === 'off') continue;
       for (const report of rule.check(model)) {
         const range = toRange(report.anchor);
+        const context = enclosingContext(model.index.functions, range.offset[0], text);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
         const finding: Finding = {
           ruleId: rule.meta.id,
@@ -50,6 +57,7 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
           message: report.message,
           range,
           ...(report.location !== undefined ? { location: report.location } : {}),
+          ...(context !== undefined ? { context } : {}),
           related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
           fixes: [],
         };

@@ -55,6 +55,8 @@ export interface Finding {
   range: SourceRange;
   /** The shared location as an access path, e.g. `this.balance`, `cache`, `Account.total`. */
   location?: string;
+  /** The enclosing function as a dotted path, e.g. `Account.deposit`; absent at module level. */
+  context?: string;
   related: RelatedLocation[];
   fixes: Fix[];
 }

@@ -1,4 +1,4 @@
-import { analyzeDetailed, type AnalysisResult, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { analyzeDetailed, type AnalysisResult, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, type FixContext } from './lockWrap.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { semaphoreFix } from './semaphoreLimit.js';
@@ -12,12 +12,17 @@ export { fixText, type FixOutcome } from './fixAll.js';
 
 export interface FixAnalyzeOptions {
   config?: AwaitguardConfig;
+  /** See `AnalyzeOptions.ast`. */
+  ast?: Program;
   fix?: Partial<FixOptions>;
 }
 
 /** Analyses a file and attaches to every finding the fixes that apply, the preferred one first. */
 export function analyzeWithFixes(text: string, fileName: string, options: FixAnalyzeOptions = {}): AnalysisResult {
-  const detailed = analyzeDetailed(text, fileName, options.config ? { config: options.config } : {});
+  const detailed = analyzeDetailed(text, fileName, {
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.ast ? { ast: options.ast } : {}),
+  });
   const model = detailed.model;
   if (!model) return detailed.result;
   const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options.fix };

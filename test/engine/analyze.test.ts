@@ -141,3 +141,23 @@ describe('config validation', () => {
     expect(() => parseRuleOverride('check-then-act')).toThrow(/id=severity/);
   });
 });
+
+describe('finding context', () => {
+  it('names the enclosing classes and functions, not the line', () => {
+    const text = `class Account {
+  balance = 0;
+  async deposit(n: number) { const b = this.balance; await 1; this.balance = b + n; }
+  handler = async () => { const b = this.balance; await 1; this.balance = b + 1; };
+}
+let n = 0;
+export const inc = async () => { [1].forEach(async () => { const v = n; await 0; n = v + 1; }); };
+const Store = class { static total = 0; static async add() { const t = Store.total; await 0; Store.total = t + 1; } };
+`;
+    expect(analyze(text, 'a.ts').findings.map((f) => f.context)).toEqual([
+      'Account.deposit',
+      'Account.handler',
+      'inc.(anonymous)',
+      'Store.add',
+    ]);
+  });
+});
