@@ -22,6 +22,16 @@ export interface CheckOptions {
   quiet: boolean;
   /** Apply the preferred fix of each finding and write the files. */
   fix: boolean;
+  /** `--jobs N`: worker threads; undefined means one per core (fewer for small runs). */
+  jobs?: number;
+  /** Reuse results of files whose text, config and awaitguard build are unchanged. */
+  cache: boolean;
+  /** `--cache-location`: a cache file, or a folder for it. */
+  cacheLocation?: string;
+  /** Report only findings not in this baseline file. */
+  baseline?: string;
+  /** Record every current finding in this baseline file. */
+  baselineWrite?: string;
 }
 
 export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
@@ -48,6 +58,19 @@ Options:
                           Lock, limit with a Semaphore) and write the files;
                           a file is written only if it still parses
       --quiet             Report errors only
+      --baseline FILE     Report only findings that are not in the baseline
+                          FILE, and say how many of its entries no longer occur
+      --baseline-write FILE
+                          Record every current finding in FILE (keyed by rule,
+                          file, enclosing function and code, not line), so later
+                          runs with --baseline FILE fail only on new ones
+  -j, --jobs N            Check files in N worker threads (default: one per
+                          core; small runs use fewer)
+      --cache             Skip files whose content, configuration and awaitguard
+                          version are unchanged since the last cached run
+      --cache-location PATH
+                          Cache file, or a folder for it (default:
+                          node_modules/.cache/awaitguard/)
       --color, --no-color Force or disable colors (default: on when stdout is a
                           terminal and NO_COLOR is not set)
   -h, --help              Show this help
@@ -59,8 +82,8 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule';
-type FlagOption = 'quiet' | 'fix' | 'color' | 'no-color' | 'help' | 'version';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write';
+type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -71,11 +94,17 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '-o': 'output',
   '--max-warnings': 'max-warnings',
   '--rule': 'rule',
+  '--jobs': 'jobs',
+  '-j': 'jobs',
+  '--cache-location': 'cache-location',
+  '--baseline': 'baseline',
+  '--baseline-write': 'baseline-write',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--quiet': 'quiet',
   '--fix': 'fix',
+  '--cache': 'cache',
   '--color': 'color',
   '--no-color': 'no-color',
   '--help': 'help',
@@ -101,7 +130,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`unknown command "${first}" (did you mean "awaitguard check ${first}"?)`);
   }
 
-  const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false, fix: false };
+  const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false, fix: false, cache: false };
   let help = false;
   let version = false;
   for (let i = 1; i < argv.length; i++) {
@@ -124,6 +153,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (inlineValue !== undefined) throw new UsageError(`option ${name} does not take a value`);
       if (flag === 'quiet') options.quiet = true;
       else if (flag === 'fix') options.fix = true;
+      else if (flag === 'cache') options.cache = true;
       else if (flag === 'color') options.color = true;
       else if (flag === 'no-color') options.color = false;
       else if (flag === 'help') help = true;
@@ -161,6 +191,26 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
       if (value === '') throw new UsageError(`option ${name} requires a file name`);
       options.output = value;
       return;
+    case 'cache-location':
+      if (value === '') throw new UsageError(`option ${name} requires a path`);
+      options.cacheLocation = value;
+      return;
+    case 'baseline':
+      if (value === '') throw new UsageError(`option ${name} requires a file name`);
+      options.baseline = value;
+      return;
+    case 'baseline-write':
+      if (value === '') throw new UsageError(`option ${name} requires a file name`);
+      options.baselineWrite = value;
+      return;
+    case 'jobs': {
+      const n = Number(value.trim());
+      if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1024) {
+        throw new UsageError(`option ${name} expects a number of worker threads from 1 to 1024, got "${value}"`);
+      }
+      options.jobs = n;
+      return;
+    }
     case 'format':
       if (!(FORMATS as readonly string[]).includes(value)) {
         throw new UsageError(`unknown format "${value}" (expected one of ${FORMATS.join(', ')})`);

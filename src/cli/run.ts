@@ -1,8 +1,14 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ALL_RULES, ConfigError, analyze, type AwaitguardConfig, type CreatedFile, type Finding } from '../engine/index.js';
+import { ALL_RULES, ConfigError, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
 import type { FixOptions } from '../fixes/index.js';
-import { fixText } from '../fixes/index.js';
+import { applyBaseline, buildBaseline, readBaseline, writeBaseline } from './baseline.js';
+import { ResultCache, resolveCacheFile } from './cache.js';
+import { errorMessage, type CheckSettings } from './checkFile.js';
+import { checkFiles } from './pool.js';
+import { progressLine } from './progress.js';
 import { createVendoredFiles, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
@@ -14,10 +20,9 @@ import { formatStylish } from './formatters/stylish.js';
 import { loadConfig } from './loadConfig.js';
 import { displayPath } from '../shared/paths.js';
 import { countResults, plural, type FileResult, type Formatter, type Report } from './report.js';
-import { packageVersion } from './version.js';
+import { buildId, packageVersion } from './version.js';
 
-/** Files larger than this are reported as skipped, not analysed. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export { checkFile, MAX_FILE_BYTES } from './checkFile.js';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -27,7 +32,8 @@ export interface RunIO {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr: { write(chunk: string): unknown };
+  /** Progress goes here, on a terminal. */
+  stderr: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 const FORMATTERS: Record<FormatName, Formatter> = {
@@ -37,8 +43,14 @@ const FORMATTERS: Record<FormatName, Formatter> = {
   github: formatGithub,
 };
 
-/** Runs the CLI; returns the exit code. Throws only on bugs (main.ts reports those as internal errors). */
-export function run(argv: readonly string[], io: RunIO): number {
+/** How the process that runs the CLI can be reached from worker threads and identified by the cache. */
+export interface RunHost {
+  /** The script a check worker runs (the CLI bundle); without it every file is checked in this thread. */
+  workerScript?: URL;
+}
+
+/** Runs the CLI; resolves to the exit code. Rejects only on bugs (main.ts reports those as internal errors). */
+export async function run(argv: readonly string[], io: RunIO, host: RunHost = {}): Promise<number> {
   const fail = (message: string): number => {
     io.stderr.write(`awaitguard: ${message}\n`);
     return EXIT_USAGE;
@@ -53,20 +65,23 @@ export function run(argv: readonly string[], io: RunIO): number {
       io.stdout.write(`${packageVersion()}\n`);
       return EXIT_OK;
     }
-    return check(parsed.options, io);
+    return await check(parsed.options, io, host);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) return fail(err.message);
     throw err;
   }
 }
 
-function check(options: CheckOptions, io: RunIO): number {
+async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<number> {
   const cwd = path.resolve(io.cwd);
   const loaded = loadConfig(cwd, options.config);
   const config: AwaitguardConfig = {
     ...loaded.config,
     rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
   };
+  // Read before the (possibly long) check, so a bad baseline fails fast.
+  const baselineFile = options.baseline === undefined ? undefined : path.resolve(cwd, options.baseline);
+  const baseline = baselineFile === undefined ? undefined : readBaseline(baselineFile, displayPath(baselineFile, cwd));
 
   const discovered = discoverFiles({
     cwd,
@@ -81,22 +96,41 @@ function check(options: CheckOptions, io: RunIO): number {
     io.stderr.write('awaitguard: warning: no TypeScript or JavaScript files to check\n');
   }
 
-  const debug = isDebug(io.env);
-  const fix = options.fix ? fixOptionsFor(config, cwd, loaded) : undefined;
-  const created: CreatedFile[] = [];
-  const results = discovered.files.map((file) =>
-    checkFile(file, cwd, config, debug ? io.stderr : undefined, fix ? { options: fix, created } : undefined),
-  );
-  if (fix) {
-    const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
-    const written = createVendoredFiles(created);
-    for (const w of written) io.stderr.write(`awaitguard: created ${displayPath(w, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
-    const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
-    if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
+  const settings: CheckSettings = { cwd, config, debug: isDebug(io.env) };
+  if (options.fix) settings.fix = fixOptionsFor(config, cwd, loaded);
+  const cache =
+    options.cache || options.cacheLocation !== undefined
+      ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config))
+      : undefined;
+  const results = await checkAll(discovered.files, settings, options, io, host, cache);
+  if (cache) {
+    const failure = cache.save();
+    if (failure) io.stderr.write(`awaitguard: warning: cannot write the cache ${displayPath(cache.file, cwd)}: ${failure}\n`);
   }
-  const all = countResults(results);
 
-  const shown = options.quiet ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : results;
+  let reported = results;
+  if (options.baselineWrite !== undefined) {
+    const target = path.resolve(cwd, options.baselineWrite);
+    const written = buildBaseline(results, target);
+    writeBaseline(target, written);
+    const count = written.findings.reduce((n, e) => n + e.count, 0);
+    io.stderr.write(`awaitguard: wrote ${plural(count, 'finding')} to the baseline ${displayPath(target, cwd)}\n`);
+    reported = applyBaseline(results, written, target).results;
+  } else if (baseline && baselineFile) {
+    const outcome = applyBaseline(results, baseline, baselineFile);
+    reported = outcome.results;
+    const shown = displayPath(baselineFile, cwd);
+    if (outcome.matched > 0) io.stderr.write(`awaitguard: ${plural(outcome.matched, 'finding')} in the baseline ${shown} not reported\n`);
+    if (outcome.unmatched > 0) {
+      io.stderr.write(
+        `awaitguard: ${plural(outcome.unmatched, 'baseline entry', 'baseline entries')} no longer ${outcome.unmatched === 1 ? 'occurs' : 'occur'}` +
+          ` (fixed or changed code); rewrite it with --baseline-write ${shown}\n`,
+      );
+    }
+  }
+  const all = countResults(reported);
+
+  const shown = options.quiet ? reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : reported;
   const report: Report = { cwd, version: packageVersion(), results: shown, rules: ALL_RULES.map((rule) => rule.meta) };
 
   const toFile = options.output !== undefined;
@@ -127,83 +161,83 @@ function check(options: CheckOptions, io: RunIO): number {
   return EXIT_OK;
 }
 
-/** With `--fix`: how fixes are written, and where the runtime files they need are collected. */
-export interface FixRun {
-  options: Partial<FixOptions>;
-  created: CreatedFile[];
+/**
+ * Checks the files (cached results first, the rest in worker threads), applies and reports `--fix`, and
+ * returns one result per file in discovery order.
+ */
+async function checkAll(
+  files: readonly string[],
+  settings: CheckSettings,
+  options: CheckOptions,
+  io: RunIO,
+  host: RunHost,
+  cache: ResultCache | undefined,
+): Promise<FileResult[]> {
+  const results = new Array<FileResult>(files.length);
+  const pending: number[] = [];
+  files.forEach((file, index) => {
+    const hit = cache?.lookup(file);
+    // `--fix` has work to do in a file with findings even when its result is cached.
+    if (hit && !(settings.fix && hit.findings.length > 0)) results[index] = hit;
+    else pending.push(index);
+  });
+
+  // Machine formats are read by programs, which get nothing but the report.
+  const progress = options.format === 'stylish' ? progressLine(io.stderr, files.length) : progressLine({ write: () => {} }, 0);
+  let done = files.length - pending.length;
+  let findings = results.reduce((n, r) => n + (r?.findings.length ?? 0), 0);
+  const created: CreatedFile[] = [];
+  const outcomes = await checkFiles(
+    pending.map((i) => files[i]!),
+    settings,
+    {
+      jobs: options.jobs ?? availableParallelism(),
+      explicitJobs: options.jobs !== undefined,
+      ...(host.workerScript ? { workerScript: host.workerScript } : {}),
+      onOutcome: (_, outcome) => {
+        progress.update(++done, (findings += outcome.result.findings.length));
+      },
+    },
+  );
+  progress.end();
+  outcomes.forEach((outcome, k) => {
+    results[pending[k]!] = outcome.result;
+    cache?.store(outcome.result, outcome.contentHash);
+    if (outcome.debugText) io.stderr.write(outcome.debugText);
+    for (const c of outcome.created) if (!created.some((x) => x.path === c.path)) created.push(c);
+  });
+
+  if (settings.fix) {
+    const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
+    const written = createVendoredFiles(created);
+    for (const w of written) io.stderr.write(`awaitguard: created ${displayPath(w, settings.cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
+    const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
+    if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
+  }
+  return results;
 }
 
 function fixOptionsFor(config: AwaitguardConfig, cwd: string, loaded: ReturnType<typeof loadConfig>): Partial<FixOptions> {
   return { ...config.fix, projectRoot: projectRoot(cwd, loaded.file, loaded.dir) };
 }
 
-export function checkFile(
-  file: string,
-  cwd: string,
-  config: AwaitguardConfig,
-  debug: RunIO['stderr'] | undefined,
-  fix?: FixRun,
-): FileResult {
-  const result: FileResult = { path: file, relPath: displayPath(file, cwd), findings: [] };
-  let text: string;
-  try {
-    const stats = statSync(file);
-    if (stats.isDirectory()) {
-      result.readError = 'it is a folder';
-      return result;
-    }
-    if (stats.size > MAX_FILE_BYTES) {
-      result.skipped = `larger than 10 MB (${(stats.size / (1024 * 1024)).toFixed(1)} MB)`;
-      return result;
-    }
-    // Invalid UTF-8 decodes to U+FFFD; the parser then reports whatever it makes of it.
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    result.readError = readErrorMessage(err);
-    return result;
+/** Everything besides a file's text that decides its findings. Fix settings do not: `--fix` re-checks anyway. */
+function settingsHash(config: AwaitguardConfig): string {
+  const decisive: Partial<AwaitguardConfig> = { ...config };
+  delete decisive.fix;
+  delete decisive.include;
+  delete decisive.exclude;
+  return createHash('sha1').update(stableJson(decisive)).digest('base64url');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // editors do not count the BOM as a column
-
-  try {
-    if (fix) {
-      const outcome = fixText(text, file, config, fix.options);
-      if (outcome.applied > 0) {
-        writeFileSync(file, outcome.text);
-        text = outcome.text;
-        result.fixed = outcome.applied;
-        for (const c of outcome.createFiles) if (!fix.created.some((x) => x.path === c.path)) fix.created.push(c);
-      }
-    }
-    const analysis = analyze(text, file, { config });
-    if (analysis.parseError) result.parseError = analysis.parseError;
-    result.findings = [...analysis.findings].sort(compareFindings);
-    if (result.findings.length > 0) result.text = text;
-  } catch (err) {
-    result.internalError = errorMessage(err);
-    debug?.write(`awaitguard: internal error in ${result.relPath}:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  }
-  return result;
-}
-
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    a.range.start.line - b.range.start.line ||
-    a.range.start.column - b.range.start.column ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
-  );
-}
-
-function readErrorMessage(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'ENOENT') return 'the file no longer exists';
-  return errorMessage(err);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return JSON.stringify(value);
 }
 
 function autoColor(io: RunIO): boolean {

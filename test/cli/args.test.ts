@@ -15,7 +15,7 @@ function check(argv: string[]) {
 
 describe('parseArgs', () => {
   it('defaults: stylish, no paths, no limit, auto color', () => {
-    expect(check(['check'])).toEqual({ paths: [], format: 'stylish', rules: [], quiet: false, fix: false });
+    expect(check(['check'])).toEqual({ paths: [], format: 'stylish', rules: [], quiet: false, fix: false, cache: false });
   });
 
   it('reads every option, in both --name value and --name=value forms', () => {
@@ -34,6 +34,12 @@ describe('parseArgs', () => {
       'ci.json',
       '--quiet',
       '--no-color',
+      '-j',
+      '3',
+      '--cache-location=.cache/ag/',
+      '--baseline',
+      'ag-baseline.json',
+      '--baseline-write=next.json',
       'lib/**/*.ts',
     ]);
     expect(options).toEqual({
@@ -49,7 +55,19 @@ describe('parseArgs', () => {
       quiet: true,
       fix: false,
       color: false,
+      jobs: 3,
+      cache: false,
+      cacheLocation: '.cache/ag/',
+      baseline: 'ag-baseline.json',
+      baselineWrite: 'next.json',
     });
+    expect(check(['check', '--cache', '--jobs=1'])).toMatchObject({ cache: true, jobs: 1 });
+  });
+
+  it('rejects a --jobs that is not a positive whole number', () => {
+    for (const bad of ['0', '-2', '1.5', 'many', '']) {
+      expect(() => check(['check', `--jobs=${bad}`])).toThrow(/--jobs expects a number of worker threads from 1 to 1024|requires a value/);
+    }
   });
 
   it('treats everything after -- as paths', () => {

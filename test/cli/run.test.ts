@@ -26,10 +26,10 @@ vi.mock('../../src/engine/index.js', async (importOriginal) => {
 
 afterAll(() => removeProjects());
 
-function runIn(cwd: string, argv: string[], env: Record<string, string> = {}) {
+async function runIn(cwd: string, argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = run(argv, {
+  const code = await run(argv, {
     cwd,
     env,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
@@ -39,24 +39,24 @@ function runIn(cwd: string, argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('engine crash on one file', () => {
-  it('reports it, still analyses the others, and exits 2', () => {
+  it('reports it, still analyses the others, and exits 2', async () => {
     const dir = makeProject({ 'boom.ts': CLEAN, 'racy.ts': RACY });
-    const { code, stdout, stderr } = runIn(dir, ['check', '--rule', 'lost-update=error']);
+    const { code, stdout, stderr } = await runIn(dir, ['check', '--rule', 'lost-update=error']);
     expect(code).toBe(2);
     expect(stdout).toMatch(/boom\.ts\n {2}0:0 +error {2}Internal error while analysing this file: kaboom/);
     expect(stdout).toMatch(/racy\.ts\n {2}5:3 +error /);
     expect(stderr).toBe('awaitguard: internal error while analysing 1 file (see the report)\n');
   });
 
-  it('prints the stack under DEBUG=awaitguard', () => {
+  it('prints the stack under DEBUG=awaitguard', async () => {
     const dir = makeProject({ 'boom.ts': CLEAN });
-    const { stderr } = runIn(dir, ['check'], { DEBUG: 'other,awaitguard' });
+    const { stderr } = await runIn(dir, ['check'], { DEBUG: 'other,awaitguard' });
     expect(stderr).toMatch(/internal error in boom\.ts:\nError: kaboom\n\s+at /);
   });
 
-  it('marks the SARIF invocation unsuccessful', () => {
+  it('marks the SARIF invocation unsuccessful', async () => {
     const dir = makeProject({ 'boom.ts': CLEAN, 'racy.ts': RACY });
-    const { code, stdout } = runIn(dir, ['check', '--format', 'sarif']);
+    const { code, stdout } = await runIn(dir, ['check', '--format', 'sarif']);
     expect(code).toBe(2);
     const log = JSON.parse(stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[]; results: unknown[] }[] };
     expect(sarifProblems(log)).toEqual([]);
@@ -71,17 +71,17 @@ describe('checkFile', () => {
     const dir = makeProject({});
     const folder = path.join(dir, 'x.ts');
     mkdirSync(folder);
-    expect(checkFile(folder, dir, DEFAULT_CONFIG, undefined)).toEqual({ path: folder, relPath: 'x.ts', findings: [], readError: 'it is a folder' });
+    expect(checkFile(folder, { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result).toEqual({ path: folder, relPath: 'x.ts', findings: [], readError: 'it is a folder' });
   });
 
   it('reports a vanished file as a read error', () => {
     const dir = makeProject({});
-    expect(checkFile(path.join(dir, 'gone.ts'), dir, DEFAULT_CONFIG, undefined).readError).toBe('the file no longer exists');
+    expect(checkFile(path.join(dir, 'gone.ts'), { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result.readError).toBe('the file no longer exists');
   });
 
   it('strips a BOM so columns match the editor', () => {
     const dir = makeProject({ 'bom.ts': `\ufeff${RACY}` });
-    const result = checkFile(path.join(dir, 'bom.ts'), dir, DEFAULT_CONFIG, undefined);
+    const { result } = checkFile(path.join(dir, 'bom.ts'), { cwd: dir, config: DEFAULT_CONFIG, debug: false });
     expect(result.findings.map((f) => [f.range.start.line, f.range.start.column])).toEqual([[5, 2]]);
   });
 

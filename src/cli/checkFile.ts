@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { analyze, type AwaitguardConfig, type CreatedFile, type Finding } from '../engine/index.js';
+import { fixText, type FixOptions } from '../fixes/index.js';
+import { displayPath } from '../shared/paths.js';
+import type { FileResult } from './report.js';
+
+/** Files larger than this are reported as skipped, not analysed. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** What every file of one run is checked with; plain data, so it can be posted to a worker thread. */
+export interface CheckSettings {
+  cwd: string;
+  config: AwaitguardConfig;
+  /** With `--fix`: how fixes are written. */
+  fix?: Partial<FixOptions>;
+  /** `DEBUG=awaitguard`: keep the stack of an internal error. */
+  debug: boolean;
+}
+
+/** One file's outcome, with what the run collects besides the report. */
+export interface FileOutcome {
+  result: FileResult;
+  /** With `--fix`: runtime files the applied fixes import. */
+  created: CreatedFile[];
+  /** The stack of an internal error, when debugging. */
+  debugText?: string;
+  /** Hash of the text that was analysed (after fixes), for the cache; absent when it was not analysed. */
+  contentHash?: string;
+}
+
+export function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+/** Reads a file the way the analysis sees it: UTF-8 without a BOM. Throws what `fs` throws. */
+export function readSource(file: string): string {
+  // Invalid UTF-8 decodes to U+FFFD; the parser then reports whatever it makes of it.
+  const text = readFileSync(file, 'utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors do not count the BOM as a column
+}
+
+export function checkFile(file: string, settings: CheckSettings): FileOutcome {
+  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), findings: [] };
+  const outcome: FileOutcome = { result, created: [] };
+  let text: string;
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) {
+      result.readError = 'it is a folder';
+      return outcome;
+    }
+    if (stats.size > MAX_FILE_BYTES) {
+      result.skipped = `larger than 10 MB (${(stats.size / (1024 * 1024)).toFixed(1)} MB)`;
+      return outcome;
+    }
+    text = readSource(file);
+  } catch (err) {
+    result.readError = readErrorMessage(err);
+    return outcome;
+  }
+
+  try {
+    if (settings.fix) {
+      const fixed = fixText(text, file, settings.config, settings.fix);
+      if (fixed.applied > 0) {
+        writeFileSync(file, fixed.text);
+        text = fixed.text;
+        result.fixed = fixed.applied;
+        outcome.created.push(...fixed.createFiles);
+      }
+    }
+    const analysis = analyze(text, file, { config: settings.config });
+    if (analysis.parseError) result.parseError = analysis.parseError;
+    result.findings = [...analysis.findings].sort(compareFindings);
+    if (result.findings.length > 0) result.text = text;
+    outcome.contentHash = hashText(text);
+  } catch (err) {
+    result.internalError = errorMessage(err);
+    if (settings.debug) {
+      outcome.debugText = `awaitguard: internal error in ${result.relPath}:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`;
+    }
+  }
+  return outcome;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.column - b.range.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export function readErrorMessage(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOENT') return 'the file no longer exists';
+  return errorMessage(err);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
