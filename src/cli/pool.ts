@@ -42,7 +42,11 @@ export function workerCount(files: number, options: Pick<PoolOptions, 'jobs' | '
  * Checks every file and returns the outcomes in the order of `files`, whatever the number of workers,
  * so the report is identical for any `--jobs`.
  */
-export async function checkFiles(files: readonly string[], settings: CheckSettings, options: PoolOptions): Promise<FileOutcome[]> {
+export async function checkFiles(
+  files: readonly string[],
+  settings: CheckSettings,
+  options: PoolOptions,
+): Promise<{ outcomes: FileOutcome[]; workers: number }> {
   const outcomes = new Array<FileOutcome>(files.length);
   const record = (index: number, outcome: FileOutcome): void => {
     outcomes[index] = outcome;
@@ -51,7 +55,7 @@ export async function checkFiles(files: readonly string[], settings: CheckSettin
   const count = workerCount(files.length, options);
   if (count === 0) {
     files.forEach((file, index) => record(index, checkFile(file, settings)));
-    return outcomes;
+    return { outcomes, workers: 0 };
   }
 
   // Small batches keep the workers evenly busy when file sizes vary; a batch saves a message per file.
@@ -101,7 +105,7 @@ export async function checkFiles(files: readonly string[], settings: CheckSettin
       send();
     }
   });
-  return outcomes;
+  return { outcomes, workers: count };
 }
 
 function crashed(file: string, settings: CheckSettings, why: string): FileOutcome {

@@ -187,7 +187,7 @@ async function checkAll(
   let done = files.length - pending.length;
   let findings = results.reduce((n, r) => n + (r?.findings.length ?? 0), 0);
   const created: CreatedFile[] = [];
-  const outcomes = await checkFiles(
+  const { outcomes, workers } = await checkFiles(
     pending.map((i) => files[i]!),
     settings,
     {
@@ -200,6 +200,10 @@ async function checkAll(
     },
   );
   progress.end();
+  if (settings.debug) {
+    const where = workers > 0 ? `${workers} worker threads` : 'the main thread';
+    io.stderr.write(`awaitguard: checked ${pending.length} of ${plural(files.length, 'file')} in ${where}; ${files.length - pending.length} from the cache\n`);
+  }
   outcomes.forEach((outcome, k) => {
     results[pending[k]!] = outcome.result;
     cache?.store(outcome.result, outcome.contentHash);
