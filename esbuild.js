@@ -54,12 +54,28 @@ builds.push({
   banner: { js: '#!/usr/bin/env node\n' + cjsShim },
 });
 
+// The plugin analyses the tree ESLint has parsed and never calls the engine's own parser, so its bundle
+// leaves out typescript-estree and what it pulls in (typescript itself among them); a call would throw.
+const withoutParser = {
+  name: 'awaitguard-without-parser',
+  setup(build) {
+    build.onResolve({ filter: /^@typescript-eslint\/typescript-estree$/ }, () => ({ path: 'typescript-estree', namespace: 'without-parser' }));
+    build.onLoad({ filter: /.*/, namespace: 'without-parser' }, () => ({
+      contents: "export function parse() { throw new Error('awaitguard/eslint-plugin analyses the tree ESLint parsed and has no parser of its own'); }",
+      loader: 'js',
+    }));
+  },
+};
+
 // The ESLint plugin, for flat config: `import awaitguard from 'awaitguard/eslint-plugin'`.
 builds.push({
   ...common,
   entryPoints: { 'eslint-plugin': 'src/eslint/index.ts' },
   outdir: 'dist',
   format: 'esm',
+  // The host's ESLint, should the plugin ever import it at run time: one copy, the user's.
+  external: [...common.external, 'eslint'],
+  plugins: [withoutParser],
   banner: { js: cjsShim },
 });
 

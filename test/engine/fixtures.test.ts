@@ -1,24 +1,26 @@
 // Runs the engine over the fixture corpus in test/fixtures.
 //
-// Layout: test/fixtures/<group>/<racy|safe>/**/<name>.<ext>, where <group> is a rule id, `idioms`
-// or `require-atomic-updates` (the last two hold safe files only). A racy file marks every line the
-// engine must report with a trailing `// expect: rule-a, rule-b` comment; a file under safe/ must
-// report nothing. A file's reported `line:rule` pairs must equal its markers exactly, so an extra
-// finding in a racy file fails just like a missing one.
+// Layout and markers: see test/fixtureCorpus.ts. A file's reported `line:rule` pairs must equal its
+// markers exactly, so an extra finding in a racy file fails just like a missing one.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Engine from '../../src/engine/index.js';
 import type { AnalysisResult, Finding } from '../../src/engine/index.js';
 import { RULE_IDS, type RuleId } from '../../src/engine/rules/meta.js';
+import {
+  collectFixtures,
+  EXTENSIONS,
+  FIXTURES,
+  GROUPS,
+  isFixtureFile,
+  ROOT,
+  SAFE_ONLY_GROUPS,
+  walk,
+  type Fixture,
+} from '../fixtureCorpus.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURES = join(ROOT, 'test', 'fixtures');
-const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
-const SAFE_ONLY_GROUPS = ['idioms', 'require-atomic-updates'] as const;
-const GROUPS: readonly string[] = [...RULE_IDS, ...SAFE_ONLY_GROUPS];
 /** Top-level entries of test/fixtures that are not fixture groups. */
 const SUPPORT_ENTRIES = ['types', 'tsconfig.json'];
 
@@ -26,92 +28,12 @@ const MIN_RACY_MARKERS = 70;
 const MIN_SAFE_CASES = 70;
 const MIN_PER_RULE = 8;
 
-type Kind = 'racy' | 'safe';
-
-interface Marker {
-  line: number;
-  ruleId: string;
-}
-
-interface Fixture {
-  group: string;
-  kind: Kind;
-  /** Path relative to test/fixtures with forward slashes, used as the test name. */
-  rel: string;
-  abs: string;
-  text: string;
-  markers: Marker[];
-  /** Lines that mention `expect:` but are not a well-formed trailing marker. */
-  malformed: number[];
-}
-
 // The engine is imported lazily so that the corpus checks below still run (and report) while the
 // engine does not load.
 let enginePromise: Promise<typeof Engine> | undefined;
 function loadEngine(): Promise<typeof Engine> {
   enginePromise ??= import('../../src/engine/index.js');
   return enginePromise;
-}
-
-const MARKER = /\/\/\s*expect:\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)\s*$/;
-
-function parseMarkers(text: string): { markers: Marker[]; malformed: number[] } {
-  const markers: Marker[] = [];
-  const malformed: number[] = [];
-  text.split(/\r?\n/).forEach((lineText, index) => {
-    if (!lineText.includes('expect:')) return;
-    const match = MARKER.exec(lineText);
-    if (!match?.[1]) {
-      malformed.push(index + 1);
-      return;
-    }
-    for (const ruleId of match[1].split(',')) markers.push({ line: index + 1, ruleId: ruleId.trim() });
-  });
-  return { markers, malformed };
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const abs = join(dir, name);
-    if (statSync(abs).isDirectory()) out.push(...walk(abs));
-    else out.push(abs);
-  }
-  return out;
-}
-
-function isFixtureFile(path: string): boolean {
-  const lower = path.toLowerCase();
-  if (/\.d\.[mc]?ts$/.test(lower)) return false;
-  return EXTENSIONS.some((ext) => lower.endsWith(ext));
-}
-
-function collectFixtures(): Fixture[] {
-  const fixtures: Fixture[] = [];
-  for (const group of GROUPS) {
-    for (const kind of ['racy', 'safe'] as const) {
-      const dir = join(FIXTURES, group, kind);
-      let files: string[];
-      try {
-        files = walk(dir);
-      } catch {
-        continue;
-      }
-      for (const abs of files) {
-        if (!isFixtureFile(abs)) continue;
-        const text = readFileSync(abs, 'utf8');
-        fixtures.push({
-          group,
-          kind,
-          rel: relative(FIXTURES, abs).split(sep).join('/'),
-          abs,
-          text,
-          ...parseMarkers(text),
-        });
-      }
-    }
-  }
-  return fixtures;
 }
 
 const fixtures = collectFixtures();

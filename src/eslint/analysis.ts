@@ -1,0 +1,32 @@
+import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
+import type { Finding } from '../engine/index.js';
+import { analyzeWithFixes } from '../fixes/index.js';
+import { resolveSettings } from './settings.js';
+
+type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
+
+/**
+ * Findings per file, keyed by ESLint's SourceCode (one per file and lint run) and then by the settings:
+ * the five rules of a file share one analysis instead of running the engine five times.
+ */
+const cache = new WeakMap<object, Map<string, readonly Finding[]>>();
+
+/**
+ * The engine's findings for the file being linted, with fixes written as `settings.awaitguard.fix` asks.
+ * The engine works on the tree ESLint has parsed (typescript-eslint's parser or espree), never parsing again.
+ */
+export function findingsFor(context: AnyContext): readonly Finding[] {
+  const settings = resolveSettings(context.settings);
+  const source = context.sourceCode;
+  let bySettings = cache.get(source);
+  if (!bySettings) {
+    bySettings = new Map();
+    cache.set(source, bySettings);
+  }
+  let findings = bySettings.get(settings.key);
+  if (!findings) {
+    findings = analyzeWithFixes(source.text, context.filename, { ast: source.ast, config: settings.config, fix: settings.fix }).findings;
+    bySettings.set(settings.key, findings);
+  }
+  return findings;
+}

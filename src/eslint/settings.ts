@@ -1,0 +1,83 @@
+import { ConfigError, DEFAULT_CONFIG, type AwaitguardConfig } from '../engine/index.js';
+import type { FixOptions } from '../fixes/index.js';
+
+/**
+ * `settings.awaitguard` in a flat config. Rules and severities are ESLint's business, so only what the
+ * engine needs beyond them is here; `fix.runtime` has no `vendor`, because a suggestion cannot create the
+ * file the vendored runtime lives in.
+ */
+export interface PluginSettings {
+  lockClasses?: string[];
+  fix?: {
+    lockStyle?: FixOptions['lockStyle'];
+    runtime?: 'package' | 'async-mutex';
+    semaphorePermits?: number;
+  };
+}
+
+export interface ResolvedSettings {
+  config: AwaitguardConfig;
+  fix: Partial<FixOptions>;
+  /** Equal for equal settings: analyses are shared between rules that see the same settings. */
+  key: string;
+}
+
+const LOCK_STYLES = ['try-finally', 'runExclusive', 'await-using'] as const;
+const RUNTIMES = ['package', 'async-mutex'] as const;
+const WHERE = 'settings.awaitguard';
+
+/** Reads and checks `settings.awaitguard`; throws a ConfigError that names the bad setting. */
+export function resolveSettings(settings: Readonly<Record<string, unknown>>): ResolvedSettings {
+  const raw = settings.awaitguard ?? {};
+  const top = object(raw, WHERE, ['lockClasses', 'fix']);
+  const lockClasses = top.lockClasses === undefined ? [] : stringList(top.lockClasses, `${WHERE}.lockClasses`);
+  const fixRaw = top.fix === undefined ? {} : object(top.fix, `${WHERE}.fix`, ['lockStyle', 'runtime', 'semaphorePermits']);
+  const lockStyle = oneOf(fixRaw.lockStyle, `${WHERE}.fix.lockStyle`, LOCK_STYLES) ?? 'try-finally';
+  const runtime = oneOf(fixRaw.runtime, `${WHERE}.fix.runtime`, RUNTIMES) ?? 'package';
+  const fix: Partial<FixOptions> = {
+    lockStyle,
+    runtime,
+    // Picking `await-using` says the project's TypeScript has it; nothing else here can tell.
+    allowAwaitUsing: lockStyle === 'await-using',
+  };
+  if (fixRaw.semaphorePermits !== undefined) fix.semaphorePermits = permits(fixRaw.semaphorePermits);
+  // Every rule on at its default severity: ESLint decides which findings are reported and how.
+  const config: AwaitguardConfig = { ...DEFAULT_CONFIG, lockClasses };
+  return { config, fix, key: JSON.stringify([lockClasses, fix]) };
+}
+
+function fail(setting: string, what: string, value: unknown, hint = ''): never {
+  throw new ConfigError(`awaitguard: ${setting} must be ${what}, got ${describe(value)}${hint}`);
+}
+
+function object(value: unknown, setting: string, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(setting, 'an object', value);
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) throw new ConfigError(`awaitguard: unknown setting ${setting}.${key} (known: ${keys.join(', ')})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function stringList(value: unknown, setting: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(setting, 'an array of class names', value);
+  return [...(value as string[])];
+}
+
+function oneOf<T extends string>(value: unknown, setting: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const hint = value === 'vendor' ? ' (a suggestion cannot create the vendored runtime file; `awaitguard check --fix` can)' : '';
+  return fail(setting, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value, hint);
+}
+
+function permits(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(`${WHERE}.fix.semaphorePermits`, 'a positive integer', value);
+  return value as number;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}

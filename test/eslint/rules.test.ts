@@ -1,0 +1,117 @@
+// Every rule of the plugin under @typescript-eslint/rule-tester, with its cases taken from the fixture corpus:
+// a file under safe/, and a racy file without a marker for the rule, is a valid case; a racy file with
+// markers for the rule is an invalid case that expects exactly those lines. Each expected error lists the
+// suggestions the plugin must offer: the engine's fixes for that finding (its own run, here in the test)
+// minus the awaitguard-disable one, preferred first, each with the text it must produce. The rule tester
+// also re-parses every suggestion's output and fails on a syntax error.
+import { RuleTester, type InvalidTestCase, type RunTests, type ValidTestCase } from '@typescript-eslint/rule-tester';
+import { parse } from '@typescript-eslint/typescript-estree';
+import * as espree from 'espree';
+import { afterAll, describe, it } from 'vitest';
+import { RULE_IDS, type Finding, type Fix, type RuleId } from '../../src/engine/index.js';
+import plugin from '../../src/eslint/index.js';
+import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
+import { collectFixtures, type Fixture } from '../fixtureCorpus.js';
+import { JS_FILE } from './lint.js';
+
+RuleTester.afterAll = afterAll;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+/** The messageId each rule reports under. */
+const REPORT_ID: Record<RuleId, string> = {
+  'lost-update': 'lostUpdate',
+  'check-then-act': 'checkThenAct',
+  'lock-leak': 'lockLeak',
+  'unawaited-acquire': 'unawaitedAcquire',
+  'unbounded-concurrency': 'unboundedConcurrency',
+};
+
+/** The suggestion messageId for each kind of engine fix; null: not offered in ESLint. */
+const SUGGESTION_ID: [RegExp, string | null][] = [
+  [/^Guard .+ with a Lock \(/, 'guardWithLock'],
+  [/^Share the in-flight promise /, 'shareInFlight'],
+  [/^Limit concurrency with a Semaphore\(/, 'limitWithSemaphore'],
+  [/^Disable [a-z-]+ for this line$/, null],
+];
+
+function suggestionId(fix: Fix): string | null {
+  const entry = SUGGESTION_ID.find(([pattern]) => pattern.test(fix.title));
+  // A new kind of fix must get a messageId (or be dropped on purpose) here and in src/eslint/suggestions.ts.
+  if (!entry) throw new Error(`no suggestion messageId for the engine fix "${fix.title}"`);
+  return entry[1];
+}
+
+const fixtures = collectFixtures();
+
+const isTs = (file: string): boolean => /\.[cm]?ts$/.test(file);
+
+/**
+ * The engine's findings as the plugin's default settings ask for them (runtime: 'package'), on a tree parsed
+ * here with comments, as every ESLint parser gives them: the engine's own parse leaves comments out unless the
+ * file has an awaitguard directive, and where a fix puts its import depends on a comment above the code.
+ */
+const engineFindings = new Map<Fixture, Finding[]>(
+  fixtures.map((f) => {
+    const ast = parse(f.text, { filePath: f.rel, jsx: !isTs(f.rel), loc: true, range: true, comment: true });
+    return [f, analyzeWithFixes(f.text, f.rel, { ast, fix: { runtime: 'package' } }).findings];
+  }),
+);
+
+function languageOptions(fixture: Fixture): ValidTestCase<[]>['languageOptions'] {
+  return { parserOptions: { ecmaFeatures: { jsx: !isTs(fixture.rel) } } };
+}
+
+function expectedError(fixture: Fixture, ruleId: RuleId, line: number, nth: number): InvalidTestCase<string, []>['errors'][number] {
+  const finding = engineFindings.get(fixture)!.filter((f) => f.ruleId === ruleId && f.range.start.line === line)[nth];
+  if (!finding) return { messageId: REPORT_ID[ruleId], line };
+  const fixes = [...finding.fixes].sort((a, b) => Number(b.preferred === true) - Number(a.preferred === true));
+  const suggestions = fixes.flatMap((fix) => {
+    const messageId = suggestionId(fix);
+    return messageId ? [{ messageId, output: applyEdits(fixture.text, fix.edits) }] : [];
+  });
+  return {
+    messageId: REPORT_ID[ruleId],
+    line,
+    column: finding.range.start.column + 1,
+    endLine: finding.range.end.line,
+    endColumn: finding.range.end.column + 1,
+    suggestions,
+  };
+}
+
+function casesFor(ruleId: RuleId, corpus: readonly Fixture[]): RunTests<string, []> {
+  const valid: ValidTestCase<[]>[] = [];
+  const invalid: InvalidTestCase<string, []>[] = [];
+  for (const fixture of corpus) {
+    const base = { name: fixture.rel, code: fixture.text, filename: fixture.rel, languageOptions: languageOptions(fixture) };
+    const lines = fixture.markers.filter((m) => m.ruleId === ruleId).map((m) => m.line).sort((a, b) => a - b);
+    if (lines.length === 0) {
+      valid.push(base);
+      continue;
+    }
+    // Two markers for one rule on one line are its first and second finding there.
+    invalid.push({ ...base, errors: lines.map((line, i) => expectedError(fixture, ruleId, line, i - lines.indexOf(line))) });
+  }
+  return { valid, invalid };
+}
+
+// rule-tester 8.72 carries its own copy of @typescript-eslint/utils, whose rule type has private members
+// that the plugin's (8.73) cannot match; the objects are what ESLint runs either way.
+type TesterRule = Parameters<RuleTester['run']>[1];
+const rules = plugin.rules as unknown as Record<RuleId, TesterRule>;
+
+describe('with typescript-eslint parser, every fixture', () => {
+  const tester = new RuleTester();
+  for (const ruleId of RULE_IDS) tester.run(ruleId, rules[ruleId], casesFor(ruleId, fixtures));
+});
+
+describe('with espree (ESLint default parser), every JavaScript fixture', () => {
+  const tester = new RuleTester({ languageOptions: { parser: espree } });
+  const js = fixtures.filter((f) => JS_FILE.test(f.rel));
+  it('has JavaScript fixtures, racy and safe', () => {
+    if (!js.some((f) => f.kind === 'racy') || !js.some((f) => f.kind === 'safe')) throw new Error('no JavaScript fixtures');
+  });
+  for (const ruleId of RULE_IDS) tester.run(ruleId, rules[ruleId], casesFor(ruleId, js));
+});
