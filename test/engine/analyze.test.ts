@@ -70,8 +70,11 @@ describe('locks and idioms', () => {
     ).toEqual(['lost-update@8']);
   });
   it('lockClasses from the config are recognized', () => {
-    const code = `const q = new KeyedQueue();\nlet x = 0;\nexport async function g() {\n  await q.runExclusive(async () => { const v = x; await f(); x = v + 1; });\n}\ndeclare class KeyedQueue { runExclusive(fn: () => Promise<void>): Promise<void> }`;
-    expect(run(code, 'x.ts', { config: { rules: {}, include: [], exclude: [], lockClasses: ['KeyedQueue'] } })).toEqual([]);
+    // Neither the class nor the variable name says "lock": only the config can.
+    const code = `const q = new ResourceGate();\nlet x = 0;\nexport async function g() {\n  await q.acquire();\n  try {\n    const v = x;\n    await f();\n    x = v + 1;\n  } finally {\n    q.release();\n  }\n}\ndeclare class ResourceGate { acquire(): Promise<void>; release(): void }`;
+    const config = (lockClasses: string[]) => ({ config: { rules: {}, include: [], exclude: [], lockClasses } });
+    expect(run(code, 'x.ts', config([])).map((f) => f.ruleId)).toEqual(['lost-update']);
+    expect(run(code, 'x.ts', config(['ResourceGate']))).toEqual([]);
   });
   it('a generation guard validates what follows', () => {
     expect(
