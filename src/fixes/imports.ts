@@ -79,22 +79,49 @@ export function insertAfterImports(ast: TSESTree.Program, text: string, line: st
     return { offset: [end, end], text: style.eol + line };
   }
   const first = ast.body[0];
-  const before = first ? leadingCommentStart(ast, first, text) : text.length;
+  const before = first ? leadingCommentStart(first, text) : text.length;
   return { offset: [before, before], text: line + style.eol + (first ? style.eol : '') };
 }
 
-function leadingCommentStart(ast: TSESTree.Program, first: TSESTree.Node, text: string): number {
+function leadingCommentStart(first: TSESTree.Node, text: string): number {
   // Keep a file header (license, description) above the import: insert right before the first statement's
   // own line, unless a comment directly touches it (a JSDoc for that statement), then before that comment.
   let start = lineStartOf(text, first.range[0]);
-  const comments = (ast.comments ?? []).filter((c) => c.range[1] <= first.range[0]);
+  const comments = commentsBefore(text, first.range[0]);
   for (let i = comments.length - 1; i >= 0; i--) {
     const c = comments[i]!;
-    const between = text.slice(c.range[1], start);
+    const between = text.slice(c[1], start);
     if (between.trim() !== '' || /\n\s*\n/.test(between)) break;
-    start = lineStartOf(text, c.range[0]);
+    start = lineStartOf(text, c[0]);
   }
   return start;
+}
+
+/**
+ * The comments in `text` before `end`, where only trivia can be (the text before a file's first statement).
+ * Scanned from the text because the engine parses without comments unless a file has awaitguard directives,
+ * while an ESLint host's tree always has them: both must place the import the same way.
+ */
+function commentsBefore(text: string, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  let i = text.startsWith('#!') ? text.indexOf('\n') : 0;
+  if (i < 0) return out;
+  while (i < end) {
+    if (text.startsWith('//', i)) {
+      const eol = text.indexOf('\n', i);
+      const stop = eol < 0 || eol > end ? end : eol;
+      out.push([i, stop]);
+      i = stop;
+    } else if (text.startsWith('/*', i)) {
+      const close = text.indexOf('*/', i + 2);
+      const stop = close < 0 ? end : Math.min(end, close + 2);
+      out.push([i, stop]);
+      i = stop;
+    } else {
+      i++;
+    }
+  }
+  return out;
 }
 
 function isRequireDeclaration(stmt: TSESTree.Node): boolean {

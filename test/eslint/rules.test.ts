@@ -5,7 +5,6 @@
 // minus the awaitguard-disable one, preferred first, each with the text it must produce. The rule tester
 // also re-parses every suggestion's output and fails on a syntax error.
 import { RuleTester, type InvalidTestCase, type RunTests, type ValidTestCase } from '@typescript-eslint/rule-tester';
-import { parse } from '@typescript-eslint/typescript-estree';
 import * as espree from 'espree';
 import { afterAll, describe, it } from 'vitest';
 import { RULE_IDS, type Finding, type Fix, type RuleId } from '../../src/engine/index.js';
@@ -48,15 +47,11 @@ const fixtures = collectFixtures();
 const isTs = (file: string): boolean => /\.[cm]?ts$/.test(file);
 
 /**
- * The engine's findings as the plugin's default settings ask for them (runtime: 'package'), on a tree parsed
- * here with comments, as every ESLint parser gives them: the engine's own parse leaves comments out unless the
- * file has an awaitguard directive, and where a fix puts its import depends on a comment above the code.
+ * The engine's findings as the plugin's default settings ask for them (runtime: 'package'), from the engine's own
+ * parse: the suggestions ESLint offers must be the edits the CLI and the editor would make.
  */
 const engineFindings = new Map<Fixture, Finding[]>(
-  fixtures.map((f) => {
-    const ast = parse(f.text, { filePath: f.rel, jsx: !isTs(f.rel), loc: true, range: true, comment: true });
-    return [f, analyzeWithFixes(f.text, f.rel, { ast, fix: { runtime: 'package' } }).findings];
-  }),
+  fixtures.map((f) => [f, analyzeWithFixes(f.text, f.rel, { fix: { runtime: 'package' } }).findings]),
 );
 
 function languageOptions(fixture: Fixture): ValidTestCase<[]>['languageOptions'] {
