@@ -5,7 +5,7 @@
 //
 // Each rule reports the engine's findings for its id, from one analysis per file on the tree ESLint parsed;
 // quick fixes come as suggestions (editor light bulb), never as `--fix` autofixes. See docs/eslint.md.
-import type { FlatConfig } from '@typescript-eslint/utils/ts-eslint';
+import type { Linter, Rule } from 'eslint';
 import { version } from '../../package.json';
 import { ALL_RULES, type RuleId } from '../engine/index.js';
 import checkThenAct from './rules/check-then-act.js';
@@ -14,7 +14,8 @@ import lostUpdate from './rules/lost-update.js';
 import unawaitedAcquire from './rules/unawaited-acquire.js';
 import unboundedConcurrency from './rules/unbounded-concurrency.js';
 
-const rules = {
+/** The rules with typescript-eslint's types (the plugin object carries them typed for ESLint). */
+export const rules = {
   'lost-update': lostUpdate,
   'check-then-act': checkThenAct,
   'lock-leak': lockLeak,
@@ -24,8 +25,10 @@ const rules = {
 
 const plugin = {
   meta: { name: 'awaitguard', version },
-  rules,
-  configs: {} as { recommended: FlatConfig.Config },
+  // typescript-eslint's rule type and ESLint's differ only in the context's typing; ESLint's is what users'
+  // typed eslint.config.ts files expect of a plugin (see types/eslint-plugin.d.ts).
+  rules: rules as unknown as Record<RuleId, Rule.RuleModule>,
+  configs: {} as { recommended: Linter.Config },
 };
 
 // ESLint has no info level: the engine's error stays an error, its warning and info become warnings.

@@ -3,7 +3,7 @@ import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import { ALL_RULES, docsUrl } from '../../src/engine/index.js';
-import plugin from '../../src/eslint/index.js';
+import plugin, { rules as tsRules } from '../../src/eslint/index.js';
 import { applySuggestion, lint as lintWith, type LintOptions } from './lint.js';
 
 const RACY = `let n = 0;
@@ -82,7 +82,7 @@ describe('plugin shape', () => {
   });
 
   it.each(ALL_RULES.map((r) => [r.meta.id, r.meta] as const))('%s carries the engine rule meta', (id, meta) => {
-    const rule = plugin.rules[id];
+    const rule = tsRules[id];
     expect(rule.name).toBe(id);
     expect(rule.meta.type).toBe('problem');
     expect(rule.meta.schema).toEqual([]);
