@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { analyze, type AwaitguardConfig, type CreatedFile, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
+import { fastParser } from '../shared/fastParser.js';
 import { displayPath } from '../shared/paths.js';
 import type { FileResult } from './report.js';
 
@@ -60,9 +61,10 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
     return outcome;
   }
 
+  const parser = fastParser();
   try {
     if (settings.fix) {
-      const fixed = fixText(text, file, settings.config, settings.fix);
+      const fixed = fixText(text, file, settings.config, settings.fix, parser);
       if (fixed.applied > 0) {
         writeFileSync(file, fixed.text);
         text = fixed.text;
@@ -70,7 +72,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
         outcome.created.push(...fixed.createFiles);
       }
     }
-    const analysis = analyze(text, file, { config: settings.config });
+    const analysis = analyze(text, file, { config: settings.config, ...(parser ? { parser } : {}) });
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
     if (result.findings.length > 0) result.text = text;

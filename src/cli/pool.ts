@@ -77,7 +77,8 @@ export async function checkFiles(
     };
     for (let w = 0; w < count; w++) {
       const data: WorkerData = { awaitguardCheckWorker: settings };
-      const worker = new Worker(options.workerScript!, { workerData: data });
+      // A main thread's 8 MB stack, not a worker's default 4 MB: the native fast parser recurses on it.
+      const worker = new Worker(options.workerScript!, { workerData: data, resourceLimits: { stackSizeMb: 8 } });
       let inFlight: BatchMessage['items'] = [];
       let failure: string | undefined;
       const send = (): void => {

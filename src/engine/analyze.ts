@@ -2,7 +2,8 @@ import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { enclosingContext } from './context.js';
 import { buildModel, type FileModel } from './model.js';
-import { parseSource, type ParseOutcome, type Program } from './parse.js';
+import { LineIndex, withLines } from './lines.js';
+import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
 import { Suppressions } from './suppressions.js';
@@ -14,6 +15,8 @@ export interface AnalyzeOptions {
    * so a host that has parsed the file does not pay for a second parse.
    */
   ast?: Program;
+  /** A faster parser to try first (see `FastParser`); typescript-estree parses when it is absent or fails. */
+  parser?: FastParser;
 }
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
@@ -37,12 +40,20 @@ export interface DetailedAnalysis {
 /** Like `analyze`, and also returns the model and each finding's subject so fixes can be computed. */
 export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
-  const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName);
+  const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
-  const ast = parsed.ast;
+  const lines = new LineIndex(text);
+  return withLines(lines, () => analyzeTree(parsed.ast, text, fileName, config, lines));
+}
+
+function analyzeTree(ast: Program, text: string, fileName: string, config: AwaitguardConfig, lines: LineIndex): DetailedAnalysis {
+  const toRange = (anchor: Anchor): SourceRange => {
+    const [start, end] = anchor.range;
+    return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
+  };
   try {
     const model = buildModel(ast, text, fileName, config);
-    const suppressions = new Suppressions(ast.comments ?? []);
+    const suppressions = new Suppressions(ast.comments ?? [], lines);
     const details: DetailedFinding[] = [];
     for (const rule of ALL_RULES) {
       const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
@@ -80,12 +91,3 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
   }
 }
 
-function toRange(anchor: Anchor): SourceRange {
-  const [start, end] = anchor.range;
-  const loc = anchor.loc;
-  return {
-    start: { line: loc.start.line, column: loc.start.column },
-    end: { line: loc.end.line, column: loc.end.column },
-    offset: [start, end],
-  };
-}

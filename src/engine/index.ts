@@ -13,7 +13,7 @@ export {
   type FixSettings,
   type Severity,
 } from './config.js';
-export { isSupportedFile, SUPPORTED_EXTENSIONS, type Program } from './parse.js';
+export { isSupportedFile, SUPPORTED_EXTENSIONS, type FastParser, type Program } from './parse.js';
 export type {
   Finding,
   Fix,

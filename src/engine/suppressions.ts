@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { LineIndex } from './lines.js';
 import type { RuleId } from './rules/meta.js';
 
 /*
@@ -20,15 +21,16 @@ interface Span {
 export class Suppressions {
   private readonly spans: Span[] = [];
 
-  constructor(comments: readonly TSESTree.Comment[]) {
+  constructor(comments: readonly TSESTree.Comment[], lines: LineIndex) {
     const open: { line: number; rules: Set<string> | null }[] = [];
     for (const c of comments) {
       const m = DIRECTIVE.exec(c.value);
       if (!m) continue;
       const kind = m[1]!;
       const rules = parseRules(m[2]!);
-      const line = c.loc.start.line;
-      if (kind === 'disable-next-line') this.spans.push({ from: c.loc.end.line + 1, to: c.loc.end.line + 1, rules });
+      const line = lines.line(c.range[0]);
+      const endLine = lines.line(c.range[1]);
+      if (kind === 'disable-next-line') this.spans.push({ from: endLine + 1, to: endLine + 1, rules });
       else if (kind === 'disable-line') this.spans.push({ from: line, to: line, rules });
       else if (kind === 'disable') open.push({ line, rules });
       else {

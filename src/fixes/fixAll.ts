@@ -1,4 +1,4 @@
-import { analyze, type AwaitguardConfig, type CreatedFile, type Fix } from '../engine/index.js';
+import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Fix } from '../engine/index.js';
 import { editsOverlap, applyEdits } from './apply.js';
 import { analyzeWithFixes } from './index.js';
 import type { FixOptions } from './options.js';
@@ -17,12 +17,12 @@ export interface FixOutcome {
  * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses.
  * Never returns text that does not parse.
  */
-export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>): FixOutcome {
+export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>, parser?: FastParser): FixOutcome {
   let current = text;
   let applied = 0;
   const createFiles: CreatedFile[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const result = analyzeWithFixes(current, file, { config, fix });
+    const result = analyzeWithFixes(current, file, { config, fix, ...(parser ? { parser } : {}) });
     if (result.parseError) break;
     const chosen: Fix[] = [];
     for (const finding of result.findings) {
@@ -35,6 +35,7 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
       current,
       chosen.flatMap((f) => f.edits),
     );
+    // Judged by the reference parser alone: a fix is kept only if typescript-estree (the editor's) accepts it.
     if (analyze(next, file, { config }).parseError) break;
     current = next;
     applied += chosen.length;

@@ -1,4 +1,4 @@
-import { analyzeDetailed, type AnalysisResult, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { analyzeDetailed, type AnalysisResult, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, type FixContext } from './lockWrap.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { semaphoreFix } from './semaphoreLimit.js';
@@ -14,6 +14,8 @@ export interface FixAnalyzeOptions {
   config?: AwaitguardConfig;
   /** See `AnalyzeOptions.ast`. */
   ast?: Program;
+  /** See `AnalyzeOptions.parser`. */
+  parser?: FastParser;
   fix?: Partial<FixOptions>;
 }
 
@@ -22,6 +24,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
   const detailed = analyzeDetailed(text, fileName, {
     ...(options.config ? { config: options.config } : {}),
     ...(options.ast ? { ast: options.ast } : {}),
+    ...(options.parser ? { parser: options.parser } : {}),
   });
   const model = detailed.model;
   if (!model) return detailed.result;

@@ -14,13 +14,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type Fix, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type FastParser, type Finding, type Fix, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
+import { fastParser } from '../shared/fastParser.js';
 import { checkWorkspace } from './workspace.js';
 
 const COMMANDS = SERVER_COMMANDS;
@@ -176,7 +177,7 @@ export function startServer(connection: Connection): void {
         return;
       }
       const version = doc.version;
-      const result = analyze(doc.getText(), fileName, { config });
+      const result = analyze(doc.getText(), fileName, { config, ...parserOption() });
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
@@ -218,7 +219,7 @@ export function startServer(connection: Connection): void {
     const { config, fix, settings } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!shouldAnalyse(doc.uri, fileName, settings, config)) return [];
-    return analyzeWithFixes(doc.getText(), fileName, { config, fix }).findings;
+    return analyzeWithFixes(doc.getText(), fileName, { config, fix, ...parserOption() }).findings;
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
@@ -227,7 +228,7 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!shouldAnalyse(doc.uri, fileName, settings, config)) return null;
     const text = doc.getText();
-    const outcome = fixText(text, fileName, config, fix);
+    const outcome = fixText(text, fileName, config, fix, fastParser());
     if (outcome.applied === 0) return null;
     return { fix: { title: 'Fix all', edits: [minimalEdit(text, outcome.text)], createFiles: outcome.createFiles }, applied: outcome.applied };
   }
@@ -317,3 +318,9 @@ process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught ex
 process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
 
 startServer(createConnection(ProposedFeatures.all));
+
+/** oxc-parser when the server runs from an npm install (`awaitguard-lsp`); the .vsix ships no node_modules. */
+function parserOption(): { parser?: FastParser } {
+  const parser = fastParser();
+  return parser ? { parser } : {};
+}

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AwaitguardConfig } from '../engine/index.js';
 import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
+import { fastParser } from '../shared/fastParser.js';
 import { toDiagnostic } from './convert.js';
 
 /**
@@ -55,7 +56,8 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config });
+      const parser = fastParser();
+      const analysis = analyze(text, file, { config, ...(parser ? { parser } : {}) });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

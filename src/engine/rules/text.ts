@@ -1,7 +1,8 @@
 import type { Node } from '../ast.js';
+import { lineAt } from '../lines.js';
 
 export function line(node: Node): number {
-  return node.loc.start.line;
+  return lineAt(node.range[0]);
 }
 
 /** How a yield point reads in a message: an await, a for-await loop, or a callback handed to a lock or queue. */
