@@ -3,7 +3,7 @@
 //
 //   node bench/check.mjs [--rounds N] [--no-warmup] [--parse-only] [--regenerate] [--timeout SECONDS]
 //
-// (a) node bench/parse-only.mjs bench/corpus     — read + typescript-estree parse of every file, nothing else
+// (a) node bench/parse-only.mjs bench/corpus     — read + parse of every file as the CLI parses (oxc, typescript-estree on errors), nothing else
 // (b) node dist/cli.js check bench/corpus --format json --output <tmp>
 // Both run as child processes, alternating, for several rounds (the order flips every round so drift in
 // the machine's state does not favour one side). Prints medians of wall and CPU time, the ratio

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Baseline for bench/check.mjs: read every analysable file under DIR and parse it with typescript-estree,
-// with the same options as src/engine/parse.ts, and nothing else. Prints one JSON line on stdout:
+// Baseline for bench/check.mjs: read every analysable file under DIR and parse it the way the CLI does, and
+// nothing else: with oxc-parser (the options of src/engine/oxc.ts), and with typescript-estree (the options
+// of src/engine/parse.ts) where oxc reports an error; `--typescript-estree` (or AWAITGUARD_PARSER=
+// typescript-estree, as the CLI reads it) parses every file with typescript-estree. Prints one JSON line:
 //   {"files":N,"bytes":N,"parseErrors":N,"readMs":N,"parseMs":N}
 //
 //   node bench/parse-only.mjs DIR
@@ -8,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from '@typescript-eslint/typescript-estree';
+import { parseSync } from 'oxc-parser';
 
 // Same file selection as isSupportedFile() in src/engine/parse.ts.
 const SUPPORTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -27,7 +30,8 @@ function walk(dir, out) {
   return out;
 }
 
-const dir = process.argv[2];
+const estreeOnly = process.argv.includes('--typescript-estree') || process.env.AWAITGUARD_PARSER === 'typescript-estree';
+const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!dir) {
   console.error('usage: node bench/parse-only.mjs DIR');
   process.exit(2);
@@ -47,6 +51,16 @@ for (const filePath of files) {
   bytes += Buffer.byteLength(text);
   const lower = filePath.toLowerCase();
   const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
+  if (!estreeOnly) {
+    const lang = lower.endsWith('.tsx') ? 'tsx' : /\.[cm]?ts$/.test(lower) ? 'ts' : 'jsx';
+    const result = parseSync(filePath, text, { lang, astType: 'ts', range: true, preserveParens: false, sourceType: 'unambiguous' });
+    if (result.errors.length === 0) {
+      void result.program; // the tree is built (deserialized) on first access
+      void result.comments;
+      parseMs += performance.now() - r1;
+      continue;
+    }
+  }
   try {
     parse(text, {
       filePath,
