@@ -1,20 +1,4 @@
-import { ruleMeta } from '../../engine/index.js';
-import { createRule } from '../createRule.js';
-import { reportFindings } from '../report.js';
-import { suggestionMessages } from '../suggestions.js';
+import { engineRule } from '../engineRule.js';
 
-const meta = ruleMeta('check-then-act');
-const SUGGESTIONS = ['guardWithLock', 'shareInFlight'] as const;
-
-export default createRule({
-  name: meta.id,
-  meta: {
-    type: 'problem',
-    docs: { description: meta.shortDescription, recommended: true },
-    hasSuggestions: true,
-    schema: [],
-    defaultOptions: [],
-    messages: { checkThenAct: '{{message}}', ...suggestionMessages(SUGGESTIONS) },
-  },
-  create: (context) => reportFindings(context, meta.id, 'checkThenAct', SUGGESTIONS),
-});
+/** A check on shared state, an await, then an act the check guarded (double initialization, stampedes). */
+export default engineRule('check-then-act', 'checkThenAct', ['guardWithLock', 'shareInFlight']);

@@ -1,19 +1,4 @@
-import { ruleMeta } from '../../engine/index.js';
-import { createRule } from '../createRule.js';
-import { reportFindings } from '../report.js';
+import { engineRule } from '../engineRule.js';
 
-const meta = ruleMeta('lock-leak');
-
-// No suggestions: the engine's only fix for this rule is an awaitguard-disable comment, and ESLint users
-// write eslint-disable instead.
-export default createRule({
-  name: meta.id,
-  meta: {
-    type: 'problem',
-    docs: { description: meta.shortDescription, recommended: true },
-    schema: [],
-    defaultOptions: [],
-    messages: { lockLeak: '{{message}}' },
-  },
-  create: (context) => reportFindings(context, meta.id, 'lockLeak', []),
-});
+/** A lock acquired but not released on every path. No suggestion: the fix needs a person's judgement. */
+export default engineRule('lock-leak', 'lockLeak', []);

@@ -1,20 +1,4 @@
-import { ruleMeta } from '../../engine/index.js';
-import { createRule } from '../createRule.js';
-import { reportFindings } from '../report.js';
-import { suggestionMessages } from '../suggestions.js';
+import { engineRule } from '../engineRule.js';
 
-const meta = ruleMeta('lost-update');
-const SUGGESTIONS = ['guardWithLock'] as const;
-
-export default createRule({
-  name: meta.id,
-  meta: {
-    type: 'problem',
-    docs: { description: meta.shortDescription, recommended: true },
-    hasSuggestions: true,
-    schema: [],
-    defaultOptions: [],
-    messages: { lostUpdate: '{{message}}', ...suggestionMessages(SUGGESTIONS) },
-  },
-  create: (context) => reportFindings(context, meta.id, 'lostUpdate', SUGGESTIONS),
-});
+/** Shared state read before an await and written back after it from the old value. */
+export default engineRule('lost-update', 'lostUpdate', ['guardWithLock']);

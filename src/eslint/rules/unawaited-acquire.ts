@@ -1,19 +1,4 @@
-import { ruleMeta } from '../../engine/index.js';
-import { createRule } from '../createRule.js';
-import { reportFindings } from '../report.js';
+import { engineRule } from '../engineRule.js';
 
-const meta = ruleMeta('unawaited-acquire');
-
-// No suggestions: the engine's only fix for this rule is an awaitguard-disable comment, and ESLint users
-// write eslint-disable instead.
-export default createRule({
-  name: meta.id,
-  meta: {
-    type: 'problem',
-    docs: { description: meta.shortDescription, recommended: true },
-    schema: [],
-    defaultOptions: [],
-    messages: { unawaitedAcquire: '{{message}}' },
-  },
-  create: (context) => reportFindings(context, meta.id, 'unawaitedAcquire', []),
-});
+/** `lock.acquire()` without await: the critical section runs without the lock. */
+export default engineRule('unawaited-acquire', 'unawaitedAcquire', []);
