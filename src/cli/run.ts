@@ -9,6 +9,7 @@ import { ResultCache, resolveCacheFile } from './cache.js';
 import { errorMessage, type CheckSettings } from './checkFile.js';
 import { checkFiles } from './pool.js';
 import { progressLine } from './progress.js';
+import { fastParser } from '../shared/fastParser.js';
 import { createVendoredFiles, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
@@ -203,6 +204,7 @@ async function checkAll(
   if (settings.debug) {
     const where = workers > 0 ? `${workers} worker threads` : 'the main thread';
     io.stderr.write(`awaitguard: checked ${pending.length} of ${plural(files.length, 'file')} in ${where}; ${files.length - pending.length} from the cache\n`);
+    io.stderr.write(`awaitguard: parser: ${fastParser(io.env) ? 'oxc-parser, typescript-estree where it reports an error' : 'typescript-estree'}\n`);
   }
   outcomes.forEach((outcome, k) => {
     results[pending[k]!] = outcome.result;

@@ -41,6 +41,15 @@ describe('--jobs', () => {
     expect(runCli(['check', '--jobs', '1'], dir, { DEBUG: 'awaitguard' }).stderr).toContain('checked 49 of 49 files in the main thread');
   });
 
+  it('parses with oxc-parser unless told otherwise, with the same report either way', () => {
+    const dir = mixedProject();
+    const fast = runCli(['check', '--jobs', '2', '--format', 'json'], dir, { DEBUG: 'awaitguard' });
+    expect(fast.stderr).toContain('awaitguard: parser: oxc-parser, typescript-estree where it reports an error\n');
+    const reference = runCli(['check', '--jobs', '2', '--format', 'json'], dir, { DEBUG: 'awaitguard', AWAITGUARD_PARSER: 'typescript-estree' });
+    expect(reference.stderr).toContain('awaitguard: parser: typescript-estree\n');
+    expect(fast.stdout).toBe(reference.stdout);
+  });
+
   it('applies --fix from workers as from the main thread', () => {
     const a = mixedProject();
     const b = mixedProject();
