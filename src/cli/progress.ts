@@ -33,7 +33,10 @@ export function progressLine(stream: ProgressStream, total: number, now: () => n
       last = t;
       shown = true;
       const line = `awaitguard: checked ${done}/${total} files, ${plural(findings, 'finding')}`;
-      stream.write(`\r${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}\u001b[K`);
+      // Kept within the terminal's width, or a wrapped line could not be overwritten. A pseudo-terminal
+      // without a size reports 0 columns: then the line is left whole.
+      const width = stream.columns !== undefined && stream.columns > 20 ? stream.columns - 1 : line.length;
+      stream.write(`\r${line.slice(0, width)}\u001b[K`);
     },
     end() {
       if (shown) stream.write('\r\u001b[K');

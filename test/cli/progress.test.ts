@@ -31,6 +31,18 @@ describe('progressLine', () => {
     ]);
   });
 
+  it('fits the terminal width, and leaves the line whole when the terminal reports no size', () => {
+    const narrow = { ...terminal(true), columns: 30 };
+    const chunks: string[] = [];
+    narrow.write = (s: string) => chunks.push(s);
+    progressLine(narrow, 500).update(1, 0);
+    expect(chunks).toEqual(['\rawaitguard: checked 1/500 fil\u001b[K']);
+    const sizeless = terminal(true);
+    (sizeless as { columns: number }).columns = 0;
+    progressLine(sizeless, 500).update(1, 0);
+    expect(sizeless.chunks).toEqual(['\rawaitguard: checked 1/500 files, 0 findings\u001b[K']);
+  });
+
   it('writes nothing off a terminal or for a short run', () => {
     for (const [stream, total] of [
       [terminal(false), 5000],
