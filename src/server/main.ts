@@ -22,6 +22,7 @@ import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
+import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
 
 const COMMANDS = SERVER_COMMANDS;
@@ -207,6 +208,7 @@ export function startServer(connection: Connection): void {
     if (st?.timer) clearTimeout(st.timer);
     state.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
+    fixedFindings.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -215,11 +217,15 @@ export function startServer(connection: Connection): void {
       .filter((f) => !existsSync(f.path))
       .map((f) => ({ path: f.path, uri: pathToFileURL(f.path).href, text: readTemplate(f.template) }));
 
+  const fixedFindings = new VersionCache<Finding[]>();
+
   async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
     const { config, fix, settings } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!shouldAnalyse(doc.uri, fileName, settings, config)) return [];
-    return analyzeWithFixes(doc.getText(), fileName, { config, fix, ...parserOption() }).findings;
+    // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
+    const key = JSON.stringify([fileName, config, fix]);
+    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, ...parserOption() }).findings);
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
