@@ -42,17 +42,19 @@ let estree: typeof Estree | undefined;
 
 /**
  * typescript-estree, loaded on first use: it loads the TypeScript compiler (about 50 MB), which a run whose
- * files all pass the fast parser never needs. Bundles resolve the literal `require` and keep it lazy; plain
- * ESM (tests running the source) has no `require`, so it gets one.
+ * files all pass the fast parser never needs. Our bundles resolve the literal `require` and keep it lazy;
+ * plain ESM (tests running the source) has no `require` and loads it through `createRequire`.
  */
 function typescriptEstree(): typeof Estree {
   if (!estree) {
-    estree = (
-      typeof require === 'function'
-        ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require is what esbuild bundles lazily
-          require('@typescript-eslint/typescript-estree')
-        : createRequire(import.meta.url)('@typescript-eslint/typescript-estree')
-    ) as typeof Estree;
+    const name = '@typescript-eslint/typescript-estree';
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require is what esbuild bundles lazily
+      estree = require('@typescript-eslint/typescript-estree') as typeof Estree;
+    } catch {
+      // No `require` here (plain ESM), or a bundler's stand-in that cannot load packages.
+      estree = createRequire(import.meta.url)(name) as typeof Estree;
+    }
   }
   return estree;
 }
