@@ -18,12 +18,13 @@
 // Exit code 0 after a complete measurement, 2 when a child fails; the goals are judged in the output.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SUPPORTED, walk } from './files.mjs';
 import { GENERATOR_VERSION, generateCorpus } from './generate-corpus.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -178,22 +179,6 @@ if (stale) {
   progress(` ${sec(performance.now() - t0)}\n`);
 }
 
-// Same selection as isSupportedFile() in src/engine/parse.ts (and bench/parse-only.mjs).
-const SUPPORTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-function isSupportedFile(name) {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return false;
-  return SUPPORTED.some((ext) => lower.endsWith(ext));
-}
-function walk(dir, out) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.git') continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile() && isSupportedFile(entry.name)) out.push(full);
-  }
-  return out;
-}
 const corpusFiles = walk(corpusDir, []);
 const corpus = { dir: corpusArg, files: corpusFiles.length, bytes: 0, byExtension: {}, seed: SEED, generatorVersion: GENERATOR_VERSION };
 for (const f of corpusFiles) {

@@ -6,29 +6,12 @@
 //   {"files":N,"bytes":N,"parseErrors":N,"readMs":N,"parseMs":N}
 //
 //   node bench/parse-only.mjs DIR
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parse } from '@typescript-eslint/typescript-estree';
 import { parseSync } from 'oxc-parser';
+import { walk } from './files.mjs';
 
-// Same file selection as isSupportedFile() in src/engine/parse.ts.
-const SUPPORTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-function isSupportedFile(name) {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return false;
-  return SUPPORTED.some((ext) => lower.endsWith(ext));
-}
-
-function walk(dir, out) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.git') continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile() && isSupportedFile(entry.name)) out.push(full);
-  }
-  return out;
-}
 
 const estreeOnly = process.argv.includes('--typescript-estree') || process.env.AWAITGUARD_PARSER === 'typescript-estree';
 const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
