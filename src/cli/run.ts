@@ -109,26 +109,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     if (failure) io.stderr.write(`awaitguard: warning: cannot write the cache ${displayPath(cache.file, cwd)}: ${failure}\n`);
   }
 
-  let reported = results;
-  if (options.baselineWrite !== undefined) {
-    const target = path.resolve(cwd, options.baselineWrite);
-    const written = buildBaseline(results, target);
-    writeBaseline(target, written);
-    const count = written.findings.reduce((n, e) => n + e.count, 0);
-    io.stderr.write(`awaitguard: wrote ${plural(count, 'finding')} to the baseline ${displayPath(target, cwd)}\n`);
-    reported = applyBaseline(results, written, target).results;
-  } else if (baseline && baselineFile) {
-    const outcome = applyBaseline(results, baseline, baselineFile);
-    reported = outcome.results;
-    const shown = displayPath(baselineFile, cwd);
-    if (outcome.matched > 0) io.stderr.write(`awaitguard: ${plural(outcome.matched, 'finding')} in the baseline ${shown} not reported\n`);
-    if (outcome.unmatched > 0) {
-      io.stderr.write(
-        `awaitguard: ${plural(outcome.unmatched, 'baseline entry', 'baseline entries')} no longer ${outcome.unmatched === 1 ? 'occurs' : 'occur'}` +
-          ` (fixed or changed code); rewrite it with --baseline-write ${shown}\n`,
-      );
-    }
-  }
+  const reported = applyBaselineOptions(options, results, baseline, baselineFile, io, cwd);
   const all = countResults(reported);
 
   const shown = options.quiet ? reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : reported;
@@ -160,6 +141,39 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+/**
+ * `--baseline-write` records every finding and reports none of them; `--baseline` drops the findings it holds
+ * and says on stderr how many it hid and how many of its entries no longer occur.
+ */
+function applyBaselineOptions(
+  options: CheckOptions,
+  results: FileResult[],
+  baseline: ReturnType<typeof readBaseline> | undefined,
+  baselineFile: string | undefined,
+  io: RunIO,
+  cwd: string,
+): FileResult[] {
+  if (options.baselineWrite !== undefined) {
+    const target = path.resolve(cwd, options.baselineWrite);
+    const written = buildBaseline(results, target);
+    writeBaseline(target, written);
+    const count = written.findings.reduce((n, e) => n + e.count, 0);
+    io.stderr.write(`awaitguard: wrote ${plural(count, 'finding')} to the baseline ${displayPath(target, cwd)}\n`);
+    return applyBaseline(results, written, target).results;
+  }
+  if (!baseline || !baselineFile) return results;
+  const outcome = applyBaseline(results, baseline, baselineFile);
+  const shown = displayPath(baselineFile, cwd);
+  if (outcome.matched > 0) io.stderr.write(`awaitguard: ${plural(outcome.matched, 'finding')} in the baseline ${shown} not reported\n`);
+  if (outcome.unmatched > 0) {
+    io.stderr.write(
+      `awaitguard: ${plural(outcome.unmatched, 'baseline entry', 'baseline entries')} no longer ${outcome.unmatched === 1 ? 'occurs' : 'occur'}` +
+        ` (fixed or changed code); rewrite it with --baseline-write ${shown}\n`,
+    );
+  }
+  return outcome.results;
 }
 
 /**
