@@ -60,8 +60,8 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
       if (severity === 'off') continue;
       for (const report of rule.check(model)) {
         const range = toRange(report.anchor);
-        const context = enclosingContext(model.index.functions, range.offset[0], text);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
+        const context = enclosingContext(model.index.functions, range.offset[0], text);
         const finding: Finding = {
           ruleId: rule.meta.id,
           severity,
