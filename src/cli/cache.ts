@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, ParseError } from '../engine/index.js';
+import { isDirectory } from '../shared/discover.js';
 import { displayPath } from '../shared/paths.js';
 import { errorMessage, hashText, MAX_FILE_BYTES, readSource } from './checkFile.js';
 import type { FileResult } from './report.js';
@@ -34,14 +35,6 @@ export function resolveCacheFile(cwd: string, location: string | undefined): str
   const target = path.resolve(cwd, location ?? DEFAULT_CACHE_DIR);
   const isFolder = location === undefined || /[\\/]$/.test(location) || isDirectory(target);
   return isFolder ? path.join(target, CACHE_FILE_NAME) : target;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -72,7 +72,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
         outcome.created.push(...fixed.createFiles);
       }
     }
-    const analysis = analyze(text, file, { config: settings.config, ...(parser ? { parser } : {}) });
+    const analysis = analyze(text, file, { config: settings.config, parser });
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
     if (result.findings.length > 0) result.text = text;

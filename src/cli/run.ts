@@ -198,7 +198,7 @@ async function checkAll(
   });
 
   // Machine formats are read by programs, which get nothing but the report.
-  const progress = options.format === 'stylish' ? progressLine(io.stderr, files.length) : progressLine({ write: () => {} }, 0);
+  const progress = progressLine(io.stderr, options.format === 'stylish' ? files.length : 0);
   let done = files.length - pending.length;
   let findings = results.reduce((n, r) => n + (r?.findings.length ?? 0), 0);
   const created: CreatedFile[] = [];

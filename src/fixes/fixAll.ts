@@ -22,7 +22,7 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
   let applied = 0;
   const createFiles: CreatedFile[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const result = analyzeWithFixes(current, file, { config, fix, ...(parser ? { parser } : {}) });
+    const result = analyzeWithFixes(current, file, { config, fix, parser });
     if (result.parseError) break;
     const chosen: Fix[] = [];
     for (const finding of result.findings) {

@@ -24,7 +24,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
   const detailed = analyzeDetailed(text, fileName, {
     ...(options.config ? { config: options.config } : {}),
     ...(options.ast ? { ast: options.ast } : {}),
-    ...(options.parser ? { parser: options.parser } : {}),
+    parser: options.parser,
   });
   const model = detailed.model;
   if (!model) return detailed.result;

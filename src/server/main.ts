@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type FastParser, type Finding, type Fix, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type Fix, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
@@ -178,7 +178,7 @@ export function startServer(connection: Connection): void {
         return;
       }
       const version = doc.version;
-      const result = analyze(doc.getText(), fileName, { config, ...parserOption() });
+      const result = analyze(doc.getText(), fileName, { config, parser: fastParser() });
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
@@ -225,7 +225,7 @@ export function startServer(connection: Connection): void {
     if (!shouldAnalyse(doc.uri, fileName, settings, config)) return [];
     // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
     const key = JSON.stringify([fileName, config, fix]);
-    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, ...parserOption() }).findings);
+    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser() }).findings);
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
@@ -324,9 +324,3 @@ process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught ex
 process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
 
 startServer(createConnection(ProposedFeatures.all));
-
-/** oxc-parser when the server runs from an npm install (`awaitguard-lsp`); the .vsix ships no node_modules. */
-function parserOption(): { parser?: FastParser } {
-  const parser = fastParser();
-  return parser ? { parser } : {};
-}

@@ -17,8 +17,4 @@ export class VersionCache<T> {
   delete(uri: string): void {
     this.entries.delete(uri);
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

@@ -56,8 +56,7 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const parser = fastParser();
-      const analysis = analyze(text, file, { config, ...(parser ? { parser } : {}) });
+      const analysis = analyze(text, file, { config, parser: fastParser() });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;
