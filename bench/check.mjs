@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, generateCorpus } from './generate-corpus.mjs';
+import { killAfter } from './child.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -101,25 +102,17 @@ function runNode(args, label) {
             // the process already exited
           }
         }, 20);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, opts.timeoutSec * 1000);
+    const timeout = killAfter(child, opts.timeoutSec);
     child.on('error', (err) => {
-      clearTimeout(timer);
+      timeout.cancel();
       if (poll) clearInterval(poll);
       reject(err);
     });
     child.on('close', (code, signal) => {
       const wallMs = performance.now() - started;
-      clearTimeout(timer);
+      timeout.cancel();
       if (poll) clearInterval(poll);
-      if (timedOut) {
+      if (timeout.fired) {
         reject(new Error(`${label} did not finish within ${opts.timeoutSec} s and was killed`));
         return;
       }

@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SUPPORTED, walk } from './files.mjs';
 import { GENERATOR_VERSION, generateCorpus } from './generate-corpus.mjs';
+import { killAfter } from './child.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -254,24 +255,16 @@ function runNode(args, label) {
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, opts.timeoutSec * 1000);
+    const timeout = killAfter(child, opts.timeoutSec);
     child.on('error', (err) => {
-      clearTimeout(timer);
+      timeout.cancel();
       reject(err);
     });
     child.on('close', (code, signal) => {
       const wallMs = performance.now() - started;
-      clearTimeout(timer);
+      timeout.cancel();
       currentChild = undefined;
-      if (timedOut) {
+      if (timeout.fired) {
         reject(new Error(`${label} did not finish within ${opts.timeoutSec} s and was killed`));
         return;
       }
