@@ -181,28 +181,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { command: 'check', options };
 }
 
+/** Options whose value is a path, and the field each sets. */
+const PATH_OPTIONS = {
+  config: 'config',
+  output: 'output',
+  'cache-location': 'cacheLocation',
+  baseline: 'baseline',
+  'baseline-write': 'baselineWrite',
+} as const satisfies Partial<Record<ValueOption, keyof CheckOptions>>;
+
 function applyValue(options: CheckOptions, option: ValueOption, name: string, value: string): void {
+  if (option in PATH_OPTIONS) {
+    if (value === '') throw new UsageError(`option ${name} requires a ${option === 'cache-location' ? 'path' : 'file name'}`);
+    options[PATH_OPTIONS[option as keyof typeof PATH_OPTIONS]] = value;
+    return;
+  }
   switch (option) {
-    case 'config':
-      if (value === '') throw new UsageError(`option ${name} requires a file name`);
-      options.config = value;
-      return;
-    case 'output':
-      if (value === '') throw new UsageError(`option ${name} requires a file name`);
-      options.output = value;
-      return;
-    case 'cache-location':
-      if (value === '') throw new UsageError(`option ${name} requires a path`);
-      options.cacheLocation = value;
-      return;
-    case 'baseline':
-      if (value === '') throw new UsageError(`option ${name} requires a file name`);
-      options.baseline = value;
-      return;
-    case 'baseline-write':
-      if (value === '') throw new UsageError(`option ${name} requires a file name`);
-      options.baselineWrite = value;
-      return;
     case 'jobs': {
       const n = Number(value.trim());
       if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1024) {

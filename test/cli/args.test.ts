@@ -64,6 +64,13 @@ describe('parseArgs', () => {
     expect(check(['check', '--cache', '--jobs=1'])).toMatchObject({ cache: true, jobs: 1 });
   });
 
+  it('rejects an empty path for every option that takes one', () => {
+    for (const name of ['--config', '--output', '--baseline', '--baseline-write']) {
+      expect(() => check(['check', `${name}=`])).toThrow(`option ${name} requires a file name`);
+    }
+    expect(() => check(['check', '--cache-location='])).toThrow('option --cache-location requires a path');
+  });
+
   it('rejects a --jobs that is not a positive whole number', () => {
     for (const bad of ['0', '-2', '1.5', 'many', '']) {
       expect(() => check(['check', `--jobs=${bad}`])).toThrow(/--jobs expects a number of worker threads from 1 to 1024|requires a value/);
