@@ -27,7 +27,9 @@
 
 /**
  * The part of `AbortSignal` this runtime uses. A real `AbortSignal` fits; so does any object with
- * the same members, which keeps this file free of DOM and Node typings.
+ * the same members, which keeps this file free of DOM and Node typings. The one listener per signal
+ * is added with `once` and never removed (it holds only the waiters still queued), so
+ * `removeEventListener` is not needed.
  */
 export interface AbortSignalLike {
   readonly aborted: boolean;
@@ -40,8 +42,10 @@ export interface AcquireOptions {
   /**
    * Give up when this signal aborts: the call rejects with `signal.reason` (an `AbortError`
    * when the signal has no reason). An already-aborted signal rejects at once, even if the lock is free.
+   * `null` means no signal, as for `fetch`. A value without `addEventListener` rejects with a
+   * `TypeError`; a look-alike whose members throw rejects with what they threw.
    */
-  signal?: AbortSignalLike | undefined;
+  signal?: AbortSignalLike | null | undefined;
   /**
    * Give up after this many milliseconds: the call rejects with a `LockTimeoutError`. A lock that
    * is free is taken at once whatever the timeout, `0` included. `Infinity` (or any value of
@@ -114,8 +118,41 @@ const host = globalThis as unknown as Host;
 /** Largest delay setTimeout honours; longer ones would fire after 1 ms. */
 const MAX_DELAY = 2147483647;
 
+// A look-alike signal is foreign code: whatever its members throw becomes the rejection of the
+// wait, never an exception inside the queue's bookkeeping (which would strand a waiter).
+
+/** The TypeError for a `signal` option that cannot be listened to, or what reading it threw. */
+function signalError(core: Core, signal: unknown): unknown {
+  try {
+    if (typeof signal === 'object' && signal !== null && typeof (signal as AbortSignalLike).addEventListener === 'function') {
+      return undefined;
+    }
+  } catch (error) {
+    return error;
+  }
+  const got = typeof signal === 'object' ? 'an object without addEventListener' : `${typeof signal} ${String(signal)}`;
+  return new TypeError(`${core.label()}: signal must be an AbortSignal, got ${got}`);
+}
+
+/** `{ reason }` to reject a wait with when `signal` has aborted (or its `aborted` getter throws). */
+function abortedWith(core: Core, signal: AbortSignalLike): { reason: unknown } | undefined {
+  let aborted: boolean;
+  try {
+    aborted = signal.aborted;
+  } catch (error) {
+    return { reason: error };
+  }
+  return aborted ? { reason: abortReason(core, signal) } : undefined;
+}
+
 function abortReason(core: Core, signal: AbortSignalLike): unknown {
-  if (signal.reason !== undefined) return signal.reason;
+  let reason: unknown;
+  try {
+    reason = signal.reason;
+  } catch (error) {
+    return error;
+  }
+  if (reason !== undefined) return reason;
   const message = `Waiting for ${core.label()} was aborted`;
   if (host.DOMException) return new host.DOMException(message, 'AbortError');
   const error = new Error(message);
@@ -136,22 +173,28 @@ function onTimeout(waiter: Waiter): void {
 // otherwise trip Node's MaxListenersExceededWarning after 10 waiters).
 const watched = /* @__PURE__ */ new WeakMap<AbortSignalLike, Set<Waiter>>();
 
+/** Registers `waiter` to be cancelled when `signal` aborts. Throws what `addEventListener` throws, having recorded nothing. */
 function watch(waiter: Waiter, signal: AbortSignalLike): void {
   let set = watched.get(signal);
   if (set === undefined) {
-    const waiters = new Set<Waiter>();
-    watched.set(signal, (set = waiters));
-    signal.addEventListener(
-      'abort',
-      () => {
-        watched.delete(signal);
-        for (const w of waiters) w.core.cancel(w, abortReason(w.core, signal));
-      },
-      { once: true },
-    );
+    set = listen(signal);
+    watched.set(signal, set);
   }
   set.add(waiter);
   waiter.watchers = set;
+}
+
+function listen(signal: AbortSignalLike): Set<Waiter> {
+  const waiters = new Set<Waiter>();
+  signal.addEventListener(
+    'abort',
+    () => {
+      watched.delete(signal);
+      for (const w of waiters) w.core.cancel(w, abortReason(w.core, signal));
+    },
+    { once: true },
+  );
+  return waiters;
 }
 
 // Captures a new promise's resolve/reject without allocating a closure per waiter.
@@ -257,14 +300,19 @@ class Core {
     let signal: AbortSignalLike | undefined;
     let timeout: number | undefined;
     if (options !== undefined) {
-      signal = options.signal;
+      signal = options.signal ?? undefined;
       timeout = options.timeout;
       if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
         return Promise.reject(
           new RangeError(`${this.label()}: timeout must be a non-negative number of ms, got ${String(timeout)}`),
         );
       }
-      if (signal?.aborted) return Promise.reject(abortReason(this, signal));
+      if (signal !== undefined) {
+        const bad = signalError(this, signal);
+        if (bad !== undefined) return Promise.reject(bad);
+        const gaveUp = abortedWith(this, signal);
+        if (gaveUp !== undefined) return Promise.reject(gaveUp.reason);
+      }
     }
     if (this.head === null && weight <= this.value) {
       return Promise.resolve(peek ? undefined : this.grant(weight));
@@ -277,7 +325,13 @@ class Core {
     if (!peek) this.count++;
     if (signal !== undefined) {
       waiter.signal = signal;
-      watch(waiter, signal);
+      try {
+        watch(waiter, signal);
+      } catch (error) {
+        // Queued without a way to give up, it could wait forever: take it out and report why.
+        this.cancel(waiter, error);
+        return promise;
+      }
     }
     if (timeout !== undefined && timeout <= MAX_DELAY) {
       waiter.timeout = timeout;
@@ -317,7 +371,8 @@ class Core {
       this.unlink(waiter);
       // Its signal has aborted but our listener has not run yet (the abort is being dispatched and
       // an earlier listener, or the cancel of an earlier waiter, released permits): it gave up first.
-      if (waiter.signal?.aborted) waiter.reject(abortReason(this, waiter.signal));
+      const gaveUp = waiter.signal === undefined ? undefined : abortedWith(this, waiter.signal);
+      if (gaveUp !== undefined) waiter.reject(gaveUp.reason);
       else waiter.resolve(waiter.peek ? undefined : this.grant(waiter.weight));
     }
   }

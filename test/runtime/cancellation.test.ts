@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BoundedSemaphore, Lock, LockTimeoutError, Semaphore, type Guard } from '../../src/runtime/index.js';
+import { BoundedSemaphore, Lock, LockTimeoutError, Semaphore, type AbortSignalLike, type Guard } from '../../src/runtime/index.js';
 import { FakeSignal, flush, reasonOf, track } from './helpers.js';
 
 type Primitive = Lock | Semaphore;
@@ -142,6 +142,141 @@ describe.each(kinds)('%s: signal', (kind, make) => {
     await expect(run).rejects.toBe('stop');
     await expect(wait).rejects.toBe('stop');
     expect(fn).not.toHaveBeenCalled();
+    holder.release();
+    expect(free(p)).toBe(1);
+  });
+});
+
+/** A signal look-alike whose members are the given getters and methods (they may throw). */
+function lookAlike(members: PropertyDescriptorMap): AbortSignalLike {
+  const signal = new FakeSignal();
+  Object.defineProperties(signal, members);
+  return signal;
+}
+const throwing = (error: unknown) => ({
+  get() {
+    throw error;
+  },
+});
+
+describe.each(kinds)('%s: a signal look-alike that misbehaves', (kind, make) => {
+  it('addEventListener throws: the acquire rejects with that error, leaves no waiter, and the primitive stays usable', async () => {
+    const p = make();
+    const holder = await p.acquire();
+    const boom = new Error('no listeners here');
+    const signal = lookAlike({ addEventListener: { value: () => { throw boom; } } });
+    expect(await reasonOf(p.acquire({ signal }))).toBe(boom);
+    expect(p.waiters).toBe(0);
+    // Nothing was recorded for the signal: a second waiter on it tries (and fails) again.
+    expect(await reasonOf(p.acquire({ signal }))).toBe(boom);
+    expect(p.waiters).toBe(0);
+    const next = track(p.acquire());
+    holder.release();
+    await flush();
+    expect(next.state.status).toBe('fulfilled');
+    (next.state as { value: Guard }).value.release();
+    expect(free(p)).toBe(1);
+  });
+
+  it('addEventListener throws for a waiter that runExclusive queued: fn never runs', async () => {
+    const p = make();
+    await p.acquire();
+    const fn = vi.fn();
+    const signal = lookAlike({ addEventListener: { value: () => { throw new Error('x'); } } });
+    await expect(p.runExclusive(fn, { signal })).rejects.toThrow('x');
+    expect(fn).not.toHaveBeenCalled();
+    expect(p.waiters).toBe(0);
+  });
+
+  it.each([
+    ['an object without addEventListener', { aborted: false }, 'an object without addEventListener'],
+    ['a number', 42, 'number 42'],
+    ['a string', 'stop', 'string stop'],
+  ])('a signal that is %s rejects with a TypeError, even when free', async (_what, signal, got) => {
+    const p = make();
+    const error = (await reasonOf(p.acquire({ signal: signal as unknown as AbortSignalLike }))) as Error;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`${kind} "p": signal must be an AbortSignal, got ${got}`);
+    expect(free(p)).toBe(1);
+  });
+
+  it('signal null means no signal (as for fetch)', async () => {
+    const p = make();
+    const guard = await p.acquire({ signal: null });
+    guard.release();
+    expect(free(p)).toBe(1);
+  });
+
+  it('an aborted getter that throws rejects the acquire with that error', async () => {
+    const p = make();
+    const boom = new Error('aborted getter');
+    expect(await reasonOf(p.acquire({ signal: lookAlike({ aborted: throwing(boom) }) }))).toBe(boom);
+    expect(free(p)).toBe(1);
+    expect(p.waiters).toBe(0);
+  });
+
+  it('an aborted getter that throws only when the waiter is served: it is rejected, the next waiter gets the permit', async () => {
+    const p = make();
+    const holder = await p.acquire();
+    let reads = 0;
+    const boom = new Error('changed its mind');
+    const signal = lookAlike({
+      aborted: {
+        get() {
+          if (++reads > 1) throw boom;
+          return false;
+        },
+      },
+    });
+    const waiter = track(p.acquire({ signal }));
+    const next = track(p.acquire());
+    expect(() => holder.release()).not.toThrow();
+    await flush();
+    expect(waiter.state).toEqual({ status: 'rejected', reason: boom });
+    expect(next.state.status).toBe('fulfilled');
+    expect(free(p)).toBe(0);
+    expect(p.waiters).toBe(0);
+  });
+
+  it('a reason getter that throws: an already-aborted signal rejects with what it threw', async () => {
+    const p = make();
+    const boom = new Error('reason getter');
+    const signal = lookAlike({ aborted: { value: true }, reason: throwing(boom) });
+    expect(await reasonOf(p.acquire({ signal }))).toBe(boom);
+    expect(free(p)).toBe(1);
+  });
+
+  it('a reason getter that throws on abort: every waiter sharing the signal is rejected, none is stranded', async () => {
+    const p = make();
+    const holder = await p.acquire();
+    const boom = new Error('reason getter');
+    const signal = new FakeSignal();
+    Object.defineProperty(signal, 'reason', throwing(boom));
+    const waiters = [track(p.acquire({ signal })), track(p.acquire({ signal })), track(p.acquire({ signal }))];
+    const unrelated = track(p.acquire());
+    expect(() => signal.abort()).not.toThrow();
+    await flush();
+    expect(waiters.map((w) => w.state)).toEqual(waiters.map(() => ({ status: 'rejected', reason: boom })));
+    expect(p.waiters).toBe(1);
+    holder.release();
+    await flush();
+    expect(unrelated.state.status).toBe('fulfilled');
+  });
+
+  it('a removeEventListener that throws does not matter: the runtime never calls it', async () => {
+    const p = make();
+    const controller = new AbortController();
+    const signal = controller.signal;
+    Object.defineProperty(signal, 'removeEventListener', { value: () => { throw new Error('never called'); } });
+    for (let i = 0; i < 3; i++) (await p.acquire({ signal })).release();
+    const holder = await p.acquire({ signal });
+    const waiter = track(p.acquire({ signal, timeout: 1 }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect((waiter.state as { reason: unknown }).reason).toBeInstanceOf(LockTimeoutError);
+    const aborted = track(p.acquire({ signal }));
+    controller.abort('done');
+    await flush();
+    expect(aborted.state).toEqual({ status: 'rejected', reason: 'done' });
     holder.release();
     expect(free(p)).toBe(1);
   });

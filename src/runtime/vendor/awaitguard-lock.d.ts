@@ -26,7 +26,9 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 /**
  * The part of `AbortSignal` this runtime uses. A real `AbortSignal` fits; so does any object with
- * the same members, which keeps this file free of DOM and Node typings.
+ * the same members, which keeps this file free of DOM and Node typings. The one listener per signal
+ * is added with `once` and never removed (it holds only the waiters still queued), so
+ * `removeEventListener` is not needed.
  */
 export interface AbortSignalLike {
     readonly aborted: boolean;
@@ -40,8 +42,10 @@ export interface AcquireOptions {
     /**
      * Give up when this signal aborts: the call rejects with `signal.reason` (an `AbortError`
      * when the signal has no reason). An already-aborted signal rejects at once, even if the lock is free.
+     * `null` means no signal, as for `fetch`. A value without `addEventListener` rejects with a
+     * `TypeError`; a look-alike whose members throw rejects with what they threw.
      */
-    signal?: AbortSignalLike | undefined;
+    signal?: AbortSignalLike | null | undefined;
     /**
      * Give up after this many milliseconds: the call rejects with a `LockTimeoutError`. A lock that
      * is free is taken at once whatever the timeout, `0` included. `Infinity` (or any value of

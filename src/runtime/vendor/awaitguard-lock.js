@@ -48,9 +48,42 @@ const asyncDisposeKey = /* @__PURE__ */ knownSymbol('asyncDispose');
 const host = globalThis;
 /** Largest delay setTimeout honours; longer ones would fire after 1 ms. */
 const MAX_DELAY = 2147483647;
+// A look-alike signal is foreign code: whatever its members throw becomes the rejection of the
+// wait, never an exception inside the queue's bookkeeping (which would strand a waiter).
+/** The TypeError for a `signal` option that cannot be listened to, or what reading it threw. */
+function signalError(core, signal) {
+    try {
+        if (typeof signal === 'object' && signal !== null && typeof signal.addEventListener === 'function') {
+            return undefined;
+        }
+    }
+    catch (error) {
+        return error;
+    }
+    const got = typeof signal === 'object' ? 'an object without addEventListener' : `${typeof signal} ${String(signal)}`;
+    return new TypeError(`${core.label()}: signal must be an AbortSignal, got ${got}`);
+}
+/** `{ reason }` to reject a wait with when `signal` has aborted (or its `aborted` getter throws). */
+function abortedWith(core, signal) {
+    let aborted;
+    try {
+        aborted = signal.aborted;
+    }
+    catch (error) {
+        return { reason: error };
+    }
+    return aborted ? { reason: abortReason(core, signal) } : undefined;
+}
 function abortReason(core, signal) {
-    if (signal.reason !== undefined)
-        return signal.reason;
+    let reason;
+    try {
+        reason = signal.reason;
+    }
+    catch (error) {
+        return error;
+    }
+    if (reason !== undefined)
+        return reason;
     const message = `Waiting for ${core.label()} was aborted`;
     if (host.DOMException)
         return new host.DOMException(message, 'AbortError');
@@ -66,19 +99,24 @@ function onTimeout(waiter) {
 // One abort listener per signal, however many waiters share it (a shared shutdown signal would
 // otherwise trip Node's MaxListenersExceededWarning after 10 waiters).
 const watched = /* @__PURE__ */ new WeakMap();
+/** Registers `waiter` to be cancelled when `signal` aborts. Throws what `addEventListener` throws, having recorded nothing. */
 function watch(waiter, signal) {
     let set = watched.get(signal);
     if (set === undefined) {
-        const waiters = new Set();
-        watched.set(signal, (set = waiters));
-        signal.addEventListener('abort', () => {
-            watched.delete(signal);
-            for (const w of waiters)
-                w.core.cancel(w, abortReason(w.core, signal));
-        }, { once: true });
+        set = listen(signal);
+        watched.set(signal, set);
     }
     set.add(waiter);
     waiter.watchers = set;
+}
+function listen(signal) {
+    const waiters = new Set();
+    signal.addEventListener('abort', () => {
+        watched.delete(signal);
+        for (const w of waiters)
+            w.core.cancel(w, abortReason(w.core, signal));
+    }, { once: true });
+    return waiters;
 }
 // Captures a new promise's resolve/reject without allocating a closure per waiter.
 let capturedResolve;
@@ -175,13 +213,19 @@ class Core {
         let signal;
         let timeout;
         if (options !== undefined) {
-            signal = options.signal;
+            signal = options.signal ?? undefined;
             timeout = options.timeout;
             if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
                 return Promise.reject(new RangeError(`${this.label()}: timeout must be a non-negative number of ms, got ${String(timeout)}`));
             }
-            if (signal?.aborted)
-                return Promise.reject(abortReason(this, signal));
+            if (signal !== undefined) {
+                const bad = signalError(this, signal);
+                if (bad !== undefined)
+                    return Promise.reject(bad);
+                const gaveUp = abortedWith(this, signal);
+                if (gaveUp !== undefined)
+                    return Promise.reject(gaveUp.reason);
+            }
         }
         if (this.head === null && weight <= this.value) {
             return Promise.resolve(peek ? undefined : this.grant(weight));
@@ -197,7 +241,14 @@ class Core {
             this.count++;
         if (signal !== undefined) {
             waiter.signal = signal;
-            watch(waiter, signal);
+            try {
+                watch(waiter, signal);
+            }
+            catch (error) {
+                // Queued without a way to give up, it could wait forever: take it out and report why.
+                this.cancel(waiter, error);
+                return promise;
+            }
         }
         if (timeout !== undefined && timeout <= MAX_DELAY) {
             waiter.timeout = timeout;
@@ -232,8 +283,9 @@ class Core {
             this.unlink(waiter);
             // Its signal has aborted but our listener has not run yet (the abort is being dispatched and
             // an earlier listener, or the cancel of an earlier waiter, released permits): it gave up first.
-            if (waiter.signal?.aborted)
-                waiter.reject(abortReason(this, waiter.signal));
+            const gaveUp = waiter.signal === undefined ? undefined : abortedWith(this, waiter.signal);
+            if (gaveUp !== undefined)
+                waiter.reject(gaveUp.reason);
             else
                 waiter.resolve(waiter.peek ? undefined : this.grant(waiter.weight));
         }
