@@ -83,13 +83,13 @@ export function analyzeFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockT
   new FunctionWalker(fn, scope, locks, out).run();
 }
 
-let holdCounter = 0;
-
 class FunctionWalker implements PathContext {
   private readonly awaits: AwaitPoint[] = [];
   private st: State;
   private readonly seenLost = new Set<Node>();
   private readonly seenCta = new Set<Node>();
+  /** Numbers each lock hold: a read and a write are in one critical section when they share a hold. */
+  private holdIds = 0;
 
   constructor(
     public fn: FunctionNode,
@@ -97,12 +97,10 @@ class FunctionWalker implements PathContext {
     private readonly locks: LockTable,
     private readonly out: FlowResult,
   ) {
-    let holds: Holds = new Map();
     const cb = callbackLock(fn, locks);
-    if (cb && cb.kind === 'mutex') holds = new Map([[cb.key, ++holdCounter]]);
     this.st = {
       passed: EMPTY,
-      holds,
+      holds: cb && cb.kind === 'mutex' ? this.hold(new Map(), cb.key) : new Map(),
       taint: new Map(),
       aliases: new Map(),
       releasers: new Map(),
@@ -455,9 +453,7 @@ class FunctionWalker implements PathContext {
     this.passAwait(node);
     const acquire = promiseAcquire(node.argument, this.locks);
     if (acquire && acquire.kind === 'mutex') {
-      const holds = new Map(this.st.holds);
-      holds.set(acquire.key, ++holdCounter);
-      this.st.holds = holds;
+      this.st.holds = this.hold(this.st.holds, acquire.key);
       this.pendingAcquireKey = acquire.key;
     }
     return NO_DEPS;
@@ -471,6 +467,16 @@ class FunctionWalker implements PathContext {
 
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
   private pendingAcquireKey: string | null = null;
+
+  /**
+   * The holds after taking the lock `key`. Taking a lock that is already held opens no new section: the
+   * outer hold still keeps other callers out (a non-reentrant lock would never grant it anyway), so the
+   * acquire's own `await` is no window for state the outer hold guards.
+   */
+  private hold(holds: Holds, key: string): Holds {
+    if (holds.has(key)) return holds;
+    return new Map([...holds, [key, ++this.holdIds]]);
+  }
 
   private release(key: string): void {
     if (!this.st.holds.has(key)) return;
@@ -613,7 +619,7 @@ class FunctionWalker implements PathContext {
     const outerHolds = this.st.holds;
     const outerExited = this.st.exited;
     this.passAwait(call);
-    if (lock.kind === 'mutex') this.st.holds = new Map([...outerHolds, [lock.key, ++holdCounter]]);
+    if (lock.kind === 'mutex') this.st.holds = this.hold(outerHolds, lock.key);
     this.fn = cb;
     try {
       if (cb.body.type === 'BlockStatement') this.block(cb.body);
