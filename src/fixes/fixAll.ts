@@ -1,4 +1,4 @@
-import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Fix } from '../engine/index.js';
+import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding, type Fix } from '../engine/index.js';
 import { editsOverlap, applyEdits } from './apply.js';
 import { analyzeWithFixes } from './index.js';
 import type { FixOptions } from './options.js';
@@ -11,36 +11,60 @@ export interface FixOutcome {
   /** How many fixes were applied. */
   applied: number;
   createFiles: CreatedFile[];
+  /**
+   * Findings that still have a fix on offer when the loop ended. A pass after which a finding it fixed is
+   * reported again, or after which there are more findings than before, is undone and ends the loop: such
+   * a fix only moves the race (or reports its own lock), and applying it again would pile locks up.
+   */
+  unfixed: number;
 }
 
 /**
- * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses.
- * Never returns text that does not parse.
+ * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses
+ * and has fewer findings than before it. Never returns text that does not parse.
  */
 export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>, parser?: FastParser): FixOutcome {
-  let current = text;
-  let applied = 0;
-  const createFiles: CreatedFile[] = [];
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const result = analyzeWithFixes(current, file, { config, fix, parser });
+  let kept: FixOutcome = { text, applied: 0, createFiles: [], unfixed: 0 };
+  let next: FixOutcome | null = null;
+  let before: { count: number; fixed: Set<string> } | null = null;
+  for (let pass = 0; pass <= MAX_PASSES; pass++) {
+    const current = next ?? kept;
+    const result = analyzeWithFixes(current.text, file, { config, fix, parser });
     if (result.parseError) break;
-    const chosen: Fix[] = [];
-    for (const finding of result.findings) {
-      const preferred = finding.fixes.find((f) => f.preferred);
-      if (!preferred || chosen.some((c) => editsOverlap(c.edits, preferred.edits))) continue;
-      chosen.push(preferred);
+    const chosen = chooseFixes(result.findings);
+    if (next && before) {
+      const again = result.findings.some((f) => before!.fixed.has(identity(f, current.text)));
+      if (again || result.findings.length > before.count) break; // keep what came before the last pass
+      kept = next;
     }
-    if (chosen.length === 0) break;
-    const next = applyEdits(
-      current,
-      chosen.flatMap((f) => f.edits),
+    kept = { ...kept, unfixed: result.findings.filter((f) => f.fixes.some((x) => x.preferred)).length };
+    before = { count: result.findings.length, fixed: new Set(chosen.map(({ finding }) => identity(finding, kept.text))) };
+    if (chosen.length === 0 || pass === MAX_PASSES) break;
+    const edited = applyEdits(
+      kept.text,
+      chosen.flatMap(({ fix }) => fix.edits),
     );
     // Judged by the reference parser alone: a fix is kept only if typescript-estree (the editor's) accepts it.
-    if (analyze(next, file, { config }).parseError) break;
-    current = next;
-    applied += chosen.length;
-    for (const f of chosen) for (const c of f.createFiles ?? []) if (!createFiles.some((x) => x.path === c.path)) createFiles.push(c);
+    if (analyze(edited, file, { config }).parseError) break;
+    const createFiles = [...kept.createFiles];
+    for (const { fix: f } of chosen) for (const c of f.createFiles ?? []) if (!createFiles.some((x) => x.path === c.path)) createFiles.push(c);
+    next = { text: edited, applied: kept.applied + chosen.length, createFiles, unfixed: 0 };
   }
-  return { text: current, applied, createFiles };
+  return kept;
 }
 
+/** The preferred fixes whose edits do not touch each other, first come first served. */
+function chooseFixes(findings: readonly Finding[]): { finding: Finding; fix: Fix }[] {
+  const chosen: { finding: Finding; fix: Fix }[] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes.find((x) => x.preferred);
+    if (!fix || chosen.some((c) => editsOverlap(c.fix.edits, fix.edits))) continue;
+    chosen.push({ finding, fix });
+  }
+  return chosen;
+}
+
+/** What stays the same about a finding when a fix elsewhere moves its lines: rule, state, function, code. */
+function identity(f: Finding, text: string): string {
+  return [f.ruleId, f.location ?? '', f.context ?? '', text.slice(f.range.offset[0], f.range.offset[1])].join('\u0000');
+}

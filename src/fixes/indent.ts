@@ -1,10 +1,15 @@
 import { forEachNode, type Node } from '../engine/ast.js';
+import { applyEdits } from './apply.js';
+import type { HeldRegion } from './heldRegions.js';
 
 /**
- * Adds `unit` at the start of every non-empty line of text[start, end), except lines that begin
- * inside a multi-line template literal or string (indenting those would change the value).
+ * The text of [start, end) one indent level deeper (`unit` added to every non-empty line), with the
+ * lock sections in `absorbed` dissolved: their cuts removed and their bodies left where they were, which
+ * is one level less than the lines around them. Lines that begin inside a multi-line template literal or
+ * string keep their indentation (indenting those would change the value). With `deeper` false only the
+ * absorbed sections change: their bodies lose one level.
  */
-export function reindent(text: string, root: Node, start: number, end: number, unit: string): string {
+export function reindent(text: string, root: Node, start: number, end: number, unit: string, absorbed: readonly HeldRegion[] = [], deeper = true): string {
   const frozen: [number, number][] = [];
   forEachNode(root, (n) => {
     if (n.range[1] <= start || n.range[0] >= end) return false;
@@ -13,15 +18,21 @@ export function reindent(text: string, root: Node, start: number, end: number, u
     }
     return true;
   });
-  const inside = (offset: number): boolean => frozen.some(([a, b]) => offset > a && offset < b);
-  let out = '';
-  let lineStartAt = start;
+  const within = (ranges: readonly (readonly [number, number])[], offset: number): boolean => ranges.some(([a, b]) => offset > a && offset < b);
+  const cuts = absorbed.flatMap((r) => r.cuts);
+  const bodies = absorbed.map((r) => r.body);
   const segment = text.slice(start, end);
-  const lines = segment.split('\n');
-  lines.forEach((line, i) => {
-    const blank = line.trim() === '';
-    out += (blank || inside(lineStartAt) ? line : unit + line) + (i < lines.length - 1 ? '\n' : '');
-    lineStartAt += line.length + 1;
-  });
-  return out;
+  const edits = cuts.map(([a, b]) => ({ offset: [a - start, b - start] as [number, number], text: '' }));
+  for (let at = 0; at <= segment.length; at = segment.indexOf('\n', at) + 1) {
+    const offset = start + at;
+    const eol = segment.indexOf('\n', at);
+    const blank = segment.slice(at, eol < 0 ? segment.length : eol).trim() === '';
+    if (!blank && !within(frozen, offset) && !cuts.some(([a, b]) => offset >= a && offset < b)) {
+      const inBody = within(bodies, offset) || bodies.some(([a]) => offset === a);
+      if (deeper && !inBody) edits.push({ offset: [at, at], text: unit });
+      if (!deeper && inBody && segment.startsWith(unit, at)) edits.push({ offset: [at, at + unit.length], text: '' });
+    }
+    if (eol < 0) break;
+  }
+  return applyEdits(segment, edits);
 }

@@ -3,6 +3,7 @@ import { lockFixes, type FixContext } from './lockWrap.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
+import { namesIn } from './names.js';
 import { detectStyle } from './style.js';
 import { suppressFix } from './suppress.js';
 
@@ -36,6 +37,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     style: detectStyle(text, model.ast, fileName),
     options: fixOptions,
     moduleNames: moduleLevelNames(detailed),
+    names: namesIn(model.ast),
   };
   for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
   return detailed.result;

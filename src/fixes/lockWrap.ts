@@ -4,7 +4,9 @@ import type { FileModel, Fix, FixSubject, TextEdit } from '../engine/index.js';
 import type { FunctionNode } from '../engine/scope.js';
 import { classOf } from '../engine/summaries.js';
 import { insertAfterImports, runtimeImport } from './imports.js';
+import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
+import { freshName } from './names.js';
 import type { FixOptions } from './options.js';
 import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, type StatementRange } from './ranges.js';
 import { indentAt, lineEnd, lineStart, type CodeStyle } from './style.js';
@@ -29,6 +31,8 @@ export interface FixContext {
   options: FixOptions;
   /** Names declared at module level, to avoid clashing with an import. */
   moduleNames: ReadonlySet<string>;
+  /** Every identifier name in the file (see `namesIn`): a new lock's name avoids them all. */
+  names: ReadonlySet<string>;
 }
 
 /** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
@@ -42,7 +46,9 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   // `await` needs an async function; a lock at module top level would serialize nothing useful.
   if (!fn || !fn.async) return [];
   const lock = planLock(subject, range, fn, ctx);
-  if (!lock) return [];
+  if (!lock || runsUnderLock(range, lock.expr, ctx.text)) return [];
+  const absorbed = absorbableRegions(range, lock.expr, ctx.text);
+  if (!absorbed) return [];
   const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`';
   const fixes: Fix[] = [];
   const make = (style: string, body: TextEdit, preferred: boolean): Fix => ({
@@ -54,15 +60,15 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   const want = ctx.options.lockStyle;
   if (range.exports.names.length > 0) {
     // Declarations used after the range: only a callback can hand them back without knowing their types.
-    return [make('runExclusive', wrapRunExclusive(range, lock.expr, ctx), true)];
+    return [make('runExclusive', wrapRunExclusive(range, lock.expr, absorbed, ctx), true)];
   }
-  const tryFinally = make('try/finally', wrapTryFinally(range, lock.expr, ctx), want === 'try-finally');
+  const tryFinally = make('try/finally', wrapTryFinally(range, lock.expr, absorbed, ctx), want === 'try-finally');
   fixes.push(tryFinally);
   if (!narrowed && movableIntoCallback(range, ctx.model)) {
-    fixes.push(make('runExclusive', wrapRunExclusive(range, lock.expr, ctx), want === 'runExclusive'));
+    fixes.push(make('runExclusive', wrapRunExclusive(range, lock.expr, absorbed, ctx), want === 'runExclusive'));
   }
   if (ctx.options.allowAwaitUsing && ctx.options.runtime !== 'async-mutex' && ctx.style.typescript) {
-    fixes.push(make('await using', wrapAwaitUsing(range, lock.expr, ctx), want === 'await-using'));
+    fixes.push(make('await using', wrapAwaitUsing(range, lock.expr, absorbed, ctx), want === 'await-using'));
   }
   if (!fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
   return fixes;
@@ -90,35 +96,35 @@ function span(range: StatementRange, text: string): Span {
   return { start: range.first.range[0], end: range.last.range[1], indent, ownLines: false };
 }
 
-function wrapTryFinally(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+function wrapTryFinally(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
   const acquire = `await ${lock}.acquire()${style.semi}`;
   const release = `${lock}.release()${style.semi}`;
   if (!s.ownLines) {
-    const body = text.slice(s.start, s.end);
+    const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
     return { offset: [s.start, s.end], text: `${acquire} try { ${body} } finally { ${release} }` };
   }
   const nl = style.eol;
-  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
   return {
     offset: [s.start, s.end],
     text: `${s.indent}${acquire}${nl}${s.indent}try {${nl}${body}${nl}${s.indent}} finally {${nl}${s.indent}${style.indentUnit}${release}${nl}${s.indent}}`,
   };
 }
 
-function wrapRunExclusive(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+function wrapRunExclusive(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
   const { names, kind } = range.exports;
   const bind = names.length > 0 ? `${kind} { ${names.join(', ')} } = ` : '';
   if (!s.ownLines) {
-    const body = text.slice(s.start, s.end);
+    const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
     const ret = names.length > 0 ? ` return { ${names.join(', ')} }${style.semi}` : '';
     return { offset: [s.start, s.end], text: `${bind}await ${lock}.runExclusive(async () => { ${body}${ret} })${style.semi}` };
   }
   const nl = style.eol;
-  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
   const ret = names.length > 0 ? `${nl}${s.indent}${style.indentUnit}return { ${names.join(', ')} }${style.semi}` : '';
   return {
     offset: [s.start, s.end],
@@ -126,22 +132,23 @@ function wrapRunExclusive(range: StatementRange, lock: string, ctx: FixContext):
   };
 }
 
-function wrapAwaitUsing(range: StatementRange, lock: string, ctx: FixContext): TextEdit {
+function wrapAwaitUsing(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
   const nl = style.eol;
   const guard = `await using _${lockName(lock)}Held = await ${lock}.acquire()${style.semi}`;
   const toEndOfBlock = range.block.body[range.block.body.length - 1] === range.last;
+  const inPlace = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
   if (toEndOfBlock) {
     // Held until the end of the block, which is where the range ends anyway.
-    return s.ownLines
-      ? { offset: [s.start, s.start], text: `${s.indent}${guard}${nl}` }
-      : { offset: [s.start, s.start], text: `${guard} ` };
+    const end = absorbed.length > 0 ? s.end : s.start;
+    const rest = absorbed.length > 0 ? inPlace : '';
+    return s.ownLines ? { offset: [s.start, end], text: `${s.indent}${guard}${nl}${rest}` } : { offset: [s.start, end], text: `${guard} ${rest}` };
   }
   if (!s.ownLines) {
-    return { offset: [s.start, s.end], text: `{ ${guard} ${text.slice(s.start, s.end)} }` };
+    return { offset: [s.start, s.end], text: `{ ${guard} ${inPlace} }` };
   }
-  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit);
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
   return { offset: [s.start, s.end], text: `${s.indent}{${nl}${s.indent}${style.indentUnit}${guard}${nl}${body}${nl}${s.indent}}` };
 }
 
@@ -157,10 +164,9 @@ function sortEdits(edits: TextEdit[]): TextEdit[] {
 
 /** Decides where the lock lives, reusing one that already guards the path when that cannot deadlock. */
 function planLock(subject: RaceSubject, range: StatementRange, fn: FunctionNode, ctx: FixContext): LockPlan | null {
-  const rangeText = ctx.text.slice(range.first.range[0], range.last.range[1]);
   for (const key of reusableLocks(subject.path, ctx)) {
-    // A non-reentrant lock taken again inside the range would deadlock.
-    if (rangeText.includes(key + '.')) continue;
+    // A non-reentrant lock taken again inside the range, or around it, would deadlock.
+    if (runsUnderLock(range, key, ctx.text) || !absorbableRegions(range, key, ctx.text)) continue;
     if (key.startsWith('this.') && !subject.path.startsWith('this')) continue;
     return { expr: key, edits: [], createFiles: [], reused: true };
   }
@@ -221,27 +227,28 @@ function methodOf(fn: FunctionNode): TSESTree.MethodDefinition | TSESTree.Proper
 }
 
 function uniqueName(base: string, taken: (name: string) => boolean): string {
-  let name = `${base}Lock`;
-  for (let i = 2; taken(name); i++) name = `${base}Lock${i}`;
-  return name;
+  return freshName(`${base}Lock`, taken);
 }
 
 function importLock(ctx: FixContext): ReturnType<typeof runtimeImport> {
   return runtimeImport('Lock', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
 }
 
-function existingDeclaration(ctx: FixContext, pattern: RegExp): string | null {
-  const m = pattern.exec(ctx.text);
-  return m ? m[1]! : null;
+/** Is `name` declared at module level as `const name = new C()`, as a fix declares a lock? */
+function moduleLockDeclared(ast: TSESTree.Program, name: string): boolean {
+  return ast.body.some(
+    (s) =>
+      s.type === 'VariableDeclaration' &&
+      s.kind === 'const' &&
+      s.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === name && d.init?.type === 'NewExpression' && d.init.arguments.length === 0),
+  );
 }
 
 function moduleLock(base: string, ctx: FixContext): LockPlan {
   const want = `${base}Lock`;
   // A lock an earlier fix declared for the same state.
-  if (existingDeclaration(ctx, new RegExp(`^const (${want}) = new \\w+\\(\\)`, 'm'))) {
-    return { expr: want, edits: [], createFiles: [], reused: true };
-  }
-  const name = uniqueName(base, (n) => ctx.moduleNames.has(n) || new RegExp(`\\b${n}\\b`).test(ctx.text));
+  if (moduleLockDeclared(ctx.model.ast, want)) return { expr: want, edits: [], createFiles: [], reused: true };
+  const name = uniqueName(base, (n) => ctx.moduleNames.has(n) || ctx.names.has(n));
   const imp = importLock(ctx);
   const decl = `const ${name} = new ${imp.local}()${ctx.style.semi}`;
   const edits: TextEdit[] = [];
@@ -311,7 +318,7 @@ function capturedLock(owner: FunctionNode, inside: Node, base: string, ctx: FixC
   let stmt: Node = inside;
   while (stmt.parent && stmt.parent !== owner.body) stmt = stmt.parent;
   if (stmt.parent !== owner.body) return null;
-  const name = uniqueName(base, (n) => new RegExp(`\\b${n}\\b`).test(ctx.text));
+  const name = uniqueName(base, (n) => ctx.names.has(n));
   const imp = importLock(ctx);
   const at = lineStart(ctx.text, stmt.range[0]);
   const edits: TextEdit[] = [];

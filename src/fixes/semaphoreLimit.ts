@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap, type Node } from '../engine/ast.js';
 import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
 import { runtimeImport } from './imports.js';
+import { freshName } from './names.js';
 import type { FixContext } from './lockWrap.js';
 import { indentAt, lineStart } from './style.js';
 
@@ -17,7 +18,7 @@ export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
   while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
   if (!stmt.parent) return [];
   const permits = ctx.options.semaphorePermits;
-  const name = uniqueName(limitBase(subject.map), ctx.text);
+  const name = freshName(`${limitBase(subject.map)}Limit`, (n) => ctx.names.has(n));
   const imp = runtimeImport('Semaphore', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
   const at = lineStart(ctx.text, stmt.range[0]);
   const edits: TextEdit[] = [];
@@ -55,10 +56,4 @@ function limitBase(map: TSESTree.CallExpression): string {
   if (source?.type === 'Identifier') return source.name;
   if (source?.type === 'MemberExpression' && !source.computed && source.property.type === 'Identifier') return source.property.name;
   return 'fanOut';
-}
-
-function uniqueName(base: string, text: string): string {
-  let name = `${base}Limit`;
-  for (let i = 2; new RegExp(`\\b${name}\\b`).test(text); i++) name = `${base}Limit${i}`;
-  return name;
 }

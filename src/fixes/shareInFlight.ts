@@ -3,6 +3,7 @@ import { enclosingFunction, unwrap, type Node } from '../engine/ast.js';
 import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
 import { classOf } from '../engine/summaries.js';
 import type { FixContext } from './lockWrap.js';
+import { freshName } from './names.js';
 import { indentAt, lineEnd, lineStart } from './style.js';
 
 type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
@@ -38,7 +39,7 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
     const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
     // The field's type is named through the class (`Pool['conn']`), which also reaches private members.
     if (!cls || (style.typescript && !className)) return [];
-    const name = unique(`${field}Pending`, text);
+    const name = freshName(`${field}Pending`, (n) => ctx.names.has(n));
     pending = `this.${name}`;
     const memberIndent = cls.body[0] ? indentAt(text, cls.body[0].range[0]) : indentAt(text, cls.range[0]) + style.indentUnit;
     const decl = style.typescript
@@ -52,7 +53,7 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
     if (!variable || variable.scope.type !== 'module' && variable.scope.type !== 'global' || declStmt?.type !== 'VariableDeclaration' || declStmt.kind !== 'let') {
       return [];
     }
-    const name = unique(`${target.name}Pending`, text);
+    const name = freshName(`${target.name}Pending`, (n) => ctx.names.has(n));
     pending = name;
     const decl = style.typescript
       ? `let ${name}: Promise<NonNullable<typeof ${target.name}>> | undefined${style.semi}`
@@ -79,10 +80,4 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
 function describe(target: Node): string {
   const name = target.type === 'Identifier' ? target.name : (target as TSESTree.MemberExpression).property.type === 'Identifier' ? ((target as TSESTree.MemberExpression).property as TSESTree.Identifier).name : 'value';
   return `initialization of \`${name}\``;
-}
-
-function unique(base: string, text: string): string {
-  let name = base;
-  for (let i = 2; new RegExp(`\\b${name}\\b`).test(text); i++) name = `${base}${i}`;
-  return name;
 }
