@@ -24,6 +24,7 @@ import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/pro
 import { fastParser } from '../shared/fastParser.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
+import { exitOnLostFraming, watchFraming } from './framing.js';
 
 const COMMANDS = SERVER_COMMANDS;
 
@@ -324,3 +325,5 @@ process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught ex
 process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
 
 startServer(createConnection(ProposedFeatures.all));
+// Over IPC (VS Code) messages arrive whole; over stdio a bad header would otherwise leave the server deaf.
+if (process.argv.slice(2).includes('--stdio')) watchFraming(process.stdin, exitOnLostFraming);
