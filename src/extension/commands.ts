@@ -66,6 +66,7 @@ async function checkWorkspace(manager: ClientManager): Promise<CheckWorkspaceRes
     `awaitguard ${cancelled ? 'was cancelled after checking' : 'checked'} ${plural(result.files, 'file', 'files')}: ` +
     (result.findings === 0 ? 'no findings' : plural(result.findings, 'finding', 'findings')) +
     (result.parseErrors > 0 ? `; ${plural(result.parseErrors, 'file', 'files')} could not be parsed` : '') +
+    (result.tooLarge > 0 ? `; ${plural(result.tooLarge, 'file was', 'files were')} over awaitguard.maxFileSize and not analysed` : '') +
     '.';
   manager.output.info(summary);
   const actions = result.findings > 0 ? ['Show Problems'] : [];

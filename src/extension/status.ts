@@ -133,6 +133,11 @@ export class StatusController implements vscode.Disposable {
         item.detail = enabled ? 'not a file awaitguard analyses' : 'turned off by awaitguard.enable';
         break;
       }
+      case 'tooLarge':
+        item.text = '$(circle-slash) awaitguard: file too large';
+        item.detail = last.message ?? 'over awaitguard.maxFileSize, not analysed';
+        item.command = { title: 'Change the limit', command: 'workbench.action.openSettings', arguments: ['awaitguard.maxFileSize'] };
+        break;
       case 'error':
         item.text = '$(error) awaitguard: internal error';
         item.detail = last.message ?? 'see the output';

@@ -24,6 +24,7 @@ import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/pro
 import { fastParser } from '../shared/fastParser.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
+import { textOverLimit, textSize, tooLargeMessage } from './size.js';
 import { exitOnLostFraming, watchFraming } from './framing.js';
 
 const COMMANDS = SERVER_COMMANDS;
@@ -39,6 +40,8 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Diagnostics of the last version that parsed; kept while the user is mid-edit. */
   lastGood: Diagnostic[];
+  /** Over awaitguard.maxFileSize at the last validation (logged once, not on every edit). */
+  tooLarge?: boolean;
 }
 
 export function startServer(connection: Connection): void {
@@ -120,6 +123,11 @@ export function startServer(connection: Connection): void {
     return !folder || !uri.startsWith('file:') || selectedByConfig(fileName, config.include, config.exclude, folder);
   }
 
+  /** For code actions and fix-all: what validate() would analyse. */
+  function analysable(doc: TextDocument, fileName: string, settings: ClientSettings, config: AwaitguardConfig): boolean {
+    return shouldAnalyse(doc.uri, fileName, settings, config) && !textOverLimit(doc.getText(), settings.maxFileSize);
+  }
+
   async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings }> {
     const settings = await settingsFor(uri);
     const folder = folderOf(uri);
@@ -178,6 +186,11 @@ export function startServer(connection: Connection): void {
         void connection.sendNotification(STATUS_METHOD, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
         return;
       }
+      if (textOverLimit(doc.getText(), settings.maxFileSize)) {
+        await skipTooLarge(doc, fileName, settings.maxFileSize, st);
+        return;
+      }
+      st.tooLarge = false;
       const version = doc.version;
       const result = analyze(doc.getText(), fileName, { config, parser: fastParser() });
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
@@ -202,6 +215,16 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** No analysis, no diagnostics, and a status that says why. */
+  async function skipTooLarge(doc: TextDocument, fileName: string, maxFileSize: number, st: DocState): Promise<void> {
+    const message = tooLargeMessage(textSize(doc.getText()), maxFileSize);
+    if (!st.tooLarge) log(`${fileName}: ${message}`);
+    st.tooLarge = true;
+    st.lastGood = [];
+    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    void connection.sendNotification(STATUS_METHOD, { uri: doc.uri, state: 'tooLarge', findings: 0, message } satisfies StatusParams);
+  }
+
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
@@ -223,7 +246,7 @@ export function startServer(connection: Connection): void {
   async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
     const { config, fix, settings } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
-    if (!shouldAnalyse(doc.uri, fileName, settings, config)) return [];
+    if (!analysable(doc, fileName, settings, config)) return [];
     // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
     const key = JSON.stringify([fileName, config, fix]);
     return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser() }).findings);
@@ -233,7 +256,7 @@ export function startServer(connection: Connection): void {
   async function fixAllEdit(doc: TextDocument): Promise<{ fix: Fix; applied: number } | null> {
     const { config, fix, settings } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
-    if (!shouldAnalyse(doc.uri, fileName, settings, config)) return null;
+    if (!analysable(doc, fileName, settings, config)) return null;
     const text = doc.getText();
     const outcome = fixText(text, fileName, config, fix, fastParser());
     if (outcome.applied === 0) return null;
@@ -287,9 +310,13 @@ export function startServer(connection: Connection): void {
           folders,
           async (folderPath) => {
             const { config, settings } = await configFor(pathToFileURL(folderPath).href);
-            return settings.enable ? config : null;
+            return settings.enable ? { config, maxFileSize: settings.maxFileSize } : null;
           },
-          (uri) => (documents.get(uri) ? (state.get(uri)?.lastGood.length ?? 0) : undefined),
+          (uri) => {
+            if (!documents.get(uri)) return undefined;
+            const st = state.get(uri);
+            return { findings: st?.lastGood.length ?? 0, tooLarge: st?.tooLarge === true };
+          },
           log,
         );
       }

@@ -19,6 +19,8 @@ export interface ClientSettings {
   include: string[];
   exclude: string[];
   lockClasses: string[];
+  /** KB (1024 bytes); a larger file is not analysed. */
+  maxFileSize: number;
   fix: {
     lockStyle: FixOptions['lockStyle'];
     runtime: FixOptions['runtime'];
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   include: [],
   exclude: [],
   lockClasses: [],
+  maxFileSize: 2048,
   fix: { lockStyle: 'try-finally', runtime: 'vendor', vendorPath: 'src/awaitguard-lock.ts', semaphorePermits: 8 },
 };
 
@@ -58,6 +61,7 @@ export function normalizeSettings(raw: unknown): ClientSettings {
     include: strings(r.include),
     exclude: strings(r.exclude),
     lockClasses: strings(r.lockClasses),
+    maxFileSize: typeof r.maxFileSize === 'number' && Number.isInteger(r.maxFileSize) && r.maxFileSize >= 1 ? r.maxFileSize : d.maxFileSize,
     fix: {
       lockStyle: oneOf(fix.lockStyle, ['try-finally', 'runExclusive', 'await-using'] as const, d.fix.lockStyle),
       runtime: oneOf(fix.runtime, ['vendor', 'package', 'async-mutex'] as const, d.fix.runtime),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection, WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,6 +7,19 @@ import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
 import { toDiagnostic } from './convert.js';
+import { tooLargeMessage } from './size.js';
+
+/** What a folder is checked with; null when awaitguard is disabled there. */
+export interface FolderCheck {
+  config: AwaitguardConfig;
+  /** awaitguard.maxFileSize, KB. */
+  maxFileSize: number;
+}
+
+export interface OpenState {
+  findings: number;
+  tooLarge: boolean;
+}
 
 /**
  * "awaitguard: Check Workspace": analyses every supported file of every folder (honouring .gitignore
@@ -16,28 +29,28 @@ import { toDiagnostic } from './convert.js';
 export async function checkWorkspace(
   connection: Connection,
   folders: readonly WorkspaceFolder[],
-  /** The folder's configuration, or null when awaitguard is disabled there. */
-  configOf: (folderPath: string) => Promise<AwaitguardConfig | null>,
-  /** For an open document, its current finding count (it is kept up to date as it changes); else undefined. */
-  openFindings: (uri: string) => number | undefined,
+  configOf: (folderPath: string) => Promise<FolderCheck | null>,
+  /** For an open document, its current state (it is kept up to date as it changes); else undefined. */
+  openState: (uri: string) => OpenState | undefined,
   log: (message: string) => void,
 ): Promise<WorkspaceCheckResult> {
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('awaitguard: checking the workspace', 0, 'finding files', true);
-  const result: WorkspaceCheckResult = { files: 0, findings: 0, parseErrors: 0 };
+  const result: WorkspaceCheckResult = { files: 0, findings: 0, parseErrors: 0, tooLarge: 0 };
   try {
-    const jobs: { file: string; config: AwaitguardConfig }[] = [];
+    const jobs: { file: string; check: FolderCheck }[] = [];
     for (const folder of folders) {
       if (!folder.uri.startsWith('file:')) continue;
       const dir = fileURLToPath(folder.uri);
-      const config = await configOf(dir);
-      if (!config) continue;
-      const found = discoverFiles({ cwd: dir, paths: [], include: config.include, exclude: config.exclude, configDir: dir });
-      for (const file of found.files) jobs.push({ file, config });
+      const check = await configOf(dir);
+      if (!check) continue;
+      const { include, exclude } = check.config;
+      const found = discoverFiles({ cwd: dir, paths: [], include, exclude, configDir: dir });
+      for (const file of found.files) jobs.push({ file, check });
     }
     for (let i = 0; i < jobs.length; i++) {
       if (progress.token.isCancellationRequested) break;
-      const { file, config } = jobs[i]!;
+      const { file, check } = jobs[i]!;
       if (i % 20 === 0) {
         progress.report(Math.round((i / jobs.length) * 100), `${i}/${jobs.length} files`);
         // Let cancellation and other requests through between batches.
@@ -45,9 +58,19 @@ export async function checkWorkspace(
       }
       const uri = pathToFileURL(file).href;
       result.files++;
-      const open = openFindings(uri);
+      const open = openState(uri);
       if (open !== undefined) {
-        result.findings += open;
+        result.findings += open.findings;
+        if (open.tooLarge) result.tooLarge++;
+        continue;
+      }
+      const size = sizeOf(file);
+      if (size === undefined) continue;
+      if (size > check.maxFileSize * 1024) {
+        result.tooLarge++;
+        log(`${file}: ${tooLargeMessage(size, check.maxFileSize)}`);
+        // Findings published while it was smaller would stay in the Problems panel otherwise.
+        await connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
       let text: string;
@@ -56,7 +79,7 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config, parser: fastParser() });
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser() });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;
@@ -71,4 +94,12 @@ export async function checkWorkspace(
     progress.done();
   }
   return result;
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,7 +14,8 @@ export const STATUS_METHOD = 'awaitguard/status';
 
 export interface StatusParams {
   uri: string;
-  state: 'ok' | 'parseError' | 'disabled' | 'error';
+  /** `tooLarge`: over awaitguard.maxFileSize, not analysed; `message` says the size and the limit. */
+  state: 'ok' | 'parseError' | 'disabled' | 'tooLarge' | 'error';
   findings: number;
   message?: string;
 }
@@ -23,4 +24,6 @@ export interface CheckWorkspaceResult {
   files: number;
   findings: number;
   parseErrors: number;
+  /** Files over awaitguard.maxFileSize, not analysed (counted in `files`). */
+  tooLarge: number;
 }

@@ -152,6 +152,77 @@ describe('large and pathological documents', () => {
   }, 120_000);
 });
 
+describe('awaitguard.maxFileSize', () => {
+  /** RACY, padded with a comment to `bytes` bytes: racy, and as large as wanted. */
+  const racyOfSize = (bytes: number): string => RACY + '// ' + 'x'.repeat(bytes - RACY.length - 4) + '\n';
+
+  test('a 50 MB document is not analysed: an empty list, a status and a log line that say why, and the server stays quick', async () => {
+    const { c, dir } = await start();
+    const uri = uriOf(path.join(dir, 'bundle.ts'));
+    const text = racyOfSize(50 * 1024 * 1024);
+    await c.open(uri, text);
+    expect((await c.waitDiagnostics(uri, { version: 1, timeout: 60_000 })).diagnostics).toEqual([]);
+    await expect.poll(() => c.statuses.filter((s) => s.uri === uri).at(-1)).toEqual({
+      uri,
+      state: 'tooLarge',
+      findings: 0,
+      message: '50.0 MB is over awaitguard.maxFileSize (2048 KB), so it is not analysed',
+    });
+    await c.waitLog(/bundle\.ts: 50\.0 MB is over awaitguard\.maxFileSize \(2048 KB\), so it is not analysed/);
+    // Code actions and fix-all do not analyse it either (each would take minutes).
+    expect(await c.codeActions(uri, { start: at(4, 2), end: at(4, 2) })).toEqual([]);
+    expect(await c.codeActions(uri, NOWHERE, [], ['source.fixAll.awaitguard'])).toEqual([]);
+    expect(await c.request('workspace/executeCommand', { command: 'awaitguard.server.fixAll', arguments: [{ uri }] })).toEqual({ applied: 0 });
+    // An edit is answered at once, and logged no more.
+    let from = c.diagnostics.length;
+    await c.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: at(0, 0), end: at(0, 0) }, text: '// edited\n' }] });
+    expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
+    expect(c.logs.filter((l) => l.includes('bundle.ts: '))).toHaveLength(1);
+    await expectServing(c, dir, 'after-50-mb');
+    // Cut below the limit, it is analysed again.
+    from = c.diagnostics.length;
+    await c.change(uri, 3, RACY);
+    expect((await c.waitDiagnostics(uri, { version: 3, from })).diagnostics.map((d) => d.code)).toEqual(['lost-update']);
+    await expect.poll(() => c.statuses.filter((s) => s.uri === uri).at(-1)?.state).toBe('ok');
+  }, 120_000);
+
+  test('the limit is the setting, in KB of UTF-8: one byte over is skipped, the limit itself is analysed', async () => {
+    const dir = makeFolder({ 'package.json': '{ "name": "demo" }\n' });
+    client = await startClient({ folders: [dir], settings: { debounce: 0, maxFileSize: 1 } });
+    const c = client;
+    const at1k = uriOf(path.join(dir, 'at-limit.ts'));
+    await c.open(at1k, racyOfSize(1024));
+    expect((await c.waitDiagnostics(at1k, { version: 1 })).diagnostics).toHaveLength(1);
+    // 'é' is one UTF-16 unit but two UTF-8 bytes: 1024 units, 1025 bytes.
+    const over = uriOf(path.join(dir, 'over-limit.ts'));
+    await c.open(over, racyOfSize(1024).replace('// x', '// é'));
+    expect((await c.waitDiagnostics(over, { version: 1 })).diagnostics).toEqual([]);
+    await expect.poll(() => c.statuses.filter((s) => s.uri === over).at(-1)?.message).toBe('1025 bytes is over awaitguard.maxFileSize (1 KB), so it is not analysed');
+  });
+
+  test('Check Workspace skips files over the limit, clears their old diagnostics, and counts them', async () => {
+    const dir = makeFolder({
+      'package.json': '{ "name": "demo" }\n',
+      'src/small.ts': RACY,
+      'src/big.ts': racyOfSize(4096),
+    });
+    client = await startClient({ folders: [dir], settings: { debounce: 0, maxFileSize: 2 } });
+    const c = client;
+    const result = await c.request('workspace/executeCommand', { command: 'awaitguard.server.checkWorkspace', arguments: [] });
+    expect(result).toEqual({ files: 2, findings: 1, parseErrors: 0, tooLarge: 1 });
+    const big = uriOf(path.join(dir, 'src', 'big.ts'));
+    expect((await c.waitDiagnostics(big)).diagnostics).toEqual([]);
+    expect((await c.waitDiagnostics(uriOf(path.join(dir, 'src', 'small.ts')))).diagnostics).toHaveLength(1);
+    await c.waitLog(/big\.ts: 4096 bytes is over awaitguard\.maxFileSize \(2 KB\), so it is not analysed/);
+    // An open document is judged by its text in the editor, not the file on disk.
+    const small = uriOf(path.join(dir, 'src', 'small.ts'));
+    await c.open(small, racyOfSize(3000));
+    await expect.poll(() => c.statuses.filter((s) => s.uri === small).at(-1)?.state).toBe('tooLarge');
+    const again = await c.request('workspace/executeCommand', { command: 'awaitguard.server.checkWorkspace', arguments: [] });
+    expect(again).toEqual({ files: 2, findings: 0, parseErrors: 0, tooLarge: 2 });
+  });
+});
+
 describe('garbage on the wire', () => {
   // Frames the jsonrpc reader can get past: it drops the bad frame (logging at most) and reads the next one.
   const recoverable: Record<string, string | Buffer> = {
