@@ -301,13 +301,13 @@ export class ${entity}Service {
 // ---------------------------------------------------------------------------------------------------------
 // Edits: a statement inserted at the start of a method body, removed again, a literal changed, changed back.
 
-function lineStarts(text) {
+export function lineStarts(text) {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
-function positionAt(starts, offset) {
+export function positionAt(starts, offset) {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -323,7 +323,7 @@ function positionAt(starts, offset) {
  * text to next(). In pairs: a statement inserted at the start of a random method body, then removed; a digit of a
  * random `timeoutMs` literal changed, then changed back.
  */
-function* editScript(initial, rng) {
+export function* editScript(initial, rng) {
   let text = initial;
   const bodies = () => [...text.matchAll(/^ {2}(?:async )?\w+\(.*\{\n/gm)].map((m) => m.index + m[0].length);
   const literals = () => [...text.matchAll(/timeoutMs: (\d+)/g)].map((m) => m.index + 'timeoutMs: '.length);
