@@ -7,7 +7,7 @@
 // the generated service module of bench/lsp.mjs (5,000 lines by default) and sends N edits (default 1,000) one at
 // a time with `debounce: 0`, each waited for until the diagnostics of its version arrive, as bench/lsp.mjs does.
 // After the first analysis and every `--every` edits (default 250) the server collects garbage and reports
-// process.memoryUsage(): RSS, V8 heap used, and external memory. A heap that keeps rising from one sample to the
+// process.memoryUsage(): RSS, and V8 heap and external memory summed over the server's threads. A heap that keeps rising from one sample to the
 // next, after a collection, is memory the server holds on to per edit. Needs a build (`npm run build`).
 // Always ends by itself.
 import { spawn } from 'node:child_process';
@@ -123,7 +123,7 @@ function diagnosticsByVersion(connection, uri) {
 
 function printRow(edits, m, first) {
   const growth = first ? `${((m.heapUsed - first.heapUsed) / 1024 / 1024).toFixed(1).padStart(7)} MB` : '          ';
-  console.log(`${String(edits).padStart(6)} ${mb(m.rss)} ${mb(m.heapUsed)} ${mb(m.heapTotal)} ${mb(m.external)}   ${growth}`);
+  console.log(`${String(edits).padStart(6)} ${mb(m.rss)} ${mb(m.heapUsed)} ${mb(m.heapTotal)} ${mb(m.external)}   ${growth} ${String(m.threads).padStart(8)}`);
 }
 
 async function main() {
@@ -148,8 +148,8 @@ async function main() {
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: initial } });
     const findings = await diagnosticsFor(1);
     console.log(`file  ${initial.split('\n').length} lines, ${Buffer.byteLength(initial)} bytes, ${findings} findings; ${opts.edits} ${opts.full ? 'full-text' : 'incremental'} edits, debounce 0, one at a time`);
-    console.log('memory after a full GC in the server (process.memoryUsage())\n');
-    console.log(' edits         rss   heap used  heap total    external   heap growth');
+    console.log('memory after a full GC in the server (process.memoryUsage(); heap and external summed over its threads)\n');
+    console.log(' edits         rss   heap used  heap total    external   heap growth  threads');
     const first = await sample();
     printRow(0, first);
 
