@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, ParseError } from '../engine/index.js';
 import { isDirectory } from '../shared/discover.js';
+import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { errorMessage, hashText, MAX_FILE_BYTES, readSource } from './checkFile.js';
 import type { FileResult } from './report.js';
@@ -10,6 +11,10 @@ import type { FileResult } from './report.js';
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'awaitguard');
 const CACHE_FILE_NAME = 'check-cache.json';
 const FORMAT = 1;
+/** The first property of every cache file, so even a damaged one is known to be ours. */
+const MARKER = 'check-cache';
+/** How a cache file begins: with the marker, or (written before the marker existed) with format and tool. */
+const OWN_FILE_START = /^\s*\{\s*"(?:awaitguard"\s*:\s*"check-cache"|format"\s*:\s*\d+\s*,\s*"tool"\s*:)/;
 
 interface CacheEntry {
   hash: string;
@@ -18,6 +23,7 @@ interface CacheEntry {
 }
 
 interface CacheFile {
+  awaitguard: typeof MARKER;
   format: number;
   /** Build of awaitguard that wrote it. */
   tool: string;
@@ -39,7 +45,8 @@ export function resolveCacheFile(cwd: string, location: string | undefined): str
 
 /**
  * Results of earlier runs, trusted for a file only when its text hashes the same and the run's awaitguard
- * build and settings are the ones that wrote them. A missing, unreadable or stale cache is just empty.
+ * build and settings are the ones that wrote them. A missing or stale cache is just empty, a malformed one
+ * too (with a warning); a location that holds anything but an awaitguard cache is refused, never replaced.
  */
 export class ResultCache {
   private readonly entries: Map<string, CacheEntry>;
@@ -50,21 +57,27 @@ export class ResultCache {
     private readonly tool: string,
     private readonly settings: string,
     entries: Record<string, CacheEntry>,
+    /** Why the cache that was there is not used, when it is malformed. */
+    readonly warning?: string,
   ) {
     this.entries = new Map(Object.entries(entries));
   }
 
+  /** Throws a UsageError when `file` is something awaitguard must not replace. */
   static open(file: string, cwd: string, tool: string, settings: string): ResultCache {
-    let entries: Record<string, CacheEntry> = {};
-    try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
-      if (data.format === FORMAT && data.tool === tool && data.settings === settings && typeof data.files === 'object' && data.files) {
-        entries = data.files;
-      }
-    } catch {
-      // No cache yet, or one that cannot be used: start over.
+    const found = inspectLocation(file);
+    if (found.kind === 'foreign') {
+      throw new UsageError(`cannot use ${displayPath(file, cwd)} as the cache: ${found.why}; awaitguard replaces only a cache file it wrote`);
     }
-    return new ResultCache(file, cwd, tool, settings, entries);
+    // An empty file (`mktemp`) holds nothing to lose.
+    if (found.kind === 'absent' || found.text.trim() === '') return new ResultCache(file, cwd, tool, settings, {});
+    const read = readCache(found.text);
+    if (typeof read === 'string') {
+      const warning = `ignoring the malformed cache ${displayPath(file, cwd)} (${read}); it is rebuilt`;
+      return new ResultCache(file, cwd, tool, settings, {}, warning);
+    }
+    const current = read.format === FORMAT && read.tool === tool && read.settings === settings;
+    return new ResultCache(file, cwd, tool, settings, current ? read.files : {});
   }
 
   /**
@@ -108,8 +121,11 @@ export class ResultCache {
       // Entries of deleted files would only grow the cache.
       if (existsSync(path.resolve(this.cwd, key))) files[key] = entry;
     }
-    const data: CacheFile = { format: FORMAT, tool: this.tool, settings: this.settings, files };
+    const data: CacheFile = { awaitguard: MARKER, format: FORMAT, tool: this.tool, settings: this.settings, files };
     const temp = `${this.file}.${process.pid}.tmp`;
+    // Something may have been put there during the run.
+    const found = inspectLocation(this.file);
+    if (found.kind === 'foreign') return `something else took its place during the run (${found.why}); not replaced`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(temp, JSON.stringify(data));
@@ -119,4 +135,80 @@ export class ResultCache {
       return errorMessage(err);
     }
   }
+}
+
+type Location = { kind: 'absent' } | { kind: 'ours'; text: string } | { kind: 'foreign'; why: string };
+
+/** What is at the cache's path: nothing, a cache file (maybe damaged), or something that is not awaitguard's to replace. */
+function inspectLocation(file: string): Location {
+  let isFile: boolean;
+  try {
+    isFile = lstatSync(file).isFile();
+  } catch {
+    return { kind: 'absent' };
+  }
+  // Never opened unless it is a regular file: a FIFO would block, a device would be read.
+  if (!isFile) return { kind: 'foreign', why: 'it is not a regular file' };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { kind: 'foreign', why: `it cannot be read to tell whether it is a cache (${errorMessage(err)})` };
+  }
+  if (text.trim() === '' || OWN_FILE_START.test(text)) return { kind: 'ours', text };
+  return { kind: 'foreign', why: 'it is not an awaitguard cache' };
+}
+
+/** The cache file's data, or why it is malformed. */
+function readCache(text: string): Omit<CacheFile, 'awaitguard'> | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (!isObject(data) || typeof data.format !== 'number' || typeof data.tool !== 'string' || typeof data.settings !== 'string' || !isObject(data.files)) {
+    return 'not the shape of a cache file';
+  }
+  // Entries of another format are not looked at: they are dropped anyway.
+  if (data.format === FORMAT) {
+    for (const [key, entry] of Object.entries(data.files)) if (!isEntry(entry)) return `the entry of ${key} is not the shape of a cached result`;
+  }
+  return data as unknown as CacheFile;
+}
+
+// A cached result goes to the formatters as is, so it must have every field they read.
+function isEntry(e: unknown): e is CacheEntry {
+  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError));
+}
+
+function isFinding(f: unknown): boolean {
+  return (
+    isObject(f) &&
+    typeof f.ruleId === 'string' &&
+    (f.severity === 'error' || f.severity === 'warning' || f.severity === 'info') &&
+    typeof f.message === 'string' &&
+    isRange(f.range) &&
+    (f.location === undefined || typeof f.location === 'string') &&
+    (f.context === undefined || typeof f.context === 'string') &&
+    Array.isArray(f.related) &&
+    f.related.every((r) => isObject(r) && typeof r.message === 'string' && isRange(r.range)) &&
+    Array.isArray(f.fixes)
+  );
+}
+
+function isRange(r: unknown): boolean {
+  return isObject(r) && isPosition(r.start) && isPosition(r.end) && Array.isArray(r.offset) && r.offset.length === 2 && r.offset.every(Number.isInteger);
+}
+
+function isPosition(p: unknown): boolean {
+  return isObject(p) && Number.isInteger(p.line) && Number.isInteger(p.column);
+}
+
+function isParseError(p: unknown): boolean {
+  return isObject(p) && typeof p.message === 'string' && Number.isInteger(p.line) && Number.isInteger(p.column);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

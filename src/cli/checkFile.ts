@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { analyze, type AwaitguardConfig, type CreatedFile, type Finding } from '../engine/index.js';
+import { readFileSync, statSync } from 'node:fs';
+import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { displayPath } from '../shared/paths.js';
+import { writeFixedFile, type SourceFile } from './fix.js';
 import type { FileResult } from './report.js';
 
 /** Files larger than this are reported as skipped, not analysed. */
@@ -15,6 +16,8 @@ export interface CheckSettings {
   config: AwaitguardConfig;
   /** With `--fix`: how fixes are written. */
   fix?: Partial<FixOptions>;
+  /** With `--fix`: real paths of the folders (or files) it may write in; see `fixRoots`. */
+  fixRoots?: string[];
   /** `DEBUG=awaitguard`: keep the stack of an internal error. */
   debug: boolean;
 }
@@ -36,15 +39,21 @@ export function hashText(text: string): string {
 
 /** Reads a file the way the analysis sees it: UTF-8 without a BOM. Throws what `fs` throws. */
 export function readSource(file: string): string {
+  return readSourceFile(file).text;
+}
+
+export function readSourceFile(file: string): SourceFile {
+  const bytes = readFileSync(file);
   // Invalid UTF-8 decodes to U+FFFD; the parser then reports whatever it makes of it.
-  const text = readFileSync(file, 'utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors do not count the BOM as a column
+  const text = bytes.toString('utf8');
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return { text: bom ? text.slice(1) : text, bom, bytes }; // editors do not count the BOM as a column
 }
 
 export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), findings: [] };
   const outcome: FileOutcome = { result, created: [] };
-  let text: string;
+  let source: SourceFile;
   try {
     const stats = statSync(file);
     if (stats.isDirectory()) {
@@ -55,7 +64,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
       result.skipped = `larger than 10 MB (${(stats.size / (1024 * 1024)).toFixed(1)} MB)`;
       return outcome;
     }
-    text = readSource(file);
+    source = readSourceFile(file);
   } catch (err) {
     result.readError = readErrorMessage(err);
     return outcome;
@@ -63,15 +72,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
 
   const parser = fastParser();
   try {
-    if (settings.fix) {
-      const fixed = fixText(text, file, settings.config, settings.fix, parser);
-      if (fixed.applied > 0) {
-        writeFileSync(file, fixed.text);
-        text = fixed.text;
-        result.fixed = fixed.applied;
-        outcome.created.push(...fixed.createFiles);
-      }
-    }
+    const text = settings.fix ? fixFile(file, source, settings.fix, settings, outcome, parser) : source.text;
     const analysis = analyze(text, file, { config: settings.config, parser });
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
@@ -84,6 +85,20 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
     }
   }
   return outcome;
+}
+
+/** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
+function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
+  const fixed = fixText(source.text, file, settings.config, fix, parser);
+  if (fixed.applied === 0) return source.text;
+  const notWritten = writeFixedFile(file, source, fixed.text, settings.fixRoots ?? [settings.cwd], settings.cwd);
+  if (notWritten !== undefined) {
+    outcome.result.fixError = notWritten;
+    return source.text;
+  }
+  outcome.result.fixed = fixed.applied;
+  outcome.created.push(...fixed.createFiles);
+  return fixed.text;
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -17,6 +17,8 @@ export interface FileResult {
   skipped?: string;
   /** With --fix: how many fixes were applied and written. */
   fixed?: number;
+  /** With --fix: why fixes found for this file were not written (read-only, a link out of the tree, changed meanwhile). */
+  fixError?: string;
   /** Source text, kept for files with findings (SARIF fingerprints hash the reported lines). */
   text?: string;
 }
@@ -45,6 +47,8 @@ export interface Counts {
   readErrorCount: number;
   internalErrorCount: number;
   skippedCount: number;
+  /** Files whose fixes were not written; they do not change the exit code (their findings do). */
+  fixErrorCount: number;
 }
 
 export function countResults(results: readonly FileResult[]): Counts {
@@ -57,12 +61,14 @@ export function countResults(results: readonly FileResult[]): Counts {
     readErrorCount: 0,
     internalErrorCount: 0,
     skippedCount: 0,
+    fixErrorCount: 0,
   };
   for (const r of results) {
     if (r.parseError) counts.parseErrorCount++;
     if (r.readError !== undefined) counts.readErrorCount++;
     if (r.internalError !== undefined) counts.internalErrorCount++;
     if (r.skipped !== undefined) counts.skippedCount++;
+    if (r.fixError !== undefined) counts.fixErrorCount++;
     for (const f of r.findings) {
       if (f.severity === 'error') counts.errorCount++;
       else if (f.severity === 'warning') counts.warningCount++;

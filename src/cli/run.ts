@@ -10,7 +10,7 @@ import { errorMessage, type CheckSettings } from './checkFile.js';
 import { checkFiles } from './pool.js';
 import { progressLine } from './progress.js';
 import { fastParser } from '../shared/fastParser.js';
-import { createVendoredFiles, projectRoot } from './fix.js';
+import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
@@ -98,11 +98,15 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   }
 
   const settings: CheckSettings = { cwd, config, debug: isDebug(io.env) };
-  if (options.fix) settings.fix = fixOptionsFor(config, cwd, loaded);
+  if (options.fix) {
+    settings.fix = fixOptionsFor(config, cwd, loaded);
+    settings.fixRoots = fixRoots(cwd, options.paths);
+  }
   const cache =
     options.cache || options.cacheLocation !== undefined
       ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config))
       : undefined;
+  if (cache?.warning) io.stderr.write(`awaitguard: warning: ${cache.warning}\n`);
   const results = await checkAll(discovered.files, settings, options, io, host, cache);
   if (cache) {
     const failure = cache.save();
@@ -227,18 +231,26 @@ async function checkAll(
     for (const c of outcome.created) if (!created.some((x) => x.path === c.path)) created.push(c);
   });
 
-  if (settings.fix) {
-    const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
-    const written = createVendoredFiles(created);
-    for (const w of written) io.stderr.write(`awaitguard: created ${displayPath(w, settings.cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
-    const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
-    if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
-  }
+  if (settings.fix) reportFixes(results, created, settings.fix, io, settings.cwd);
   return results;
 }
 
+/** Creates the runtime copies the applied fixes import, and says on stderr what `--fix` did and did not write. */
+function reportFixes(results: readonly FileResult[], created: readonly CreatedFile[], fix: Partial<FixOptions>, io: RunIO, cwd: string): void {
+  for (const r of results) if (r.fixError !== undefined) io.stderr.write(`awaitguard: warning: ${r.relPath}: ${r.fixError}; not fixed\n`);
+  const vendored = createVendoredFiles(created, fix.projectRoot ?? cwd, cwd);
+  for (const w of vendored.written) io.stderr.write(`awaitguard: created ${displayPath(w, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
+  for (const { path: p, why } of vendored.refused) io.stderr.write(`awaitguard: warning: cannot create ${displayPath(p, cwd)} (the runtime the fixes import): ${why}\n`);
+  const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
+  const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
+  if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
+}
+
+/** Throws a UsageError when `vendorPath` leads out of the project, before any file is fixed. */
 function fixOptionsFor(config: AwaitguardConfig, cwd: string, loaded: ReturnType<typeof loadConfig>): Partial<FixOptions> {
-  return { ...config.fix, projectRoot: projectRoot(cwd, loaded.file, loaded.dir) };
+  const fix = { ...config.fix, projectRoot: projectRoot(cwd, loaded.file, loaded.dir) };
+  checkVendorPath(fix, cwd);
+  return fix;
 }
 
 /** Everything besides a file's text that decides its findings. Fix settings do not: `--fix` re-checks anyway. */

@@ -1,5 +1,6 @@
 // --cache: a file is re-analysed when its text, the config or the awaitguard build changes, and only then.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN, RACY, SYNTAX_ERROR, ensureBuilt, makeProject, removeProjects, runCli } from './helpers.js';
@@ -64,11 +65,13 @@ describe('--cache', () => {
     const file = path.join(dir, 'ci/awaitguard.cache');
     expect(existsSync(file)).toBe(true);
 
-    writeFileSync(file, '{ not json');
+    // Cut short: still recognisably awaitguard's, so it is rebuilt with a warning.
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 80));
     const recovered = runCli(['check', '--cache-location', 'ci/awaitguard.cache'], dir, DEBUG);
     expect(recovered.code).toBe(1);
+    expect(recovered.stderr).toContain('awaitguard: warning: ignoring the malformed cache ci/awaitguard.cache (not valid JSON); it is rebuilt\n');
     expect(cacheStats(recovered.stderr)).toEqual({ checked: 4, cached: 0 });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 1 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ awaitguard: 'check-cache', format: 1 });
   });
 
   it('warns, but still reports, when the cache cannot be written', () => {
@@ -89,5 +92,114 @@ describe('--cache', () => {
     const after = runCli(['check', '--cache'], dir, DEBUG);
     expect(cacheStats(after.stderr)).toEqual({ checked: 1, cached: 4 });
     expect(existsSync(path.join(dir, 'src/awaitguard-lock.ts'))).toBe(true);
+  });
+});
+
+/** The cache file of a warm run in `dir`, parsed. */
+function warmCache(dir: string): { file: string; data: { files: Record<string, { findings: unknown[] }> } & Record<string, unknown> } {
+  runCli(['check', '--cache'], dir);
+  const file = path.join(dir, 'node_modules/.cache/awaitguard/check-cache.json');
+  return { file, data: JSON.parse(readFileSync(file, 'utf8')) as never };
+}
+
+describe('--cache: a malformed cache', () => {
+  const damaged: [string, (data: ReturnType<typeof warmCache>['data']) => string, string][] = [
+    ['bad JSON', (data) => JSON.stringify(data).slice(0, -3), 'not valid JSON'],
+    ['the wrong shape', (data) => JSON.stringify({ ...data, files: [] }), 'not the shape of a cache file'],
+    ['the wrong format marker type', (data) => JSON.stringify({ ...data, format: '1' }), 'not the shape of a cache file'],
+    ['findings that are not a list', (data) => JSON.stringify({ ...data, files: { ...data.files, 'src/racy.ts': { hash: 'x', findings: 5 } } }), 'the entry of src/racy.ts is not the shape of a cached result'],
+    [
+      'a finding of the wrong types',
+      (data) => {
+        const finding = { ...(data.files['src/racy.ts']!.findings[0] as object), range: 'line 5' };
+        return JSON.stringify({ ...data, files: { ...data.files, 'src/racy.ts': { ...data.files['src/racy.ts'], findings: [finding] } } });
+      },
+      'the entry of src/racy.ts is not the shape of a cached result',
+    ],
+  ];
+  it.each(damaged)('is ignored with a warning and rebuilt: %s', (_, damage, why) => {
+    const dir = project();
+    const cold = runCli(['check', '--format', 'json'], dir);
+    const { file, data } = warmCache(dir);
+    writeFileSync(file, damage(data));
+    const r = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`awaitguard: warning: ignoring the malformed cache node_modules/.cache/awaitguard/check-cache.json (${why}); it is rebuilt\n`);
+    expect(cacheStats(r.stderr)).toEqual({ checked: 4, cached: 0 });
+    expect(r.stdout).toBe(cold.stdout);
+    // Rebuilt: the next run uses it without a word.
+    const next = runCli(['check', '--cache'], dir, DEBUG);
+    expect(cacheStats(next.stderr)).toEqual({ checked: 0, cached: 4 });
+    expect(next.stderr).not.toContain('malformed');
+  });
+
+  it('starts over silently from a cache that an earlier build wrote (without the marker)', () => {
+    const dir = project();
+    const { file, data } = warmCache(dir);
+    const legacy: Record<string, unknown> = { ...data };
+    delete legacy.awaitguard;
+    writeFileSync(file, JSON.stringify({ ...legacy, tool: '0.0.1+older' }));
+    const r = runCli(['check', '--cache'], dir, DEBUG);
+    expect(r.stderr).not.toContain('warning');
+    expect(cacheStats(r.stderr)).toEqual({ checked: 4, cached: 0 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ awaitguard: 'check-cache' });
+  });
+});
+
+describe('--cache-location: only a cache file awaitguard owns is replaced', () => {
+  it('refuses a source file, before checking anything', () => {
+    const dir = project();
+    const r = runCli(['check', '--cache-location', 'src/clean.ts'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('awaitguard: cannot use src/clean.ts as the cache: it is not an awaitguard cache; awaitguard replaces only a cache file it wrote\n');
+    expect(readFileSync(path.join(dir, 'src/clean.ts'), 'utf8')).toBe(CLEAN);
+  });
+
+  it('refuses other JSON, and damaged text without the marker, at the default location too', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": {} }\n');
+    expect(runCli(['check', '--cache-location', 'tsconfig.json'], dir).code).toBe(2);
+    expect(readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')).toBe('{ "compilerOptions": {} }\n');
+
+    mkdirSync(path.join(dir, 'node_modules/.cache/awaitguard'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules/.cache/awaitguard/check-cache.json'), '{ not json');
+    const r = runCli(['check', '--cache'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot use node_modules/.cache/awaitguard/check-cache.json as the cache: it is not an awaitguard cache');
+  });
+
+  it('refuses a FIFO, a link and (as root) a device node, and leaves them as they are', () => {
+    const dir = project();
+    const fifo = path.join(dir, 'pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = runCli(['check', '--cache-location', 'pipe'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('awaitguard: cannot use pipe as the cache: it is not a regular file; awaitguard replaces only a cache file it wrote\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+
+    symlinkSync(path.join(dir, 'src/clean.ts'), path.join(dir, 'link.json'));
+    expect(runCli(['check', '--cache-location', 'link.json'], dir).code).toBe(2);
+    expect(lstatSync(path.join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+
+    // A null device of our own (major 1, minor 3), never the system's /dev/null.
+    if (spawnSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']).status !== 0) return;
+    const device = runCli(['check', '--cache-location', 'null'], dir);
+    expect(device.code).toBe(2);
+    expect(device.stderr).toContain('cannot use null as the cache: it is not a regular file');
+    expect(lstatSync(path.join(dir, 'null')).isCharacterDevice()).toBe(true);
+  });
+
+  it('takes over an empty file, and keeps a folder location working', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'empty.cache'), '');
+    expect(runCli(['check', '--cache-location', 'empty.cache'], dir).code).toBe(1);
+    expect(JSON.parse(readFileSync(path.join(dir, 'empty.cache'), 'utf8'))).toMatchObject({ awaitguard: 'check-cache' });
+
+    mkdirSync(path.join(dir, 'ci'));
+    runCli(['check', '--cache-location', 'ci'], dir);
+    const warm = runCli(['check', '--cache-location', 'ci'], dir, DEBUG);
+    expect(cacheStats(warm.stderr)).toEqual({ checked: 0, cached: 4 });
+    expect(existsSync(path.join(dir, 'ci/check-cache.json'))).toBe(true);
   });
 });

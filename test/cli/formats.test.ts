@@ -83,6 +83,7 @@ describe('--format json', () => {
       readErrorCount: 0,
       internalErrorCount: 0,
       skippedCount: 0,
+      fixErrorCount: 0,
     });
   });
 

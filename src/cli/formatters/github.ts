@@ -19,6 +19,7 @@ export function formatGithub(report: Report): string {
       lines.push(command('error', { file: r.relPath, title: 'awaitguard(internal error)' }, `Internal error while analysing this file: ${r.internalError}`));
     }
     if (r.skipped !== undefined) lines.push(command('notice', { file: r.relPath, title: 'awaitguard' }, `File skipped: ${r.skipped}`));
+    if (r.fixError !== undefined) lines.push(command('warning', { file: r.relPath, title: 'awaitguard' }, `File not fixed: ${r.fixError}`));
     for (const f of r.findings) lines.push(findingCommand(r.relPath, f));
   }
   return lines.length === 0 ? '' : lines.join('\n') + '\n';

@@ -20,6 +20,7 @@ export function formatJson(report: Report): string {
       ...(r.readError !== undefined ? { readError: r.readError } : {}),
       ...(r.internalError !== undefined ? { internalError: r.internalError } : {}),
       ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
+      ...(r.fixError !== undefined ? { fixError: r.fixError } : {}),
       findings: r.findings.map(jsonFinding),
     })),
     summary: {
@@ -31,6 +32,7 @@ export function formatJson(report: Report): string {
       readErrorCount: counts.readErrorCount,
       internalErrorCount: counts.internalErrorCount,
       skippedCount: counts.skippedCount,
+      fixErrorCount: counts.fixErrorCount,
     },
   };
   return JSON.stringify(output, null, 2) + '\n';

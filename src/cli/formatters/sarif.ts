@@ -20,7 +20,7 @@ const LEVEL: Record<ReportedSeverity, 'error' | 'warning' | 'note'> = { error: '
  * - Related locations (the read, the await) are listed with ids and linked from the message text (`[…](id)`),
  *   which is how GitHub shows them.
  * - `partialFingerprints.primaryLocationLineHash`: see {@link lineHash}.
- * - Parse errors, unreadable and skipped files are `toolExecutionNotifications` of the one invocation;
+ * - Parse errors, unreadable, skipped and (with --fix) unwritable files are `toolExecutionNotifications` of the one invocation;
  *   `executionSuccessful` is false only when the engine crashed on a file.
  */
 export function formatSarif(report: Report): string {
@@ -63,6 +63,9 @@ export function formatSarif(report: Report): string {
     }
     if (r.skipped !== undefined) {
       notifications.push(fileNotification('warning', 'file-skipped', `File skipped: ${r.skipped}`, artifactLocation(r)));
+    }
+    if (r.fixError !== undefined) {
+      notifications.push(fileNotification('warning', 'fix-not-written', `File not fixed: ${r.fixError}`, artifactLocation(r)));
     }
     if (r.internalError !== undefined) {
       executionSuccessful = false;

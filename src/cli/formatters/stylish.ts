@@ -4,7 +4,7 @@ import { countResults, plural, type FormatOptions, type Report } from '../report
 interface Row {
   line: number;
   column: number;
-  severity: 'error' | 'warning' | 'info' | 'skipped';
+  severity: 'error' | 'warning' | 'info' | 'skipped' | 'not fixed';
   message: string;
   ruleId: string;
   related: RelatedLocation[];
@@ -36,6 +36,7 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
     if (r.readError !== undefined) rows.push(row(0, 0, 'error', `Cannot read file: ${r.readError}`));
     if (r.internalError !== undefined) rows.push(row(0, 0, 'error', `Internal error while analysing this file: ${r.internalError}`));
     if (r.skipped !== undefined) rows.push(row(0, 0, 'skipped', `File skipped: ${r.skipped}`));
+    if (r.fixError !== undefined) rows.push(row(0, 0, 'not fixed', `File not fixed: ${r.fixError}`));
     for (const f of r.findings) {
       rows.push({
         line: f.range.start.line,
@@ -58,7 +59,7 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
     out += `\n${c.underline(r.relPath)}\n`;
     for (const x of rows) {
       const position = c.dim(`${String(x.line).padStart(lineWidth)}:${String(x.column).padEnd(columnWidth)}`);
-      const paint = x.severity === 'error' ? c.red : x.severity === 'warning' ? c.yellow : x.severity === 'info' ? c.blue : c.dim;
+      const paint = x.severity === 'error' ? c.red : x.severity === 'warning' || x.severity === 'not fixed' ? c.yellow : x.severity === 'info' ? c.blue : c.dim;
       const severity = paint(x.severity) + ' '.repeat(severityWidth - x.severity.length);
       const message = x.ruleId === '' ? x.message : x.message.padEnd(messageWidth);
       out += `  ${position}  ${severity}  ${message}${x.ruleId === '' ? '' : `  ${c.dim(x.ruleId)}`}`.trimEnd() + '\n';
@@ -78,9 +79,10 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
       `(${plural(errors, 'error')}, ${plural(counts.warningCount, 'warning')}, ${plural(counts.infoCount, 'info')})`;
     out += `\n${c.bold(paint(summary))}\n`;
   }
-  if (counts.skippedCount > 0) {
-    out += `${problems > 0 ? '' : '\n'}${plural(counts.skippedCount, 'file')} skipped\n`;
-  }
+  const notes: string[] = [];
+  if (counts.skippedCount > 0) notes.push(`${plural(counts.skippedCount, 'file')} skipped`);
+  if (counts.fixErrorCount > 0) notes.push(`${plural(counts.fixErrorCount, 'file')} not fixed`);
+  if (notes.length > 0) out += `${problems > 0 ? '' : '\n'}${notes.join('\n')}\n`;
   return out;
 }
 
