@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { displayPath } from '../shared/paths.js';
+import { bigStackOptions } from '../shared/stack.js';
 import { checkFile, errorMessage, type CheckSettings, type FileOutcome } from './checkFile.js';
 
 /** Posted to a worker: the files to check next, by their index in the run. */
@@ -77,8 +78,8 @@ export async function checkFiles(
     };
     for (let w = 0; w < count; w++) {
       const data: WorkerData = { awaitguardCheckWorker: settings };
-      // A main thread's 8 MB stack, not a worker's default 4 MB: the native fast parser recurses on it.
-      const worker = new Worker(options.workerScript!, { workerData: data, resourceLimits: { stackSizeMb: 8 } });
+      // The native fast parser recurses on the thread's stack (see stack.ts).
+      const worker = new Worker(options.workerScript!, bigStackOptions(data));
       let inFlight: BatchMessage['items'] = [];
       let failure: string | undefined;
       const send = (): void => {

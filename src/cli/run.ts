@@ -10,6 +10,7 @@ import { errorMessage, type CheckSettings } from './checkFile.js';
 import { checkFiles } from './pool.js';
 import { progressLine } from './progress.js';
 import { fastParser } from '../shared/fastParser.js';
+import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
@@ -220,9 +221,10 @@ async function checkAll(
   );
   progress.end();
   if (settings.debug) {
-    const where = workers > 0 ? `${workers} worker threads` : 'the main thread';
+    const where = workers > 0 ? `${workers} worker threads` : 'the run thread';
     io.stderr.write(`awaitguard: checked ${pending.length} of ${plural(files.length, 'file')} in ${where}; ${files.length - pending.length} from the cache\n`);
-    io.stderr.write(`awaitguard: parser: ${fastParser(io.env) ? 'oxc-parser, typescript-estree where it reports an error' : 'typescript-estree'}\n`);
+    const fast = fastParser(io.env) ? `oxc-parser for files up to ${maxFastParseLength()} characters (${threadStackMb()} MB stack), ` : '';
+    io.stderr.write(`awaitguard: parser: ${fast ? `${fast}typescript-estree for larger ones and where oxc reports an error` : 'typescript-estree'}\n`);
   }
   outcomes.forEach((outcome, k) => {
     results[pending[k]!] = outcome.result;

@@ -26,6 +26,7 @@ import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
 import { textOverLimit, textSize, tooLargeMessage } from './size.js';
 import { exitOnLostFraming, watchFraming } from './framing.js';
+import { serveOnParseThread } from './thread.js';
 
 const COMMANDS = SERVER_COMMANDS;
 
@@ -351,6 +352,8 @@ function packageRootOf(file: string): string | undefined {
 process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught exception', err));
 process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
 
-startServer(createConnection(ProposedFeatures.all));
-// Over IPC (VS Code) messages arrive whole; over stdio a bad header would otherwise leave the server deaf.
-if (process.argv.slice(2).includes('--stdio')) watchFraming(process.stdin, exitOnLostFraming);
+if (!serveOnParseThread(new URL(import.meta.url))) {
+  startServer(createConnection(ProposedFeatures.all));
+  // Over IPC (VS Code) messages arrive whole; over stdio a bad header would otherwise leave the server deaf.
+  if (process.argv.slice(2).includes('--stdio')) watchFraming(process.stdin, exitOnLostFraming);
+}

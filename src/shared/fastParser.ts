@@ -1,29 +1,44 @@
 import { createRequire } from 'node:module';
-import { MAX_FAST_NESTING, nestingEstimate, oxcOptions, programFromOxc } from '../engine/oxc.js';
+import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound, oxcOptions, programFromOxc } from '../engine/oxc.js';
 import type { FastParser } from '../engine/index.js';
+import { maxFastParseLength } from './stack.js';
 import type * as Oxc from 'oxc-parser';
 
 type OxcModule = typeof Oxc;
 
-let loaded: FastParser | null | undefined;
+let loaded: OxcModule | null | undefined;
 
 /**
- * oxc-parser (native, about twice as fast as typescript-estree on the same files) when it is installed, for
- * the CLI and the language server to hand to the engine. It is an optional speed-up: where its native binding
- * cannot load (the VS Code extension ships no node_modules; an unsupported platform) or
- * `AWAITGUARD_PARSER=typescript-estree` is set, the engine parses with typescript-estree alone.
+ * oxc-parser (native, about three times as fast as typescript-estree on the same files) when it is installed,
+ * for the CLI and the language server to hand to the engine. It is an optional speed-up: where its native
+ * binding cannot load (the VS Code extension ships no node_modules; an unsupported platform) or
+ * `AWAITGUARD_PARSER=typescript-estree` is set, the engine parses with typescript-estree alone. A text too
+ * long for this thread's stack (see stack.ts), or whose regex literals could cost oxc too much (see
+ * `oxcLiteralPathBound`), goes to typescript-estree too.
  */
-export function fastParser(env: Record<string, string | undefined> = process.env): FastParser | undefined {
+export function fastParser(env: Record<string, string | undefined> = process.env, limit: number = maxFastParseLength()): FastParser | undefined {
   if (env.AWAITGUARD_PARSER === 'typescript-estree') return undefined;
-  if (loaded !== undefined) return loaded ?? undefined;
+  const oxc = loadOxc();
+  if (!oxc) return undefined;
+  return (text, fileName) => {
+    if (text.length > limit || oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
+    return programFromOxc(oxc.parseSync(fileName, text, oxcOptions(fileName)));
+  };
+}
+
+/** Is the native parser usable here at all (installed, with a binding for this platform)? */
+export function fastParserAvailable(): boolean {
+  return loadOxc() !== null;
+}
+
+function loadOxc(): OxcModule | null {
+  if (loaded !== undefined) return loaded;
   loaded = null;
   try {
     // Resolved at run time, not bundled: a native addon cannot be inlined.
-    const oxc = createRequire(import.meta.url)('oxc-parser') as OxcModule;
-    loaded = (text, fileName) =>
-      nestingEstimate(text) > MAX_FAST_NESTING ? undefined : programFromOxc(oxc.parseSync(fileName, text, oxcOptions(fileName)));
+    loaded = createRequire(import.meta.url)('oxc-parser') as OxcModule;
   } catch {
     // Not installed, or no binding for this platform.
   }
-  return loaded ?? undefined;
+  return loaded;
 }

@@ -1,5 +1,6 @@
 // --jobs: files are checked in worker threads, and the report must not depend on how many.
 import path from 'node:path';
+import { maxFastParseLength, PARSE_STACK_MB } from '../../src/shared/stack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/engine/index.js';
 import { checkFiles, workerCount } from '../../src/cli/pool.js';
@@ -38,13 +39,15 @@ describe('--jobs', () => {
   it('really uses the workers it is given (DEBUG says where files were checked)', () => {
     const dir = mixedProject();
     expect(runCli(['check', '--jobs', '2'], dir, { DEBUG: 'awaitguard' }).stderr).toContain('checked 49 of 49 files in 2 worker threads');
-    expect(runCli(['check', '--jobs', '1'], dir, { DEBUG: 'awaitguard' }).stderr).toContain('checked 49 of 49 files in the main thread');
+    expect(runCli(['check', '--jobs', '1'], dir, { DEBUG: 'awaitguard' }).stderr).toContain('checked 49 of 49 files in the run thread');
   });
 
   it('parses with oxc-parser unless told otherwise, with the same report either way', () => {
     const dir = mixedProject();
     const fast = runCli(['check', '--jobs', '2', '--format', 'json'], dir, { DEBUG: 'awaitguard' });
-    expect(fast.stderr).toContain('awaitguard: parser: oxc-parser, typescript-estree where it reports an error\n');
+    expect(fast.stderr).toContain(
+      `awaitguard: parser: oxc-parser for files up to ${maxFastParseLength(PARSE_STACK_MB)} characters (${PARSE_STACK_MB} MB stack), typescript-estree for larger ones and where oxc reports an error\n`,
+    );
     const reference = runCli(['check', '--jobs', '2', '--format', 'json'], dir, { DEBUG: 'awaitguard', AWAITGUARD_PARSER: 'typescript-estree' });
     expect(reference.stderr).toContain('awaitguard: parser: typescript-estree\n');
     expect(fast.stdout).toBe(reference.stdout);

@@ -1,12 +1,14 @@
 // The fast parser (oxc) must be invisible: same findings, same fixes, same errors as typescript-estree alone.
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/engine/index.js';
-import { MAX_FAST_NESTING, nestingEstimate } from '../../src/engine/oxc.js';
+import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound } from '../../src/engine/oxc.js';
 import { analyzeWithFixes } from '../../src/fixes/index.js';
 import { fastParser } from '../../src/shared/fastParser.js';
+import { maxFastParseLength, PARSE_STACK_MB, STACK_BYTES_PER_SOURCE_BYTE, threadStackMb } from '../../src/shared/stack.js';
 import { collectFixtures } from '../fixtureCorpus.js';
 
-const parser = fastParser({})!;
+// The fixtures are shallow: parsing them on the test's own thread as a parse thread would is safe.
+const parser = fastParser({}, maxFastParseLength(PARSE_STACK_MB))!;
 const fixtures = collectFixtures();
 
 describe('fast parser', () => {
@@ -38,38 +40,33 @@ describe('fast parser', () => {
   });
 });
 
-describe('nesting guard', () => {
-  // oxc-parser overflows the native stack (killing the process) near 4,000-8,000 levels; each shape nests
-  // 5,000 deep and must be sent to typescript-estree instead.
-  const deep: Record<string, string> = {
-    brackets: `${'['.repeat(5000)}${']'.repeat(5000)}`,
-    calls: `${'f('.repeat(5000)}${')'.repeat(5000)}`,
-    negations: `${'!'.repeat(5000)}x`,
-    conditionals: `${'a ? b : '.repeat(5000)}c`,
-    'conditionals with objects': `${'a ? {} : '.repeat(5000)}c`,
-    arrows: `${'a => '.repeat(5000)}1`,
-    'new chains': `${'new '.repeat(5000)}X`,
-    awaits: `${'await '.repeat(5000)}x`,
-    templates: `${'`${'.repeat(5000)}1${'}`'.repeat(5000)}`,
-    jsx: `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`,
-  };
-  it.each(Object.entries(deep))('%s are estimated above the limit', (_, expr) => {
-    expect(nestingEstimate(`export const x = ${expr};`)).toBeGreaterThan(MAX_FAST_NESTING);
+describe('stack guard', () => {
+  it('gives the native parser only what fits in the thread stack at the worst measured cost per byte', () => {
+    expect(maxFastParseLength(PARSE_STACK_MB)).toBe(Math.floor(((PARSE_STACK_MB - 64) * 2 ** 20) / STACK_BYTES_PER_SOURCE_BYTE));
+    // A main thread (assumed 4 MB) keeps half its stack for the frames below the parse.
+    expect(maxFastParseLength(4)).toBe((2 * 2 ** 20) / STACK_BYTES_PER_SOURCE_BYTE);
+    expect(threadStackMb()).toBeGreaterThan(0);
   });
 
-  it('else-if chains are too', () => {
-    expect(nestingEstimate(`${'if (a) {} else '.repeat(5000)}{}`)).toBeGreaterThan(MAX_FAST_NESTING);
-  });
-
-  it('brackets inside strings and comments do not count, so ordinary files stay on the fast path', () => {
-    const text = `const s = "${'('.repeat(2000)}";\n// ${'['.repeat(2000)}\n/* ${'{'.repeat(2000)} */\n`;
-    expect(nestingEstimate(text)).toBeLessThan(10);
-    for (const f of fixtures) expect(nestingEstimate(f.text)).toBeLessThan(MAX_FAST_NESTING);
-  });
-
-  it('a deeply nested file is analysed by typescript-estree without crashing the process', () => {
+  it('sends a longer text to typescript-estree, which reports deep nesting as an error', () => {
+    const small = fastParser({}, 1000)!;
     const text = `export const x = ${'['.repeat(20000)}${']'.repeat(20000)};\n`;
-    expect(parser(text, 'deep.ts')).toBeUndefined();
-    expect(analyze(text, 'deep.ts', { parser }).parseError?.message).toMatch(/nested too deeply/);
+    expect(small(text, 'deep.ts')).toBeUndefined();
+    expect(analyze(text, 'deep.ts', { parser: small }).parseError?.message).toMatch(/nested too deeply/);
+  });
+});
+
+describe('regex and BigInt literal paths', () => {
+  it('bound what oxc hands over for every literal, whatever hides them', () => {
+    expect(oxcLiteralPathBound('const a = 1;')).toBe(0);
+    // Two slashes may be one regex literal; a numeric literal ending in n is a BigInt; a word ending in n is not.
+    expect(oxcLiteralPathBound('x = /a/; y = 0x1fn; when;')).toBe(2 * 'x = /a/; y = 0x1fn; when;'.length);
+    const deep = `${'f(/"/, '.repeat(3000)}1${')'.repeat(3000)};\n`;
+    expect(oxcLiteralPathBound(deep)).toBeGreaterThan(MAX_OXC_LITERAL_PATHS);
+    expect(parser(deep, 'deep.ts')).toBeUndefined();
+  });
+
+  it('keeps ordinary files on the fast path', () => {
+    for (const f of fixtures) expect(oxcLiteralPathBound(f.text)).toBeLessThan(MAX_OXC_LITERAL_PATHS);
   });
 });
