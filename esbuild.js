@@ -22,14 +22,20 @@ const cjsShim =
 
 const builds = [
   // The CLI is ESM like the package; a banner gives bundled CJS deps a `require`.
+  // The launcher: tiny, so the main thread starts fast; it runs dist/cli-run.js on a thread with a large stack.
   {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     format: 'esm',
-    banner: {
-      js: '#!/usr/bin/env node\n' + cjsShim,
-    },
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: { 'cli-run': 'src/cli/runThread.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    banner: { js: cjsShim },
   },
   {
     ...common,

@@ -121,7 +121,7 @@ const needsCli = selected.some((c) => c.kind === 'awaitguard');
 
 // ---- prerequisites
 
-// The measured build is a copy of dist/cli.js taken now, so a rebuild while the benchmark runs (several
+// The measured build is a copy of dist/cli.js and dist/cli-run.js taken now, so a rebuild while the benchmark runs (several
 // minutes) does not mix two builds, nor invalidate the warm cache, which is keyed by a hash of the bundle. The
 // copy lies inside the repository (.cache/), so it finds awaitguard's package.json and node_modules as
 // dist/cli.js does; the bundle starts its worker threads from its own file.
@@ -134,9 +134,13 @@ if (needsCli) {
   mkdirSync(join(ROOT, '.cache'), { recursive: true });
   buildCopy = mkdtempSync(join(ROOT, '.cache', 'bench-ci-build-'));
   cli = join(buildCopy, 'cli.js');
-  copyFileSync(CLI, cli);
-  if (existsSync(`${CLI}.map`)) copyFileSync(`${CLI}.map`, `${cli}.map`);
-  cliSha1 = sha1(cli);
+  // The launcher starts the run bundle beside it.
+  for (const name of ['cli.js', 'cli-run.js']) {
+    const from = join(ROOT, 'dist', name);
+    copyFileSync(from, join(buildCopy, name));
+    if (existsSync(`${from}.map`)) copyFileSync(`${from}.map`, join(buildCopy, `${name}.map`));
+  }
+  cliSha1 = sha1(join(buildCopy, 'cli-run.js'));
   cliVersion = spawnSync(process.execPath, [cli, '--version'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   const help = spawnSync(process.execPath, [cli, '--help'], { cwd: ROOT, encoding: 'utf8' });
   const text = `${help.stdout}${help.stderr}`;

@@ -21,10 +21,12 @@ import { formatSarif } from './formatters/sarif.js';
 import { formatStylish } from './formatters/stylish.js';
 import { loadConfig } from './loadConfig.js';
 import { displayPath } from '../shared/paths.js';
+import { isDebug } from './internalError.js';
 import { countResults, plural, type FileResult, type Formatter, type Report } from './report.js';
 import { buildId, packageVersion } from './version.js';
 
 export { checkFile, MAX_FILE_BYTES } from './checkFile.js';
+export { isDebug } from './internalError.js';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -279,9 +281,4 @@ function autoColor(io: RunIO): boolean {
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   return io.stdout.isTTY === true;
-}
-
-/** `DEBUG=awaitguard` (or `*`, or a comma-separated list that contains it) prints stacks of internal errors. */
-export function isDebug(env: RunIO['env']): boolean {
-  return (env.DEBUG ?? '').split(/[\s,]+/).some((name) => name === '*' || name === 'awaitguard' || name === 'awaitguard:*');
 }
