@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseResult, ParserOptions } from 'oxc-parser';
+import { forEachNode, type Node } from './ast.js';
 import type { Program } from './parse.js';
 
 /**
@@ -17,13 +18,30 @@ export function oxcOptions(fileName: string): ParserOptions {
  * The engine's Program from an oxc parse, or undefined when oxc reported a syntax error (typescript-estree
  * then decides; see `FastParser`). The engine reads `range` only, so no `loc` is built.
  */
-export function programFromOxc(result: ParseResult): Program | undefined {
+export function programFromOxc(result: ParseResult, text: string): Program | undefined {
   if (result.errors.length > 0) return undefined;
   const program = result.program as unknown as Program;
+  if (hasAnonymousClassDeclaration(program, text)) return undefined;
   program.comments = result.comments.map(
     (c) => ({ type: c.type, value: c.value, range: [c.start, c.end] }) as unknown as TSESTree.Comment,
   );
   return program;
+}
+
+/**
+ * oxc accepts a class declaration without a name anywhere (`class {}` as a statement, `export class {}`),
+ * where only `export default class {}` is valid; typescript-estree reports it. The text test keeps the walk
+ * off almost every file.
+ */
+function hasAnonymousClassDeclaration(program: Program, text: string): boolean {
+  if (!/\bclass\s*(\{|extends\b)/.test(text)) return false;
+  const allowed = new Set<Node>(program.body.flatMap((s) => (s.type === 'ExportDefaultDeclaration' ? [s.declaration] : [])));
+  let found = false;
+  forEachNode(program, (n) => {
+    if (n.type === 'ClassDeclaration' && !n.id && !allowed.has(n)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /**

@@ -22,7 +22,7 @@ export function fastParser(env: Record<string, string | undefined> = process.env
   if (!oxc) return undefined;
   return (text, fileName) => {
     if (text.length > limit || oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
-    return programFromOxc(oxc.parseSync(fileName, text, oxcOptions(fileName)));
+    return programFromOxc(oxc.parseSync(fileName, text, oxcOptions(fileName)), text);
   };
 }
 

@@ -70,3 +70,30 @@ describe('regex and BigInt literal paths', () => {
     for (const f of fixtures) expect(oxcLiteralPathBound(f.text)).toBeLessThan(MAX_OXC_LITERAL_PATHS);
   });
 });
+
+describe('what counts as a syntax error', () => {
+  // Where oxc accepts what typescript-estree rejects, oxc's tree is not used: the CLI and the editor (which has
+  // only typescript-estree) must agree on which files have syntax errors.
+  it.each([
+    ['an exported class without a name', 'export class { m() {} }\n'],
+    ['a class statement without a name', 'class { }\n'],
+    ['a nested class statement without a name', 'function f() { { class extends B {} } }\n'],
+  ])('%s is an error with either parser', (_, text) => {
+    expect(parser(text, 'a.ts')).toBeUndefined();
+    const reference = analyze(text, 'a.ts').parseError;
+    expect(reference?.message).toMatch(/must have a name|expected/i);
+    expect(analyze(text, 'a.ts', { parser }).parseError).toEqual(reference);
+  });
+
+  it('a default-exported class without a name, and class expressions, stay valid', () => {
+    for (const text of ['export default class {}\n', 'export const A = class {};\n', 'export default class extends B {}\n']) {
+      expect(parser(text, 'a.ts')).toBeDefined();
+      expect(analyze(text, 'a.ts').parseError).toBeUndefined();
+    }
+  });
+
+  it('a long .b() call chain parses with both (typescript-estree once overflowed its stack on it)', () => {
+    const text = `export const x = a${'.b()'.repeat(500)};\n`;
+    expect(parser(text, 'a.ts')).toBeDefined();
+  });
+});
