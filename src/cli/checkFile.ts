@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { displayPath } from '../shared/paths.js';
+import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 import { writeFixedFile, type SourceFile } from './fix.js';
 import type { FileResult } from './report.js';
 
@@ -37,13 +37,16 @@ export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
-/** Reads a file the way the analysis sees it: UTF-8 without a BOM. Throws what `fs` throws. */
+/**
+ * Reads a file the way the analysis sees it: UTF-8 without a BOM. Only a regular file of at most 10 MB is
+ * read (a FIFO is not even waited on); throws what `fs` throws, or a `NotReadableError`.
+ */
 export function readSource(file: string): string {
   return readSourceFile(file).text;
 }
 
 export function readSourceFile(file: string): SourceFile {
-  const bytes = readFileSync(file);
+  const bytes = readRegularFile(file, MAX_FILE_BYTES);
   // Invalid UTF-8 decodes to U+FFFD; the parser then reports whatever it makes of it.
   const text = bytes.toString('utf8');
   const bom = text.charCodeAt(0) === 0xfeff;
@@ -55,18 +58,10 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   const outcome: FileOutcome = { result, created: [] };
   let source: SourceFile;
   try {
-    const stats = statSync(file);
-    if (stats.isDirectory()) {
-      result.readError = 'it is a folder';
-      return outcome;
-    }
-    if (stats.size > MAX_FILE_BYTES) {
-      result.skipped = `larger than 10 MB (${(stats.size / (1024 * 1024)).toFixed(1)} MB)`;
-      return outcome;
-    }
     source = readSourceFile(file);
   } catch (err) {
-    result.readError = readErrorMessage(err);
+    if (err instanceof NotReadableError && err.reason === 'too-large') result.skipped = `larger than 10 MB (${(err.size / (1024 * 1024)).toFixed(1)} MB)`;
+    else result.readError = readErrorMessage(err);
     return outcome;
   }
 
@@ -90,6 +85,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
 /** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
 function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
   const fixed = fixText(source.text, file, settings.config, fix, parser);
+  if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;
   const notWritten = writeFixedFile(file, source, fixed.text, settings.fixRoots ?? [settings.cwd], settings.cwd);
   if (notWritten !== undefined) {
@@ -111,6 +107,7 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function readErrorMessage(err: unknown): string {
+  if (err instanceof NotReadableError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';

@@ -19,6 +19,8 @@ export interface FileResult {
   fixed?: number;
   /** With --fix: why fixes found for this file were not written (read-only, a link out of the tree, changed meanwhile). */
   fixError?: string;
+  /** With --fix: findings that have a fix the fix loop could not apply (it would not remove them, or a pass limit). */
+  unfixed?: number;
   /** Source text, kept for files with findings (SARIF fingerprints hash the reported lines). */
   text?: string;
 }

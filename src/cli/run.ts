@@ -242,6 +242,10 @@ async function checkAll(
 /** Creates the runtime copies the applied fixes import, and says on stderr what `--fix` did and did not write. */
 function reportFixes(results: readonly FileResult[], created: readonly CreatedFile[], fix: Partial<FixOptions>, io: RunIO, cwd: string): void {
   for (const r of results) if (r.fixError !== undefined) io.stderr.write(`awaitguard: warning: ${r.relPath}: ${r.fixError}; not fixed\n`);
+  for (const r of results) {
+    if (r.unfixed === undefined || r.fixError !== undefined) continue;
+    io.stderr.write(`awaitguard: warning: ${r.relPath}: ${plural(r.unfixed, 'finding')} left unfixed: applying ${r.unfixed === 1 ? 'its fix' : 'their fixes'} did not remove ${r.unfixed === 1 ? 'it' : 'them'}\n`);
+  }
   const vendored = createVendoredFiles(created, fix.projectRoot ?? cwd, cwd);
   for (const w of vendored.written) io.stderr.write(`awaitguard: created ${displayPath(w, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
   for (const { path: p, why } of vendored.refused) io.stderr.write(`awaitguard: warning: cannot create ${displayPath(p, cwd)} (the runtime the fixes import): ${why}\n`);

@@ -45,7 +45,8 @@ describe('deeply nested input', () => {
 
   it('both parsers accept a 500-call chain on the run thread (typescript-estree overflowed on a default stack)', () => {
     const dir = makeProject({ 'chain.ts': `export const x = a${'.b()'.repeat(500)};\n` });
-    for (const env of [{}, { AWAITGUARD_PARSER: 'typescript-estree' }]) {
+    const envs: Record<string, string>[] = [{}, { AWAITGUARD_PARSER: 'typescript-estree' }];
+    for (const env of envs) {
       const run = runCli(['check', '.', '--format', 'json'], dir, env);
       expect(run.code).toBe(0);
       expect(parseJsonOutput<JsonReport>(run.stdout).results[0]?.parseError).toBeUndefined();
