@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { CreatedFile } from '../engine/index.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../fixes/index.js';
 import { UsageError } from '../shared/errors.js';
-import { displayPath, isInside, toPosix } from '../shared/paths.js';
+import { displayPath, isInside, landsInside, realPathOf, toPosix } from '../shared/paths.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 
 /** A file as it was read for the analysis: the text without its BOM, and the bytes to compare with later. */
@@ -64,20 +64,6 @@ export function fixRoots(cwd: string, paths: readonly string[]): string[] {
   return roots;
 }
 
-/** The real path of `p`: its nearest existing ancestor resolved through links, then the rest as written. */
-export function realPathOf(p: string): string {
-  const rest: string[] = [];
-  for (let dir = path.resolve(p); ; dir = path.dirname(dir)) {
-    try {
-      return path.join(realpathSync(dir), ...rest.reverse());
-    } catch {
-      // Not there (yet): resolve its folder instead.
-    }
-    if (path.dirname(dir) === dir) return path.join(dir, ...rest.reverse());
-    rest.push(path.basename(dir));
-  }
-}
-
 /**
  * `vendorPath` is checked against the real project root, so a linked folder on the way (`src -> /elsewhere`)
  * cannot take the runtime copy out of the project. Checked before any file is fixed: a fix must not import a
@@ -93,9 +79,8 @@ export function checkVendorPath(fix: Partial<FixOptions>, cwd: string): void {
 
 /** Why a file created at `target` would land outside `root`, or undefined when it stays inside. */
 function outsideRoot(target: string, root: string, cwd: string): string | undefined {
-  const realRoot = realPathOf(root);
+  if (landsInside(target, root)) return undefined;
   const realFolder = realPathOf(path.dirname(target));
-  if (isInside(realFolder, realRoot)) return undefined;
   return `leads to ${displayPath(path.join(realFolder, path.basename(target)), cwd)}, outside the project root ${displayPath(root, cwd)}`;
 }
 

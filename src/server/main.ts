@@ -15,9 +15,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type Fix, type TextEdit } from '../engine/index.js';
-import { analyzeWithFixes, fixText } from '../fixes/index.js';
+import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
+import { landsInside } from '../shared/paths.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
@@ -56,6 +57,12 @@ export function startServer(connection: Connection): void {
   const reportedConfigErrors = new Set<string>();
 
   const log = (message: string): void => connection.console.log(`[awaitguard] ${message}`);
+  const logged = new Set<string>();
+  const logOnce = (message: string): void => {
+    if (logged.has(message)) return;
+    logged.add(message);
+    log(message);
+  };
 
   connection.onInitialize((params) => {
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
@@ -138,6 +145,12 @@ export function startServer(connection: Connection): void {
       // buffer, import the package instead of writing a file somewhere arbitrary.
       const root = uri.startsWith('file:') ? packageRootOf(fileNameOf(uri)) : undefined;
       eff.fix = root ? { ...eff.fix, projectRoot: root } : { ...eff.fix, runtime: eff.fix.runtime === 'async-mutex' ? 'async-mutex' : 'package' };
+    }
+    const fix = { ...DEFAULT_FIX_OPTIONS, ...eff.fix };
+    if (fix.runtime === 'vendor' && !landsInside(path.resolve(fix.projectRoot, fix.vendorPath), fix.projectRoot)) {
+      // A linked folder on the way would put the runtime copy outside the project: import the package instead.
+      logOnce(`"fix.vendorPath" (${fix.vendorPath}) leads outside ${fix.projectRoot} through a link; fixes import awaitguard/runtime instead`);
+      eff.fix = { ...eff.fix, runtime: 'package' };
     }
     if (eff.configError && !reportedConfigErrors.has(eff.configError)) {
       reportedConfigErrors.add(eff.configError);

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** `a\b` -> `a/b` on Windows; unchanged elsewhere. */
@@ -27,4 +28,23 @@ export function* ancestors(dir: string): Generator<string> {
     if (parent === current) return;
     current = parent;
   }
+}
+
+/** The real path of `p`: its nearest existing ancestor resolved through links, then the rest as written. */
+export function realPathOf(p: string): string {
+  const rest: string[] = [];
+  for (let dir = path.resolve(p); ; dir = path.dirname(dir)) {
+    try {
+      return path.join(realpathSync(dir), ...rest.reverse());
+    } catch {
+      // Not there (yet): resolve its folder instead.
+    }
+    if (path.dirname(dir) === dir) return path.join(dir, ...rest.reverse());
+    rest.push(path.basename(dir));
+  }
+}
+
+/** Does a file created at `target` stay inside `root` once every link on the way is followed? */
+export function landsInside(target: string, root: string): boolean {
+  return isInside(realPathOf(path.dirname(target)), realPathOf(root));
 }
