@@ -85,16 +85,41 @@ describe.each(['1', '2'])('--fix --jobs %s', (jobs) => {
   it('does not overwrite a file saved while the run analysed it', () => {
     const dir = makeProject({ 'edited.ts': RACY, 'other.ts': RACY });
     // Stands in for the user saving in an editor: right after awaitguard reads edited.ts, it changes on disk.
+    // The CLI reads files on worker threads, where preloaded modules do not run: the hook loads itself there.
     const hooks = makeProject({
       'save-during-run.mjs': `import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
-const read = fs.readFileSync;
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+const threads = createRequire(import.meta.url)('node:worker_threads');
+const Worker = threads.Worker;
+threads.Worker = class extends Worker {
+  constructor(script, options = {}) {
+    const start = 'import(' + JSON.stringify(import.meta.url) + ').then(() => import(' + JSON.stringify(String(script)) + '))';
+    super(start, { ...options, eval: true });
+  }
+};
+// However the file is read, it is opened and closed: it changes on disk as awaitguard closes it.
+const { openSync, closeSync, readFileSync, writeFileSync } = fs;
+const opened = new Map();
 let saved = false;
+fs.openSync = function (file, ...rest) {
+  const fd = openSync.call(this, file, ...rest);
+  opened.set(fd, String(file));
+  return fd;
+};
+fs.closeSync = function (fd) {
+  closeSync.call(this, fd);
+  const file = opened.get(fd);
+  opened.delete(fd);
+  if (!saved && file && file.endsWith('edited.ts')) {
+    saved = true;
+    writeFileSync(file, '// saved by the user\\n' + readFileSync(file, 'utf8'));
+  }
+};
 fs.readFileSync = function (file, ...rest) {
-  const data = read.call(this, file, ...rest);
+  const data = readFileSync.call(this, file, ...rest);
   if (!saved && String(file).endsWith('edited.ts')) {
     saved = true;
-    fs.writeFileSync(file, '// saved by the user\\n' + read(file, 'utf8'));
+    writeFileSync(file, '// saved by the user\\n' + readFileSync(file, 'utf8'));
   }
   return data;
 };
