@@ -293,6 +293,19 @@ class Core {
     return undefined;
   }
 
+  /**
+   * `acquire` with the caller's arguments read inside: a getter that throws (`options.signal`, `weight`)
+   * rejects like any other bad argument instead of throwing where a promise was expected.
+   */
+  request(args: () => readonly [number, AcquireOptions | undefined], peek: boolean): Promise<Hold | undefined> {
+    try {
+      const [weight, options] = args();
+      return this.acquire(weight, options, peek);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** Waits for `weight` permits and takes them (or, when `peek`, only waits for the turn). */
   acquire(weight: number, options: AcquireOptions | undefined, peek: boolean): Promise<Hold | undefined> {
     const bad = this.weightError(weight);
@@ -452,7 +465,7 @@ export class Lock {
    * Rejects without taking the lock when `signal` aborts or `timeout` passes first.
    */
   acquire(options?: AcquireOptions): Promise<Guard> {
-    return this.#core.acquire(1, options, false) as Promise<Guard>;
+    return this.#core.request(() => [1, options], false) as Promise<Guard>;
   }
 
   /** Takes the lock if it is free right now; returns `undefined` otherwise. Never waits. */
@@ -473,7 +486,7 @@ export class Lock {
    * settles, including when it throws or rejects.
    */
   runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
-    return run(this.#core.acquire(1, options, false), fn);
+    return run(this.#core.request(() => [1, options], false), fn);
   }
 
   /**
@@ -482,7 +495,7 @@ export class Lock {
    * right after; to act under the lock, use `acquire()`.
    */
   waitForUnlock(options?: AcquireOptions): Promise<void> {
-    return this.#core.acquire(1, options, true) as Promise<unknown> as Promise<void>;
+    return this.#core.request(() => [1, options], true) as Promise<unknown> as Promise<void>;
   }
 }
 
@@ -532,11 +545,7 @@ export class Semaphore {
    * exactly those permits. Rejects without taking any when `signal` aborts or `timeout` passes first.
    */
   acquire(weight?: number | SemaphoreAcquireOptions): Promise<Guard> {
-    return (
-      weight !== null && typeof weight === 'object'
-        ? this.#core.acquire(weight.weight ?? 1, weight, false)
-        : this.#core.acquire(weight ?? 1, undefined, false)
-    ) as Promise<Guard>;
+    return this.#core.request(() => semaphoreArgs(weight), false) as Promise<Guard>;
   }
 
   /** Takes `weight` permits if they are free and nobody is waiting; returns `undefined` otherwise. */
@@ -567,12 +576,13 @@ export class Semaphore {
    * else may take the permits right after.
    */
   waitForUnlock(weight?: number | SemaphoreAcquireOptions): Promise<void> {
-    return (
-      weight !== null && typeof weight === 'object'
-        ? this.#core.acquire(weight.weight ?? 1, weight, true)
-        : this.#core.acquire(weight ?? 1, undefined, true)
-    ) as Promise<unknown> as Promise<void>;
+    return this.#core.request(() => semaphoreArgs(weight), true) as Promise<unknown> as Promise<void>;
   }
+}
+
+/** A semaphore's `weight` argument, a number or `{ weight, signal, timeout }`, as a weight and options. */
+function semaphoreArgs(weight: number | SemaphoreAcquireOptions | undefined): readonly [number, AcquireOptions | undefined] {
+  return weight !== null && typeof weight === 'object' ? [weight.weight ?? 1, weight] : [weight ?? 1, undefined];
 }
 
 /**

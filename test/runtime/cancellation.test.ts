@@ -200,6 +200,22 @@ describe.each(kinds)('%s: a signal look-alike that misbehaves', (kind, make) => 
     expect(free(p)).toBe(1);
   });
 
+  it('an options object whose signal, timeout or weight getter throws rejects every entry point instead of throwing', async () => {
+    const p = make();
+    const boom = new Error('options getter');
+    // A Lock reads no weight; a Semaphore does.
+    for (const key of kind === 'Lock' ? ['signal', 'timeout'] : ['signal', 'timeout', 'weight']) {
+      const options = Object.defineProperty({}, key, throwing(boom)) as { signal?: AbortSignalLike };
+      let calls: Promise<unknown>[] = [];
+      expect(() => {
+        calls = [p.acquire(options), p.runExclusive(() => 1, options), p.waitForUnlock(options)];
+      }).not.toThrow();
+      for (const call of calls) expect(await reasonOf(call)).toBe(boom);
+    }
+    expect(free(p)).toBe(1);
+    expect(p.waiters).toBe(0);
+  });
+
   it('signal null means no signal (as for fetch)', async () => {
     const p = make();
     const guard = await p.acquire({ signal: null });

@@ -205,6 +205,19 @@ class Core {
         }
         return undefined;
     }
+    /**
+     * `acquire` with the caller's arguments read inside: a getter that throws (`options.signal`, `weight`)
+     * rejects like any other bad argument instead of throwing where a promise was expected.
+     */
+    request(args, peek) {
+        try {
+            const [weight, options] = args();
+            return this.acquire(weight, options, peek);
+        }
+        catch (error) {
+            return Promise.reject(error);
+        }
+    }
     /** Waits for `weight` permits and takes them (or, when `peek`, only waits for the turn). */
     acquire(weight, options, peek) {
         const bad = this.weightError(weight);
@@ -364,7 +377,7 @@ export class Lock {
      * Rejects without taking the lock when `signal` aborts or `timeout` passes first.
      */
     acquire(options) {
-        return this.#core.acquire(1, options, false);
+        return this.#core.request(() => [1, options], false);
     }
     /** Takes the lock if it is free right now; returns `undefined` otherwise. Never waits. */
     tryAcquire() {
@@ -382,7 +395,7 @@ export class Lock {
      * settles, including when it throws or rejects.
      */
     runExclusive(fn, options) {
-        return run(this.#core.acquire(1, options, false), fn);
+        return run(this.#core.request(() => [1, options], false), fn);
     }
     /**
      * Waits for the turn an `acquire()` made now would get, without taking the lock: resolves once
@@ -390,7 +403,7 @@ export class Lock {
      * right after; to act under the lock, use `acquire()`.
      */
     waitForUnlock(options) {
-        return this.#core.acquire(1, options, true);
+        return this.#core.request(() => [1, options], true);
     }
 }
 /**
@@ -433,9 +446,7 @@ export class Semaphore {
      * exactly those permits. Rejects without taking any when `signal` aborts or `timeout` passes first.
      */
     acquire(weight) {
-        return (weight !== null && typeof weight === 'object'
-            ? this.#core.acquire(weight.weight ?? 1, weight, false)
-            : this.#core.acquire(weight ?? 1, undefined, false));
+        return this.#core.request(() => semaphoreArgs(weight), false);
     }
     /** Takes `weight` permits if they are free and nobody is waiting; returns `undefined` otherwise. */
     tryAcquire(weight = 1) {
@@ -463,10 +474,12 @@ export class Semaphore {
      * else may take the permits right after.
      */
     waitForUnlock(weight) {
-        return (weight !== null && typeof weight === 'object'
-            ? this.#core.acquire(weight.weight ?? 1, weight, true)
-            : this.#core.acquire(weight ?? 1, undefined, true));
+        return this.#core.request(() => semaphoreArgs(weight), true);
     }
+}
+/** A semaphore's `weight` argument, a number or `{ weight, signal, timeout }`, as a weight and options. */
+function semaphoreArgs(weight) {
+    return weight !== null && typeof weight === 'object' ? [weight.weight ?? 1, weight] : [weight ?? 1, undefined];
 }
 /**
  * A `Semaphore` that can never hold more permits than it started with, like
