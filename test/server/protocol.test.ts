@@ -197,6 +197,19 @@ describe('language server over stdio', () => {
     expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
   });
 
+  test('fix-all on a check around a read and a write takes the lock once (it once nested it ten times: a deadlock)', async () => {
+    const { c, uri } = await racyWorkspace();
+    const text = 'let total = 1;\nasync function load() { return 1; }\nexport async function b() {\n  if (total > 0) { const u = total; total = u + (await load()); }\n}\n';
+    await c.open(uri, text);
+    const d = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics[0]!;
+    const actions = await c.codeActions(uri, d.range, [], ['source.fixAll.awaitguard']);
+    const fixed = applyWorkspaceEdit(actions![0]!.edit!, new Map([[uri, text]])).get(uri)!;
+    expect(fixed.match(/\.acquire\(\)/g), fixed).toHaveLength(1);
+    const from = c.diagnostics.length;
+    await c.change(uri, 2, fixed);
+    expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
+  });
+
   // Regression: fix-all once made a single pass. Every Lock fix inserts its import at offset 0, and
   // editsOverlap() counts two insertions at one point as overlapping, so a file with two racy variables gets one
   // of them fixed per fix-all; it now loops like `awaitguard check --fix` (src/fixes/fixAll.ts).
