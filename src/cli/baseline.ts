@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../engine/index.js';
 import { displayPath } from '../shared/paths.js';
 import { UsageError } from '../shared/errors.js';
+import { readRegularFile } from '../shared/readFile.js';
 import { errorMessage } from './checkFile.js';
 import { parseJson } from './json.js';
 import type { FileResult } from './report.js';
@@ -97,7 +98,7 @@ export function writeBaseline(baselineFile: string, baseline: BaselineFile): voi
 export function readBaseline(baselineFile: string, shownAs: string): BaselineFile {
   let text: string;
   try {
-    text = readFileSync(baselineFile, 'utf8');
+    text = readRegularFile(baselineFile).toString('utf8'); // not a plain read: a FIFO would block it forever
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'the file does not exist (create it with --baseline-write)' : errorMessage(err);

@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, validateConfig, type AwaitguardConfig } from '../engine/index.js';
 import { JsonSyntaxError, parseJson } from './json.js';
 import { ancestors, displayPath } from '../shared/paths.js';
+import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 
 export const CONFIG_FILE_NAME = 'awaitguard.config.json';
 export const PACKAGE_JSON_KEY = 'awaitguard';
@@ -64,11 +65,16 @@ function packageKey(pkg: unknown): unknown {
 function readJsonFile(file: string, shown: string, explicit: boolean): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A FIFO named on the command line would block a plain read forever.
+    text = readRegularFile(file).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+      err instanceof NotReadableError ? err.message
+      : code === 'ENOENT' ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EISDIR' ? 'it is a folder'
+      : (err as Error).message;
     throw new ConfigError(`${explicit ? 'cannot read the configuration file ' : 'cannot read '}${shown}: ${why}`);
   }
   try {

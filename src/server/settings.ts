@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   ConfigError,
@@ -10,6 +10,7 @@ import {
   type Severity,
 } from '../engine/index.js';
 import type { FixOptions } from '../fixes/index.js';
+import { readRegularFile } from '../shared/readFile.js';
 
 /** The `awaitguard.*` settings, as VS Code (or any LSP client) sends them. */
 export interface ClientSettings {
@@ -128,8 +129,15 @@ function readFolderConfig(folder: string): AwaitguardConfig | null {
 }
 
 function parseJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    // Not readFileSync: a FIFO by the config's name would block the server in open() for good.
+    text = readRegularFile(file).toString('utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    return JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`${file}: invalid JSON (${err instanceof Error ? err.message : String(err)})`);
   }

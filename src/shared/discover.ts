@@ -1,13 +1,17 @@
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { isSupportedFile } from '../engine/index.js';
 import { UsageError } from './errors.js';
+import { NotReadableError, readRegularFile } from './readFile.js';
 import { ancestors, displayPath, isInside, toPosix } from './paths.js';
 
 /** Folders never entered, whatever .gitignore says. */
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+
+/** A larger .gitignore is not applied (git itself gives up at 100 MB); its patterns would be tried on every path. */
+export const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 export interface DiscoverOptions {
   cwd: string;
@@ -60,7 +64,7 @@ class Discovery {
 
   constructor(private readonly options: DiscoverOptions) {
     this.cwd = path.resolve(options.cwd);
-    this.gitignores = new GitIgnores(this.cwd);
+    this.gitignores = new GitIgnores(this.cwd, (message) => this.warnings.push(message));
     this.configFilter = new ConfigFilter(options);
   }
 
@@ -200,7 +204,10 @@ class GitIgnores {
   private readonly repoRoots = new Map<string, string | null>();
   private readonly ignorecase = process.platform === 'win32' || process.platform === 'darwin';
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly warn: (message: string) => void,
+  ) {}
 
   /** The folder whose .gitignore is the outermost one that applies to paths in `dir`. */
   rootForDir(dir: string): string {
@@ -254,15 +261,25 @@ class GitIgnores {
     if (entry === undefined) {
       entry = null;
       const file = path.join(dir, '.gitignore');
-      try {
-        const text = readFileSync(file, 'utf8');
-        entry = { ig: ignore({ ignorecase: this.ignorecase }).add(text), file };
-      } catch {
-        // no .gitignore here (or unreadable: git would not apply it either)
-      }
+      const text = this.read(file);
+      if (text !== undefined) entry = { ig: ignore({ ignorecase: this.ignorecase }).add(text), file };
       this.byDir.set(dir, entry);
     }
     return entry;
+  }
+
+  /** The text of a .gitignore; undefined when there is none, or it is not applied (with a warning saying why). */
+  private read(file: string): string | undefined {
+    try {
+      return readRegularFile(file, MAX_GITIGNORE_BYTES).toString('utf8');
+    } catch (err) {
+      if (err instanceof NotReadableError) {
+        const what = err.reason === 'too-large' ? `larger than 1 MB (${(err.size / (1024 * 1024)).toFixed(1)} MB)` : err.message;
+        this.warn(`${displayPath(file, this.cwd)}: ${what}, not applied`);
+      }
+      // Otherwise there is none here, or it is unreadable: git would not apply it either.
+      return undefined;
+    }
   }
 
   private repoRoot(start: string): string | null {

@@ -1,8 +1,9 @@
 // Which files `awaitguard check` analyses: folders, files, globs, .gitignore, node_modules, config include/exclude.
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLEAN, RACY, ensureBuilt, makeProject, parseJsonOutput, removeProjects, runCli } from './helpers.js';
+import { CLEAN, CLI, RACY, ensureBuilt, makeProject, parseJsonOutput, removeProjects, runCli, type CliResult } from './helpers.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 afterAll(() => removeProjects());
@@ -165,5 +166,67 @@ describe('file discovery', () => {
       'awaitguard: warning: src/a.test.ts: file ignored (matches "exclude" in awaitguard.config.json), skipped\n' +
         'awaitguard: warning: other/b.ts: file ignored (not matched by "include" in awaitguard.config.json), skipped\n',
     );
+  });
+});
+
+/** Like `runCli`, but the CLI is killed after 30 s: a hang fails the test instead of stalling the whole run. */
+function runCliWithin(args: string[], cwd: string): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+  if (r.error) throw r.error;
+  expect(r.signal, `awaitguard ${args.join(' ')} did not finish`).toBeNull();
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function analysedWithin(args: string[], cwd: string): { files: string[]; stderr: string } {
+  const { stdout, stderr } = runCliWithin(['check', '--format', 'json', ...args], cwd);
+  return { files: parseJsonOutput<JsonReport>(stdout).results.map((r) => r.filePath), stderr };
+}
+
+describe('bounded work for any input', () => {
+  it.skipIf(process.platform === 'win32')('a .gitignore that is a FIFO is not applied, with a warning; nothing waits on it', () => {
+    const dir = makeProject({ 'src/a.ts': CLEAN, 'gen/b.ts': CLEAN });
+    execFileSync('mkfifo', [path.join(dir, '.gitignore')]);
+    const { files, stderr } = analysedWithin([], dir);
+    expect(files).toEqual(['gen/b.ts', 'src/a.ts']);
+    expect(stderr).toBe('awaitguard: warning: .gitignore: not a regular file, not applied\n');
+  });
+
+  it('a .gitignore larger than 1 MB is not applied, with a warning naming it', () => {
+    const dir = makeProject({ 'src/a.ts': CLEAN, 'gen/b.ts': CLEAN, 'packages/p/c.ts': CLEAN });
+    // 2 MB of patterns: the CLI once ran out of memory on a 9 MB one.
+    writeFileSync(path.join(dir, 'packages/p/.gitignore'), 'c.ts\n' + 'generated-file-name.ts\n'.repeat(100_000));
+    writeFileSync(path.join(dir, '.gitignore'), 'gen/\n');
+    const { files, stderr } = analysedWithin([], dir);
+    expect(files).toEqual(['packages/p/c.ts', 'src/a.ts']);
+    expect(stderr).toBe('awaitguard: warning: packages/p/.gitignore: larger than 1 MB (2.2 MB), not applied\n');
+  });
+
+  it.skipIf(process.platform === 'win32')('special files among the sources are never opened: walked past, or skipped with a warning when named', () => {
+    const dir = makeProject({ 'src/a.ts': CLEAN });
+    execFileSync('mkfifo', [path.join(dir, 'src/x.ts')]);
+    symlinkSync(path.join(dir, 'src/x.ts'), path.join(dir, 'src/link.ts'));
+    expect(analysedWithin([], dir)).toEqual({ files: ['src/a.ts'], stderr: '' });
+    expect(analysedWithin(['src/*.ts'], dir)).toEqual({ files: ['src/a.ts'], stderr: '' });
+    const named = runCliWithin(['check', 'src/x.ts', 'src/link.ts'], dir);
+    expect(named).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'awaitguard: warning: src/x.ts: not a regular file, skipped\nawaitguard: warning: src/link.ts: not a regular file, skipped\n',
+    });
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO given as the configuration or the baseline is an error naming it (exit 2)', () => {
+    const dir = makeProject({ 'src/a.ts': CLEAN });
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    expect(runCliWithin(['check', '--config', 'pipe.json'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'awaitguard: cannot read the configuration file pipe.json: not a regular file\n',
+    });
+    expect(runCliWithin(['check', '--baseline', 'pipe.json'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'awaitguard: cannot read the baseline pipe.json: not a regular file\n',
+    });
   });
 });

@@ -1,5 +1,6 @@
 // In-process runs of the CLI for what the binary cannot easily provoke: an engine crash, a file that turns out to
 // be a folder.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -72,6 +73,19 @@ describe('checkFile', () => {
     const folder = path.join(dir, 'x.ts');
     mkdirSync(folder);
     expect(checkFile(folder, { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result).toEqual({ path: folder, relPath: 'x.ts', findings: [], readError: 'it is a folder' });
+  });
+
+  it.skipIf(process.platform === 'win32')('reports a FIFO as a read error without waiting for a writer', () => {
+    const dir = makeProject({});
+    const fifo = path.join(dir, 'pipe.ts');
+    execFileSync('mkfifo', [fifo]);
+    // Were the read to wait again, this writer ends the wait after a few seconds: the test fails instead of hanging.
+    const writer = spawn('sh', ['-c', 'sleep 5; echo "export {};" > "$0"', fifo], { stdio: 'ignore' });
+    try {
+      expect(checkFile(fifo, { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result.readError).toBe('not a regular file');
+    } finally {
+      writer.kill();
+    }
   });
 
   it('reports a vanished file as a read error', () => {
