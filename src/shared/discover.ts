@@ -4,6 +4,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { isSupportedFile } from '../engine/index.js';
 import { UsageError } from './errors.js';
+import { compileGlob } from './glob.js';
 import { NotReadableError, readRegularFile } from './readFile.js';
 import { ancestors, displayPath, isInside, toPosix } from './paths.js';
 
@@ -108,7 +109,7 @@ class Discovery {
     if (!scan.isGlob) throw new UsageError(`no such file or folder: ${arg}`);
     const base = path.resolve(this.cwd, scan.base === '' ? '.' : scan.base);
     if (!isDirectory(base)) throw new UsageError(`no files match the pattern "${arg}" (no folder ${displayPath(base, this.cwd)})`);
-    const isMatch = picomatch(scan.glob, { windows: false });
+    const isMatch = compileGlob(scan.glob);
     const { matched, kept } = this.walk(base, (abs) => isMatch(toPosix(path.relative(base, abs))));
     if (matched === 0) throw new UsageError(`no files match the pattern "${arg}"`);
     if (kept === 0) throw new UsageError(`all files matching the pattern "${arg}" are ignored`);
@@ -298,7 +299,7 @@ class GitIgnores {
 }
 
 /**
- * Config `include`/`exclude`: picomatch globs relative to the config's folder. A pattern without "/" matches a
+ * Config `include`/`exclude`: globs (see `compileGlob`) relative to the config's folder. A pattern without "/" matches a
  * file or folder name at any depth (like .gitignore); a pattern that matches a folder covers everything inside it.
  */
 class ConfigFilter {
@@ -345,8 +346,7 @@ class PathMatcher {
     if (normalized.length === 0) return undefined;
     const names = normalized.filter((g) => !g.includes('/'));
     const paths = normalized.filter((g) => g.includes('/'));
-    const options = { dot: true, windows: false };
-    return new PathMatcher(names.length > 0 ? picomatch(names, options) : undefined, paths.length > 0 ? picomatch(paths, options) : undefined);
+    return new PathMatcher(anyOf(names), anyOf(paths));
   }
 
   /** True when some prefix of `segments` (a folder on the way, or the whole path) matches. */
@@ -357,6 +357,13 @@ class PathMatcher {
     }
     return false;
   }
+}
+
+/** Matches what one of `globs` matches; undefined for none. */
+function anyOf(globs: readonly string[]): ((path: string) => boolean) | undefined {
+  if (globs.length === 0) return undefined;
+  const matchers = globs.map((g) => compileGlob(g, { dot: true }));
+  return (path) => matchers.some((m) => m(path));
 }
 
 function normalizeGlob(glob: string): string {

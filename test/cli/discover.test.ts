@@ -183,6 +183,22 @@ function analysedWithin(args: string[], cwd: string): { files: string[]; stderr:
 }
 
 describe('bounded work for any input', () => {
+  // A backtracking matcher needs time exponential in the stars on a name that almost matches (picomatch:
+  // 23 s per name at 30 characters, growing as n^9); these names have 200.
+  it('matches a pathological include/exclude or command-line glob on long names, and correctly', () => {
+    const kept = `${'a'.repeat(200)}.ts`;
+    const excluded = `${'a'.repeat(200)}b.ts`;
+    const dir = makeProject({
+      'awaitguard.config.json': JSON.stringify({ exclude: ['*a*a*a*a*a*a*a*a*b.ts'] }),
+      [`src/${kept}`]: CLEAN,
+      [`src/${excluded}`]: CLEAN,
+    });
+    expect(analysedWithin([], dir).files).toEqual([`src/${kept}`]);
+    const included = makeProject({ 'awaitguard.config.json': JSON.stringify({ include: ['**/*a*a*a*a*a*a*a*a*b.ts'] }), [kept]: CLEAN, [`x/${excluded}`]: CLEAN });
+    expect(analysedWithin([], included).files).toEqual([`x/${excluded}`]);
+    expect(analysedWithin(['src/*a*a*a*a*a*a*a*a*b.ts'], makeProject({ [`src/${kept}`]: CLEAN, [`src/${excluded}`]: CLEAN })).files).toEqual([`src/${excluded}`]);
+  });
+
   it.skipIf(process.platform === 'win32')('a .gitignore that is a FIFO is not applied, with a warning; nothing waits on it', () => {
     const dir = makeProject({ 'src/a.ts': CLEAN, 'gen/b.ts': CLEAN });
     execFileSync('mkfifo', [path.join(dir, '.gitignore')]);
