@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
-import { enclosingContext } from './context.js';
+import { EnclosingContexts } from './context.js';
 import { buildModel, type FileModel } from './model.js';
 import { LineIndex, withLines } from './lines.js';
 import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
@@ -54,6 +54,7 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
   try {
     const model = buildModel(ast, text, fileName, config);
     const suppressions = new Suppressions(ast.comments ?? [], lines);
+    const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];
     for (const rule of ALL_RULES) {
       const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
@@ -61,7 +62,7 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
       for (const report of rule.check(model)) {
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
-        const context = enclosingContext(model.index.functions, range.offset[0], text);
+        const context = contexts.at(range.offset[0]);
         const finding: Finding = {
           ruleId: rule.meta.id,
           severity,

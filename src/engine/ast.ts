@@ -76,6 +76,49 @@ export function forEachNode(root: Node, visit: (node: Node) => boolean | undefin
   }
 }
 
+/**
+ * Like `forEachNode`, but only through nodes that overlap [start, end). Sibling lists are in source order,
+ * so the first overlapping element of a long list (a file's or a block's statements) is found by binary
+ * search: a fix that looks at a few lines costs that much, not the size of the file.
+ */
+export function forEachNodeIn(root: Node, start: number, end: number, visit: (node: Node) => boolean | undefined): void {
+  const overlaps = (n: Node) => n.range[1] > start && n.range[0] < end;
+  const stack: Node[] = overlaps(root) ? [root] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const children: Node[] = [];
+    for (const key of visitorKeys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (let i = firstEndingAfter(value, start); i < value.length; i++) {
+          const item: unknown = value[i];
+          if (!isNode(item)) continue;
+          if (item.range[0] >= end) break;
+          if (overlaps(item)) children.push(item);
+        }
+      } else if (isNode(value) && overlaps(value)) {
+        children.push(value);
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+/** The index of the first node in a source-ordered list that ends after `offset` (holes make it scan from there). */
+function firstEndingAfter(list: readonly unknown[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const item = list[mid];
+    if (!isNode(item)) return lo; // `[a, , b]`: no position to compare; scan linearly from here
+    if (item.range[1] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function isFunction(node: Node): node is FunctionNode {
   return (
     node.type === 'FunctionDeclaration' ||

@@ -9,16 +9,69 @@ type Node = TSESTree.Node;
  *
  * Baselines and SARIF logical locations key on this instead of a line number, so an edit elsewhere
  * in the file does not make an old finding look new.
+ *
+ * Built once per file: a file can have tens of thousands of findings and as many functions, so each
+ * lookup is a binary search plus a walk up the nesting, and each function is named once.
  */
-export function enclosingContext(functions: readonly FunctionNode[], offset: number, text: string): string | undefined {
-  let innermost: FunctionNode | undefined;
-  for (const fn of functions) {
-    if (fn.range[0] <= offset && offset < fn.range[1] && (!innermost || fn.range[0] >= innermost.range[0])) innermost = fn;
+export class EnclosingContexts {
+  /** Sorted by start; ties keep the index's order. */
+  private readonly byStart: FunctionNode[];
+  private readonly names = new Map<FunctionNode, string>();
+  private readonly outer = new Map<FunctionNode, FunctionNode | undefined>();
+
+  constructor(
+    functions: readonly FunctionNode[],
+    private readonly text: string,
+  ) {
+    this.byStart = [...functions].sort((a, b) => a.range[0] - b.range[0]);
   }
-  if (!innermost) return undefined;
+
+  at(offset: number): string | undefined {
+    const fn = this.innermost(offset);
+    if (!fn) return undefined;
+    let name = this.names.get(fn);
+    if (name === undefined) this.names.set(fn, (name = contextName(fn, this.text)));
+    return name;
+  }
+
+  /**
+   * Functions nest, so the innermost one around `offset` is the last to start at or before it, or, when that one
+   * ends before `offset`, the nearest of its enclosing functions that still reaches it.
+   */
+  private innermost(offset: number): FunctionNode | undefined {
+    let fn = this.lastStartingAtOrBefore(offset);
+    while (fn && offset >= fn.range[1]) fn = this.enclosing(fn);
+    return fn;
+  }
+
+  private lastStartingAtOrBefore(offset: number): FunctionNode | undefined {
+    let lo = 0;
+    let hi = this.byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.byStart[mid]!.range[0] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.byStart[lo - 1];
+  }
+
+  private enclosing(fn: FunctionNode): FunctionNode | undefined {
+    if (this.outer.has(fn)) return this.outer.get(fn);
+    let node: Node | undefined = fn.parent;
+    while (node && !isFunctionNode(node)) node = node.parent;
+    this.outer.set(fn, node);
+    return node;
+  }
+}
+
+function isFunctionNode(node: Node): node is FunctionNode {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+function contextName(innermost: FunctionNode, text: string): string {
   const names: string[] = [];
   for (let node: Node | undefined = innermost; node; node = node.parent) {
-    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
+    if (isFunctionNode(node)) {
       // A method's or property's function is named by its key, visited next.
       if (node.parent?.type === 'MethodDefinition' || node.parent?.type === 'Property' || node.parent?.type === 'PropertyDefinition') continue;
       names.push(functionName(node, text));

@@ -10,6 +10,7 @@ import {
   type PathContext,
 } from './locations.js';
 import { callbackLock, promiseAcquire, releaseCall, type LockTable } from './locks.js';
+import { AwaitSet } from './awaitSet.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
 import { classOf, memberReads } from './summaries.js';
 
@@ -21,7 +22,6 @@ import { classOf, memberReads } from './summaries.js';
  * against that state as they happen, and candidates for the race rules are recorded.
  */
 
-type AwaitSet = ReadonlySet<number>;
 type Holds = ReadonlyMap<string, number>;
 
 export interface ReadFact {
@@ -69,7 +69,7 @@ interface State {
   exited: boolean;
 }
 
-const EMPTY: AwaitSet = new Set();
+const EMPTY = AwaitSet.EMPTY;
 const NO_DEPS: ReadFact[] = [];
 
 export interface FlowResult {
@@ -148,7 +148,7 @@ class FunctionWalker implements PathContext {
   private merge(a: State, b: State): State {
     if (a.exited && !b.exited) return b;
     if (b.exited && !a.exited) return a;
-    const passed = a.passed === b.passed ? a.passed : new Set([...a.passed, ...b.passed]);
+    const passed = a.passed.union(b.passed);
     const holds = new Map<string, number>();
     for (const [k, v] of a.holds) if (b.holds.get(k) === v) holds.set(k, v);
     const taint = new Map(a.taint);
@@ -165,15 +165,12 @@ class FunctionWalker implements PathContext {
   private passAwait(node: Node): void {
     const id = this.awaits.length;
     this.awaits.push({ id, node });
-    const next = new Set(this.st.passed);
-    next.add(id);
-    this.st.passed = next;
+    this.st.passed = this.st.passed.with(id);
   }
 
   /** The first await that may have happened after `before` and up to now. */
   private awaitSince(before: AwaitSet, now: AwaitSet = this.st.passed): AwaitPoint | null {
-    let first: number | null = null;
-    for (const id of now) if (!before.has(id) && (first === null || id < first)) first = id;
+    const first = now.firstNotIn(before);
     return first === null ? null : this.awaits[first]!;
   }
 
@@ -791,10 +788,11 @@ class FunctionWalker implements PathContext {
   }
 
   private tryStatement(node: TSESTree.TryStatement): void {
-    const entry = this.clone();
+    // Only a handler needs the entry state; copying it for every try/finally cost O(locals) each.
+    const entry = node.handler ? this.clone() : null;
     this.block(node.block);
     let after = this.st;
-    if (node.handler) {
+    if (node.handler && entry) {
       // The handler can start after any point of the try block: assume after all of it, holds as at entry.
       this.st = { ...this.merge(entry, { ...after, exited: false }), holds: entry.holds, exited: false };
       if (node.handler.param) this.assignTo(node.handler.param, NO_DEPS, node.handler);

@@ -1,5 +1,5 @@
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding, type Fix } from '../engine/index.js';
-import { editsOverlap, applyEdits } from './apply.js';
+import { ClaimedText, applyEdits } from './apply.js';
 import { analyzeWithFixes } from './index.js';
 import type { FixOptions } from './options.js';
 
@@ -56,9 +56,11 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
 /** The preferred fixes whose edits do not touch each other, first come first served. */
 function chooseFixes(findings: readonly Finding[]): { finding: Finding; fix: Fix }[] {
   const chosen: { finding: Finding; fix: Fix }[] = [];
+  const claimed = new ClaimedText();
   for (const finding of findings) {
     const fix = finding.fixes.find((x) => x.preferred);
-    if (!fix || chosen.some((c) => editsOverlap(c.fix.edits, fix.edits))) continue;
+    if (!fix || claimed.overlaps(fix.edits)) continue;
+    claimed.claim(fix.edits);
     chosen.push({ finding, fix });
   }
   return chosen;

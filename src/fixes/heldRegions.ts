@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeObject, forEachNode, isFunction, unwrap, type Node } from '../engine/ast.js';
-import type { StatementRange } from './ranges.js';
+import { statementIndex, type StatementRange } from './ranges.js';
 import { lineEnd, lineStart } from './style.js';
 
 /*
@@ -39,7 +39,7 @@ function awaitedLockCall(node: Node | null | undefined, lock: string, method: st
 
 function statementsOf(range: StatementRange): Node[] {
   const body = range.block.body as Node[];
-  return body.slice(body.indexOf(range.first), body.indexOf(range.last) + 1);
+  return body.slice(statementIndex(body, range.first), statementIndex(body, range.last) + 1);
 }
 
 /**
@@ -148,13 +148,32 @@ export function runsUnderLock(range: StatementRange, lock: string, text: string)
 
 /** Is the lock held at `child` by an earlier statement of its block (a bare acquire not yet released, a guard)? */
 function heldBefore(body: readonly Node[], child: Node, lock: string, text: string): boolean {
-  let held = false;
-  for (const s of body) {
-    if (s === child) break;
-    if (usingRegion(s, lock, text, new Set())) held = true;
-    else if (s.type === 'ExpressionStatement' && awaitedLockCall(s.expression, lock, 'acquire', text)) held = true;
-    else if (s.type === 'ExpressionStatement' && lockCall(unwrap(s.expression), lock, text) === 'release') held = false;
-    else if (s.type === 'TryStatement') held = false; // its finally released what the acquire before it took
-  }
+  let byLock = heldIndex.get(body);
+  if (!byLock) heldIndex.set(body, (byLock = new Map()));
+  let held = byLock.get(lock);
+  if (!held) byLock.set(lock, (held = heldAtEach(body, lock, text)));
+  const i = statementIndex(body, child);
+  return held[i < 0 ? body.length : i] === 1;
+}
+
+/**
+ * Per statement list and lock, `heldAtEach`, worked out once: a block can hold tens of thousands of statements
+ * and every fix inside it asks. Keyed by the tree's own lists, so entries live and die with one analysis's tree
+ * (and the text it was parsed from).
+ */
+const heldIndex = new WeakMap<readonly Node[], Map<string, Uint8Array>>();
+
+/** Whether `lock` is held as each statement of `body` starts (1), and, last, after the final one. */
+function heldAtEach(body: readonly Node[], lock: string, text: string): Uint8Array {
+  const held = new Uint8Array(body.length + 1);
+  let now = false;
+  body.forEach((s, i) => {
+    held[i] = now ? 1 : 0;
+    if (usingRegion(s, lock, text, new Set())) now = true;
+    else if (s.type === 'ExpressionStatement' && awaitedLockCall(s.expression, lock, 'acquire', text)) now = true;
+    else if (s.type === 'ExpressionStatement' && lockCall(unwrap(s.expression), lock, text) === 'release') now = false;
+    else if (s.type === 'TryStatement') now = false; // its finally released what the acquire before it took
+  });
+  held[body.length] = now ? 1 : 0;
   return held;
 }

@@ -1,4 +1,4 @@
-import { forEachNode, type Node } from '../engine/ast.js';
+import { forEachNodeIn, type Node } from '../engine/ast.js';
 import { applyEdits } from './apply.js';
 import type { HeldRegion } from './heldRegions.js';
 
@@ -11,8 +11,7 @@ import type { HeldRegion } from './heldRegions.js';
  */
 export function reindent(text: string, root: Node, start: number, end: number, unit: string, absorbed: readonly HeldRegion[] = [], deeper = true): string {
   const frozen: [number, number][] = [];
-  forEachNode(root, (n) => {
-    if (n.range[1] <= start || n.range[0] >= end) return false;
+  forEachNodeIn(root, start, end, (n) => {
     if ((n.type === 'TemplateLiteral' || n.type === 'Literal' || n.type === 'JSXText') && text.slice(n.range[0], n.range[1]).includes('\n')) {
       frozen.push([n.range[0], n.range[1]]);
     }

@@ -1,5 +1,6 @@
 import { analyzeDetailed, type AnalysisResult, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, type FixContext } from './lockWrap.js';
+import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
@@ -30,14 +31,17 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
   const model = detailed.model;
   if (!model) return detailed.result;
   const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options.fix };
+  const style = detectStyle(text, model.ast, fileName);
+  const moduleNames = moduleLevelNames(detailed);
   const ctx: FixContext = {
     model,
     text,
     fileName,
-    style: detectStyle(text, model.ast, fileName),
+    style,
     options: fixOptions,
-    moduleNames: moduleLevelNames(detailed),
+    moduleNames,
     names: namesIn(model.ast),
+    top: new ModuleTop(model.ast, text, fileName, style, fixOptions, moduleNames),
   };
   for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
   return detailed.result;

@@ -3,9 +3,10 @@ import { enclosingFunction, forEachNode, isFunction, type Node } from '../engine
 import type { FileModel, Fix, FixSubject, TextEdit } from '../engine/index.js';
 import type { FunctionNode } from '../engine/scope.js';
 import { classOf } from '../engine/summaries.js';
-import { insertAfterImports, runtimeImport } from './imports.js';
+import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
+import type { ModuleTop } from './moduleTop.js';
 import { freshName } from './names.js';
 import type { FixOptions } from './options.js';
 import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, type StatementRange } from './ranges.js';
@@ -33,6 +34,8 @@ export interface FixContext {
   moduleNames: ReadonlySet<string>;
   /** Every identifier name in the file (see `namesIn`): a new lock's name avoids them all. */
   names: ReadonlySet<string>;
+  /** The file's imports and top-level declarations, looked at once for all its fixes. */
+  top: ModuleTop;
 }
 
 /** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
@@ -230,30 +233,20 @@ function uniqueName(base: string, taken: (name: string) => boolean): string {
   return freshName(`${base}Lock`, taken);
 }
 
-function importLock(ctx: FixContext): ReturnType<typeof runtimeImport> {
-  return runtimeImport('Lock', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
-}
-
-/** Is `name` declared at module level as `const name = new C()`, as a fix declares a lock? */
-function moduleLockDeclared(ast: TSESTree.Program, name: string): boolean {
-  return ast.body.some(
-    (s) =>
-      s.type === 'VariableDeclaration' &&
-      s.kind === 'const' &&
-      s.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === name && d.init?.type === 'NewExpression' && d.init.arguments.length === 0),
-  );
+function importLock(ctx: FixContext): RuntimeImport {
+  return ctx.top.runtimeImport('Lock');
 }
 
 function moduleLock(base: string, ctx: FixContext): LockPlan {
   const want = `${base}Lock`;
   // A lock an earlier fix declared for the same state.
-  if (moduleLockDeclared(ctx.model.ast, want)) return { expr: want, edits: [], createFiles: [], reused: true };
+  if (ctx.top.constructs(want)) return { expr: want, edits: [], createFiles: [], reused: true };
   const name = uniqueName(base, (n) => ctx.moduleNames.has(n) || ctx.names.has(n));
   const imp = importLock(ctx);
   const decl = `const ${name} = new ${imp.local}()${ctx.style.semi}`;
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);
-  edits.push(insertAfterImports(ctx.model.ast, ctx.text, decl, ctx.style));
+  edits.push(ctx.top.insertAfterImports(decl));
   return { expr: name, edits, createFiles: imp.createFiles, reused: false };
 }
 

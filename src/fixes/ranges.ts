@@ -18,6 +18,23 @@ export interface StatementRange {
   exports: { names: string[]; kind: 'const' | 'let' };
 }
 
+/**
+ * Where `stmt` sits in `body` (-1 when it is not there). Statements are in source order, so this is a binary
+ * search: a block can hold tens of thousands of statements, and every fix in it asks.
+ */
+export function statementIndex(body: readonly Node[], stmt: Node): number {
+  let lo = 0;
+  let hi = body.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const start = body[mid]!.range[0];
+    if (start === stmt.range[0]) return body[mid] === stmt ? mid : body.indexOf(stmt);
+    if (start < stmt.range[0]) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 function isStatementList(n: Node): n is StatementList {
   return n.type === 'BlockStatement' || n.type === 'Program';
 }
@@ -42,7 +59,7 @@ export function coveringStatements(from: Node, to: Node, model: FileModel): Stat
   const b = statementIn(block, to);
   if (!a || !b) return null;
   const body = block.body as Stmt[];
-  const [earlier, last] = body.indexOf(a) <= body.indexOf(b) ? [a, b] : [b, a];
+  const [earlier, last] = statementIndex(body, a) <= statementIndex(body, b) ? [a, b] : [b, a];
   const first = withItsAcquire(body, earlier);
   const used = declaredAndUsedAfter(body, first, last, model);
   const range: StatementRange = { block, first, last, extended: false, exports: used };
@@ -64,9 +81,14 @@ export function extendToBlockEnd(range: StatementRange): StatementRange {
  */
 export function pathMentionedAfter(range: StatementRange, path: string, text: string): boolean {
   const shown = path.replace(/\[\*\]/g, '').replace(/\["([^"]*)"\]/g, '.$1');
-  const after = text.slice(range.last.range[1], range.block.range[1]);
-  return after.includes(shown);
+  const from = range.last.range[1];
+  const to = Math.min(range.block.range[1], from + MENTION_WINDOW);
+  // Past the window the answer is "mentioned", the safe one: the fix then keeps names in scope.
+  return text.slice(from, to).includes(shown) || to < range.block.range[1];
 }
+
+/** How far past a range `pathMentionedAfter` looks, so a fix costs the same in a huge block as in a small one. */
+const MENTION_WINDOW = 64 * 1024;
 
 /**
  * Never split an acquire from the try/finally that releases it: when the range starts at such a try,
@@ -74,7 +96,8 @@ export function pathMentionedAfter(range: StatementRange, path: string, text: st
  */
 function withItsAcquire(body: readonly Stmt[], first: Stmt): Stmt {
   if (first.type !== 'TryStatement' || !first.finalizer) return first;
-  for (let i = body.indexOf(first) - 1; i >= 0 && i >= body.indexOf(first) - 4; i--) {
+  const at = statementIndex(body, first);
+  for (let i = at - 1; i >= 0 && i >= at - 4; i--) {
     const s = body[i]!;
     if (s.type === 'VariableDeclaration' && s.declarations.every((d) => !d.init)) continue;
     const awaited =
@@ -92,7 +115,7 @@ function declaredAndUsedAfter(body: readonly Node[], first: Node, last: Node, mo
   const end = last.range[1];
   const names: string[] = [];
   let kind: 'const' | 'let' = 'const';
-  for (let i = body.indexOf(first); i <= body.indexOf(last); i++) {
+  for (let i = statementIndex(body, first), to = statementIndex(body, last); i <= to; i++) {
     const stmt = body[i]!;
     const ids: TSESTree.Identifier[] = [];
     if (stmt.type === 'VariableDeclaration') {
@@ -142,7 +165,7 @@ export function movableIntoCallback(range: StatementRange, model: FileModel): bo
   if (range.extended) return false;
   // A function or class declared in the range and used after it cannot be handed back as a value.
   const body0 = range.block.body as Node[];
-  for (let i = body0.indexOf(range.first); i <= body0.indexOf(range.last); i++) {
+  for (let i = statementIndex(body0, range.first), to = statementIndex(body0, range.last); i <= to; i++) {
     const s0 = body0[i]!;
     if ((s0.type === 'FunctionDeclaration' || s0.type === 'ClassDeclaration') && s0.id && range.exports.names.includes(s0.id.name)) return false;
   }
@@ -150,7 +173,7 @@ export function movableIntoCallback(range: StatementRange, model: FileModel): bo
   const start = range.first.range[0];
   const end = range.last.range[1];
   let ok = true;
-  for (let i = body.indexOf(range.first); i <= body.indexOf(range.last) && ok; i++) {
+  for (let i = statementIndex(body, range.first), to = statementIndex(body, range.last); i <= to && ok; i++) {
     forEachNode(body[i]!, (n) => {
       if (!ok) return false;
       if (isFunction(n)) return false;

@@ -1,7 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap, type Node } from '../engine/ast.js';
 import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
-import { runtimeImport } from './imports.js';
 import { freshName } from './names.js';
 import type { FixContext } from './lockWrap.js';
 import { indentAt, lineStart } from './style.js';
@@ -19,7 +18,7 @@ export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
   if (!stmt.parent) return [];
   const permits = ctx.options.semaphorePermits;
   const name = freshName(`${limitBase(subject.map)}Limit`, (n) => ctx.names.has(n));
-  const imp = runtimeImport('Semaphore', ctx.model.ast, ctx.text, ctx.fileName, ctx.style, ctx.options, ctx.moduleNames);
+  const imp = ctx.top.runtimeImport('Semaphore');
   const at = lineStart(ctx.text, stmt.range[0]);
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);

@@ -165,7 +165,7 @@ class Discovery {
       }
       // Depth-first in name order; the final list is sorted anyway.
       subdirs.sort(compareStrings).reverse();
-      stack.push(...subdirs);
+      for (const sub of subdirs) stack.push(sub); // not push(...subdirs): a huge folder would overflow the stack
     }
     return { matched, kept };
   }

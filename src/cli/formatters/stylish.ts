@@ -50,10 +50,10 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
     }
     if (rows.length === 0) continue;
 
-    const lineWidth = Math.max(...rows.map((x) => String(x.line).length));
-    const columnWidth = Math.max(...rows.map((x) => String(x.column).length));
-    const severityWidth = Math.max(...rows.map((x) => x.severity.length));
-    const messageWidth = Math.max(0, ...rows.filter((x) => x.ruleId !== '').map((x) => x.message.length));
+    const lineWidth = widest(rows.map((x) => String(x.line).length));
+    const columnWidth = widest(rows.map((x) => String(x.column).length));
+    const severityWidth = widest(rows.map((x) => x.severity.length));
+    const messageWidth = widest(rows.filter((x) => x.ruleId !== '').map((x) => x.message.length));
     const relatedIndent = ' '.repeat(2 + lineWidth + 1 + columnWidth + 2);
 
     out += `\n${c.underline(r.relPath)}\n`;
@@ -88,4 +88,11 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
 
 function row(line: number, column: number, severity: Row['severity'], message: string): Row {
   return { line, column, severity, message, ruleId: '', related: [] };
+}
+
+/** Not `Math.max(...widths)`: a file with a hundred thousand findings would overflow the stack with its arguments. */
+function widest(widths: readonly number[]): number {
+  let max = 0;
+  for (const w of widths) if (w > max) max = w;
+  return max;
 }
