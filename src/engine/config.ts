@@ -1,7 +1,17 @@
 import { RULE_IDS, isRuleId, type RuleId } from './rules/meta.js';
+import {
+  FIX_SETTING_KEYS,
+  LOCK_STYLES,
+  RUNTIMES,
+  SEVERITIES,
+  isOneOf,
+  isPositiveInteger,
+  isProjectPath,
+  type FixSettings,
+  type Severity,
+} from './settingsSchema.js';
 
-export type Severity = 'off' | 'info' | 'warning' | 'error';
-const SEVERITIES: readonly Severity[] = ['off', 'info', 'warning', 'error'];
+export type { FixSettings, Severity } from './settingsSchema.js';
 
 export interface AwaitguardConfig {
   /** Severity per rule; a rule missing here uses its default. */
@@ -14,14 +24,6 @@ export interface AwaitguardConfig {
   lockClasses: string[];
   /** How quick fixes and `--fix` write code. */
   fix?: FixSettings;
-}
-
-/** The settings of quick fixes that a project can set in its configuration. */
-export interface FixSettings {
-  lockStyle?: 'try-finally' | 'runExclusive' | 'await-using';
-  runtime?: 'vendor' | 'package' | 'async-mutex';
-  vendorPath?: string;
-  semaphorePermits?: number;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -76,28 +78,23 @@ function fixSettings(raw: unknown, fail: (what: string) => never): FixSettings {
   const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
     const v = obj[key];
     if (v === undefined) return undefined;
-    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    if (isOneOf(v, allowed)) return v;
     return fail(`"fix.${key}" must be one of ${allowed.join(', ')}, got ${describe(v)}`);
   };
   for (const key of Object.keys(obj)) {
-    if (!['lockStyle', 'runtime', 'vendorPath', 'semaphorePermits'].includes(key)) {
-      fail(`unknown key "fix.${key}" (expected lockStyle, runtime, vendorPath, semaphorePermits)`);
-    }
+    if (!(FIX_SETTING_KEYS as readonly string[]).includes(key)) fail(`unknown key "fix.${key}" (expected ${FIX_SETTING_KEYS.join(', ')})`);
   }
-  const lockStyle = oneOf('lockStyle', ['try-finally', 'runExclusive', 'await-using'] as const);
+  const lockStyle = oneOf('lockStyle', LOCK_STYLES);
   if (lockStyle) out.lockStyle = lockStyle;
-  const runtime = oneOf('runtime', ['vendor', 'package', 'async-mutex'] as const);
+  const runtime = oneOf('runtime', RUNTIMES);
   if (runtime) out.runtime = runtime;
   if (obj.vendorPath !== undefined) {
-    if (typeof obj.vendorPath !== 'string' || obj.vendorPath === '' || obj.vendorPath.startsWith('/') || obj.vendorPath.includes('..')) {
-      fail(`"fix.vendorPath" must be a relative path inside the project, got ${describe(obj.vendorPath)}`);
-    }
-    out.vendorPath = obj.vendorPath as string;
+    if (!isProjectPath(obj.vendorPath)) fail(`"fix.vendorPath" must be a relative path inside the project, got ${describe(obj.vendorPath)}`);
+    out.vendorPath = obj.vendorPath;
   }
   if (obj.semaphorePermits !== undefined) {
-    const n = obj.semaphorePermits;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(`"fix.semaphorePermits" must be a positive integer, got ${describe(n)}`);
-    out.semaphorePermits = n as number;
+    if (!isPositiveInteger(obj.semaphorePermits)) fail(`"fix.semaphorePermits" must be a positive integer, got ${describe(obj.semaphorePermits)}`);
+    out.semaphorePermits = obj.semaphorePermits;
   }
   return out;
 }
@@ -119,7 +116,7 @@ function checkRuleId(id: string, fail: (what: string) => never): RuleId {
 }
 
 function checkSeverity(value: unknown, what: string, fail: (what: string) => never): Severity {
-  if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  if (isOneOf(value, SEVERITIES)) return value;
   return fail(`${what} must be one of ${SEVERITIES.join(', ')}, got ${describe(value)}`);
 }
 

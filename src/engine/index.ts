@@ -2,8 +2,8 @@
 export { analyze, analyzeDetailed, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
 export type { FixSubject } from './rules/rule.js';
 export type { FileModel } from './model.js';
-export { ALL_RULES, ruleMeta } from './rules/index.js';
-export { RULE_IDS, isRuleId, docsUrl, DOCS_BASE_URL, type RuleId, type RuleMeta } from './rules/meta.js';
+export { ALL_RULES, RULE_IDS, isRuleId, ruleMeta, type RuleId } from './rules/index.js';
+export { docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
 export {
   validateConfig,
   parseRuleOverride,
@@ -13,10 +13,23 @@ export {
   type FixSettings,
   type Severity,
 } from './config.js';
+export {
+  FIX_DEFAULTS,
+  FIX_SETTING_KEYS,
+  LOCK_STYLES,
+  RUNTIMES,
+  SEVERITIES,
+  isOneOf,
+  isPositiveInteger,
+  isProjectPath,
+  type LockStyle,
+  type Runtime,
+} from './settingsSchema.js';
 export { isSupportedFile, SUPPORTED_EXTENSIONS, type FastParser, type Program } from './parse.js';
 export type {
   Finding,
   Fix,
+  FixKind,
   CreatedFile,
   TextEdit,
   SourceRange,

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_CONFIG, type AwaitguardConfig } from '../engine/index.js';
+import { ConfigError, DEFAULT_CONFIG, FIX_DEFAULTS, LOCK_STYLES, RUNTIMES, isOneOf, isPositiveInteger, type AwaitguardConfig, type LockStyle, type Runtime } from '../engine/index.js';
 import type { FixOptions } from '../fixes/index.js';
 
 /**
@@ -9,8 +9,8 @@ import type { FixOptions } from '../fixes/index.js';
 export interface PluginSettings {
   lockClasses?: string[];
   fix?: {
-    lockStyle?: FixOptions['lockStyle'];
-    runtime?: 'package' | 'async-mutex';
+    lockStyle?: LockStyle;
+    runtime?: Exclude<Runtime, 'vendor'>;
     semaphorePermits?: number;
   };
 }
@@ -22,8 +22,8 @@ export interface ResolvedSettings {
   key: string;
 }
 
-const LOCK_STYLES = ['try-finally', 'runExclusive', 'await-using'] as const;
-const RUNTIMES = ['package', 'async-mutex'] as const;
+/** A suggestion edits one file: it cannot create the vendored runtime. */
+const SUGGESTION_RUNTIMES = RUNTIMES.filter((r): r is Exclude<Runtime, 'vendor'> => r !== 'vendor');
 const WHERE = 'settings.awaitguard';
 
 /** Reads and checks `settings.awaitguard`; throws a ConfigError that names the bad setting. */
@@ -32,8 +32,8 @@ export function resolveSettings(settings: Readonly<Record<string, unknown>>): Re
   const top = object(raw, WHERE, ['lockClasses', 'fix']);
   const lockClasses = top.lockClasses === undefined ? [] : stringList(top.lockClasses, `${WHERE}.lockClasses`);
   const fixRaw = top.fix === undefined ? {} : object(top.fix, `${WHERE}.fix`, ['lockStyle', 'runtime', 'semaphorePermits']);
-  const lockStyle = oneOf(fixRaw.lockStyle, `${WHERE}.fix.lockStyle`, LOCK_STYLES) ?? 'try-finally';
-  const runtime = oneOf(fixRaw.runtime, `${WHERE}.fix.runtime`, RUNTIMES) ?? 'package';
+  const lockStyle = oneOf(fixRaw.lockStyle, `${WHERE}.fix.lockStyle`, LOCK_STYLES) ?? FIX_DEFAULTS.lockStyle;
+  const runtime = oneOf(fixRaw.runtime, `${WHERE}.fix.runtime`, SUGGESTION_RUNTIMES) ?? 'package';
   const fix: Partial<FixOptions> = {
     lockStyle,
     runtime,
@@ -65,14 +65,14 @@ function stringList(value: unknown, setting: string): string[] {
 
 function oneOf<T extends string>(value: unknown, setting: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  if (isOneOf(value, allowed)) return value;
   const hint = value === 'vendor' ? ' (a suggestion cannot create the vendored runtime file; `awaitguard check --fix` can)' : '';
   return fail(setting, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value, hint);
 }
 
 function permits(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(`${WHERE}.fix.semaphorePermits`, 'a positive integer', value);
-  return value as number;
+  if (!isPositiveInteger(value)) fail(`${WHERE}.fix.semaphorePermits`, 'a positive integer', value);
+  return value;
 }
 
 function describe(value: unknown): string {

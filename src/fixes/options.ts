@@ -1,9 +1,11 @@
+import { FIX_DEFAULTS, type LockStyle, type Runtime } from '../engine/index.js';
+
 /** How fixes are written; front ends fill this from settings (VS Code) or flags and config (CLI). */
 export interface FixOptions {
   /** `try-finally` keeps return/break/continue and declarations working; `runExclusive` reads shorter. */
-  lockStyle: 'try-finally' | 'runExclusive' | 'await-using';
+  lockStyle: LockStyle;
   /** Where `Lock` and `Semaphore` come from. */
-  runtime: 'vendor' | 'package' | 'async-mutex';
+  runtime: Runtime;
   /** Project-relative path of the vendored runtime for TypeScript files; JS files get the same path with .js/.cjs. */
   vendorPath: string;
   /** Absolute path of the project root that `vendorPath` is relative to. */
@@ -15,10 +17,7 @@ export interface FixOptions {
 }
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = {
-  lockStyle: 'try-finally',
-  runtime: 'vendor',
-  vendorPath: 'src/awaitguard-lock.ts',
+  ...FIX_DEFAULTS,
   projectRoot: '/',
-  semaphorePermits: 8,
   allowAwaitUsing: false,
 };

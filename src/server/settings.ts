@@ -3,6 +3,13 @@ import path from 'node:path';
 import {
   ConfigError,
   DEFAULT_CONFIG,
+  FIX_DEFAULTS,
+  LOCK_STYLES,
+  RUNTIMES,
+  SEVERITIES,
+  isOneOf,
+  isPositiveInteger,
+  isProjectPath,
   isRuleId,
   validateConfig,
   type AwaitguardConfig,
@@ -38,7 +45,7 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   exclude: [],
   lockClasses: [],
   maxFileSize: 2048,
-  fix: { lockStyle: 'try-finally', runtime: 'vendor', vendorPath: 'src/awaitguard-lock.ts', semaphorePermits: 8 },
+  fix: { ...FIX_DEFAULTS },
 };
 
 /** Fills missing or malformed settings with defaults, so a bad settings.json never stops analysis. */
@@ -49,11 +56,10 @@ export function normalizeSettings(raw: unknown): ClientSettings {
   const rules: Record<string, Severity> = {};
   if (typeof r.rules === 'object' && r.rules !== null) {
     for (const [id, sev] of Object.entries(r.rules as Record<string, unknown>)) {
-      if (isRuleId(id) && (sev === 'off' || sev === 'info' || sev === 'warning' || sev === 'error')) rules[id] = sev;
+      if (isRuleId(id) && isOneOf(sev, SEVERITIES)) rules[id] = sev;
     }
   }
-  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], dflt: T): T =>
-    typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], dflt: T): T => (isOneOf(v, allowed) ? v : dflt);
   const d = DEFAULT_SETTINGS;
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : d.enable,
@@ -64,17 +70,11 @@ export function normalizeSettings(raw: unknown): ClientSettings {
     lockClasses: strings(r.lockClasses),
     maxFileSize: typeof r.maxFileSize === 'number' && Number.isInteger(r.maxFileSize) && r.maxFileSize >= 1 ? r.maxFileSize : d.maxFileSize,
     fix: {
-      lockStyle: oneOf(fix.lockStyle, ['try-finally', 'runExclusive', 'await-using'] as const, d.fix.lockStyle),
-      runtime: oneOf(fix.runtime, ['vendor', 'package', 'async-mutex'] as const, d.fix.runtime),
+      lockStyle: oneOf(fix.lockStyle, LOCK_STYLES, d.fix.lockStyle),
+      runtime: oneOf(fix.runtime, RUNTIMES, d.fix.runtime),
       // Same rule as the config file: a relative path inside the project (workspace settings are not trusted to write elsewhere).
-      vendorPath:
-        typeof fix.vendorPath === 'string' && fix.vendorPath !== '' && !path.isAbsolute(fix.vendorPath) && !fix.vendorPath.split(/[\\/]/).includes('..')
-          ? fix.vendorPath
-          : d.fix.vendorPath,
-      semaphorePermits:
-        typeof fix.semaphorePermits === 'number' && Number.isInteger(fix.semaphorePermits) && fix.semaphorePermits > 0
-          ? fix.semaphorePermits
-          : d.fix.semaphorePermits,
+      vendorPath: isProjectPath(fix.vendorPath) ? fix.vendorPath : d.fix.vendorPath,
+      semaphorePermits: isPositiveInteger(fix.semaphorePermits) ? fix.semaphorePermits : d.fix.semaphorePermits,
     },
   };
 }
