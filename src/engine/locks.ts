@@ -1,57 +1,103 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, memberName, unwrap, type Node } from './ast.js';
+import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
-/** Constructors whose instances give mutual exclusion (a Semaphore only with one permit). */
-const MUTEX_CLASSES = new Set(['Lock', 'Mutex', 'AsyncLock', 'KeyedMutex', 'ReadWriteLock', 'RWLock']);
-const SEMAPHORE_CLASSES = new Set(['Semaphore', 'BoundedSemaphore', 'Sema', 'PQueue']);
+export type { LockKind } from './locks/index.js';
 
-export type LockKind = 'mutex' | 'semaphore';
+type Made = { kind: LockKind; library: LockLibrary | null };
 
 /**
  * What the file declares as locks, keyed by the text a receiver is written with
  * (`this.lock`, `this.#mutex`, `lock`, `Store.lock`).
  */
 export class LockTable {
-  private readonly kinds = new Map<string, LockKind>();
-  private readonly mutexClasses: Set<string>;
+  private readonly made = new Map<string, Made>();
+  /** Local name -> what it makes, per way of making (`new X()` or `x()`). */
+  private readonly makers: Record<Maker['via'], Map<string, { maker: Maker; library: LockLibrary | null }>> = { new: new Map(), call: new Map() };
 
-  constructor(constructions: readonly TSESTree.NewExpression[], extraLockClasses: readonly string[]) {
-    this.mutexClasses = new Set([...MUTEX_CLASSES, ...extraLockClasses]);
+  constructor(
+    program: TSESTree.Program,
+    constructions: readonly (TSESTree.NewExpression | TSESTree.CallExpression)[],
+    extraLockClasses: readonly string[],
+  ) {
+    for (const library of LOCK_LIBRARIES) {
+      for (const maker of library.makers) this.makers[maker.via].set(maker.name, { maker, library });
+    }
+    for (const name of extraLockClasses) this.makers.new.set(name, { maker: { name, via: 'new', from: { kind: 'mutex' } }, library: null });
+    this.addImportAliases(program);
     for (const node of constructions) {
-      const kind = this.kindOfConstruction(node);
-      if (!kind) continue;
-      for (const name of namesAssignedFrom(node)) this.kinds.set(name, kind);
+      const made = this.madeBy(node);
+      if (!made) continue;
+      for (const name of namesAssignedFrom(node)) this.made.set(name, made);
     }
   }
 
-  private kindOfConstruction(node: TSESTree.NewExpression): LockKind | null {
-    const cls = calleeName(node);
-    if (!cls) return null;
-    if (this.mutexClasses.has(cls)) return 'mutex';
-    if (SEMAPHORE_CLASSES.has(cls)) {
-      const first = node.arguments[0];
-      // async-mutex and our runtime: Semaphore(1) is a mutex.
-      return first?.type === 'Literal' && first.value === 1 ? 'mutex' : 'semaphore';
+  /** `import limit from 'p-limit'`, `import { Mutex as M } from 'async-mutex'`: the local names of makers. */
+  private addImportAliases(program: TSESTree.Program): void {
+    for (const stmt of program.body) {
+      if (stmt.type !== 'ImportDeclaration' || stmt.importKind === 'type') continue;
+      const library = LOCK_LIBRARIES.find((lib) => lib.modules.includes(stmt.source.value));
+      if (!library) continue;
+      for (const spec of stmt.specifiers) {
+        const imported =
+          spec.type === 'ImportDefaultSpecifier' ? 'default' : spec.type === 'ImportSpecifier' && spec.imported.type === 'Identifier' ? spec.imported.name : null;
+        const maker = library.makers.find((m) => (imported === 'default' ? m.exported === 'default' : m.name === imported));
+        if (maker) this.makers[maker.via].set(spec.local.name, { maker, library });
+      }
     }
-    return null;
+  }
+
+  private madeBy(node: TSESTree.NewExpression | TSESTree.CallExpression): Made | null {
+    const name = calleeName(node);
+    if (!name || (node.type === 'CallExpression' && unwrap(node.callee).type !== 'Identifier')) return null;
+    const found = this.makers[node.type === 'NewExpression' ? 'new' : 'call'].get(name);
+    if (!found) return null;
+    const { from } = found.maker;
+    if ('kind' in from) return { kind: from.kind, library: found.library };
+    return { kind: permits(node.arguments[from.permits.arg], from.permits.property) === 1 ? 'mutex' : 'semaphore', library: found.library };
   }
 
   /** Kind of the lock a receiver expression refers to, from declarations or, failing that, its name. */
   kindOf(receiver: Node): LockKind | null {
     const text = receiverText(receiver);
     if (text === null) return null;
-    const declared = this.kinds.get(text) ?? this.kinds.get(lastSegment(text));
-    if (declared) return declared;
+    const declared = this.declared(text);
+    if (declared) return declared.kind;
     const last = lastSegment(text);
     if (/(lock|mutex)$/i.test(last) || /^(lock|mutex)/i.test(last)) return 'mutex';
     if (/(semaphore|sem|limiter)$/i.test(last)) return 'semaphore';
     return null;
   }
 
+  /** The library whose instance a receiver is declared as in this file, if any. */
+  libraryOf(receiver: Node): LockLibrary | null {
+    const text = receiverText(receiver);
+    return text === null ? null : (this.declared(text)?.library ?? null);
+  }
+
   isMutex(receiver: Node): boolean {
     return this.kindOf(receiver) === 'mutex';
   }
+
+  private declared(text: string): Made | undefined {
+    return this.made.get(text) ?? this.made.get(lastSegment(text));
+  }
+}
+
+/** A literal permit count: `1`, or `{ concurrency: 1 }` when the count is an option. */
+function permits(arg: Node | undefined, property: string | undefined): unknown {
+  if (!arg) return undefined;
+  const a = unwrap(arg);
+  if (property === undefined) return a.type === 'Literal' ? a.value : undefined;
+  if (a.type !== 'ObjectExpression') return undefined;
+  for (const p of a.properties) {
+    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === property) {
+      const v = unwrap(p.value);
+      return v.type === 'Literal' ? v.value : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Source-like text of a receiver: `this.lock`, `lock`, `this.#m`, or null for anything computed. */
@@ -72,8 +118,8 @@ function lastSegment(text: string): string {
   return i < 0 ? text : text.slice(i + 1);
 }
 
-/** The names a `new X()` is stored under: a variable, a class field (as `this.f` and `f`), an assignment target. */
-function namesAssignedFrom(node: TSESTree.NewExpression): string[] {
+/** The names a `new X()` or `x()` is stored under: a variable, a class field (as `this.f` and `f`), an assignment target. */
+function namesAssignedFrom(node: TSESTree.NewExpression | TSESTree.CallExpression): string[] {
   const parent = node.parent;
   if (!parent) return [];
   if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return [parent.id.name];
@@ -102,7 +148,7 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   const callee = unwrap(n.callee);
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
-  if (name !== 'acquire' && name !== 'lock' && name !== 'acquireLock') return null;
+  if (name === null || !ACQUIRE_METHODS.has(name)) return null;
   if (n.arguments.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) return null;
   const kind = locks.kindOf(callee.object);
   if (!kind) return null;
@@ -117,7 +163,7 @@ export function releaseCall(node: Node, locks: LockTable): string | null {
   const callee = unwrap(n.callee);
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
-  if (name !== 'release' && name !== 'unlock' && name !== 'releaseLock') return null;
+  if (name === null || !RELEASE_METHODS.has(name)) return null;
   if (!locks.kindOf(callee.object)) return null;
   return receiverText(callee.object);
 }
@@ -133,33 +179,23 @@ export function callbackLock(fn: FunctionNode, locks: LockTable): { key: string;
   const callee = unwrap(call.callee);
   if (callee.type !== 'MemberExpression') return null;
   const method = memberName(callee);
+  const run = method === null ? undefined : RUN_METHODS.get(method);
+  if (!run) return null;
   const receiver = unwrap(callee.object);
   const recvText = receiverText(receiver);
-  switch (method) {
-    case 'runExclusive':
-    case 'withLock':
-    case 'exclusive':
-    case 'synchronize': {
-      const kind = locks.kindOf(receiver) ?? 'mutex';
-      return recvText ? { key: recvText, kind } : null;
+  const args = call.arguments;
+  if (run.callback === 'second' && args[1] !== fn) return null;
+  if (run.callback === 'last' && args[args.length - 1] !== fn) return null;
+  if (run.receiver && !(recvText !== null && run.receiver.test(recvText))) return null;
+  switch (run.lock) {
+    case 'receiver':
+      return recvText ? { key: recvText, kind: locks.kindOf(receiver) ?? 'mutex' } : null;
+    case 'named': {
+      const prefix = run.keyPrefix ?? recvText;
+      return prefix ? { key: `${prefix}(${keyText(args[0])})`, kind: 'mutex' } : null;
     }
-    case 'acquire': {
-      // async-lock: lock.acquire(key, fn[, opts])
-      if (call.arguments[1] !== fn || !recvText) return null;
-      return { key: `${recvText}(${keyText(call.arguments[0])})`, kind: 'mutex' };
-    }
-    case 'request': {
-      if (recvText?.endsWith('locks') && call.arguments[call.arguments.length - 1] === fn) {
-        return { key: `navigator.locks(${keyText(call.arguments[0])})`, kind: 'mutex' };
-      }
-      return null;
-    }
-    case 'then':
-    case 'catch':
-    case 'finally':
+    case 'tail':
       return promiseTailKey(call);
-    default:
-      return null;
   }
 }
 
@@ -176,7 +212,7 @@ function promiseTailKey(call: TSESTree.CallExpression): { key: string; kind: Loc
   let top: Node = call;
   while (top.parent?.type === 'MemberExpression' && top.parent.parent?.type === 'CallExpression') {
     const name = memberName(top.parent);
-    if (name !== 'then' && name !== 'catch' && name !== 'finally') break;
+    if (name === null || RUN_METHODS.get(name)?.lock !== 'tail') break;
     top = top.parent.parent;
   }
   // Find the chain's root receiver.

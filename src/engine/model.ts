@@ -25,7 +25,8 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
   // Scope analysis is the costliest step after parsing; files without async code never need it.
   let scopeInfo: ScopeInfo | undefined;
   const scope = (): ScopeInfo => (scopeInfo ??= ScopeInfo.build(ast, isModuleFile(ast, fileName)));
-  const locks = new LockTable(index.news, config.lockClasses);
+  // Locks are made by `new` (`new Mutex()`) and by factory calls (`pLimit(8)`).
+  const locks = new LockTable(ast, [...index.news, ...index.calls], config.lockClasses);
   // Lock callbacks are walked inline by the function that hands them to the lock (see flow.ts),
   // so that function is analysed even when it has no await of its own.
   const inlined = new Set<FunctionNode>();

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText } from '../locks.js';
+import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 
@@ -120,7 +121,7 @@ function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
   if (callee.type !== 'MemberExpression') return false;
   const name = memberName(callee);
   const recv = receiverText(callee.object);
-  if ((name === 'release' || name === 'unlock') && recv === key) return true;
+  if (name !== null && RELEASE_METHODS.has(name) && recv === key) return true;
   return releaseVar !== null && recv === releaseVar;
 }
 

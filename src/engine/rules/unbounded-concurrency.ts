@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
+import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -8,7 +9,6 @@ import { line } from './text.js';
 
 const COMBINATORS = new Set(['all', 'allSettled']);
 const BOUNDED_NAME = /(chunk|batch|page|window|group|pair|few|top|first)/i;
-const LIMITER_NAME = /(limit|throttle|semaphore|sem|queue|pool|bottleneck|scheduler)/i;
 
 export const unboundedConcurrency: Rule = {
   meta: {
@@ -147,7 +147,7 @@ function isLoader(receiver: Node, model: FileModel): boolean {
   return init?.type === 'NewExpression' && /loader$/i.test(calleeName(init) ?? '');
 }
 
-/** The callback's work already goes through a limiter: a semaphore, p-limit, a queue. */
+/** The callback's work already goes through a limiter: a semaphore, p-limit, a queue (see `../locks/`). */
 function isLimited(fn: FunctionNode, model: FileModel): boolean {
   let limited = false;
   forEachNode(fn.body, (n) => {
@@ -159,11 +159,9 @@ function isLimited(fn: FunctionNode, model: FileModel): boolean {
     else if (callee.type === 'MemberExpression') {
       const recv = receiverText(callee.object) ?? '';
       const last = recv.slice(recv.lastIndexOf('.') + 1);
-      if ((name === 'runExclusive' || name === 'acquire' || name === 'add' || name === 'schedule' || name === 'run' || name === 'wrap') && (LIMITER_NAME.test(last) || model.locks.kindOf(callee.object) !== null)) {
-        limited = true;
-      }
-    } else if (callee.type === 'Identifier' && LIMITER_NAME.test(name)) {
-      limited = true;
+      if (LIMITED_METHODS.has(name) && (LIMITER_NAME.test(last) || model.locks.kindOf(callee.object) !== null)) limited = true;
+    } else if (callee.type === 'Identifier') {
+      limited = model.locks.libraryOf(callee)?.callable === true || LIMITER_NAME.test(name);
     }
     return !limited;
   });

@@ -1,0 +1,20 @@
+import type { LockLibrary } from './descriptor.js';
+
+/** The bundled runtime, from the package or from the copy a quick fix vendors (`awaitguard-lock.ts`). */
+export const runtime: LockLibrary = {
+  id: 'awaitguard',
+  modules: ['awaitguard/runtime'],
+  makers: [
+    { name: 'Lock', via: 'new', from: { kind: 'mutex' } },
+    { name: 'Semaphore', via: 'new', from: { permits: { arg: 0 } } },
+    { name: 'BoundedSemaphore', via: 'new', from: { permits: { arg: 0 } } },
+  ],
+  acquire: ['acquire'],
+  release: ['release'],
+  run: [{ method: 'runExclusive', callback: 'any', lock: 'receiver' }],
+  boundsFanOut: true,
+  nameHints: ['semaphore', 'sem'],
+};
+
+/** Module paths of a vendored copy of the runtime. */
+export const VENDORED_RUNTIME = /(^|\/)awaitguard-lock(\.[mc]?[jt]s)?$/;
