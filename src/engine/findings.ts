@@ -34,6 +34,9 @@ export interface CreatedFile {
   template: 'runtime-ts' | 'runtime-js' | 'runtime-cjs' | 'runtime-dts' | 'runtime-dcts';
 }
 
+/** What a fix does; front ends act on this, never on the title. */
+export type FixKind = 'lock-wrap' | 'share-in-flight' | 'semaphore-limit' | 'suppress';
+
 export interface Fix {
   title: string;
   /** Edits to the analysed file, non-overlapping. */

@@ -2,8 +2,8 @@
 export { analyze, analyzeDetailed, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
 export type { FixSubject } from './rules/rule.js';
 export type { FileModel } from './model.js';
-export { ALL_RULES, ruleMeta } from './rules/index.js';
-export { RULE_IDS, isRuleId, docsUrl, DOCS_BASE_URL, type RuleId, type RuleMeta } from './rules/meta.js';
+export { ALL_RULES, RULE_IDS, isRuleId, ruleMeta, type RuleId } from './rules/index.js';
+export { docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
 export {
   validateConfig,
   parseRuleOverride,
@@ -29,6 +29,7 @@ export { isSupportedFile, SUPPORTED_EXTENSIONS, type FastParser, type Program } 
 export type {
   Finding,
   Fix,
+  FixKind,
   CreatedFile,
   TextEdit,
   SourceRange,

@@ -1,14 +1,16 @@
-import { ruleMeta, type RuleId } from '../engine/index.js';
+import type { RuleMeta } from '../engine/index.js';
 import { createRule } from './createRule.js';
 import { reportFindings } from './report.js';
-import { suggestionMessages, type SuggestionId } from './suggestions.js';
+import { suggestionMessages, SUGGESTION_FOR_KIND } from './suggestions.js';
 
 /**
- * An ESLint rule that reports the engine's findings of rule `id` under `messageId`, offering the fixes of the
- * kinds in `suggestions`. Every awaitguard rule is one: the analysis lives in the engine, shared by all five.
+ * The ESLint rule of an engine rule, from its descriptor: it reports the engine's findings of that rule under
+ * the descriptor's messageId and offers its kinds of fix as suggestions. Every awaitguard rule is one: the
+ * analysis lives in the engine, shared by all of them.
  */
-export function engineRule<M extends string, S extends SuggestionId>(id: RuleId, messageId: M, suggestions: readonly S[]) {
-  const meta = ruleMeta(id);
+export function engineRule(meta: RuleMeta) {
+  const messageId = meta.messageId;
+  const suggestions = meta.fixKinds.map((kind) => SUGGESTION_FOR_KIND[kind]);
   return createRule({
     name: meta.id,
     meta: {
@@ -18,7 +20,7 @@ export function engineRule<M extends string, S extends SuggestionId>(id: RuleId,
       ...(suggestions.length > 0 ? { hasSuggestions: true } : {}),
       schema: [],
       defaultOptions: [],
-      messages: { [messageId]: '{{message}}', ...suggestionMessages(suggestions) } as Record<M | S, string>,
+      messages: { [messageId]: '{{message}}', ...suggestionMessages(suggestions) } as Record<string, string>,
     },
     create: (context) => reportFindings(context, meta.id, messageId, suggestions),
   });

@@ -8,20 +8,10 @@
 import type { Linter, Rule } from 'eslint';
 import { version } from '../../package.json';
 import { ALL_RULES, type RuleId } from '../engine/index.js';
-import checkThenAct from './rules/check-then-act.js';
-import lockLeak from './rules/lock-leak.js';
-import lostUpdate from './rules/lost-update.js';
-import unawaitedAcquire from './rules/unawaited-acquire.js';
-import unboundedConcurrency from './rules/unbounded-concurrency.js';
+import { engineRule } from './engineRule.js';
 
-/** The rules with typescript-eslint's types (the plugin object carries them typed for ESLint). */
-export const rules = {
-  'lost-update': lostUpdate,
-  'check-then-act': checkThenAct,
-  'lock-leak': lockLeak,
-  'unawaited-acquire': unawaitedAcquire,
-  'unbounded-concurrency': unboundedConcurrency,
-} satisfies Record<RuleId, unknown>;
+/** The rules with typescript-eslint's types (the plugin object carries them typed for ESLint), one per engine rule. */
+export const rules = Object.fromEntries(ALL_RULES.map((r) => [r.meta.id, engineRule(r.meta)])) as Record<RuleId, ReturnType<typeof engineRule>>;
 
 const plugin = {
   meta: { name: 'awaitguard', version },

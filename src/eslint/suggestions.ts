@@ -1,4 +1,4 @@
-import type { Fix } from '../engine/index.js';
+import type { Fix, FixKind } from '../engine/index.js';
 
 /**
  * One suggestion message per kind of fix in src/fixes. Each template spells out the fix's own title, so the
@@ -11,6 +11,13 @@ export const SUGGESTION_MESSAGES = {
 } as const;
 
 export type SuggestionId = keyof typeof SUGGESTION_MESSAGES;
+
+/** The suggestion each kind of engine fix becomes; a suppression has none (ESLint users write eslint-disable). */
+export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, SuggestionId> = {
+  'lock-wrap': 'guardWithLock',
+  'share-in-flight': 'shareInFlight',
+  'semaphore-limit': 'limitWithSemaphore',
+};
 
 /** Parses a fix title back into its kind and data; the same wording as the templates above. */
 const TITLES: readonly [SuggestionId, RegExp, readonly string[]][] = [

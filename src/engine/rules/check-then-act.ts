@@ -2,7 +2,7 @@ import { displayPath } from '../locations.js';
 import type { Rule } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
-export const checkThenAct: Rule = {
+export const checkThenAct: Rule<'check-then-act'> = {
   meta: {
     id: 'check-then-act',
     shortDescription: 'A condition on shared state is checked, the call yields at an await, then acts as if the check still held.',
@@ -10,6 +10,8 @@ export const checkThenAct: Rule = {
       'Reports code that tests shared state (is the connection open, is the key cached, has the token expired), then awaits, then acts on the result of that test, for example by initializing or filling the state. Concurrent calls all pass the check before any of them acts: double initialization, cache stampedes and token-refresh stampedes.',
     defaultSeverity: 'warning',
     docsPath: 'docs/rules/check-then-act.md',
+    messageId: 'checkThenAct',
+    fixKinds: ['lock-wrap', 'share-in-flight'],
   },
   check(model) {
     return model.flow.checkThenActs.map((f) => {

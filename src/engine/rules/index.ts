@@ -1,12 +1,20 @@
+// The registry: adding a rule is its file under rules/, its doc page, its fixtures, and one entry below.
 import { checkThenAct } from './check-then-act.js';
 import { lockLeak } from './lock-leak.js';
 import { lostUpdate } from './lost-update.js';
-import type { RuleId, RuleMeta } from './meta.js';
-import type { Rule } from './rule.js';
+import type { RuleMeta } from './meta.js';
 import { unawaitedAcquire } from './unawaited-acquire.js';
 import { unboundedConcurrency } from './unbounded-concurrency.js';
 
-export const ALL_RULES: readonly Rule[] = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency];
+export const ALL_RULES = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency] as const;
+
+export type RuleId = (typeof ALL_RULES)[number]['meta']['id'];
+
+export const RULE_IDS: readonly RuleId[] = ALL_RULES.map((r) => r.meta.id);
+
+export function isRuleId(value: string): value is RuleId {
+  return (RULE_IDS as readonly string[]).includes(value);
+}
 
 export function ruleMeta(id: RuleId): RuleMeta {
   return ALL_RULES.find((r) => r.meta.id === id)!.meta;

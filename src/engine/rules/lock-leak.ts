@@ -6,7 +6,7 @@ import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 
-export const lockLeak: Rule = {
+export const lockLeak: Rule<'lock-leak'> = {
   meta: {
     id: 'lock-leak',
     shortDescription: 'A lock is acquired but not released on every path (release outside finally, or early exit).',
@@ -14,6 +14,8 @@ export const lockLeak: Rule = {
       'Reports an awaited acquire whose release does not run on every path: the release is not in a finally block while code between acquire and release can throw or return, or there is no release at all. A leaked lock makes every later caller wait forever.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/lock-leak.md',
+    messageId: 'lockLeak',
+    fixKinds: [],
   },
   check(model) {
     const reports: RuleReport[] = [];

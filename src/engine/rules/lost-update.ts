@@ -2,7 +2,7 @@ import { displayPath } from '../locations.js';
 import type { Rule } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
-export const lostUpdate: Rule = {
+export const lostUpdate: Rule<'lost-update'> = {
   meta: {
     id: 'lost-update',
     shortDescription: 'A shared value is read, the call yields at an await, and a value computed from the old read is written back.',
@@ -10,6 +10,8 @@ export const lostUpdate: Rule = {
       'Reports writes to shared state (module variables, this.fields, static fields, variables captured by concurrently running callbacks) whose value was computed from a read taken before an await. Another call can update the same state while this one is suspended; the write then overwrites that update with a value based on stale data.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/lost-update.md',
+    messageId: 'lostUpdate',
+    fixKinds: ['lock-wrap'],
   },
   check(model) {
     return model.flow.lostUpdates.map((f) => {

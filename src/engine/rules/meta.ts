@@ -1,17 +1,12 @@
-import type { ReportedSeverity } from '../findings.js';
+import type { FixKind, ReportedSeverity } from '../findings.js';
+import type { RuleId } from './index.js';
 
-export const RULE_IDS = [
-  'lost-update',
-  'check-then-act',
-  'lock-leak',
-  'unawaited-acquire',
-  'unbounded-concurrency',
-] as const;
+// The ids are the registry's (rules/index.ts); they are re-exported here for the modules that know a rule by id.
+export { RULE_IDS, isRuleId, type RuleId } from './index.js';
 
-export type RuleId = (typeof RULE_IDS)[number];
-
-export interface RuleMeta {
-  id: RuleId;
+/** What a rule is, apart from its decision: every front end, doc link and config entry is derived from it. */
+export interface RuleMeta<Id extends string = RuleId> {
+  id: Id;
   /** One line, for SARIF `shortDescription` and rule lists. */
   shortDescription: string;
   /** A paragraph, for SARIF `fullDescription`. */
@@ -19,14 +14,14 @@ export interface RuleMeta {
   defaultSeverity: ReportedSeverity;
   /** Path of the doc page relative to the package root. */
   docsPath: string;
+  /** The ESLint messageId its findings are reported under. */
+  messageId: string;
+  /** The kinds of fix its findings can carry, besides the suppression every finding gets. */
+  fixKinds: readonly Exclude<FixKind, 'suppress'>[];
 }
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';
 
 export function docsUrl(meta: RuleMeta): string {
   return DOCS_BASE_URL + meta.docsPath;
-}
-
-export function isRuleId(value: string): value is RuleId {
-  return (RULE_IDS as readonly string[]).includes(value);
 }

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { FileModel } from '../model.js';
+import type { RuleId } from './index.js';
 import type { RuleMeta } from './meta.js';
 import type { FunctionNode } from '../scope.js';
 
@@ -21,7 +22,8 @@ export interface RuleReport {
   subject?: FixSubject;
 }
 
-export interface Rule {
-  meta: RuleMeta;
+/** One rule: its descriptor and its decision. `Id` is its literal id, from which the registry's RuleId is built. */
+export interface Rule<Id extends string = RuleId> {
+  meta: RuleMeta<Id>;
   check(model: FileModel): RuleReport[];
 }

@@ -5,7 +5,7 @@ import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 
-export const unawaitedAcquire: Rule = {
+export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
   meta: {
     id: 'unawaited-acquire',
     shortDescription: 'A lock acquire is not awaited, so the code after it runs without holding the lock.',
@@ -13,6 +13,8 @@ export const unawaitedAcquire: Rule = {
       'Reports calls to a promise-returning acquire (runtime Lock, async-mutex Mutex or Semaphore) that are not awaited: the critical section that follows runs immediately, without the lock, and the later release frees a hold this call may not have.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/unawaited-acquire.md',
+    messageId: 'unawaitedAcquire',
+    fixKinds: [],
   },
   check(model) {
     const reports: RuleReport[] = [];

@@ -10,7 +10,7 @@ import { line } from './text.js';
 const COMBINATORS = new Set(['all', 'allSettled']);
 const BOUNDED_NAME = /(chunk|batch|page|window|group|pair|few|top|first)/i;
 
-export const unboundedConcurrency: Rule = {
+export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
   meta: {
     id: 'unbounded-concurrency',
     shortDescription: 'Promise.all over an array of unbounded size starts every I/O call at once.',
@@ -18,6 +18,8 @@ export const unboundedConcurrency: Rule = {
       'Reports Promise.all / Promise.allSettled over a mapped array whose size the code does not bound, when the callbacks do I/O. With a large input every request, query or file handle is opened at once: connection pools run dry, rate limits trip, memory spikes. Bound the fan-out with a Semaphore.',
     defaultSeverity: 'warning',
     docsPath: 'docs/rules/unbounded-concurrency.md',
+    messageId: 'unboundedConcurrency',
+    fixKinds: ['semaphore-limit'],
   },
   check(model) {
     const reports: RuleReport[] = [];
