@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { EnclosingContexts } from './context.js';
 import { buildModel, type FileModel } from './model.js';
-import { LineIndex, withLines } from './lines.js';
+import { attachLines, LineIndex } from './lines.js';
 import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
@@ -43,7 +43,8 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
   const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const lines = new LineIndex(text);
-  return withLines(lines, () => analyzeTree(parsed.ast, text, fileName, config, lines));
+  attachLines(parsed.ast, lines);
+  return analyzeTree(parsed.ast, text, fileName, config, lines);
 }
 
 function analyzeTree(ast: Program, text: string, fileName: string, config: AwaitguardConfig, lines: LineIndex): DetailedAnalysis {

@@ -1,3 +1,5 @@
+import type { Node } from './ast.js';
+
 /**
  * Offsets to 1-based lines and 0-based columns. The engine computes positions from `range` alone, so a parser
  * that gives no `loc` (oxc) costs nothing extra, and a tree that has one is not trusted to agree with the text.
@@ -36,25 +38,24 @@ export class LineIndex {
   }
 }
 
-let current: LineIndex | undefined;
+/** Where a tree keeps the line index of the text it was parsed from (see `attachLines`). */
+const LINES = Symbol('awaitguard.lines');
 
 /**
- * Runs `fn` with `lines` as the file being analysed. Messages name lines deep inside rules ("read on line 3"),
- * far from the text; analysis is synchronous, so one current file at a time is exact and spares threading
- * the index through every helper.
+ * Gives a tree the line index of its text. Messages name lines deep inside rules ("read on line 3"), far from
+ * the text; the tree they hold a node of is the one thing that reaches them. Kept on the tree, not in the
+ * module, so analyses running side by side (worker threads, a server answering during a check) never see
+ * each other's file.
  */
-export function withLines<T>(lines: LineIndex, fn: () => T): T {
-  const previous = current;
-  current = lines;
-  try {
-    return fn();
-  } finally {
-    current = previous;
-  }
+export function attachLines(program: Node, lines: LineIndex): void {
+  Object.defineProperty(program, LINES, { value: lines, configurable: true, enumerable: false });
 }
 
-/** The line of an offset in the file being analysed (see `withLines`). */
-export function lineAt(offset: number): number {
-  if (!current) throw new Error('lineAt called outside withLines');
-  return current.line(offset);
+/** The line of a node of a tree that `attachLines` was given. */
+export function lineOf(node: Node): number {
+  let root = node;
+  while (root.parent) root = root.parent;
+  const lines = (root as unknown as Record<symbol, LineIndex | undefined>)[LINES];
+  if (!lines) throw new Error('lineOf: the tree has no line index (attachLines was not called)');
+  return lines.line(node.range[0]);
 }

@@ -1,8 +1,8 @@
 import type { Node } from '../ast.js';
-import { lineAt } from '../lines.js';
+import { lineOf } from '../lines.js';
 
 export function line(node: Node): number {
-  return lineAt(node.range[0]);
+  return lineOf(node);
 }
 
 /** How a yield point reads in a message: an await, a for-await loop, or a callback handed to a lock or queue. */
