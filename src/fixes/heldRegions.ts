@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeObject, forEachNode, isFunction, unwrap, type Node } from '../engine/ast.js';
+import { WRITTEN_CALLS } from '../engine/locks/index.js';
 import { statementIndex, type StatementRange } from './ranges.js';
 import { lineEnd, lineStart } from './style.js';
 
@@ -31,10 +32,16 @@ function lockCall(node: Node, lock: string, text: string): string | null {
   return isLock(object, lock, text) ? callee.property.name : null;
 }
 
-function awaitedLockCall(node: Node | null | undefined, lock: string, method: string, text: string): TSESTree.CallExpression | null {
+/** Is `node` a call of `lock` with one of `methods` (the acquire, release or run calls fixes write)? */
+function isLockCall(node: Node, lock: string, methods: ReadonlySet<string>, text: string): boolean {
+  const method = lockCall(node, lock, text);
+  return method !== null && methods.has(method);
+}
+
+function awaitedLockCall(node: Node | null | undefined, lock: string, methods: ReadonlySet<string>, text: string): TSESTree.CallExpression | null {
   if (!node || node.type !== 'AwaitExpression') return null;
   const call = unwrap(node.argument);
-  return lockCall(call, lock, text) === method ? (call as TSESTree.CallExpression) : null;
+  return isLockCall(call, lock, methods, text) ? (call as TSESTree.CallExpression) : null;
 }
 
 function statementsOf(range: StatementRange): Node[] {
@@ -74,10 +81,10 @@ export function absorbableRegions(range: StatementRange, lock: string, text: str
 /** `await lock.acquire(); try { … } finally { lock.release(); }` with nothing else in the finally. */
 function tryFinallyRegion(stmt: Node, next: Node | undefined, lock: string, text: string, covered: Set<Node>): HeldRegion | null {
   if (stmt.type !== 'ExpressionStatement' || next?.type !== 'TryStatement' || next.handler || !next.finalizer) return null;
-  const acquire = awaitedLockCall(stmt.expression, lock, 'acquire', text);
+  const acquire = awaitedLockCall(stmt.expression, lock, WRITTEN_CALLS.acquire, text);
   const onlyRelease = next.finalizer.body.length === 1 ? next.finalizer.body[0]! : null;
   const release = onlyRelease?.type === 'ExpressionStatement' ? unwrap(onlyRelease.expression) : null;
-  if (!acquire || !release || lockCall(release, lock, text) !== 'release') return null;
+  if (!acquire || !release || !isLockCall(release, lock, WRITTEN_CALLS.release, text)) return null;
   covered.add(acquire).add(release);
   const block = next.block;
   return { cuts: [[stmt.range[0], block.range[0] + 1], [block.range[1] - 1, next.range[1]]], body: [block.range[0] + 1, block.range[1] - 1] };
@@ -86,7 +93,7 @@ function tryFinallyRegion(stmt: Node, next: Node | undefined, lock: string, text
 /** `await lock.runExclusive(async () => { … })` as a statement, whose callback returns nothing. */
 function runExclusiveRegion(stmt: Node, lock: string, text: string, covered: Set<Node>): HeldRegion | null {
   if (stmt.type !== 'ExpressionStatement') return null;
-  const call = awaitedLockCall(stmt.expression, lock, 'runExclusive', text);
+  const call = awaitedLockCall(stmt.expression, lock, WRITTEN_CALLS.run, text);
   const cb = call?.arguments.length === 1 ? call.arguments[0]! : null;
   if (!call || cb?.type !== 'ArrowFunctionExpression' || cb.body.type !== 'BlockStatement' || returnsFrom(cb)) return null;
   covered.add(call);
@@ -97,7 +104,7 @@ function runExclusiveRegion(stmt: Node, lock: string, text: string, covered: Set
 /** `await using held = await lock.acquire();` */
 function usingRegion(stmt: Node, lock: string, text: string, covered: Set<Node>): HeldRegion | null {
   if (stmt.type !== 'VariableDeclaration' || stmt.kind !== 'await using' || stmt.declarations.length !== 1) return null;
-  const acquire = awaitedLockCall(stmt.declarations[0]!.init, lock, 'acquire', text);
+  const acquire = awaitedLockCall(stmt.declarations[0]!.init, lock, WRITTEN_CALLS.acquire, text);
   if (!acquire) return null;
   covered.add(acquire);
   return { cuts: [[stmt.range[0], stmt.range[1]]], body: [stmt.range[1], stmt.range[1]] };
@@ -139,7 +146,7 @@ export function runsUnderLock(range: StatementRange, lock: string, text: string)
   for (let p: Node | undefined = child.parent; p; child = p, p = p.parent) {
     if (isFunction(p)) {
       const call = p.parent?.type === 'CallExpression' ? p.parent : null;
-      return call !== null && lockCall(call, lock, text) === 'runExclusive';
+      return call !== null && isLockCall(call, lock, WRITTEN_CALLS.run, text);
     }
     if ((p.type === 'BlockStatement' || p.type === 'Program') && heldBefore(p.body as Node[], child, lock, text)) return true;
   }
@@ -170,8 +177,8 @@ function heldAtEach(body: readonly Node[], lock: string, text: string): Uint8Arr
   body.forEach((s, i) => {
     held[i] = now ? 1 : 0;
     if (usingRegion(s, lock, text, new Set())) now = true;
-    else if (s.type === 'ExpressionStatement' && awaitedLockCall(s.expression, lock, 'acquire', text)) now = true;
-    else if (s.type === 'ExpressionStatement' && lockCall(unwrap(s.expression), lock, text) === 'release') now = false;
+    else if (s.type === 'ExpressionStatement' && awaitedLockCall(s.expression, lock, WRITTEN_CALLS.acquire, text)) now = true;
+    else if (s.type === 'ExpressionStatement' && isLockCall(unwrap(s.expression), lock, WRITTEN_CALLS.release, text)) now = false;
     else if (s.type === 'TryStatement') now = false; // its finally released what the acquire before it took
   });
   held[body.length] = now ? 1 : 0;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { CreatedFile, TextEdit } from '../engine/index.js';
+import { fixLibrary } from '../engine/locks/index.js';
 import type { ModuleTop } from './moduleTop.js';
 import type { FixOptions } from './options.js';
 import type { CodeStyle } from './style.js';
@@ -15,20 +16,18 @@ export interface RuntimeImport {
   createFiles: CreatedFile[];
 }
 
-const ASYNC_MUTEX_NAME: Record<RuntimeName, string> = { Lock: 'Mutex', Semaphore: 'Semaphore' };
-
 /** How the file gets the runtime class `name`; fixes ask `ModuleTop.runtimeImport`, which works it out once. */
 export function runtimeImport(name: RuntimeName, top: ModuleTop): RuntimeImport {
   const { fileName, style, options, moduleNames } = top;
   const { specifier, createFiles } = moduleSpecifier(fileName, style, options, top);
-  const exported = options.runtime === 'async-mutex' ? ASYNC_MUTEX_NAME[name] : name;
+  const target = fixLibrary(options.runtime);
+  const exported = target.writes.classes[name];
 
   // Already imported, from this module or from another copy of the same runtime?
-  const equivalent = options.runtime === 'async-mutex' ? ['async-mutex'] : [specifier, 'awaitguard/runtime'];
-  const vendored = /(^|\/)awaitguard-lock(\.[mc]?[jt]s)?$/;
+  const equivalent = [specifier, target.module];
   for (const stmt of top.imports) {
     if (stmt.importKind === 'type') continue;
-    if (!equivalent.includes(stmt.source.value) && !(options.runtime !== 'async-mutex' && vendored.test(stmt.source.value))) continue;
+    if (!equivalent.includes(stmt.source.value) && !target.writes.vendored?.test(stmt.source.value)) continue;
     for (const spec of stmt.specifiers) {
       if (spec.type === 'ImportSpecifier' && importedName(spec) === exported && spec.importKind !== 'type') {
         return { local: spec.local.name, edit: null, createFiles: stmt.source.value === specifier ? createFiles : [] };
@@ -65,8 +64,7 @@ function moduleSpecifier(
   options: FixOptions,
   top: ModuleTop,
 ): { specifier: string; createFiles: CreatedFile[] } {
-  if (options.runtime === 'package') return { specifier: 'awaitguard/runtime', createFiles: [] };
-  if (options.runtime === 'async-mutex') return { specifier: 'async-mutex', createFiles: [] };
+  if (options.runtime !== 'vendor') return { specifier: fixLibrary(options.runtime).module, createFiles: [] };
   const posix = path.posix;
   const root = toPosix(options.projectRoot);
   const file = toPosix(fileName);

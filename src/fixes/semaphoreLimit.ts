@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap, type Node } from '../engine/ast.js';
 import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
+import { fixLibrary } from '../engine/locks/index.js';
 import { freshName } from './names.js';
 import type { FixContext } from './lockWrap.js';
 import { indentAt, lineStart } from './style.js';
@@ -28,15 +29,16 @@ export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
   });
   const body = callback.body;
   const bodyText = ctx.text.slice(body.range[0], body.range[1]);
+  const run = fixLibrary(ctx.options.runtime).writes.run;
   if (body.type === 'BlockStatement') {
-    const wrapped = `${name}.runExclusive(async () => ${bodyText})`;
+    const wrapped = `${name}.${run}(async () => ${bodyText})`;
     edits.push({
       offset: [body.range[0], body.range[1]],
       text: callback.type === 'ArrowFunctionExpression' ? wrapped : `{ return ${wrapped}${ctx.style.semi} }`,
     });
   } else {
     const expr = unwrap(body).type === 'ObjectExpression' ? `(${bodyText})` : bodyText;
-    edits.push({ offset: [body.range[0], body.range[1]], text: `${name}.runExclusive(() => ${expr})` });
+    edits.push({ offset: [body.range[0], body.range[1]], text: `${name}.${run}(() => ${expr})` });
   }
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
   return [

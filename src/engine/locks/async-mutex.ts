@@ -12,7 +12,5 @@ export const asyncMutex: LockLibrary = {
   release: ['release'],
   run: [{ method: 'runExclusive', callback: 'any', lock: 'receiver' }],
   boundsFanOut: true,
+  writes: { classes: { Lock: 'Mutex', Semaphore: 'Semaphore' }, acquire: 'acquire', release: 'release', run: 'runExclusive' },
 };
-
-/** The names async-mutex exports for the runtime's classes, for fixes that import from it. */
-export const ASYNC_MUTEX_EXPORTS = { Lock: 'Mutex', Semaphore: 'Semaphore' } as const;

@@ -39,6 +39,18 @@ export interface LockLibrary {
   schedule?: readonly string[];
   /** Words that name an instance whose construction the file does not show (`uploadLimiter`). */
   nameHints?: readonly string[];
+  /** For a library a quick fix can import (the `fix.runtime` setting): what the fix writes. */
+  writes?: FixApi;
+}
+
+/** The classes and calls a fix writes: `new Lock()`, `await l.acquire()`, `l.release()`, `l.runExclusive(fn)`. */
+export interface FixApi {
+  classes: { Lock: string; Semaphore: string };
+  acquire: string;
+  release: string;
+  run: string;
+  /** Module paths of a copy vendored into the project (`./awaitguard-lock.js`). */
+  vendored?: RegExp;
 }
 
 /** A method that runs a callback under a lock: `m.runExclusive(fn)`, `lock.acquire(key, fn)`. */

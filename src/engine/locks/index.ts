@@ -3,16 +3,14 @@ import { asyncMutex } from './async-mutex.js';
 import { asyncSema } from './async-sema.js';
 import { bottleneck } from './bottleneck.js';
 import { conventional } from './conventional.js';
-import type { LockLibrary, RunMethod } from './descriptor.js';
+import type { FixApi, LockLibrary, RunMethod } from './descriptor.js';
 import { navigatorLocks } from './navigator-locks.js';
 import { pLimit } from './p-limit.js';
 import { pQueue } from './p-queue.js';
 import { promiseTail } from './promise-tail.js';
 import { runtime } from './runtime.js';
 
-export type { KindFrom, LockKind, LockLibrary, Maker, RunMethod } from './descriptor.js';
-export { ASYNC_MUTEX_EXPORTS } from './async-mutex.js';
-export { runtime as RUNTIME, VENDORED_RUNTIME } from './runtime.js';
+export type { FixApi, KindFrom, LockKind, LockLibrary, Maker, RunMethod } from './descriptor.js';
 
 /** Every lock and limiter library the engine knows. Adding one: its descriptor file, and a line here. */
 export const LOCK_LIBRARIES: readonly LockLibrary[] = [
@@ -44,3 +42,17 @@ export const RUN_METHODS: ReadonlyMap<string, RunMethod> = new Map(
 export const LIMITED_METHODS = methods((lib) => [...(lib.acquire ?? []), ...(lib.run ?? []).map((r) => r.method), ...(lib.schedule ?? [])], limiters);
 /** Names that suggest a limiter whose construction the file does not show. */
 export const LIMITER_NAME = new RegExp(`(${limiters.flatMap((lib) => lib.nameHints ?? []).join('|')})`, 'i');
+
+const writers = LOCK_LIBRARIES.flatMap((lib) => (lib.writes ? [lib.writes] : []));
+/** The calls a fix writes, in any library it can import: what an earlier fix left behind looks like. */
+export const WRITTEN_CALLS = {
+  acquire: new Set(writers.map((w) => w.acquire)),
+  release: new Set(writers.map((w) => w.release)),
+  run: new Set(writers.map((w) => w.run)),
+} as const;
+
+/** The library a fix imports for a `fix.runtime` setting, its module, and what the fix writes. */
+export function fixLibrary(setting: 'vendor' | 'package' | 'async-mutex'): { module: string; writes: FixApi } {
+  const library = setting === 'async-mutex' ? asyncMutex : runtime;
+  return { module: library.modules[0]!, writes: library.writes! };
+}

@@ -14,7 +14,11 @@ export const runtime: LockLibrary = {
   run: [{ method: 'runExclusive', callback: 'any', lock: 'receiver' }],
   boundsFanOut: true,
   nameHints: ['semaphore', 'sem'],
+  writes: {
+    classes: { Lock: 'Lock', Semaphore: 'Semaphore' },
+    acquire: 'acquire',
+    release: 'release',
+    run: 'runExclusive',
+    vendored: /(^|\/)awaitguard-lock(\.[mc]?[jt]s)?$/,
+  },
 };
-
-/** Module paths of a vendored copy of the runtime. */
-export const VENDORED_RUNTIME = /(^|\/)awaitguard-lock(\.[mc]?[jt]s)?$/;
