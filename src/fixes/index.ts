@@ -1,5 +1,6 @@
 import { analyzeDetailed, type AnalysisResult, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, type FixContext } from './lockWrap.js';
+import { ClassMembers } from './classMembers.js';
 import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { semaphoreFix } from './semaphoreLimit.js';
@@ -42,6 +43,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     moduleNames,
     names: namesIn(model.ast),
     top: new ModuleTop(model.ast, text, fileName, style, fixOptions, moduleNames),
+    members: new ClassMembers(),
   };
   for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
   return detailed.result;

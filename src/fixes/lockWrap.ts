@@ -6,6 +6,7 @@ import { classOf } from '../engine/summaries.js';
 import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
+import type { ClassMembers } from './classMembers.js';
 import type { ModuleTop } from './moduleTop.js';
 import { freshName } from './names.js';
 import type { FixOptions } from './options.js';
@@ -36,6 +37,8 @@ export interface FixContext {
   names: ReadonlySet<string>;
   /** The file's imports and top-level declarations, looked at once for all its fixes. */
   top: ModuleTop;
+  /** The members of its classes, likewise. */
+  members: ClassMembers;
 }
 
 /** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
@@ -256,21 +259,9 @@ function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
   return indentAt(ctx.text, cls.range[0]) + ctx.style.indentUnit;
 }
 
-function usesPrivateNames(cls: TSESTree.ClassBody): boolean {
-  return cls.body.some((m) => 'key' in m && m.key.type === 'PrivateIdentifier');
-}
-
-function memberNames(cls: TSESTree.ClassBody): Set<string> {
-  const names = new Set<string>();
-  for (const m of cls.body) {
-    if ('key' in m && (m.key.type === 'Identifier' || m.key.type === 'PrivateIdentifier')) names.add(m.key.name);
-  }
-  return names;
-}
-
 function instanceFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
-  const names = memberNames(cls);
-  const hash = !ctx.style.typescript || usesPrivateNames(cls);
+  const names = ctx.members.names(cls);
+  const hash = !ctx.style.typescript || ctx.members.usesPrivateNames(cls);
   const want = `${base}Lock`;
   if (names.has(want)) return { expr: hash ? `this.#${want}` : `this.${want}`, edits: [], createFiles: [], reused: true };
   const name = uniqueName(base, (n) => names.has(n));
@@ -290,7 +281,7 @@ function instanceFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContex
 function staticFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
   const owner = cls.parent;
   const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
-  const names = memberNames(cls);
+  const names = ctx.members.names(cls);
   const hash = !ctx.style.typescript;
   const name = uniqueName(base, (n) => names.has(n));
   const ref = className ? `${className}.${hash ? '#' : ''}${name}` : `this.${hash ? '#' : ''}${name}`;
