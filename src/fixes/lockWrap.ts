@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, type Node } from '../engine/ast.js';
 import type { FileModel, Fix, FixSubject, TextEdit } from '../engine/index.js';
+import { fixLibrary } from '../engine/locks/index.js';
 import type { FunctionNode } from '../engine/scope.js';
 import { classOf } from '../engine/summaries.js';
 import type { RuntimeImport } from './imports.js';
@@ -105,8 +106,9 @@ function span(range: StatementRange, text: string): Span {
 function wrapTryFinally(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
-  const acquire = `await ${lock}.acquire()${style.semi}`;
-  const release = `${lock}.release()${style.semi}`;
+  const api = fixLibrary(ctx.options.runtime).writes;
+  const acquire = `await ${lock}.${api.acquire}()${style.semi}`;
+  const release = `${lock}.${api.release}()${style.semi}`;
   if (!s.ownLines) {
     const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
     return { offset: [s.start, s.end], text: `${acquire} try { ${body} } finally { ${release} }` };
@@ -124,17 +126,18 @@ function wrapRunExclusive(range: StatementRange, lock: string, absorbed: readonl
   const s = span(range, text);
   const { names, kind } = range.exports;
   const bind = names.length > 0 ? `${kind} { ${names.join(', ')} } = ` : '';
+  const run = fixLibrary(ctx.options.runtime).writes.run;
   if (!s.ownLines) {
     const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
     const ret = names.length > 0 ? ` return { ${names.join(', ')} }${style.semi}` : '';
-    return { offset: [s.start, s.end], text: `${bind}await ${lock}.runExclusive(async () => { ${body}${ret} })${style.semi}` };
+    return { offset: [s.start, s.end], text: `${bind}await ${lock}.${run}(async () => { ${body}${ret} })${style.semi}` };
   }
   const nl = style.eol;
   const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
   const ret = names.length > 0 ? `${nl}${s.indent}${style.indentUnit}return { ${names.join(', ')} }${style.semi}` : '';
   return {
     offset: [s.start, s.end],
-    text: `${s.indent}${bind}await ${lock}.runExclusive(async () => {${nl}${body}${ret}${nl}${s.indent}})${style.semi}`,
+    text: `${s.indent}${bind}await ${lock}.${run}(async () => {${nl}${body}${ret}${nl}${s.indent}})${style.semi}`,
   };
 }
 
@@ -142,7 +145,7 @@ function wrapAwaitUsing(range: StatementRange, lock: string, absorbed: readonly 
   const { text, style } = ctx;
   const s = span(range, text);
   const nl = style.eol;
-  const guard = `await using _${lockName(lock)}Held = await ${lock}.acquire()${style.semi}`;
+  const guard = `await using _${lockName(lock)}Held = await ${lock}.${fixLibrary(ctx.options.runtime).writes.acquire}()${style.semi}`;
   const toEndOfBlock = range.block.body[range.block.body.length - 1] === range.last;
   const inPlace = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
   if (toEndOfBlock) {

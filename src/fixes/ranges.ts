@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, type Node } from '../engine/ast.js';
 import type { FileModel } from '../engine/index.js';
+import { WRITTEN_CALLS } from '../engine/locks/index.js';
 
 export type StatementList = TSESTree.BlockStatement | TSESTree.Program;
 
@@ -104,7 +105,7 @@ function withItsAcquire(body: readonly Stmt[], first: Stmt): Stmt {
       s.type === 'ExpressionStatement' ? s.expression : s.type === 'VariableDeclaration' ? s.declarations[0]?.init : null;
     if (awaited?.type === 'AwaitExpression' && awaited.argument.type === 'CallExpression') {
       const callee = awaited.argument.callee;
-      if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && callee.property.name === 'acquire') return s;
+      if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && WRITTEN_CALLS.acquire.has(callee.property.name)) return s;
     }
     break;
   }
