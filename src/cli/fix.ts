@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { CreatedFile } from '../engine/index.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../fixes/index.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath, isInside, landsInside, realPathOf, toPosix } from '../shared/paths.js';
+import { readRegularFile } from '../shared/readFile.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 
 /** A file as it was read for the analysis: the text without its BOM, and the bytes to compare with later. */
@@ -22,7 +23,7 @@ export function writeFixedFile(file: string, source: SourceFile, fixedText: stri
   let real: string;
   try {
     real = realpathSync(file);
-    const why = whyNotWritable(real, roots, cwd) ?? (readFileSync(real).equals(source.bytes) ? undefined : 'changed on disk during the run');
+    const why = whyNotWritable(real, roots, cwd) ?? (readRegularFile(real).equals(source.bytes) ? undefined : 'changed on disk during the run');
     if (why !== undefined) return why;
     // The analysis never sees the BOM; the file keeps it.
     writeFileSync(real, (source.bom ? '\ufeff' : '') + fixedText);

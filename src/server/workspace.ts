@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../shared/readFile.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection, WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -75,7 +76,8 @@ export async function checkWorkspace(
       }
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        // Never a plain read: a file swapped for a FIFO since discovery would block the server.
+        text = readRegularFile(file).toString('utf8');
       } catch {
         continue;
       }
