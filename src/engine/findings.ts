@@ -34,10 +34,23 @@ export interface CreatedFile {
   template: 'runtime-ts' | 'runtime-js' | 'runtime-cjs' | 'runtime-dts' | 'runtime-dcts';
 }
 
-/** What a fix does; front ends act on this, never on the title. */
-export type FixKind = 'lock-wrap' | 'share-in-flight' | 'semaphore-limit' | 'suppress';
+/**
+ * What a fix does, as data: front ends act on its kind and fields, never on its title (which is for display).
+ * `path` is the shared location's access path, `location` the same as the title shows it.
+ */
+/** How a lock-wrap fix holds the lock, as its title shows it. */
+export type LockWrapStyle = 'try/finally' | 'runExclusive' | 'await using';
 
-export interface Fix {
+export type FixMeaning =
+  | { kind: 'lock-wrap'; data: { path: string; location: string; style: LockWrapStyle } }
+  | { kind: 'share-in-flight'; data: { operation: string } }
+  | { kind: 'semaphore-limit'; data: { permits: number } }
+  | { kind: 'suppress'; data: { ruleId: RuleId } };
+
+export type FixKind = FixMeaning['kind'];
+
+/** The edits of a fix and how it is shown; also what a front end builds when it merges fixes ("Fix all"). */
+export interface FixEdits {
   title: string;
   /** Edits to the analysed file, non-overlapping. */
   edits: TextEdit[];
@@ -46,6 +59,9 @@ export interface Fix {
   /** Files to create if they do not exist yet. */
   createFiles?: CreatedFile[];
 }
+
+/** A fix of one finding: its edits and what it means. */
+export type Fix = FixEdits & FixMeaning;
 
 export type ReportedSeverity = 'info' | 'warning' | 'error';
 

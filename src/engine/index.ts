@@ -29,7 +29,10 @@ export { isSupportedFile, SUPPORTED_EXTENSIONS, type FastParser, type Program } 
 export type {
   Finding,
   Fix,
+  FixEdits,
   FixKind,
+  FixMeaning,
+  LockWrapStyle,
   CreatedFile,
   TextEdit,
   SourceRange,

@@ -1,8 +1,8 @@
 import type { Fix, FixKind } from '../engine/index.js';
 
 /**
- * One suggestion message per kind of fix in src/fixes. Each template spells out the fix's own title, so the
- * light bulb reads the same in ESLint as in the editor extension.
+ * One suggestion message per kind of fix in src/fixes. Each template, filled with the fix's data, spells out the
+ * fix's own title, so the light bulb reads the same in ESLint as in the editor extension.
  */
 export const SUGGESTION_MESSAGES = {
   guardWithLock: 'Guard {{location}} with a Lock ({{style}})',
@@ -19,13 +19,6 @@ export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, Suggestio
   'semaphore-limit': 'limitWithSemaphore',
 };
 
-/** Parses a fix title back into its kind and data; the same wording as the templates above. */
-const TITLES: readonly [SuggestionId, RegExp, readonly string[]][] = [
-  ['guardWithLock', /^Guard (.+) with a Lock \((.+)\)$/, ['location', 'style']],
-  ['shareInFlight', /^Share the in-flight promise instead of starting a second (.+)$/, ['operation']],
-  ['limitWithSemaphore', /^Limit concurrency with a Semaphore\((\d+)\)$/, ['permits']],
-];
-
 export interface Suggestion {
   messageId: SuggestionId;
   data: Record<string, string>;
@@ -37,11 +30,16 @@ export interface Suggestion {
  * fix) write eslint-disable.
  */
 export function suggestionFor(fix: Fix): Suggestion | undefined {
-  for (const [messageId, pattern, names] of TITLES) {
-    const match = pattern.exec(fix.title);
-    if (match) return { messageId, data: Object.fromEntries(names.map((name, i) => [name, match[i + 1]!])) };
+  switch (fix.kind) {
+    case 'lock-wrap':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { location: fix.data.location, style: fix.data.style } };
+    case 'share-in-flight':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { operation: fix.data.operation } };
+    case 'semaphore-limit':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { permits: String(fix.data.permits) } };
+    case 'suppress':
+      return undefined;
   }
-  return undefined;
 }
 
 /** The messages of the suggestions a rule offers, for its `meta.messages`. */

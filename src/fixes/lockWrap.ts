@@ -58,7 +58,8 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   if (!absorbed) return [];
   const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`';
   const fixes: Fix[] = [];
-  const make = (style: string, body: TextEdit, preferred: boolean): Fix => ({
+  const make = (style: Extract<Fix, { kind: 'lock-wrap' }>['data']['style'], body: TextEdit, preferred: boolean): Fix => ({
+    kind: 'lock-wrap', data: { path: subject.path, location: shown, style },
     title: `Guard ${shown} with a Lock (${style})`,
     edits: sortEdits([...lock.edits, body]),
     ...(preferred ? { preferred: true } : {}),

@@ -43,6 +43,7 @@ export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
   return [
     {
+      kind: 'semaphore-limit', data: { permits },
       title: `Limit concurrency with a Semaphore(${permits})`,
       edits,
       preferred: true,

@@ -74,7 +74,8 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
     `${indent}${leftText} ${act.operator} await ${pending}${style.semi}`;
   edits.push({ offset: [start2, end], text: replacement });
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
-  return [{ title: `Share the in-flight promise instead of starting a second ${describe(target)}`, edits }];
+  const operation = describe(target);
+  return [{ kind: 'share-in-flight', data: { operation }, title: `Share the in-flight promise instead of starting a second ${operation}`, edits }];
 }
 
 function describe(target: Node): string {

@@ -7,6 +7,8 @@ export function suppressFix(finding: Finding, ctx: FixContext): Fix {
   const at = lineStart(ctx.text, finding.range.offset[0]);
   const indent = indentAt(ctx.text, finding.range.offset[0]);
   return {
+    kind: 'suppress',
+    data: { ruleId: finding.ruleId },
     title: `Disable ${finding.ruleId} for this line`,
     edits: [{ offset: [at, at], text: `${indent}// awaitguard-disable-next-line ${finding.ruleId}${ctx.style.eol}` }],
   };

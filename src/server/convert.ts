@@ -7,7 +7,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { docsUrl, ruleMeta, type Finding, type Fix, type SourceRange } from '../engine/index.js';
+import { docsUrl, ruleMeta, type Finding, type Fix, type FixEdits, type SourceRange } from '../engine/index.js';
 
 export const SOURCE = 'awaitguard';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.awaitguard`;
@@ -34,10 +34,10 @@ export function toDiagnostic(doc: TextDocument, finding: Finding): Diagnostic {
 }
 
 /** Reads the vendored runtime files a fix wants created; returns the contents for those that are missing. */
-export type VendorReader = (fix: Fix) => { path: string; uri: string; text: string }[];
+export type VendorReader = (fix: FixEdits) => { path: string; uri: string; text: string }[];
 
 /** A fix as a workspace edit: the vendored runtime created in the same edit, then the file's own changes. */
-export function toWorkspaceEdit(doc: TextDocument, fix: Fix, vendored: VendorReader): WorkspaceEdit {
+export function toWorkspaceEdit(doc: TextDocument, fix: FixEdits, vendored: VendorReader): WorkspaceEdit {
   const created = vendored(fix);
   return {
     documentChanges: [

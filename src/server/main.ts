@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type Fix, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
@@ -250,7 +250,7 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  const vendored: VendorReader = (fix: Fix) =>
+  const vendored: VendorReader = (fix: FixEdits) =>
     (fix.createFiles ?? [])
       .filter((f) => !existsSync(f.path))
       .map((f) => ({ path: f.path, uri: pathToFileURL(f.path).href, text: readTemplate(f.template) }));
@@ -267,7 +267,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
-  async function fixAllEdit(doc: TextDocument): Promise<{ fix: Fix; applied: number } | null> {
+  async function fixAllEdit(doc: TextDocument): Promise<{ fix: FixEdits; applied: number } | null> {
     const { config, fix, settings } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return null;

@@ -7,7 +7,7 @@
 import { RuleTester, type InvalidTestCase, type RunTests, type ValidTestCase } from '@typescript-eslint/rule-tester';
 import * as espree from 'espree';
 import { afterAll, describe, it } from 'vitest';
-import { RULE_IDS, type Finding, type Fix, type RuleId } from '../../src/engine/index.js';
+import { RULE_IDS, ruleMeta, type Finding, type FixKind, type RuleId } from '../../src/engine/index.js';
 import plugin from '../../src/eslint/index.js';
 import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
 import { collectFixtures, type Fixture } from '../fixtureCorpus.js';
@@ -18,29 +18,16 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-/** The messageId each rule reports under. */
-const REPORT_ID: Record<RuleId, string> = {
-  'lost-update': 'lostUpdate',
-  'check-then-act': 'checkThenAct',
-  'lock-leak': 'lockLeak',
-  'unawaited-acquire': 'unawaitedAcquire',
-  'unbounded-concurrency': 'unboundedConcurrency',
+/** The suggestion messageId for each kind of engine fix; null: not offered in ESLint. */
+const SUGGESTION_ID: Record<FixKind, string | null> = {
+  'lock-wrap': 'guardWithLock',
+  'share-in-flight': 'shareInFlight',
+  'semaphore-limit': 'limitWithSemaphore',
+  suppress: null,
 };
 
-/** The suggestion messageId for each kind of engine fix; null: not offered in ESLint. */
-const SUGGESTION_ID: [RegExp, string | null][] = [
-  [/^Guard .+ with a Lock \(/, 'guardWithLock'],
-  [/^Share the in-flight promise /, 'shareInFlight'],
-  [/^Limit concurrency with a Semaphore\(/, 'limitWithSemaphore'],
-  [/^Disable [a-z-]+ for this line$/, null],
-];
-
-function suggestionId(fix: Fix): string | null {
-  const entry = SUGGESTION_ID.find(([pattern]) => pattern.test(fix.title));
-  // A new kind of fix must get a messageId (or be dropped on purpose) here and in src/eslint/suggestions.ts.
-  if (!entry) throw new Error(`no suggestion messageId for the engine fix "${fix.title}"`);
-  return entry[1];
-}
+/** The messageId each rule reports under: its descriptor's. */
+const reportId = (ruleId: RuleId): string => ruleMeta(ruleId).messageId;
 
 const fixtures = collectFixtures();
 
@@ -60,14 +47,14 @@ function languageOptions(fixture: Fixture): ValidTestCase<[]>['languageOptions']
 
 function expectedError(fixture: Fixture, ruleId: RuleId, line: number, nth: number): InvalidTestCase<string, []>['errors'][number] {
   const finding = engineFindings.get(fixture)!.filter((f) => f.ruleId === ruleId && f.range.start.line === line)[nth];
-  if (!finding) return { messageId: REPORT_ID[ruleId], line };
+  if (!finding) return { messageId: reportId(ruleId), line };
   const fixes = [...finding.fixes].sort((a, b) => Number(b.preferred === true) - Number(a.preferred === true));
   const suggestions = fixes.flatMap((fix) => {
-    const messageId = suggestionId(fix);
+    const messageId = SUGGESTION_ID[fix.kind];
     return messageId ? [{ messageId, output: applyEdits(fixture.text, fix.edits) }] : [];
   });
   return {
-    messageId: REPORT_ID[ruleId],
+    messageId: reportId(ruleId),
     line,
     column: finding.range.start.column + 1,
     endLine: finding.range.end.line,

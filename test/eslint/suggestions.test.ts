@@ -22,7 +22,7 @@ function engineTitles(code: string, filename: string, message: Linter.LintMessag
   const finding = analyzeWithFixes(code, filename, { fix: { runtime: 'package' } }).findings.find(
     (f) => f.ruleId === ruleId && f.range.start.line === message.line && f.range.start.column + 1 === message.column,
   );
-  return (finding?.fixes ?? []).map((f) => f.title).filter((t) => !t.startsWith('Disable '));
+  return (finding?.fixes ?? []).filter((f) => f.kind !== 'suppress').map((f) => f.title);
 }
 
 describe.each<ParserName>(['typescript-eslint', 'espree'])('suggestions with %s', (parser) => {

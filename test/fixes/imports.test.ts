@@ -14,7 +14,7 @@ export async function inc(): Promise<void> {
 function guarded(text: string, withTree: boolean): string {
   const ast = withTree ? parse(text, { loc: true, range: true, comment: true }) : undefined;
   const [finding] = analyzeWithFixes(text, 'a.ts', { fix: { runtime: 'package' }, ...(ast ? { ast } : {}) }).findings;
-  const fix = finding!.fixes.find((f) => f.title.startsWith('Guard `n` with a Lock (try/finally)'))!;
+  const fix = finding!.fixes.find((f) => f.kind === 'lock-wrap' && f.data.path === 'n' && f.data.style === 'try/finally')!;
   return applyEdits(text, fix.edits);
 }
 
