@@ -1,7 +1,8 @@
 // Types of `awaitguard/eslint-plugin`, for typed eslint.config.ts files. The plugin itself is bundled JavaScript.
 import type { ESLint, Linter, Rule } from 'eslint';
 
-type RuleId = 'lost-update' | 'check-then-act' | 'lock-leak' | 'unawaited-acquire' | 'unbounded-concurrency';
+/** The ids of awaitguard's rules. */
+export type RuleId = 'lost-update' | 'check-then-act' | 'lock-leak' | 'unawaited-acquire' | 'unbounded-concurrency';
 
 /** `settings.awaitguard` in a flat config, shared by every awaitguard rule. */
 export interface AwaitguardSettings {
