@@ -1,4 +1,4 @@
-import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding, type Fix } from '../engine/index.js';
+import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding, type Fix, type TextEdit } from '../engine/index.js';
 import { ClaimedText, applyEdits } from './apply.js';
 import { analyzeWithFixes } from './index.js';
 import type { FixOptions } from './options.js';
@@ -40,10 +40,7 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
     kept = { ...kept, unfixed: result.findings.filter((f) => f.fixes.some((x) => x.preferred)).length };
     before = { count: result.findings.length, fixed: new Set(chosen.map(({ finding }) => identity(finding, kept.text))) };
     if (chosen.length === 0 || pass === MAX_PASSES) break;
-    const edited = applyEdits(
-      kept.text,
-      chosen.flatMap(({ fix }) => fix.edits),
-    );
+    const edited = applyEdits(kept.text, combinedEdits(chosen));
     // Judged by the reference parser alone: a fix is kept only if typescript-estree (the editor's) accepts it.
     if (analyze(edited, file, { config }).parseError) break;
     const createFiles = [...kept.createFiles];
@@ -53,17 +50,41 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
   return kept;
 }
 
-/** The preferred fixes whose edits do not touch each other, first come first served. */
+/**
+ * The preferred fixes whose edits do not touch each other, first come first served. Insertions at one point
+ * may share it (every new lock's declaration goes after the imports; every fix that needs the runtime
+ * imports it there): they are applied in order, and an insertion identical to one already chosen at that
+ * point is made once. Without that, a file with a race on each of 30 variables got 10 fixes per run.
+ */
 function chooseFixes(findings: readonly Finding[]): { finding: Finding; fix: Fix }[] {
   const chosen: { finding: Finding; fix: Fix }[] = [];
-  const claimed = new ClaimedText();
+  const replaced = new ClaimedText();
+  const insertedAt = new ClaimedText();
   for (const finding of findings) {
     const fix = finding.fixes.find((x) => x.preferred);
-    if (!fix || claimed.overlaps(fix.edits)) continue;
-    claimed.claim(fix.edits);
+    if (!fix) continue;
+    const replacements = fix.edits.filter((e) => e.offset[0] !== e.offset[1]);
+    const insertions = fix.edits.filter((e) => e.offset[0] === e.offset[1]);
+    if (replaced.overlaps(fix.edits) || insertedAt.overlaps(replacements)) continue;
+    replaced.claim(replacements);
+    insertedAt.claim(insertions);
     chosen.push({ finding, fix });
   }
   return chosen;
+}
+
+/** The edits of the chosen fixes, an insertion repeated at one point (the same import, the same lock) made once. */
+function combinedEdits(chosen: readonly { fix: Fix }[]): TextEdit[] {
+  const seen = new Set<string>();
+  return chosen
+    .flatMap(({ fix }) => fix.edits)
+    .filter((e) => {
+      if (e.offset[0] !== e.offset[1]) return true;
+      const key = `${e.offset[0]}\u0000${e.text}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 /** What stays the same about a finding when a fix elsewhere moves its lines: rule, state, function, code. */

@@ -95,3 +95,18 @@ describe.each(['try-finally', 'runExclusive', 'await-using'])('--fix with lockSt
     expect(await within(2000, c.drive(m))).toBe(4);
   });
 });
+
+describe('--fix on many races at once', () => {
+  it('fixes a race on each of 30 variables in one run: the lock declarations share their insertion point', () => {
+    const source = ['async function g(): Promise<void> {}']
+      .concat(Array.from({ length: 30 }, (_, i) => `let x${i} = 0;\nexport async function f${i}(): Promise<void> { const v = x${i}; await g(); x${i} = v + 1; }`))
+      .join('\n');
+    const dir = makeProject({ 'package.json': '{ "name": "demo" }\n', 'src/many.ts': `${source}\n` });
+    const fixed = runCli(['check', '--fix', 'src'], dir);
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(fixed.stderr).toContain('applied 30 fixes in 1 file');
+    const text = readFileSync(path.join(dir, 'src', 'many.ts'), 'utf8');
+    expect(text.match(/^import \{ Lock \}/gm)).toHaveLength(1);
+    expect(text.match(/^const x\d+Lock = new Lock\(\);$/gm)).toHaveLength(30);
+  });
+});
