@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_RULES, analyze, docsUrl, RULE_IDS, type RuleMeta } from '../../src/engine/index.js';
 import plugin from '../../src/eslint/index.js';
 import { SUGGESTION_FOR_KIND } from '../../src/eslint/suggestions.js';
+import { RULE_LISTS } from '../ruleLists.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
@@ -56,6 +57,22 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r.meta] as const))('rule %s', (id
 });
 
 describe('every list of rules is the registry', () => {
+  const metas = ALL_RULES.map((r) => r.meta);
+
+  it.each(RULE_LISTS.map(([rel, sync]) => [rel, sync] as const))('%s is what node scripts/sync-rule-lists.mjs writes', (rel, sync) => {
+    const text = read(rel);
+    expect(sync(text, metas) === text, `${rel} is stale: run node scripts/sync-rule-lists.mjs`).toBe(true);
+  });
+
+  it('a new rule gets its setting, its RuleId member and its README row from its descriptor alone', () => {
+    const added: RuleMeta<string> = { ...metas[0]!, id: 'new-rule', docsPath: 'docs/rules/new-rule.md', shortDescription: 'Something new.' };
+    for (const [rel, sync] of RULE_LISTS) {
+      const text = sync(read(rel), [...metas, added]);
+      expect(text, rel).toContain('new-rule');
+      expect(sync(text, metas), `${rel}: removing the rule again restores the file`).toBe(read(rel));
+    }
+  });
+
   it('docs/rules has a page for each rule and no other', () => {
     const pages = readdirSync(join(ROOT, 'docs', 'rules')).filter((f) => f.endsWith('.md'));
     expect(pages.map((p) => p.replace(/\.md$/, '')).sort()).toEqual([...RULE_IDS].sort());

@@ -1,4 +1,6 @@
-// The registry: adding a rule is its file under rules/, its doc page, its fixtures, and one entry below.
+// The registry: adding a rule is its file under rules/, its doc page (docs/rules/<id>.md, with `ts racy` and
+// `ts safe` examples), its fixtures (test/fixtures/<id>/), and one entry below; then `node scripts/sync-rule-lists.mjs`
+// writes it into package.json, the .d.ts and the README (test/engine/registry.test.ts checks all of it).
 import { checkThenAct } from './check-then-act.js';
 import { lockLeak } from './lock-leak.js';
 import { lostUpdate } from './lost-update.js';

@@ -22,6 +22,6 @@ export interface RuleMeta<Id extends string = RuleId> {
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';
 
-export function docsUrl(meta: RuleMeta): string {
+export function docsUrl(meta: Pick<RuleMeta<string>, 'docsPath'>): string {
   return DOCS_BASE_URL + meta.docsPath;
 }
