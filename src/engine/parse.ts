@@ -38,6 +38,7 @@ export function parseSource(text: string, fileName: string, fast?: FastParser): 
   return parseWithTypescriptEstree(text, fileName);
 }
 
+// eslint-disable-next-line no-restricted-syntax -- the lazily loaded parser library, the same for every analysis; no analysis state
 let estree: typeof Estree | undefined;
 
 /**

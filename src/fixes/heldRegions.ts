@@ -1,6 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeObject, forEachNode, isFunction, unwrap, type Node } from '../engine/ast.js';
-import { WRITTEN_CALLS } from '../engine/locks/index.js';
+import { calleeObject, forEachNode, isFunction, unwrap, WRITTEN_CALLS, type Node } from '../engine/index.js';
 import { statementIndex, type StatementRange } from './ranges.js';
 import { lineEnd, lineStart } from './style.js';
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { CreatedFile, TextEdit } from '../engine/index.js';
-import { fixLibrary } from '../engine/locks/index.js';
+import { fixLibrary, type CreatedFile, type TextEdit } from '../engine/index.js';
 import type { ModuleTop } from './moduleTop.js';
 import type { FixOptions } from './options.js';
 import type { CodeStyle } from './style.js';

@@ -1,4 +1,4 @@
-import { forEachNodeIn, type Node } from '../engine/ast.js';
+import { forEachNodeIn, type Node } from '../engine/index.js';
 import { applyEdits } from './apply.js';
 import type { HeldRegion } from './heldRegions.js';
 

@@ -1,9 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, type Node } from '../engine/ast.js';
-import type { FileModel, Fix, FixSubject, TextEdit } from '../engine/index.js';
-import { fixLibrary } from '../engine/locks/index.js';
-import type { FunctionNode } from '../engine/scope.js';
-import { classOf } from '../engine/summaries.js';
+import { enclosingFunction, forEachNode, isFunction, fixLibrary, classOf, type Node, type FileModel, type Fix, type FixSubject, type TextEdit, type FunctionNode } from '../engine/index.js';
 import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';

@@ -1,4 +1,4 @@
-import { forEachNode, type Node } from '../engine/ast.js';
+import { forEachNode, type Node } from '../engine/index.js';
 
 /**
  * Every name the file spells as an identifier (declared, referenced, or a property). A new binding named

@@ -1,7 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, isFunction, type Node } from '../engine/ast.js';
-import type { FileModel } from '../engine/index.js';
-import { WRITTEN_CALLS } from '../engine/locks/index.js';
+import { forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel } from '../engine/index.js';
 
 export type StatementList = TSESTree.BlockStatement | TSESTree.Program;
 

@@ -1,7 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { unwrap, type Node } from '../engine/ast.js';
-import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
-import { fixLibrary } from '../engine/locks/index.js';
+import { unwrap, fixLibrary, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
 import { freshName } from './names.js';
 import type { FixContext } from './lockWrap.js';
 import { indentAt, lineStart } from './style.js';

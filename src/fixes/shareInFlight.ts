@@ -1,7 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, unwrap, type Node } from '../engine/ast.js';
-import type { Fix, FixSubject, TextEdit } from '../engine/index.js';
-import { classOf } from '../engine/summaries.js';
+import { enclosingFunction, unwrap, classOf, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
 import { freshName } from './names.js';
 import { indentAt, lineEnd, lineStart } from './style.js';

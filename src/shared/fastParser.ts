@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound, oxcOptions, programFromOxc } from '../engine/oxc.js';
-import type { FastParser } from '../engine/index.js';
+import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound, oxcOptions, programFromOxc, type FastParser } from '../engine/index.js';
 import { maxFastParseLength } from './stack.js';
 import type * as Oxc from 'oxc-parser';
 
