@@ -297,7 +297,7 @@ export async function checkBatch(cases: readonly FuzzCase[], ctx: Ctx, dir: stri
     const agree = sane.filter((f) => {
       const a = def?.get(f);
       const b = est?.get(f);
-      return a && b && !a.parseError && !b.parseError && a.findings.length > 0 && JSON.stringify(a.findings.map(findingKey)) === JSON.stringify(b.findings.map(findingKey));
+      return a && b && !a.parseError && !b.parseError && a.findings.length > 0 && byFile.get(f)!.text.length <= MAX_FIX_BYTES && JSON.stringify(a.findings.map(findingKey)) === JSON.stringify(b.findings.map(findingKey));
     });
     if (agree.length > 0) {
       const run = await timed(stats, 'fix-estree', () => runAttributed(tools, 'fix-estree', f2, agree, { restore: (group) => copyCases(dir, f2, group), confirmHangs }));

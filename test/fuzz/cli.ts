@@ -138,7 +138,8 @@ export async function runAttributed(
   const visit = async (group: readonly string[]): Promise<void> => {
     if (group.length === 0) return;
     restore?.(group);
-    const bound = timeoutFor(group.map(sizeOf));
+    // --fix parses and analyses again after every pass (up to 10): give it more time than a check.
+    const bound = timeoutFor(group.map(sizeOf), fixes(mode) ? 3 : 1);
     let run = await runCli(tools, mode, dir, group, bound);
     out.runs++;
     if (run.problem?.kind === 'hang' && group.length === 1 && confirmHangs) {
