@@ -280,7 +280,8 @@ export async function checkBatch(cases: readonly FuzzCase[], ctx: Ctx, dir: stri
       if (oracles.has('run') && c.depth <= MAX_RUN_DEPTH && c.text.length <= 64 * 1024) {
         const rdir = sub('run');
         const before = await timed(stats, 'run', () => runCase(tools.root, dir, file, c.text, rdir, `orig-${c.index}`));
-        if (before.state !== 'settled' || before.settled === 0) continue;
+        // Runnable: it loads, every call finishes, and at least one call succeeds.
+        if (before.state !== 'settled' || before.settled - before.rejected < 1) continue;
         let after = await timed(stats, 'run', () => runCase(tools.root, fdir, file, text, rdir, `fixed-${c.index}`));
         if (after.state === 'deadlock' || after.state === 'timeout') after = await runCase(tools.root, fdir, file, text, rdir, `fixed-${c.index}-again`);
         stats.checked.run = (stats.checked.run ?? 0) + 1;

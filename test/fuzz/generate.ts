@@ -5,8 +5,8 @@ import ts from 'typescript';
 import { caseRng, Random } from './random.js';
 import { allowsJsx, isTypeScript, type Seed } from './seeds.js';
 
-export type CaseKind = 'seed' | 'delete' | 'duplicate' | 'brackets' | 'amplify';
-export const CASE_KINDS: readonly CaseKind[] = ['seed', 'delete', 'duplicate', 'brackets', 'amplify'];
+export type CaseKind = 'seed' | 'delete' | 'duplicate' | 'brackets' | 'call' | 'amplify';
+export const CASE_KINDS: readonly CaseKind[] = ['seed', 'delete', 'duplicate', 'brackets', 'call', 'amplify'];
 
 /** Where an amplified construct goes in the seed. */
 export type SiteMode = 'wrap-expression' | 'wrap-statement' | 'statement' | 'append';
@@ -57,7 +57,8 @@ export function generateCase(seeds: readonly Seed[], seed: number, index: number
     ['delete', 12],
     ['duplicate', 12],
     ['brackets', 10],
-    ['amplify', 62],
+    ['call', 8],
+    ['amplify', 54],
   ]);
   const base = { seed, index, kind };
   if (kind === 'amplify') {
@@ -78,6 +79,19 @@ export function generateCase(seeds: readonly Seed[], seed: number, index: number
       amplify: params,
       description: `amplify ${describeAmplify(params)} ${where} of ${s.rel}`,
     };
+  }
+  if (kind === 'call') {
+    // An async function calls another one of its file (a sibling method, a module function): where both
+    // get a lock from --fix, the call may run while the caller holds it.
+    const withCalls = seeds.filter((x) => callSites(x).length > 0);
+    const s = pickSeed(r, withCalls.length > 0 ? withCalls : seeds);
+    const sites = callSites(s);
+    if (sites.length > 0) {
+      const site = r.pick(sites);
+      const at = r.pick(site.boundaries);
+      const text = s.text.slice(0, at) + site.call + '\n' + s.text.slice(at);
+      return { ...base, seedRel: s.rel, ext: s.ext, text, depth: 0, construct: 'call', description: `insert \`${site.call}\` into ${site.caller} at ${lineOf(s.text, at)} of ${s.rel}` };
+    }
   }
   const s = pickSeed(r, seeds);
   const common = { ...base, seedRel: s.rel, ext: s.ext };
@@ -243,6 +257,81 @@ function findSites(text: string, ext: string): Sites {
   };
   visit(sf);
   return sites;
+}
+
+interface CallSite {
+  caller: string;
+  /** The statement to insert: `await <callee>(<the caller's parameters>);`. */
+  call: string;
+  /** Statement starts in the caller's body, outside nested functions. */
+  boundaries: number[];
+}
+
+const callSiteCache = new WeakMap<Seed, CallSite[]>();
+
+/** Async functions of `seed` and, for each, a call to another async function or sibling method it could make. */
+function callSites(seed: Seed): CallSite[] {
+  const cached = callSiteCache.get(seed);
+  if (cached) return cached;
+  const sf = sourceFile(seed.text, seed.ext);
+  const isAsync = (n: ts.Node): boolean => (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  const isStatic = (n: ts.Node): boolean => (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Static) !== 0;
+  const typed = isTypeScript(seed.ext);
+  const out: CallSite[] = [];
+  const functions = sf.statements.filter((st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && !!st.name && !!st.body && isAsync(st));
+  const boundariesOf = (body: ts.Block): number[] => {
+    const starts: number[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isBlock(n)) for (const st of n.statements) starts.push(st.getStart(sf));
+      ts.forEachChild(n, visit);
+    };
+    for (const st of body.statements) starts.push(st.getStart(sf));
+    for (const st of body.statements) ts.forEachChild(st, visit);
+    return starts;
+  };
+  const argsOf = (f: ts.SignatureDeclaration): string =>
+    f.parameters
+      .map((p) => (ts.isIdentifier(p.name) ? (p.dotDotDotToken ? `...${p.name.text}` : p.name.text) : 'undefined'))
+      .join(', ');
+  const callee = (expr: string): string => (typed ? `(${expr} as any)` : expr);
+  // No recursion: a callee that already reaches the caller would make the original loop, not race.
+  const reaches = (from: ts.FunctionLikeDeclaration, to: string, pool: readonly ts.FunctionLikeDeclaration[], name: (f: ts.FunctionLikeDeclaration) => string): boolean => {
+    const seen = new Set<ts.FunctionLikeDeclaration>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const f = stack.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const body = f.body ? f.body.getText(sf) : '';
+      if (new RegExp(`\\b${to}\\s*\\(`).test(body)) return true;
+      for (const g of pool) if (new RegExp(`\\b${name(g)}\\s*\\(`).test(body)) stack.push(g);
+    }
+    return false;
+  };
+  const fnName = (f: ts.FunctionLikeDeclaration): string => (f.name as ts.Identifier).text;
+  for (const f of functions) {
+    const targets = functions.filter((g) => g !== f && !reaches(g, fnName(f), functions, fnName));
+    if (targets.length > 0) out.push(...targets.map((g) => ({ caller: f.name!.text, call: `await ${callee(g.name!.text)}(${argsOf(f)});`, boundaries: boundariesOf(f.body!) })));
+  }
+  const visitClasses = (n: ts.Node): void => {
+    if (ts.isClassLike(n)) {
+      const methods = n.members.filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && isAsync(m));
+      for (const m of methods) {
+        const self = isStatic(m) ? (n.name ? n.name.text : undefined) : 'this';
+        if (!self) continue;
+        for (const other of methods) {
+          if (other === m || isStatic(other) !== isStatic(m) || reaches(other, fnName(m), methods, fnName)) continue;
+          const name = (other.name as ts.Identifier).text;
+          out.push({ caller: `${n.name?.text ?? '(class)'}.${(m.name as ts.Identifier).text}`, call: `await ${callee(`${self}.${name}`)}(${argsOf(m)});`, boundaries: boundariesOf(m.body!) });
+        }
+      }
+    }
+    ts.forEachChild(n, visitClasses);
+  };
+  visitClasses(sf);
+  callSiteCache.set(seed, out);
+  return out;
 }
 
 function wrappable(st: ts.Statement): boolean {
