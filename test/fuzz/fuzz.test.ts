@@ -18,7 +18,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The CI sample: every kind of mutation and most constructs occur; about a minute on two cores. */
 const SEED = 20_261_201;
-const CASES = 80;
+const CASES = 64;
 
 describe('fuzz case generator', () => {
   it('makes each case from (seed, index) alone', () => {
@@ -71,7 +71,7 @@ describe('fuzz sample against the built CLI and server', () => {
       seeds,
       seed: SEED,
       cases: CASES,
-      batch: 40,
+      batch: 32,
       // Past the ~8,000 levels where oxc-parser used to overflow the native stack.
       maxDepth: 9000,
       jobsEvery: 2,
