@@ -336,7 +336,12 @@ export async function checkBatch(cases: readonly FuzzCase[], ctx: Ctx, dir: stri
       const outcome = await timed(stats, 'lsp', () => lsp.check(path.join(dir, file), c.text, c.ext, 20_000 + (30_000 * c.text.length) / 1_048_576));
       stats.checked.lsp = (stats.checked.lsp ?? 0) + 1;
       if (outcome.state === 'died') fail(file, 'lsp-died', 'lsp', outcome.detail.replace(/^after answering: /, ''), `the server died (${outcome.detail}); stderr: ${firstLines(outcome.stderr)}`);
-      else if (outcome.state === 'no-answer') fail(file, 'lsp-no-answer', 'lsp', '', outcome.detail);
+      else if (outcome.state === 'no-answer') {
+        fail(file, 'lsp-no-answer', 'lsp', '', outcome.detail);
+        // Still busy with this document: the next one gets a fresh server.
+        await client.stop();
+        client = undefined;
+      }
       else if (outcome.state === 'internal-error') fail(file, 'lsp-internal-error', 'lsp', normalizeMessage(outcome.message), `status "error": ${outcome.message}`);
     }
     await client?.stop();
