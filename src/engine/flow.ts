@@ -70,6 +70,16 @@ interface State {
 }
 
 const EMPTY = AwaitSet.EMPTY;
+/** Loops nested deeper than this are walked once (see `loop`). */
+const MAX_REWALKED_LOOPS = 3;
+
+/** `a` then the facts of `b` not in it: paths that meet again must not double what they carry. */
+function unionFacts(a: ReadFact[], b: ReadFact[]): ReadFact[] {
+  const seen = new Set(a);
+  const out = [...a];
+  for (const f of b) if (!seen.has(f)) out.push(f);
+  return out;
+}
 const NO_DEPS: ReadFact[] = [];
 
 export interface FlowResult {
@@ -154,7 +164,7 @@ class FunctionWalker implements PathContext {
     const taint = new Map(a.taint);
     for (const [v, deps] of b.taint) {
       const prev = taint.get(v);
-      taint.set(v, prev && prev !== deps ? [...prev, ...deps] : deps);
+      taint.set(v, prev && prev !== deps ? unionFacts(prev, deps) : deps);
     }
     const aliases = new Map([...a.aliases].filter(([k, v]) => b.aliases.get(k) === v));
     const releasers = new Map([...a.releasers, ...b.releasers]);
@@ -809,8 +819,32 @@ class FunctionWalker implements PathContext {
     }
   }
 
-  /** Walks a loop body twice so that state carried from one iteration into the next is seen. */
+  /** How many loops enclose the code being walked. */
+  private loopDepth = 0;
+
+  /**
+   * Walks a loop body twice so that state carried from one iteration into the next is seen. Loops nested
+   * deeper than `MAX_REWALKED_LOOPS` are walked once: each level would double the walk (six nested loops
+   * took a minute), and a window that opens in one iteration of a deep inner loop and closes in the next is
+   * still seen by the outer loops' second walk.
+   */
   private loop(body: () => void): void {
+    this.loopDepth++;
+    try {
+      if (this.loopDepth > MAX_REWALKED_LOOPS) {
+        const entry = this.clone();
+        body();
+        this.st = this.merge(entry, { ...this.st, exited: false });
+        this.st.exited = false;
+        return;
+      }
+      this.walkTwice(body);
+    } finally {
+      this.loopDepth--;
+    }
+  }
+
+  private walkTwice(body: () => void): void {
     const entry = this.clone();
     body();
     const once = this.merge(entry, { ...this.st, exited: false });

@@ -1,0 +1,24 @@
+// Found by the fuzzer: each nested loop doubled the walk (its body is walked twice), and the facts the paths
+// carried doubled at every merge, so six nested loops around a race took a minute and deeper ones hung the run.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/engine/index.js';
+
+const racyIn = (header: string, depth: number): string =>
+  `let x = 0;\nasync function g() {}\nexport async function f() {\n${`${header}\n`.repeat(depth)}{ const v = x; await g(); x = v + 1; }\n}\n`;
+
+describe('nested loops', () => {
+  it.each([
+    ['for (;;)', 200],
+    ['while (x < 9)', 200],
+    ['for (const k of [1, 2])', 60],
+    ['do', 0],
+  ])('%s nested %i deep: the race inside is still reported', (header, depth) => {
+    const text = header === 'do' ? `let x = 0;\nasync function g() {}\nexport async function f() {\n${'do {\n'.repeat(40)}const v = x; await g(); x = v + 1;\n${'} while (x < 9);\n'.repeat(40)}}\n` : racyIn(header, depth);
+    expect(analyze(text, 'loops.ts').findings.map((f) => f.ruleId)).toEqual(['lost-update']);
+  });
+
+  it('a loop-carried race in a loop nested three deep is still seen', () => {
+    const text = `let x = 0;\nasync function g() {}\nexport async function f() {\n  let v = 0;\n  for (;;) for (;;) for (;;) { x = v + 1; v = x; await g(); }\n}\n`;
+    expect(analyze(text, 'carried.ts').findings.map((f) => f.ruleId)).toEqual(['lost-update']);
+  });
+});
