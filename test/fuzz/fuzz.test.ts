@@ -8,8 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../cli/helpers.js';
 import { ensureServerBuilt } from '../server/lsp.js';
 import { formatFailure, runCampaign } from './campaign.js';
+import { Compiler } from './compile.js';
 import { amplify, CASE_KINDS, CONSTRUCT_NAMES, generateCase, scriptKind } from './generate.js';
 import { ddmin, longestRepeat, smallest } from './minimize.js';
+import { runCase } from './runtime.js';
 import { loadSeeds } from './seeds.js';
 
 const seeds = loadSeeds(ROOT);
@@ -59,6 +61,47 @@ describe('fuzz minimizer', () => {
   it('bisects the smallest failing depth and finds deep repetitions', async () => {
     expect(await smallest(50_000, async (d) => d >= 7913, { runs: 100, deadline: Date.now() + 10_000 })).toBe(7913);
     expect(longestRepeat(`x = ${'f('.repeat(500)}1${')'.repeat(500)};`)).toMatchObject({ unit: 'f(', count: 500 });
+  });
+});
+
+describe('fuzz oracles', () => {
+  const account = (nested: boolean): string => `
+    import { Lock } from 'awaitguard/runtime';
+    const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+    export class Account {
+      private readonly lock = new Lock();
+      balance = 0;
+      async inner(n: number): Promise<void> {
+        await this.lock.acquire();
+        try {
+          const b = this.balance;
+          await tick();
+          this.balance = b + n;
+        } finally {
+          this.lock.release();
+        }
+      }
+      async outer(n: number): Promise<void> {
+        ${nested ? 'await this.lock.acquire();' : ''}
+        try {
+          await this.inner(n);
+        } finally {
+          ${nested ? 'this.lock.release();' : ''}
+        }
+      }
+    }
+  `;
+
+  it('running tells calls that finish from calls that wait forever on a lock', async () => {
+    const dir = path.join(work, 'oracle-run');
+    expect(await runCase(ROOT, dir, 'ok.ts', account(false), dir, 'ok')).toMatchObject({ state: 'settled', settled: 4, rejected: 0 });
+    expect(await runCase(ROOT, dir, 'dl.ts', account(true), dir, 'dl')).toEqual({ state: 'deadlock', pending: ['Account.outer'] });
+  });
+
+  it('type-checking uses the fixtures settings and sees what a file breaks', () => {
+    const compiler = new Compiler(ROOT);
+    expect(compiler.errors({ 'a.ts': account(true) }, 'a.ts')).toEqual([]);
+    expect(compiler.errors({ 'b.ts': 'export const n: number = "x";\n' }, 'b.ts')).toMatchObject([{ code: 2322, line: 1 }]);
   });
 });
 
