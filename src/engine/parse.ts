@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type * as Estree from '@typescript-eslint/typescript-estree';
+import type * as Ts from 'typescript';
 import type { ParseError } from './findings.js';
+import { withSourceFileMemo } from './sourceFileMemo.js';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -38,26 +40,27 @@ export function parseSource(text: string, fileName: string, fast?: FastParser): 
   return parseWithTypescriptEstree(text, fileName);
 }
 
-// eslint-disable-next-line no-restricted-syntax -- the lazily loaded parser library, the same for every analysis; no analysis state
-let estree: typeof Estree | undefined;
+// eslint-disable-next-line no-restricted-syntax -- the lazily loaded parser libraries, the same for every analysis; no analysis state
+let libraries: { estree: typeof Estree; ts: typeof Ts } | undefined;
 
 /**
- * typescript-estree, loaded on first use: it loads the TypeScript compiler (about 50 MB), which a run whose
- * files all pass the fast parser never needs. Our bundles resolve the literal `require` and keep it lazy;
- * plain ESM (tests running the source) has no `require` and loads it through `createRequire`.
+ * typescript-estree and the TypeScript compiler it uses, loaded on first use: TypeScript is about 50 MB, which
+ * a run whose files all pass the fast parser never needs. Our bundles resolve the literal `require` and keep it
+ * lazy; plain ESM (tests running the source) has no `require` and loads them through `createRequire`.
  */
-function typescriptEstree(): typeof Estree {
-  if (!estree) {
-    const name = '@typescript-eslint/typescript-estree';
+function typescriptEstree(): { estree: typeof Estree; ts: typeof Ts } {
+  if (!libraries) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require is what esbuild bundles lazily
-      estree = require('@typescript-eslint/typescript-estree') as typeof Estree;
+      /* eslint-disable @typescript-eslint/no-require-imports -- a literal require is what esbuild bundles lazily */
+      libraries = { estree: require('@typescript-eslint/typescript-estree') as typeof Estree, ts: require('typescript') as typeof Ts };
+      /* eslint-enable @typescript-eslint/no-require-imports */
     } catch {
       // No `require` here (plain ESM), or a bundler's stand-in that cannot load packages.
-      estree = createRequire(import.meta.url)(name) as typeof Estree;
+      const load = createRequire(import.meta.url);
+      libraries = { estree: load('@typescript-eslint/typescript-estree') as typeof Estree, ts: load('typescript') as typeof Ts };
     }
   }
-  return estree;
+  return libraries;
 }
 
 function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome {
@@ -65,7 +68,8 @@ function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome
   // .ts files cannot hold JSX (`<T>x` is a cast there); JavaScript files commonly do.
   const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
   try {
-    const ast = typescriptEstree().parse(text, {
+    const { estree, ts } = typescriptEstree();
+    const ast = withSourceFileMemo(ts, () => estree.parse(text, {
       filePath: fileName,
       jsx,
       loc: true,
@@ -74,7 +78,7 @@ function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome
       comment: text.includes('awaitguard-'),
       errorOnUnknownASTType: false,
       suppressDeprecatedPropertyWarnings: true,
-    });
+    }));
     return { ok: true, ast };
   } catch (err) {
     return { ok: false, error: toParseError(err) };
