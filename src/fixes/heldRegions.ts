@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeObject, forEachNode, isFunction, unwrap, WRITTEN_CALLS, type Node } from '../engine/index.js';
-import { statementIndex, type StatementRange } from './ranges.js';
+import { rangeStatements, statementIndex, type StatementRange } from './ranges.js';
 import { lineEnd, lineStart } from './style.js';
 
 /*
@@ -43,18 +43,13 @@ function awaitedLockCall(node: Node | null | undefined, lock: string, methods: R
   return isLockCall(call, lock, methods, text) ? (call as TSESTree.CallExpression) : null;
 }
 
-function statementsOf(range: StatementRange): Node[] {
-  const body = range.block.body as Node[];
-  return body.slice(statementIndex(body, range.first), statementIndex(body, range.last) + 1);
-}
-
 /**
  * The sections of `lock` inside the range that a new section over the whole range can absorb, or null
  * when the range uses the lock in any other way (then a wrap with it would deadlock or change meaning).
  */
 export function absorbableRegions(range: StatementRange, lock: string, text: string): HeldRegion[] | null {
   const uses = new Set<Node>();
-  const lists: Node[][] = [statementsOf(range)];
+  const lists: Node[][] = [rangeStatements(range)];
   for (const stmt of lists[0]!) {
     forEachNode(stmt, (n) => {
       if (lockCall(n, lock, text)) uses.add(n);

@@ -1,5 +1,6 @@
 import { analyzeDetailed, type AnalysisResult, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
-import { lockFixes, type FixContext } from './lockWrap.js';
+import { lockFixes, plannedSection, type FixContext } from './lockWrap.js';
+import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
 import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
@@ -44,6 +45,12 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     names: namesIn(model.ast),
     top: new ModuleTop(model.ast, text, fileName, style, fixOptions, moduleNames),
     members: new ClassMembers(),
+    reach: new LockReach(model, text, () =>
+      detailed.details.flatMap((d) => {
+        const planned = d.subject?.kind === 'race' ? plannedSection(d.subject, ctx) : null;
+        return planned ? [planned] : [];
+      }),
+    ),
   };
   for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
   return detailed.result;

@@ -4,10 +4,11 @@ import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
 import type { ClassMembers } from './classMembers.js';
+import type { LockReach, PlannedSection } from './lockReach.js';
 import type { ModuleTop } from './moduleTop.js';
 import { freshName } from './names.js';
 import type { FixOptions } from './options.js';
-import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, type StatementRange } from './ranges.js';
+import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, rangeStatements, type StatementRange } from './ranges.js';
 import { indentAt, lineEnd, lineStart, type CodeStyle } from './style.js';
 
 type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
@@ -36,6 +37,8 @@ export interface FixContext {
   top: ModuleTop;
   /** The members of its classes, likewise. */
   members: ClassMembers;
+  /** Which of its functions take which locks, through which calls. */
+  reach: LockReach;
 }
 
 /** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
@@ -50,6 +53,7 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   if (!fn || !fn.async) return [];
   const lock = planLock(subject, range, fn, ctx);
   if (!lock || runsUnderLock(range, lock.expr, ctx.text)) return [];
+  if (ctx.reach.deadlocks(rangeStatements(range), fn, lock.expr)) return [];
   const absorbed = absorbableRegions(range, lock.expr, ctx.text);
   if (!absorbed) return [];
   const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`';
@@ -76,6 +80,15 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   }
   if (!fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
   return fixes;
+}
+
+/** The function a lock fix for `subject` would guard statements of, and the lock it would take (no checks). */
+export function plannedSection(subject: RaceSubject, ctx: FixContext): PlannedSection | null {
+  const range = coveringStatements(subject.from, subject.to, ctx.model);
+  const fn = range && enclosingFunction(range.first);
+  if (!range || !fn || !fn.async) return null;
+  const lock = planLock(subject, range, fn, ctx);
+  return lock && { fn, lock: lock.expr };
 }
 
 /**

@@ -21,6 +21,12 @@ export interface StatementRange {
  * Where `stmt` sits in `body` (-1 when it is not there). Statements are in source order, so this is a binary
  * search: a block can hold tens of thousands of statements, and every fix in it asks.
  */
+/** The statements of a range, first to last. */
+export function rangeStatements(range: StatementRange): Node[] {
+  const body = range.block.body as Node[];
+  return body.slice(statementIndex(body, range.first), statementIndex(body, range.last) + 1);
+}
+
 export function statementIndex(body: readonly Node[], stmt: Node): number {
   let lo = 0;
   let hi = body.length - 1;
