@@ -18,6 +18,10 @@ const FIXABLE = ['lost-update', 'check-then-act', 'unbounded-concurrency'];
 const NO_SAFE_FIX: Record<string, string> = {
   'lost-update/racy/outbound-promise-tail-seq.ts:16 lost-update':
     'the read is in send(), which is not async (it returns the queue promise): a lock there would need an await',
+  'lost-update/racy/wallet-transfer-calls-deposit.ts:23 lost-update':
+    'transfer() awaits this.deposit() inside the section, and deposit() takes the same lock: the wrap would deadlock',
+  'lost-update/racy/inventory-sell-refills-through-helper.mjs:21 lost-update':
+    'sell() reaches restock() through refill() inside the section, and restock() takes the same lock: the wrap would deadlock',
 };
 const EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
