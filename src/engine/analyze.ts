@@ -53,14 +53,18 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
     return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
   };
   try {
-    const model = buildModel(ast, text, fileName, config);
+    const enabled = ALL_RULES.flatMap((rule) => {
+      const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+      if (severity === 'off') return [];
+      // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.
+      return [{ rule, severity, decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule } }];
+    });
+    const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])));
     const suppressions = new Suppressions(ast.comments ?? [], lines);
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];
-    for (const rule of ALL_RULES) {
-      const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
-      if (severity === 'off') continue;
-      for (const report of rule.check(model)) {
+    for (const { rule, severity, decide } of enabled) {
+      for (const report of decide.by === 'flow' ? decide.observer.reports() : decide.checker.check(model)) {
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
         const context = contexts.at(range.offset[0]);

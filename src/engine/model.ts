@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, indexTree, type NodeIndex } from './ast.js';
 import type { AwaitguardConfig } from './config.js';
-import { analyzeFunction, type FlowResult } from './flow.js';
+import { walkFunction, type FlowObserver } from './flow/index.js';
 import { callbackLock, LockTable } from './locks.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
 
@@ -17,17 +17,19 @@ export interface FileModel {
   index: NodeIndex;
   /** Functions that contain an await point of their own (not counting nested functions). */
   asyncFunctions: FunctionNode[];
-  flow: FlowResult;
+  /** Shared path -> keys of the locks held somewhere it is written (for a fix to reuse). */
+  guardedBy: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export function buildModel(ast: TSESTree.Program, text: string, fileName: string, config: AwaitguardConfig): FileModel {
+/** Builds the model of a file; `observers` (the flow rules') hear the walk of each of its async functions. */
+export function buildModel(ast: TSESTree.Program, text: string, fileName: string, config: AwaitguardConfig, observers: readonly FlowObserver[] = []): FileModel {
   const index = indexTree(ast);
   // Scope analysis is the costliest step after parsing; files without async code never need it.
   let scopeInfo: ScopeInfo | undefined;
   const scope = (): ScopeInfo => (scopeInfo ??= ScopeInfo.build(ast, isModuleFile(ast, fileName)));
   // Locks are made by `new` (`new Mutex()`) and by factory calls (`pLimit(8)`).
   const locks = new LockTable(ast, [...index.news, ...index.calls], config.lockClasses);
-  // Lock callbacks are walked inline by the function that hands them to the lock (see flow.ts),
+  // Lock callbacks are walked inline by the function that hands them to the lock (see flow/expressions.ts),
   // so that function is analysed even when it has no await of its own.
   const inlined = new Set<FunctionNode>();
   for (const fn of index.functions) {
@@ -42,8 +44,17 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
   const asyncFunctions = index.functions
     .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || (fn.async && containsAwait(fn.body))))
     .sort((a, b) => a.range[0] - b.range[0]);
-  const flow: FlowResult = { lostUpdates: [], checkThenActs: [], guardedBy: new Map() };
-  for (const fn of asyncFunctions) analyzeFunction(fn, scope(), locks, flow);
+  const guardedBy = new Map<string, Set<string>>();
+  const locksAtWrites: FlowObserver = {
+    write(w) {
+      for (const key of w.holds.keys()) {
+        let keys = guardedBy.get(w.path);
+        if (!keys) guardedBy.set(w.path, (keys = new Set()));
+        keys.add(key);
+      }
+    },
+  };
+  for (const fn of asyncFunctions) walkFunction(fn, scope(), locks, [locksAtWrites, ...observers]);
   return {
     ast,
     text,
@@ -54,7 +65,7 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
     locks,
     index,
     asyncFunctions,
-    flow,
+    guardedBy,
   };
 }
 

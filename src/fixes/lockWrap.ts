@@ -208,7 +208,7 @@ function planLock(subject: RaceSubject, range: StatementRange, fn: FunctionNode,
 /** Lock receivers already held somewhere this path (or one overlapping it) is written. */
 function reusableLocks(path: string, ctx: FixContext): string[] {
   const keys: string[] = [];
-  for (const [p, held] of ctx.model.flow.guardedBy) {
+  for (const [p, held] of ctx.model.guardedBy) {
     if (p !== path && !p.startsWith(path + '.') && !path.startsWith(p + '.')) continue;
     for (const k of held) if (/^[\w$#.]+$/.test(k) && !keys.includes(k)) keys.push(k);
   }

@@ -1,8 +1,11 @@
+import type { Node } from '../ast.js';
+import { shareHold, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
-import type { Rule } from './rule.js';
+import { staleRead } from './lost-update.js';
+import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
-export const checkThenAct: Rule<'check-then-act'> = {
+export const checkThenAct: FlowRule<'check-then-act'> = {
   meta: {
     id: 'check-then-act',
     shortDescription: 'A condition on shared state is checked, the call yields at an await, then acts as if the check still held.',
@@ -13,32 +16,51 @@ export const checkThenAct: Rule<'check-then-act'> = {
     messageId: 'checkThenAct',
     fixKinds: ['lock-wrap', 'share-in-flight'],
   },
-  check(model) {
-    return model.flow.checkThenActs.map((f) => {
-      const loc = '`' + displayPath(f.path) + '`';
-      const consequence =
-        f.actKind === 'collection'
-          ? 'concurrent calls all pass the check and each repeats the work before any stores its result (a stampede)'
-          : `concurrent calls all pass the check and each sets ${loc} (double initialization; all but the last result are lost)`;
-      const c = line(f.read);
-      const a = line(f.await);
-      const w = line(f.act);
-      const message =
-        c === w && a === w
-          ? `${loc} is checked and then assigned after ${yieldPhrase(f.await)}: ${consequence}`
-          : a === w
-            ? `${loc} is checked on line ${c}, and line ${w} acts on that check after yielding at an \`await\`: ${consequence}`
-            : `${loc} is checked on line ${c}, the call yields at ${yieldPhrase(f.await)}, and line ${w} acts on that check: ${consequence}`;
-      return {
-        anchor: f.act,
-        message,
-        location: displayPath(f.path),
-        subject: { kind: 'race', path: f.path, from: f.read.range[0] < f.check.range[0] ? f.read : f.check, to: f.act, check: true },
-        related: [
-          { anchor: f.read, message: `${loc} is checked here` },
-          { anchor: f.await, message: 'the call yields here; other calls can pass the same check' },
-        ],
-      };
-    });
+  observe() {
+    const reports: RuleReport[] = [];
+    const seen = new Set<Node>();
+    return {
+      write(w) {
+        // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
+        if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w)) return;
+        for (const { check, read } of w.guards) {
+          const yielded = w.yieldedSince(read.passed);
+          if (!yielded || shareHold(read.holds, w.holds)) continue;
+          // One report per check: the first act it guarded is enough to explain the stampede.
+          check.close();
+          seen.add(w.node);
+          reports.push(report(w, check.node, read.node, yielded.node));
+          return;
+        }
+      },
+      reports: () => reports,
+    };
   },
 };
+
+function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleReport {
+  const loc = '`' + displayPath(w.path) + '`';
+  const consequence =
+    w.kind === 'collection'
+      ? 'concurrent calls all pass the check and each repeats the work before any stores its result (a stampede)'
+      : `concurrent calls all pass the check and each sets ${loc} (double initialization; all but the last result are lost)`;
+  const c = line(read);
+  const a = line(awaited);
+  const act = line(w.node);
+  const message =
+    c === act && a === act
+      ? `${loc} is checked and then assigned after ${yieldPhrase(awaited)}: ${consequence}`
+      : a === act
+        ? `${loc} is checked on line ${c}, and line ${act} acts on that check after yielding at an \`await\`: ${consequence}`
+        : `${loc} is checked on line ${c}, the call yields at ${yieldPhrase(awaited)}, and line ${act} acts on that check: ${consequence}`;
+  return {
+    anchor: w.node,
+    message,
+    location: displayPath(w.path),
+    subject: { kind: 'race', path: w.path, from: read.range[0] < check.range[0] ? read : check, to: w.node, check: true },
+    related: [
+      { anchor: read, message: `${loc} is checked here` },
+      { anchor: awaited, message: 'the call yields here; other calls can pass the same check' },
+    ],
+  };
+}

@@ -1,8 +1,23 @@
-import { displayPath } from '../locations.js';
-import type { Rule } from './rule.js';
+import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
+import { displayPath, pathsOverlap } from '../locations.js';
+import type { Node } from '../ast.js';
+import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
-export const lostUpdate: Rule<'lost-update'> = {
+/**
+ * The read a write's value derives from that an await separates from the write, outside any lock hold the two
+ * share: what another call wrote in between is overwritten. Null when there is none.
+ */
+export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint } | null {
+  for (const read of w.deps) {
+    if (!pathsOverlap(read.path, w.path)) continue;
+    const yielded = w.yieldedSince(read.passed);
+    if (yielded && !shareHold(read.holds, w.holds)) return { read, yielded };
+  }
+  return null;
+}
+
+export const lostUpdate: FlowRule<'lost-update'> = {
   meta: {
     id: 'lost-update',
     shortDescription: 'A shared value is read, the call yields at an await, and a value computed from the old read is written back.',
@@ -13,26 +28,39 @@ export const lostUpdate: Rule<'lost-update'> = {
     messageId: 'lostUpdate',
     fixKinds: ['lock-wrap'],
   },
-  check(model) {
-    return model.flow.lostUpdates.map((f) => {
-      const loc = '`' + displayPath(f.path) + '`';
-      const r = line(f.read);
-      const a = line(f.await);
-      const w = line(f.write);
-      const message =
-        r === w && a === w
-          ? `${loc} is read before ${yieldPhrase(f.await)} and written back after it from the old value: a concurrent call's update is lost`
-          : `${loc} is read on line ${r}, the call yields at ${yieldPhrase(f.await)}, and line ${w} writes back a value computed from the old read: a concurrent call's update is lost`;
-      return {
-        anchor: f.write,
-        message,
-        location: displayPath(f.path),
-        subject: { kind: 'race', path: f.path, from: f.read, to: f.write, check: false },
-        related: [
-          { anchor: f.read, message: `${loc} is read here` },
-          { anchor: f.await, message: 'the call yields here; other calls can run and change it' },
-        ],
-      };
-    });
+  observe() {
+    const reports: RuleReport[] = [];
+    // A loop body is walked twice: one report per write.
+    const seen = new Set<Node>();
+    return {
+      write(w) {
+        const stale = staleRead(w);
+        if (!stale || seen.has(w.node)) return;
+        seen.add(w.node);
+        reports.push(report(w.path, stale.read.node, stale.yielded.node, w.node));
+      },
+      reports: () => reports,
+    };
   },
 };
+
+function report(path: string, read: Node, awaited: Node, write: Node): RuleReport {
+  const loc = '`' + displayPath(path) + '`';
+  const r = line(read);
+  const a = line(awaited);
+  const w = line(write);
+  const message =
+    r === w && a === w
+      ? `${loc} is read before ${yieldPhrase(awaited)} and written back after it from the old value: a concurrent call's update is lost`
+      : `${loc} is read on line ${r}, the call yields at ${yieldPhrase(awaited)}, and line ${w} writes back a value computed from the old read: a concurrent call's update is lost`;
+  return {
+    anchor: write,
+    message,
+    location: displayPath(path),
+    subject: { kind: 'race', path, from: read, to: write, check: false },
+    related: [
+      { anchor: read, message: `${loc} is read here` },
+      { anchor: awaited, message: 'the call yields here; other calls can run and change it' },
+    ],
+  };
+}

@@ -3,6 +3,7 @@ import type { FileModel } from '../model.js';
 import type { RuleId } from './index.js';
 import type { RuleMeta } from './meta.js';
 import type { FunctionNode } from '../scope.js';
+import type { FlowObserver } from '../flow/index.js';
 
 /** A place a report points at. */
 export type Anchor = TSESTree.Node | TSESTree.Token;
@@ -22,8 +23,23 @@ export interface RuleReport {
   subject?: FixSubject;
 }
 
-/** One rule: its descriptor and its decision. `Id` is its literal id, from which the registry's RuleId is built. */
-export interface Rule<Id extends string = RuleId> {
+/** A flow rule's observer for one file: it hears every write of shared state in the file's async functions. */
+export interface RuleObserver extends FlowObserver {
+  /** What it found, once the walk is over. */
+  reports(): RuleReport[];
+}
+
+/** A rule decided from the file's model. */
+export interface CheckRule<Id extends string = RuleId> {
   meta: RuleMeta<Id>;
   check(model: FileModel): RuleReport[];
 }
+
+/** A rule decided from the walker's events (flow/events.ts): a fresh observer for each file. */
+export interface FlowRule<Id extends string = RuleId> {
+  meta: RuleMeta<Id>;
+  observe(): RuleObserver;
+}
+
+/** One rule: its descriptor and its decision. `Id` is its literal id, from which the registry's RuleId is built. */
+export type Rule<Id extends string = RuleId> = CheckRule<Id> | FlowRule<Id>;

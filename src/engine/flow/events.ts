@@ -1,0 +1,48 @@
+import type { Node } from '../ast.js';
+import type { AwaitSet } from '../awaitSet.js';
+import type { AwaitPoint, Holds, ReadFact } from './state.js';
+
+/*
+ * What the walker tells the flow rules, as it happens, with no decision taken: a rule that looks at writes of
+ * shared state (lost-update, check-then-act) is an observer of these events, decides in its own file, and
+ * needs no change to the walker.
+ */
+
+/** A write of shared state, seen at the point it happens. */
+export interface SharedWrite {
+  path: string;
+  node: Node;
+  /** An assignment, or a collection method that changes the receiver (`set`, `push`, `delete`, …). */
+  kind: 'assign' | 'collection';
+  /** The shared reads the written value derives from. */
+  deps: readonly ReadFact[];
+  /**
+   * The reads of conditions still guarding this code that this write is the first to act on (they are no
+   * longer open afterwards), the newest condition first.
+   */
+  guards: readonly Guard[];
+  /** Lock holds in force at the write. */
+  holds: Holds;
+  /** The value is what awaiting a shared promise produced (`this.conn = await this.connecting`): one operation's result. */
+  sharedResult: boolean;
+  /** The first await that may have run after `since` and before this write, or null. */
+  yieldedSince(since: AwaitSet): AwaitPoint | null;
+}
+
+/** A read of a condition that guards a write. */
+export interface Guard {
+  check: GuardingCheck;
+  read: ReadFact;
+}
+
+export interface GuardingCheck {
+  /** The condition: an `if` test, the left of `??`, a `switch` discriminant, … */
+  readonly node: Node;
+  /** No later write acts on this condition (one report explains it). */
+  close(): void;
+}
+
+/** Receives the walker's events for every async function of one file. */
+export interface FlowObserver {
+  write(w: SharedWrite): void;
+}

@@ -1,0 +1,375 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { containsAwait, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, sharedPath } from '../locations.js';
+import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
+import type { FunctionNode } from '../scope.js';
+import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
+import { WalkerCore } from './walker.js';
+
+/*
+ * Expressions, in evaluation order: each is walked for its effect on the state (awaits passed, locks taken,
+ * shared state read and written) and returns the shared reads its value derives from.
+ */
+export abstract class ExpressionWalker extends WalkerCore {
+  /** Walks a block of statements (statements.ts); lock callbacks are walked inline, as if they ran here. */
+  protected abstract block(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): void;
+
+  /** Assigns to a pattern or reference; `deps` are the reads the assigned value derives from. */
+  protected assignTo(target: Node, deps: ReadFact[], node: Node): void {
+    const t = unwrap(target);
+    switch (t.type) {
+      case 'Identifier': {
+        if (identifierIsLocation(t, this)) {
+          this.write(t.name, deps, node, 'assign');
+          return;
+        }
+        const binding = this.scope.bindingOf(t, this.fn);
+        if (binding.kind === 'local' || binding.kind === 'captured') {
+          this.st.taint.set(binding.variable, deps);
+          this.st.aliases.delete(binding.variable);
+        }
+        return;
+      }
+      case 'MemberExpression': {
+        const path = sharedPath(t, this);
+        if (path !== null && path !== 'this') this.write(path, deps, node, 'assign');
+        return;
+      }
+      case 'ObjectPattern':
+        for (const prop of t.properties) {
+          if (prop.type === 'RestElement') this.assignTo(prop.argument, deps, node);
+          else {
+            if (prop.computed) this.expr(prop.key);
+            this.assignTo(prop.value, deps, node);
+          }
+        }
+        return;
+      case 'ArrayPattern':
+        for (const el of t.elements) if (el) this.assignTo(el, deps, node);
+        return;
+      case 'RestElement':
+        this.assignTo(t.argument, deps, node);
+        return;
+      case 'AssignmentPattern': {
+        const more = this.expr(t.right);
+        this.assignTo(t.left, [...deps, ...more], node);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Evaluates a reference's sub-expressions (object, computed key) before the assignment reads or writes it. */
+  protected evalReferenceParts(target: Node): ReadFact[] {
+    const t = unwrap(target);
+    if (t.type !== 'MemberExpression') return NO_DEPS;
+    const deps: ReadFact[] = [];
+    if (sharedPath(t.object, this) === null) deps.push(...this.expr(t.object));
+    if (t.computed) deps.push(...this.expr(t.property));
+    return deps;
+  }
+
+  /** Reads the current value of a reference (for compound assignment and updates). */
+  protected readReference(target: Node): ReadFact[] {
+    const t = unwrap(target);
+    if (t.type === 'Identifier') {
+      if (identifierIsLocation(t, this)) return [this.read(t.name, t)];
+      const binding = this.scope.bindingOf(t, this.fn);
+      if (binding.kind === 'local' || binding.kind === 'captured') return this.st.taint.get(binding.variable) ?? NO_DEPS;
+      return NO_DEPS;
+    }
+    if (t.type === 'MemberExpression') {
+      const path = sharedPath(t, this);
+      return path !== null && path !== 'this' ? [this.read(path, t)] : NO_DEPS;
+    }
+    return NO_DEPS;
+  }
+
+  protected exprs(nodes: readonly (Node | null)[]): ReadFact[] {
+    const deps: ReadFact[] = [];
+    for (const n of nodes) if (n) deps.push(...this.expr(n));
+    return deps;
+  }
+
+  /** Evaluates an expression for its effects on the state; returns the shared reads its value derives from. */
+  protected expr(node: Node): ReadFact[] {
+    switch (node.type) {
+      case 'Identifier':
+        return this.readReference(node);
+      case 'MemberExpression': {
+        const path = sharedPath(node, this);
+        if (path !== null && path !== 'this') {
+          if (node.computed) this.expr(node.property);
+          const getter = node.object.type === 'ThisExpression' ? this.classReads()?.get(memberName(node) ?? '') : undefined;
+          return [this.read(path, node), ...(getter ?? []).map((f) => this.read(f, node))];
+        }
+        const deps = this.expr(node.object);
+        return node.computed ? [...deps, ...this.expr(node.property)] : deps;
+      }
+      case 'AwaitExpression':
+        return this.awaitExpr(node);
+      case 'AssignmentExpression':
+        return this.assignment(node);
+      case 'UpdateExpression': {
+        this.evalReferenceParts(node.argument);
+        const deps = this.readReference(node.argument);
+        this.assignTo(node.argument, deps, node);
+        return deps;
+      }
+      case 'LogicalExpression':
+        return this.logical(node);
+      case 'ConditionalExpression': {
+        const test = this.expr(node.test);
+        const check = this.pushCheck(test, node.test);
+        const base = cloneState(this.st);
+        const a = this.expr(node.consequent);
+        const afterA = this.st;
+        this.st = base;
+        const b = this.expr(node.alternate);
+        this.st = mergeStates(afterA, this.st);
+        this.dropCheck(check);
+        return [...test, ...a, ...b];
+      }
+      case 'CallExpression':
+        return this.call(node);
+      case 'NewExpression':
+        this.expr(node.callee);
+        return this.exprs(node.arguments);
+      case 'ChainExpression':
+      case 'TSNonNullExpression':
+      case 'TSAsExpression':
+      case 'TSTypeAssertion':
+      case 'TSSatisfiesExpression':
+      case 'TSInstantiationExpression':
+        return this.expr(node.expression);
+      case 'ArrowFunctionExpression':
+      case 'FunctionExpression':
+      case 'ClassExpression':
+      case 'ThisExpression':
+      case 'Literal':
+      case 'Super':
+      case 'MetaProperty':
+      case 'PrivateIdentifier':
+        return NO_DEPS;
+      case 'ImportExpression':
+        return this.expr(node.source);
+      case 'SequenceExpression': {
+        let last: ReadFact[] = NO_DEPS;
+        for (const e of node.expressions) last = this.expr(e);
+        return last;
+      }
+      case 'ObjectExpression': {
+        const deps: ReadFact[] = [];
+        for (const p of node.properties) {
+          if (p.type === 'SpreadElement') deps.push(...this.expr(p.argument));
+          else {
+            if (p.computed) this.expr(p.key);
+            deps.push(...this.expr(p.value));
+          }
+        }
+        return deps;
+      }
+      case 'ArrayExpression':
+        return this.exprs(node.elements);
+      case 'SpreadElement':
+        return this.expr(node.argument);
+      case 'TemplateLiteral':
+        return this.exprs(node.expressions);
+      case 'TaggedTemplateExpression':
+        this.expr(node.tag);
+        return this.exprs(node.quasi.expressions);
+      case 'BinaryExpression':
+        return [...this.expr(node.left), ...this.expr(node.right)];
+      case 'UnaryExpression':
+        return this.expr(node.argument);
+      case 'YieldExpression':
+        return node.argument ? this.expr(node.argument) : NO_DEPS;
+      case 'AssignmentPattern':
+        return this.expr(node.right);
+      case 'JSXElement':
+      case 'JSXFragment':
+        this.jsx(node);
+        return NO_DEPS;
+      default:
+        return NO_DEPS;
+    }
+  }
+
+  protected jsx(node: Node): void {
+    if (node.type === 'JSXExpressionContainer') {
+      if (node.expression.type !== 'JSXEmptyExpression') this.expr(node.expression);
+      return;
+    }
+    if (node.type === 'JSXElement') {
+      for (const attr of node.openingElement.attributes) {
+        if (attr.type === 'JSXSpreadAttribute') this.expr(attr.argument);
+        else if (attr.value) this.jsx(attr.value);
+      }
+      for (const c of node.children) this.jsx(c);
+    } else if (node.type === 'JSXFragment') {
+      for (const c of node.children) this.jsx(c);
+    }
+  }
+
+  /**
+   * The awaited value comes from the settled promise, not from what was passed to build it:
+   * `this.cursor = (await fetchPage(this.cursor)).next` stores what the server said.
+   */
+  protected awaitExpr(node: TSESTree.AwaitExpression): ReadFact[] {
+    this.expr(node.argument);
+    this.passAwait(node);
+    const acquire = promiseAcquire(node.argument, this.locks);
+    if (acquire && acquire.kind === 'mutex') {
+      this.st.holds = this.hold(this.st.holds, acquire.key);
+      this.pendingAcquireKey = acquire.key;
+    }
+    return NO_DEPS;
+  }
+
+  protected assignment(node: TSESTree.AssignmentExpression): ReadFact[] {
+    const op = node.operator;
+    const refDeps = this.evalReferenceParts(node.left);
+    if (op === '=') {
+      const right = unwrap(node.right);
+      if (right.type === 'LogicalExpression' && containsAwait(right.right)) {
+        // `this.x = this.x ?? await load()` is `this.x ??= await load()` spelled out.
+        const { deps, check } = this.logicalWithCheck(right);
+        this.assignTo(node.left, deps, node);
+        this.dropCheck(check);
+        return deps;
+      }
+      const deps = this.expr(node.right);
+      this.assignShared(node, deps);
+      return deps;
+    }
+    const old = this.readReference(node.left);
+    if (op === '??=' || op === '||=' || op === '&&=') {
+      const check = this.pushCheck(old, node);
+      const base = cloneState(this.st);
+      const deps = this.expr(node.right);
+      this.assignShared(node, deps);
+      this.st = mergeStates(base, this.st);
+      this.dropCheck(check);
+      return [...old, ...deps];
+    }
+    const deps = [...old, ...refDeps, ...this.expr(node.right)];
+    this.assignTo(node.left, deps, node);
+    return deps;
+  }
+
+  protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
+    const right = unwrap(node.right);
+    this.sharedResult = right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null;
+    try {
+      this.assignTo(node.left, deps, node);
+    } finally {
+      this.sharedResult = false;
+    }
+  }
+
+  protected logical(node: TSESTree.LogicalExpression): ReadFact[] {
+    const { deps, check } = this.logicalWithCheck(node);
+    this.dropCheck(check);
+    return deps;
+  }
+
+  /** Evaluates `a ?? b` / `a || b` / `a && b`; the left side is a check guarding the right. */
+  protected logicalWithCheck(node: TSESTree.LogicalExpression): { deps: ReadFact[]; check: Check | null } {
+    const left = this.expr(node.left);
+    const rightYields = containsAwait(node.right);
+    const check = this.pushCheck(left, node.left);
+    const base = cloneState(this.st);
+    const right = this.expr(node.right);
+    const checks = this.st.checks;
+    this.st = mergeStates(base, this.st);
+    this.st.checks = checks;
+    // When the right side awaits, the left value is only produced on the path that never yielded.
+    return { deps: rightYields ? right : [...left, ...right], check };
+  }
+
+  protected call(node: TSESTree.CallExpression): ReadFact[] {
+    const inlined = node.arguments.find((a) => isFunction(a) && callbackLock(a, this.locks) !== null);
+    if (inlined) {
+      const deps = this.exprs(node.arguments.filter((a) => a !== inlined));
+      this.expr(node.callee);
+      this.inlineCallback(inlined as FunctionNode, node);
+      return deps;
+    }
+    const callee = unwrap(node.callee);
+    if (callee.type === 'MemberExpression') {
+      const method = memberName(callee);
+      const object = unwrap(callee.object);
+      const releaseKey = releaseCall(node, this.locks);
+      if (releaseKey !== null) {
+        this.release(releaseKey);
+        return NO_DEPS;
+      }
+      // guard.release() / guard[Symbol.asyncDispose]()
+      if (object.type === 'Identifier') {
+        const v = this.scope.variableOf(object);
+        const key = v ? this.st.releasers.get(v) : undefined;
+        if (key !== undefined) {
+          this.release(key);
+          return NO_DEPS;
+        }
+      }
+      if (object.type === 'ThisExpression' && method !== null) {
+        const fields = this.classReads()?.get(method);
+        if (fields) {
+          const reads = fields.map((f) => this.read(f, node));
+          return [...reads, ...this.exprs(node.arguments)];
+        }
+      }
+      const path = sharedPath(object, this);
+      if (path !== null && path !== 'this' && method !== null) {
+        if (COLLECTION_WRITES.has(method)) {
+          const deps = this.exprs(node.arguments);
+          this.write(path, deps, node, 'collection');
+          return NO_DEPS;
+        }
+        if (COLLECTION_READS.has(method)) {
+          // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
+          const read = this.read(path, node);
+          return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
+        }
+      }
+      const objDeps = this.expr(callee.object);
+      if (callee.computed) this.expr(callee.property);
+      return [...objDeps, ...this.exprs(node.arguments)];
+    }
+    if (callee.type === 'Identifier') {
+      const v = this.scope.variableOf(callee);
+      const key = v ? this.st.releasers.get(v) : undefined;
+      if (key !== undefined) {
+        this.release(key);
+        return NO_DEPS;
+      }
+    } else {
+      this.expr(callee);
+    }
+    return this.exprs(node.arguments);
+  }
+
+  /**
+   * Walks a callback that a lock (or a promise-tail queue) runs later, as if it ran here after a yield:
+   * what the caller read before handing it over is stale by the time it runs.
+   */
+  protected inlineCallback(cb: FunctionNode, call: Node): void {
+    const lock = callbackLock(cb, this.locks)!;
+    const outerFn = this.fn;
+    const outerHolds = this.st.holds;
+    const outerExited = this.st.exited;
+    this.passAwait(call);
+    if (lock.kind === 'mutex') this.st.holds = this.hold(outerHolds, lock.key);
+    this.fn = cb;
+    try {
+      if (cb.body.type === 'BlockStatement') this.block(cb.body);
+      else this.expr(cb.body);
+    } finally {
+      this.fn = outerFn;
+      this.st.holds = outerHolds;
+      this.st.exited = outerExited;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { calleeObject, memberName, unwrap, type Node } from '../ast.js';
+import { sharedPath, type PathContext } from '../locations.js';
+
+/** `this.cache.get(k)` -> `this.cache[*]` (the entry), for aliasing. */
+export function collectionGetPath(call: TSESTree.CallExpression, ctx: PathContext): string | null {
+  const obj = calleeObject(call);
+  const callee = unwrap(call.callee);
+  if (!obj || callee.type !== 'MemberExpression' || memberName(callee) !== 'get') return null;
+  const base = sharedPath(obj, ctx);
+  return base === null || base === 'this' ? null : `${base}[*]`;
+}
+
+/**
+ * `if (id !== this.gen) return;` / `if (id === this.gen) { … }`: a local snapshot compared with
+ * the current shared value proves no other call started in between.
+ */
+export function generationGuard(test: Node, ctx: PathContext): 'equal' | 'different' | null {
+  const t = unwrap(test);
+  if (t.type === 'LogicalExpression') {
+    const l = generationGuard(t.left, ctx);
+    const r = generationGuard(t.right, ctx);
+    if (t.operator === '||') return l === 'different' || r === 'different' ? 'different' : null;
+    if (t.operator === '&&') return l === 'equal' || r === 'equal' ? 'equal' : null;
+    return null;
+  }
+  if (t.type !== 'BinaryExpression') return null;
+  const kind = t.operator === '===' || t.operator === '==' ? 'equal' : t.operator === '!==' || t.operator === '!=' ? 'different' : null;
+  if (!kind) return null;
+  const isLocal = (n: Node): boolean => {
+    const u = unwrap(n);
+    return u.type === 'Identifier' && ctx.scope.bindingOf(u, ctx.fn).kind === 'local';
+  };
+  const isShared = (n: Node): boolean => {
+    const u = unwrap(n);
+    if (u.type !== 'MemberExpression' && u.type !== 'Identifier') return false;
+    const p = sharedPath(u, ctx);
+    return p !== null && p !== 'this';
+  };
+  const left = t.left as Node;
+  if ((isLocal(left) && isShared(t.right)) || (isShared(left) && isLocal(t.right))) return kind;
+  return null;
+}

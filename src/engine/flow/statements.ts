@@ -1,0 +1,244 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { unwrap, type Node } from '../ast.js';
+import { AwaitSet } from '../awaitSet.js';
+import { sharedPath } from '../locations.js';
+import type { LockTable } from '../locks.js';
+import type { FunctionNode, ScopeInfo } from '../scope.js';
+import type { FlowObserver } from './events.js';
+import { ExpressionWalker } from './expressions.js';
+import { collectionGetPath, generationGuard } from './guards.js';
+import { cloneState, mergeStates, NO_DEPS, type State } from './state.js';
+
+/** Loops nested deeper than this are walked once (see `loop`). */
+const MAX_REWALKED_LOOPS = 3;
+
+/** Walks one async function in evaluation order, telling `observers` of every write of shared state. */
+export function walkFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTable, observers: readonly FlowObserver[]): void {
+  new FunctionWalker(fn, scope, locks, observers).run();
+}
+
+/*
+ * Statements: blocks, branches that copy the state and join it again, loops walked twice so that what one
+ * iteration leaves is seen by the next, try/catch/finally, and the declarations that bind lock releasers.
+ */
+class FunctionWalker extends ExpressionWalker {
+  run(): void {
+    const body = this.fn.body;
+    if (body.type === 'BlockStatement') this.block(body);
+    else this.expr(body);
+  }
+
+  protected block(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): void {
+    const disposeKeys: string[] = [];
+    for (const stmt of node.body) {
+      if (this.st.exited) break;
+      this.statement(stmt, disposeKeys);
+    }
+    for (const key of disposeKeys) this.release(key);
+  }
+
+  private statement(node: Node, disposeKeys: string[] = []): void {
+    switch (node.type) {
+      case 'ExpressionStatement':
+        this.expr(node.expression);
+        return;
+      case 'VariableDeclaration':
+        this.declaration(node, disposeKeys);
+        return;
+      case 'BlockStatement':
+        this.block(node);
+        return;
+      case 'IfStatement':
+        this.ifStatement(node);
+        return;
+      case 'ReturnStatement':
+        if (node.argument) this.expr(node.argument);
+        this.st.exited = true;
+        return;
+      case 'ThrowStatement':
+        this.expr(node.argument);
+        this.st.exited = true;
+        return;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+        this.st.exited = true;
+        return;
+      case 'TryStatement':
+        this.tryStatement(node);
+        return;
+      case 'ForStatement':
+        if (node.init) {
+          if (node.init.type === 'VariableDeclaration') this.declaration(node.init, disposeKeys);
+          else this.expr(node.init);
+        }
+        this.loop(() => {
+          if (node.test) this.expr(node.test);
+          this.statement(node.body);
+          if (!this.st.exited && node.update) this.expr(node.update);
+        });
+        return;
+      case 'WhileStatement':
+        this.loop(() => {
+          this.expr(node.test);
+          this.statement(node.body);
+        });
+        return;
+      case 'DoWhileStatement':
+        this.loop(() => {
+          this.statement(node.body);
+          if (!this.st.exited) this.expr(node.test);
+        });
+        return;
+      case 'ForOfStatement':
+      case 'ForInStatement': {
+        const deps = this.expr(node.right);
+        this.loop(() => {
+          if (node.type === 'ForOfStatement' && node.await) this.passAwait(node);
+          const left = node.left;
+          if (left.type === 'VariableDeclaration') {
+            for (const d of left.declarations) this.assignTo(d.id, deps, d);
+          } else {
+            this.assignTo(left, deps, node);
+          }
+          this.statement(node.body);
+        });
+        return;
+      }
+      case 'SwitchStatement': {
+        const disc = this.expr(node.discriminant);
+        const check = this.pushCheck(disc, node.discriminant);
+        const entry = cloneState(this.st);
+        let acc: State | null = null;
+        let fall = entry;
+        for (const c of node.cases) {
+          this.st = mergeStates(cloneState(entry), fall);
+          this.st.exited = false;
+          if (c.test) this.expr(c.test);
+          for (const s of c.consequent) {
+            if (this.st.exited) break;
+            this.statement(s, disposeKeys);
+          }
+          fall = cloneState(this.st);
+          acc = acc ? mergeStates(acc, { ...this.st, exited: false }) : { ...this.st, exited: false };
+        }
+        this.st = acc ? mergeStates(acc, entry) : entry;
+        this.st.exited = false;
+        this.dropCheck(check);
+        return;
+      }
+      case 'LabeledStatement':
+        this.statement(node.body, disposeKeys);
+        return;
+      default:
+        // Declarations of functions, classes, types, imports: nothing runs here in this call.
+        return;
+    }
+  }
+
+  private declaration(node: TSESTree.VariableDeclaration, disposeKeys: string[]): void {
+    for (const d of node.declarations) {
+      if (!d.init) continue;
+      this.pendingAcquireKey = null;
+      const deps = this.expr(d.init);
+      const acquiredKey = this.pendingAcquireKey as string | null;
+      this.pendingAcquireKey = null;
+      this.assignTo(d.id, deps, d);
+      // async-mutex Semaphore resolves to [value, release].
+      const releaseId = d.id.type === 'ArrayPattern' && d.id.elements[1]?.type === 'Identifier' ? d.id.elements[1] : null;
+      if (releaseId && acquiredKey !== null) {
+        const v = this.scope.declaredVariable(releaseId);
+        if (v) this.st.releasers.set(v, acquiredKey);
+        continue;
+      }
+      if (d.id.type !== 'Identifier') continue;
+      const variable = this.scope.declaredVariable(d.id);
+      if (!variable) continue;
+      const init = unwrap(d.init);
+      if (acquiredKey !== null && init.type === 'AwaitExpression') {
+        this.st.releasers.set(variable, acquiredKey);
+        if (node.kind === 'await using' || node.kind === 'using') disposeKeys.push(acquiredKey);
+        continue;
+      }
+      if (node.kind !== 'const') continue;
+      // A const bound to shared state aliases it: `const self = this`, `const acct = this.accounts.get(id)`.
+      const path = init.type === 'CallExpression' ? collectionGetPath(init, this) : sharedPath(init, this);
+      if (path !== null) this.st.aliases.set(variable, path);
+    }
+  }
+
+  private ifStatement(node: TSESTree.IfStatement): void {
+    const test = this.expr(node.test);
+    const guard = generationGuard(node.test, this);
+    const check = this.pushCheck(test, node.test);
+    const entry = cloneState(this.st);
+    if (guard === 'equal') this.st.passed = AwaitSet.EMPTY;
+    this.statement(node.consequent);
+    const afterCons = this.st;
+    this.st = entry;
+    if (node.alternate) this.statement(node.alternate);
+    const afterAlt = this.st;
+    this.st = mergeStates(afterCons, afterAlt);
+    if (guard === 'different' && afterCons.exited && !afterAlt.exited) this.st.passed = AwaitSet.EMPTY;
+    // An early exit leaves the check guarding the rest of the block (`if (cached) return cached; …`).
+    const earlyExit = afterCons.exited !== afterAlt.exited;
+    if (!earlyExit) this.dropCheck(check);
+    else if (check && !this.st.checks.includes(check)) this.st.checks = [...this.st.checks, check];
+  }
+
+  private tryStatement(node: TSESTree.TryStatement): void {
+    // Only a handler needs the entry state; copying it for every try/finally cost O(locals) each.
+    const entry = node.handler ? cloneState(this.st) : null;
+    this.block(node.block);
+    let after = this.st;
+    if (node.handler && entry) {
+      // The handler can start after any point of the try block: assume after all of it, holds as at entry.
+      this.st = { ...mergeStates(entry, { ...after, exited: false }), holds: entry.holds, exited: false };
+      if (node.handler.param) this.assignTo(node.handler.param, NO_DEPS, node.handler);
+      this.block(node.handler.body);
+      after = mergeStates(after, this.st);
+    }
+    if (node.finalizer) {
+      const exited = after.exited;
+      this.st = { ...after, exited: false };
+      this.block(node.finalizer);
+      if (!this.st.exited) this.st.exited = exited;
+    } else {
+      this.st = after;
+    }
+  }
+
+  /** How many loops enclose the code being walked. */
+  private loopDepth = 0;
+
+  /**
+   * Walks a loop body twice so that state carried from one iteration into the next is seen. Loops nested
+   * deeper than `MAX_REWALKED_LOOPS` are walked once: each level would double the walk (six nested loops
+   * took a minute), and a window that opens in one iteration of a deep inner loop and closes in the next is
+   * still seen by the outer loops' second walk.
+   */
+  private loop(body: () => void): void {
+    this.loopDepth++;
+    try {
+      if (this.loopDepth > MAX_REWALKED_LOOPS) {
+        const entry = cloneState(this.st);
+        body();
+        this.st = mergeStates(entry, { ...this.st, exited: false });
+        this.st.exited = false;
+        return;
+      }
+      this.walkTwice(body);
+    } finally {
+      this.loopDepth--;
+    }
+  }
+
+  private walkTwice(body: () => void): void {
+    const entry = cloneState(this.st);
+    body();
+    const once = mergeStates(entry, { ...this.st, exited: false });
+    this.st = cloneState(once);
+    body();
+    this.st = mergeStates(once, { ...this.st, exited: false });
+    this.st.exited = false;
+  }
+}

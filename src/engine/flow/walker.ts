@@ -1,0 +1,128 @@
+import type { Variable } from '@typescript-eslint/scope-manager';
+import type { Node } from '../ast.js';
+import type { AwaitSet } from '../awaitSet.js';
+import { pathsOverlap, type PathContext } from '../locations.js';
+import { callbackLock, type LockTable } from '../locks.js';
+import type { FunctionNode, ScopeInfo } from '../scope.js';
+import { classOf, memberReads } from '../summaries.js';
+import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
+import { initialState, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
+
+/*
+ * The walker's own bookkeeping, below the syntax: await points passed, reads taken, conditions opened and
+ * dropped, locks taken and released, and writes of shared state handed to the observers. expressions.ts and
+ * statements.ts walk the syntax on top of it.
+ */
+export abstract class WalkerCore implements PathContext {
+  protected readonly awaits: AwaitPoint[] = [];
+  protected st: State;
+  /** Numbers each lock hold: a read and a write are in one critical section when they share a hold. */
+  private holdIds = 0;
+  private classReadsCache: Map<string, string[]> | null | undefined;
+  /**
+   * Set while assigning `await <shared promise>`: every caller stores what the one shared operation
+   * produced (`this.conn = await this.connecting`), so the act repeats no work.
+   */
+  protected sharedResult = false;
+  /** Set by an awaited acquire so a declaration can bind its release function or guard. */
+  protected pendingAcquireKey: string | null = null;
+
+  constructor(
+    public fn: FunctionNode,
+    readonly scope: ScopeInfo,
+    protected readonly locks: LockTable,
+    private readonly observers: readonly FlowObserver[],
+  ) {
+    const cb = callbackLock(fn, locks);
+    this.st = initialState(cb && cb.kind === 'mutex' ? this.hold(new Map(), cb.key) : new Map());
+  }
+
+  aliasOf(variable: Variable): string | undefined {
+    return this.st.aliases.get(variable);
+  }
+
+  /** Fields read by the enclosing class's synchronous methods and getters. */
+  protected classReads(): Map<string, string[]> | null {
+    if (this.classReadsCache === undefined) {
+      const body = classOf(this.fn);
+      this.classReadsCache = body ? memberReads(body) : null;
+    }
+    return this.classReadsCache;
+  }
+
+  protected passAwait(node: Node): void {
+    const id = this.awaits.length;
+    this.awaits.push({ id, node });
+    this.st.passed = this.st.passed.with(id);
+  }
+
+  /** The first await that may have happened after `before` and up to `now`. */
+  private awaitSince(before: AwaitSet, now: AwaitSet): AwaitPoint | null {
+    const first = now.firstNotIn(before);
+    return first === null ? null : this.awaits[first]!;
+  }
+
+  protected read(path: string, node: Node): ReadFact {
+    return { path, node, passed: this.st.passed, holds: this.st.holds };
+  }
+
+  protected pushCheck(reads: ReadFact[], node: Node): Check | null {
+    if (reads.length === 0) return null;
+    const open = new Set(reads.map((r) => r.path));
+    // A newer check of the same state supersedes older ones (a re-check after an await).
+    for (const older of this.st.checks) {
+      for (const p of open) for (const q of [...older.open]) if (pathsOverlap(p, q)) older.open.delete(q);
+    }
+    const check: Check = { node, reads, open };
+    this.st.checks = [...this.st.checks, check];
+    return check;
+  }
+
+  protected dropCheck(check: Check | null): void {
+    if (check) this.st.checks = this.st.checks.filter((c) => c !== check);
+  }
+
+  /**
+   * The holds after taking the lock `key`. Taking a lock that is already held opens no new section: the
+   * outer hold still keeps other callers out (a non-reentrant lock would never grant it anyway), so the
+   * acquire's own `await` is no window for state the outer hold guards.
+   */
+  protected hold(holds: Holds, key: string): Holds {
+    if (holds.has(key)) return holds;
+    return new Map([...holds, [key, ++this.holdIds]]);
+  }
+
+  protected release(key: string): void {
+    if (!this.st.holds.has(key)) return;
+    const holds = new Map(this.st.holds);
+    holds.delete(key);
+    this.st.holds = holds;
+  }
+
+  /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */
+  protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind']): void {
+    const guards: Guard[] = [];
+    for (let i = this.st.checks.length - 1; i >= 0; i--) {
+      const check = this.st.checks[i]!;
+      let handle: GuardingCheck | undefined;
+      for (const read of check.reads) {
+        if (!check.open.has(read.path) || !pathsOverlap(read.path, path)) continue;
+        check.open.delete(read.path);
+        handle ??= { node: check.node, close: () => check.open.clear() };
+        guards.push({ check: handle, read });
+      }
+    }
+    const now = this.st.passed;
+    const event: SharedWrite = {
+      path,
+      node,
+      kind,
+      deps,
+      guards,
+      holds: this.st.holds,
+      sharedResult: this.sharedResult,
+      yieldedSince: (since) => this.awaitSince(since, now),
+    };
+    for (const o of this.observers) o.write(event);
+  }
+}
