@@ -9,6 +9,7 @@ import { pLimit } from './p-limit.js';
 import { pQueue } from './p-queue.js';
 import { promiseTail } from './promise-tail.js';
 import { runtime } from './runtime.js';
+import { throat } from './throat.js';
 
 export type { FixApi, KindFrom, LockKind, LockLibrary, Maker, RunMethod } from './descriptor.js';
 
@@ -24,6 +25,7 @@ export const LOCK_LIBRARIES: readonly LockLibrary[] = [
   pLimit,
   pQueue,
   bottleneck,
+  throat,
 ];
 
 const methods = (pick: (lib: LockLibrary) => readonly string[] | undefined, libs = LOCK_LIBRARIES): ReadonlySet<string> =>
