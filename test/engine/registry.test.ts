@@ -61,7 +61,7 @@ describe('every list of rules is the registry', () => {
 
   it.each(RULE_LISTS.map(([rel, sync]) => [rel, sync] as const))('%s is what node scripts/sync-rule-lists.mjs writes', (rel, sync) => {
     const text = read(rel);
-    expect(sync(text, metas) === text, `${rel} is stale: run node scripts/sync-rule-lists.mjs`).toBe(true);
+    expect(sync(text, metas) === text, `${rel} is stale: run npm run sync-rules`).toBe(true);
   });
 
   it('a new rule gets its setting, its RuleId member and its README row from its descriptor alone', () => {
