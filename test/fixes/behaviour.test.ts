@@ -3,14 +3,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { loadBundled } from './loadBundled.js';
 import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'awaitguard-behaviour-'));
-let counter = 0;
 
 /** Applies the preferred fix of every finding of `rule` (one pass), as `--fix` would. */
 function fix(source: string, rule: string): string {
@@ -20,20 +17,7 @@ function fix(source: string, rule: string): string {
   return applyEdits(source, fixes.flatMap((f) => f.edits));
 }
 
-/** Bundles TypeScript source (with `awaitguard/runtime` resolved to the runtime's source) and imports it. */
-async function load<T>(source: string): Promise<T> {
-  const out = join(dir, `m${counter++}.mjs`);
-  await esbuild.build({
-    stdin: { contents: source, loader: 'ts', resolveDir: dir },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    alias: { 'awaitguard/runtime': join(ROOT, 'src', 'runtime', 'index.ts') },
-    logLevel: 'silent',
-  });
-  return (await import(pathToFileURL(out).href)) as T;
-}
+const load = <T,>(source: string): Promise<T> => loadBundled<T>(source, dir);
 
 
 describe('fixed code behaves', () => {

@@ -4,15 +4,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { loadBundled } from './loadBundled.js';
 import { DEFAULT_CONFIG } from '../../src/engine/index.js';
 import { analyzeWithFixes, fixText } from '../../src/fixes/index.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'awaitguard-lock-reach-'));
-let counter = 0;
 
 const lockFixTitles = (source: string): Map<number, string[]> => {
   const result = analyzeWithFixes(source, join(dir, 'subject.ts'), { fix: { runtime: 'package' } });
@@ -21,19 +18,7 @@ const lockFixTitles = (source: string): Map<number, string[]> => {
 
 const fixAll = (source: string): string => fixText(source, join(dir, 'subject.ts'), DEFAULT_CONFIG, { runtime: 'package' }).text;
 
-async function load<T>(source: string): Promise<T> {
-  const out = join(dir, `m${counter++}.mjs`);
-  await esbuild.build({
-    stdin: { contents: source, loader: 'ts', resolveDir: dir },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    alias: { 'awaitguard/runtime': join(ROOT, 'src', 'runtime', 'index.ts') },
-    logLevel: 'silent',
-  });
-  return (await import(pathToFileURL(out).href)) as T;
-}
+const load = <T,>(source: string): Promise<T> => loadBundled<T>(source, dir);
 
 /** Settles within `ms`, or says it did not. */
 const within = <T,>(p: Promise<T>, ms = 1000): Promise<T | 'timeout'> => Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
