@@ -1,5 +1,6 @@
 // The registry: adding a rule is its file under rules/, its doc page (docs/rules/<id>.md, with `ts racy` and
-// `ts safe` examples), its fixtures (test/fixtures/<id>/), and one entry below; then `npm run sync-rules` (scripts/sync-rule-lists.mjs)
+// `ts safe` examples), its fixtures (test/fixtures/<id>/{racy,safe}/: at least 8 `// expect:` markers and 8 safe
+// files, test/engine/fixtures.test.ts), and one entry below; then `npm run sync-rules` (scripts/sync-rule-lists.mjs)
 // writes it into package.json, the .d.ts and the README (test/engine/registry.test.ts checks all of it).
 import { checkThenAct } from './check-then-act.js';
 import { lockLeak } from './lock-leak.js';
