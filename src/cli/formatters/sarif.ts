@@ -97,9 +97,7 @@ export function formatSarif(report: Report): string {
             }
           : {}),
         partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
-        // SARIF's rank (0-100) orders results by how likely they are real; code scanning shows it as priority.
-        rank: RANK[f.confidence],
-        properties: { confidence: f.confidence, ...(f.location !== undefined ? { sharedLocation: f.location } : {}) },
+        ...(f.location !== undefined ? { properties: { sharedLocation: f.location } } : {}),
       });
     }
   }
@@ -154,8 +152,6 @@ export function pascalCase(id: string): string {
     .map((s) => s[0]!.toUpperCase() + s.slice(1))
     .join('');
 }
-
-const RANK = { high: 90, medium: 60, low: 30 } as const;
 
 function fileNotification(level: 'error' | 'warning', id: string, text: string, artifactLocation: object) {
   return { level, message: { text }, descriptor: { id }, locations: [{ physicalLocation: { artifactLocation } }] };
