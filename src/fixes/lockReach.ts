@@ -28,7 +28,9 @@ export class LockReach {
   private readonly callees = new Map<FunctionNode, Reached[]>();
   private readonly byHolders = new Map<string, Map<FunctionNode, boolean>>();
   private readonly taken = new Map<FunctionNode, Set<string>>();
-  private plans: PlannedSection[] | undefined;
+  /** Function -> the locks fixes of the file would take in it (computed once, on first use). */
+  private plans: Map<FunctionNode, Set<string>> | undefined;
+  private readonly classMethods = new Map<TSESTree.ClassBody, Map<string, FunctionNode>>();
 
   constructor(
     private readonly model: FileModel,
@@ -54,8 +56,15 @@ export class LockReach {
   }
 
   private plannedIn(fn: FunctionNode, lock: string): boolean {
-    this.plans ??= this.planned();
-    return this.plans.some((p) => p.fn === fn && p.lock === lock);
+    if (!this.plans) {
+      this.plans = new Map();
+      for (const p of this.planned()) {
+        const locks = this.plans.get(p.fn) ?? new Set<string>();
+        locks.add(p.lock);
+        this.plans.set(p.fn, locks);
+      }
+    }
+    return this.plans.get(fn)?.has(lock) === true;
   }
 
   /** Functions reached from the calls of the functions that take `lock` as written. */
@@ -121,13 +130,24 @@ export class LockReach {
     const cls = classOf(call);
     if (!cls) return null;
     const name = callee.property.type === 'PrivateIdentifier' ? `#${callee.property.name}` : callee.property.type === 'Identifier' ? callee.property.name : null;
+    const fn = name === null ? undefined : this.methodsOf(cls).get(name);
+    return fn ? { fn, sameThis: true } : null;
+  }
+
+  /** A class's instance methods and function-valued fields by name (`#name` for private ones), built once. */
+  private methodsOf(cls: TSESTree.ClassBody): Map<string, FunctionNode> {
+    let methods = this.classMethods.get(cls);
+    if (methods) return methods;
+    methods = new Map();
     for (const member of cls.body) {
       if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.computed || member.static) continue;
       const key = member.key.type === 'PrivateIdentifier' ? `#${member.key.name}` : member.key.type === 'Identifier' ? member.key.name : null;
       const value = member.value && unwrap(member.value);
-      if (key === name && value && isFunction(value)) return { fn: value, sameThis: true };
+      // Overload signatures have no body (their value is no function): the implementation is what is kept.
+      if (key !== null && value && isFunction(value) && !methods.has(key)) methods.set(key, value);
     }
-    return null;
+    this.classMethods.set(cls, methods);
+    return methods;
   }
 
   /** The locks `fn` takes as written: `L.acquire()`, `L.runExclusive(…)` and the like, anywhere in its body. */
