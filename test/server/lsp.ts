@@ -421,18 +421,6 @@ ${add}}
   return { text: parts.join(''), races, firstRaceLine };
 }
 
-/** A seeded PRNG (mulberry32), so a failing fuzz run can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One framed message: the Content-Length header and the body bytes, exactly as the base protocol frames them. */
 export function frame(body: string | Buffer): Buffer {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');

@@ -9,13 +9,13 @@ import {
   ensureServerBuilt,
   frame,
   makeFolder,
-  prng,
   removeFolders,
   sleep,
   startClient,
   uriOf,
   type LspClient,
 } from './lsp.js';
+import { mulberry32 } from '../fuzz/random.js';
 
 let client: LspClient | undefined;
 
@@ -280,7 +280,7 @@ describe('garbage on the wire', () => {
 
   test('a seeded stream of 400 random (well-framed) messages does not kill the server', async () => {
     const { c, dir } = await start();
-    const random = prng(20241125);
+    const random = mulberry32(20241125);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
     const uris = [uriOf(path.join(dir, 'fuzz.ts')), uriOf(path.join(dir, 'fuzz.js')), 'untitled:Fuzz', 'file:///', 'weird', '', uriOf(path.join(dir, 'x.d.ts'))];
