@@ -3,6 +3,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type * as Estree from '@typescript-eslint/typescript-estree';
 import type * as Ts from 'typescript';
 import type { ParseError } from './findings.js';
+import { asyncCallNesting, MAX_ASYNC_CALL_NESTING } from './asyncNesting.js';
 import { withSourceFileMemo } from './sourceFileMemo.js';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
@@ -64,6 +65,13 @@ function typescriptEstree(): { estree: typeof Estree; ts: typeof Ts } {
 }
 
 function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome {
+  const nesting = asyncCallNesting(text);
+  if (nesting.depth > MAX_ASYNC_CALL_NESTING) {
+    return {
+      ok: false,
+      error: { message: `\`async (\` is nested ${nesting.depth} deep, which the TypeScript parser takes exponential time on (more than ${MAX_ASYNC_CALL_NESTING}): not analysed`, line: nesting.line, column: 0 },
+    };
+  }
   const lower = fileName.toLowerCase();
   // .ts files cannot hold JSX (`<T>x` is a cast there); JavaScript files commonly do.
   const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
