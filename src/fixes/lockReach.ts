@@ -117,8 +117,10 @@ export class LockReach {
     if (callee.type === 'Identifier') {
       const def = this.model.scope.variableOf(callee)?.defs[0];
       if (!def) return null;
-      if (def.node.type === 'FunctionDeclaration') return { fn: def.node, sameThis: false };
-      if (def.node.type === 'VariableDeclarator' && def.node.init) {
+      // By the kind of definition: a parameter's definition node is its function too, and calling a parameter
+      // is calling whatever the caller passed, not that function.
+      if (def.type === 'FunctionName' && def.node.type === 'FunctionDeclaration') return { fn: def.node, sameThis: false };
+      if (def.type === 'Variable' && def.node.type === 'VariableDeclarator' && def.node.init) {
         const init = unwrap(def.node.init);
         // An arrow keeps the `this` of where it was written; a function has its own.
         if (isFunction(init)) return { fn: init, sameThis: init.type === 'ArrowFunctionExpression' };

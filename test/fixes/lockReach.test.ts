@@ -114,6 +114,18 @@ ${tick}export class Counter {
     expect(lockFixTitles(source).get(9)).toEqual([]);
   });
 
+  it('calling a parameter (a callback the caller passed) does not count as calling the function itself', () => {
+    const source = `let total = 0;
+export async function add(amount: number, rate: () => Promise<number>): Promise<number> {
+  const current = total;
+  const r = await rate();
+  total = current + amount * r;
+  return total;
+}
+`;
+    expect(lockFixTitles(source).get(5)!.length).toBeGreaterThan(0);
+  });
+
   it('calls that cannot reach the lock do not block the fix: another object, a function with its own `this`', () => {
     const source = `${tick}function helper(this: unknown): void {}
 class Other { balance = 0; async deposit(): Promise<void> { await tick(); } }
