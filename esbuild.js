@@ -1,8 +1,24 @@
 // Bundles each front end into dist/ so the published package runs without a TypeScript step.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+
+// typescript-estree's internal node-utils module, which src/engine/nextTokenNearby.ts patches for the length
+// of a parse. The package does not export it, so the path is resolved here, to the very file its converter
+// requires: one module in the bundle, the one the converter reads `findNextToken` from.
+const estreeInternals = {
+  name: 'awaitguard-estree-internals',
+  setup(build) {
+    const entry = createRequire(import.meta.url).resolve('@typescript-eslint/typescript-estree');
+    build.onResolve({ filter: /^@typescript-eslint\/typescript-estree\/dist\/node-utils\.js$/ }, () => ({
+      path: realpathSync(path.join(path.dirname(entry), 'node-utils.js')),
+    }));
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -13,6 +29,7 @@ const common = {
   logLevel: 'warning',
   // typescript is a dependency, not bundled: loading it from node_modules keeps start-up fast.
   external: ['typescript'],
+  plugins: [estreeInternals],
 };
 
 // ESM output still hosts CommonJS dependencies that expect require/__filename/__dirname.
@@ -65,7 +82,7 @@ builds.push({
 const withoutParser = {
   name: 'awaitguard-without-parser',
   setup(build) {
-    build.onResolve({ filter: /^@typescript-eslint\/typescript-estree$/ }, () => ({ path: 'typescript-estree', namespace: 'without-parser' }));
+    build.onResolve({ filter: /^@typescript-eslint\/typescript-estree(\/dist\/node-utils\.js)?$/ }, () => ({ path: 'typescript-estree', namespace: 'without-parser' }));
     build.onLoad({ filter: /.*/, namespace: 'without-parser' }, () => ({
       contents: "export function parse() { throw new Error('awaitguard/eslint-plugin analyses the tree ESLint parsed and has no parser of its own'); }",
       loader: 'js',

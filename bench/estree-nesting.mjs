@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Does a typescript-estree parse grow linearly with nesting? Measured in one run, against typescript-estree alone.
 //
-//   node bench/estree-nesting.mjs [--depths 1000,2000,4000,8000] [--shapes jsx,strings,numbers]
+//   node bench/estree-nesting.mjs [--depths 1000,2000,4000,8000] [--shapes jsx,strings,numbers,generics,generic-lines]
 //
 // typescript-estree takes every identifier's, string's and number's text with `node.getText()`, which walks to
 // the root: N² steps for N levels. src/engine/parse.ts remembers that walk for one parse
 // (src/engine/sourceFileMemo.ts). For each shape and depth this prints the time of `parseSource` (ours) and of
 // `estree.parse` alone, and each one's time per level relative to the smallest depth: near 1 is linear, growing
-// with depth (about 8 at 8×) is quadratic. Runs the TypeScript sources through esbuild; no build needed.
+// with depth (about 8 at 8×) is quadratic. `generic-lines` is not nested: its "depth" is the number of lines,
+// each with two generic references. Runs the TypeScript sources through esbuild; no build needed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +22,10 @@ const SHAPES = {
   jsx: (n) => `export const x = ${'<a title={'.repeat(n)}0${'} />'.repeat(n)};\n`,
   strings: (n) => `export const x = ${'f("s", '.repeat(n)}0${')'.repeat(n)};\n`,
   numbers: (n) => `export const x = ${'[1, '.repeat(n)}0${']'.repeat(n)};\n`,
+  // The closing `>` of each type argument list is searched from the root (src/engine/nextTokenNearby.ts):
+  // quadratic in nesting, and in the number of generic references even without nesting.
+  generics: (n) => `type T = ${'Array<\n'.repeat(n)}number${'>'.repeat(n)};\n`,
+  'generic-lines': (n) => Array.from({ length: n }, (_, i) => `let a${i}: Array<number> = f<string>(x);`).join('\n'),
 };
 
 function parseArgs(argv) {
@@ -72,13 +77,13 @@ if (isMainThread) {
   });
   const { rmSync } = await import('node:fs');
   rmSync(bundle, { force: true });
-  console.log('shape    depth   ours ms  alone ms   ours/level×  alone/level×');
+  console.log('shape         depth   ours ms  alone ms   ours/level×  alone/level×');
   for (const shape of o.shapes) {
     const mine = rows.filter((r) => r.shape === shape);
     const base = mine[0];
     for (const r of mine) {
       const rel = (ms, b) => ((ms / r.depth) / (b / base.depth)).toFixed(2);
-      console.log(`${shape.padEnd(8)} ${String(r.depth).padStart(6)} ${r.ours.toFixed(0).padStart(9)} ${r.plain.toFixed(0).padStart(9)} ${rel(r.ours, base.ours).padStart(13)} ${rel(r.plain, base.plain).padStart(13)}`);
+      console.log(`${shape.padEnd(13)} ${String(r.depth).padStart(6)} ${r.ours.toFixed(0).padStart(9)} ${r.plain.toFixed(0).padStart(9)} ${rel(r.ours, base.ours).padStart(13)} ${rel(r.plain, base.plain).padStart(13)}`);
     }
   }
 } else {

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type * as Estree from '@typescript-eslint/typescript-estree';
 import type * as Ts from 'typescript';
 import type { ParseError } from './findings.js';
 import { asyncCallNesting, MAX_ASYNC_CALL_NESTING } from './asyncNesting.js';
+import { withNearbyNextToken, type NodeUtils } from './nextTokenNearby.js';
 import { withSourceFileMemo } from './sourceFileMemo.js';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
@@ -42,26 +44,41 @@ export function parseSource(text: string, fileName: string, fast?: FastParser): 
 }
 
 // eslint-disable-next-line no-restricted-syntax -- the lazily loaded parser libraries, the same for every analysis; no analysis state
-let libraries: { estree: typeof Estree; ts: typeof Ts } | undefined;
+let libraries: { estree: typeof Estree; ts: typeof Ts; nodeUtils: NodeUtils | undefined } | undefined;
 
 /**
  * typescript-estree and the TypeScript compiler it uses, loaded on first use: TypeScript is about 50 MB, which
  * a run whose files all pass the fast parser never needs. Our bundles resolve the literal `require` and keep it
  * lazy; plain ESM (tests running the source) has no `require` and loads them through `createRequire`.
  */
-function typescriptEstree(): { estree: typeof Estree; ts: typeof Ts } {
+function typescriptEstree(): { estree: typeof Estree; ts: typeof Ts; nodeUtils: NodeUtils | undefined } {
   if (!libraries) {
     try {
       /* eslint-disable @typescript-eslint/no-require-imports -- a literal require is what esbuild bundles lazily */
-      libraries = { estree: require('@typescript-eslint/typescript-estree') as typeof Estree, ts: require('typescript') as typeof Ts };
+      libraries = {
+        estree: require('@typescript-eslint/typescript-estree') as typeof Estree,
+        ts: require('typescript') as typeof Ts,
+        // Not an export of the package: esbuild.js resolves it to the module the bundled converter uses.
+        nodeUtils: require('@typescript-eslint/typescript-estree/dist/node-utils.js') as NodeUtils,
+      };
       /* eslint-enable @typescript-eslint/no-require-imports */
     } catch {
       // No `require` here (plain ESM), or a bundler's stand-in that cannot load packages.
       const load = createRequire(import.meta.url);
-      libraries = { estree: load('@typescript-eslint/typescript-estree') as typeof Estree, ts: load('typescript') as typeof Ts };
+      const entry = load.resolve('@typescript-eslint/typescript-estree');
+      libraries = { estree: load(entry) as typeof Estree, ts: load('typescript') as typeof Ts, nodeUtils: internalModule(load, entry, 'node-utils.js') };
     }
   }
   return libraries;
+}
+
+/** A file of typescript-estree beside its entry point (same module instance), or undefined if it has moved. */
+function internalModule(load: NodeJS.Require, entry: string, file: string): NodeUtils | undefined {
+  try {
+    return load(path.join(path.dirname(entry), file)) as NodeUtils;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome {
@@ -76,8 +93,8 @@ function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome
   // .ts files cannot hold JSX (`<T>x` is a cast there); JavaScript files commonly do.
   const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
   try {
-    const { estree, ts } = typescriptEstree();
-    const ast = withSourceFileMemo(ts, () => estree.parse(text, {
+    const { estree, ts, nodeUtils } = typescriptEstree();
+    const ast = withSourceFileMemo(ts, () => withNearbyNextToken(nodeUtils, ts, () => estree.parse(text, {
       filePath: fileName,
       jsx,
       loc: true,
@@ -86,7 +103,7 @@ function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome
       comment: text.includes('awaitguard-'),
       errorOnUnknownASTType: false,
       suppressDeprecatedPropertyWarnings: true,
-    }));
+    })));
     return { ok: true, ast };
   } catch (err) {
     return { ok: false, error: toParseError(err) };
