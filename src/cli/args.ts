@@ -1,4 +1,4 @@
-import { parseRuleOverride, type RuleId, type Severity } from '../engine/index.js';
+import { CONFIDENCES, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
 import { UsageError } from '../shared/errors.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
@@ -20,6 +20,8 @@ export interface CheckOptions {
   color?: boolean;
   /** Report errors only. */
   quiet: boolean;
+  /** `--min-confidence`: hide findings below it (default: the configuration's, else medium). */
+  minConfidence?: Confidence;
   /** Apply the preferred fix of each finding and write the files. */
   fix: boolean;
   /** `--jobs N`: worker threads; undefined means one per core (fewer for small runs). */
@@ -58,6 +60,8 @@ Options:
                           Lock, limit with a Semaphore) and write the files;
                           a file is written only if it still parses
       --quiet             Report errors only
+      --min-confidence L  Report findings of at least this confidence: high,
+                          medium (default) or low
       --baseline FILE     Report only findings that are not in the baseline
                           FILE, and say how many of its entries no longer occur
       --baseline-write FILE
@@ -82,7 +86,7 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'min-confidence';
 type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -99,6 +103,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--cache-location': 'cache-location',
   '--baseline': 'baseline',
   '--baseline-write': 'baseline-write',
+  '--min-confidence': 'min-confidence',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
@@ -229,6 +234,10 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
     }
     case 'rule':
       options.rules.push(parseRuleOverride(value));
+      return;
+    case 'min-confidence':
+      if (!isOneOf(value, CONFIDENCES)) throw new UsageError(`option ${name} expects one of ${CONFIDENCES.join(', ')}, got "${value}"`);
+      options.minConfidence = value;
       return;
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
+import { fileKindOf } from '../shared/fileKind.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 import { writeFixedFile, type SourceFile } from './fix.js';
@@ -13,6 +14,8 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** What every file of one run is checked with; plain data, so it can be posted to a worker thread. */
 export interface CheckSettings {
   cwd: string;
+  /** The project root file kinds are judged from: the configuration file's folder, else `cwd`. */
+  root?: string;
   config: AwaitguardConfig;
   /** With `--fix`: how fixes are written. */
   fix?: Partial<FixOptions>;
@@ -54,7 +57,8 @@ export function readSourceFile(file: string): SourceFile {
 }
 
 export function checkFile(file: string, settings: CheckSettings): FileOutcome {
-  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), findings: [] };
+  const kind = fileKindOf(file, settings.root ?? settings.cwd, settings.config);
+  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind, findings: [] };
   const outcome: FileOutcome = { result, created: [] };
   let source: SourceFile;
   try {
@@ -68,7 +72,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   const parser = fastParser();
   try {
     const text = settings.fix ? fixFile(file, source, settings.fix, settings, outcome, parser) : source.text;
-    const analysis = analyze(text, file, { config: settings.config, parser });
+    const analysis = analyze(text, file, { config: settings.config, parser, kind });
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
     if (result.findings.length > 0) result.text = text;
@@ -84,7 +88,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
 
 /** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
 function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
-  const fixed = fixText(source.text, file, settings.config, fix, parser);
+  const fixed = fixText(source.text, file, settings.config, fix, parser, outcome.result.kind);
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;
   const notWritten = writeFixedFile(file, source, fixed.text, settings.fixRoots ?? [settings.cwd], settings.cwd);

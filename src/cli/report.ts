@@ -1,4 +1,4 @@
-import type { Finding, ParseError, RuleMeta } from '../engine/index.js';
+import type { FileKind, Finding, ParseError, RuleMeta } from '../engine/index.js';
 
 /** What happened to one file. At most one of parseError / readError / internalError / skipped is set. */
 export interface FileResult {
@@ -6,6 +6,8 @@ export interface FileResult {
   path: string;
   /** Relative to the working folder, forward slashes (absolute if on another drive). */
   relPath: string;
+  /** Where its code lives (source, test, benchmark, script): rules weigh findings by it. */
+  kind?: FileKind;
   /** Sorted by position, then rule id. */
   findings: Finding[];
   parseError?: ParseError;
@@ -45,6 +47,8 @@ export interface Counts {
   warningCount: number;
   infoCount: number;
   fileCount: number;
+  /** Files checked, by where their code lives. */
+  filesByKind: Partial<Record<FileKind, number>>;
   parseErrorCount: number;
   readErrorCount: number;
   internalErrorCount: number;
@@ -59,6 +63,7 @@ export function countResults(results: readonly FileResult[]): Counts {
     warningCount: 0,
     infoCount: 0,
     fileCount: results.length,
+    filesByKind: {},
     parseErrorCount: 0,
     readErrorCount: 0,
     internalErrorCount: 0,
@@ -71,6 +76,7 @@ export function countResults(results: readonly FileResult[]): Counts {
     if (r.internalError !== undefined) counts.internalErrorCount++;
     if (r.skipped !== undefined) counts.skippedCount++;
     if (r.fixError !== undefined) counts.fixErrorCount++;
+    if (r.kind) counts.filesByKind[r.kind] = (counts.filesByKind[r.kind] ?? 0) + 1;
     for (const f of r.findings) {
       if (f.severity === 'error') counts.errorCount++;
       else if (f.severity === 'warning') counts.warningCount++;
@@ -78,6 +84,12 @@ export function countResults(results: readonly FileResult[]): Counts {
     }
   }
   return counts;
+}
+
+/** `1,024 files: 900 source, 120 test, 4 script`. */
+export function describeFiles(counts: Counts): string {
+  const kinds = Object.entries(counts.filesByKind).filter(([, n]) => n > 0);
+  return `${plural(counts.fileCount, 'file')} checked${kinds.length > 0 ? `: ${kinds.map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

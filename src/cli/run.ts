@@ -82,6 +82,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const config: AwaitguardConfig = {
     ...loaded.config,
     rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
+    ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
   };
   // Read before the (possibly long) check, so a bad baseline fails fast.
   const baselineFile = options.baseline === undefined ? undefined : path.resolve(cwd, options.baseline);
@@ -100,7 +101,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     io.stderr.write('awaitguard: warning: no TypeScript or JavaScript files to check\n');
   }
 
-  const settings: CheckSettings = { cwd, config, debug: isDebug(io.env) };
+  const settings: CheckSettings = { cwd, root: loaded.dir, config, debug: isDebug(io.env) };
   if (options.fix) {
     settings.fix = fixOptionsFor(config, cwd, loaded);
     settings.fixRoots = fixRoots(cwd, options.paths);

@@ -1,10 +1,14 @@
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
+import type { FileKind } from './fileKinds.js';
+import { atLeast } from './findings.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { EnclosingContexts } from './context.js';
 import { buildModel, type FileModel } from './model.js';
 import { attachLines, LineIndex } from './lines.js';
 import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
+import type { RuleMeta } from './rules/meta.js';
+import type { Severity } from './settingsSchema.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
 import { Suppressions } from './suppressions.js';
 
@@ -17,6 +21,11 @@ export interface AnalyzeOptions {
   ast?: Program;
   /** A faster parser to try first (see `FastParser`); typescript-estree parses when it is absent or fails. */
   parser?: FastParser;
+  /**
+   * Where the file's code lives (front ends decide from its path in the project: shared/fileKind.ts); rules
+   * weigh findings by it. Default `source`.
+   */
+  kind?: FileKind;
 }
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
@@ -44,17 +53,18 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const lines = new LineIndex(text);
   attachLines(parsed.ast, lines);
-  return analyzeTree(parsed.ast, text, fileName, config, lines);
+  return analyzeTree(parsed.ast, text, fileName, config, lines, options.kind ?? 'source');
 }
 
-function analyzeTree(ast: Program, text: string, fileName: string, config: AwaitguardConfig, lines: LineIndex): DetailedAnalysis {
+function analyzeTree(ast: Program, text: string, fileName: string, config: AwaitguardConfig, lines: LineIndex, kind: FileKind): DetailedAnalysis {
   const toRange = (anchor: Anchor): SourceRange => {
     const [start, end] = anchor.range;
     return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
   };
   try {
+    const minConfidence = config.minConfidence ?? 'medium';
     const enabled = ALL_RULES.flatMap((rule) => {
-      const severity = config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+      const severity = severityIn(rule.meta, kind, config);
       if (severity === 'off') return [];
       // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.
       return [{ rule, severity, decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule } }];
@@ -65,6 +75,8 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
     const details: DetailedFinding[] = [];
     for (const { rule, severity, decide } of enabled) {
       for (const report of decide.by === 'flow' ? decide.observer.reports() : decide.checker.check(model)) {
+        const confidence = report.confidence ?? 'medium';
+        if (!atLeast(confidence, minConfidence)) continue;
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
         const context = contexts.at(range.offset[0]);
@@ -77,6 +89,7 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
           ...(context !== undefined ? { context } : {}),
           related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
           fixes: [],
+          confidence,
         };
         details.push(report.subject ? { finding, subject: report.subject } : { finding });
       }
@@ -97,3 +110,14 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
   }
 }
 
+/**
+ * A rule's severity in a file of `kind`: the project's setting for that kind, else the rule's default for that
+ * kind (tests and benchmarks differ from source for some rules, whatever the project sets in `rules`), else the
+ * project's setting, else the rule's default.
+ */
+export function severityIn(meta: RuleMeta, kind: FileKind, config: AwaitguardConfig): Severity {
+  const byKind = config.rulesByKind?.[kind]?.[meta.id];
+  if (byKind) return byKind;
+  const kindDefault = kind === 'source' ? undefined : meta.kinds?.[kind];
+  return kindDefault ?? config.rules[meta.id] ?? meta.defaultSeverity;
+}

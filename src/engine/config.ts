@@ -1,3 +1,5 @@
+import { CONFIDENCES, type Confidence } from './findings.js';
+import { FILE_KINDS, type FileKind } from './fileKinds.js';
 import { RULE_IDS, isRuleId, type RuleId } from './rules/meta.js';
 import {
   FIX_SETTING_KEYS,
@@ -24,6 +26,15 @@ export interface AwaitguardConfig {
   lockClasses: string[];
   /** How quick fixes and `--fix` write code. */
   fix?: FixSettings;
+  /**
+   * Globs (relative to the project root) of files of each kind, checked before the path conventions of
+   * `conventionalFileKind`: `{ "test": ["qa/**"], "source": ["src/testing/**"] }`.
+   */
+  fileKinds?: Partial<Record<FileKind, string[]>>;
+  /** Severity per rule in one kind of file, over the rule's default for that kind: `{ "test": { "unbounded-concurrency": "warning" } }`. */
+  rulesByKind?: Partial<Record<FileKind, Partial<Record<RuleId, Severity>>>>;
+  /** Findings below this confidence are not reported (default `medium`). */
+  minConfidence?: Confidence;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -33,7 +44,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix'];
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence'];
 
 /**
  * Checks a parsed JSON value and returns a complete config.
@@ -68,7 +79,33 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
     lockClasses: stringList(obj.lockClasses, 'lockClasses', fail),
   };
   if (obj.fix !== undefined) config.fix = fixSettings(obj.fix, fail);
+  if (obj.fileKinds !== undefined) {
+    const kinds = kindMap(obj.fileKinds, 'fileKinds', 'lists of globs', fail);
+    config.fileKinds = Object.fromEntries(kinds.map(([kind, v]) => [kind, stringList(v, `fileKinds.${kind}`, fail)]));
+  }
+  if (obj.rulesByKind !== undefined) {
+    const kinds = kindMap(obj.rulesByKind, 'rulesByKind', 'rule severities', fail);
+    config.rulesByKind = Object.fromEntries(
+      kinds.map(([kind, v]) => {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`"rulesByKind.${kind}" must be an object mapping rule ids to severities, got ${describe(v)}`);
+        return [kind, Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([id, sev]) => [checkRuleId(id, fail), checkSeverity(sev, `rulesByKind.${kind}["${id}"]`, fail)]))];
+      }),
+    );
+  }
+  if (obj.minConfidence !== undefined) {
+    const min = obj.minConfidence;
+    config.minConfidence = isOneOf(min, CONFIDENCES) ? min : fail(`"minConfidence" must be one of ${CONFIDENCES.join(', ')}, got ${describe(min)}`);
+  }
   return config;
+}
+
+/** An object keyed by file kinds (source, test, benchmark, script). */
+function kindMap(raw: unknown, key: string, what: string, fail: (what: string) => never): [FileKind, unknown][] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`"${key}" must be an object mapping file kinds (${FILE_KINDS.join(', ')}) to ${what}, got ${describe(raw)}`);
+  return Object.entries(raw as Record<string, unknown>).map(([kind, v]) => {
+    if (!isOneOf(kind, FILE_KINDS)) fail(`"${key}" has an unknown file kind "${kind}" (expected one of ${FILE_KINDS.join(', ')})`);
+    return [kind as FileKind, v];
+  });
 }
 
 function fixSettings(raw: unknown, fail: (what: string) => never): FixSettings {

@@ -78,6 +78,20 @@ export interface Finding {
   context?: string;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** How sure the rule is, from the evidence it found (see CONFIDENCES). */
+  confidence: Confidence;
+}
+
+/**
+ * How sure a finding is: `high` when the evidence is complete (state that surely outlives the call, a value
+ * provably from the stale read, a collection provably from outside); `medium` when a link is assumed; `low` when
+ * the shape is there but the code more often than not is safe. Front ends show medium and up by default.
+ */
+export const CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export function atLeast(confidence: Confidence, min: Confidence): boolean {
+  return CONFIDENCES.indexOf(confidence) >= CONFIDENCES.indexOf(min);
 }
 
 export interface ParseError {

@@ -42,7 +42,9 @@ export type {
   ParseError,
   AnalysisResult,
   ReportedSeverity,
+  Confidence,
 } from './findings.js';
+export { atLeast, CONFIDENCES } from './findings.js';
 
 // For the fixes layer, which rewrites the trees the engine analysed (DESIGN.md: fixes use the engine through
 // this entry only), and for the fast parser that shared/ hands the engine.

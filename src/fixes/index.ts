@@ -1,4 +1,4 @@
-import { analyzeDetailed, type AnalysisResult, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { analyzeDetailed, type AnalysisResult, type FileKind, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, plannedSection, type FixContext } from './lockWrap.js';
 import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
@@ -21,6 +21,8 @@ export interface FixAnalyzeOptions {
   /** See `AnalyzeOptions.parser`. */
   parser?: FastParser;
   fix?: Partial<FixOptions>;
+  /** See `AnalyzeOptions.kind`. */
+  kind?: FileKind;
 }
 
 /** Analyses a file and attaches to every finding the fixes that apply, the preferred one first. */
@@ -29,6 +31,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     ...(options.config ? { config: options.config } : {}),
     ...(options.ast ? { ast: options.ast } : {}),
     parser: options.parser,
+    ...(options.kind ? { kind: options.kind } : {}),
   });
   const model = detailed.model;
   if (!model) return detailed.result;

@@ -16,6 +16,7 @@ export function formatJson(report: Report): string {
     formatVersion: JSON_FORMAT_VERSION,
     results: report.results.map((r) => ({
       filePath: r.relPath,
+      ...(r.kind ? { kind: r.kind } : {}),
       ...(r.parseError ? { parseError: { ...r.parseError } } : {}),
       ...(r.readError !== undefined ? { readError: r.readError } : {}),
       ...(r.internalError !== undefined ? { internalError: r.internalError } : {}),
@@ -28,6 +29,7 @@ export function formatJson(report: Report): string {
       warningCount: counts.warningCount,
       infoCount: counts.infoCount,
       fileCount: counts.fileCount,
+      filesByKind: counts.filesByKind,
       parseErrorCount: counts.parseErrorCount,
       readErrorCount: counts.readErrorCount,
       internalErrorCount: counts.internalErrorCount,
@@ -43,6 +45,7 @@ function jsonFinding(f: Finding) {
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
+    confidence: f.confidence,
     ...oneBased(f.range),
     ...(f.location !== undefined ? { location: f.location } : {}),
     range: f.range,

@@ -97,7 +97,9 @@ export function formatSarif(report: Report): string {
             }
           : {}),
         partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
-        ...(f.location !== undefined ? { properties: { sharedLocation: f.location } } : {}),
+        // SARIF's rank (0-100) orders results by how likely they are real; code scanning shows it as priority.
+        rank: RANK[f.confidence],
+        properties: { confidence: f.confidence, ...(f.location !== undefined ? { sharedLocation: f.location } : {}) },
       });
     }
   }
@@ -152,6 +154,8 @@ export function pascalCase(id: string): string {
     .map((s) => s[0]!.toUpperCase() + s.slice(1))
     .join('');
 }
+
+const RANK = { high: 90, medium: 60, low: 30 } as const;
 
 function fileNotification(level: 'error' | 'warning', id: string, text: string, artifactLocation: object) {
   return { level, message: { text }, descriptor: { id }, locations: [{ physicalLocation: { artifactLocation } }] };

@@ -1,5 +1,5 @@
 import type { RelatedLocation } from '../../engine/index.js';
-import { countResults, plural, type FormatOptions, type Report } from '../report.js';
+import { countResults, describeFiles, plural, type FormatOptions, type Report } from '../report.js';
 
 interface Row {
   line: number;
@@ -77,7 +77,7 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
     const summary =
       `✖ ${plural(problems, 'problem')} ` +
       `(${plural(errors, 'error')}, ${plural(counts.warningCount, 'warning')}, ${plural(counts.infoCount, 'info')})`;
-    out += `\n${c.bold(paint(summary))}\n`;
+    out += `\n${c.bold(paint(summary))}\n${c.dim(describeFiles(counts))}\n`;
   }
   const notes: string[] = [];
   if (counts.skippedCount > 0) notes.push(`${plural(counts.skippedCount, 'file')} skipped`);

@@ -353,13 +353,15 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   /**
    * Walks a callback that a lock (or a promise-tail queue) runs later, as if it ran here after a yield:
-   * what the caller read before handing it over is stale by the time it runs.
+   * what the caller read before handing it over is stale by the time it runs. The caller itself does not
+   * wait for it: `this.tail = this.tail.then(work)` assigns in the same tick.
    */
   protected inlineCallback(cb: FunctionNode, call: Node): void {
     const lock = callbackLock(cb, this.locks)!;
     const outerFn = this.fn;
     const outerHolds = this.st.holds;
     const outerExited = this.st.exited;
+    const outerPassed = this.st.passed;
     this.passAwait(call);
     if (lock.kind === 'mutex') this.st.holds = this.hold(outerHolds, lock.key);
     this.fn = cb;
@@ -370,6 +372,8 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.fn = outerFn;
       this.st.holds = outerHolds;
       this.st.exited = outerExited;
+      // The caller goes on in the same tick: the callback's yields are its own. (Awaiting the call yields at the await.)
+      this.st.passed = outerPassed;
     }
   }
 }

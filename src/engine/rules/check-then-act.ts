@@ -29,7 +29,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
-          reports.push(report(w, check.node, read.node, yielded.node));
+          reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: isPrecondition(check.node) ? 'low' : 'medium' });
           return;
         }
       },
@@ -37,6 +37,19 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     };
   },
 };
+
+/**
+ * `if (!this.inTransaction) throw new Error('no transaction'); await commit(); this.inTransaction = false;`: the
+ * check asserts a state rather than claiming a one-time action; a second caller fails at the assertion or repeats
+ * an idempotent reset. Usually safe, so shown only on request.
+ */
+function isPrecondition(check: Node): boolean {
+  const stmt = check.parent;
+  if (stmt?.type !== 'IfStatement' || stmt.test !== check || stmt.alternate) return false;
+  const body = stmt.consequent;
+  const last = body.type === 'BlockStatement' ? body.body[body.body.length - 1] : body;
+  return last?.type === 'ThrowStatement';
+}
 
 function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleReport {
   const loc = '`' + displayPath(w.path) + '`';

@@ -1,6 +1,6 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
-import type { Node } from '../ast.js';
+import { unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
@@ -35,7 +35,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     return {
       write(w) {
         const stale = staleRead(w);
-        if (!stale || seen.has(w.node)) return;
+        if (!stale || seen.has(w.node) || restores(w.node, stale.read.node)) return;
         seen.add(w.node);
         reports.push(report(w.path, stale.read.node, stale.yielded.node, w.node));
       },
@@ -43,6 +43,23 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     };
   },
 };
+
+/**
+ * `const saved = Impl.log; Impl.log = stub; try { await run(); } finally { Impl.log = saved; }`: writing back the
+ * very value read, unchanged, restores a state on purpose; no update computed from it is lost.
+ */
+function restores(write: Node, read: Node): boolean {
+  if (write.type !== 'AssignmentExpression' || write.operator !== '=') return false;
+  const value = unwrap(write.right);
+  const declarator = read.parent;
+  return (
+    value.type === 'Identifier' &&
+    declarator?.type === 'VariableDeclarator' &&
+    declarator.init === read &&
+    declarator.id.type === 'Identifier' &&
+    declarator.id.name === value.name
+  );
+}
 
 function report(path: string, read: Node, awaited: Node, write: Node): RuleReport {
   const loc = '`' + displayPath(path) + '`';

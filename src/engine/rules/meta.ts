@@ -1,4 +1,6 @@
 import type { FixKind, ReportedSeverity } from '../findings.js';
+import type { FileKind } from '../fileKinds.js';
+import type { Severity } from '../settingsSchema.js';
 import type { RuleId } from './index.js';
 
 // The ids are the registry's (rules/index.ts); they are re-exported here for the modules that know a rule by id.
@@ -18,6 +20,11 @@ export interface RuleMeta<Id extends string = RuleId> {
   messageId: string;
   /** The kinds of fix its findings can carry, besides the suppression every finding gets. */
   fixKinds: readonly Exclude<FixKind, 'suppress'>[];
+  /**
+   * Its severity in code that is not the product's (tests, benchmarks, scripts), where it differs: deliberate
+   * fan-out in a benchmark is not a production race. The project's `rulesByKind` setting overrides it.
+   */
+  kinds?: Partial<Record<Exclude<FileKind, 'source'>, Severity>>;
 }
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';

@@ -4,6 +4,7 @@ import type { RuleId } from './index.js';
 import type { RuleMeta } from './meta.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowObserver } from '../flow/index.js';
+import type { Confidence } from '../findings.js';
 
 /** A place a report points at. */
 export type Anchor = TSESTree.Node | TSESTree.Token;
@@ -21,6 +22,8 @@ export interface RuleReport {
   location?: string;
   related: { anchor: Anchor; message: string }[];
   subject?: FixSubject;
+  /** Default `medium`. */
+  confidence?: Confidence;
 }
 
 /** A flow rule's observer for one file: it hears every write of shared state in the file's async functions. */

@@ -20,6 +20,8 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
     docsPath: 'docs/rules/unbounded-concurrency.md',
     messageId: 'unboundedConcurrency',
     fixKinds: ['semaphore-limit'],
+    // Deliberate fan-out: "run 10 calls at once" in a test, a benchmark's load.
+    kinds: { test: 'off', benchmark: 'off' },
   },
   check(model) {
     const reports: RuleReport[] = [];
@@ -31,6 +33,8 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       if (!mapped) continue;
       const { source, callback, call } = mapped;
       if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model)) continue;
+      const origin = originOf(source, model, 0);
+      if (origin === 'bounded') continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
       reports.push({
@@ -38,6 +42,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
         subject: { kind: 'fan-out', combinator: node, map: call, callback },
+        confidence: CONFIDENCE[origin],
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
@@ -47,6 +52,152 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
     return reports;
   },
 };
+
+/**
+ * Where the mapped collection's size comes from. Only a size from outside can be unbounded: rows of a query, a
+ * response, a directory listing, a request body (`outside`), or whatever a caller passes (`caller`). A field or
+ * module variable the code fills itself, the keys of an object, an unresolved call (`unknown`) are usually
+ * small; a literal array or a constant list (`bounded`) is.
+ */
+type Origin = 'outside' | 'caller' | 'unknown' | 'bounded';
+const CONFIDENCE = { outside: 'high', caller: 'medium', unknown: 'low' } as const;
+/** Calls whose result is as large as their receiver at most: the origin is the receiver's. */
+const DERIVED = new Set(['filter', 'map', 'slice', 'concat', 'flat', 'sort', 'reverse', 'toSorted', 'toReversed', 'values', 'entries', 'keys', 'split', 'match', 'matchAll']);
+/** Calls that add to a collection: one that code grows from its callers' input is as large as they make it. */
+const GROWS = new Set(['push', 'unshift', 'add', 'set', 'splice']);
+const LISTINGS = /^(readdir|readdirSync|glob|globSync|globby|fastGlob)$/;
+const REQUEST = /^(req|request|ctx|context|event|body|payload|message|msg|job)$/i;
+
+function originOf(node: Node, model: FileModel, depth: number): Origin {
+  if (depth > 12) return 'unknown';
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'AwaitExpression':
+      return 'outside';
+    case 'ArrayExpression': {
+      let origin: Origin = 'bounded';
+      for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, model, depth + 1));
+      return origin;
+    }
+    case 'Identifier':
+      return identifierOrigin(n, model, depth);
+    case 'MemberExpression': {
+      const root = rootOf(n);
+      if (root.type === 'ThisExpression') return growsAtRuntime(n, model) ? 'caller' : 'unknown';
+      if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(model.text.slice(n.range[0], n.range[1]))) return 'outside';
+      return root.type === 'Identifier' || root.type === 'AwaitExpression' || root.type === 'CallExpression' ? originOf(root, model, depth + 1) : 'unknown';
+    }
+    case 'NewExpression':
+      return n.arguments[0] ? originOf(n.arguments[0], model, depth + 1) : 'bounded';
+    case 'CallExpression': {
+      const callee = unwrap(n.callee);
+      const name = calleeName(n) ?? '';
+      if (callee.type === 'MemberExpression') {
+        const object = unwrap(callee.object);
+        // Object.keys(payload): the fields of one object, not a stream of records; unless code keeps adding keys.
+        if (object.type === 'Identifier' && object.name === 'Object') {
+          const target = n.arguments[0] ? unwrap(n.arguments[0]) : null;
+          return target && (target.type === 'MemberExpression' || target.type === 'Identifier') && growsAtRuntime(target, model) ? 'caller' : 'unknown';
+        }
+        if (object.type === 'Identifier' && object.name === 'Array' && name === 'from') {
+          const first = n.arguments[0] ? unwrap(n.arguments[0]) : null;
+          if (first?.type === 'ObjectExpression') {
+            const length = first.properties.find((p) => p.type === 'Property' && memberKey(p) === 'length');
+            return length && length.type === 'Property' && unwrap(length.value).type === 'Literal' ? 'bounded' : 'unknown';
+          }
+          return first ? originOf(first, model, depth + 1) : 'bounded';
+        }
+        if (DERIVED.has(name)) return originOf(object, model, depth + 1);
+      }
+      return LISTINGS.test(name) ? 'outside' : 'unknown';
+    }
+    case 'ConditionalExpression':
+      return widest(originOf(n.consequent, model, depth + 1), originOf(n.alternate, model, depth + 1));
+    case 'LogicalExpression':
+      return widest(originOf(n.left, model, depth + 1), originOf(n.right, model, depth + 1));
+    default:
+      return 'unknown';
+  }
+}
+
+function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: number): Origin {
+  const variable = model.scope.variableOf(id);
+  if (!variable || variable.defs.length !== 1) return 'unknown';
+  const def = variable.defs[0]!;
+  if (def.type === 'Parameter') return 'caller';
+  if (def.node.type !== 'VariableDeclarator' || !def.node.init) return 'unknown';
+  const init = unwrap(def.node.init);
+  // `const { rows } = await db.query(…)`: a part of what the awaited call gave.
+  if (def.node.id.type !== 'Identifier') return originOf(init, model, depth + 1) === 'outside' ? 'outside' : 'unknown';
+  const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
+  const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
+  if (growsAtRuntime(id, model)) return 'caller';
+  if (!isConst && written) return 'unknown';
+  return originOf(init, model, depth + 1);
+}
+
+/**
+ * Does code add to this collection (`this.subs.push(s)`, `registry[name] = url`, `set.add(x)`) outside the
+ * constructor, or hand it to other modules (an exported module variable)? Then it is as large as callers make it.
+ */
+function growsAtRuntime(target: TSESTree.MemberExpression | TSESTree.Identifier, model: FileModel): boolean {
+  const text = receiverText(target);
+  if (text === null) return false;
+  if (target.type === 'Identifier') {
+    const variable = model.scope.variableOf(target);
+    const decl = variable?.defs[0]?.node.parent;
+    if (decl?.parent?.type === 'ExportNamedDeclaration') return true;
+  }
+  return grownIn(model).has(text);
+}
+
+// Per file, keyed by its model (no state shared between analyses): the receivers code adds to.
+const grown = new WeakMap<FileModel, Set<string>>();
+
+function grownIn(model: FileModel): Set<string> {
+  let set = grown.get(model);
+  if (set) return set;
+  const found = new Set<string>();
+  for (const call of model.index.calls) {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || !GROWS.has(memberName(callee) ?? '') || inConstructor(call)) continue;
+    const text = receiverText(unwrap(callee.object));
+    if (text !== null) found.add(text);
+  }
+  forEachNode(model.ast, (n) => {
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && n.left.computed && !inConstructor(n)) {
+      const text = receiverText(unwrap(n.left.object));
+      if (text !== null) found.add(text);
+    }
+    return true;
+  });
+  set = found;
+  grown.set(model, set);
+  return set;
+}
+
+function inConstructor(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'MethodDefinition') return p.kind === 'constructor';
+  return false;
+}
+
+function rootOf(node: TSESTree.MemberExpression): Node {
+  let n: Node = node;
+  while (n.type === 'MemberExpression' || n.type === 'ChainExpression' || n.type === 'TSNonNullExpression') {
+    n = n.type === 'MemberExpression' ? unwrap(n.object) : unwrap(n.expression);
+  }
+  return n;
+}
+
+function memberKey(p: TSESTree.Property): string | null {
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
+}
+
+/** The origin that can hold more: outside > caller > unknown > bounded. */
+function widest(a: Origin, b: Origin): Origin {
+  const order: Origin[] = ['bounded', 'unknown', 'caller', 'outside'];
+  return order[Math.max(order.indexOf(a), order.indexOf(b))]!;
+}
 
 function isPromiseCombinator(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);

@@ -1,0 +1,94 @@
+// Where code lives weighs its findings: fan-out in tests and benchmarks is deliberate, so the rule is off there
+// by default; each finding says how sure it is, and --min-confidence chooses what is shown.
+import { describe, expect, it, afterAll } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import { conventionalFileKind, DEFAULT_CONFIG, validateConfig } from '../../src/engine/index.js';
+import { fileKindOf } from '../../src/shared/fileKind.js';
+import { makeProject, removeProjects } from './helpers.js';
+
+afterAll(() => removeProjects());
+
+async function check(cwd: string, argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['check', ...argv], { cwd, env: {}, stdout: { write: (s: string) => (stdout += s), isTTY: false }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+// Fan-out over rows a query returned (high), over a caller's array (medium), over a field nothing adds to (low).
+const FANOUT = `declare const db: { query(sql: string): Promise<{ rows: string[] }> };
+declare function ping(id: string): Promise<void>;
+export async function fromQuery() {
+  const { rows } = await db.query('select id from t');
+  await Promise.all(rows.map((id) => ping(id)));
+}
+export async function fromCaller(ids: string[]) {
+  await Promise.all(ids.map((id) => ping(id)));
+}
+export class Fixed {
+  constructor(private readonly peers: string[]) {}
+  async all() {
+    await Promise.all(this.peers.map((id) => ping(id)));
+  }
+}
+`;
+
+describe('file kinds', () => {
+  it.each([
+    ['src/a.ts', 'source'],
+    ['test/a.ts', 'test'],
+    ['packages/x/__tests__/a.ts', 'test'],
+    ['src/a.test.ts', 'test'],
+    ['src/a.spec.mjs', 'test'],
+    ['bench/a.ts', 'benchmark'],
+    ['src/a.bench.ts', 'benchmark'],
+    ['scripts/release.mjs', 'script'],
+    ['examples/app/src/a.ts', 'script'],
+    ['test/bench/a.ts', 'benchmark'],
+    ['src/contest.ts', 'source'],
+    ['src/latest-tests.ts', 'source'],
+  ])('%s is %s code by convention', (rel, kind) => {
+    expect(conventionalFileKind(rel)).toBe(kind);
+  });
+
+  it('is judged from the project root, and the project can say otherwise', () => {
+    const config = validateConfig({ fileKinds: { source: ['test/support/**'], test: ['qa/**'] } }, 'x');
+    expect(fileKindOf('/home/u/tests/app/src/a.ts', '/home/u/tests/app', DEFAULT_CONFIG)).toBe('source');
+    expect(fileKindOf('/p/test/support/db.ts', '/p', config)).toBe('source');
+    expect(fileKindOf('/p/qa/load.ts', '/p', config)).toBe('test');
+    expect(() => validateConfig({ fileKinds: { tests: [] } }, 'awaitguard.config.json')).toThrow('awaitguard.config.json: "fileKinds" has an unknown file kind "tests"');
+  });
+
+  it('fan-out is off in tests and benchmarks, on in source; the summary counts files by kind', async () => {
+    const dir = makeProject({ 'src/jobs.ts': FANOUT, 'test/jobs.test.ts': FANOUT, 'bench/jobs.ts': FANOUT });
+    const { stdout } = await check(dir, ['--format', 'json']);
+    const report = JSON.parse(stdout) as { results: { filePath: string; kind: string; findings: { ruleId: string }[] }[]; summary: { filesByKind: Record<string, number> } };
+    const byFile = Object.fromEntries(report.results.map((r) => [r.filePath, r]));
+    expect(byFile['src/jobs.ts']!.kind).toBe('source');
+    expect(byFile['src/jobs.ts']!.findings.length).toBe(2);
+    expect(byFile['test/jobs.test.ts']!.findings).toEqual([]);
+    expect(byFile['bench/jobs.ts']!.findings).toEqual([]);
+    expect(report.summary.filesByKind).toEqual({ source: 1, test: 1, benchmark: 1 });
+    const stylish = await check(dir, []);
+    expect(stylish.stdout).toContain('3 files checked: 1 benchmark, 1 source, 1 test');
+  });
+
+  it('rulesByKind turns a rule back on for one kind', async () => {
+    const dir = makeProject({ 'test/jobs.test.ts': FANOUT, 'awaitguard.config.json': JSON.stringify({ rulesByKind: { test: { 'unbounded-concurrency': 'error' } } }) });
+    const { stdout } = await check(dir, ['--format', 'json']);
+    expect(JSON.parse(stdout).results[0].findings.map((f: { severity: string }) => f.severity)).toEqual(['error', 'error']);
+  });
+
+  it('each finding has a confidence; --min-confidence low shows the low ones, high hides medium', async () => {
+    const dir = makeProject({ 'src/jobs.ts': FANOUT });
+    const confidences = async (argv: string[]) => JSON.parse((await check(dir, ['--format', 'json', ...argv])).stdout).results[0].findings.map((f: { line: number; confidence: string }) => `${f.line}:${f.confidence}`);
+    expect(await confidences([])).toEqual(['5:high', '8:medium']);
+    expect(await confidences(['--min-confidence', 'low'])).toEqual(['5:high', '8:medium', '13:low']);
+    expect(await confidences(['--min-confidence', 'high'])).toEqual(['5:high']);
+    const sarif = JSON.parse((await check(dir, ['--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].results.map((r: { rank: number; properties: { confidence: string } }) => [r.rank, r.properties.confidence])).toEqual([[90, 'high'], [60, 'medium']]);
+    const bad = await check(dir, ['--min-confidence', 'sure']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--min-confidence expects one of low, medium, high, got "sure"');
+  });
+});
