@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Finding, ParseError } from '../engine/index.js';
+import { FILE_KINDS, isOneOf, type FileKind, type Finding, type ParseError } from '../engine/index.js';
 import { isDirectory } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
@@ -20,6 +20,7 @@ interface CacheEntry {
   hash: string;
   findings: Finding[];
   parseError?: ParseError;
+  kind?: FileKind;
 }
 
 interface CacheFile {
@@ -97,6 +98,7 @@ export class ResultCache {
     }
     if (hashText(text) !== entry.hash) return undefined;
     const result: FileResult = { path: file, relPath: key, findings: entry.findings };
+    if (entry.kind) result.kind = entry.kind;
     if (entry.parseError) result.parseError = entry.parseError;
     if (entry.findings.length > 0) result.text = text;
     return result;
@@ -110,6 +112,7 @@ export class ResultCache {
       return;
     }
     const entry: CacheEntry = { hash: contentHash, findings: result.findings };
+    if (result.kind) entry.kind = result.kind;
     if (result.parseError) entry.parseError = result.parseError;
     this.entries.set(key, entry);
   }
@@ -179,7 +182,7 @@ function readCache(text: string): Omit<CacheFile, 'awaitguard'> | string {
 
 // A cached result goes to the formatters as is, so it must have every field they read.
 function isEntry(e: unknown): e is CacheEntry {
-  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError));
+  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError)) && (e.kind === undefined || isOneOf(e.kind, FILE_KINDS));
 }
 
 function isFinding(f: unknown): boolean {

@@ -79,6 +79,7 @@ describe('--format json', () => {
       warningCount: 1,
       infoCount: 0,
       fileCount: 4,
+      filesByKind: { source: 4 },
       parseErrorCount: 1,
       readErrorCount: 0,
       internalErrorCount: 0,

@@ -55,6 +55,8 @@ function restores(write: Node, read: Node): boolean {
   return (
     value.type === 'Identifier' &&
     declarator?.type === 'VariableDeclarator' &&
+    declarator.parent?.type === 'VariableDeclaration' &&
+    declarator.parent.kind === 'const' &&
     declarator.init === read &&
     declarator.id.type === 'Identifier' &&
     declarator.id.name === value.name
