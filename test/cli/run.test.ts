@@ -72,7 +72,7 @@ describe('checkFile', () => {
     const dir = makeProject({});
     const folder = path.join(dir, 'x.ts');
     mkdirSync(folder);
-    expect(checkFile(folder, { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result).toEqual({ path: folder, relPath: 'x.ts', findings: [], readError: 'it is a folder' });
+    expect(checkFile(folder, { cwd: dir, config: DEFAULT_CONFIG, debug: false }).result).toEqual({ path: folder, relPath: 'x.ts', kind: 'source', findings: [], readError: 'it is a folder' });
   });
 
   it.skipIf(process.platform === 'win32')('reports a FIFO as a read error without waiting for a writer', () => {
@@ -108,7 +108,7 @@ describe('checkFile', () => {
       rules: ALL_RULES.map((r) => r.meta),
     };
     expect(formatStylish(report, { color: false })).toBe(
-      '\nsecret.ts\n  0:0  error  Cannot read file: permission denied\n\n✖ 1 problem (1 error, 0 warnings, 0 infos)\n',
+      '\nsecret.ts\n  0:0  error  Cannot read file: permission denied\n\n✖ 1 problem (1 error, 0 warnings, 0 infos)\n1 file checked\n',
     );
     expect(JSON.parse(formatJson(report))).toMatchObject({ results: [{ filePath: 'secret.ts', readError: 'permission denied' }], summary: { readErrorCount: 1 } });
     expect(formatGithub(report)).toBe('::error file=secret.ts,title=awaitguard::Cannot read file: permission denied\n');
