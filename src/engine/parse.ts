@@ -4,7 +4,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type * as Estree from '@typescript-eslint/typescript-estree';
 import type * as Ts from 'typescript';
 import type { ParseError } from './findings.js';
-import { asyncCallNesting, MAX_ASYNC_CALL_NESTING } from './asyncNesting.js';
+import { MAX_ASYNC_CALL_NESTING, MAX_TAG_NESTING, speculativeNesting } from './asyncNesting.js';
 import { withNearbyNextToken, type NodeUtils } from './nextTokenNearby.js';
 import { withSourceFileMemo } from './sourceFileMemo.js';
 
@@ -82,16 +82,22 @@ function internalModule(load: NodeJS.Require, entry: string, file: string): Node
 }
 
 function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome {
-  const nesting = asyncCallNesting(text);
-  if (nesting.depth > MAX_ASYNC_CALL_NESTING) {
-    return {
-      ok: false,
-      error: { message: `\`async (\` is nested ${nesting.depth} deep, which the TypeScript parser takes exponential time on (more than ${MAX_ASYNC_CALL_NESTING}): not analysed`, line: nesting.line, column: 0 },
-    };
-  }
   const lower = fileName.toLowerCase();
   // .ts files cannot hold JSX (`<T>x` is a cast there); JavaScript files commonly do.
   const jsx = lower.endsWith('.tsx') || !/\.[mc]?ts$/.test(lower);
+  const nesting = speculativeNesting(text, !jsx);
+  if (nesting.async.depth > MAX_ASYNC_CALL_NESTING) {
+    return {
+      ok: false,
+      error: { message: `\`async (\` is nested ${nesting.async.depth} deep, which the TypeScript parser takes exponential time on (more than ${MAX_ASYNC_CALL_NESTING}): not analysed`, line: nesting.async.line, column: 0 },
+    };
+  }
+  if (nesting.tags.depth > MAX_TAG_NESTING) {
+    return {
+      ok: false,
+      error: { message: `JSX-like tags are nested ${nesting.tags.depth} deep in a file that cannot hold JSX, which the TypeScript parser takes quadratic time on (more than ${MAX_TAG_NESTING}): not analysed`, line: nesting.tags.line, column: 0 },
+    };
+  }
   try {
     const { estree, ts, nodeUtils } = typescriptEstree();
     const ast = withSourceFileMemo(ts, () => withNearbyNextToken(nodeUtils, ts, () => estree.parse(text, {
