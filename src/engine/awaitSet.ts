@@ -47,6 +47,24 @@ export class AwaitSet {
     return root === a.root ? a : root === b.root ? b : new AwaitSet(root, height);
   }
 
+  /** The ids in this set and not in `other`. */
+  minus(other: AwaitSet): AwaitSet {
+    if (other === this || this.root === undefined) return AwaitSet.EMPTY;
+    if (other.root === undefined) return this;
+    const height = Math.max(this.height, other.height);
+    const a = this.grownTo(height);
+    const root = subtract(a.root, other.grownTo(height).root, height);
+    return root === undefined ? AwaitSet.EMPTY : root === a.root ? a : new AwaitSet(root, height);
+  }
+
+  equals(other: AwaitSet): boolean {
+    return other === this || (this.firstNotIn(other) === null && other.firstNotIn(this) === null);
+  }
+
+  get isEmpty(): boolean {
+    return this.root === undefined;
+  }
+
   /** The smallest id in this set and not in `other`, or null. */
   firstNotIn(other: AwaitSet): number | null {
     if (other === this || this.root === undefined) return null;
@@ -110,6 +128,28 @@ function unite(a: Trie | undefined, b: Trie | undefined, height: number): Trie |
     sameAsB &&= kid === bk[i];
   }
   return sameAsA ? a : sameAsB ? b : { kids };
+}
+
+/** `a` without the ids of `b`; undefined when nothing is left. */
+function subtract(a: Trie | undefined, b: Trie | undefined, height: number): Trie | undefined {
+  if (a === undefined || a === b) return undefined;
+  if (b === undefined) return a;
+  if (height === 0) {
+    const mask = (a as number) & ~(b as number);
+    return mask === 0 ? undefined : mask === a ? a : mask;
+  }
+  const ak = (a as Branch).kids;
+  const bk = (b as Branch).kids;
+  const kids: (Trie | undefined)[] = [];
+  let sameAsA = true;
+  let empty = true;
+  for (let i = 0; i < ak.length; i++) {
+    const kid = subtract(ak[i], bk[i], height - 1);
+    kids.push(kid);
+    sameAsA &&= kid === ak[i];
+    empty &&= kid === undefined;
+  }
+  return empty ? undefined : sameAsA ? a : { kids };
 }
 
 function firstMissing(a: Trie | undefined, b: Trie | undefined, height: number): number | null {

@@ -260,12 +260,28 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
     const right = unwrap(node.right);
-    this.sharedResult = right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null;
+    this.sharedResult = (right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null) || this.fromDynamicImport(right, 0);
     try {
       this.assignTo(node.left, deps, node);
     } finally {
       this.sharedResult = false;
     }
+  }
+
+  /**
+   * `(await import('m')).x`, or a part of a const that holds it: every caller gets the one module the loader
+   * caches, so storing it is storing one shared operation's result.
+   */
+  private fromDynamicImport(node: Node, depth: number): boolean {
+    const n = unwrap(node);
+    if (depth > 4) return false;
+    if (n.type === 'AwaitExpression') return unwrap(n.argument).type === 'ImportExpression';
+    if (n.type === 'MemberExpression') return this.fromDynamicImport(n.object, depth + 1);
+    if (n.type !== 'Identifier') return false;
+    const def = this.scope.variableOf(n)?.defs;
+    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration' || def[0]!.parent.kind !== 'const') return false;
+    const init = def[0]!.node.init;
+    return init !== null && init !== undefined && this.fromDynamicImport(init, depth + 1);
   }
 
   protected logical(node: TSESTree.LogicalExpression): ReadFact[] {
@@ -324,7 +340,13 @@ export abstract class ExpressionWalker extends WalkerCore {
       const path = sharedPath(object, this);
       if (path !== null && path !== 'this' && method !== null) {
         if (COLLECTION_WRITES.has(method)) {
-          const deps = this.exprs(node.arguments);
+          // Every argument is evaluated; only what the call stores in the collection is its written value.
+          const stored = storedArguments(method, node.arguments.length);
+          const deps: ReadFact[] = [];
+          node.arguments.forEach((a, i) => {
+            const read = this.expr(a);
+            if (stored(i)) deps.push(...read);
+          });
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
         }
@@ -375,5 +397,28 @@ export abstract class ExpressionWalker extends WalkerCore {
       // The caller goes on in the same tick: the callback's yields are its own. (Awaiting the call yields at the await.)
       this.st.passed = outerPassed;
     }
+  }
+}
+
+/**
+ * Which arguments of a collection write are stored in the collection: the value of `set(key, value)`, the items
+ * of `push`/`unshift`/`add` and of `splice(start, count, ...items)`, the value of `fill`. A key, an index or a
+ * count only says where; `delete`, `clear`, `pop`, `shift`, `sort` and `reverse` store nothing, so no update
+ * they make can carry a stale value.
+ */
+function storedArguments(method: string, count: number): (index: number) => boolean {
+  switch (method) {
+    case 'set':
+      return (i) => i === 1;
+    case 'push':
+    case 'unshift':
+    case 'add':
+      return () => true;
+    case 'splice':
+      return (i) => i >= 2 && i < count;
+    case 'fill':
+      return (i) => i === 0;
+    default:
+      return () => false;
   }
 }

@@ -17,6 +17,8 @@ export interface ReadFact {
   node: Node;
   passed: AwaitSet;
   holds: Holds;
+  /** The read this one re-states with more awaits counted as passed (see `mergeStates`). */
+  base?: ReadFact;
 }
 
 export interface AwaitPoint {
@@ -68,15 +70,52 @@ export function mergeStates(a: State, b: State): State {
   const passed = a.passed.union(b.passed);
   const holds = new Map<string, number>();
   for (const [k, v] of a.holds) if (b.holds.get(k) === v) holds.set(k, v);
-  const taint = new Map(a.taint);
-  for (const [v, deps] of b.taint) {
-    const prev = taint.get(v);
-    taint.set(v, prev && prev !== deps ? unionFacts(prev, deps) : deps);
+  // An await on one path cannot have run after a read that only the other path made: `if (c) await x; else
+  // v = this.a;` then `this.a = v + 1` writes what it read without yielding. Such a read is carried on with
+  // the other path's awaits counted as passed before it.
+  const onlyA = a.passed.minus(b.passed);
+  const onlyB = b.passed.minus(a.passed);
+  const taint = new Map<Variable, ReadFact[]>();
+  for (const [v, deps] of a.taint) {
+    const other = b.taint.get(v);
+    taint.set(v, other === deps ? deps : other ? unionFacts(rebase(deps, other, onlyB), rebase(other, deps, onlyA)) : rebase(deps, NO_DEPS, onlyB));
   }
+  for (const [v, deps] of b.taint) if (!a.taint.has(v)) taint.set(v, rebase(deps, NO_DEPS, onlyA));
   const aliases = new Map([...a.aliases].filter(([k, v]) => b.aliases.get(k) === v));
   const releasers = new Map([...a.releasers, ...b.releasers]);
   const checks = a.checks.filter((c) => b.checks.includes(c));
   return { passed, holds, taint, aliases, releasers, checks, exited: a.exited && b.exited };
+}
+
+/** `facts`, where those not also in `shared` count `awaits` (of a path they were not on) as passed before them. */
+function rebase(facts: ReadFact[], shared: readonly ReadFact[], awaits: AwaitSet): ReadFact[] {
+  if (awaits.isEmpty) return facts;
+  const inShared = shared.length > 8 ? ((set) => (f: ReadFact) => set.has(f))(new Set(shared)) : (f: ReadFact) => shared.includes(f);
+  let out: ReadFact[] | undefined;
+  facts.forEach((f, i) => {
+    if (inShared(f)) return;
+    const g = restated(f, awaits);
+    if (g === f) return;
+    out ??= facts.slice();
+    out[i] = g;
+  });
+  return out ?? facts;
+}
+
+// Per read (facts belong to one analysis, and go with it): its re-statements, one per distinct set of awaits,
+// so paths that meet again carry the same objects and do not multiply them (nested loops merge many times).
+const restatements = new WeakMap<ReadFact, ReadFact[]>();
+
+function restated(f: ReadFact, awaits: AwaitSet): ReadFact {
+  const passed = f.passed.union(awaits);
+  if (passed.equals(f.passed)) return f;
+  const base = f.base ?? f;
+  let list = restatements.get(base);
+  if (!list) restatements.set(base, (list = []));
+  for (const g of list) if (g.passed.equals(passed)) return g;
+  const g: ReadFact = { ...base, passed, base };
+  list.push(g);
+  return g;
 }
 
 /** `a` then the facts of `b` not in it: paths that meet again must not double what they carry. */

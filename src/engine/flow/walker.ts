@@ -105,12 +105,15 @@ export abstract class WalkerCore implements PathContext {
     for (let i = this.st.checks.length - 1; i >= 0; i--) {
       const check = this.st.checks[i]!;
       let handle: GuardingCheck | undefined;
+      // Every read of an open path counts (a condition may read one location twice: a stale copy and afresh).
+      const acted: string[] = [];
       for (const read of check.reads) {
         if (!check.open.has(read.path) || !pathsOverlap(read.path, path)) continue;
-        check.open.delete(read.path);
+        acted.push(read.path);
         handle ??= { node: check.node, close: () => check.open.clear() };
         guards.push({ check: handle, read });
       }
+      for (const p of acted) check.open.delete(p);
     }
     const now = this.st.passed;
     const event: SharedWrite = {

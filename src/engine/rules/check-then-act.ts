@@ -1,4 +1,4 @@
-import type { Node } from '../ast.js';
+import { unwrap, type Node } from '../ast.js';
 import { shareHold, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import { staleRead } from './lost-update.js';
@@ -21,11 +21,14 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     const seen = new Set<Node>();
     return {
       write(w) {
+        if (latches(w)) for (const g of w.guards) if (w.yieldedSince(g.read.passed) === null) g.check.close();
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w)) return;
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
+          // The same condition also looks at the location afresh (`if (saved && !map.has(k))`): the check is redone.
+          if (w.guards.some((g) => g.check === check && g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
@@ -37,6 +40,20 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     };
   },
 };
+
+/**
+ * `if (this.closing || this.state === 'end') return; this.closing = true; await quit(); this.state = 'end'`: a
+ * truthy constant stored before any await, on a location the check tests, makes the check fail for every
+ * later caller, so what follows runs once. (An increment does not: the next caller may pass the same check.)
+ */
+function latches(w: SharedWrite): boolean {
+  const node = w.node;
+  if (w.kind !== 'assign' || node.type !== 'AssignmentExpression' || node.operator !== '=' || w.deps.some((d) => d.path === w.path)) return false;
+  const value = unwrap(node.right);
+  // Only a truthy constant: `this.token = ''` before the await leaves `if (!this.token)` passing for the next caller.
+  if (value.type === 'Literal') return Boolean(value.value);
+  return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression'].includes(value.type);
+}
 
 /**
  * `if (!this.inTransaction) throw new Error('no transaction'); await commit(); this.inTransaction = false;`: the

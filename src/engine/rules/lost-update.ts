@@ -37,12 +37,23 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         const stale = staleRead(w);
         if (!stale || seen.has(w.node) || restores(w.node, stale.read.node)) return;
         seen.add(w.node);
-        reports.push(report(w.path, stale.read.node, stale.yielded.node, w.node));
+        reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) ? 'low' : 'medium' });
       },
       reports: () => reports,
     };
   },
 };
+
+/**
+ * The write looks at the location again after the last await: its value merges in the current one
+ * (`this.low = Math.min(this.low, seen)`) or a fresh check of it decides whether to write at all
+ * (`if (map.get(k) === undefined) map.set(k, saved)`). That is how code written for concurrency reconciles a
+ * stale value, so a lost update is possible (the merge may still count the stale part twice) but unlikely.
+ */
+function rechecked(w: SharedWrite): boolean {
+  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null;
+  return w.deps.some(fresh) || w.guards.some((g) => fresh(g.read));
+}
 
 /**
  * `const saved = Impl.log; Impl.log = stub; try { await run(); } finally { Impl.log = saved; }`: writing back the
