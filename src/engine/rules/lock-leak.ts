@@ -48,7 +48,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   const fn = enclosingFunction(awaitNode);
   if (!fn) return null;
   const isRelease = (n: Node): boolean => isReleaseOf(n, key, releaseVar);
-  if (releaseVar && handsOffRelease(fn, releaseVar, statement)) return null;
+  if (releaseVar && (handsOffRelease(fn, releaseVar, statement) || releasingClosures(fn, releaseVar).some(([name, decl]) => handsOffRelease(fn, name, decl)))) return null;
 
   // Protected: inside a try whose finally releases, or followed by such a try.
   for (let p: Node | undefined = statement.parent, child: Node = statement; p && p !== fn; child = p, p = p.parent) {
@@ -159,6 +159,21 @@ function handsOffRelease(fn: Node, name: string, decl: Node): boolean {
     return true;
   });
   return handed;
+}
+
+/**
+ * Local functions that call the release (`const cleanup = async () => { …; release(); }`): handing one of them
+ * on (`stream.on('close', cleanup)`) hands on the release with it.
+ */
+function releasingClosures(fn: Node, releaseVar: string): [string, Node][] {
+  const found: [string, Node][] = [];
+  const callsRelease = (body: Node): boolean => contains(body, (n) => n.type === 'CallExpression' && unwrap(n.callee).type === 'Identifier' && (unwrap(n.callee) as TSESTree.Identifier).name === releaseVar);
+  forEachNode(fn, (n) => {
+    if (n.type === 'FunctionDeclaration' && n !== fn && n.id && callsRelease(n.body)) found.push([n.id.name, n]);
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(unwrap(n.init)) && callsRelease(n.init)) found.push([n.id.name, n]);
+    return true;
+  });
+  return found;
 }
 
 /** The first thing in a statement that can throw or leave before the next statement: an await, a call, a throw, an exit. */
