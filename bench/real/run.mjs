@@ -119,6 +119,27 @@ function shuffle(list, seed) {
 /** A finding's identity across engine versions: repository, file, rule and the trimmed text of its line. */
 const keyOf = (f) => `${f.repo}|${f.file}|${f.rule}|${f.code}`;
 
+/**
+ * The verdicts that still have their finding. One file can hold the same line text twice (two identical
+ * `acquire` lines, one judged real and one not): each finding answers for at most one verdict, the one judged
+ * at the nearest line.
+ */
+function matchVerdicts(verdicts, findings) {
+  const byKey = new Map();
+  for (const f of findings) byKey.set(keyOf(f), [...(byKey.get(keyOf(f)) ?? []), f]);
+  const pairs = [];
+  for (const v of verdicts) for (const f of byKey.get(keyOf(v)) ?? []) pairs.push({ v, f, d: Math.abs(f.line - v.line) });
+  pairs.sort((a, b) => a.d - b.d);
+  const matched = new Set();
+  const used = new Set();
+  for (const { v, f } of pairs) {
+    if (matched.has(v) || used.has(f)) continue;
+    matched.add(v);
+    used.add(f);
+  }
+  return matched;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (!existsSync(o.cli)) throw new Error(`${o.cli} is missing: run npm run build first`);
@@ -180,10 +201,10 @@ async function main() {
   }
 
   // The judged sample.
-  const present = new Map(all.map((f) => [keyOf(f), f]));
   const judgedRepos = new Set(rows.map((r) => r.repo));
   const relevant = verdicts.filter((v) => judgedRepos.has(v.repo));
-  const stillReported = relevant.filter((v) => present.has(keyOf(v)));
+  const matched = matchVerdicts(relevant, all);
+  const stillReported = relevant.filter((v) => matched.has(v));
   const count = (list, verdict) => list.filter((v) => v.verdict === verdict).length;
   console.log(`\njudged: ${relevant.length} verdicts; still reported ${stillReported.length} (real ${count(stillReported, 'real')}, harmless ${count(stillReported, 'harmless')}, not a race ${count(stillReported, 'not-a-race')})`);
   for (const rule of rules) {
@@ -193,7 +214,7 @@ async function main() {
     const ok = count(mine, 'real') + count(mine, 'harmless');
     console.log(`  ${rule.padEnd(22)} judged ${String(judged.length).padStart(3)}, still reported ${String(mine.length).padStart(3)}: real ${count(mine, 'real')}, harmless ${count(mine, 'harmless')}, not a race ${count(mine, 'not-a-race')}${mine.length ? `  (${Math.round((ok / mine.length) * 100)}% worth a look)` : ''}`);
   }
-  const gone = relevant.filter((v) => !present.has(keyOf(v)));
+  const gone = relevant.filter((v) => !matched.has(v));
   const lostReal = gone.filter((v) => v.verdict === 'real');
   if (lostReal.length > 0) console.log(`\nREAL races no longer reported (recall lost): ${lostReal.length}\n${lostReal.map((v) => `  ${v.repo} ${v.file}:${v.line} ${v.rule}: ${v.reason}`).join('\n')}`);
   const falseLeft = stillReported.filter((v) => v.verdict === 'not-a-race');

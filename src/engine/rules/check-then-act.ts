@@ -1,9 +1,10 @@
-import { unwrap, type Node } from '../ast.js';
+import { enclosingFunction, unwrap, type Node } from '../ast.js';
 import { shareHold, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
+import { inSingleFlightMethod } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
-import { line, yieldPhrase } from './text.js';
+import { isPromiseCallback, line, yieldPhrase } from './text.js';
 
 export const checkThenAct: FlowRule<'check-then-act'> = {
   meta: {
@@ -23,7 +24,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
       write(w) {
         if (latches(w)) for (const g of w.guards) if (w.yieldedSince(g.read.passed) === null) g.check.close();
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
-        if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w)) return;
+        if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlightMethod(w.node)) return;
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
@@ -32,7 +33,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
-          reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: isPrecondition(check.node) ? 'low' : 'medium' });
+          reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) ? 'low' : 'medium' });
           return;
         }
       },
@@ -53,6 +54,16 @@ function latches(w: SharedWrite): boolean {
   // Only a truthy constant: `this.token = ''` before the await leaves `if (!this.token)` passing for the next caller.
   if (value.type === 'Literal') return Boolean(value.value);
   return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression'].includes(value.type);
+}
+
+/**
+ * `queue(op) { if (this.failed) return; this.chain = this.chain.then(run).catch((e) => (this.failed = e)); }`:
+ * a function that never awaits, whose act runs in a promise callback it chains. Its callers run one after
+ * another and the callbacks in chain order; the act usually records an outcome rather than claiming a
+ * one-time action. Shown only on request.
+ */
+function deferredBySyncCaller(check: Node, yielded: Node): boolean {
+  return isPromiseCallback(yielded) && enclosingFunction(check)?.async === false;
 }
 
 /**
@@ -81,7 +92,7 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
     c === act && a === act
       ? `${loc} is checked and then assigned after ${yieldPhrase(awaited)}: ${consequence}`
       : a === act
-        ? `${loc} is checked on line ${c}, and line ${act} acts on that check after yielding at an \`await\`: ${consequence}`
+        ? `${loc} is checked on line ${c}, and line ${act} acts on that check after yielding at ${awaited.type === 'CallExpression' ? yieldPhrase(awaited) : 'an `await`'}: ${consequence}`
         : `${loc} is checked on line ${c}, the call yields at ${yieldPhrase(awaited)}, and line ${act} acts on that check: ${consequence}`;
   return {
     anchor: w.node,

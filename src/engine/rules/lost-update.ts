@@ -1,5 +1,6 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
+import { inSingleFlightMethod } from '../singleFlight.js';
 import { unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
@@ -35,7 +36,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     return {
       write(w) {
         const stale = staleRead(w);
-        if (!stale || seen.has(w.node) || restores(w.node, stale.read.node)) return;
+        if (!stale || seen.has(w.node) || restores(w.node, stale.read.node) || inSingleFlightMethod(w.node)) return;
         seen.add(w.node);
         reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) ? 'low' : 'medium' });
       },

@@ -9,7 +9,16 @@ export function line(node: Node): number {
 export function yieldPhrase(node: Node): string {
   const n = line(node);
   if (node.type === 'ForOfStatement') return `the \`for await\` on line ${n}`;
-  if (node.type === 'CallExpression') return `line ${n}, where the callback waits its turn for the lock`;
+  if (node.type === 'CallExpression') {
+    return isPromiseCallback(node) ? `line ${n}, where the callback is deferred until the promise before it settles` : `line ${n}, where the callback waits its turn for the lock`;
+  }
   if (node.type === 'VariableDeclaration') return `the \`await using\` on line ${n}`;
   return `the \`await\` on line ${n}`;
+}
+
+/** `p.then(cb)` / `.catch(cb)` / `.finally(cb)`: the callback runs in a later turn, after other code. */
+export function isPromiseCallback(node: Node): boolean {
+  if (node.type !== 'CallExpression') return false;
+  const callee = node.callee;
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && ['then', 'catch', 'finally'].includes(callee.property.name);
 }
