@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
@@ -23,6 +23,7 @@ import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
+import { fileKindOf } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
 import { textOverLimit, textSize, tooLargeMessage } from './size.js';
@@ -136,7 +137,7 @@ export function startServer(connection: Connection): void {
     return shouldAnalyse(doc.uri, fileName, settings, config) && !textOverLimit(doc.getText(), settings.maxFileSize);
   }
 
-  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings }> {
+  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings; kind: FileKind }> {
     const settings = await settingsFor(uri);
     const folder = folderOf(uri);
     const eff = effectiveConfig(settings, folder);
@@ -157,7 +158,10 @@ export function startServer(connection: Connection): void {
       void connection.window.showWarningMessage(`awaitguard: ${eff.configError} (using the editor settings only)`);
       log(eff.configError);
     }
-    return { ...eff, settings };
+    // Where the file's code lives, judged from its path in the folder whose config applies (as the CLI does).
+    const file = fileNameOf(uri);
+    const kind = fileKindOf(file, folder ?? path.dirname(file), eff.config);
+    return { ...eff, settings, kind };
   }
 
   /** A path for the engine: the file's own, or for unsaved buffers a name whose extension fits the language. */
@@ -194,7 +198,7 @@ export function startServer(connection: Connection): void {
     state.set(uri, st);
     const fileName = fileNameOf(uri, doc.languageId);
     try {
-      const { config, settings } = await configFor(uri);
+      const { config, settings, kind } = await configFor(uri);
       if (!shouldAnalyse(uri, fileName, settings, config)) {
         await connection.sendDiagnostics({ uri, diagnostics: [] });
         void connection.sendNotification(STATUS_METHOD, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
@@ -206,7 +210,7 @@ export function startServer(connection: Connection): void {
       }
       st.tooLarge = false;
       const version = doc.version;
-      const result = analyze(doc.getText(), fileName, { config, parser: fastParser() });
+      const result = analyze(doc.getText(), fileName, { config, parser: fastParser(), kind });
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
@@ -258,21 +262,21 @@ export function startServer(connection: Connection): void {
   const fixedFindings = new VersionCache<Finding[]>();
 
   async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
-    const { config, fix, settings } = await configFor(doc.uri);
+    const { config, fix, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return [];
     // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
     const key = JSON.stringify([fileName, config, fix]);
-    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser() }).findings);
+    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind }).findings);
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
   async function fixAllEdit(doc: TextDocument): Promise<{ fix: FixEdits; applied: number } | null> {
-    const { config, fix, settings } = await configFor(doc.uri);
+    const { config, fix, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return null;
     const text = doc.getText();
-    const outcome = fixText(text, fileName, config, fix, fastParser());
+    const outcome = fixText(text, fileName, config, fix, fastParser(), kind);
     if (outcome.applied === 0) return null;
     return { fix: { title: 'Fix all', edits: [minimalEdit(text, outcome.text)], createFiles: outcome.createFiles }, applied: outcome.applied };
   }

@@ -107,6 +107,10 @@ export function effectiveConfig(settings: ClientSettings, folder: string | undef
     include: settings.include.length > 0 ? settings.include : fileConfig.include,
     exclude: [...fileConfig.exclude, ...settings.exclude],
     lockClasses: [...fileConfig.lockClasses, ...settings.lockClasses],
+    // Where code lives and how sure a finding must be are the project's, as the CLI reads them.
+    ...(fileConfig.fileKinds ? { fileKinds: fileConfig.fileKinds } : {}),
+    ...(fileConfig.rulesByKind ? { rulesByKind: fileConfig.rulesByKind } : {}),
+    ...(fileConfig.minConfidence ? { minConfidence: fileConfig.minConfidence } : {}),
   };
   // The project's own fix settings win over the editor's defaults, so the editor writes what --fix writes.
   const fix: Partial<FixOptions> = {

@@ -7,6 +7,7 @@ import { analyze, type AwaitguardConfig } from '../engine/index.js';
 import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
+import { fileKindOf } from '../shared/fileKind.js';
 import { toDiagnostic } from './convert.js';
 import { tooLargeMessage } from './size.js';
 
@@ -39,7 +40,7 @@ export async function checkWorkspace(
   progress.begin('awaitguard: checking the workspace', 0, 'finding files', true);
   const result: WorkspaceCheckResult = { files: 0, findings: 0, parseErrors: 0, tooLarge: 0 };
   try {
-    const jobs: { file: string; check: FolderCheck }[] = [];
+    const jobs: { file: string; dir: string; check: FolderCheck }[] = [];
     for (const folder of folders) {
       if (!folder.uri.startsWith('file:')) continue;
       const dir = fileURLToPath(folder.uri);
@@ -47,11 +48,11 @@ export async function checkWorkspace(
       if (!check) continue;
       const { include, exclude } = check.config;
       const found = discoverFiles({ cwd: dir, paths: [], include, exclude, configDir: dir });
-      for (const file of found.files) jobs.push({ file, check });
+      for (const file of found.files) jobs.push({ file, dir, check });
     }
     for (let i = 0; i < jobs.length; i++) {
       if (progress.token.isCancellationRequested) break;
-      const { file, check } = jobs[i]!;
+      const { file, dir, check } = jobs[i]!;
       if (i % 20 === 0) {
         progress.report(Math.round((i / jobs.length) * 100), `${i}/${jobs.length} files`);
         // Let cancellation and other requests through between batches.
@@ -81,7 +82,7 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config: check.config, parser: fastParser() });
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config) });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

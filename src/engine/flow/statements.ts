@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { unwrap, type Node } from '../ast.js';
+import { containsAwait, forEachNode, isFunction, unwrap, type Node } from '../ast.js';
 import { AwaitSet } from '../awaitSet.js';
 import { sharedPath } from '../locations.js';
 import type { LockTable } from '../locks.js';
@@ -76,12 +76,14 @@ class FunctionWalker extends ExpressionWalker {
           this.statement(node.body);
           if (!this.st.exited && node.update) this.expr(node.update);
         });
+        if (node.test) this.exitTest(node.test, node.body);
         return;
       case 'WhileStatement':
         this.loop(() => {
           this.expr(node.test);
           this.statement(node.body);
         });
+        this.exitTest(node.test, node.body);
         return;
       case 'DoWhileStatement':
         this.loop(() => {
@@ -211,6 +213,16 @@ class FunctionWalker extends ExpressionWalker {
   private loopDepth = 0;
 
   /**
+   * `while (this.queue.length === 0) await this.more();` leaves the loop only when its test, looked at after
+   * the last await, is false: after the loop that test is a check made afresh, as a re-check after an await
+   * is. Not when the body can `break` out, nor when the test itself awaits.
+   */
+  private exitTest(test: TSESTree.Expression, body: TSESTree.Statement): void {
+    if (containsAwait(test) || breaksOut(body)) return;
+    this.pushCheck(this.expr(test), test);
+  }
+
+  /**
    * Walks a loop body twice so that state carried from one iteration into the next is seen. Loops nested
    * deeper than `MAX_REWALKED_LOOPS` are walked once: each level would double the walk (six nested loops
    * took a minute), and a window that opens in one iteration of a deep inner loop and closes in the next is
@@ -241,4 +253,15 @@ class FunctionWalker extends ExpressionWalker {
     this.st = mergeStates(once, { ...this.st, exited: false });
     this.st.exited = false;
   }
+}
+
+/** Can the loop body leave by `break` (or a labelled jump) rather than by its test? Nested functions do not count. */
+function breaksOut(body: TSESTree.Statement): boolean {
+  let found = false;
+  forEachNode(body, (n) => {
+    if (found || (n !== body && isFunction(n))) return false;
+    if (n.type === 'BreakStatement' || (n.type === 'ContinueStatement' && n.label)) found = true;
+    return !found;
+  });
+  return found;
 }

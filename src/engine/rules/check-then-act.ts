@@ -28,8 +28,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
-          // The same condition also looks at the location afresh (`if (saved && !map.has(k))`): the check is redone.
-          if (w.guards.some((g) => g.check === check && g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
+          // A condition still in force looks at the location afresh (`if (saved && !map.has(k))`, or a loop
+          // `while (queue.length === 0) await more();` that exits only on a fresh look): the check is redone.
+          if (w.guards.some((g) => g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
