@@ -40,3 +40,48 @@ export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
   cache.set(body, summary);
   return summary;
 }
+
+const lockedCache = new WeakMap<Node, Set<string>>();
+
+/**
+ * For each class, the methods that take a lock before they return: an acquire `isAcquire` recognises in their
+ * body, or a call of another such method of the class (`query()` takes `this.lock`; `dropIndex()` calls
+ * `this.query()`). Calls through them run one at a time, whoever starts them.
+ */
+export function lockingMethods(body: TSESTree.ClassBody, isAcquire: (call: TSESTree.CallExpression) => boolean): Set<string> {
+  const cached = lockedCache.get(body);
+  if (cached) return cached;
+  const calls = new Map<string, Set<string>>();
+  const locked = new Set<string>();
+  for (const member of body.body) {
+    if (member.type !== 'MethodDefinition' || member.kind !== 'method' || !member.value.body) continue;
+    const name = member.key.type === 'PrivateIdentifier' ? '#' + member.key.name : member.key.type === 'Identifier' ? member.key.name : null;
+    if (!name) continue;
+    const callees = new Set<string>();
+    forEachNode(member.value.body, (n) => {
+      if (isFunction(n) && n.type !== 'ArrowFunctionExpression') return false;
+      if (n.type !== 'CallExpression') return true;
+      if (isAcquire(n)) locked.add(name);
+      const callee = n.callee;
+      if (callee.type === 'MemberExpression' && callee.object.type === 'ThisExpression') {
+        const m = memberName(callee);
+        if (m) callees.add(m);
+      }
+      return true;
+    });
+    calls.set(name, callees);
+  }
+  // Whoever calls a locking method locks too, to a fixed point.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, callees] of calls) {
+      if (locked.has(name)) continue;
+      if ([...callees].some((c) => locked.has(c))) {
+        locked.add(name);
+        changed = true;
+      }
+    }
+  }
+  lockedCache.set(body, locked);
+  return locked;
+}

@@ -21,6 +21,8 @@ export interface SharedWrite {
    * longer open afterwards), the newest condition first.
    */
   guards: readonly Guard[];
+  /** Every condition still in force at the write, with all its reads (whether or not this write acts on it). */
+  checksInForce: readonly { check: GuardingCheck; reads: readonly ReadFact[] }[];
   /** Lock holds in force at the write. */
   holds: Holds;
   /** The value is what awaiting a shared promise produced (`this.conn = await this.connecting`): one operation's result. */
@@ -38,6 +40,8 @@ export interface Guard {
 export interface GuardingCheck {
   /** The condition: an `if` test, the left of `??`, a `switch` discriminant, … */
   readonly node: Node;
+  /** It exits early (`if (closing) return;`): all the code after it in the block runs only past it. */
+  readonly guardsRest: boolean;
   /** No later write acts on this condition (one report explains it). */
   close(): void;
 }

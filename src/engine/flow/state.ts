@@ -32,6 +32,8 @@ export interface Check {
   reads: ReadFact[];
   /** Paths of `reads` no write has acted on yet. */
   open: Set<string>;
+  /** It exits early (`if (cached) return cached;`), so it guards the rest of the block, not a branch. */
+  guardsRest?: boolean;
 }
 
 export interface State {

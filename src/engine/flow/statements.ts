@@ -184,7 +184,10 @@ class FunctionWalker extends ExpressionWalker {
     // An early exit leaves the check guarding the rest of the block (`if (cached) return cached; …`).
     const earlyExit = afterCons.exited !== afterAlt.exited;
     if (!earlyExit) this.dropCheck(check);
-    else if (check && !this.st.checks.includes(check)) this.st.checks = [...this.st.checks, check];
+    else if (check) {
+      check.guardsRest = true;
+      if (!this.st.checks.includes(check)) this.st.checks = [...this.st.checks, check];
+    }
   }
 
   private tryStatement(node: TSESTree.TryStatement): void {

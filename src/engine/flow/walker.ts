@@ -102,6 +102,12 @@ export abstract class WalkerCore implements PathContext {
   /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */
   protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind']): void {
     const guards: Guard[] = [];
+    const handles = new Map<Check, GuardingCheck>();
+    const handleOf = (check: Check): GuardingCheck => {
+      let h = handles.get(check);
+      if (!h) handles.set(check, (h = { node: check.node, guardsRest: check.guardsRest === true, close: () => check.open.clear() }));
+      return h;
+    };
     for (let i = this.st.checks.length - 1; i >= 0; i--) {
       const check = this.st.checks[i]!;
       let handle: GuardingCheck | undefined;
@@ -110,7 +116,7 @@ export abstract class WalkerCore implements PathContext {
       for (const read of check.reads) {
         if (!check.open.has(read.path) || !pathsOverlap(read.path, path)) continue;
         acted.push(read.path);
-        handle ??= { node: check.node, close: () => check.open.clear() };
+        handle ??= handleOf(check);
         guards.push({ check: handle, read });
       }
       for (const p of acted) check.open.delete(p);
@@ -122,6 +128,7 @@ export abstract class WalkerCore implements PathContext {
       kind,
       deps,
       guards,
+      checksInForce: this.st.checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
       holds: this.st.holds,
       sharedResult: this.sharedResult,
       yieldedSince: (since) => this.awaitSince(since, now),

@@ -1,5 +1,5 @@
 import { enclosingFunction, unwrap, type Node } from '../ast.js';
-import { shareHold, type SharedWrite } from '../flow/index.js';
+import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
@@ -22,7 +22,13 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     const seen = new Set<Node>();
     return {
       write(w) {
-        if (latches(w)) for (const g of w.guards) if (w.yieldedSince(g.read.passed) === null) g.check.close();
+        const fresh = (r: ReadFact): boolean => w.yieldedSince(r.passed) === null;
+        for (const g of latches(w) ? w.guards : []) {
+          if (!fresh(g.read)) continue;
+          g.check.close();
+          // Past an early exit that now always exits for later callers, nothing after it runs twice at once.
+          if (g.check.guardsRest) for (const c of w.checksInForce) if (c.reads.every(fresh)) c.check.close();
+        }
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlightMethod(w.node)) return;
         for (const { check, read } of w.guards) {

@@ -3,6 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
+import { classOf, lockingMethods } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -303,12 +304,16 @@ function isLoader(receiver: Node, model: FileModel): boolean {
 /** The callback's work already goes through a limiter: a semaphore, p-limit, a queue (see `../locks/`). */
 function isLimited(fn: FunctionNode, model: FileModel): boolean {
   let limited = false;
+  const body = classOf(fn);
+  // `this.dropIndex(…)` per element, where `dropIndex` reaches `query()`, which takes `this.lock`: one at a time.
+  const locking = body ? lockingMethods(body, (call) => promiseAcquire(call, model.locks) !== null) : null;
   forEachNode(fn.body, (n) => {
     if (limited) return false;
     if (n.type !== 'CallExpression') return true;
     const callee = unwrap(n.callee);
     const name = calleeName(n) ?? '';
     if (promiseAcquire(n, model.locks)) limited = true;
+    else if (locking && callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression' && locking.has(memberName(callee) ?? '')) limited = true;
     else if (callee.type === 'MemberExpression') {
       const recv = receiverText(callee.object) ?? '';
       const last = recv.slice(recv.lastIndexOf('.') + 1);
