@@ -96,7 +96,7 @@ function rebase(facts: ReadFact[], shared: readonly ReadFact[], awaits: AwaitSet
   let out: ReadFact[] | undefined;
   facts.forEach((f, i) => {
     if (inShared(f)) return;
-    const g = restated(f, awaits);
+    const g = restate(f, awaits);
     if (g === f) return;
     out ??= facts.slice();
     out[i] = g;
@@ -108,7 +108,8 @@ function rebase(facts: ReadFact[], shared: readonly ReadFact[], awaits: AwaitSet
 // so paths that meet again carry the same objects and do not multiply them (nested loops merge many times).
 const restatements = new WeakMap<ReadFact, ReadFact[]>();
 
-function restated(f: ReadFact, awaits: AwaitSet): ReadFact {
+/** `f`, with `awaits` counted as passed before it: a read that, on its path, happened after them. */
+export function restate(f: ReadFact, awaits: AwaitSet): ReadFact {
   const passed = f.passed.union(awaits);
   if (passed.equals(f.passed)) return f;
   const base = f.base ?? f;

@@ -7,7 +7,7 @@ import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { FlowObserver } from './events.js';
 import { ExpressionWalker } from './expressions.js';
 import { collectionGetPath, generationGuard } from './guards.js';
-import { cloneState, mergeStates, NO_DEPS, type State } from './state.js';
+import { cloneState, mergeStates, NO_DEPS, restate, type State } from './state.js';
 
 /** Loops nested deeper than this are walked once (see `loop`). */
 const MAX_REWALKED_LOOPS = 3;
@@ -93,9 +93,15 @@ class FunctionWalker extends ExpressionWalker {
         return;
       case 'ForOfStatement':
       case 'ForInStatement': {
-        const deps = this.expr(node.right);
+        const source = this.expr(node.right);
         this.loop(() => {
-          if (node.type === 'ForOfStatement' && node.await) this.passAwait(node);
+          let deps = source;
+          if (node.type === 'ForOfStatement' && node.await) {
+            this.passAwait(node);
+            // Each element is produced by the await that starts its iteration: it is read now, not when the
+            // iterator was made (`for await (const [k, v] of this.store.iterator())`).
+            deps = source.map((f) => restate(f, this.st.passed));
+          }
           const left = node.left;
           if (left.type === 'VariableDeclaration') {
             for (const d of left.declarations) this.assignTo(d.id, deps, d);
