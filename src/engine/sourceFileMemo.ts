@@ -10,7 +10,7 @@ import type * as Ts from 'typescript';
  * parse a tree may change (the language service reparents nodes it reuses) and a remembered answer would lie.
  */
 export function withSourceFileMemo<T>(ts: typeof Ts, run: () => T): T {
-  const owners = ownersOfGetSourceFile(ts);
+  const owners = prototypesDefining(ts, 'getSourceFile');
   const saved = owners.map((o) => [o, Object.getOwnPropertyDescriptor(o, 'getSourceFile')!] as const);
   const found = new WeakMap<object, Ts.SourceFile | undefined>();
   const find = (start: Ts.Node): Ts.SourceFile | undefined => {
@@ -44,20 +44,23 @@ export function withSourceFileMemo<T>(ts: typeof Ts, run: () => T): T {
   }
 }
 
-const ownersCache = new WeakMap<typeof Ts, object[]>();
+const ownersCache = new WeakMap<typeof Ts, Map<string, object[]>>();
 
 /**
- * The prototypes that define `getSourceFile` (TypeScript's node, token and identifier classes are internal),
- * found from the nodes of a small file that has every kind typescript-estree asks the text of.
+ * The prototypes that define a node method (`getSourceFile`, `getChildren`: TypeScript's node, token and
+ * identifier classes are internal), found from the nodes of a small file that has every kind
+ * typescript-estree asks the text of.
  */
-function ownersOfGetSourceFile(ts: typeof Ts): object[] {
-  const cached = ownersCache.get(ts);
+export function prototypesDefining(ts: typeof Ts, method: string): object[] {
+  let byMethod = ownersCache.get(ts);
+  if (!byMethod) ownersCache.set(ts, (byMethod = new Map()));
+  const cached = byMethod.get(method);
   if (cached) return cached;
-  const sample = ts.createSourceFile('sample.tsx', 'class C { #p = 1; constructor() {} "constructor"() {} }\nconst x = <a.b c:d="s" e={1n}>{`t${this}`}</a.b>;\n', ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const sample = ts.createSourceFile('sample.tsx', 'class C { #p = 1; constructor() {} "constructor"() {} }\nconst x = <a.b c:d="s" e={1n}>{`t${this}`}</a.b>;\ntype A = B<C>; f<D>();\n', ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const owners = new Set<object>();
   const visit = (node: Ts.Node): void => {
     for (let p: object | null = Object.getPrototypeOf(node); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-      if (Object.prototype.hasOwnProperty.call(p, 'getSourceFile')) {
+      if (Object.prototype.hasOwnProperty.call(p, method)) {
         owners.add(p);
         break;
       }
@@ -67,6 +70,6 @@ function ownersOfGetSourceFile(ts: typeof Ts): object[] {
   };
   visit(sample);
   const list = [...owners];
-  ownersCache.set(ts, list);
+  byMethod.set(method, list);
   return list;
 }

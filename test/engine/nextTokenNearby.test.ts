@@ -9,6 +9,7 @@ import type * as Ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { withNearbyNextToken, type NodeUtils } from '../../src/engine/nextTokenNearby.js';
 import { parseSource } from '../../src/engine/parse.js';
+import { prototypesDefining } from '../../src/engine/sourceFileMemo.js';
 import { collectFixtures } from '../fixtureCorpus.js';
 
 const load = createRequire(import.meta.url);
@@ -47,20 +48,8 @@ function plain(text: string, fileName: string): unknown {
  * descent does, independent of the machine.
  */
 function childrenScanned(run: () => void): number {
-  const sample = ts.createSourceFile('a.ts', 'type A = B<C>; f<D>();', ts.ScriptTarget.Latest, true);
-  const owners = new Set<object>();
-  const visit = (n: Ts.Node): void => {
-    for (let p: object | null = Object.getPrototypeOf(n); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-      if (Object.prototype.hasOwnProperty.call(p, 'getChildren')) {
-        owners.add(p);
-        break;
-      }
-    }
-    n.getChildren(sample).forEach(visit);
-  };
-  visit(sample);
   let count = 0;
-  const saved = [...owners].map((o) => [o, Object.getOwnPropertyDescriptor(o, 'getChildren')!] as const);
+  const saved = prototypesDefining(ts, 'getChildren').map((o) => [o, Object.getOwnPropertyDescriptor(o, 'getChildren')!] as const);
   for (const [o, d] of saved) {
     const original = d.value as (this: Ts.Node, sf?: Ts.SourceFile) => Ts.Node[];
     Object.defineProperty(o, 'getChildren', {
