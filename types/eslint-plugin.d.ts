@@ -8,6 +8,8 @@ export type RuleId = 'lost-update' | 'check-then-act' | 'lock-leak' | 'unawaited
 export interface AwaitguardSettings {
   /** Extra class names whose instances are locks (`new ResourceGuard()`). */
   lockClasses?: string[];
+  /** The least sure finding reported; `medium` by default, as in the CLI. */
+  minConfidence?: 'low' | 'medium' | 'high';
   fix?: {
     lockStyle?: 'try-finally' | 'runExclusive' | 'await-using';
     runtime?: 'package' | 'async-mutex';

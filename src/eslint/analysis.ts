@@ -1,6 +1,7 @@
 import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
-import type { Finding } from '../engine/index.js';
+import { conventionalFileKind, type Finding } from '../engine/index.js';
 import { analyzeWithFixes } from '../fixes/index.js';
+import path from 'node:path';
 import { resolveSettings } from './settings.js';
 
 type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
@@ -25,7 +26,11 @@ export function findingsFor(context: AnyContext): readonly Finding[] {
   }
   let findings = bySettings.get(settings.key);
   if (!findings) {
-    findings = analyzeWithFixes(source.text, context.filename, { ast: source.ast, config: settings.config, fix: settings.fix }).findings;
+    // Where the code lives, by the CLI's path conventions under ESLint's cwd: a fan-out in a test is not
+    // reported. Other folders are ESLint's to configure, with a `files` block.
+    const rel = path.relative(context.cwd, context.filename);
+    const kind = conventionalFileKind(rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(context.filename) : rel);
+    findings = analyzeWithFixes(source.text, context.filename, { ast: source.ast, config: settings.config, fix: settings.fix, kind }).findings;
     bySettings.set(settings.key, findings);
   }
   return findings;

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_CONFIG, FIX_DEFAULTS, LOCK_STYLES, RUNTIMES, isOneOf, isPositiveInteger, type AwaitguardConfig, type LockStyle, type Runtime } from '../engine/index.js';
+import { ConfigError, DEFAULT_CONFIG, FIX_DEFAULTS, LOCK_STYLES, RUNTIMES, isOneOf, isPositiveInteger, validateConfig, type AwaitguardConfig, type LockStyle, type Runtime } from '../engine/index.js';
 import type { FixOptions } from '../fixes/index.js';
 
 /**
@@ -8,6 +8,8 @@ import type { FixOptions } from '../fixes/index.js';
  */
 export interface PluginSettings {
   lockClasses?: string[];
+  /** The least sure finding reported: `medium` by default, as in the CLI. */
+  minConfidence?: AwaitguardConfig['minConfidence'];
   fix?: {
     lockStyle?: LockStyle;
     runtime?: Exclude<Runtime, 'vendor'>;
@@ -29,7 +31,7 @@ const WHERE = 'settings.awaitguard';
 /** Reads and checks `settings.awaitguard`; throws a ConfigError that names the bad setting. */
 export function resolveSettings(settings: Readonly<Record<string, unknown>>): ResolvedSettings {
   const raw = settings.awaitguard ?? {};
-  const top = object(raw, WHERE, ['lockClasses', 'fix']);
+  const top = object(raw, WHERE, ['lockClasses', 'fix', 'minConfidence']);
   const lockClasses = top.lockClasses === undefined ? [] : stringList(top.lockClasses, `${WHERE}.lockClasses`);
   const fixRaw = top.fix === undefined ? {} : object(top.fix, `${WHERE}.fix`, ['lockStyle', 'runtime', 'semaphorePermits']);
   const lockStyle = oneOf(fixRaw.lockStyle, `${WHERE}.fix.lockStyle`, LOCK_STYLES) ?? FIX_DEFAULTS.lockStyle;
@@ -42,8 +44,10 @@ export function resolveSettings(settings: Readonly<Record<string, unknown>>): Re
   };
   if (fixRaw.semaphorePermits !== undefined) fix.semaphorePermits = permits(fixRaw.semaphorePermits);
   // Every rule on at its default severity: ESLint decides which findings are reported and how.
-  const config: AwaitguardConfig = { ...DEFAULT_CONFIG, lockClasses };
-  return { config, fix, key: JSON.stringify([lockClasses, fix]) };
+  // Checked as awaitguard.config.json checks it.
+  const { minConfidence } = validateConfig({ minConfidence: top.minConfidence }, WHERE);
+  const config: AwaitguardConfig = { ...DEFAULT_CONFIG, lockClasses, ...(minConfidence ? { minConfidence } : {}) };
+  return { config, fix, key: JSON.stringify([lockClasses, fix, minConfidence]) };
 }
 
 function fail(setting: string, what: string, value: unknown, hint = ''): never {

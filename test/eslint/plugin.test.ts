@@ -164,6 +164,21 @@ export async function g(): Promise<void> {
     expect(usingFirst!.suggestions![0]!.desc).toBe('Guard `n` with a Lock (await using)');
   });
 
+  it('a fan-out in test code is not reported, by the path conventions', () => {
+    const code = 'export async function all(ids: string[]): Promise<void> {\n  await Promise.all(ids.map(async (id) => fetch(id)));\n}\n';
+    const ruleIds = (file: string, awaitguard: unknown = {}): string[] => lintWith(code, file, { settings: { awaitguard } }).map((m) => m.ruleId ?? '');
+    expect(ruleIds('src/all.ts')).toEqual(['awaitguard/unbounded-concurrency']);
+    expect(ruleIds('test/all.ts')).toEqual([]);
+    expect(ruleIds('src/all.test.ts')).toEqual([]);
+    expect(ruleIds('bench/all.ts')).toEqual([]);
+  });
+
+  it('minConfidence: medium by default, as in the CLI; "high" hides what a caller passes', () => {
+    const code = 'export async function all(ids: string[]): Promise<void> {\n  await Promise.all(ids.map(async (id) => fetch(id)));\n}\n';
+    expect(lintSettings(code, {}).map((m) => m.ruleId)).toEqual(['awaitguard/unbounded-concurrency']);
+    expect(lintSettings(code, { minConfidence: 'high' })).toEqual([]);
+  });
+
   it('fix.semaphorePermits sizes the Semaphore', () => {
     const code = 'export async function all(ids: string[]): Promise<void> {\n  await Promise.all(ids.map(async (id) => fetch(id)));\n}\n';
     const [message] = lintSettings(code, { fix: { semaphorePermits: 3 } });
@@ -176,6 +191,8 @@ export async function g(): Promise<void> {
     [{ fix: { lockStyle: 'mutex' } }, /settings\.awaitguard\.fix\.lockStyle must be one of "try-finally", "runExclusive", "await-using", got "mutex"/],
     [{ fix: { semaphorePermits: 0 } }, /settings\.awaitguard\.fix\.semaphorePermits must be a positive integer, got number 0/],
     [{ lockClasses: 'KeyedQueue' }, /settings\.awaitguard\.lockClasses must be an array of class names, got "KeyedQueue"/],
+    [{ minConfidence: 'sure' }, /settings\.awaitguard: "minConfidence" must be one of low, medium, high, got "sure"/],
+    [{ fileKinds: { test: ['t/**'] } }, /unknown setting settings\.awaitguard\.fileKinds/],
     [{ rules: {} }, /unknown setting settings\.awaitguard\.rules/],
     [{ fix: { vendorPath: 'src/lock.ts' } }, /unknown setting settings\.awaitguard\.fix\.vendorPath/],
     ['on', /settings\.awaitguard must be an object, got "on"/],
