@@ -11,7 +11,10 @@
  *
  * It also measures, for TypeScript files without JSX, the nesting of what would be JSX elements with
  * attributes (`<div title={<div title={…`): there each `<div title` is tried as a type parameter list whose
- * error recovery skips to the end of the file, quadratic in that nesting (2,000 levels: 6.5 s).
+ * error recovery skips to the end of the file, quadratic in that nesting (2,000 levels: 6.5 s). A `/>` or
+ * `</` closes one. Like `async (`, these count in strings, comments and regex literals too (an apostrophe in
+ * a regex would otherwise hide the rest of the line): HTML in a string with hundreds of unclosed tags with
+ * attributes overcounts, which costs only the editor's analysis of a file oxc could not parse.
  */
 const ASYNC_OPEN = /async\s*(?:function\s*\*?\s*)?(?:[A-Za-z_$][\w$]*\s*)?(?:<[^<>()]*>\s*)?\(/y;
 /** `<name attr=` or `<name attr {`: a tag with an attribute, where a type parameter list cannot go on so. */
@@ -60,7 +63,7 @@ function nesting(text: string, countTags: boolean): { async: Depth; tags: Depth 
       }
       continue;
     }
-    if (countTags && state === 'code' && c === '<') {
+    if (countTags && c === '<') {
       if (text[i + 1] === '/') tag.depth = Math.max(0, tag.depth - 1);
       else {
         TAG_OPEN.lastIndex = i;
@@ -71,7 +74,7 @@ function nesting(text: string, countTags: boolean): { async: Depth; tags: Depth 
         }
       }
     }
-    if (countTags && state === 'code' && c === '/' && text[i + 1] === '>') tag.depth = Math.max(0, tag.depth - 1);
+    if (countTags && c === '/' && text[i + 1] === '>') tag.depth = Math.max(0, tag.depth - 1);
     switch (state) {
       case 'code':
         if (c === "'" || c === '"' || c === '`') state = c;

@@ -23,7 +23,9 @@ describe('async call nesting', () => {
     const tags = (n: number): string => `export const x = ${'<div title={'.repeat(n)}0${'} />'.repeat(n)};\n`;
     expect(speculativeNesting(tags(5), true).tags.depth).toBe(5);
     expect(speculativeNesting(tags(5), false).tags.depth).toBe(0);
-    expect(speculativeNesting('type A<const T = 1, in out U extends V = W> = Array<readonly string[]>; const s = "<a b={";\n// <a b={\n', true).tags.depth).toBe(0);
+    expect(speculativeNesting('type A<const T = 1, in out U extends V = W> = Array<readonly string[]>;\n', true).tags.depth).toBe(0);
+    // Never undercounted by a disguise: in a string, a comment, after an apostrophe in a regex literal.
+    expect(speculativeNesting('const s = "<a b={"; // <a b={\nconst r = /\'/; <a b={<a b={', true).tags.depth).toBe(4);
     expect(speculativeNesting('<a b={1} /> <c d={2}></c>', true).tags.depth).toBe(1);
   });
 

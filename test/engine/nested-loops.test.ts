@@ -22,3 +22,27 @@ describe('nested loops', () => {
     expect(analyze(text, 'carried.ts').findings.map((f) => f.ruleId)).toEqual(['lost-update']);
   });
 });
+
+describe('a loop left only by its test re-checks it', () => {
+  const taker = (body: string): string =>
+    `export class Q {\n  private items: number[] = [];\n  private more(): Promise<void> { return Promise.resolve(); }\n  async take(stop: boolean): Promise<number | undefined> {\n    if (this.items.length === 0 && stop) return undefined;\n    while (this.items.length === 0) {\n${body}\n    }\n    return this.items.shift();\n  }\n}\n`;
+
+  it('is quiet when the loop can only end at its test', () => {
+    expect(analyze(taker('      await this.more();'), 'q.ts').findings.map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('still reports when a break (or a labelled jump) can leave the loop with the test unchecked', () => {
+    expect(analyze(taker('      if (stop) break;\n      await this.more();'), 'q.ts').findings.map((f) => f.ruleId)).toEqual(['check-then-act']);
+    const labelled = taker('      for (;;) { if (stop) break outer; await this.more(); break; }').replace('    while (', '    outer: while (');
+    expect(analyze(labelled, 'q.ts').findings.map((f) => f.ruleId)).toEqual(['check-then-act']);
+  });
+
+  it('a break inside a switch or a nested loop leaves only that one', () => {
+    expect(analyze(taker('      switch (1) { default: break; }\n      for (;;) { break; }\n      await this.more();'), 'q.ts').findings.map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('400 nested whiles, each re-checked after the loop: the race inside is still reported', () => {
+    const text = `let x = 0;\nasync function g() {}\nexport async function f() {\n${'while (x < 9)\n'.repeat(400)}{ const v = x; await g(); x = v + 1; }\n}\n`;
+    expect(analyze(text, 'deep.ts').findings.map((f) => f.ruleId)).toEqual(['lost-update']);
+  });
+});

@@ -227,7 +227,7 @@ class FunctionWalker extends ExpressionWalker {
    * is. Not when the body can `break` out, nor when the test itself awaits.
    */
   private exitTest(test: TSESTree.Expression, body: TSESTree.Statement): void {
-    if (containsAwait(test) || breaksOut(body)) return;
+    if (containsAwait(test) || leftByJump(body.parent!, this.fn)) return;
     this.pushCheck(this.expr(test), test);
   }
 
@@ -264,13 +264,39 @@ class FunctionWalker extends ExpressionWalker {
   }
 }
 
-/** Can the loop body leave by `break` (or a labelled jump) rather than by its test? Nested functions do not count. */
-function breaksOut(body: TSESTree.Statement): boolean {
-  let found = false;
-  forEachNode(body, (n) => {
-    if (found || (n !== body && isFunction(n))) return false;
-    if (n.type === 'BreakStatement' || (n.type === 'ContinueStatement' && n.label)) found = true;
-    return !found;
-  });
-  return found;
+/** Per function (keyed by its root, and gone with it): the loops some `break` or labelled jump leaves. */
+const jumpedOut = new WeakMap<Node, Set<Node>>();
+
+/**
+ * Can the loop be left by `break` (or a labelled jump) rather than by its test? Found once per function from
+ * its jumps, walking up from each to its target: deep loop nesting stays linear.
+ */
+function leftByJump(loop: Node, root: Node): boolean {
+  let left = jumpedOut.get(root);
+  if (!left) {
+    const found = new Set<Node>();
+    forEachNode(root, (n) => {
+      if (n.type !== 'BreakStatement' && !(n.type === 'ContinueStatement' && n.label)) return true;
+      const label = n.label?.name;
+      const passed: Node[] = [];
+      for (let p: Node | undefined = n.parent; p && !isFunction(p); p = p.parent) {
+        const isLoop = p.type === 'WhileStatement' || p.type === 'DoWhileStatement' || p.type === 'ForStatement' || p.type === 'ForInStatement' || p.type === 'ForOfStatement';
+        if (!label && (isLoop || p.type === 'SwitchStatement')) {
+          if (isLoop) passed.push(p);
+          break;
+        }
+        if (label && p.type === 'LabeledStatement' && p.label.name === label) {
+          // `continue outer` leaves the loops inside `outer`, not `outer` itself.
+          if (n.type === 'BreakStatement') passed.push(p.body);
+          break;
+        }
+        if (isLoop) passed.push(p);
+      }
+      for (const l of passed) found.add(l);
+      return true;
+    });
+    left = found;
+    jumpedOut.set(root, left);
+  }
+  return left.has(loop);
 }
