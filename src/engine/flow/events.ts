@@ -22,7 +22,7 @@ export interface SharedWrite {
    */
   guards: readonly Guard[];
   /** Every condition still in force at the write, with all its reads (whether or not this write acts on it). */
-  checksInForce: readonly { check: GuardingCheck; reads: readonly ReadFact[] }[];
+  checksInForce(): readonly { check: GuardingCheck; reads: readonly ReadFact[] }[];
   /** Lock holds in force at the write. */
   holds: Holds;
   /** The value is what awaiting a shared promise produced (`this.conn = await this.connecting`): one operation's result. */

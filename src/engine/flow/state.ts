@@ -92,10 +92,10 @@ export function mergeStates(a: State, b: State): State {
 /** `facts`, where those not also in `shared` count `awaits` (of a path they were not on) as passed before them. */
 function rebase(facts: ReadFact[], shared: readonly ReadFact[], awaits: AwaitSet): ReadFact[] {
   if (awaits.isEmpty) return facts;
-  const inShared = shared.length > 8 ? ((set) => (f: ReadFact) => set.has(f))(new Set(shared)) : (f: ReadFact) => shared.includes(f);
+  const inShared = new Set(shared);
   let out: ReadFact[] | undefined;
   facts.forEach((f, i) => {
-    if (inShared(f)) return;
+    if (inShared.has(f)) return;
     const g = restate(f, awaits);
     if (g === f) return;
     out ??= facts.slice();

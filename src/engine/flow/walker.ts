@@ -122,13 +122,15 @@ export abstract class WalkerCore implements PathContext {
       for (const p of acted) check.open.delete(p);
     }
     const now = this.st.passed;
+    const checks = this.st.checks;
     const event: SharedWrite = {
       path,
       node,
       kind,
       deps,
       guards,
-      checksInForce: this.st.checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
+      // Asked only by a latch (rare); not built for every write.
+      checksInForce: () => checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
       holds: this.st.holds,
       sharedResult: this.sharedResult,
       yieldedSince: (since) => this.awaitSince(since, now),

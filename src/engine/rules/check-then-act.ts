@@ -27,7 +27,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           if (!fresh(g.read)) continue;
           g.check.close();
           // Past an early exit that now always exits for later callers, nothing after it runs twice at once.
-          if (g.check.guardsRest) for (const c of w.checksInForce) if (c.reads.every(fresh)) c.check.close();
+          if (g.check.guardsRest) for (const c of w.checksInForce()) if (c.reads.every(fresh)) c.check.close();
         }
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlightMethod(w.node)) return;
