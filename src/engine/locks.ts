@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { classOf, methodsOf } from './summaries.js';
 import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
@@ -180,7 +181,7 @@ export function callbackLock(fn: FunctionNode, locks: LockTable): { key: string;
   if (callee.type !== 'MemberExpression') return null;
   const method = memberName(callee);
   const run = method === null ? undefined : RUN_METHODS.get(method);
-  if (!run) return null;
+  if (!run) return unwrap(callee.object).type === 'ThisExpression' && method !== null ? queuedByMethod(fn, call, method) : null;
   const receiver = unwrap(callee.object);
   const recvText = receiverText(receiver);
   const args = call.arguments;
@@ -206,7 +207,42 @@ function keyText(node: Node | undefined): string {
   return receiverText(n) ?? '*';
 }
 
-/** `this.tail = this.tail.then(fn)` (possibly `.then(..).catch(..)`): the queue's path, else null. */
+/**
+ * `this.enqueue(async () => …)` where the class's own `enqueue(operation)` chains `operation` onto a promise
+ * tail (`const next = this.tail.then(operation); this.tail = next.catch(…)`): the body runs in that queue.
+ */
+function queuedByMethod(fn: FunctionNode, call: TSESTree.CallExpression, name: string): { key: string; kind: LockKind } | null {
+  const klass = classOf(fn);
+  const method = klass ? methodsOf(klass).get(name) : undefined;
+  const param = method?.params[call.arguments.indexOf(fn as TSESTree.Expression)];
+  if (!method || param?.type !== 'Identifier') return null;
+  let queue: { key: string; kind: LockKind } | null = null;
+  forEachNode(method.body, (n) => {
+    if (queue) return false;
+    if (n.type !== 'CallExpression' || !n.arguments.some((a) => a.type === 'Identifier' && a.name === param.name)) return true;
+    const callee = unwrap(n.callee);
+    const chained = callee.type === 'MemberExpression' ? memberName(callee) : null;
+    if (chained !== null && RUN_METHODS.get(chained)?.lock === 'tail') queue = promiseTailKey(n);
+    return queue === null;
+  });
+  return queue;
+}
+
+/** The receiver a chain of calls starts from: `t` in `t.then(a).catch(b)`. */
+function chainRoot(node: Node): Node {
+  let root = unwrap(node);
+  while (root.type === 'CallExpression') {
+    const callee = unwrap(root.callee);
+    if (callee.type !== 'MemberExpression') return root;
+    root = unwrap(callee.object);
+  }
+  return root;
+}
+
+/**
+ * `this.tail = this.tail.then(fn)` (possibly `.then(..).catch(..)`, or through a local:
+ * `const next = this.tail.then(fn); this.tail = next.catch(…)`): the queue's path, else null.
+ */
 function promiseTailKey(call: TSESTree.CallExpression): { key: string; kind: LockKind } | null {
   // Climb to the outermost call of the chain.
   let top: Node = call;
@@ -215,18 +251,24 @@ function promiseTailKey(call: TSESTree.CallExpression): { key: string; kind: Loc
     if (name === null || RUN_METHODS.get(name)?.lock !== 'tail') break;
     top = top.parent.parent;
   }
-  // Find the chain's root receiver.
-  let root: Node = call;
-  while (root.type === 'CallExpression') {
-    const callee = unwrap(root.callee);
-    if (callee.type !== 'MemberExpression') return null;
-    root = unwrap(callee.object);
-  }
-  const rootText = receiverText(root);
+  const root = chainRoot(call);
+  const rootText = root.type === 'CallExpression' ? null : receiverText(root);
   if (!rootText) return null;
   const assign = top.parent;
   if (assign?.type === 'AssignmentExpression' && assign.right === top && receiverText(assign.left) === rootText) {
     return { key: `queue:${rootText}`, kind: 'mutex' };
   }
-  return null;
+  const local = assign?.type === 'VariableDeclarator' && assign.init === top && assign.id.type === 'Identifier' ? assign.id.name : null;
+  const scope = local === null ? null : enclosingFunction(top);
+  if (!scope || scope.body.type !== 'BlockStatement') return null;
+  let stored = false;
+  forEachNode(scope.body, (n) => {
+    if (stored || isFunction(n)) return false;
+    if (n.type === 'AssignmentExpression' && receiverText(n.left) === rootText) {
+      const from = chainRoot(n.right);
+      stored = from.type === 'Identifier' && from.name === local;
+    }
+    return !stored;
+  });
+  return stored ? { key: `queue:${rootText}`, kind: 'mutex' } : null;
 }

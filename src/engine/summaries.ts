@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, isFunction, memberName, type Node } from './ast.js';
+import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import type { FunctionNode } from './scope.js';
 
 /**
  * For each class, the `this.*` fields that each synchronous method and getter reads,
@@ -29,9 +30,8 @@ export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
     forEachNode(member.value.body, (n) => {
       if (isFunction(n) && n.type !== 'ArrowFunctionExpression') return false;
       if (n.type === 'MemberExpression' && n.object.type === 'ThisExpression') {
-        const field = memberName(n);
-        const isCall = n.parent?.type === 'CallExpression' && n.parent.callee === n;
-        if (field && !isCall) fields.add(`this.${field}`);
+        const path = readPath(n);
+        if (path) fields.add(path);
       }
       return true;
     });
@@ -39,6 +39,27 @@ export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
   }
   cache.set(body, summary);
   return summary;
+}
+
+/**
+ * The location a `this.a.b.c` chain reads, as deep as it is static: `this.map.valuesSet` for
+ * `this.map.valuesSet.length`'s base, not all of `this.map` (a write of `this.map.other` is no act on that read).
+ * Null for a method called on `this` itself.
+ */
+function readPath(start: TSESTree.MemberExpression): string | null {
+  let node: TSESTree.MemberExpression = start;
+  let path = '';
+  for (;;) {
+    const name = node.computed ? null : memberName(node);
+    if (name === null) break;
+    const parent = node.parent;
+    const called = parent?.type === 'CallExpression' && parent.callee === node;
+    if (called) break;
+    path += '.' + name;
+    if (parent?.type !== 'MemberExpression' || parent.object !== node) break;
+    node = parent;
+  }
+  return path ? 'this' + path : null;
 }
 
 const lockedCache = new WeakMap<Node, Set<string>>();
@@ -84,4 +105,72 @@ export function lockingMethods(body: TSESTree.ClassBody, isAcquire: (call: TSEST
   }
   lockedCache.set(body, locked);
   return locked;
+}
+
+/** Where a function's awaited work leads, as far as this file shows it. */
+export type AwaitedWork = 'visible' | 'inherited' | 'none';
+
+/**
+ * What a function waits on, following `this.m()` into the methods its class defines: `visible` when some
+ * awaited call leaves the object (a client, a query, `fetch`), `inherited` when every awaited path ends in a
+ * method the class inherits from a base defined elsewhere (`await this.executeQueries(…)` in a subclass), so the
+ * I/O, and whatever serializes it, is out of sight; `none` when nothing is awaited.
+ */
+export function awaitedWork(fn: FunctionNode, body: TSESTree.ClassBody): AwaitedWork {
+  const members = methodsOf(body);
+  const inherits = body.parent?.type === 'ClassDeclaration' || body.parent?.type === 'ClassExpression' ? body.parent.superClass !== null : false;
+  const seen = new Set<Node>();
+  const visit = (f: FunctionNode): AwaitedWork => {
+    if (seen.has(f)) return 'none';
+    seen.add(f);
+    let result: AwaitedWork = 'none';
+    for (const waited of awaitedExpressions(f)) {
+      const e = unwrap(waited);
+      const callee = e.type === 'CallExpression' ? unwrap(e.callee) : null;
+      let work: AwaitedWork = 'visible';
+      if (callee?.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression') {
+        const name = memberName(callee);
+        const method = name === null ? undefined : members.get(name);
+        if (method) work = visit(method);
+        else if (inherits) work = 'inherited';
+      }
+      if (work === 'visible') return 'visible';
+      if (work === 'inherited') result = 'inherited';
+    }
+    return result;
+  };
+  return visit(fn);
+}
+
+/** The expressions a function waits for: its awaits, and what it returns when it is not async (a promise). */
+function awaitedExpressions(fn: FunctionNode): Node[] {
+  const out: Node[] = [];
+  if (fn.body.type !== 'BlockStatement') {
+    out.push(fn.body);
+    return out;
+  }
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'AwaitExpression') out.push(n.argument);
+    else if (!fn.async && n.type === 'ReturnStatement' && n.argument) out.push(n.argument);
+    return true;
+  });
+  return out;
+}
+
+const methodsCache = new WeakMap<Node, Map<string, FunctionNode>>();
+
+/** The class's own instance methods and function-valued fields, by name. */
+export function methodsOf(body: TSESTree.ClassBody): Map<string, FunctionNode> {
+  let methods = methodsCache.get(body);
+  if (methods) return methods;
+  methods = new Map();
+  for (const member of body.body) {
+    if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.static) continue;
+    const name = member.key.type === 'PrivateIdentifier' ? '#' + member.key.name : member.key.type === 'Identifier' ? member.key.name : null;
+    const value = member.value;
+    if (name && value && isFunction(value) && value.body) methods.set(name, value);
+  }
+  methodsCache.set(body, methods);
+  return methods;
 }

@@ -3,7 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { classOf, lockingMethods } from '../summaries.js';
+import { awaitedWork, classOf, lockingMethods } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -38,12 +38,16 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       if (origin === 'bounded') continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
+      // Each element goes through methods a base class in another module defines: the I/O, and whatever
+      // serializes it (one connection, a lock in `query()`), is out of this file's sight.
+      const klass = classOf(callback);
+      const unseen = klass !== null && awaitedWork(callback, klass) === 'inherited';
       reports.push({
         anchor: node,
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
         subject: { kind: 'fan-out', combinator: node, map: call, callback },
-        confidence: CONFIDENCE[origin],
+        confidence: unseen ? 'low' : CONFIDENCE[origin],
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
