@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { FileKind } from './fileKinds.js';
-import { atLeast } from './findings.js';
+import { atLeast, type Confidence } from './findings.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { EnclosingContexts } from './context.js';
 import { buildModel, type FileModel } from './model.js';
@@ -75,7 +75,7 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
     const details: DetailedFinding[] = [];
     for (const { rule, severity, decide } of enabled) {
       for (const report of decide.by === 'flow' ? decide.observer.reports() : decide.checker.check(model)) {
-        const confidence = report.confidence ?? 'medium';
+        const confidence = capped(report.confidence ?? 'medium', kind === 'source' ? undefined : rule.meta.confidenceIn?.[kind]);
         if (!atLeast(confidence, minConfidence)) continue;
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
@@ -108,6 +108,11 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
     }
     throw err;
   }
+}
+
+/** A finding's confidence, at most `cap`. */
+function capped(confidence: Confidence, cap: Confidence | undefined): Confidence {
+  return cap !== undefined && !atLeast(cap, confidence) ? cap : confidence;
 }
 
 /**

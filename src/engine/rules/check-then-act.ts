@@ -16,6 +16,8 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     docsPath: 'docs/rules/check-then-act.md',
     messageId: 'checkThenAct',
     fixKinds: ['lock-wrap', 'share-in-flight'],
+    // Test runners run a file's cases and hooks one after another: concurrency there is deliberate and rare.
+    confidenceIn: { test: 'low' },
   },
   observe() {
     const reports: RuleReport[] = [];

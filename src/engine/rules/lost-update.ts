@@ -28,6 +28,8 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     docsPath: 'docs/rules/lost-update.md',
     messageId: 'lostUpdate',
     fixKinds: ['lock-wrap'],
+    // Test runners run a file's cases and hooks one after another: concurrency there is deliberate and rare.
+    confidenceIn: { test: 'low' },
   },
   observe() {
     const reports: RuleReport[] = [];

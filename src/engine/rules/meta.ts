@@ -1,4 +1,4 @@
-import type { FixKind, ReportedSeverity } from '../findings.js';
+import type { Confidence, FixKind, ReportedSeverity } from '../findings.js';
 import type { FileKind } from '../fileKinds.js';
 import type { Severity } from '../settingsSchema.js';
 import type { RuleId } from './index.js';
@@ -25,6 +25,12 @@ export interface RuleMeta<Id extends string = RuleId> {
    * fan-out in a benchmark is not a production race. The project's `rulesByKind` setting overrides it.
    */
   kinds?: Partial<Record<Exclude<FileKind, 'source'>, Severity>>;
+  /**
+   * The most confidence its findings can have in code that is not the product's, where the evidence says less:
+   * a test file's cases and hooks run one after another, so a race among its calls needs a test that makes them
+   * concurrent on purpose.
+   */
+  confidenceIn?: Partial<Record<Exclude<FileKind, 'source'>, Confidence>>;
 }
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';
