@@ -71,6 +71,8 @@ const DERIVED = new Set(['filter', 'map', 'slice', 'concat', 'flat', 'sort', 're
 /** Calls that add to a collection: one that code grows from its callers' input is as large as they make it. */
 const GROWS = new Set(['push', 'unshift', 'add', 'set', 'splice']);
 const LISTINGS = /^(readdir|readdirSync|glob|globSync|globby|fastGlob)$/;
+/** Modules whose every call lists files: `import { sync } from 'globby'`, `import fg from 'fast-glob'; fg.sync(…)`. */
+const LISTING_MODULES = new Set(['glob', 'globby', 'fast-glob', 'tiny-glob', 'tinyglobby', 'readdirp', 'recursive-readdir', 'klaw', 'klaw-sync']);
 const REQUEST = /^(req|request|ctx|context|event|body|payload|message|msg|job)$/i;
 
 function originOf(node: Node, model: FileModel, depth: number): Origin {
@@ -114,7 +116,7 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
         }
         if (DERIVED.has(name)) return originOf(object, model, depth + 1);
       }
-      return LISTINGS.test(name) ? 'outside' : 'unknown';
+      return LISTINGS.test(name) || fromListingModule(callee, model) ? 'outside' : 'unknown';
     }
     case 'ConditionalExpression':
       return widest(originOf(n.consequent, model, depth + 1), originOf(n.alternate, model, depth + 1));
@@ -123,6 +125,18 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
     default:
       return 'unknown';
   }
+}
+
+/** The callee (or the object it is called on) is imported from a file-listing module. */
+function fromListingModule(callee: Node, model: FileModel): boolean {
+  const base = callee.type === 'MemberExpression' ? unwrap(callee.object) : callee;
+  if (base.type !== 'Identifier') return false;
+  const def = model.scope.variableOf(base)?.defs[0];
+  if (def?.type === 'ImportBinding') return def.parent?.type === 'ImportDeclaration' && LISTING_MODULES.has(def.parent.source.value);
+  // `const { sync } = require('globby')`
+  const init = def?.node.type === 'VariableDeclarator' && def.node.init ? unwrap(def.node.init) : null;
+  const arg = init?.type === 'CallExpression' && calleeName(init) === 'require' ? init.arguments[0] : undefined;
+  return arg?.type === 'Literal' && typeof arg.value === 'string' && LISTING_MODULES.has(arg.value);
 }
 
 function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: number): Origin {
