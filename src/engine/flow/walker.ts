@@ -69,9 +69,10 @@ export abstract class WalkerCore implements PathContext {
   protected pushCheck(reads: ReadFact[], node: Node): Check | null {
     if (reads.length === 0) return null;
     const open = new Set(reads.map((r) => r.path));
-    // A newer check of the same state supersedes older ones (a re-check after an await).
+    // A newer check of the same state supersedes older ones (a re-check after an await). A look inside it
+    // (`if (this.topology.servers.length)` after `if (this.topology == null) return`) re-checks nothing of it.
     for (const older of this.st.checks) {
-      for (const p of open) for (const q of [...older.open]) if (pathsOverlap(p, q)) older.open.delete(q);
+      for (const p of open) for (const q of [...older.open]) if (pathsOverlap(p, q) && p.length <= q.length) older.open.delete(q);
     }
     const check: Check = { node, reads, open };
     this.st.checks = [...this.st.checks, check];

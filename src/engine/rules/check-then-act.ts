@@ -88,12 +88,21 @@ function isPrecondition(check: Node): boolean {
   return last?.type === 'ThrowStatement';
 }
 
+/** `this.topology = undefined`, `this.conn = null`: the act tears the state down rather than filling it. */
+function clears(w: SharedWrite): boolean {
+  if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
+  const value = unwrap(w.node.right);
+  return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
+}
+
 function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleReport {
   const loc = '`' + displayPath(w.path) + '`';
   const consequence =
     w.kind === 'collection'
       ? 'concurrent calls all pass the check and each repeats the work before any stores its result (a stampede)'
-      : `concurrent calls all pass the check and each sets ${loc} (double initialization; all but the last result are lost)`;
+      : clears(w)
+        ? `concurrent calls all pass the check and each clears ${loc} (a double teardown: later calls act on what an earlier one already released)`
+        : `concurrent calls all pass the check and each sets ${loc} (double initialization; all but the last result are lost)`;
   const c = line(read);
   const a = line(awaited);
   const act = line(w.node);
