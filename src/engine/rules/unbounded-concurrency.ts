@@ -270,7 +270,7 @@ function isBounded(source: Node): boolean {
   if (s.type === 'CallExpression') {
     const callee = unwrap(s.callee);
     const name = calleeName(s) ?? '';
-    if ((name === 'slice' || name === 'splice') && isLiteralBound(s.arguments[1])) return true;
+    if ((name === 'slice' || name === 'splice') && (isLiteralBound(s.arguments[1]) || isWindow(s.arguments[0], s.arguments[1]))) return true;
     if (name === 'from' && s.arguments[0]?.type === 'ObjectExpression') return true;
     if (BOUNDED_NAME.test(name)) return true;
     if (callee.type === 'MemberExpression') return false;
@@ -288,6 +288,18 @@ function isLiteralBound(end: Node | undefined): boolean {
     return (e.right.type === 'Literal' && typeof e.right.value === 'number') || (e.left.type === 'Literal' && typeof e.left.value === 'number');
   }
   return false;
+}
+
+/**
+ * `slice(i, i + size)`: a window that moves (a chunking loop steps `i` by `size`), whatever `size` is; unlike
+ * `slice(0, limit)`, which only trims the front of a list the caller sizes.
+ */
+function isWindow(start: Node | undefined, end: Node | undefined): boolean {
+  if (!start || !end) return false;
+  const from = unwrap(start);
+  const to = unwrap(end);
+  if (from.type !== 'Identifier' || to.type !== 'BinaryExpression' || to.operator !== '+') return false;
+  return [to.left, to.right].some((side) => side.type === 'Identifier' && side.name === from.name);
 }
 
 /** The callback awaits something, or returns the result of a call (a promise). */
