@@ -48,11 +48,29 @@ export interface PathContext {
 }
 
 /** Is a variable captured from `owner` shared when read inside `fn`? Only if a closure in between runs concurrently. */
-export function capturedIsShared(fn: FunctionNode, owner: FunctionNode): boolean {
+export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: ScopeInfo): boolean {
   for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
-    if (isFunction(f) && isConcurrentClosure(f)) return true;
+    if (isFunction(f) && (isConcurrentClosure(f) || handedOutByName(f, scope))) return true;
   }
   return false;
+}
+
+/**
+ * `const ensure = async () => …; return { ensure }`, `function onMessage() {…}; socket.on('m', onMessage)`: a
+ * named closure whose name is used other than to call it (returned, put in an object, passed on, stored) is
+ * handed out, and whoever holds it may call it again before a call ends.
+ */
+function handedOutByName(fn: FunctionNode, scope: ScopeInfo): boolean {
+  const parent = fn.parent;
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : parent?.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier' ? parent.id : null;
+  const variable = id ? scope.declaredVariable(id) : null;
+  if (!variable) return false;
+  return variable.references.some((ref) => {
+    const use = ref.identifier;
+    if (use === id || ref.init) return false;
+    const at = use.parent;
+    return !(at?.type === 'CallExpression' && at.callee === use);
+  });
 }
 
 function variableCanChange(variable: Variable): boolean {
@@ -75,7 +93,7 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
       case 'module':
         return n.name;
       case 'captured':
-        return capturedIsShared(ctx.fn, binding.owner) && (!forWrite || variableCanChange(binding.variable)) ? n.name : null;
+        return capturedIsShared(ctx.fn, binding.owner, ctx.scope) && (!forWrite || variableCanChange(binding.variable)) ? n.name : null;
       case 'local':
         return ctx.aliasOf(binding.variable) ?? null;
       case 'global':
@@ -96,7 +114,7 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
 export function identifierIsLocation(id: TSESTree.Identifier, ctx: PathContext): boolean {
   const binding = ctx.scope.bindingOf(id, ctx.fn);
   if (binding.kind === 'module') return variableCanChange(binding.variable);
-  if (binding.kind === 'captured') return capturedIsShared(ctx.fn, binding.owner) && variableCanChange(binding.variable);
+  if (binding.kind === 'captured') return capturedIsShared(ctx.fn, binding.owner, ctx.scope) && variableCanChange(binding.variable);
   return false;
 }
 
