@@ -243,7 +243,7 @@ function chainRoot(node: Node): Node {
  * `this.tail = this.tail.then(fn)` (possibly `.then(..).catch(..)`, or through a local:
  * `const next = this.tail.then(fn); this.tail = next.catch(…)`): the queue's path, else null.
  */
-function promiseTailKey(call: TSESTree.CallExpression): { key: string; kind: LockKind } | null {
+export function promiseTailKey(call: TSESTree.CallExpression): { key: string; kind: LockKind } | null {
   // Climb to the outermost call of the chain.
   let top: Node = call;
   while (top.parent?.type === 'MemberExpression' && top.parent.parent?.type === 'CallExpression') {

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, indexTree, type NodeIndex } from './ast.js';
 import type { AwaitguardConfig } from './config.js';
 import { walkFunction, type FlowObserver } from './flow/index.js';
+import { promiseContinuations } from './flow/expressions.js';
 import { callbackLock, LockTable } from './locks.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
 
@@ -21,6 +22,12 @@ export interface FileModel {
   guardedBy: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/** A callback of `p.then(…)`/`.catch(…)`/`.finally(…)`: walked inline, after a yield, by the function that chains it. */
+function isContinuation(fn: FunctionNode): boolean {
+  const call = fn.parent;
+  return call?.type === 'CallExpression' && promiseContinuations(call).includes(fn);
+}
+
 /** Builds the model of a file; `observers` (the flow rules') hear the walk of each of its async functions. */
 export function buildModel(ast: TSESTree.Program, text: string, fileName: string, config: AwaitguardConfig, observers: readonly FlowObserver[] = []): FileModel {
   const index = indexTree(ast);
@@ -33,7 +40,7 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
   // so that function is analysed even when it has no await of its own.
   const inlined = new Set<FunctionNode>();
   for (const fn of index.functions) {
-    if (callbackLock(fn, locks) && enclosingFunction(fn)) inlined.add(fn);
+    if ((callbackLock(fn, locks) || isContinuation(fn)) && enclosingFunction(fn)) inlined.add(fn);
   }
   const hostsInlined = new Set<FunctionNode>();
   for (const cb of inlined) {

@@ -65,6 +65,8 @@ function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
   try {
     if (subject?.kind === 'race') {
       fixes.push(...lockFixes(subject, ctx), ...shareInFlightFix(subject, ctx));
+      // Where no lock fits (a function that never awaits), sharing the in-flight promise is the fix to apply.
+      if (fixes.length > 0 && !fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
     } else if (subject?.kind === 'fan-out') {
       fixes.push(...semaphoreFix(subject, ctx));
     }

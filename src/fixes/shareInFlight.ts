@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, unwrap, classOf, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
+import { enclosingFunction, memberName, unwrap, classOf, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
 import { freshName } from './names.js';
 import { indentAt, lineEnd, lineStart } from './style.js';
@@ -17,6 +17,8 @@ type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
  */
 export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
   if (!subject.check) return [];
+  const chained = returnedChain(subject.to);
+  if (chained) return shareChainFix(subject, chained, ctx);
   const act = subject.to;
   if (act.type !== 'AssignmentExpression' || !['=', '??=', '||='].includes(act.operator)) return [];
   const awaited = unwrap(act.right);
@@ -74,6 +76,83 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
   const operation = describe(target);
   return [{ kind: 'share-in-flight', data: { operation }, title: `Share the in-flight promise instead of starting a second ${operation}`, edits }];
+}
+
+/**
+ * The act sits in a callback of a promise chain the function returns (`return exchange(grant).then((t) => {
+ * this.cached = t; … })`): the return statement and the whole chain, else null.
+ */
+function returnedChain(act: Node): { ret: TSESTree.ReturnStatement; chain: Node } | null {
+  const cb = enclosingFunction(act);
+  let top: Node | undefined = cb?.parent;
+  if (top?.type !== 'CallExpression') return null;
+  const callee = unwrap(top.callee);
+  if (callee.type !== 'MemberExpression' || !['then', 'catch', 'finally'].includes(memberName(callee) ?? '')) return null;
+  while (top.parent?.type === 'MemberExpression' && top.parent.object === top && top.parent.parent?.type === 'CallExpression') top = top.parent.parent;
+  const ret = top.parent;
+  return ret?.type === 'ReturnStatement' && ret.argument === top ? { ret, chain: top } : null;
+}
+
+/**
+ * The callback-style twin of the fix above: the returned chain is kept while it runs, and concurrent callers
+ * that pass the check get it instead of starting their own:
+ *
+ *   return (this.cachedPending ??= exchange(grant).then(…).finally(() => { this.cachedPending = undefined; }));
+ */
+function shareChainFix(subject: RaceSubject, { ret, chain }: { ret: TSESTree.ReturnStatement; chain: Node }, ctx: FixContext): Fix[] {
+  const target = unwrap(subject.to.type === 'AssignmentExpression' ? subject.to.left : subject.to);
+  const host = enclosingFunction(ret);
+  if (!host || host.async) return [];
+  const { text, style } = ctx;
+  const nl = style.eol;
+  const edits: TextEdit[] = [];
+  const typeOfHost = hostType(host, ctx);
+  let pending: string;
+  if (target.type === 'MemberExpression' && target.object.type === 'ThisExpression' && !target.computed && target.property.type === 'Identifier') {
+    const cls = classOf(host);
+    if (!cls || (style.typescript && typeOfHost === null)) return [];
+    const name = freshName(`${target.property.name}Pending`, (n) => ctx.names.has(n));
+    pending = `this.${name}`;
+    const memberIndent = cls.body[0] ? indentAt(text, cls.body[0].range[0]) : indentAt(text, cls.range[0]) + style.indentUnit;
+    const decl = style.typescript
+      ? `private ${name}: ${typeOfHost} | undefined${style.semi}`
+      : `/** @type {Promise<any> | undefined} */${nl}${memberIndent}${name} = undefined${style.semi}`;
+    edits.push({ offset: [cls.range[0] + 1, cls.range[0] + 1], text: nl + memberIndent + decl });
+  } else if (target.type === 'Identifier') {
+    const def = ctx.model.scope.variableOf(target)?.defs[0];
+    const declStmt = def?.parent;
+    if (declStmt?.type !== 'VariableDeclaration' || declStmt.kind === 'const' || (style.typescript && typeOfHost === null)) return [];
+    const name = freshName(`${target.name}Pending`, (n) => ctx.names.has(n));
+    pending = name;
+    const keyword = declStmt.kind === 'var' ? 'var' : 'let';
+    const decl = style.typescript ? `${keyword} ${name}: ${typeOfHost} | undefined${style.semi}` : `${keyword} ${name}${style.semi}`;
+    const at = lineEnd(text, declStmt.range[1]);
+    edits.push({ offset: [at, at], text: nl + indentAt(text, declStmt.range[0]) + decl });
+  } else {
+    return [];
+  }
+  const indent = indentAt(text, ret.range[0]);
+  const chainText = text.slice(chain.range[0], chain.range[1]);
+  edits.push({
+    offset: [chain.range[0], chain.range[1]],
+    text:
+      `(${pending} ??= ${chainText}.finally(() => {${nl}` +
+      `${indent}${style.indentUnit}${pending} = undefined${style.semi}${nl}` +
+      `${indent}}))`,
+  });
+  edits.sort((a, b) => a.offset[0] - b.offset[0]);
+  const operation = describe(target);
+  return [{ kind: 'share-in-flight', data: { operation }, title: `Share the in-flight promise instead of starting a second ${operation}`, edits }];
+}
+
+/** The type of what the host function returns, written so a field can hold it; null when it cannot be named. */
+function hostType(host: Node, ctx: FixContext): string | null {
+  const fn = host as TSESTree.FunctionLike;
+  if (fn.returnType) return ctx.text.slice(fn.returnType.typeAnnotation.range[0], fn.returnType.typeAnnotation.range[1]);
+  if (host.type === 'FunctionDeclaration' && host.id) return `ReturnType<typeof ${host.id.name}>`;
+  const holder = host.parent;
+  if (holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') return `ReturnType<typeof ${holder.id.name}>`;
+  return null;
 }
 
 function describe(target: Node): string {

@@ -218,6 +218,7 @@ export abstract class ExpressionWalker extends WalkerCore {
    */
   protected awaitExpr(node: TSESTree.AwaitExpression): ReadFact[] {
     this.expr(node.argument);
+    this.flushContinuations();
     this.passAwait(node);
     const acquire = promiseAcquire(node.argument, this.locks);
     if (acquire && acquire.kind === 'mutex') {
@@ -312,6 +313,14 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.inlineCallback(inlined as FunctionNode, node);
       return deps;
     }
+    const continuations = promiseContinuations(node);
+    if (continuations.length > 0) {
+      const deps = this.expr(node.callee);
+      this.exprs(node.arguments.filter((a) => !continuations.includes(a as FunctionNode)));
+      const shared = this.chainStoredShared(node);
+      for (const cb of continuations) this.continuations.push({ cb, call: node, shared });
+      return deps;
+    }
     const callee = unwrap(node.callee);
     if (callee.type === 'MemberExpression') {
       const method = memberName(callee);
@@ -378,6 +387,75 @@ export abstract class ExpressionWalker extends WalkerCore {
    * what the caller read before handing it over is stale by the time it runs. The caller itself does not
    * wait for it: `this.tail = this.tail.then(work)` assigns in the same tick.
    */
+  /** Promise callbacks chained but not yet walked: they run once the code that chained them yields. */
+  private readonly continuations: { cb: FunctionNode; call: TSESTree.CallExpression; shared: boolean }[] = [];
+
+  /**
+   * `this.pending = fetchToken().then((t) => { this.token = t; })`, `inflight.set(k, load(k).then(…))`: the chain
+   * is kept where other callers find it and await it instead of starting their own, so what its callbacks store
+   * is one shared operation's result.
+   */
+  private chainStoredShared(call: TSESTree.CallExpression): boolean {
+    let top: Node = call;
+    while (top.parent?.type === 'MemberExpression' && top.parent.object === top && top.parent.parent?.type === 'CallExpression') {
+      if (promiseContinuations(top.parent.parent).length === 0 && !CONTINUATION_METHODS.has(memberName(top.parent) ?? '')) break;
+      top = top.parent.parent;
+    }
+    if (this.storedShared(top)) return true;
+    // `pending = load().then(…); inflight.set(key, pending)`: through a local.
+    const at = top.parent;
+    const local =
+      at?.type === 'AssignmentExpression' && at.right === top && at.left.type === 'Identifier'
+        ? this.scope.variableOf(at.left)
+        : at?.type === 'VariableDeclarator' && at.init === top && at.id.type === 'Identifier'
+          ? this.scope.declaredVariable(at.id)
+          : null;
+    return local?.references.some((ref) => ref.isRead() && this.storedShared(ref.identifier)) ?? false;
+  }
+
+  /** The value `node` is assigned to a shared location, or stored in a shared collection with `set(key, node)`. */
+  private storedShared(node: Node): boolean {
+    const at = node.parent;
+    if (at?.type === 'AssignmentExpression' && at.right === node) return sharedPath(at.left, this) !== null;
+    if (at?.type === 'CallExpression' && at.arguments[1] === node) {
+      const callee = unwrap(at.callee);
+      return callee.type === 'MemberExpression' && memberName(callee) === 'set' && sharedPath(callee.object, this) !== null;
+    }
+    return false;
+  }
+
+  /**
+   * Walks the promise callbacks chained since `from` (`load().then((v) => { this.v = v; })`), as if they ran
+   * now after a yield at their `.then`: a callback runs in a later turn, after the code that chained it has run
+   * on to its end of block or its next await, so it sees that code's writes (`this.p = load().finally(() =>
+   * (this.p = undefined))` has stored the promise by then). Each runs on a copy of the state: the code that
+   * goes on after this point does not see what a callback did.
+   */
+  protected flushContinuations(from = 0): void {
+    while (this.continuations.length > from) {
+      const { cb, call, shared } = this.continuations.splice(from, 1)[0]!;
+      const outerFn = this.fn;
+      const outer = cloneState(this.st);
+      const outerShared = this.inSharedChain;
+      this.st.exited = false;
+      this.passAwait(call);
+      this.fn = cb;
+      this.inSharedChain = outerShared || shared;
+      try {
+        if (cb.body.type === 'BlockStatement') this.block(cb.body);
+        else this.expr(cb.body);
+      } finally {
+        this.fn = outerFn;
+        this.st = outer;
+        this.inSharedChain = outerShared;
+      }
+    }
+  }
+
+  protected pendingContinuations(): number {
+    return this.continuations.length;
+  }
+
   protected inlineCallback(cb: FunctionNode, call: Node): void {
     const lock = callbackLock(cb, this.locks)!;
     const outerFn = this.fn;
@@ -399,6 +477,15 @@ export abstract class ExpressionWalker extends WalkerCore {
     }
   }
 }
+
+/** The function arguments of `p.then(…)`, `.catch(…)`, `.finally(…)`: they run in a later turn. */
+export function promiseContinuations(call: TSESTree.CallExpression): FunctionNode[] {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || !CONTINUATION_METHODS.has(memberName(callee) ?? '')) return [];
+  return call.arguments.filter((a) => isFunction(a)) as FunctionNode[];
+}
+
+const CONTINUATION_METHODS = new Set(['then', 'catch', 'finally']);
 
 /**
  * Which arguments of a collection write are stored in the collection: the value of `set(key, value)`, the items

@@ -26,14 +26,17 @@ class FunctionWalker extends ExpressionWalker {
     const body = this.fn.body;
     if (body.type === 'BlockStatement') this.block(body);
     else this.expr(body);
+    this.flushContinuations();
   }
 
   protected block(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): void {
     const disposeKeys: string[] = [];
+    const chained = this.pendingContinuations();
     for (const stmt of node.body) {
       if (this.st.exited) break;
       this.statement(stmt, disposeKeys);
     }
+    this.flushContinuations(chained);
     for (const key of disposeKeys) this.release(key);
   }
 
@@ -97,6 +100,7 @@ class FunctionWalker extends ExpressionWalker {
         this.loop(() => {
           let deps = source;
           if (node.type === 'ForOfStatement' && node.await) {
+            this.flushContinuations();
             this.passAwait(node);
             // Each element is produced by the await that starts its iteration: it is read now, not when the
             // iterator was made (`for await (const [k, v] of this.store.iterator())`).

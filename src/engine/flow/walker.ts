@@ -24,6 +24,8 @@ export abstract class WalkerCore implements PathContext {
    * produced (`this.conn = await this.connecting`), so the act repeats no work.
    */
   protected sharedResult = false;
+  /** Walking the callbacks of a promise chain other callers share (see `chainStoredShared`). */
+  protected inSharedChain = false;
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
   protected pendingAcquireKey: string | null = null;
 
@@ -133,7 +135,7 @@ export abstract class WalkerCore implements PathContext {
       // Asked only by a latch (rare); not built for every write.
       checksInForce: () => checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
       holds: this.st.holds,
-      sharedResult: this.sharedResult,
+      sharedResult: this.sharedResult || this.inSharedChain,
       yieldedSince: (since) => this.awaitSince(since, now),
     };
     for (const o of this.observers) o.write(event);

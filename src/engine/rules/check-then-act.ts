@@ -1,6 +1,7 @@
-import { enclosingFunction, unwrap, type Node } from '../ast.js';
+import { enclosingFunction, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
+import { promiseTailKey } from '../locks.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -62,7 +63,8 @@ function latches(w: SharedWrite): boolean {
   const value = unwrap(node.right);
   // Only a truthy constant: `this.token = ''` before the await leaves `if (!this.token)` passing for the next caller.
   if (value.type === 'Literal') return Boolean(value.value);
-  return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression'].includes(value.type);
+  // A call's result stored before any await is the in-flight promise (or the object) later callers find.
+  return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression', 'CallExpression'].includes(value.type);
 }
 
 /**
@@ -72,7 +74,11 @@ function latches(w: SharedWrite): boolean {
  * one-time action. Shown only on request.
  */
 function deferredBySyncCaller(check: Node, yielded: Node): boolean {
-  return isPromiseCallback(yielded) && enclosingFunction(check)?.async === false;
+  if (!isPromiseCallback(yielded) || enclosingFunction(check)?.async !== false || yielded.type !== 'CallExpression') return false;
+  // A `.then` on a fresh call's promise (`if (!cached) return exchange(grant).then((t) => { cached = t; })`) is
+  // the callback-style stampede itself; a `.catch`/`.finally` records how a chain ended.
+  const callee = unwrap(yielded.callee);
+  return callee.type === 'MemberExpression' && (memberName(callee) !== 'then' || promiseTailKey(yielded) !== null);
 }
 
 /**
