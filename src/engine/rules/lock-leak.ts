@@ -86,7 +86,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   const releaseStmt = rest[releaseIndex]!;
   const directRelease = releaseStmt.type === 'ExpressionStatement' && isRelease(unwrap(releaseStmt.expression));
   const hazard = between.map((s) => firstHazard(s)).find((h) => h !== null) ?? null;
-  if (!hazard && directRelease) return null;
+  if (!hazard && (directRelease || releasedWhenChainSettles(releaseStmt, isRelease))) return null;
   const what = hazard
     ? hazard.type === 'ReturnStatement' || hazard.type === 'ThrowStatement' || hazard.type === 'BreakStatement' || hazard.type === 'ContinueStatement'
       ? `the early exit on line ${line(hazard)} skips it`
@@ -101,6 +101,30 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       ...(hazard ? [{ anchor: hazard, message: 'this can throw or exit before the release' }] : []),
     ],
   };
+}
+
+/**
+ * `return (async () => { … })().finally(() => release())`: the release runs when the promise settles, whichever
+ * way; an async function cannot throw before it has made its promise, so no path skips it.
+ */
+function releasedWhenChainSettles(stmt: Node, isRelease: (n: Node) => boolean): boolean {
+  const value = stmt.type === 'ReturnStatement' ? stmt.argument : stmt.type === 'ExpressionStatement' ? stmt.expression : null;
+  let call = value ? unwrap(value) : null;
+  if (call?.type === 'AwaitExpression') call = unwrap(call.argument);
+  if (call?.type !== 'CallExpression') return false;
+  const callee = unwrap(call.callee);
+  const onSettle = call.arguments[0];
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'finally' || !onSettle || !contains(onSettle, isRelease)) return false;
+  // The chain's head must be an async function's call: a plain call could throw before the chain exists.
+  let head: Node = unwrap(callee.object);
+  while (head.type === 'CallExpression') {
+    const c = unwrap(head.callee);
+    if (c.type === 'MemberExpression' && ['then', 'catch', 'finally'].includes(memberName(c) ?? '')) head = unwrap(c.object);
+    else break;
+  }
+  if (head.type !== 'CallExpression') return false;
+  const fn = unwrap(head.callee);
+  return isFunction(fn) && fn.async && head.arguments.every((a) => firstHazard(a) === null);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
-import { unwrap, type Node } from '../ast.js';
+import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
 
@@ -38,7 +38,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     return {
       write(w) {
         const stale = staleRead(w);
-        if (!stale || seen.has(w.node) || restores(w.node, stale.read.node) || inSingleFlightMethod(w.node)) return;
+        if (!stale || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlightMethod(w.node)) return;
         seen.add(w.node);
         reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) ? 'low' : 'medium' });
       },
@@ -56,6 +56,16 @@ export const lostUpdate: FlowRule<'lost-update'> = {
 function rechecked(w: SharedWrite): boolean {
   const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null;
   return w.deps.some(fresh) || w.guards.some((g) => fresh(g.read));
+}
+
+/**
+ * `this.queue.push(...drained)` after a failed send: adding to a collection keeps what others added meanwhile;
+ * nothing is overwritten, so no update is lost (whatever was read stale is added, not written over).
+ */
+function appends(w: SharedWrite): boolean {
+  if (w.kind !== 'collection' || w.node.type !== 'CallExpression') return false;
+  const callee = unwrap(w.node.callee);
+  return callee.type === 'MemberExpression' && ['push', 'unshift', 'add'].includes(memberName(callee) ?? '');
 }
 
 /**
