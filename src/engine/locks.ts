@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { classOf, methodsOf } from './summaries.js';
-import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker } from './locks/index.js';
+import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
 export type { LockKind } from './locks/index.js';
@@ -174,19 +174,35 @@ export function releaseCall(node: Node, locks: LockTable): string | null {
  * `navigator.locks.request(name, fn)`, a promise-tail queue `this.tail = this.tail.then(fn)`),
  * the key of that lock; `kind` tells mutex from counting semaphore.
  */
-export function callbackLock(fn: FunctionNode, locks: LockTable): { key: string; kind: LockKind } | null {
+export function callbackLock(fn: FunctionNode, locks: LockTable): Held | null {
+  return lockOfCallback(fn, locks, new Set());
+}
+
+type Held = { key: string; kind: LockKind };
+
+function lockOfCallback(fn: FunctionNode, locks: LockTable, seen: Set<Node>): Held | null {
   const call = fn.parent;
-  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.Expression)) return null;
+  if (call?.type !== 'CallExpression') return null;
+  const index = call.arguments.indexOf(fn as TSESTree.Expression);
+  return index < 0 ? null : lockOfArgument(call, index, locks, seen);
+}
+
+/** The lock under which `call` runs the callback it gets as argument `index`, if any. */
+function lockOfArgument(call: TSESTree.CallExpression, index: number, locks: LockTable, seen: Set<Node>): Held | null {
   const callee = unwrap(call.callee);
-  if (callee.type !== 'MemberExpression') return null;
-  const method = memberName(callee);
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
   const run = method === null ? undefined : RUN_METHODS.get(method);
-  if (!run) return unwrap(callee.object).type === 'ThisExpression' && method !== null ? queuedByMethod(fn, call, method) : null;
+  if (run && callee.type === 'MemberExpression') return runLock(call, callee, run, index, locks);
+  // A wrapper of this file's own (`this.withLock(fn)`, `withLock(mutex, fn)`) that runs it under a lock.
+  return wrapperLock(call, index, locks, seen);
+}
+
+function runLock(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression, run: RunMethod, index: number, locks: LockTable): Held | null {
   const receiver = unwrap(callee.object);
   const recvText = receiverText(receiver);
   const args = call.arguments;
-  if (run.callback === 'second' && args[1] !== fn) return null;
-  if (run.callback === 'last' && args[args.length - 1] !== fn) return null;
+  if (run.callback === 'second' && index !== 1) return null;
+  if (run.callback === 'last' && index !== args.length - 1) return null;
   if (run.receiver && !(recvText !== null && run.receiver.test(recvText))) return null;
   switch (run.lock) {
     case 'receiver':
@@ -200,32 +216,95 @@ export function callbackLock(fn: FunctionNode, locks: LockTable): { key: string;
   }
 }
 
+/**
+ * `this.withRollback(async () => …)` where the class's `withRollback(callback)` runs `callback` after an awaited
+ * acquire, hands it to a lock (`mutex.runExclusive(callback)`), chains it onto a promise tail, or passes it (or a
+ * function that calls it) on to another such wrapper: the callback runs under that lock.
+ */
+function wrapperLock(call: TSESTree.CallExpression, index: number, locks: LockTable, seen: Set<Node>): Held | null {
+  const wrapper = calledFunction(call);
+  if (!wrapper || seen.has(wrapper) || !wrapper.body) return null;
+  seen.add(wrapper);
+  const param = wrapper.params[index];
+  const name = param?.type === 'Identifier' ? param.name : param?.type === 'AssignmentPattern' && param.left.type === 'Identifier' ? param.left.name : null;
+  if (name === null) return null;
+  let acquired: Held | null = null;
+  let held: Held | null = null;
+  forEachNode(wrapper.body, (n) => {
+    if (held) return false;
+    if (n.type === 'AwaitExpression') {
+      const a = promiseAcquire(n.argument, locks);
+      if (a) acquired = { key: a.key, kind: a.kind };
+    }
+    if (n.type !== 'CallExpression') return true;
+    const callee = unwrap(n.callee);
+    if (callee.type === 'Identifier' && callee.name === name) {
+      held = acquired;
+      return false;
+    }
+    n.arguments.forEach((a, j) => {
+      if (held) return;
+      const passes = a.type === 'Identifier' && a.name === name;
+      if (passes || (isFunction(a) && callsName(a, name))) held = lockOfArgument(n, j, locks, seen);
+    });
+    return !held;
+  });
+  return held;
+}
+
+/** The function a call reaches when this file defines it: `this.m(…)` of the enclosing class, or `f(…)` of the module. */
+function calledFunction(call: TSESTree.CallExpression): FunctionNode | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression') {
+    const name = memberName(callee);
+    const klass = classOf(call);
+    return name !== null && klass ? (methodsOf(klass).get(name) ?? null) : null;
+  }
+  if (callee.type !== 'Identifier') return null;
+  let program: Node = call;
+  while (program.parent) program = program.parent;
+  return program.type === 'Program' ? (moduleFunctions(program).get(callee.name) ?? null) : null;
+}
+
+const moduleFunctionsCache = new WeakMap<Node, Map<string, FunctionNode>>();
+
+/** The functions a module declares at its top level, by name. */
+function moduleFunctions(program: TSESTree.Program): Map<string, FunctionNode> {
+  let found = moduleFunctionsCache.get(program);
+  if (found) return found;
+  found = new Map();
+  for (const top of program.body) {
+    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
+    if (stmt.type === 'FunctionDeclaration' && stmt.id) found.set(stmt.id.name, stmt);
+    if (stmt.type === 'VariableDeclaration' && stmt.kind === 'const') {
+      for (const d of stmt.declarations) {
+        const init = d.init ? unwrap(d.init) : null;
+        if (d.id.type === 'Identifier' && init && isFunction(init)) found.set(d.id.name, init);
+      }
+    }
+  }
+  moduleFunctionsCache.set(program, found);
+  return found;
+}
+
+function callsName(fn: FunctionNode, name: string): boolean {
+  let calls = false;
+  forEachNode(fn.body, (n) => {
+    if (calls) return false;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee.type === 'Identifier' && callee.name === name) calls = true;
+    }
+    return !calls;
+  });
+  return calls;
+}
+
 function keyText(node: Node | undefined): string {
   if (!node) return '';
   const n = unwrap(node);
   if (n.type === 'Literal') return String(n.value);
   return receiverText(n) ?? '*';
-}
-
-/**
- * `this.enqueue(async () => …)` where the class's own `enqueue(operation)` chains `operation` onto a promise
- * tail (`const next = this.tail.then(operation); this.tail = next.catch(…)`): the body runs in that queue.
- */
-function queuedByMethod(fn: FunctionNode, call: TSESTree.CallExpression, name: string): { key: string; kind: LockKind } | null {
-  const klass = classOf(fn);
-  const method = klass ? methodsOf(klass).get(name) : undefined;
-  const param = method?.params[call.arguments.indexOf(fn as TSESTree.Expression)];
-  if (!method || param?.type !== 'Identifier') return null;
-  let queue: { key: string; kind: LockKind } | null = null;
-  forEachNode(method.body, (n) => {
-    if (queue) return false;
-    if (n.type !== 'CallExpression' || !n.arguments.some((a) => a.type === 'Identifier' && a.name === param.name)) return true;
-    const callee = unwrap(n.callee);
-    const chained = callee.type === 'MemberExpression' ? memberName(callee) : null;
-    if (chained !== null && RUN_METHODS.get(chained)?.lock === 'tail') queue = promiseTailKey(n);
-    return queue === null;
-  });
-  return queue;
 }
 
 /** The receiver a chain of calls starts from: `t` in `t.then(a).catch(b)`. */
