@@ -105,7 +105,9 @@ export abstract class ExpressionWalker extends WalkerCore {
           return [this.read(path, node), ...(getter ?? []).map((f) => this.read(f, node))];
         }
         const deps = this.expr(node.object);
-        return node.computed ? [...deps, ...this.expr(node.property)] : deps;
+        // `response.results[key]`: the value comes from the object; the key only picks which part of it.
+        if (node.computed) this.expr(node.property);
+        return deps;
       }
       case 'AwaitExpression':
         return this.awaitExpr(node);
