@@ -214,6 +214,27 @@ async function main() {
     const ok = count(mine, 'real') + count(mine, 'harmless');
     console.log(`  ${rule.padEnd(22)} judged ${String(judged.length).padStart(3)}, still reported ${String(mine.length).padStart(3)}: real ${count(mine, 'real')}, harmless ${count(mine, 'harmless')}, not a race ${count(mine, 'not-a-race')}${mine.length ? `  (${Math.round((ok / mine.length) * 100)}% worth a look)` : ''}`);
   }
+  // Each sample apart: the later ones were drawn after the engine was tuned on the earlier, so they are the
+  // out-of-sample check.
+  const sampleOf = (v) => v.sample ?? 'original';
+  for (const sample of new Set(relevant.map(sampleOf))) {
+    const mine = stillReported.filter((v) => sampleOf(v) === sample);
+    if (mine.length === 0) continue;
+    const pct = (n) => `${Math.round((n / mine.length) * 100)}%`;
+    console.log(`  sample ${sample.padEnd(15)} still reported ${String(mine.length).padStart(3)}: real ${count(mine, 'real')}, harmless ${count(mine, 'harmless')}, not a race ${count(mine, 'not-a-race')}  (${pct(count(mine, 'real') + count(mine, 'harmless'))} worth a look, ${pct(count(mine, 'not-a-race'))} not a race)`);
+  }
+  // The samples are drawn evenly over the rules; weighting each rule's judged rate by how many findings it has
+  // estimates what a user sees on the whole output.
+  let worthEstimate = 0;
+  let estimated = 0;
+  for (const rule of rules) {
+    const mine = stillReported.filter((v) => v.rule === rule);
+    const found = all.filter((f) => f.rule === rule).length;
+    if (mine.length === 0 || found === 0) continue;
+    worthEstimate += ((count(mine, 'real') + count(mine, 'harmless')) / mine.length) * found;
+    estimated += found;
+  }
+  if (estimated > 0) console.log(`  estimated over all ${estimated} findings of judged rules, weighting each rule by its count: ${Math.round((worthEstimate / estimated) * 100)}% worth a look`);
   const gone = relevant.filter((v) => !matched.has(v));
   const lostReal = gone.filter((v) => v.verdict === 'real');
   if (lostReal.length > 0) console.log(`\nREAL races no longer reported (recall lost): ${lostReal.length}\n${lostReal.map((v) => `  ${v.repo} ${v.file}:${v.line} ${v.rule}: ${v.reason}`).join('\n')}`);
