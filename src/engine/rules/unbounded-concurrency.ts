@@ -143,7 +143,7 @@ function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: numb
   const variable = model.scope.variableOf(id);
   if (!variable || variable.defs.length !== 1) return 'unknown';
   const def = variable.defs[0]!;
-  if (def.type === 'Parameter') return 'caller';
+  if (def.type === 'Parameter') return parameterOrigin(def.node as FunctionNode, id.name, model, depth);
   if (def.node.type !== 'VariableDeclarator' || !def.node.init) return 'unknown';
   const init = unwrap(def.node.init);
   // `const { rows } = await db.query(…)`: a part of what the awaited call gave.
@@ -153,6 +153,66 @@ function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: numb
   if (growsAtRuntime(id, model)) return 'caller';
   if (!isConst && written) return 'unknown';
   return originOf(init, model, depth + 1);
+}
+
+/**
+ * What a caller passes: unbounded, unless the function is private to this file (a private method, a module
+ * function not exported) and every call here passes something bounded (`containsSelectors(RETRY_SELECTORS)`,
+ * `fetchEdits(event)` into a rest parameter).
+ */
+function parameterOrigin(fn: FunctionNode, name: string, model: FileModel, depth: number): Origin {
+  const index = fn.params.findIndex((p) => paramName(p) === name);
+  const calls = index < 0 ? null : privateCallSites(fn, model);
+  if (!calls || calls.length === 0) return 'caller';
+  const rest = fn.params[index]?.type === 'RestElement';
+  let origin: Origin = 'bounded';
+  for (const call of calls) {
+    const args = rest ? call.arguments.slice(index) : [call.arguments[index]];
+    for (const arg of args) {
+      if (!arg) continue;
+      // Into a rest parameter, each plain argument is one element; a spread brings its whole collection.
+      const source = arg.type === 'SpreadElement' ? arg.argument : rest ? null : arg;
+      if (source) origin = widest(origin, originOf(source, model, depth + 1));
+    }
+  }
+  return origin;
+}
+
+function paramName(p: TSESTree.Parameter): string | null {
+  const n = p.type === 'TSParameterProperty' ? p.parameter : p;
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'RestElement' && n.argument.type === 'Identifier') return n.argument.name;
+  if (n.type === 'AssignmentPattern' && n.left.type === 'Identifier') return n.left.name;
+  return null;
+}
+
+/** Every call of a function only this file can call, or null when others can (or it escapes as a value). */
+function privateCallSites(fn: FunctionNode, model: FileModel): TSESTree.CallExpression[] | null {
+  const owner = fn.parent;
+  if (owner?.type === 'MethodDefinition') {
+    const key = owner.key;
+    const privateName = key.type === 'PrivateIdentifier' ? '#' + key.name : owner.accessibility === 'private' && key.type === 'Identifier' ? key.name : null;
+    if (privateName === null || owner.static || owner.parent.type !== 'ClassBody') return null;
+    const calls: TSESTree.CallExpression[] = [];
+    let escapes = false;
+    forEachNode(owner.parent, (n) => {
+      if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== privateName) return true;
+      if (n.parent?.type === 'CallExpression' && n.parent.callee === n) calls.push(n.parent);
+      else escapes = true;
+      return true;
+    });
+    return escapes ? null : calls;
+  }
+  if (fn.type !== 'FunctionDeclaration' || !fn.id || owner?.type !== 'Program') return null;
+  const variable = model.scope.declaredVariable(fn.id);
+  if (!variable) return null;
+  const calls: TSESTree.CallExpression[] = [];
+  for (const ref of variable.references) {
+    const at = ref.identifier.parent;
+    if (at?.type === 'CallExpression' && at.callee === ref.identifier) calls.push(at);
+    else return null;
+  }
+  return calls;
 }
 
 /**
