@@ -37,6 +37,8 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
+          // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
+          if (clears(w) && !testsPresence(read.node)) continue;
           // A condition still in force looks at the location afresh (`if (saved && !map.has(k))`, or a loop
           // `while (queue.length === 0) await more();` that exits only on a fresh look): the check is redone.
           if (w.guards.some((g) => g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
@@ -99,6 +101,20 @@ function clears(w: SharedWrite): boolean {
   if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
   const value = unwrap(w.node.right);
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
+}
+
+/** The read is a test of whether the location holds anything: `if (!x)`, `x && …`, `x == null`, `x !== undefined`. */
+function testsPresence(read: Node): boolean {
+  let n: Node = read;
+  while (n.parent && (n.parent.type === 'ChainExpression' || n.parent.type === 'TSNonNullExpression')) n = n.parent;
+  const at = n.parent;
+  if (!at) return false;
+  if (at.type === 'UnaryExpression') return at.operator === '!';
+  if (at.type === 'BinaryExpression') {
+    const other = unwrap(at.left === n ? at.right : at.left);
+    return ['==', '===', '!=', '!=='].includes(at.operator) && ((other.type === 'Literal' && other.value === null) || (other.type === 'Identifier' && other.name === 'undefined'));
+  }
+  return at.type === 'IfStatement' || at.type === 'LogicalExpression' || at.type === 'ConditionalExpression';
 }
 
 function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleReport {
