@@ -351,3 +351,72 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
   });
   return stored ? { key: `queue:${rootText}`, kind: 'mutex' } : null;
 }
+
+/**
+ * A private method (`#flush()`, `private flush()`) every call of which, in its class, runs under one lock: the
+ * caller awaited the acquire earlier in its body and has not released it by the call, or is itself a lock's
+ * callback, or is a private method held the same way. Its body runs under that lock too. Null otherwise.
+ */
+export function heldByEveryCaller(fn: FunctionNode, locks: LockTable, seen = new Set<Node>()): Held | null {
+  const owner = fn.parent;
+  if (owner?.type !== 'MethodDefinition' || owner.static || owner.parent.type !== 'ClassBody' || seen.has(fn)) return null;
+  seen.add(fn);
+  const key = owner.key;
+  const name = key.type === 'PrivateIdentifier' ? '#' + key.name : owner.accessibility === 'private' && key.type === 'Identifier' ? key.name : null;
+  if (name === null) return null;
+  let common: Held | null = null;
+  let sites = 0;
+  let unheld = false;
+  forEachNode(owner.parent, (n) => {
+    if (unheld) return false;
+    if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== name) return true;
+    const call = n.parent?.type === 'CallExpression' && n.parent.callee === n ? n.parent : null;
+    const held = call ? heldAt(call, locks, seen) : null;
+    if (!held || (common && common.key !== held.key)) unheld = true;
+    else {
+      common = held;
+      sites++;
+    }
+    return true;
+  });
+  return unheld || sites === 0 ? null : common;
+}
+
+/** The lock held where `call` runs, as far as its enclosing function shows it. */
+function heldAt(call: TSESTree.CallExpression, locks: LockTable, seen: Set<Node>): Held | null {
+  const fn = enclosingFunction(call);
+  if (!fn) return null;
+  const byCallback = lockOfCallback(fn, locks, new Set());
+  if (byCallback) return byCallback;
+  // `const release = await this.mutex.acquire(); … this.flush(); … release()`: acquired before, not yet released.
+  let held: Held | null = null;
+  let releaser: string | null = null;
+  forEachNode(fn.body, (n) => {
+    if (n.range[0] >= call.range[0]) return false;
+    if (isFunction(n)) return false;
+    if (n.type === 'AwaitExpression') {
+      const a = promiseAcquire(n.argument, locks);
+      if (a) {
+        held = { key: a.key, kind: a.kind };
+        const decl = n.parent;
+        releaser = decl?.type === 'VariableDeclarator' && decl.id.type === 'Identifier' ? decl.id.name : null;
+      }
+    } else if (held && n.type === 'CallExpression' && !isInFinally(n, call)) {
+      const callee = unwrap(n.callee);
+      if (releaseCall(n, locks) === (held as Held).key || (callee.type === 'Identifier' && callee.name === releaser)) held = null;
+    }
+    return true;
+  });
+  if (held && (held as Held).kind === 'mutex') return held;
+  return heldByEveryCaller(fn, locks, seen);
+}
+
+/** A release in a `finally` that encloses the call runs after it, not before. */
+function isInFinally(release: Node, call: Node): boolean {
+  for (let p = release.parent; p; p = p.parent) {
+    if (p.type === 'TryStatement' && p.finalizer && release.range[0] >= p.finalizer.range[0] && release.range[1] <= p.finalizer.range[1]) {
+      return call.range[0] >= p.block.range[0] && call.range[1] <= p.block.range[1];
+    }
+  }
+  return false;
+}

@@ -2,7 +2,7 @@ import type { Variable } from '@typescript-eslint/scope-manager';
 import type { Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
 import { pathsOverlap, type PathContext } from '../locations.js';
-import { callbackLock, type LockTable } from '../locks.js';
+import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { classOf, memberReads } from '../summaries.js';
 import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
@@ -35,7 +35,8 @@ export abstract class WalkerCore implements PathContext {
     protected readonly locks: LockTable,
     private readonly observers: readonly FlowObserver[],
   ) {
-    const cb = callbackLock(fn, locks);
+    // A lock's callback runs under it; so does a private method whose every caller in the class holds one.
+    const cb = callbackLock(fn, locks) ?? heldByEveryCaller(fn, locks);
     this.st = initialState(cb && cb.kind === 'mutex' ? this.hold(new Map(), cb.key) : new Map());
   }
 
