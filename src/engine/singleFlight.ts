@@ -23,7 +23,9 @@ export function inSingleFlightMethod(node: Node): boolean {
   return answer;
 }
 
-function decide(method: TSESTree.MethodDefinition): boolean {
+function decide(method: TSESTree.MethodDefinition, seen = new Set<TSESTree.MethodDefinition>()): boolean {
+  if (seen.has(method)) return false;
+  seen.add(method);
   if (method.kind !== 'method' || method.static || method.computed) return false;
   const key = method.key;
   const isPrivate = key.type === 'PrivateIdentifier' || method.accessibility === 'private';
@@ -38,9 +40,25 @@ function decide(method: TSESTree.MethodDefinition): boolean {
     else escapes = true;
     return true;
   });
-  return !escapes && calls.length > 0 && calls.every(storedInField);
+  // A call from the method itself (recursion) runs inside the flight that is already under way.
+  const fromItself = (call: TSESTree.CallExpression): boolean => enclosingFunction(call) === method.value;
+  return !escapes && calls.length > 0 && calls.some((c) => !fromItself(c)) && calls.every((call) => fromItself(call) || storedInField(call) || inSingleFlightCaller(call, seen));
 }
 
+/**
+ * The call runs only inside a call that is itself single flight: a private method of the class decided so, or
+ * an async IIFE whose promise is stored in a field (`const p = (async () => this._next())(); this.cache.p = p`).
+ */
+function inSingleFlightCaller(call: TSESTree.CallExpression, seen: Set<TSESTree.MethodDefinition>): boolean {
+  const fn = enclosingFunction(call);
+  if (!fn) return false;
+  const invoked = fn.parent;
+  if (invoked?.type === 'CallExpression' && invoked.callee === fn) return storedInField(invoked);
+  const method = fn.parent;
+  return method?.type === 'MethodDefinition' && method.value === fn && decide(method, seen);
+}
+
+/** The call's promise is stored in a `this` field, directly or through a const assigned to one later. */
 function storedInField(call: TSESTree.CallExpression): boolean {
   let child: Node = call;
   let p = call.parent;
@@ -48,5 +66,28 @@ function storedInField(call: TSESTree.CallExpression): boolean {
     child = p;
     p = p.parent;
   }
-  return p?.type === 'AssignmentExpression' && p.right === child && unwrap(p.left).type === 'MemberExpression' && (unwrap(p.left) as TSESTree.MemberExpression).object.type === 'ThisExpression';
+  if (p?.type === 'AssignmentExpression' && p.right === child) return isThisField(p.left);
+  if (p?.type !== 'VariableDeclarator' || p.id.type !== 'Identifier' || p.parent?.type !== 'VariableDeclaration' || p.parent.kind !== 'const') return false;
+  const name = p.id.name;
+  const scope = enclosingFunction(p);
+  let stored = false;
+  if (scope) {
+    forEachNode(scope.body, (n) => {
+      if (stored) return false;
+      if (n.type === 'AssignmentExpression' && n.right.type === 'Identifier' && n.right.name === name && isThisField(n.left)) stored = true;
+      return !stored;
+    });
+  }
+  return stored;
+}
+
+/** `this.x`, `this.cache.current`: a location on the instance. */
+function isThisField(node: Node): boolean {
+  let n = unwrap(node);
+  while (n.type === 'MemberExpression') {
+    const object = unwrap(n.object);
+    if (object.type === 'ThisExpression') return true;
+    n = object;
+  }
+  return false;
 }
