@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { unwrap, fixLibrary, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
+import { containsAwait, unwrap, fixLibrary, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
 import { freshName } from './names.js';
 import type { FixContext } from './lockWrap.js';
 import { indentAt, lineStart } from './style.js';
@@ -36,7 +36,9 @@ export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
     });
   } else {
     const expr = unwrap(body).type === 'ObjectExpression' ? `(${bodyText})` : bodyText;
-    edits.push({ offset: [body.range[0], body.range[1]], text: `${name}.${run}(() => ${expr})` });
+    // An expression body that awaits (`async (x) => ({ v: await get(x) })`) keeps its await inside an async callback.
+    const arrow = callback.async && containsAwait(body) ? 'async () =>' : '() =>';
+    edits.push({ offset: [body.range[0], body.range[1]], text: `${name}.${run}(${arrow} ${expr})` });
   }
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
   return [

@@ -364,7 +364,7 @@ function isWindow(start: Node | undefined, end: Node | undefined): boolean {
 
 /** The callback awaits something, or returns the result of a call (a promise). */
 function doesIo(fn: FunctionNode, model: FileModel): boolean {
-  if (fn.async && containsAwait(fn.body)) return true;
+  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn);
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
@@ -379,6 +379,26 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `async (item) => ({ op: item.op, result: await item.result })`: every await is on the element itself or a part
+ * of it, a promise that was started before the fan-out; the callbacks start nothing new.
+ */
+function awaitsOnlyStarted(fn: FunctionNode): boolean {
+  const params = new Set(fn.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+  if (params.size === 0) return false;
+  let only = true;
+  forEachNode(fn.body, (n) => {
+    if (!only) return false;
+    if (isFunction(n)) return false;
+    if (n.type !== 'AwaitExpression') return true;
+    let target = unwrap(n.argument);
+    while (target.type === 'MemberExpression' && !target.computed) target = unwrap(target.object);
+    if (!(target.type === 'Identifier' && params.has(target.name))) only = false;
+    return only;
+  });
+  return only;
 }
 
 /** A DataLoader: named like one, or constructed from a class named like one. */
