@@ -40,6 +40,21 @@ export function isConcurrentClosure(fn: FunctionNode): boolean {
   return false;
 }
 
+/**
+ * `await instrument('fetch', async () => { … })`, `return withRetry(async () => …)`: a callback handed to a call
+ * the function waits for (or returns), and not one of the callees that run callbacks per element or per event.
+ * It runs while the caller waits, as part of the caller's own run: the caller's checks and claims hold in it.
+ */
+export function runsDuringCall(fn: FunctionNode): boolean {
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.Expression)) return false;
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (name === null || CONCURRENT_CALLBACK_CALLEES.has(name) || ['then', 'catch', 'finally'].includes(name)) return false;
+  const waited = call.parent;
+  return waited?.type === 'AwaitExpression' || waited?.type === 'ReturnStatement' || (waited?.type === 'ArrowFunctionExpression' && waited.body === call);
+}
+
 export interface PathContext {
   scope: ScopeInfo;
   fn: FunctionNode;

@@ -4,6 +4,7 @@ import type { AwaitguardConfig } from './config.js';
 import { walkFunction, type FlowObserver } from './flow/index.js';
 import { promiseContinuations } from './flow/expressions.js';
 import { callbackLock, LockTable } from './locks.js';
+import { runsDuringCall } from './locations.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
 
 /** Everything the rules look at for one file, computed once. */
@@ -40,7 +41,7 @@ export function buildModel(ast: TSESTree.Program, text: string, fileName: string
   // so that function is analysed even when it has no await of its own.
   const inlined = new Set<FunctionNode>();
   for (const fn of index.functions) {
-    if ((callbackLock(fn, locks) || isContinuation(fn)) && enclosingFunction(fn)) inlined.add(fn);
+    if ((callbackLock(fn, locks) || isContinuation(fn) || runsDuringCall(fn)) && enclosingFunction(fn)) inlined.add(fn);
   }
   const hostsInlined = new Set<FunctionNode>();
   for (const cb of inlined) {

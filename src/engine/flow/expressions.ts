@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, memberName, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, sharedPath } from '../locations.js';
+import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath } from '../locations.js';
 import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
@@ -315,6 +315,13 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.inlineCallback(inlined as FunctionNode, node);
       return deps;
     }
+    const during = node.arguments.find((a) => isFunction(a) && runsDuringCall(a));
+    if (during) {
+      const deps = this.exprs(node.arguments.filter((a) => a !== during));
+      this.expr(node.callee);
+      this.walkDuring(during as FunctionNode);
+      return deps;
+    }
     const continuations = promiseContinuations(node);
     if (continuations.length > 0) {
       const deps = this.expr(node.callee);
@@ -456,6 +463,22 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   protected pendingContinuations(): number {
     return this.continuations.length;
+  }
+
+  /** Walks a callback that runs while the caller waits for the call it was handed to (see `runsDuringCall`). */
+  protected walkDuring(cb: FunctionNode): void {
+    const outerFn = this.fn;
+    const outerExited = this.st.exited;
+    this.fn = cb;
+    try {
+      if (cb.body.type === 'BlockStatement') this.block(cb.body);
+      else this.expr(cb.body);
+      this.flushContinuations();
+    } finally {
+      this.fn = outerFn;
+      // A `return` inside the callback ends the callback, not the caller.
+      this.st.exited = outerExited;
+    }
   }
 
   protected inlineCallback(cb: FunctionNode, call: Node): void {

@@ -23,15 +23,24 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
   observe() {
     const reports: RuleReport[] = [];
     const seen = new Set<Node>();
+    // Where the rest of a function runs once at a time: a latch behind an early exit, up to the function's end.
+    const once: [number, number][] = [];
     return {
       write(w) {
         const fresh = (r: ReadFact): boolean => w.yieldedSince(r.passed) === null;
         for (const g of latches(w) ? w.guards : []) {
           if (!fresh(g.read)) continue;
           g.check.close();
-          // Past an early exit that now always exits for later callers, nothing after it runs twice at once.
-          if (g.check.guardsRest) for (const c of w.checksInForce()) if (c.reads.every(fresh)) c.check.close();
+          // Past an early exit that now always exits for later callers, nothing after it runs twice at once: the
+          // checks in force now, and those made later in the function (`if (inited) return; inited = true; …
+          // this.branch ||= await defaultBranch()`).
+          if (g.check.guardsRest) {
+            for (const c of w.checksInForce()) if (c.reads.every(fresh)) c.check.close();
+            const rest = unconditionalTail(w.node, g.check.node);
+            if (rest) once.push(rest);
+          }
         }
+        if (once.some(([from, to]) => w.node.range[0] >= from && w.node.range[1] <= to)) return;
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlightMethod(w.node)) return;
         for (const { check, read } of w.guards) {
@@ -67,6 +76,20 @@ function latches(w: SharedWrite): boolean {
   if (value.type === 'Literal') return Boolean(value.value);
   // A call's result stored before any await is the in-flight promise (or the object) later callers find.
   return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression', 'CallExpression'].includes(value.type);
+}
+
+/**
+ * The source span that runs after `latch` whenever the function gets past `check`: the latch is a statement of
+ * the block that holds the check's early-exit `if`, so every path past the check sets it; the span ends where
+ * that block does. Null when the latch sits in a branch of its own.
+ */
+function unconditionalTail(latch: Node, check: Node): [number, number] | null {
+  const stmt = latch.parent;
+  let guard: Node | undefined = check;
+  while (guard && guard.type !== 'IfStatement') guard = guard.parent;
+  const block = stmt?.parent;
+  if (stmt?.type !== 'ExpressionStatement' || !guard || guard.parent !== block || block?.type !== 'BlockStatement') return null;
+  return [stmt.range[1], block.range[1]];
 }
 
 /**
