@@ -1,4 +1,4 @@
-import { enclosingFunction, memberName, unwrap, type Node } from '../ast.js';
+import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import { promiseTailKey } from '../locks.js';
@@ -54,7 +54,8 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
-          reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) ? 'low' : 'medium' });
+          const unsure = isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node);
+          reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
       },
@@ -104,6 +105,41 @@ function deferredBySyncCaller(check: Node, yielded: Node): boolean {
   // the callback-style stampede itself; a `.catch`/`.finally` records how a chain ended.
   const callee = unwrap(yielded.callee);
   return callee.type === 'MemberExpression' && (memberName(callee) !== 'then' || promiseTailKey(yielded) !== null);
+}
+
+/**
+ * `if (exhausted) return; const r = await it.next(); if (r.done) exhausted = true;`: a constant stored because
+ * of what the awaited call answered (a condition looked at after the yield, not at the location) records an
+ * outcome; every caller that sees it stores the same constant. Usually safe, so shown only on request.
+ * (`if (!this.connected) { await connect(); this.connected = true; }` is no such record: nothing decides it after
+ * the await.)
+ */
+function recordsOutcome(w: SharedWrite, yielded: Node): boolean {
+  if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=' || unwrap(w.node.right).type !== 'Literal') return false;
+  const fn = enclosingFunction(w.node);
+  for (let p: Node | undefined = w.node.parent, child: Node = w.node; p && p !== fn; child = p, p = p.parent) {
+    if (p.type === 'IfStatement' && p.test !== child && p.test.range[0] >= yielded.range[1]) {
+      const test = p.test;
+      let readsIt = false;
+      forEachNode(test, (n) => {
+        if (readsIt) return false;
+        if ((n.type === 'MemberExpression' || n.type === 'Identifier') && displayPathOf(n) === w.path) readsIt = true;
+        return !readsIt;
+      });
+      if (!readsIt) return true;
+    }
+  }
+  return false;
+}
+
+/** The path a plain `a.b.c` chain or identifier names, as the flow writes it. */
+function displayPathOf(n: Node): string | null {
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'ThisExpression') return 'this';
+  if (n.type !== 'MemberExpression' || n.computed) return null;
+  const base = displayPathOf(unwrap(n.object));
+  const name = memberName(n);
+  return base === null || name === null ? null : `${base}.${name}`;
 }
 
 /**
