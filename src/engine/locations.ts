@@ -36,8 +36,19 @@ export function isConcurrentClosure(fn: FunctionNode): boolean {
   }
   if (parent.type === 'ReturnStatement') return true;
   if (parent.type === 'ArrowFunctionExpression' && parent.body === fn) return true;
-  if (parent.type === 'Property' && parent.value === fn) return true;
+  // A method of an object handed out runs whenever its holder calls it; not one of an options object a call
+  // the function waits for runs during that call, or of a stream's underlying source (the stream never
+  // overlaps its pull/start/transform calls).
+  if (parent.type === 'Property' && parent.value === fn) return !runsDuringCall(fn) && !streamSource(parent);
   return false;
+}
+
+const STREAMS = new Set(['ReadableStream', 'WritableStream', 'TransformStream']);
+
+function streamSource(property: TSESTree.Property): boolean {
+  const object = property.parent;
+  const made = object?.parent;
+  return made?.type === 'NewExpression' && made.arguments[0] === object && made.callee.type === 'Identifier' && STREAMS.has(made.callee.name);
 }
 
 /**
@@ -46,8 +57,10 @@ export function isConcurrentClosure(fn: FunctionNode): boolean {
  * It runs while the caller waits, as part of the caller's own run: the caller's checks and claims hold in it.
  */
 export function runsDuringCall(fn: FunctionNode): boolean {
-  const call = fn.parent;
-  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.Expression)) return false;
+  // `await runInSpan({ name, execute: async () => … })`: through an options object too.
+  const holder = fn.parent?.type === 'Property' && fn.parent.value === fn && fn.parent.parent.type === 'ObjectExpression' ? fn.parent.parent : fn;
+  const call = holder.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(holder as TSESTree.Expression)) return false;
   const callee = unwrap(call.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
   if (name === null || CONCURRENT_CALLBACK_CALLEES.has(name) || ['then', 'catch', 'finally'].includes(name)) return false;

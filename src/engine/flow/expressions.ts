@@ -315,11 +315,12 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.inlineCallback(inlined as FunctionNode, node);
       return deps;
     }
-    const during = node.arguments.find((a) => isFunction(a) && runsDuringCall(a));
-    if (during) {
-      const deps = this.exprs(node.arguments.filter((a) => a !== during));
+    const during = duringCall(node);
+    if (during.length > 0) {
+      // The arguments are evaluated first (functions evaluate to nothing); the callbacks run while the call does.
+      const deps = this.exprs(node.arguments);
       this.expr(node.callee);
-      this.walkDuring(during as FunctionNode);
+      for (const cb of during) this.walkDuring(cb);
       return deps;
     }
     const continuations = promiseContinuations(node);
@@ -501,6 +502,19 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.st.passed = outerPassed;
     }
   }
+}
+
+/** The callbacks a call runs while the caller waits for it: function arguments, or methods of an options object. */
+function duringCall(call: TSESTree.CallExpression): FunctionNode[] {
+  const found: FunctionNode[] = [];
+  for (const a of call.arguments) {
+    if (isFunction(a)) {
+      if (runsDuringCall(a)) found.push(a);
+    } else if (a.type === 'ObjectExpression') {
+      for (const p of a.properties) if (p.type === 'Property' && isFunction(p.value) && runsDuringCall(p.value as FunctionNode)) found.push(p.value as FunctionNode);
+    }
+  }
+  return found;
 }
 
 /** The function arguments of `p.then(…)`, `.catch(…)`, `.finally(…)`: they run in a later turn. */
