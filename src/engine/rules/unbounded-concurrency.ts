@@ -3,7 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { awaitedWork, classOf, lockingMethods } from '../summaries.js';
+import { awaitedWork, classOf, lockingMethods, methodsOf } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -369,6 +369,9 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
       const callee = unwrap(b.callee);
+      const target = definedHere(callee, model);
+      // An async function of this file that never awaits or hands back a promise runs to its end when called.
+      if (target && target.async && !containsAwait(target.body) && !returnsCall(target)) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
       const method = memberName(callee);
@@ -379,6 +382,33 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     }
   }
   return false;
+}
+
+/** The function a callee names when this file defines it: a module function, or a method of the enclosing class. */
+function definedHere(callee: Node, model: FileModel): FunctionNode | null {
+  if (callee.type === 'Identifier') {
+    const def = model.scope.variableOf(callee)?.defs[0];
+    if (def?.type === 'FunctionName' && isFunction(def.node)) return def.node;
+    const init = def?.node.type === 'VariableDeclarator' && def.node.init ? unwrap(def.node.init) : null;
+    return init && isFunction(init) && def?.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const' ? init : null;
+  }
+  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression') {
+    const klass = classOf(callee);
+    const name = memberName(callee);
+    return klass && name !== null ? (methodsOf(klass).get(name) ?? null) : null;
+  }
+  return null;
+}
+
+function returnsCall(fn: FunctionNode): boolean {
+  if (fn.body.type !== 'BlockStatement') return unwrap(fn.body).type === 'CallExpression';
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || isFunction(n)) return false;
+    if (n.type === 'ReturnStatement' && n.argument && unwrap(n.argument).type === 'CallExpression') found = true;
+    return !found;
+  });
+  return found;
 }
 
 /**
