@@ -9,6 +9,12 @@ export const COLLECTION_READS = new Set([
   'at', 'keys', 'values', 'entries', 'filter', 'slice', 'concat', 'forEach', 'reduce', 'map', 'join',
 ]);
 
+/** Web Storage and its look-alikes (AsyncStorage, localForage): a keyed store read and written by key. */
+export const STORAGE_READS = new Set(['getItem']);
+export const STORAGE_WRITES = new Set(['setItem', 'removeItem']);
+/** Globals that are one store for every caller in the page. */
+const SHARED_GLOBALS = new Set(['localStorage', 'sessionStorage']);
+
 /** Methods that change a collection in place. */
 export const COLLECTION_WRITES = new Set([
   'set', 'add', 'delete', 'clear', 'push', 'unshift', 'splice', 'pop', 'shift', 'sort', 'reverse', 'fill',
@@ -125,7 +131,7 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
       case 'local':
         return ctx.aliasOf(binding.variable) ?? null;
       case 'global':
-        return null;
+        return SHARED_GLOBALS.has(n.name) ? n.name : null;
     }
   }
   if (n.type === 'MemberExpression') {

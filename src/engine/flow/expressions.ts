@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, memberName, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath } from '../locations.js';
+import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
 import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
@@ -358,7 +358,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const path = sharedPath(object, this);
       if (path !== null && path !== 'this' && method !== null) {
-        if (COLLECTION_WRITES.has(method)) {
+        if (COLLECTION_WRITES.has(method) || STORAGE_WRITES.has(method)) {
           // Every argument is evaluated; only what the call stores in the collection is its written value.
           const stored = storedArguments(method, node.arguments.length);
           const deps: ReadFact[] = [];
@@ -369,7 +369,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
         }
-        if (COLLECTION_READS.has(method)) {
+        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method)) {
           // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
           const read = this.read(path, node);
           return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
@@ -535,6 +535,7 @@ const CONTINUATION_METHODS = new Set(['then', 'catch', 'finally']);
 function storedArguments(method: string, count: number): (index: number) => boolean {
   switch (method) {
     case 'set':
+    case 'setItem':
       return (i) => i === 1;
     case 'push':
     case 'unshift':

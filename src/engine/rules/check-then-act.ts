@@ -48,6 +48,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           if (!yielded || shareHold(read.holds, w.holds)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
           if (clears(w) && !testsPresence(read.node)) continue;
+          // `if (storage != null) { …await…; storage.setItem(k, v) }`, `if (storage?.entries)`: that the store (or one
+          // of its methods) exists says nothing of its contents; its `length` or `size` would.
+          if (w.kind === 'collection' && read.node.type !== 'CallExpression' && testsPresence(read.node) && testsContainer(read.path, w.path)) continue;
           // A condition still in force looks at the location afresh (`if (saved && !map.has(k))`, or a loop
           // `while (queue.length === 0) await more();` that exits only on a fresh look): the check is redone.
           if (w.guards.some((g) => g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
@@ -160,6 +163,12 @@ function clears(w: SharedWrite): boolean {
   if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
   const value = unwrap(w.node.right);
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
+}
+
+function testsContainer(read: string, container: string): boolean {
+  if (read === container) return true;
+  const rest = read.startsWith(container + '.') ? read.slice(container.length + 1) : null;
+  return rest !== null && !rest.includes('.') && rest !== 'length' && rest !== 'size';
 }
 
 /** The read is a test of whether the location holds anything: `if (!x)`, `x && …`, `x == null`, `x !== undefined`. */
