@@ -180,6 +180,15 @@ export function memberName(node: TSESTree.MemberExpression): string | null {
   return null;
 }
 
+/** `p.then(cb)`, `.catch(cb)`, `.finally(cb)`: the calls whose callbacks run when a promise settles. */
+export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+/** Is `call` a `.then`/`.catch`/`.finally` on some promise? */
+export function isPromiseChainCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && PROMISE_CALLBACK_METHODS.has(memberName(callee) ?? '');
+}
+
 /** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);

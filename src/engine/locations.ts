@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { isFunction, memberName, unwrap, type Node } from './ast.js';
+import { isFunction, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
 
 /** Methods that read a collection's contents without changing it. */
@@ -69,7 +69,7 @@ export function runsDuringCall(fn: FunctionNode): boolean {
   if (call?.type !== 'CallExpression' || !call.arguments.includes(holder as TSESTree.Expression)) return false;
   const callee = unwrap(call.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-  if (name === null || CONCURRENT_CALLBACK_CALLEES.has(name) || ['then', 'catch', 'finally'].includes(name)) return false;
+  if (name === null || CONCURRENT_CALLBACK_CALLEES.has(name) || PROMISE_CALLBACK_METHODS.has(name)) return false;
   const waited = call.parent;
   return waited?.type === 'AwaitExpression' || waited?.type === 'ReturnStatement' || (waited?.type === 'ArrowFunctionExpression' && waited.body === call);
 }

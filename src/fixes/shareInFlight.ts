@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, memberName, unwrap, classOf, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
+import { enclosingFunction, isPromiseChainCall, unwrap, classOf, type Node, type Fix, type FixSubject, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
 import { freshName } from './names.js';
 import { indentAt, lineEnd, lineStart } from './style.js';
@@ -85,9 +85,7 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
 function returnedChain(act: Node): { ret: TSESTree.ReturnStatement; chain: Node } | null {
   const cb = enclosingFunction(act);
   let top: Node | undefined = cb?.parent;
-  if (top?.type !== 'CallExpression') return null;
-  const callee = unwrap(top.callee);
-  if (callee.type !== 'MemberExpression' || !['then', 'catch', 'finally'].includes(memberName(callee) ?? '')) return null;
+  if (top?.type !== 'CallExpression' || !isPromiseChainCall(top)) return null;
   while (top.parent?.type === 'MemberExpression' && top.parent.object === top && top.parent.parent?.type === 'CallExpression') top = top.parent.parent;
   const ret = top.parent;
   return ret?.type === 'ReturnStatement' && ret.argument === top ? { ret, chain: top } : null;

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
 import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
@@ -408,7 +408,7 @@ export abstract class ExpressionWalker extends WalkerCore {
   private chainStoredShared(call: TSESTree.CallExpression): boolean {
     let top: Node = call;
     while (top.parent?.type === 'MemberExpression' && top.parent.object === top && top.parent.parent?.type === 'CallExpression') {
-      if (promiseContinuations(top.parent.parent).length === 0 && !CONTINUATION_METHODS.has(memberName(top.parent) ?? '')) break;
+      if (!isPromiseChainCall(top.parent.parent)) break;
       top = top.parent.parent;
     }
     if (this.storedShared(top)) return true;
@@ -519,12 +519,8 @@ function duringCall(call: TSESTree.CallExpression): FunctionNode[] {
 
 /** The function arguments of `p.then(…)`, `.catch(…)`, `.finally(…)`: they run in a later turn. */
 export function promiseContinuations(call: TSESTree.CallExpression): FunctionNode[] {
-  const callee = unwrap(call.callee);
-  if (callee.type !== 'MemberExpression' || !CONTINUATION_METHODS.has(memberName(callee) ?? '')) return [];
-  return call.arguments.filter((a) => isFunction(a)) as FunctionNode[];
+  return isPromiseChainCall(call) ? (call.arguments.filter((a) => isFunction(a)) as FunctionNode[]) : [];
 }
-
-const CONTINUATION_METHODS = new Set(['then', 'catch', 'finally']);
 
 /**
  * Which arguments of a collection write are stored in the collection: the value of `set(key, value)`, the items

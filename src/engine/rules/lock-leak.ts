@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { RELEASE_METHODS } from '../locks/index.js';
@@ -119,7 +119,7 @@ function releasedWhenChainSettles(stmt: Node, isRelease: (n: Node) => boolean): 
   let head: Node = unwrap(callee.object);
   while (head.type === 'CallExpression') {
     const c = unwrap(head.callee);
-    if (c.type === 'MemberExpression' && ['then', 'catch', 'finally'].includes(memberName(c) ?? '')) head = unwrap(c.object);
+    if (c.type === 'MemberExpression' && isPromiseChainCall(head)) head = unwrap(c.object);
     else break;
   }
   if (head.type !== 'CallExpression') return false;

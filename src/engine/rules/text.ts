@@ -1,4 +1,4 @@
-import type { Node } from '../ast.js';
+import { isPromiseChainCall, type Node } from '../ast.js';
 import { lineOf } from '../lines.js';
 
 export function line(node: Node): number {
@@ -18,7 +18,5 @@ export function yieldPhrase(node: Node): string {
 
 /** `p.then(cb)` / `.catch(cb)` / `.finally(cb)`: the callback runs in a later turn, after other code. */
 export function isPromiseCallback(node: Node): boolean {
-  if (node.type !== 'CallExpression') return false;
-  const callee = node.callee;
-  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && ['then', 'catch', 'finally'].includes(callee.property.name);
+  return node.type === 'CallExpression' && isPromiseChainCall(node);
 }
