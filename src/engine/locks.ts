@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { classOf, methodsOf } from './summaries.js';
+import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
@@ -125,8 +125,7 @@ function namesAssignedFrom(node: TSESTree.NewExpression | TSESTree.CallExpressio
   if (!parent) return [];
   if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return [parent.id.name];
   if (parent.type === 'PropertyDefinition') {
-    const key = parent.key;
-    const name = key.type === 'PrivateIdentifier' ? '#' + key.name : key.type === 'Identifier' ? key.name : null;
+    const name = memberKeyName(parent);
     if (!name) return [];
     const cls = parent.parent?.parent;
     const className = cls && (cls.type === 'ClassDeclaration' || cls.type === 'ClassExpression') ? cls.id?.name : undefined;
@@ -255,11 +254,7 @@ function wrapperLock(call: TSESTree.CallExpression, index: number, locks: LockTa
 /** The function a call reaches when this file defines it: `this.m(…)` of the enclosing class, or `f(…)` of the module. */
 function calledFunction(call: TSESTree.CallExpression): FunctionNode | null {
   const callee = unwrap(call.callee);
-  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression') {
-    const name = memberName(callee);
-    const klass = classOf(call);
-    return name !== null && klass ? (methodsOf(klass).get(name) ?? null) : null;
-  }
+  if (callee.type === 'MemberExpression') return calledMethod(callee);
   if (callee.type !== 'Identifier') return null;
   let program: Node = call;
   while (program.parent) program = program.parent;
@@ -359,27 +354,17 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
  */
 export function heldByEveryCaller(fn: FunctionNode, locks: LockTable, seen = new Set<Node>()): Held | null {
   const owner = fn.parent;
-  if (owner?.type !== 'MethodDefinition' || owner.static || owner.parent.type !== 'ClassBody' || seen.has(fn)) return null;
+  if (owner?.type !== 'MethodDefinition' || seen.has(fn)) return null;
   seen.add(fn);
-  const key = owner.key;
-  const name = key.type === 'PrivateIdentifier' ? '#' + key.name : owner.accessibility === 'private' && key.type === 'Identifier' ? key.name : null;
-  if (name === null) return null;
+  const calls = privateMethodCalls(owner);
+  if (!calls || calls.length === 0) return null;
   let common: Held | null = null;
-  let sites = 0;
-  let unheld = false;
-  forEachNode(owner.parent, (n) => {
-    if (unheld) return false;
-    if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== name) return true;
-    const call = n.parent?.type === 'CallExpression' && n.parent.callee === n ? n.parent : null;
-    const held = call ? heldAt(call, locks, seen) : null;
-    if (!held || (common && common.key !== held.key)) unheld = true;
-    else {
-      common = held;
-      sites++;
-    }
-    return true;
-  });
-  return unheld || sites === 0 ? null : common;
+  for (const call of calls) {
+    const held = heldAt(call, locks, seen);
+    if (!held || (common && common.key !== held.key)) return null;
+    common = held;
+  }
+  return common;
 }
 
 /** The lock held where `call` runs, as far as its enclosing function shows it. */

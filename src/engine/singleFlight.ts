@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, unwrap, type Node } from './ast.js';
+import { privateMethodCalls } from './summaries.js';
 
 /*
  * `connect() { if (this.connecting) return this.connecting; this.connecting = this.#connect(); … }`: a private
@@ -26,23 +27,11 @@ export function inSingleFlightMethod(node: Node): boolean {
 function decide(method: TSESTree.MethodDefinition, seen = new Set<TSESTree.MethodDefinition>()): boolean {
   if (seen.has(method)) return false;
   seen.add(method);
-  if (method.kind !== 'method' || method.static || method.computed) return false;
-  const key = method.key;
-  const isPrivate = key.type === 'PrivateIdentifier' || method.accessibility === 'private';
-  if (!isPrivate || (key.type !== 'Identifier' && key.type !== 'PrivateIdentifier')) return false;
-  const calls: TSESTree.CallExpression[] = [];
-  let escapes = false;
-  forEachNode(method.parent, (n) => {
-    if (n.type !== 'MemberExpression' || n.object.type !== 'ThisExpression' || n.computed || n.property.type !== key.type || n.property.name !== key.name) return true;
-    const call = n.parent;
-    if (call?.type === 'CallExpression' && call.callee === n) calls.push(call);
-    // Read without a call (`this.m.bind(this)`, handed on): someone else may call it.
-    else escapes = true;
-    return true;
-  });
+  const calls = privateMethodCalls(method);
+  if (!calls) return false;
   // A call from the method itself (recursion) runs inside the flight that is already under way.
   const fromItself = (call: TSESTree.CallExpression): boolean => enclosingFunction(call) === method.value;
-  return !escapes && calls.length > 0 && calls.some((c) => !fromItself(c)) && calls.every((call) => fromItself(call) || storedInField(call) || inSingleFlightCaller(call, seen));
+  return calls.length > 0 && calls.some((c) => !fromItself(c)) && calls.every((call) => fromItself(call) || storedInField(call) || inSingleFlightCaller(call, seen));
 }
 
 /**

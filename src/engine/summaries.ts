@@ -24,7 +24,7 @@ export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
   for (const member of body.body) {
     if (member.type !== 'MethodDefinition' || member.static || member.value.async) continue;
     if (member.kind !== 'method' && member.kind !== 'get') continue;
-    const name = member.key.type === 'PrivateIdentifier' ? '#' + member.key.name : member.key.type === 'Identifier' ? member.key.name : null;
+    const name = memberKeyName(member);
     if (!name || !member.value.body) continue;
     const fields = new Set<string>();
     forEachNode(member.value.body, (n) => {
@@ -76,7 +76,7 @@ export function lockingMethods(body: TSESTree.ClassBody, isAcquire: (call: TSEST
   const locked = new Set<string>();
   for (const member of body.body) {
     if (member.type !== 'MethodDefinition' || member.kind !== 'method' || !member.value.body) continue;
-    const name = member.key.type === 'PrivateIdentifier' ? '#' + member.key.name : member.key.type === 'Identifier' ? member.key.name : null;
+    const name = memberKeyName(member);
     if (!name) continue;
     const callees = new Set<string>();
     forEachNode(member.value.body, (n) => {
@@ -167,10 +167,53 @@ export function methodsOf(body: TSESTree.ClassBody): Map<string, FunctionNode> {
   methods = new Map();
   for (const member of body.body) {
     if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.static) continue;
-    const name = member.key.type === 'PrivateIdentifier' ? '#' + member.key.name : member.key.type === 'Identifier' ? member.key.name : null;
+    const name = memberKeyName(member);
     const value = member.value;
     if (name && value && isFunction(value) && value.body) methods.set(name, value);
   }
   methodsCache.set(body, methods);
   return methods;
+}
+
+/** A class member's name as `this.<name>` reaches it: `#x` for a private name, null for a computed key. */
+export function memberKeyName(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): string | null {
+  const key = member.key;
+  if (member.computed) return null;
+  return key.type === 'PrivateIdentifier' ? '#' + key.name : key.type === 'Identifier' ? key.name : null;
+}
+
+/** The method `this.m` names in the enclosing class, when the class defines it. */
+export function calledMethod(callee: Node): FunctionNode | null {
+  if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'ThisExpression') return null;
+  const klass = classOf(callee);
+  const name = memberName(callee);
+  return klass && name !== null ? (methodsOf(klass).get(name) ?? null) : null;
+}
+
+const privateCallsCache = new WeakMap<Node, TSESTree.CallExpression[] | null>();
+
+/**
+ * Every call of a private instance method (`#m()`, `private m()`) in its class: only the class can call it.
+ * Null for any other method, or when the class uses the name other than to call it (`this.m.bind(this)`,
+ * handed on): then someone else may call it.
+ */
+export function privateMethodCalls(method: TSESTree.MethodDefinition): TSESTree.CallExpression[] | null {
+  if (privateCallsCache.has(method)) return privateCallsCache.get(method)!;
+  const name = memberKeyName(method);
+  const isPrivate = method.key.type === 'PrivateIdentifier' || method.accessibility === 'private';
+  let calls: TSESTree.CallExpression[] | null = null;
+  if (name !== null && isPrivate && !method.static && method.kind === 'method' && method.parent.type === 'ClassBody') {
+    const found: TSESTree.CallExpression[] = [];
+    let escapes = false;
+    forEachNode(method.parent, (n) => {
+      if (escapes) return false;
+      if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== name) return true;
+      if (n.parent?.type === 'CallExpression' && n.parent.callee === n) found.push(n.parent);
+      else escapes = true;
+      return true;
+    });
+    calls = escapes ? null : found;
+  }
+  privateCallsCache.set(method, calls);
+  return calls;
 }

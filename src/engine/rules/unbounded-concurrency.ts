@@ -3,7 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { awaitedWork, classOf, lockingMethods, methodsOf } from '../summaries.js';
+import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -189,20 +189,7 @@ function paramName(p: TSESTree.Parameter): string | null {
 /** Every call of a function only this file can call, or null when others can (or it escapes as a value). */
 function privateCallSites(fn: FunctionNode, model: FileModel): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
-  if (owner?.type === 'MethodDefinition') {
-    const key = owner.key;
-    const privateName = key.type === 'PrivateIdentifier' ? '#' + key.name : owner.accessibility === 'private' && key.type === 'Identifier' ? key.name : null;
-    if (privateName === null || owner.static || owner.parent.type !== 'ClassBody') return null;
-    const calls: TSESTree.CallExpression[] = [];
-    let escapes = false;
-    forEachNode(owner.parent, (n) => {
-      if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== privateName) return true;
-      if (n.parent?.type === 'CallExpression' && n.parent.callee === n) calls.push(n.parent);
-      else escapes = true;
-      return true;
-    });
-    return escapes ? null : calls;
-  }
+  if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
   if (fn.type !== 'FunctionDeclaration' || !fn.id || owner?.type !== 'Program') return null;
   const variable = model.scope.declaredVariable(fn.id);
   if (!variable) return null;
@@ -392,12 +379,7 @@ function definedHere(callee: Node, model: FileModel): FunctionNode | null {
     const init = def?.node.type === 'VariableDeclarator' && def.node.init ? unwrap(def.node.init) : null;
     return init && isFunction(init) && def?.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const' ? init : null;
   }
-  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression') {
-    const klass = classOf(callee);
-    const name = memberName(callee);
-    return klass && name !== null ? (methodsOf(klass).get(name) ?? null) : null;
-  }
-  return null;
+  return calledMethod(callee);
 }
 
 function returnsCall(fn: FunctionNode): boolean {
