@@ -95,6 +95,15 @@ export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: S
  * handed out, and whoever holds it may call it again before a call ends.
  */
 function handedOutByName(fn: FunctionNode, scope: ScopeInfo): boolean {
+  // Asked for every captured name the flow resolves: decided once per function.
+  let answer = handedOut.get(fn);
+  if (answer === undefined) handedOut.set(fn, (answer = nameUsedOtherThanCalled(fn, scope)));
+  return answer;
+}
+
+const handedOut = new WeakMap<FunctionNode, boolean>();
+
+function nameUsedOtherThanCalled(fn: FunctionNode, scope: ScopeInfo): boolean {
   const parent = fn.parent;
   const id = fn.type === 'FunctionDeclaration' ? fn.id : parent?.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier' ? parent.id : null;
   const variable = id ? scope.declaredVariable(id) : null;

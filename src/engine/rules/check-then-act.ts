@@ -1,7 +1,7 @@
 import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
-import { promiseTailKey } from '../locks.js';
+import { promiseTailKey, receiverText } from '../locks.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -126,23 +126,13 @@ function recordsOutcome(w: SharedWrite, yielded: Node): boolean {
       let readsIt = false;
       forEachNode(test, (n) => {
         if (readsIt) return false;
-        if ((n.type === 'MemberExpression' || n.type === 'Identifier') && displayPathOf(n) === w.path) readsIt = true;
+        if ((n.type === 'MemberExpression' || n.type === 'Identifier') && receiverText(n) === w.path) readsIt = true;
         return !readsIt;
       });
       if (!readsIt) return true;
     }
   }
   return false;
-}
-
-/** The path a plain `a.b.c` chain or identifier names, as the flow writes it. */
-function displayPathOf(n: Node): string | null {
-  if (n.type === 'Identifier') return n.name;
-  if (n.type === 'ThisExpression') return 'this';
-  if (n.type !== 'MemberExpression' || n.computed) return null;
-  const base = displayPathOf(unwrap(n.object));
-  const name = memberName(n);
-  return base === null || name === null ? null : `${base}.${name}`;
 }
 
 /**
