@@ -56,7 +56,11 @@ export default tseslint.config(
   ]),
   layer('cli', ['server', 'extension', 'eslint', 'runtime'], 'the CLI is a front end of its own', [onlyEntries]),
   layer('server', ['cli', 'extension', 'eslint', 'runtime'], 'the server is a front end of its own', [onlyEntries]),
-  layer('eslint', ['cli', 'server', 'extension', 'shared', 'runtime'], 'the ESLint plugin is a front end of its own', [onlyEntries]),
+  layer('eslint', ['cli', 'server', 'extension', 'runtime'], 'the ESLint plugin is a front end of its own', [
+    onlyEntries,
+    // It reads the modules a linted file imports as the CLI does; the rest of shared/ serves the other front ends.
+    { group: ['../shared/*', '!../shared/projectHost.js'], message: 'the ESLint plugin uses only shared/projectHost.js of shared/' },
+  ]),
   layer('extension', ['engine', 'fixes', 'cli', 'server', 'eslint', 'runtime'], 'the VS Code client is thin: it talks to the server through shared/protocol.ts'),
   {
     files: ['src/runtime/**/*.ts'],

@@ -4,6 +4,7 @@ import { FILE_KINDS, isOneOf, type FileKind, type Finding, type ParseError } fro
 import { isDirectory } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
+import { dependenciesChanged } from '../shared/projectHost.js';
 import { errorMessage, hashText, MAX_FILE_BYTES, readSource } from './checkFile.js';
 import type { FileResult } from './report.js';
 
@@ -21,6 +22,8 @@ interface CacheEntry {
   findings: Finding[];
   parseError?: ParseError;
   kind?: FileKind;
+  /** Other files the findings rest on (modules whose functions were looked into), by absolute path, with their hash. */
+  dependencies?: Record<string, string>;
 }
 
 interface CacheFile {
@@ -97,6 +100,7 @@ export class ResultCache {
       return undefined;
     }
     if (hashText(text) !== entry.hash) return undefined;
+    if (entry.dependencies && dependenciesChanged(entry.dependencies, readIfPossible)) return undefined;
     const result: FileResult = { path: file, relPath: key, findings: entry.findings };
     if (entry.kind) result.kind = entry.kind;
     if (entry.parseError) result.parseError = entry.parseError;
@@ -105,13 +109,14 @@ export class ResultCache {
   }
 
   /** Records a freshly checked file; results that depend on more than the text (read errors, crashes) are not kept. */
-  store(result: FileResult, contentHash: string | undefined): void {
+  store(result: FileResult, contentHash: string | undefined, dependencies?: Record<string, string>): void {
     const key = displayPath(result.path, this.cwd);
     if (contentHash === undefined || result.readError || result.internalError || result.skipped) {
       this.entries.delete(key);
       return;
     }
     const entry: CacheEntry = { hash: contentHash, findings: result.findings };
+    if (dependencies) entry.dependencies = dependencies;
     if (result.kind) entry.kind = result.kind;
     if (result.parseError) entry.parseError = result.parseError;
     this.entries.set(key, entry);
@@ -137,6 +142,14 @@ export class ResultCache {
     } catch (err) {
       return errorMessage(err);
     }
+  }
+}
+
+function readIfPossible(file: string): string | undefined {
+  try {
+    return readSource(file);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { fileKindOf } from '../shared/fileKind.js';
+import { DiskProject, hash } from '../shared/projectHost.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 import { writeFixedFile, type SourceFile } from './fix.js';
@@ -34,11 +34,11 @@ export interface FileOutcome {
   debugText?: string;
   /** Hash of the text that was analysed (after fixes), for the cache; absent when it was not analysed. */
   contentHash?: string;
+  /** The other project files the analysis looked into, with the hash of the text it read: the cache's dependencies. */
+  dependencies?: Record<string, string>;
 }
 
-export function hashText(text: string): string {
-  return createHash('sha1').update(text).digest('base64url');
-}
+export const hashText = hash;
 
 /**
  * Reads a file the way the analysis sees it: UTF-8 without a BOM. Only a regular file of at most 10 MB is
@@ -72,7 +72,10 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   const parser = fastParser();
   try {
     const text = settings.fix ? fixFile(file, source, settings.fix, settings, outcome, parser) : source.text;
-    const analysis = analyze(text, file, { config: settings.config, parser, kind });
+    const project = projectFor(settings, parser);
+    const { result: analysis, dependencies } = project.track(() => analyze(text, file, { config: settings.config, parser, kind, project }));
+    const others = Object.entries(dependencies).filter(([dependency]) => dependency !== file);
+    if (others.length > 0) outcome.dependencies = Object.fromEntries(others);
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
     if (result.findings.length > 0) result.text = text;
@@ -86,9 +89,18 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   return outcome;
 }
 
+// One project per thread and run: modules that several files import are read and parsed once.
+const projects = new WeakMap<CheckSettings, DiskProject>();
+
+function projectFor(settings: CheckSettings, parser: FastParser | undefined): DiskProject {
+  let project = projects.get(settings);
+  if (!project) projects.set(settings, (project = new DiskProject(parser)));
+  return project;
+}
+
 /** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
 function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
-  const fixed = fixText(source.text, file, settings.config, fix, parser, outcome.result.kind);
+  const fixed = fixText(source.text, file, settings.config, fix, { parser, ...(outcome.result.kind ? { kind: outcome.result.kind } : {}), project: projectFor(settings, parser) });
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;
   const notWritten = writeFixedFile(file, source, fixed.text, settings.fixRoots ?? [settings.cwd], settings.cwd);

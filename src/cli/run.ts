@@ -231,7 +231,7 @@ async function checkAll(
   }
   outcomes.forEach((outcome, k) => {
     results[pending[k]!] = outcome.result;
-    cache?.store(outcome.result, outcome.contentHash);
+    cache?.store(outcome.result, outcome.contentHash, outcome.dependencies);
     if (outcome.debugText) io.stderr.write(outcome.debugText);
     for (const c of outcome.created) if (!created.some((x) => x.path === c.path)) created.push(c);
   });

@@ -1,3 +1,4 @@
+import type { ProjectHost } from './callees.js';
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { FileKind } from './fileKinds.js';
 import { atLeast, type Confidence } from './findings.js';
@@ -26,6 +27,11 @@ export interface AnalyzeOptions {
    * weigh findings by it. Default `source`.
    */
   kind?: FileKind;
+  /**
+   * Loads the modules this file imports, so that what an imported function does (starts I/O, shares one
+   * in-flight promise) is known at its calls. Without it, only this file's functions are looked into.
+   */
+  project?: ProjectHost;
 }
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
@@ -53,10 +59,18 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const lines = new LineIndex(text);
   attachLines(parsed.ast, lines);
-  return analyzeTree(parsed.ast, text, fileName, config, lines, options.kind ?? 'source');
+  return analyzeTree(parsed.ast, text, fileName, config, lines, options.kind ?? 'source', options.project);
 }
 
-function analyzeTree(ast: Program, text: string, fileName: string, config: AwaitguardConfig, lines: LineIndex, kind: FileKind): DetailedAnalysis {
+function analyzeTree(
+  ast: Program,
+  text: string,
+  fileName: string,
+  config: AwaitguardConfig,
+  lines: LineIndex,
+  kind: FileKind,
+  project: ProjectHost | undefined,
+): DetailedAnalysis {
   const toRange = (anchor: Anchor): SourceRange => {
     const [start, end] = anchor.range;
     return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
@@ -69,7 +83,7 @@ function analyzeTree(ast: Program, text: string, fileName: string, config: Await
       // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.
       return [{ rule, severity, decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule } }];
     });
-    const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])));
+    const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
     const suppressions = new Suppressions(ast.comments ?? [], lines);
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];

@@ -3,6 +3,7 @@ import { containsAwait, enclosingFunction, indexTree, type NodeIndex } from './a
 import type { AwaitguardConfig } from './config.js';
 import { walkFunction, type FlowObserver } from './flow/index.js';
 import { promiseContinuations } from './flow/expressions.js';
+import { bindProgram, type ProjectHost } from './callees.js';
 import { callbackLock, LockTable } from './locks.js';
 import { runsDuringCall } from './locations.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
@@ -30,8 +31,16 @@ function isContinuation(fn: FunctionNode): boolean {
 }
 
 /** Builds the model of a file; `observers` (the flow rules') hear the walk of each of its async functions. */
-export function buildModel(ast: TSESTree.Program, text: string, fileName: string, config: AwaitguardConfig, observers: readonly FlowObserver[] = []): FileModel {
+export function buildModel(
+  ast: TSESTree.Program,
+  text: string,
+  fileName: string,
+  config: AwaitguardConfig,
+  observers: readonly FlowObserver[] = [],
+  project?: ProjectHost,
+): FileModel {
   const index = indexTree(ast);
+  bindProgram(ast, fileName, project);
   // Scope analysis is the costliest step after parsing; files without async code never need it.
   let scopeInfo: ScopeInfo | undefined;
   const scope = (): ScopeInfo => (scopeInfo ??= ScopeInfo.build(ast, isModuleFile(ast, fileName)));

@@ -2,6 +2,7 @@ import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
 import { conventionalFileKind, type Finding } from '../engine/index.js';
 import { analyzeWithFixes } from '../fixes/index.js';
 import path from 'node:path';
+import { DiskProject } from '../shared/projectHost.js';
 import { resolveSettings } from './settings.js';
 
 type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
@@ -11,6 +12,13 @@ type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
  * the five rules of a file share one analysis instead of running the engine five times.
  */
 const cache = new WeakMap<object, Map<string, readonly Finding[]>>();
+
+/**
+ * The modules linted files import, read from disk when a call needs what an imported function does, and read
+ * again when they change (ESLint in an editor lives long). ESLint's own `--cache` does not know of this
+ * dependency: a cached file is not linted again when only a module it imports changed.
+ */
+let project: DiskProject | undefined;
 
 /**
  * The engine's findings for the file being linted, with fixes written as `settings.awaitguard.fix` asks.
@@ -30,7 +38,11 @@ export function findingsFor(context: AnyContext): readonly Finding[] {
     // reported. Other folders are ESLint's to configure, with a `files` block.
     const rel = path.relative(context.cwd, context.filename);
     const kind = conventionalFileKind(rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(context.filename) : rel);
-    findings = analyzeWithFixes(source.text, context.filename, { ast: source.ast, config: settings.config, fix: settings.fix, kind }).findings;
+    // Parsed by typescript-estree, which ESLint with typescript-eslint has loaded already.
+    project ??= new DiskProject(undefined, { revalidate: true });
+    // Imports resolve from the file's real place.
+    const file = path.resolve(context.cwd, context.filename);
+    findings = analyzeWithFixes(source.text, file, { ast: source.ast, config: settings.config, fix: settings.fix, kind, project }).findings;
     bySettings.set(settings.key, findings);
   }
   return findings;

@@ -1,4 +1,4 @@
-import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type FileKind, type Finding, type Fix, type TextEdit } from '../engine/index.js';
+import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type FileKind, type Finding, type Fix, type ProjectHost, type TextEdit } from '../engine/index.js';
 import { ClaimedText, applyEdits } from './apply.js';
 import { analyzeWithFixes } from './index.js';
 import type { FixOptions } from './options.js';
@@ -23,13 +23,21 @@ export interface FixOutcome {
  * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses
  * and has fewer findings than before it. Never returns text that does not parse.
  */
-export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>, parser?: FastParser, kind?: FileKind): FixOutcome {
+/** How `fixText` analyses: see `AnalyzeOptions` for each. */
+export interface FixTextOptions {
+  parser?: FastParser;
+  kind?: FileKind;
+  project?: ProjectHost;
+}
+
+export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>, how: FixTextOptions = {}): FixOutcome {
+  const { parser, kind, project } = how;
   let kept: FixOutcome = { text, applied: 0, createFiles: [], unfixed: 0 };
   let next: FixOutcome | null = null;
   let before: { count: number; fixed: Set<string> } | null = null;
   for (let pass = 0; pass <= MAX_PASSES; pass++) {
     const current = next ?? kept;
-    const result = analyzeWithFixes(current.text, file, { config, fix, parser, ...(kind ? { kind } : {}) });
+    const result = analyzeWithFixes(current.text, file, { config, fix, parser, ...(kind ? { kind } : {}), ...(project ? { project } : {}) });
     if (result.parseError) break;
     const chosen = chooseFixes(result.findings);
     if (next && before) {

@@ -1,4 +1,4 @@
-import { analyzeDetailed, type AnalysisResult, type FileKind, type FastParser, type Program, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { analyzeDetailed, type AnalysisResult, type FileKind, type FastParser, type Program, type ProjectHost, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
 import { lockFixes, plannedSection, type FixContext } from './lockWrap.js';
 import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
@@ -23,6 +23,8 @@ export interface FixAnalyzeOptions {
   fix?: Partial<FixOptions>;
   /** See `AnalyzeOptions.kind`. */
   kind?: FileKind;
+  /** See `AnalyzeOptions.project`. */
+  project?: ProjectHost;
 }
 
 /** Analyses a file and attaches to every finding the fixes that apply, the preferred one first. */
@@ -32,6 +34,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     ...(options.ast ? { ast: options.ast } : {}),
     parser: options.parser,
     ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.project ? { project: options.project } : {}),
   });
   const model = detailed.model;
   if (!model) return detailed.result;

@@ -65,13 +65,17 @@ export function shareInFlightFix(subject: RaceSubject, ctx: FixContext): Fix[] {
   }
   const start = lineStart(text, stmt.range[0]);
   const end = stmt.range[1];
-  const start2 = text.slice(start, stmt.range[0]).trim() === '' ? start : stmt.range[0];
+  // `if (!this.conn) this.conn = await connect();`: the two statements need a block to stay under the `if`.
+  const inBlock = ['BlockStatement', 'Program', 'SwitchCase', 'StaticBlock'].includes(stmt.parent?.type ?? '');
+  const inner = inBlock ? indent : indent + style.indentUnit;
+  const start2 = inBlock && text.slice(start, stmt.range[0]).trim() === '' ? start : stmt.range[0];
   const lead = start2 === start ? indent : '';
-  const replacement =
-    `${lead}${pending} ??= (async () => ${argText})().finally(() => {${nl}` +
-    `${indent}${style.indentUnit}${pending} = undefined${style.semi}${nl}` +
-    `${indent}})${style.semi}${nl}` +
-    `${indent}${leftText} ${act.operator} await ${pending}${style.semi}`;
+  const statements =
+    `${pending} ??= (async () => ${argText})().finally(() => {${nl}` +
+    `${inner}${style.indentUnit}${pending} = undefined${style.semi}${nl}` +
+    `${inner}})${style.semi}${nl}` +
+    `${inner}${leftText} ${act.operator} await ${pending}${style.semi}`;
+  const replacement = inBlock ? lead + statements : `{${nl}${inner}${statements}${nl}${indent}}`;
   edits.push({ offset: [start2, end], text: replacement });
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
   const operation = describe(target);

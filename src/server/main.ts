@@ -23,6 +23,7 @@ import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
+import { DiskProject } from '../shared/projectHost.js';
 import { fileKindOf } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
@@ -210,7 +211,8 @@ export function startServer(connection: Connection): void {
       }
       st.tooLarge = false;
       const version = doc.version;
-      const result = analyze(doc.getText(), fileName, { config, parser: fastParser(), kind });
+      const { result, dependencies } = project.track(() => analyze(doc.getText(), fileName, { config, parser: fastParser(), kind, project }));
+      dependsOn.set(uri, new Set(Object.keys(dependencies)));
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
@@ -243,9 +245,30 @@ export function startServer(connection: Connection): void {
     void connection.sendNotification(STATUS_METHOD, { uri: doc.uri, state: 'tooLarge', findings: 0, message } satisfies StatusParams);
   }
 
+  // The modules open documents import, read from the editor's text when they are open themselves, else from disk.
+  const project = new DiskProject(fastParser(), { overlay: (file) => documents.get(pathToFileURL(file).href)?.getText(), revalidate: true });
+  /** Per open document: the other files its findings rest on. */
+  const dependsOn = new Map<string, Set<string>>();
+
+  /** An edit of `doc` may change what the documents importing it are told: check them again. */
+  function scheduleDependents(doc: TextDocument): void {
+    if (!doc.uri.startsWith('file:')) return;
+    const changed = project.invalidate(fileURLToPath(doc.uri));
+    for (const [uri, deps] of dependsOn) {
+      if (uri === doc.uri || ![...deps].some((d) => changed.has(d))) continue;
+      const dependent = documents.get(uri);
+      fixedFindings.delete(uri);
+      if (dependent) schedule(dependent);
+    }
+  }
+
   documents.onDidOpen((e) => schedule(e.document, 0));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => {
+    schedule(e.document);
+    scheduleDependents(e.document);
+  });
   documents.onDidClose((e) => {
+    dependsOn.delete(e.document.uri);
     const st = state.get(e.document.uri);
     if (st?.timer) clearTimeout(st.timer);
     state.delete(e.document.uri);
@@ -267,7 +290,7 @@ export function startServer(connection: Connection): void {
     if (!analysable(doc, fileName, settings, config)) return [];
     // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
     const key = JSON.stringify([fileName, config, fix]);
-    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind }).findings);
+    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind, project }).findings);
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
@@ -276,7 +299,7 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return null;
     const text = doc.getText();
-    const outcome = fixText(text, fileName, config, fix, fastParser(), kind);
+    const outcome = fixText(text, fileName, config, fix, { parser: fastParser(), kind, project });
     if (outcome.applied === 0) return null;
     return { fix: { title: 'Fix all', edits: [minimalEdit(text, outcome.text)], createFiles: outcome.createFiles }, applied: outcome.applied };
   }
@@ -335,6 +358,7 @@ export function startServer(connection: Connection): void {
             const st = state.get(uri);
             return { findings: st?.lastGood.length ?? 0, tooLarge: st?.tooLarge === true };
           },
+          (uri) => documents.get(uri)?.getText(),
           log,
         );
       }

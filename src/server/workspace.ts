@@ -7,6 +7,7 @@ import { analyze, type AwaitguardConfig } from '../engine/index.js';
 import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
+import { DiskProject } from '../shared/projectHost.js';
 import { fileKindOf } from '../shared/fileKind.js';
 import { toDiagnostic } from './convert.js';
 import { tooLargeMessage } from './size.js';
@@ -34,6 +35,8 @@ export async function checkWorkspace(
   configOf: (folderPath: string) => Promise<FolderCheck | null>,
   /** For an open document, its current state (it is kept up to date as it changes); else undefined. */
   openState: (uri: string) => OpenState | undefined,
+  /** The editor's text of an open document, which wins over the file on disk when another file imports it. */
+  openText: (uri: string) => string | undefined,
   log: (message: string) => void,
 ): Promise<WorkspaceCheckResult> {
   const progress = await connection.window.createWorkDoneProgress();
@@ -50,6 +53,8 @@ export async function checkWorkspace(
       const found = discoverFiles({ cwd: dir, paths: [], include, exclude, configDir: dir });
       for (const file of found.files) jobs.push({ file, dir, check });
     }
+    // One project for the whole check: modules several files import are read once.
+    const project = new DiskProject(fastParser(), { overlay: (file) => openText(pathToFileURL(file).href) });
     for (let i = 0; i < jobs.length; i++) {
       if (progress.token.isCancellationRequested) break;
       const { file, dir, check } = jobs[i]!;
@@ -82,7 +87,7 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config) });
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config), project });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

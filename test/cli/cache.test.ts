@@ -17,6 +17,11 @@ function cacheStats(stderr: string): { checked: number; cached: number } {
   return { checked: Number(m[1]), cached: Number(m[2]) };
 }
 
+function findingCount(json: string): number {
+  const report = JSON.parse(json) as { results: { findings: unknown[] }[] };
+  return report.results.reduce((n, f) => n + f.findings.length, 0);
+}
+
 function project(): string {
   return makeProject({ 'src/racy.ts': RACY, 'src/clean.ts': CLEAN, 'src/broken.ts': SYNTAX_ERROR, 'lib/other.ts': RACY });
 }
@@ -41,6 +46,29 @@ describe('--cache', () => {
     expect(edited.stdout).toBe(uncached.stdout);
     const racy = (JSON.parse(edited.stdout) as { results: { filePath: string; findings: { line: number }[] }[] }).results.find((r) => r.filePath === 'src/racy.ts')!;
     expect(racy.findings.map((m) => m.line)).toEqual([7]);
+  });
+
+  it('re-analyses a file when a module it looked into changes, and only then', () => {
+    // `count` awaits `encoderFor`, which shares one in-flight download: quiet while the module says so.
+    const loader = (shared: boolean): string =>
+      shared
+        ? `const loading: Record<string, Promise<string>> = {};\nexport function encoderFor(name: string): Promise<string> {\n  if (!(name in loading)) loading[name] = fetch(name).then((r) => r.text());\n  return loading[name]!;\n}\n`
+        : `export async function encoderFor(name: string): Promise<string> {\n  const r = await fetch(name);\n  return r.text();\n}\n`;
+    const user = `import { encoderFor } from './loader.js';\nexport class Counter {\n  private enc: string | undefined;\n  async count(text: string): Promise<number> {\n    if (!this.enc) this.enc = await encoderFor('base');\n    return this.enc.length + text.length;\n  }\n}\n`;
+    const dir = makeProject({ 'src/loader.ts': loader(true), 'src/counter.ts': user });
+    const cold = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    expect(cacheStats(cold.stderr)).toEqual({ checked: 2, cached: 0 });
+    expect(findingCount(cold.stdout)).toBe(0);
+
+    writeFileSync(path.join(dir, 'src/loader.ts'), loader(false));
+    const edited = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    // The loader itself, and the counter whose findings rested on it.
+    expect(cacheStats(edited.stderr)).toEqual({ checked: 2, cached: 0 });
+    expect(findingCount(edited.stdout)).toBe(1);
+    expect(edited.stdout).toBe(runCli(['check', '--format', 'json'], dir).stdout);
+
+    const warm = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    expect(cacheStats(warm.stderr)).toEqual({ checked: 0, cached: 2 });
   });
 
   it('starts over when the rules change, and when another build wrote the cache', () => {

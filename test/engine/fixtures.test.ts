@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type * as Engine from '../../src/engine/index.js';
 import type { AnalysisResult, Finding } from '../../src/engine/index.js';
 import { RULE_IDS, type RuleId } from '../../src/engine/rules/meta.js';
+import { DiskProject } from '../../src/shared/projectHost.js';
 import {
   collectFixtures,
   EXTENSIONS,
@@ -22,7 +23,7 @@ import {
 } from '../fixtureCorpus.js';
 
 /** Top-level entries of test/fixtures that are not fixture groups. */
-const SUPPORT_ENTRIES = ['types', 'tsconfig.json'];
+const SUPPORT_ENTRIES = ['types', 'modules', 'tsconfig.json'];
 
 const MIN_RACY_MARKERS = 70;
 const MIN_SAFE_CASES = 70;
@@ -151,7 +152,8 @@ for (const group of GROUPS) {
 
     it.each(files)('$rel', async (fixture) => {
       const { analyze } = await loadEngine();
-      const result = await analyze(fixture.text, fixture.abs);
+      // Fixtures import helpers from test/fixtures/modules, read as the CLI reads a project's modules.
+      const result = await analyze(fixture.text, fixture.abs, { project: new DiskProject(undefined) });
 
       expect(result.parseError, `${fixture.rel} did not parse`).toBeUndefined();
 

@@ -1,5 +1,6 @@
 // How the plugin drives the engine: one analysis per file for all five rules, on the tree ESLint parsed.
 // The engine's entry point and its parser are wrapped in spies; they still run for real.
+import path from 'node:path';
 import { Linter } from 'eslint';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as ParseModule from '../../src/engine/parse.js';
@@ -55,7 +56,8 @@ describe.each<[ParserName, string]>([
     expect(analyze).toHaveBeenCalledTimes(1);
     const [text, file, options] = analyze.mock.calls[0]!;
     expect(text).toBe(CODE);
-    expect(file).toBe(filename);
+    // Resolved against ESLint's cwd, so the modules it imports are found where the file is.
+    expect(file).toBe(path.resolve(process.cwd(), filename));
     expect(options?.ast).toBe(linter.getSourceCode()!.ast);
     expect(parse).not.toHaveBeenCalled();
   });

@@ -10,7 +10,8 @@ import { afterAll, describe, it } from 'vitest';
 import { RULE_IDS, ruleMeta, type Finding, type FixKind, type RuleId } from '../../src/engine/index.js';
 import plugin from '../../src/eslint/index.js';
 import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
-import { collectFixtures, type Fixture } from '../fixtureCorpus.js';
+import { collectFixtures, FIXTURES, type Fixture } from '../fixtureCorpus.js';
+import { DiskProject } from '../../src/shared/projectHost.js';
 import { JS_FILE } from './lint.js';
 
 RuleTester.afterAll = afterAll;
@@ -38,7 +39,7 @@ const isTs = (file: string): boolean => /\.[cm]?ts$/.test(file);
  * parse: the suggestions ESLint offers must be the edits the CLI and the editor would make.
  */
 const engineFindings = new Map<Fixture, Finding[]>(
-  fixtures.map((f) => [f, analyzeWithFixes(f.text, f.rel, { fix: { runtime: 'package' } }).findings]),
+  fixtures.map((f) => [f, analyzeWithFixes(f.text, f.abs, { fix: { runtime: 'package' }, project: new DiskProject(undefined) }).findings]),
 );
 
 function languageOptions(fixture: Fixture): ValidTestCase<[]>['languageOptions'] {
@@ -85,12 +86,14 @@ type TesterRule = Parameters<RuleTester['run']>[1];
 const rules = plugin.rules as unknown as Record<RuleId, TesterRule>;
 
 describe('with typescript-eslint parser, every fixture', () => {
-  const tester = new RuleTester();
+  // Linted from test/fixtures, as a project of its own: the plugin reads the modules a fixture imports
+  // (test/fixtures/modules) from there, and the fixtures are its source files, not tests.
+  const tester = new RuleTester({ languageOptions: { parserOptions: { tsconfigRootDir: FIXTURES } } });
   for (const ruleId of RULE_IDS) tester.run(ruleId, rules[ruleId], casesFor(ruleId, fixtures));
 });
 
 describe('with espree (ESLint default parser), every JavaScript fixture', () => {
-  const tester = new RuleTester({ languageOptions: { parser: espree } });
+  const tester = new RuleTester({ languageOptions: { parser: espree, parserOptions: { tsconfigRootDir: FIXTURES } } });
   const js = fixtures.filter((f) => JS_FILE.test(f.rel));
   it('has JavaScript fixtures, racy and safe', () => {
     if (!js.some((f) => f.kind === 'racy') || !js.some((f) => f.kind === 'safe')) throw new Error('no JavaScript fixtures');

@@ -66,6 +66,7 @@ beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
   cpSync(join(FIXTURES, 'tsconfig.json'), join(OUT, 'tsconfig.json'));
   cpSync(join(FIXTURES, 'types'), join(OUT, 'types'), { recursive: true });
+  cpSync(join(FIXTURES, 'modules'), join(OUT, 'modules'), { recursive: true });
   // What --fix and the editor create on first use: the vendored runtime.
   for (const ext of ['ts', 'js', 'cjs', 'd.ts', 'd.cts']) {
     cpSync(join(ROOT, 'src', 'runtime', 'vendor', `awaitguard-lock.${ext}`), join(OUT, `awaitguard-lock.${ext}`));

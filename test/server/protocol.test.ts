@@ -241,6 +241,27 @@ describe('language server over stdio', () => {
     expect(new Set(await kinds())).toEqual(new Set(['quickfix']));
   });
 
+  test('an edit of an open module that another open document imports re-checks that document', async () => {
+    const { c, dir } = await racyWorkspace();
+    const loaderUri = uriOf(path.join(dir, 'src', 'loader.ts'));
+    const counterUri = uriOf(path.join(dir, 'src', 'counter.ts'));
+    const shared =
+      'const loading: Record<string, Promise<string>> = {};\nexport function encoderFor(name: string): Promise<string> {\n  if (!(name in loading)) loading[name] = fetch(name).then((r) => r.text());\n  return loading[name]!;\n}\n';
+    const fresh = 'export async function encoderFor(name: string): Promise<string> {\n  const r = await fetch(name);\n  return r.text();\n}\n';
+    const counter =
+      "import { encoderFor } from './loader.js';\nexport class Counter {\n  private enc: string | undefined;\n  async count(text: string): Promise<number> {\n    if (!this.enc) this.enc = await encoderFor('base');\n    return this.enc.length + text.length;\n  }\n}\n";
+    // The loader is open (not yet saved): its editor text is what the counter's analysis reads.
+    await c.open(loaderUri, shared);
+    await c.waitDiagnostics(loaderUri, { version: 1 });
+    await c.open(counterUri, counter);
+    expect((await c.waitDiagnostics(counterUri, { version: 1 })).diagnostics).toEqual([]);
+
+    const from = c.diagnostics.length;
+    await c.change(loaderUri, 2, fresh);
+    const again = await c.waitDiagnostics(counterUri, { from, where: (p) => p.diagnostics.length > 0 });
+    expect(again.diagnostics.map((d) => d.code)).toEqual(['check-then-act']);
+  });
+
   test('a clean document gets an empty list and no fix-all action', async () => {
     const { c, uri } = await racyWorkspace();
     const clean = 'export async function load(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}\n';

@@ -1,3 +1,4 @@
+import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
@@ -263,7 +264,7 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
     const right = unwrap(node.right);
-    this.sharedResult = (right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null) || this.fromDynamicImport(right, 0);
+    this.sharedResult = (right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null) || this.fromSharedOperation(right, 0);
     try {
       this.assignTo(node.left, deps, node);
     } finally {
@@ -272,19 +273,26 @@ export abstract class ExpressionWalker extends WalkerCore {
   }
 
   /**
-   * `(await import('m')).x`, or a part of a const that holds it: every caller gets the one module the loader
-   * caches, so storing it is storing one shared operation's result.
+   * `(await import('m')).x`, `await getEncoding(name)` where `getEncoding` keeps one in-flight promise per name,
+   * or a part of a const that holds either: every caller gets what the one shared operation produced (the loader
+   * caches modules), so storing it repeats no work.
    */
-  private fromDynamicImport(node: Node, depth: number): boolean {
+  private fromSharedOperation(node: Node, depth: number): boolean {
     const n = unwrap(node);
     if (depth > 4) return false;
-    if (n.type === 'AwaitExpression') return unwrap(n.argument).type === 'ImportExpression';
-    if (n.type === 'MemberExpression') return this.fromDynamicImport(n.object, depth + 1);
+    if (n.type === 'AwaitExpression') {
+      const awaited = unwrap(n.argument);
+      if (awaited.type === 'ImportExpression') return true;
+      if (awaited.type !== 'CallExpression') return false;
+      const callee = resolveCallee(awaited.callee);
+      return callee !== null && sharesInFlight(callee);
+    }
+    if (n.type === 'MemberExpression') return this.fromSharedOperation(n.object, depth + 1);
     if (n.type !== 'Identifier') return false;
     const def = this.scope.variableOf(n)?.defs;
     if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration' || def[0]!.parent.kind !== 'const') return false;
     const init = def[0]!.node.init;
-    return init !== null && init !== undefined && this.fromDynamicImport(init, depth + 1);
+    return init !== null && init !== undefined && this.fromSharedOperation(init, depth + 1);
   }
 
   protected logical(node: TSESTree.LogicalExpression): ReadFact[] {

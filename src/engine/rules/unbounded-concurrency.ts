@@ -3,6 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
+import { resolveCallee, startsIo } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -351,14 +352,15 @@ function isWindow(start: Node | undefined, end: Node | undefined): boolean {
 
 /** The callback awaits something, or returns the result of a call (a promise). */
 function doesIo(fn: FunctionNode, model: FileModel): boolean {
-  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn);
+  // What the callback awaits may be in-memory work behind an async signature, here or in another module.
+  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn) && startsIo(fn);
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
       const callee = unwrap(b.callee);
-      const target = definedHere(callee, model);
-      // An async function of this file that never awaits or hands back a promise runs to its end when called.
-      if (target && target.async && !containsAwait(target.body) && !returnsCall(target)) return false;
+      const target = definedHere(callee, model) ?? resolveCallee(callee);
+      // An async function that never awaits or hands back a promise runs to its end when called.
+      if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsIo(target))) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
       const method = memberName(callee);

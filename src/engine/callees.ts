@@ -1,0 +1,447 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { forEachNode, indexTree, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { moduleTable, programOf } from './modules.js';
+import { parseSource, type FastParser, type Program } from './parse.js';
+import type { FunctionNode } from './scope.js';
+import { calledMethod } from './summaries.js';
+
+/*
+ * What a call does, read from the function it calls: in this file, or in another module of the project that a
+ * front end loads on request (`ProjectHost`). Two facts so far, both used to stay quiet:
+ * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a timer). An async
+ *   function that only filters an in-memory list does not, whatever its name.
+ * - `sharesInFlight`: whether every concurrent call gets the one promise the function keeps in shared state
+ *   (`if (!(k in cache)) cache[k] = load(k); return cache[k]`): awaiting it repeats no work, and storing its
+ *   result stores the same value whoever stores it.
+ * Unknown callees (a method of a parameter, a package) have no facts: the callers assume the worst.
+ */
+
+/** Loads the modules of the project a file imports; front ends implement it (files on disk, open documents). */
+export interface ProjectHost {
+  /**
+   * The module `specifier` names when imported from `fromFile`, as `loadModule` parses it; undefined when it
+   * is outside the project (a package), cannot be found or read, or does not parse.
+   */
+  load(fromFile: string, specifier: string): LoadedModule | undefined;
+}
+
+export interface LoadedModule {
+  fileName: string;
+  ast: Program;
+}
+
+/** Parses a module for a `ProjectHost`: the tree the facts are read from, or undefined when it does not parse. */
+export function loadModule(text: string, fileName: string, parser?: FastParser): Program | undefined {
+  const parsed = parseSource(text, fileName, parser);
+  if (!parsed.ok) return undefined;
+  indexTree(parsed.ast); // links each node to its parent
+  return parsed.ast;
+}
+
+interface Binding {
+  fileName: string;
+  host: ProjectHost | undefined;
+}
+
+// Which file, and which project, each tree belongs to; trees go with their analysis.
+const bindings = new WeakMap<Program, Binding>();
+
+/** Says which file `program` is and how to load what it imports; done once per analysed or loaded tree. */
+export function bindProgram(program: Program, fileName: string, host: ProjectHost | undefined): void {
+  bindings.set(program, { fileName, host });
+}
+
+const MAX_DEPTH = 8;
+
+/** The function a callee expression names, when it can be found: a function of its module, an import, `this.m`. */
+export function resolveCallee(callee: Node): FunctionNode | null {
+  return resolveIn(unwrap(callee), 0);
+}
+
+function resolveIn(callee: Node, depth: number): FunctionNode | null {
+  const program = programOf(callee);
+  if (!program) return null;
+  const table = moduleTable(program);
+  if (callee.type === 'Identifier') {
+    const nested = enclosingDeclaration(callee);
+    if (nested !== undefined) return nested;
+    const local = table.functions.get(callee.name);
+    if (local) return local;
+    const imported = table.imports.get(callee.name);
+    return imported && imported.name !== '*' ? exported(program, imported.from, imported.name, depth) : null;
+  }
+  if (callee.type !== 'MemberExpression') return null;
+  const object = unwrap(callee.object);
+  if (object.type === 'ThisExpression') return calledMethod(callee);
+  // `import * as utils from './utils'; utils.load()`
+  if (object.type === 'Identifier' && !shadowed(object)) {
+    const ns = table.imports.get(object.name);
+    const name = memberName(callee);
+    if (ns?.name === '*' && name !== null) return exported(program, ns.from, name, depth);
+  }
+  return null;
+}
+
+/** The function module `specifier` (imported from `program`) exports as `name`, following re-exports. */
+function exported(program: Program, specifier: string, name: string, depth: number): FunctionNode | null {
+  const binding = bindings.get(program);
+  if (!binding?.host || depth >= MAX_DEPTH) return null;
+  const loaded = binding.host.load(binding.fileName, specifier);
+  if (!loaded) return null;
+  if (!bindings.has(loaded.ast)) bindProgram(loaded.ast, loaded.fileName, binding.host);
+  const table = moduleTable(loaded.ast);
+  if (name === 'default' && table.defaultFunction) return table.defaultFunction;
+  const local = table.exports.get(name);
+  if (local !== undefined) {
+    const fn = table.functions.get(local);
+    if (fn) return fn;
+    const imported = table.imports.get(local);
+    return imported && imported.name !== '*' ? exported(loaded.ast, imported.from, imported.name, depth + 1) : null;
+  }
+  for (const r of table.reexports) {
+    if (r.as === name) return exported(loaded.ast, r.from, r.name, depth + 1);
+  }
+  for (const r of table.reexports) {
+    if (r.name !== '*') continue;
+    const found = exported(loaded.ast, r.from, name, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * What an enclosing function binds `id` to: the function when it declares one of that name (`function walk()`
+ * or `const walk = async () => …`), null when it binds the name to anything else, undefined when none binds it.
+ */
+function enclosingDeclaration(id: TSESTree.Identifier): FunctionNode | null | undefined {
+  for (let fn = enclosingFunctionOf(id); fn; fn = enclosingFunctionOf(fn)) {
+    if (fn.params.some((param) => param.type === 'Identifier' && param.name === id.name)) return null;
+    const body: Node = fn.body;
+    let bound: FunctionNode | null | undefined;
+    forEachNode(body, (n) => {
+      if (bound !== undefined) return false;
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) {
+        const init = n.init ? unwrap(n.init) : null;
+        bound = init && isFunction(init) && n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const' ? init : null;
+      } else if (n.type === 'FunctionDeclaration' && n.id?.name === id.name) bound = n;
+      return bound === undefined && (n === body || !isFunction(n));
+    });
+    if (bound !== undefined) return bound;
+  }
+  return undefined;
+}
+
+/** A name bound by a parameter or a declaration of an enclosing function, hiding the module's. */
+export function shadowed(id: TSESTree.Identifier): boolean {
+  return enclosingDeclaration(id) !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// startsIo
+
+const ioMemo = new WeakMap<FunctionNode, boolean>();
+
+/** One question's walk: the calls still being decided, and whether an answer leaned on one of them. */
+interface IoWalk {
+  deciding: Set<FunctionNode>;
+  leaned: boolean;
+}
+
+/**
+ * Can awaiting a call of `fn` wait on I/O the call starts? False only when everything `fn` awaits or returns is
+ * a value, a promise started elsewhere, or a call of a function that starts none itself. A recursive call adds
+ * no I/O of its own (a walk over a tree in memory stays in memory), so a cycle counts as none while it is decided.
+ */
+export function startsIo(fn: FunctionNode): boolean {
+  return ioOf(fn, { deciding: new Set(), leaned: false });
+}
+
+function ioOf(fn: FunctionNode, walk: IoWalk): boolean {
+  const known = ioMemo.get(fn);
+  if (known !== undefined) return known;
+  if (walk.deciding.has(fn)) {
+    walk.leaned = true;
+    return false;
+  }
+  const outer = walk.leaned;
+  walk.leaned = false;
+  walk.deciding.add(fn);
+  let answer: boolean;
+  try {
+    answer = waitedOn(fn).some((e) => valueStartsIo(e, 0, walk));
+  } finally {
+    walk.deciding.delete(fn);
+  }
+  // An answer that leaned on an undecided caller is final only once that caller is decided (or it found I/O).
+  if (answer || !walk.leaned || walk.deciding.size === 0) ioMemo.set(fn, answer);
+  walk.leaned = outer || (walk.leaned && walk.deciding.size > 0);
+  return answer;
+}
+
+/** What awaiting a call of `fn` waits for: what it awaits, and what it returns (an async function adopts it). */
+function waitedOn(fn: FunctionNode): Node[] {
+  const out: Node[] = fn.body.type === 'BlockStatement' ? [] : [fn.body];
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'AwaitExpression') out.push(n.argument);
+    else if (n.type === 'ReturnStatement' && n.argument) out.push(n.argument);
+    else if ((n.type === 'ForOfStatement' && n.await) || (n.type === 'VariableDeclaration' && n.kind === 'await using')) out.push(n);
+    return true;
+  });
+  return out;
+}
+
+/** Methods of built-in values (arrays, strings, maps) that compute in memory and never return a promise. */
+const IN_MEMORY_METHODS = new Set([
+  'filter', 'map', 'sort', 'slice', 'concat', 'join', 'flat', 'flatMap', 'reverse', 'includes', 'indexOf', 'some',
+  'every', 'keys', 'values', 'entries', 'toSorted', 'toReversed', 'toString', 'trim', 'split', 'replace',
+  'replaceAll', 'toLowerCase', 'toUpperCase', 'startsWith', 'endsWith', 'has', 'padStart', 'padEnd', 'at',
+]);
+/** Globals whose calls compute in memory. */
+const IN_MEMORY_GLOBALS = new Set(['JSON', 'Object', 'Math', 'Array', 'Number', 'String', 'Boolean', 'structuredClone', 'parseInt', 'parseFloat']);
+
+function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
+  const e = unwrap(node);
+  if (depth > MAX_DEPTH) return true;
+  switch (e.type) {
+    case 'AwaitExpression':
+      return valueStartsIo(e.argument, depth + 1, walk);
+    case 'Identifier':
+      return identifierStartsIo(e, depth, walk);
+    case 'Literal':
+    case 'TemplateLiteral':
+    case 'ThisExpression':
+    case 'ArrayExpression':
+    case 'ObjectExpression':
+    case 'UnaryExpression':
+    case 'BinaryExpression':
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      // A value, or a promise something else started: waiting for it starts nothing.
+      return false;
+    case 'MemberExpression': {
+      // `await this.ready`, `await item.result`: a promise kept somewhere; `await local.p` may be one just started.
+      let root: Node = e;
+      while (root.type === 'MemberExpression') root = unwrap(root.object);
+      return root.type === 'Identifier' ? identifierStartsIo(root, depth, walk) : root.type !== 'ThisExpression';
+    }
+    case 'ConditionalExpression':
+      return valueStartsIo(e.consequent, depth + 1, walk) || valueStartsIo(e.alternate, depth + 1, walk);
+    case 'LogicalExpression':
+      return valueStartsIo(e.left, depth + 1, walk) || valueStartsIo(e.right, depth + 1, walk);
+    case 'CallExpression':
+      return callStartsIo(e, depth, walk);
+    default:
+      // `new Promise(…)`, `for await`, a tagged template, a sequence: assume it waits on something.
+      return true;
+  }
+}
+
+/**
+ * A parameter or a module variable holds a value or a promise started elsewhere; a const of the function holds
+ * what its initializer gives; anything else (a `let`, a name of an outer function) may hold a promise just started.
+ */
+function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk): boolean {
+  if (id.name === 'undefined') return false;
+  const fn = enclosingFunctionOf(id);
+  if (!fn) return false;
+  if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
+  let init: Node | null | undefined;
+  let declared = false;
+  forEachNode(fn.body, (n) => {
+    if (declared || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) {
+      declared = true;
+      init = n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const' ? n.init : null;
+    }
+    return !declared;
+  });
+  if (!declared) {
+    const program = programOf(fn);
+    return !(program && !shadowed(id) && (moduleVariables(program).has(id.name) || moduleTable(program).functions.has(id.name)));
+  }
+  return init === null || init === undefined || valueStartsIo(init, depth + 1, walk);
+}
+
+function enclosingFunctionOf(node: Node): FunctionNode | null {
+  for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
+  return null;
+}
+
+/** `Promise.all`, `allSettled`, `race`, `any`: they wait on what their argument starts. */
+const COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+
+function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' && COMBINATORS.has(memberName(callee) ?? '')) {
+    const arg = call.arguments[0] ? unwrap(call.arguments[0]) : null;
+    if (arg?.type === 'ArrayExpression') return arg.elements.some((el) => el !== null && (el.type === 'SpreadElement' || valueStartsIo(el, depth + 1, walk)));
+    // `Promise.all(items.map(async (item) => …))`: what each callback starts.
+    if (arg?.type === 'CallExpression') {
+      const mapper = unwrap(arg.callee);
+      const cb = arg.arguments[0] ? unwrap(arg.arguments[0]) : null;
+      if (mapper.type === 'MemberExpression' && memberName(mapper) === 'map' && cb && isFunction(cb)) return ioOf(cb, walk);
+    }
+    return true;
+  }
+  if (callee.type === 'Identifier' && IN_MEMORY_GLOBALS.has(callee.name)) return false;
+  if (callee.type === 'MemberExpression') {
+    const object = unwrap(callee.object);
+    const name = memberName(callee);
+    if (object.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name)) return false;
+    if (object.type === 'Identifier' && object.name === 'Promise' && (name === 'resolve' || name === 'reject')) return false;
+    if (object.type !== 'ThisExpression' && name !== null && IN_MEMORY_METHODS.has(name)) return false;
+  }
+  const target = resolveIn(callee, depth);
+  return target === null || ioOf(target, walk);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sharesInFlight
+
+const sharesMemo = new WeakMap<FunctionNode, boolean>();
+const sharesInProgress = new WeakSet<FunctionNode>();
+
+/**
+ * Does every concurrent call of `fn` get the one promise it keeps in shared state? True when each value it
+ * returns is read from shared state (a `this` field, a module variable, an entry of one) that `fn` fills before
+ * its first await, or is the result of a call of such a function (`encodingForModel(m)` returning `getEncoding(…)`).
+ */
+export function sharesInFlight(fn: FunctionNode): boolean {
+  const known = sharesMemo.get(fn);
+  if (known !== undefined) return known;
+  if (sharesInProgress.has(fn)) return false;
+  sharesInProgress.add(fn);
+  let answer: boolean;
+  try {
+    answer = decideShares(fn);
+  } finally {
+    sharesInProgress.delete(fn);
+  }
+  sharesMemo.set(fn, answer);
+  return answer;
+}
+
+function decideShares(fn: FunctionNode): boolean {
+  const returned: Node[] = [];
+  if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
+  else {
+    forEachNode(fn.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === 'ReturnStatement') returned.push(n.argument ?? n);
+      return true;
+    });
+  }
+  if (returned.length === 0) return false;
+  const stores = storesBeforeFirstAwait(fn);
+  return returned.every((r) => sharedReturn(r, stores, fn, 0));
+}
+
+function sharedReturn(node: Node, stores: ReadonlySet<string>, fn: FunctionNode, depth: number): boolean {
+  const e = unwrap(node);
+  if (depth > MAX_DEPTH) return false;
+  if (e.type === 'AwaitExpression') return sharedReturn(e.argument, stores, fn, depth + 1);
+  if (e.type === 'AssignmentExpression' && (e.operator === '??=' || e.operator === '||=')) return storageRoot(e.left, fn) !== null;
+  if (e.type === 'CallExpression') {
+    const callee = unwrap(e.callee);
+    // `return this.cache.get(key)` after `this.cache.set(key, p)`
+    if (callee.type === 'MemberExpression' && memberName(callee) === 'get') {
+      const root = storageRoot(callee.object, fn);
+      return root !== null && stores.has(root);
+    }
+    const target = resolveIn(callee, depth);
+    return target !== null && target !== fn && sharesInFlight(target);
+  }
+  if (e.type === 'MemberExpression' || e.type === 'Identifier') {
+    const root = storageRoot(e, fn);
+    if (root !== null) return stores.has(root);
+    // A local that holds what was stored: `const p = load(); cache.set(k, p); return p;`
+    return e.type === 'Identifier' && stores.has('local:' + e.name);
+  }
+  return false;
+}
+
+/**
+ * The shared storage an expression reads, named by its root: `this.x` for `this.x`, `this.x[k]` or
+ * `this.x.y`; `cache` for a module variable `cache` or `cache[k]`. Null for anything local to the call.
+ */
+function storageRoot(node: Node, fn: FunctionNode): string | null {
+  let e = unwrap(node);
+  while (e.type === 'MemberExpression') {
+    const object = unwrap(e.object);
+    if (object.type === 'ThisExpression') {
+      const name = memberName(e);
+      return name === null ? null : 'this.' + name;
+    }
+    e = object;
+  }
+  if (e.type !== 'Identifier' || shadowed(e)) return null;
+  const program = programOf(fn);
+  if (!program) return null;
+  return moduleVariables(program).has(e.name) ? e.name : null;
+}
+
+const variablesCache = new WeakMap<Program, Set<string>>();
+
+function moduleVariables(program: Program): Set<string> {
+  let names = variablesCache.get(program);
+  if (names) return names;
+  names = new Set();
+  for (const top of program.body) {
+    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
+    if (stmt.type !== 'VariableDeclaration') continue;
+    for (const d of stmt.declarations) {
+      const init = d.init ? unwrap(d.init) : null;
+      if (d.id.type === 'Identifier' && !(init && isFunction(init))) names.add(d.id.name);
+    }
+  }
+  variablesCache.set(program, names);
+  return names;
+}
+
+/**
+ * The shared storage `fn` writes before its first await (in source order, outside nested functions), by root:
+ * `cache[k] = …`, `this.p = …`, `this.map.set(k, …)`; and `local:p` for a local handed to such a write.
+ */
+function storesBeforeFirstAwait(fn: FunctionNode): Set<string> {
+  const stores = new Set<string>();
+  let awaited = false;
+  forEachNode(fn.body, (n) => {
+    if (awaited || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'AwaitExpression') {
+      // What the await's operand stores happens before it yields: `return await (cache[k] ??= load())`.
+      visitStores(n.argument, fn, stores);
+      awaited = true;
+      return false;
+    }
+    recordStore(n, fn, stores);
+    return true;
+  });
+  return stores;
+}
+
+function visitStores(root: Node, fn: FunctionNode, stores: Set<string>): void {
+  forEachNode(root, (n) => {
+    if (isFunction(n) || n.type === 'AwaitExpression') return false;
+    recordStore(n, fn, stores);
+    return true;
+  });
+}
+
+function recordStore(n: Node, fn: FunctionNode, stores: Set<string>): void {
+  if (n.type === 'AssignmentExpression') {
+    const root = storageRoot(n.left, fn);
+    if (root === null) return;
+    stores.add(root);
+    const value = unwrap(n.right);
+    if (value.type === 'Identifier') stores.add('local:' + value.name);
+  } else if (n.type === 'CallExpression') {
+    const callee = unwrap(n.callee);
+    if (callee.type !== 'MemberExpression' || memberName(callee) !== 'set') return;
+    const root = storageRoot(callee.object, fn);
+    if (root === null) return;
+    stores.add(root);
+    const value = n.arguments[1] ? unwrap(n.arguments[1]) : null;
+    if (value?.type === 'Identifier') stores.add('local:' + value.name);
+  }
+}

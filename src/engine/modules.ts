@@ -1,0 +1,104 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { isFunction, unwrap } from './ast.js';
+import type { FunctionNode } from './scope.js';
+
+/**
+ * What a module declares at its top level, by name, as another module (or a call in this one) reaches it:
+ * its functions, its classes, what it imports and what it exports. Syntactic, so it can be built for a
+ * module that is only consulted, never analysed.
+ */
+export interface ModuleTable {
+  /** `function f`, `const f = () => …`, `const f = function …`, at the top level. */
+  functions: ReadonlyMap<string, FunctionNode>;
+  classes: ReadonlyMap<string, TSESTree.ClassDeclaration>;
+  /** Local name -> where it comes from: `import { a as b } from './m'` gives b -> { from: './m', name: 'a' }. */
+  imports: ReadonlyMap<string, Imported>;
+  /** Exported name -> the local name it exports (`default` for a default export of a named declaration). */
+  exports: ReadonlyMap<string, string>;
+  /** `export { x } from './y'` and `export * from './y'`: names passed on from another module. */
+  reexports: readonly { from: string; name: string | '*'; as: string }[];
+  /** The body of an anonymous `export default function () {}`. */
+  defaultFunction?: FunctionNode;
+}
+
+export interface Imported {
+  from: string;
+  /** The name the other module exports; `default`, or `*` for a namespace import. */
+  name: string;
+}
+
+const cache = new WeakMap<TSESTree.Program, ModuleTable>();
+
+export function moduleTable(program: TSESTree.Program): ModuleTable {
+  let table = cache.get(program);
+  if (table) return table;
+  const functions = new Map<string, FunctionNode>();
+  const classes = new Map<string, TSESTree.ClassDeclaration>();
+  const imports = new Map<string, Imported>();
+  const exports = new Map<string, string>();
+  const reexports: { from: string; name: string; as: string }[] = [];
+  let defaultFunction: FunctionNode | undefined;
+  const declare = (stmt: TSESTree.Node, exported: boolean): void => {
+    if (stmt.type === 'FunctionDeclaration' && stmt.id) {
+      functions.set(stmt.id.name, stmt);
+      if (exported) exports.set(stmt.id.name, stmt.id.name);
+    } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
+      classes.set(stmt.id.name, stmt);
+      if (exported) exports.set(stmt.id.name, stmt.id.name);
+    } else if (stmt.type === 'VariableDeclaration') {
+      for (const d of stmt.declarations) {
+        if (d.id.type !== 'Identifier') continue;
+        const init = d.init ? unwrap(d.init) : null;
+        // Only a const keeps the function it was given.
+        if (stmt.kind === 'const' && init && isFunction(init)) functions.set(d.id.name, init);
+        if (exported) exports.set(d.id.name, d.id.name);
+      }
+    }
+  };
+  for (const top of program.body) {
+    if (top.type === 'ImportDeclaration') {
+      if (top.importKind === 'type') continue;
+      for (const s of top.specifiers) {
+        if (s.type === 'ImportSpecifier' && s.importKind === 'type') continue;
+        const name = s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : nameOf(s.imported);
+        imports.set(s.local.name, { from: top.source.value, name });
+      }
+    } else if (top.type === 'ExportNamedDeclaration') {
+      if (top.declaration) declare(top.declaration, true);
+      for (const s of top.specifiers) {
+        const local = nameOf(s.local);
+        const as = nameOf(s.exported);
+        if (top.source) reexports.push({ from: top.source.value, name: local, as });
+        else exports.set(as, local);
+      }
+    } else if (top.type === 'ExportAllDeclaration') {
+      if (!top.exported) reexports.push({ from: top.source.value, name: '*', as: '*' });
+    } else if (top.type === 'ExportDefaultDeclaration') {
+      const d = top.declaration;
+      if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) {
+        declare(d, false);
+        exports.set('default', d.id.name);
+      } else if (d.type === 'FunctionDeclaration' || d.type === 'ArrowFunctionExpression' || d.type === 'FunctionExpression') {
+        defaultFunction = d;
+      } else if (d.type === 'Identifier') {
+        exports.set('default', d.name);
+      }
+    } else {
+      declare(top, false);
+    }
+  }
+  table = { functions, classes, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
+  cache.set(program, table);
+  return table;
+}
+
+function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
+  return node.type === 'Identifier' ? node.name : node.value;
+}
+
+/** The program a node belongs to. */
+export function programOf(node: TSESTree.Node): TSESTree.Program | null {
+  let n: TSESTree.Node | undefined = node;
+  while (n && n.type !== 'Program') n = n.parent;
+  return n ?? null;
+}

@@ -1,0 +1,96 @@
+// The project host of the CLI, the server and the ESLint plugin: which file an import names, what a result
+// depends on, and what an edit makes it read again.
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiskProject, dependenciesChanged } from '../../src/shared/projectHost.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'awaitguard-project-'));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('DiskProject', () => {
+  it('resolves relative imports as TypeScript does, and leaves packages alone', () => {
+    const dir = project({
+      'src/a.ts': 'export const a = 1;',
+      'src/lib/index.ts': 'export const lib = 1;',
+      'src/b.mts': 'export const b = 1;',
+      'src/c.js': 'export const c = 1;',
+    });
+    const host = new DiskProject(undefined);
+    const from = path.join(dir, 'src/main.ts');
+    expect(host.load(from, './a.js')?.fileName).toBe(path.join(dir, 'src/a.ts'));
+    expect(host.load(from, './a')?.fileName).toBe(path.join(dir, 'src/a.ts'));
+    expect(host.load(from, './lib')?.fileName).toBe(path.join(dir, 'src/lib/index.ts'));
+    expect(host.load(from, './b.mjs')?.fileName).toBe(path.join(dir, 'src/b.mts'));
+    expect(host.load(from, './c.js')?.fileName).toBe(path.join(dir, 'src/c.js'));
+    expect(host.load(from, './missing')).toBeUndefined();
+    expect(host.load(from, 'lodash')).toBeUndefined();
+    // The language server names a document by its URI.
+    expect(host.load(`file://${from}`, './a')?.fileName).toBe(path.join(dir, 'src/a.ts'));
+  });
+
+  it('gives no module for a file that does not parse', () => {
+    const dir = project({ 'src/bad.ts': 'export const = ;' });
+    expect(new DiskProject(undefined).load(path.join(dir, 'src/main.ts'), './bad')).toBeUndefined();
+  });
+
+  it('lists what an analysis rested on, with what those modules loaded when they were first read', () => {
+    const dir = project({ 'a.ts': 'export const a = 1;', 'b.ts': 'export const b = 1;' });
+    const host = new DiskProject(undefined);
+    const main = path.join(dir, 'main.ts');
+    const a = path.join(dir, 'a.ts');
+    const b = path.join(dir, 'b.ts');
+    // The first analysis loads a, and a loads b (as following a re-export would).
+    const first = host.track(() => {
+      host.load(main, './a');
+      host.load(a, './b');
+    });
+    expect(Object.keys(first.dependencies).sort()).toEqual([a, b]);
+    // A later one finds a already read; b is still what a's facts rest on.
+    const second = host.track(() => host.load(path.join(dir, 'other.ts'), './a'));
+    expect(Object.keys(second.dependencies).sort()).toEqual([a, b]);
+    const read = (file: string): string | undefined => (file === b ? 'export const b = 2;' : file === a ? 'export const a = 1;' : undefined);
+    expect(dependenciesChanged(second.dependencies, read)).toBe(true);
+    expect(dependenciesChanged({ [a]: first.dependencies[a]! }, read)).toBe(false);
+  });
+
+  it('forgets a module and everything that loaded it, and reads a changed file again when asked to', () => {
+    const dir = project({ 'a.ts': 'export const a = 1;', 'b.ts': 'export const b = 1;' });
+    const main = path.join(dir, 'main.ts');
+    const a = path.join(dir, 'a.ts');
+    const b = path.join(dir, 'b.ts');
+    const host = new DiskProject(undefined, { revalidate: true });
+    host.load(main, './a');
+    host.load(a, './b');
+    expect([...host.invalidate(b)].sort()).toEqual([a, b, main].sort());
+
+    const before = host.load(main, './b')!.ast;
+    expect(host.load(main, './b')!.ast).toBe(before);
+    writeFileSync(b, 'export const b = 22;');
+    utimesSync(b, new Date(), new Date(Date.now() + 5000));
+    expect(host.load(main, './b')!.ast).not.toBe(before);
+  });
+
+  it('reads an open document from the editor, not the disk', () => {
+    const dir = project({ 'a.ts': 'export const a = 1;' });
+    const a = path.join(dir, 'a.ts');
+    const host = new DiskProject(undefined, { overlay: (file) => (file === a ? 'export const edited = 2;' : undefined) });
+    const loaded = host.load(path.join(dir, 'main.ts'), './a')!;
+    const stmt = loaded.ast.body[0];
+    const declared = stmt?.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration' ? stmt.declaration.declarations[0]?.id : undefined;
+    expect(declared?.type === 'Identifier' ? declared.name : undefined).toBe('edited');
+  });
+});
