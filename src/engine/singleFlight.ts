@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, unwrap, type Node } from './ast.js';
+import { shadowed } from './callees.js';
 import { privateMethodCalls } from './summaries.js';
 
 /*
@@ -11,9 +12,14 @@ import { privateMethodCalls } from './summaries.js';
 // Per method node (nodes belong to one analysis and go with it).
 const decided = new WeakMap<TSESTree.MethodDefinition, boolean>();
 
-/** Is `node` inside a private method whose every call in its class stores the promise in a `this` field? */
+/**
+ * Is `node` inside a private method whose every call in its class stores the promise in a `this` field, or a
+ * function only its module can call whose every call stores the promise in a module variable
+ * (`initPromise = initPromise ?? init()`)?
+ */
 export function inSingleFlightMethod(node: Node): boolean {
   const fn = enclosingFunction(node);
+  if (fn?.type === 'FunctionDeclaration') return inSingleFlightFunction(fn);
   const method = fn?.parent;
   if (method?.type !== 'MethodDefinition' || method.value !== fn) return false;
   let answer = decided.get(method);
@@ -47,15 +53,52 @@ function inSingleFlightCaller(call: TSESTree.CallExpression, seen: Set<TSESTree.
   return method?.type === 'MethodDefinition' && method.value === fn && decide(method, seen);
 }
 
-/** The call's promise is stored in a `this` field, directly or through a const assigned to one later. */
+const decidedFunctions = new WeakMap<TSESTree.FunctionDeclaration, boolean>();
+
+/** A module-level function, not exported, that the module only ever calls to store the promise in shared state. */
+function inSingleFlightFunction(fn: TSESTree.FunctionDeclaration): boolean {
+  let answer = decidedFunctions.get(fn);
+  if (answer === undefined) {
+    answer = false;
+    const program = fn.parent;
+    if (fn.id && program?.type === 'Program') {
+      const name = fn.id.name;
+      const calls: TSESTree.CallExpression[] = [];
+      let escapes = false;
+      forEachNode(program, (n) => {
+        if (escapes) return false;
+        if (n.type !== 'Identifier' || n.name !== name || n === fn.id) return true;
+        const parent = n.parent;
+        // `x.init`, `{ init: 1 }`: a property of that name, not the function.
+        if (parent?.type === 'MemberExpression' && parent.property === n && !parent.computed) return true;
+        if (parent?.type === 'Property' && parent.key === n && !parent.computed && !parent.shorthand) return true;
+        if (parent?.type === 'CallExpression' && parent.callee === n) calls.push(parent);
+        else escapes = true;
+        return true;
+      });
+      const fromItself = (call: TSESTree.CallExpression): boolean => enclosingFunction(call) === fn;
+      answer = !escapes && calls.some((c) => !fromItself(c)) && calls.every((c) => fromItself(c) || storedInField(c));
+    }
+    decidedFunctions.set(fn, answer);
+  }
+  return answer;
+}
+
+/**
+ * The call's promise is stored in a `this` field or a module variable, directly (`this.p = f()`, `p = p ?? f()`,
+ * `p ??= f()`) or through a const assigned to one later.
+ */
 function storedInField(call: TSESTree.CallExpression): boolean {
   let child: Node = call;
   let p = call.parent;
-  while (p && (p.type === 'TSAsExpression' || p.type === 'TSNonNullExpression' || p.type === 'ChainExpression')) {
+  while (
+    p &&
+    (p.type === 'TSAsExpression' || p.type === 'TSNonNullExpression' || p.type === 'ChainExpression' || (p.type === 'LogicalExpression' && p.right === child && p.operator !== '&&'))
+  ) {
     child = p;
     p = p.parent;
   }
-  if (p?.type === 'AssignmentExpression' && p.right === child) return isThisField(p.left);
+  if (p?.type === 'AssignmentExpression' && p.right === child) return isThisField(p.left) || isModuleVariable(p.left);
   if (p?.type !== 'VariableDeclarator' || p.id.type !== 'Identifier' || p.parent?.type !== 'VariableDeclaration' || p.parent.kind !== 'const') return false;
   const name = p.id.name;
   const scope = enclosingFunction(p);
@@ -79,4 +122,17 @@ function isThisField(node: Node): boolean {
     n = object;
   }
   return false;
+}
+
+/** A variable declared at the top of the module (`let initPromise`). */
+function isModuleVariable(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type !== 'Identifier' || shadowed(n)) return false;
+  let program: Node | undefined = n;
+  while (program && program.type !== 'Program') program = program.parent;
+  if (program?.type !== 'Program') return false;
+  return program.body.some((top) => {
+    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
+    return stmt.type === 'VariableDeclaration' && stmt.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === n.name);
+  });
 }

@@ -74,11 +74,26 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
  */
 function latches(w: SharedWrite): boolean {
   const node = w.node;
+  // `this.loading.set(name, promise)` before the await: later callers find the entry (`if (loading.get(name)) return …`).
+  if (w.kind === 'collection' && node.type === 'CallExpression') {
+    const callee = unwrap(node.callee);
+    const value = node.arguments[1];
+    return callee.type === 'MemberExpression' && memberName(callee) === 'set' && value !== undefined && value.type !== 'SpreadElement' && latchValue(unwrap(value), true);
+  }
   if (w.kind !== 'assign' || node.type !== 'AssignmentExpression' || node.operator !== '=' || w.deps.some((d) => d.path === w.path)) return false;
-  const value = unwrap(node.right);
+  return latchValue(unwrap(node.right), false);
+}
+
+/**
+ * A value that makes a presence check fail from now on: a truthy constant, or what a call, `new` or literal made;
+ * for a map entry also a local (the entry is there, whatever it holds).
+ */
+function latchValue(value: Node, entry: boolean): boolean {
   // Only a truthy constant: `this.token = ''` before the await leaves `if (!this.token)` passing for the next caller.
   if (value.type === 'Literal') return Boolean(value.value);
-  // A call's result stored before any await is the in-flight promise (or the object) later callers find.
+  // A call's result stored before any await is the in-flight promise (or the object) later callers find; so is a
+  // local that holds one (`const pending = this.load(name); this.loading.set(name, pending)`).
+  if (entry && value.type === 'Identifier') return value.name !== 'undefined';
   return ['ObjectExpression', 'ArrayExpression', 'NewExpression', 'ArrowFunctionExpression', 'FunctionExpression', 'CallExpression'].includes(value.type);
 }
 
