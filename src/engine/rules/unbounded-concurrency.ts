@@ -34,7 +34,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       const mapped = mappedCall(arg, model);
       if (!mapped) continue;
       const { source, callback, call } = mapped;
-      if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model)) continue;
+      if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
       const origin = originOf(source, model, 0);
       if (origin === 'bounded') continue;
       const src = sourceText(source, model);
@@ -75,13 +75,56 @@ const LISTINGS = /^(readdir|readdirSync|glob|globSync|globby|fastGlob)$/;
 /** Modules whose every call lists files: `import { sync } from 'globby'`, `import fg from 'fast-glob'; fg.sync(…)`. */
 const LISTING_MODULES = new Set(['glob', 'globby', 'fast-glob', 'tiny-glob', 'tinyglobby', 'readdirp', 'recursive-readdir', 'klaw', 'klaw-sync']);
 const REQUEST = /^(req|request|ctx|context|event|body|payload|message|msg|job)$/i;
+/** Helpers that hand their callback one batch (chunk, page) of a collection at a time. */
+const BATCHING = /batch|chunk|page/i;
+/** Methods and query options that cap how many rows a query returns. */
+const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first']);
+const LIMIT_KEYS = /^(limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)$/i;
+
+/**
+ * Is this (awaited) call a query whose rows are capped: a `limit`/`take` call in its chain, a `limit`-like
+ * option, or the options of a paginated request spread in (`...ctx.state.pagination`)?
+ */
+function limitedQuery(node: Node): boolean {
+  let n = unwrap(node);
+  for (let depth = 0; depth < 12 && n.type === 'CallExpression'; depth++) {
+    const name = calleeName(n);
+    if (name !== null && LIMIT_METHODS.has(name) && n.arguments.length > 0) return true;
+    for (const arg of n.arguments) {
+      const a = unwrap(arg);
+      if (a.type !== 'ObjectExpression') continue;
+      for (const p of a.properties) {
+        if (p.type === 'Property' && LIMIT_KEYS.test(memberKey(p) ?? '')) return true;
+        if (p.type === 'SpreadElement' && /paginat|paging/i.test(receiverText(unwrap(p.argument)) ?? '')) return true;
+      }
+    }
+    const callee = unwrap(n.callee);
+    if (callee.type !== 'MemberExpression') break;
+    n = unwrap(callee.object);
+  }
+  return false;
+}
+
+/**
+ * For `const [a, b] = await Promise.all([x, y])`, the element of the array that `binding` takes (`y` for `b`);
+ * null for any other initializer.
+ */
+function combinedElement(init: Node, pattern: TSESTree.ArrayPattern, binding: Node): Node | null {
+  const awaited = init.type === 'AwaitExpression' ? unwrap(init.argument) : null;
+  if (awaited?.type !== 'CallExpression' || !isPromiseCombinator(awaited)) return null;
+  const list = awaited.arguments[0] ? unwrap(awaited.arguments[0]) : null;
+  const index = pattern.elements.findIndex((e) => e !== null && unwrap(e) === binding);
+  const element = list?.type === 'ArrayExpression' && index >= 0 ? list.elements[index] : undefined;
+  return element && element.type !== 'SpreadElement' ? element : null;
+}
 
 function originOf(node: Node, model: FileModel, depth: number): Origin {
   if (depth > 12) return 'unknown';
   const n = unwrap(node);
   switch (n.type) {
     case 'AwaitExpression':
-      return 'outside';
+      // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
+      return limitedQuery(n.argument) ? 'bounded' : 'outside';
     case 'ArrayExpression': {
       let origin: Origin = 'bounded';
       for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, model, depth + 1));
@@ -147,6 +190,9 @@ function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: numb
   if (def.type === 'Parameter') return parameterOrigin(def.node as FunctionNode, id.name, model, depth);
   if (def.node.type !== 'VariableDeclarator' || !def.node.init) return 'unknown';
   const init = unwrap(def.node.init);
+  // `const [total, rows] = await Promise.all([count(q), findAll({ …q, limit })])`: what its own element gave.
+  const element = def.node.id.type === 'ArrayPattern' ? combinedElement(init, def.node.id, def.name as Node) : null;
+  if (element) return limitedQuery(element) ? 'bounded' : 'outside';
   // `const { rows } = await db.query(…)`: a part of what the awaited call gave.
   if (def.node.id.type !== 'Identifier') return originOf(init, model, depth + 1) === 'outside' ? 'outside' : 'unknown';
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
@@ -162,6 +208,10 @@ function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: numb
  * `fetchEdits(event)` into a rest parameter).
  */
 function parameterOrigin(fn: FunctionNode, name: string, model: FileModel, depth: number): Origin {
+  // `findAllInBatches(query, async (rows) => …)`, `forEachChunk(items, 100, async (chunk) => …)`: the callback
+  // gets one batch at a time.
+  const host = fn.parent;
+  if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
   const calls = index < 0 ? null : privateCallSites(fn, model);
   if (!calls || calls.length === 0) return 'caller';
@@ -414,6 +464,35 @@ function awaitsOnlyStarted(fn: FunctionNode): boolean {
   });
   return only;
 }
+
+/**
+ * `rows.map((row) => row.destroy({ transaction }))`, `ids.map((id) => trx('jobs').where({ id }).del())`: every call
+ * the callback waits on runs in one transaction, on its one connection, which sends the queries one at a time.
+ */
+function onOneTransaction(fn: FunctionNode): boolean {
+  const waited: Node[] = [];
+  if (fn.body.type !== 'BlockStatement') waited.push(fn.body);
+  forEachNode(fn.body, (n) => {
+    if (n !== fn.body && isFunction(n)) return false;
+    if (n.type === 'AwaitExpression') waited.push(n.argument);
+    else if (n.type === 'ReturnStatement' && n.argument) waited.push(n.argument);
+    return true;
+  });
+  const inTransaction = (node: Node): boolean => {
+    const e = unwrap(node.type === 'AwaitExpression' ? node.argument : node);
+    if (e.type !== 'CallExpression') return false;
+    const passes = e.arguments.some((a) => {
+      const o = unwrap(a);
+      return o.type === 'ObjectExpression' && o.properties.some((p) => p.type === 'Property' && TRANSACTION.test(memberKey(p) ?? ''));
+    });
+    let root: Node = e;
+    while (root.type === 'CallExpression' || root.type === 'MemberExpression') root = unwrap(root.type === 'CallExpression' ? root.callee : root.object);
+    return passes || (root.type === 'Identifier' && TRANSACTION.test(root.name));
+  };
+  return waited.length > 0 && waited.every(inTransaction);
+}
+
+const TRANSACTION = /^(transaction|trx|tx)$/;
 
 /** A DataLoader: named like one, or constructed from a class named like one. */
 function isLoader(receiver: Node, model: FileModel): boolean {

@@ -1,0 +1,48 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { unwrap, type Node } from './ast.js';
+import { classOf } from './summaries.js';
+
+/*
+ * An ORM record (`@Table class Document extends Model`, `@Entity() class User`): each instance is one row,
+ * loaded afresh for the request or job that works on it. Its fields look shared to a method, but two calls
+ * that race on one instance are rare: the rows they load are distinct objects, and the race that matters is
+ * on the row in the database, which a field check cannot show. Findings on such fields are shown on request.
+ */
+
+/** Class decorators of ORM entities (sequelize-typescript, TypeORM, MikroORM, NestJS Mongoose, LoopBack). */
+const RECORD_DECORATORS = new Set(['Table', 'Entity', 'Schema', 'model']);
+/** Packages whose `Model`/`BaseEntity` base makes a class an entity. */
+const ORM_PACKAGES = /^(sequelize|sequelize-typescript|typeorm|objection|@mikro-orm\/.*)$/;
+const RECORD_BASES = new Set(['Model', 'BaseEntity']);
+
+const cache = new WeakMap<Node, boolean>();
+
+/** Is `node` in a method of an ORM record class? */
+export function inRecordClass(node: Node): boolean {
+  let fn: Node | undefined = node;
+  while (fn && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionDeclaration') fn = fn.parent;
+  const body = fn ? classOf(fn) : null;
+  if (!body) return false;
+  let answer = cache.get(body);
+  if (answer === undefined) {
+    answer = isRecord(body.parent as TSESTree.ClassDeclaration | TSESTree.ClassExpression);
+    cache.set(body, answer);
+  }
+  return answer;
+}
+
+function isRecord(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
+  for (const d of klass.decorators ?? []) {
+    const e = unwrap(d.expression);
+    const callee = e.type === 'CallExpression' ? unwrap(e.callee) : e;
+    if (callee.type === 'Identifier' && RECORD_DECORATORS.has(callee.name)) return true;
+  }
+  const base = klass.superClass ? unwrap(klass.superClass) : null;
+  if (base?.type !== 'Identifier' || !RECORD_BASES.has(base.name)) return false;
+  let program: Node | undefined = klass;
+  while (program && program.type !== 'Program') program = program.parent;
+  return (
+    program?.type === 'Program' &&
+    program.body.some((s) => s.type === 'ImportDeclaration' && ORM_PACKAGES.test(s.source.value) && s.specifiers.some((sp) => sp.local.name === base.name))
+  );
+}
