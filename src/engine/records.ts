@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap, type Node } from './ast.js';
+import { inIteratorStep } from './iterators.js';
 import { classOf } from './summaries.js';
 
 /*
@@ -45,4 +46,12 @@ function isRecord(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): 
     program?.type === 'Program' &&
     program.body.some((s) => s.type === 'ImportDeclaration' && ORM_PACKAGES.test(s.source.value) && s.specifiers.some((sp) => sp.local.name === base.name))
   );
+}
+
+/**
+ * Is the `this` field `path`, written at `node`, on an instance whose calls do not overlap in practice: an ORM
+ * record, or an iterator stepped by its `next`? Findings there are shown on request.
+ */
+export function fieldOfSequentialInstance(path: string, node: Node): boolean {
+  return path.startsWith('this.') && (inRecordClass(node) || inIteratorStep(node));
 }

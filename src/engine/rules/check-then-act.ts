@@ -2,7 +2,7 @@ import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '.
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
-import { inRecordClass } from '../records.js';
+import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -58,7 +58,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
-          const unsure = isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || (w.path.startsWith('this.') && inRecordClass(w.node));
+          const unsure = isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }

@@ -1,6 +1,6 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
-import { inRecordClass } from '../records.js';
+import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlightMethod } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -41,7 +41,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         const stale = staleRead(w);
         if (!stale || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlightMethod(w.node)) return;
         seen.add(w.node);
-        reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) || (w.path.startsWith('this.') && inRecordClass(w.node)) ? 'low' : 'medium' });
+        reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium' });
       },
       reports: () => reports,
     };
