@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
 import { shadowed } from './callees.js';
 import { privateMethodCalls } from './summaries.js';
 
@@ -9,19 +9,36 @@ import { privateMethodCalls } from './summaries.js';
  * promise, one call at a time. A check and an act inside it do not race with another call of it.
  */
 
+/**
+ * How a function is run: behind one in-flight promise for all callers (`whole`: stored in a field or a module
+ * variable), behind one per key (`keyed`: entered in a map, `this.loading.set(key, this.#load(key))`, so calls
+ * for different keys run side by side), or not known to be (null).
+ */
+type Flight = 'whole' | 'keyed' | null;
+
+function both(a: Flight, b: Flight): Flight {
+  return a === null || b === null ? null : a === 'keyed' || b === 'keyed' ? 'keyed' : 'whole';
+}
+
 // Per method node (nodes belong to one analysis and go with it).
-const decided = new WeakMap<TSESTree.MethodDefinition, boolean>();
+const decided = new WeakMap<TSESTree.MethodDefinition, Flight>();
 
 /**
- * Is `node` inside a private method whose every call in its class stores the promise in a `this` field, or a
- * function only its module can call whose every call stores the promise in a module variable
- * (`initPromise = initPromise ?? init()`)?
+ * Does the write at `node` run inside a single flight: in a private method whose every call in its class
+ * stores the promise in shared state, or a function only its module can call that is always started so
+ * (`initPromise = initPromise ?? init()`)? A flight per key covers only writes of keyed entries
+ * (`keyed`: the write is to a collection), not a field all keys share.
  */
-export function inSingleFlightMethod(node: Node): boolean {
+export function inSingleFlight(node: Node, keyed: boolean): boolean {
+  const flight = flightOf(node);
+  return flight === 'whole' || (flight === 'keyed' && keyed);
+}
+
+function flightOf(node: Node): Flight {
   const fn = enclosingFunction(node);
-  if (fn?.type === 'FunctionDeclaration') return inSingleFlightFunction(fn);
+  if (fn?.type === 'FunctionDeclaration') return functionFlight(fn);
   const method = fn?.parent;
-  if (method?.type !== 'MethodDefinition' || method.value !== fn) return false;
+  if (method?.type !== 'MethodDefinition' || method.value !== fn) return null;
   let answer = decided.get(method);
   if (answer === undefined) {
     answer = decide(method);
@@ -30,36 +47,48 @@ export function inSingleFlightMethod(node: Node): boolean {
   return answer;
 }
 
-function decide(method: TSESTree.MethodDefinition, seen = new Set<TSESTree.MethodDefinition>()): boolean {
-  if (seen.has(method)) return false;
+function decide(method: TSESTree.MethodDefinition, seen = new Set<TSESTree.MethodDefinition>()): Flight {
+  if (seen.has(method)) return null;
   seen.add(method);
   const calls = privateMethodCalls(method);
-  if (!calls) return false;
+  if (!calls) return null;
   // A call from the method itself (recursion) runs inside the flight that is already under way.
   const fromItself = (call: TSESTree.CallExpression): boolean => enclosingFunction(call) === method.value;
-  return calls.length > 0 && calls.some((c) => !fromItself(c)) && calls.every((call) => fromItself(call) || storedInField(call) || inSingleFlightCaller(call, seen));
+  return everyCall(calls, fromItself, (call) => storedInField(call) ?? singleFlightCaller(call, seen));
+}
+
+/** The flight every outside call starts (calls from the function itself run in it), or null. */
+function everyCall(calls: readonly TSESTree.CallExpression[], fromItself: (c: TSESTree.CallExpression) => boolean, flight: (c: TSESTree.CallExpression) => Flight): Flight {
+  const outside = calls.filter((c) => !fromItself(c));
+  if (outside.length === 0) return null;
+  let answer: Flight = 'whole';
+  for (const call of outside) {
+    answer = both(answer, flight(call));
+    if (answer === null) return null;
+  }
+  return answer;
 }
 
 /**
  * The call runs only inside a call that is itself single flight: a private method of the class decided so, or
  * an async IIFE whose promise is stored in a field (`const p = (async () => this._next())(); this.cache.p = p`).
  */
-function inSingleFlightCaller(call: TSESTree.CallExpression, seen: Set<TSESTree.MethodDefinition>): boolean {
+function singleFlightCaller(call: TSESTree.CallExpression, seen: Set<TSESTree.MethodDefinition>): Flight {
   const fn = enclosingFunction(call);
-  if (!fn) return false;
+  if (!fn) return null;
   const invoked = fn.parent;
   if (invoked?.type === 'CallExpression' && invoked.callee === fn) return storedInField(invoked);
   const method = fn.parent;
-  return method?.type === 'MethodDefinition' && method.value === fn && decide(method, seen);
+  return method?.type === 'MethodDefinition' && method.value === fn ? decide(method, seen) : null;
 }
 
-const decidedFunctions = new WeakMap<TSESTree.FunctionDeclaration, boolean>();
+const decidedFunctions = new WeakMap<TSESTree.FunctionDeclaration, Flight>();
 
 /** A module-level function, not exported, that the module only ever calls to store the promise in shared state. */
-function inSingleFlightFunction(fn: TSESTree.FunctionDeclaration): boolean {
+function functionFlight(fn: TSESTree.FunctionDeclaration): Flight {
   let answer = decidedFunctions.get(fn);
   if (answer === undefined) {
-    answer = false;
+    answer = null;
     const program = fn.parent;
     if (fn.id && program?.type === 'Program') {
       const name = fn.id.name;
@@ -76,8 +105,7 @@ function inSingleFlightFunction(fn: TSESTree.FunctionDeclaration): boolean {
         else escapes = true;
         return true;
       });
-      const fromItself = (call: TSESTree.CallExpression): boolean => enclosingFunction(call) === fn;
-      answer = !escapes && calls.some((c) => !fromItself(c)) && calls.every((c) => fromItself(c) || storedInField(c));
+      if (!escapes) answer = everyCall(calls, (c) => enclosingFunction(c) === fn, storedInField);
     }
     decidedFunctions.set(fn, answer);
   }
@@ -88,7 +116,7 @@ function inSingleFlightFunction(fn: TSESTree.FunctionDeclaration): boolean {
  * The call's promise is stored in a `this` field or a module variable, directly (`this.p = f()`, `p = p ?? f()`,
  * `p ??= f()`) or through a const assigned to one later.
  */
-function storedInField(call: TSESTree.CallExpression): boolean {
+function storedInField(call: TSESTree.CallExpression): Flight {
   let child: Node = call;
   let p = call.parent;
   while (
@@ -98,19 +126,41 @@ function storedInField(call: TSESTree.CallExpression): boolean {
     child = p;
     p = p.parent;
   }
-  if (p?.type === 'AssignmentExpression' && p.right === child) return isThisField(p.left) || isModuleVariable(p.left);
-  if (p?.type !== 'VariableDeclarator' || p.id.type !== 'Identifier' || p.parent?.type !== 'VariableDeclaration' || p.parent.kind !== 'const') return false;
-  const name = p.id.name;
-  const scope = enclosingFunction(p);
-  let stored = false;
-  if (scope) {
-    forEachNode(scope.body, (n) => {
-      if (stored) return false;
-      if (n.type === 'AssignmentExpression' && n.right.type === 'Identifier' && n.right.name === name && isThisField(n.left)) stored = true;
-      return !stored;
-    });
+  const shared = (target: Node): boolean => isThisField(target) || isModuleVariable(target);
+  // `this.loading.set(key, this.#load(key))`
+  if (p?.type === 'CallExpression' && p.arguments[1] === child && storesEntry(p, shared)) return 'keyed';
+  // `const p = this.#load(key)`, or `p = this.#load(key)` into a local, stored in shared state afterwards.
+  let local: string | null = null;
+  if (p?.type === 'AssignmentExpression' && p.right === child) {
+    if (shared(p.left)) return keyedTarget(p.left) ? 'keyed' : 'whole';
+    const target = unwrap(p.left);
+    if (target.type === 'Identifier') local = target.name;
+  } else if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') {
+    local = p.id.name;
   }
+  const scope = local === null ? null : enclosingFunction(call);
+  if (!scope) return null;
+  const isLocal = (value: Node | undefined): boolean => value !== undefined && unwrap(value).type === 'Identifier' && (unwrap(value) as TSESTree.Identifier).name === local;
+  let stored: Flight = null;
+  forEachNode(scope.body, (n) => {
+    if (stored) return false;
+    if (n.type === 'AssignmentExpression' && isLocal(n.right) && shared(n.left)) stored = keyedTarget(n.left) ? 'keyed' : 'whole';
+    else if (n.type === 'CallExpression' && isLocal(n.arguments[1]) && storesEntry(n, shared)) stored = 'keyed';
+    return stored === null;
+  });
   return stored;
+}
+
+/** `this.loading[key]`: an entry under a key computed at run time. */
+function keyedTarget(target: Node): boolean {
+  const t = unwrap(target);
+  return t.type === 'MemberExpression' && t.computed && unwrap(t.property).type !== 'Literal';
+}
+
+/** `<shared map>.set(key, value)` */
+function storesEntry(call: TSESTree.CallExpression, shared: (target: Node) => boolean): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && memberName(callee) === 'set' && shared(callee.object);
 }
 
 /** `this.x`, `this.cache.current`: a location on the instance. */

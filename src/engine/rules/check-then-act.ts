@@ -3,7 +3,7 @@ import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
-import { inSingleFlightMethod } from '../singleFlight.js';
+import { inSingleFlight } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
@@ -43,7 +43,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         }
         if (once.some(([from, to]) => w.node.range[0] >= from && w.node.range[1] <= to)) return;
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
-        if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlightMethod(w.node)) return;
+        if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlight(w.node, w.kind === 'collection')) return;
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;

@@ -1,7 +1,7 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
-import { inSingleFlightMethod } from '../singleFlight.js';
+import { inSingleFlight } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
@@ -39,7 +39,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     return {
       write(w) {
         const stale = staleRead(w);
-        if (!stale || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlightMethod(w.node)) return;
+        if (!stale || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlight(w.node, w.kind === 'collection')) return;
         seen.add(w.node);
         reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium' });
       },
