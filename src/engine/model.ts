@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, indexTree, type NodeIndex } from './ast.js';
+import { containsAwait, enclosingFunction, forEachNode, indexTree, isFunction, unwrap, type NodeIndex } from './ast.js';
 import type { AwaitguardConfig } from './config.js';
 import { walkFunction, type FlowObserver } from './flow/index.js';
 import { promiseContinuations } from './flow/expressions.js';
@@ -59,7 +59,7 @@ export function buildModel(
     if (host) hostsInlined.add(host);
   }
   const asyncFunctions = index.functions
-    .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || (fn.async && containsAwait(fn.body))))
+    .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || (fn.async && (containsAwait(fn.body) || returnsMethodCall(fn)))))
     .sort((a, b) => a.range[0] - b.range[0]);
   const guardedBy = new Map<string, Set<string>>();
   const locksAtWrites: FlowObserver = {
@@ -84,6 +84,20 @@ export function buildModel(
     asyncFunctions,
     guardedBy,
   };
+}
+
+/** `async get() { if (this.token) return this.token; return this.refresh(); }`: it waits for the method's promise. */
+function returnsMethodCall(fn: FunctionNode): boolean {
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'ReturnStatement' && n.argument) {
+      const arg = unwrap(n.argument);
+      found = arg.type === 'CallExpression' && unwrap(arg.callee).type === 'MemberExpression' && unwrap((unwrap(arg.callee) as TSESTree.MemberExpression).object).type === 'ThisExpression';
+    }
+    return !found;
+  });
+  return found;
 }
 
 /** CommonJS files are scripts; everything else with import/export, or any .mjs/.mts, is a module. */

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { COLLECTION_WRITES, pathsOverlap } from './locations.js';
 import type { FunctionNode } from './scope.js';
 
 /**
@@ -216,4 +217,120 @@ export function privateMethodCalls(method: TSESTree.MethodDefinition): TSESTree.
   }
   privateCallsCache.set(method, calls);
   return calls;
+}
+
+/** A write of a `this` field that a method makes, as its callers see it. */
+export interface HelperWrite {
+  path: string;
+  kind: 'assign' | 'collection';
+  /** Made after the method's first await: its caller sees it only once the awaited call settles. */
+  afterYield: boolean;
+  /** The write itself, in the method (or in a method it calls). */
+  node: Node;
+}
+
+const writesCache = new WeakMap<Node, Map<string, HelperWrite[]>>();
+
+/**
+ * For each instance method of a class, the `this` fields it writes (directly, or through `this.m()` calls of
+ * the class), and whether after its first await. A write of a field the method itself tests before its first
+ * await is left out: the method re-checks, so the caller's check is not what its act rests on (and the method's
+ * own analysis reports it when that re-check races). So is everything a method writes whose promise it keeps
+ * for its callers to share (`isShared`): the work runs once, whoever calls.
+ */
+export function memberWrites(body: TSESTree.ClassBody, isShared: (fn: FunctionNode) => boolean): Map<string, HelperWrite[]> {
+  let summary = writesCache.get(body);
+  if (summary) return summary;
+  summary = new Map();
+  const methods = methodsOf(body);
+  const direct = new Map<string, { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] }>();
+  for (const [name, fn] of methods) {
+    if (isShared(fn)) continue;
+    const firstAwait = firstAwaitOffset(fn);
+    const checkedEarly = testedBefore(fn, firstAwait);
+    const writes: HelperWrite[] = [];
+    const calls: { name: string; afterYield: boolean }[] = [];
+    forEachNode(fn.body, (n) => {
+      if (n !== fn.body && isFunction(n)) return false;
+      const afterYield = n.range[0] > firstAwait;
+      const record = (target: Node, kind: HelperWrite['kind']): void => {
+        const path = target.type === 'MemberExpression' ? writePath(target) : null;
+        if (path && ![...checkedEarly].some((t) => pathsOverlap(t, path))) writes.push({ path, kind, afterYield, node: n });
+      };
+      if (n.type === 'AssignmentExpression') record(unwrap(n.left), 'assign');
+      else if (n.type === 'UpdateExpression') record(unwrap(n.argument), 'assign');
+      else if (n.type === 'CallExpression') {
+        const callee = unwrap(n.callee);
+        if (callee.type === 'MemberExpression') {
+          const object = unwrap(callee.object);
+          const method = memberName(callee);
+          if (object.type === 'ThisExpression' && method !== null && methods.has(method)) calls.push({ name: method, afterYield });
+          else if (method !== null && COLLECTION_WRITES.has(method) && object.type === 'MemberExpression') record(object, 'collection');
+        }
+      }
+      return true;
+    });
+    direct.set(name, { writes, calls });
+  }
+  const resolve = (name: string, seen: Set<string>): HelperWrite[] => {
+    const known = summary!.get(name);
+    if (known) return known;
+    const own = direct.get(name);
+    if (!own || seen.has(name)) return [];
+    seen.add(name);
+    const all = [...own.writes];
+    for (const call of own.calls) {
+      for (const w of resolve(call.name, seen)) all.push(call.afterYield && !w.afterYield ? { ...w, afterYield: true } : w);
+    }
+    seen.delete(name);
+    return all;
+  };
+  for (const name of direct.keys()) summary.set(name, resolve(name, new Set()));
+  writesCache.set(body, summary);
+  return summary;
+}
+
+
+/** `this.a.b` for a written `this.a.b` (a computed part ends it: `this.calls[id]` writes `this.calls`). */
+function writePath(target: TSESTree.MemberExpression): string | null {
+  const parts: string[] = [];
+  let n: Node = target;
+  while (n.type === 'MemberExpression') {
+    const name = n.computed ? null : memberName(n);
+    if (name === null) parts.length = 0;
+    else parts.unshift(name);
+    n = unwrap(n.object);
+  }
+  return n.type === 'ThisExpression' && parts.length > 0 ? 'this.' + parts.join('.') : null;
+}
+
+function firstAwaitOffset(fn: FunctionNode): number {
+  let first = Number.POSITIVE_INFINITY;
+  forEachNode(fn.body, (n) => {
+    if (n !== fn.body && isFunction(n)) return false;
+    if (n.type === 'AwaitExpression' && n.range[0] < first) first = n.range[0];
+    return true;
+  });
+  return first;
+}
+
+/** The `this` fields a method tests in a condition before `limit` (its first await). */
+function testedBefore(fn: FunctionNode, limit: number): Set<string> {
+  const tested = new Set<string>();
+  forEachNode(fn.body, (n) => {
+    if (n !== fn.body && isFunction(n)) return false;
+    if (n.range[0] > limit) return false;
+    const test = n.type === 'IfStatement' || n.type === 'ConditionalExpression' ? n.test : n.type === 'LogicalExpression' ? n.left : null;
+    if (test) {
+      forEachNode(test, (t) => {
+        if (t.type === 'MemberExpression' && unwrap(t.object).type === 'ThisExpression') {
+          const path = readPath(t);
+          if (path) tested.add(path);
+        }
+        return true;
+      });
+    }
+    return true;
+  });
+  return tested;
 }

@@ -9,7 +9,17 @@ import type { HeldRegion } from './heldRegions.js';
  * string keep their indentation (indenting those would change the value). With `deeper` false only the
  * absorbed sections change: their bodies lose one level.
  */
-export function reindent(text: string, root: Node, start: number, end: number, unit: string, absorbed: readonly HeldRegion[] = [], deeper = true): string {
+export function reindent(
+  text: string,
+  root: Node,
+  start: number,
+  end: number,
+  unit: string,
+  absorbed: readonly HeldRegion[] = [],
+  deeper = true,
+  /** Text to insert at offsets of `text` inside the range (`await ` before a returned promise). */
+  insertions: readonly { at: number; text: string }[] = [],
+): string {
   const frozen: [number, number][] = [];
   forEachNodeIn(root, start, end, (n) => {
     if ((n.type === 'TemplateLiteral' || n.type === 'Literal' || n.type === 'JSXText') && text.slice(n.range[0], n.range[1]).includes('\n')) {
@@ -22,6 +32,7 @@ export function reindent(text: string, root: Node, start: number, end: number, u
   const bodies = absorbed.map((r) => r.body);
   const segment = text.slice(start, end);
   const edits = cuts.map(([a, b]) => ({ offset: [a - start, b - start] as [number, number], text: '' }));
+  for (const i of insertions) edits.push({ offset: [i.at - start, i.at - start], text: i.text });
   for (let at = 0; at <= segment.length; at = segment.indexOf('\n', at) + 1) {
     const offset = start + at;
     const eol = segment.indexOf('\n', at);

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, fixLibrary, classOf, type Node, type FileModel, type Fix, type FixSubject, type TextEdit, type FunctionNode } from '../engine/index.js';
+import { enclosingFunction, forEachNode, forEachNodeIn, isFunction, unwrap, fixLibrary, classOf, type Node, type FileModel, type Fix, type FixSubject, type TextEdit, type FunctionNode } from '../engine/index.js';
 import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
@@ -113,18 +113,38 @@ function span(range: StatementRange, text: string): Span {
   return { start: range.first.range[0], end: range.last.range[1], indent, ownLines: false };
 }
 
+/**
+ * `return this.refresh()` in an async function: the `finally` (or the end of an `await using` block) would run
+ * as soon as the promise is returned, releasing the lock before it settles; `return await` keeps it held.
+ */
+function awaitedReturns(range: StatementRange, s: Span, ctx: FixContext): { at: number; text: string }[] {
+  const fn = enclosingFunction(range.first);
+  if (!fn?.async) return [];
+  const out: { at: number; text: string }[] = [];
+  forEachNodeIn(ctx.model.ast, s.start, s.end, (n) => {
+    if (isFunction(n) && n !== fn) return false;
+    if (n.type === 'ReturnStatement' && n.argument && n.range[0] >= s.start && n.range[1] <= s.end) {
+      const arg = unwrap(n.argument);
+      if (arg.type === 'CallExpression' || arg.type === 'NewExpression') out.push({ at: n.argument.range[0], text: 'await ' });
+    }
+    return true;
+  });
+  return out;
+}
+
 function wrapTryFinally(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
+  const returns = awaitedReturns(range, s, ctx);
   const api = fixLibrary(ctx.options.runtime).writes;
   const acquire = `await ${lock}.${api.acquire}()${style.semi}`;
   const release = `${lock}.${api.release}()${style.semi}`;
   if (!s.ownLines) {
-    const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
+    const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false, returns);
     return { offset: [s.start, s.end], text: `${acquire} try { ${body} } finally { ${release} }` };
   }
   const nl = style.eol;
-  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, true, returns);
   return {
     offset: [s.start, s.end],
     text: `${s.indent}${acquire}${nl}${s.indent}try {${nl}${body}${nl}${s.indent}} finally {${nl}${s.indent}${style.indentUnit}${release}${nl}${s.indent}}`,
@@ -157,7 +177,8 @@ function wrapAwaitUsing(range: StatementRange, lock: string, absorbed: readonly 
   const nl = style.eol;
   const guard = `await using _${lockName(lock)}Held = await ${lock}.${fixLibrary(ctx.options.runtime).writes.acquire}()${style.semi}`;
   const toEndOfBlock = range.block.body[range.block.body.length - 1] === range.last;
-  const inPlace = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
+  const returns = awaitedReturns(range, s, ctx);
+  const inPlace = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false, returns);
   if (toEndOfBlock) {
     // Held until the end of the block, which is where the range ends anyway.
     const end = absorbed.length > 0 ? s.end : s.start;
@@ -167,7 +188,7 @@ function wrapAwaitUsing(range: StatementRange, lock: string, absorbed: readonly 
   if (!s.ownLines) {
     return { offset: [s.start, s.end], text: `{ ${guard} ${inPlace} }` };
   }
-  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
+  const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, true, returns);
   return { offset: [s.start, s.end], text: `${s.indent}{${nl}${s.indent}${style.indentUnit}${guard}${nl}${body}${nl}${s.indent}}` };
 }
 

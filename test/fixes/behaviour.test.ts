@@ -45,6 +45,38 @@ describe('fixed code behaves', () => {
     expect(safe.balance).toBe(16);
   });
 
+  it('check-then-act through a helper that refreshes after its await: concurrent callers request one token', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+      export class Credentials {
+        requests = 0;
+        private token: string | undefined;
+        async value(): Promise<string | undefined> {
+          if (this.token) return this.token;
+          return this.refresh();
+        }
+        private async refresh(): Promise<string> {
+          this.requests++;
+          await tick();
+          this.token = 'token-' + this.requests;
+          return this.token;
+        }
+      }
+    `;
+    type M = { Credentials: new () => { requests: number; value(): Promise<string | undefined> } };
+    const racy = new (await load<M>(source)).Credentials();
+    await Promise.all([racy.value(), racy.value(), racy.value()]);
+    expect(racy.requests).toBe(3);
+
+    const fixedSource = fix(source, 'check-then-act');
+    // The lock is held until the returned refresh settles, not released when its promise is returned.
+    expect(fixedSource).toContain('return await this.refresh()');
+    const safe = new (await load<M>(fixedSource)).Credentials();
+    const values = await Promise.all([safe.value(), safe.value(), safe.value()]);
+    expect(safe.requests).toBe(1);
+    expect(new Set(values)).toEqual(new Set(['token-1']));
+  });
+
   it('lost-update on a variable captured by Promise.all callbacks: the total counts every item', async () => {
     const source = `
       const tick = () => new Promise<void>((r) => setTimeout(r, 1));

@@ -29,6 +29,8 @@ export interface SharedWrite {
   sharedResult: boolean;
   /** The first await that may have run after `since` and before this write, or null. */
   yieldedSince(since: AwaitSet): AwaitPoint | null;
+  /** For a write made by a method of the class that `node` calls: the write in that method. */
+  via?: Node;
 }
 
 /** A read of a condition that guards a write. */

@@ -1,4 +1,5 @@
 import { resolveCallee, sharesInFlight } from '../callees.js';
+import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
@@ -223,12 +224,38 @@ export abstract class ExpressionWalker extends WalkerCore {
     this.expr(node.argument);
     this.flushContinuations();
     this.passAwait(node);
+    this.helperWritesAfterYield(node.argument);
     const acquire = promiseAcquire(node.argument, this.locks);
     if (acquire && acquire.kind === 'mutex') {
       this.st.holds = this.hold(this.st.holds, acquire.key);
       this.pendingAcquireKey = acquire.key;
     }
     return NO_DEPS;
+  }
+
+  /**
+   * `await this.refreshToken()` where the method sets `this.token` after its own await: the write lands once the
+   * awaited call settles, that is, here, after the yield.
+   */
+  protected returnedCallSettles(returned: Node): void {
+    if (this.helperWritesOf(returned).some((w) => w.afterYield)) {
+      this.passAwait(returned);
+      this.helperWritesAfterYield(returned);
+    }
+  }
+
+  private helperWritesOf(awaited: Node): HelperWrite[] {
+    const call = unwrap(awaited);
+    if (call.type !== 'CallExpression') return [];
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'ThisExpression') return [];
+    const method = memberName(callee);
+    return (method === null ? undefined : this.classWrites()?.get(method)) ?? [];
+  }
+
+  private helperWritesAfterYield(awaited: Node): void {
+    const call = unwrap(awaited);
+    for (const w of this.helperWritesOf(call)) if (w.afterYield) this.write(w.path, NO_DEPS, call, w.kind, w.node);
   }
 
   protected assignment(node: TSESTree.AssignmentExpression): ReadFact[] {
@@ -359,9 +386,13 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       if (object.type === 'ThisExpression' && method !== null) {
         const fields = this.classReads()?.get(method);
-        if (fields) {
-          const reads = fields.map((f) => this.read(f, node));
-          return [...reads, ...this.exprs(node.arguments)];
+        const writes = this.classWrites()?.get(method);
+        if (fields || writes?.length) {
+          const reads = (fields ?? []).map((f) => this.read(f, node));
+          const args = this.exprs(node.arguments);
+          // What the method writes before it first yields happens in this call; the rest once it settles.
+          for (const w of writes ?? []) if (!w.afterYield) this.write(w.path, NO_DEPS, node, w.kind, w.node);
+          return [...reads, ...args];
         }
       }
       const path = sharedPath(object, this);

@@ -55,7 +55,11 @@ class FunctionWalker extends ExpressionWalker {
         this.ifStatement(node);
         return;
       case 'ReturnStatement':
-        if (node.argument) this.expr(node.argument);
+        if (node.argument) {
+          this.expr(node.argument);
+          // An async function that returns a call's promise waits for it as `return await` would.
+          if (this.fn.async) this.returnedCallSettles(node.argument);
+        }
         this.st.exited = true;
         return;
       case 'ThrowStatement':

@@ -4,7 +4,8 @@ import type { AwaitSet } from '../awaitSet.js';
 import { pathsOverlap, type PathContext } from '../locations.js';
 import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
-import { classOf, memberReads } from '../summaries.js';
+import { sharesInFlight } from '../callees.js';
+import { classOf, memberReads, memberWrites, type HelperWrite } from '../summaries.js';
 import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
 import { initialState, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
@@ -19,6 +20,7 @@ export abstract class WalkerCore implements PathContext {
   /** Numbers each lock hold: a read and a write are in one critical section when they share a hold. */
   private holdIds = 0;
   private classReadsCache: Map<string, string[]> | null | undefined;
+  private classWritesCache: Map<string, HelperWrite[]> | null | undefined;
   /**
    * Set while assigning `await <shared promise>`: every caller stores what the one shared operation
    * produced (`this.conn = await this.connecting`), so the act repeats no work.
@@ -42,6 +44,15 @@ export abstract class WalkerCore implements PathContext {
 
   aliasOf(variable: Variable): string | undefined {
     return this.st.aliases.get(variable);
+  }
+
+  /** Fields written by the enclosing class's methods (see `memberWrites`). */
+  protected classWrites(): Map<string, HelperWrite[]> | null {
+    if (this.classWritesCache === undefined) {
+      const body = classOf(this.fn);
+      this.classWritesCache = body ? memberWrites(body, sharesInFlight) : null;
+    }
+    return this.classWritesCache;
   }
 
   /** Fields read by the enclosing class's synchronous methods and getters. */
@@ -104,7 +115,7 @@ export abstract class WalkerCore implements PathContext {
   }
 
   /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */
-  protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind']): void {
+  protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind'], via?: Node): void {
     const guards: Guard[] = [];
     const handles = new Map<Check, GuardingCheck>();
     const handleOf = (check: Check): GuardingCheck => {
@@ -138,6 +149,7 @@ export abstract class WalkerCore implements PathContext {
       holds: this.st.holds,
       sharedResult: this.sharedResult || this.inSharedChain,
       yieldedSince: (since) => this.awaitSince(since, now),
+      ...(via ? { via } : {}),
     };
     for (const o of this.observers) o.write(event);
   }

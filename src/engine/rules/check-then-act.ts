@@ -1,6 +1,7 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
-import { displayPath } from '../locations.js';
+import { displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
@@ -47,6 +48,10 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         for (const { check, read } of w.guards) {
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
+          // Through a called method, only the lazy fill: the check asks whether the very field is there
+          // (`if (!this.token) await this.refresh()`); a test of its value that selects what to do next
+          // (`if (this.blockUntil <= 0) await this.moveToActive()`) is no claim the method's write undoes.
+          if (w.via && (!pathsOverlap(read.path, w.path) || !testsPresence(read.node))) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
           if (clears(w) && !testsPresence(read.node)) continue;
           // `if (storage != null) { …await…; storage.setItem(k, v) }`, `if (storage?.entries)`: that the store (or one
@@ -171,6 +176,12 @@ function clears(w: SharedWrite): boolean {
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
 }
 
+/** `refresh` for `this.refresh(…)`. */
+function calledName(call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' ? memberName(callee) : null;
+}
+
 function testsContainer(read: string, container: string): boolean {
   if (read === container) return true;
   const rest = read.startsWith(container + '.') ? read.slice(container.length + 1) : null;
@@ -202,8 +213,12 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
   const c = line(read);
   const a = line(awaited);
   const act = line(w.node);
-  const message =
-    c === act && a === act
+  const helper = w.via && w.node.type === 'CallExpression' ? calledName(w.node) : null;
+  const message = helper
+    ? awaited === w.node
+      ? `${loc} is checked on line ${c}, and line ${act} calls \`${helper}()\`, which sets it on line ${line(w.via!)} after its own \`await\`: ${consequence}`
+      : `${loc} is checked on line ${c}, the call yields at ${yieldPhrase(awaited)}, and line ${act} calls \`${helper}()\`, which sets it on line ${line(w.via!)}: ${consequence}`
+    : c === act && a === act
       ? `${loc} is checked and then assigned after ${yieldPhrase(awaited)}: ${consequence}`
       : a === act
         ? `${loc} is checked on line ${c}, and line ${act} acts on that check after yielding at ${awaited.type === 'CallExpression' ? yieldPhrase(awaited) : 'an `await`'}: ${consequence}`
@@ -216,6 +231,7 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
     related: [
       { anchor: read, message: `${loc} is checked here` },
       { anchor: awaited, message: 'the call yields here; other calls can pass the same check' },
+      ...(helper ? [{ anchor: w.via!, message: `\`${helper}()\` sets ${loc} here` }] : []),
     ],
   };
 }
