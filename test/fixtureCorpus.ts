@@ -21,6 +21,8 @@ export type Kind = 'racy' | 'safe';
 export interface Marker {
   line: number;
   ruleId: string;
+  /** `// expect: check-then-act (low)`: reported only at `minConfidence: 'low'`, and with that confidence. */
+  low?: boolean;
 }
 
 export interface Fixture {
@@ -35,7 +37,7 @@ export interface Fixture {
   malformed: number[];
 }
 
-const MARKER = /\/\/\s*expect:\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)\s*$/;
+const MARKER = /\/\/\s*expect:\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)\s*(\(low\))?\s*$/;
 
 export function parseMarkers(text: string): { markers: Marker[]; malformed: number[] } {
   const markers: Marker[] = [];
@@ -47,7 +49,7 @@ export function parseMarkers(text: string): { markers: Marker[]; malformed: numb
       malformed.push(index + 1);
       return;
     }
-    for (const ruleId of match[1].split(',')) markers.push({ line: index + 1, ruleId: ruleId.trim() });
+    for (const ruleId of match[1].split(',')) markers.push({ line: index + 1, ruleId: ruleId.trim(), ...(match[2] ? { low: true } : {}) });
   });
   return { markers, malformed };
 }

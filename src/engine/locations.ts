@@ -10,6 +10,8 @@ export const COLLECTION_READS = new Set([
 ]);
 
 /** Web Storage and its look-alikes (AsyncStorage, localForage): a keyed store read and written by key. */
+/** Reads of one entry by key, of a collection or of a store a client reaches (`await cache.get(key)`). */
+export const KEYED_READS = new Set(['get', 'has']);
 export const STORAGE_READS = new Set(['getItem']);
 export const STORAGE_WRITES = new Set(['setItem', 'removeItem']);
 /** Globals that are one store for every caller in the page. */

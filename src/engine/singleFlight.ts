@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
 import { shadowed } from './callees.js';
 import { privateMethodCalls } from './summaries.js';
 
@@ -34,8 +34,18 @@ export function inSingleFlight(node: Node, keyed: boolean): boolean {
   return flight === 'whole' || (flight === 'keyed' && keyed);
 }
 
+/**
+ * Helpers named for what they do with concurrent calls: `coalesceAsync(key, fn)`, `singleFlight(key, fn)`,
+ * `dedupe(fn)` run `fn` once for all callers that arrive while it runs (per key when they take one).
+ */
+const COALESCING = /^(coalesce|coalesceAsync|singleFlight|singleflight|dedupe|dedup|dedupeAsync)$/;
+
 function flightOf(node: Node): Flight {
   const fn = enclosingFunction(node);
+  const host = fn?.parent;
+  if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && COALESCING.test(calleeName(host) ?? '')) {
+    return host.arguments.length > 1 && host.arguments[0] !== fn ? 'keyed' : 'whole';
+  }
   if (fn?.type === 'FunctionDeclaration') return functionFlight(fn);
   const method = fn?.parent;
   if (method?.type !== 'MethodDefinition' || method.value !== fn) return null;

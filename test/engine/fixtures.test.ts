@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Engine from '../../src/engine/index.js';
 import type { AnalysisResult, Finding } from '../../src/engine/index.js';
+import { DEFAULT_CONFIG } from '../../src/engine/config.js';
 import { RULE_IDS, type RuleId } from '../../src/engine/rules/meta.js';
 import { DiskProject } from '../../src/shared/projectHost.js';
 import {
@@ -153,13 +154,21 @@ for (const group of GROUPS) {
     it.each(files)('$rel', async (fixture) => {
       const { analyze } = await loadEngine();
       // Fixtures import helpers from test/fixtures/modules, read as the CLI reads a project's modules.
-      const result = await analyze(fixture.text, fixture.abs, { project: new DiskProject(undefined) });
+      // At every confidence: a finding counts when it is shown by default, or when a `(low)` marker asks for it.
+      const config = { ...DEFAULT_CONFIG, minConfidence: 'low' as const };
+      const all = await analyze(fixture.text, fixture.abs, { project: new DiskProject(undefined), config });
+      const lowMarked = new Set(fixture.markers.filter((m) => m.low).map((m) => key(m.line, m.ruleId)));
+      const result = { ...all, findings: all.findings.filter((f) => f.confidence !== 'low' || lowMarked.has(key(f.range.start.line, f.ruleId))) };
 
       expect(result.parseError, `${fixture.rel} did not parse`).toBeUndefined();
 
       const expected = sortedSet(fixture.markers.map((m) => key(m.line, m.ruleId as RuleId)));
       const actual = sortedSet(result.findings.map((f) => key(f.range.start.line, f.ruleId)));
       expect(actual, `${fixture.rel} reported:\n${describeFindings(result)}`).toEqual(expected);
+      for (const f of result.findings) {
+        const marked = lowMarked.has(key(f.range.start.line, f.ruleId));
+        expect(f.confidence === 'low', `${fixture.rel}:${f.range.start.line} ${f.ruleId} is ${f.confidence}; its marker says${marked ? '' : ' not'} (low)`).toBe(marked);
+      }
 
       for (const finding of result.findings) checkFindingShape(fixture, finding);
     });

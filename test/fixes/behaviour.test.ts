@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundled } from './loadBundled.js';
+import { DEFAULT_CONFIG } from '../../src/engine/index.js';
 import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'awaitguard-behaviour-'));
 
 /** Applies the preferred fix of every finding of `rule` (one pass), as `--fix` would. */
 function fix(source: string, rule: string): string {
-  const result = analyzeWithFixes(source, join(dir, 'subject.ts'), { fix: { runtime: 'package' } });
+  // Every finding, also those shown only on request: their fixes must work as well.
+  const result = analyzeWithFixes(source, join(dir, 'subject.ts'), { fix: { runtime: 'package' }, config: { ...DEFAULT_CONFIG, minConfidence: 'low' } });
   const fixes = result.findings.filter((f) => f.ruleId === rule).map((f) => f.fixes.find((x) => x.preferred)!);
   expect(fixes.length).toBeGreaterThan(0);
   return applyEdits(source, fixes.flatMap((f) => f.edits));

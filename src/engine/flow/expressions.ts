@@ -2,7 +2,7 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
+import { COLLECTION_READS, COLLECTION_WRITES, KEYED_READS, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
 import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
@@ -230,7 +230,22 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.st.holds = this.hold(this.st.holds, acquire.key);
       this.pendingAcquireKey = acquire.key;
     }
-    return NO_DEPS;
+    // `const cached = await cache.get(key)`: what an async store answers is its entry as of now, after the
+    // yield; a check of it is a check of the store.
+    const store = this.storeRead(node.argument);
+    return store === null ? NO_DEPS : [this.read(store, node.argument)];
+  }
+
+  /** The shared store a `get`-style call reads (`cache.get(k)`, `this.store.has(k)`), or null. */
+  private storeRead(node: Node): string | null {
+    const call = unwrap(node);
+    if (call.type !== 'CallExpression') return null;
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression') return null;
+    const method = memberName(callee);
+    if (method === null || !(KEYED_READS.has(method) || STORAGE_READS.has(method))) return null;
+    const path = sharedPath(callee.object, this);
+    return path !== null && path !== 'this' ? path : null;
   }
 
   /**
