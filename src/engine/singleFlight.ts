@@ -44,7 +44,8 @@ function flightOf(node: Node): Flight {
   const fn = enclosingFunction(node);
   const host = fn?.parent;
   if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && COALESCING.test(calleeName(host) ?? '')) {
-    return host.arguments.length > 1 && host.arguments[0] !== fn ? 'keyed' : 'whole';
+    // `coalesce(key, fn)` takes the key first; the `singleFlight(fn)` wrapper keys by its calls' arguments.
+    return (host.arguments.length > 1 && host.arguments[0] !== fn) || calleeName(host) === 'singleFlight' ? 'keyed' : 'whole';
   }
   if (fn?.type === 'FunctionDeclaration') return functionFlight(fn);
   const method = fn?.parent;

@@ -14,10 +14,12 @@ export interface Summary {
   boundedError: string;
   result: number;
   lockedAtEnd: boolean;
+  keyedCalls: number;
+  keyedSizeAtEnd: number;
 }
 
 export const expectedSummary: Summary = {
-  exports: ['BoundedSemaphore', 'Lock', 'LockTimeoutError', 'Semaphore'],
+  exports: ['BoundedSemaphore', 'KeyedLock', 'Lock', 'LockTimeoutError', 'Semaphore', 'singleFlight'],
   order: [1, 2, 3],
   valueAfterAcquire: 1,
   timeoutName: 'LockTimeoutError',
@@ -27,6 +29,8 @@ export const expectedSummary: Summary = {
   boundedError: 'RangeError',
   result: 42,
   lockedAtEnd: false,
+  keyedCalls: 1,
+  keyedSizeAtEnd: 0,
 };
 
 export async function exercise(m: typeof Runtime): Promise<Summary> {
@@ -79,7 +83,16 @@ export async function exercise(m: typeof Runtime): Promise<Summary> {
     boundedError = (error as Error).constructor.name;
   }
   const result = await lock.runExclusive(async () => 42);
+
+  // One in-flight call per key, run under that key's lock; the key is dropped once idle.
+  const keyed = new m.KeyedLock<string>();
+  let keyedCalls = 0;
+  const refresh = m.singleFlight((user: string) => keyed.runExclusive(user, async () => ++keyedCalls));
+  await Promise.all([refresh('u'), refresh('u')]);
+  const keyedSizeAtEnd = keyed.size;
   return {
+    keyedCalls,
+    keyedSizeAtEnd,
     exports,
     order,
     valueAfterAcquire,

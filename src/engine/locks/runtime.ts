@@ -8,6 +8,8 @@ export const runtime: LockLibrary = {
     { name: 'Lock', via: 'new', from: { kind: 'mutex' } },
     { name: 'Semaphore', via: 'new', from: { permits: { arg: 0 } } },
     { name: 'BoundedSemaphore', via: 'new', from: { permits: { arg: 0 } } },
+    // One lock per key; taken as one lock here, which can only hide a race between different keys.
+    { name: 'KeyedLock', via: 'new', from: { kind: 'mutex' } },
   ],
   acquire: ['acquire'],
   release: ['release'],

@@ -6,7 +6,7 @@
 "use strict";
 /// <reference lib="esnext.disposable" preserve="true" />
 /**
- * awaitguard runtime: `Lock`, `Semaphore` and `BoundedSemaphore` for async JavaScript.
+ * awaitguard runtime: `Lock`, `Semaphore`, `BoundedSemaphore`, `KeyedLock` and `singleFlight` for async JavaScript.
  *
  * Zero dependencies, one file, MIT licensed. Semantics follow Python's `asyncio.Lock` /
  * `asyncio.Semaphore`, with the conveniences of async-mutex:
@@ -27,7 +27,8 @@
  * Documentation: docs/runtime.md in the awaitguard package.
  */
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.BoundedSemaphore = exports.Semaphore = exports.Lock = exports.LockTimeoutError = void 0;
+exports.KeyedLock = exports.BoundedSemaphore = exports.Semaphore = exports.Lock = exports.LockTimeoutError = void 0;
+exports.singleFlight = singleFlight;
 /** The error a wait rejects with when its `timeout` passes first. */
 class LockTimeoutError extends Error {
     name = 'LockTimeoutError';
@@ -495,3 +496,125 @@ function semaphoreArgs(weight) {
 class BoundedSemaphore extends Semaphore {
 }
 exports.BoundedSemaphore = BoundedSemaphore;
+/**
+ * One `Lock` per key, made on first use and dropped once nobody holds or waits for it: per-key
+ * mutual exclusion for a cache or a store (`await users.acquire(userId)` serializes the updates of one
+ * user and lets other users' run). Same waits as `Lock`: strict FIFO per key, `{ signal, timeout }`,
+ * `await using`, not reentrant.
+ */
+class KeyedLock {
+    #entries = new Map();
+    #name;
+    constructor(options) {
+        this.#name = options?.name;
+    }
+    /** The name given to the constructor, if any. */
+    get name() {
+        return this.#name;
+    }
+    /** How many keys are held or waited for now (idle keys are dropped). */
+    get size() {
+        return this.#entries.size;
+    }
+    /** Whether `key` is held. */
+    isLocked(key) {
+        return this.#entries.get(key)?.lock.locked ?? false;
+    }
+    /**
+     * Waits until `key` is free and takes it. Resolves to a `Guard` that releases that key (also with
+     * `await using`). Rejects without taking it when `signal` aborts or `timeout` passes first.
+     */
+    async acquire(key, options) {
+        const entry = this.#enter(key);
+        let held;
+        try {
+            held = await entry.lock.acquire(options);
+        }
+        catch (error) {
+            this.#leave(key, entry);
+            throw error;
+        }
+        return new KeyedHold(() => {
+            held.release();
+            this.#leave(key, entry);
+        });
+    }
+    /** Takes `key` if it is free right now; returns `undefined` otherwise. Never waits. */
+    tryAcquire(key) {
+        const entry = this.#enter(key);
+        const held = entry.lock.tryAcquire();
+        if (held === undefined) {
+            this.#leave(key, entry);
+            return undefined;
+        }
+        return new KeyedHold(() => {
+            held.release();
+            this.#leave(key, entry);
+        });
+    }
+    /** Runs `fn` holding `key` and resolves to its result; the key is released when `fn` settles. */
+    async runExclusive(key, fn, options) {
+        const guard = await this.acquire(key, options);
+        try {
+            return await fn();
+        }
+        finally {
+            guard.release();
+        }
+    }
+    #enter(key) {
+        let entry = this.#entries.get(key);
+        if (entry === undefined) {
+            entry = { lock: new Lock({ name: this.#name === undefined ? `KeyedLock key ${String(key)}` : `${this.#name} ${String(key)}` }), users: 0 };
+            this.#entries.set(key, entry);
+        }
+        entry.users++;
+        return entry;
+    }
+    #leave(key, entry) {
+        entry.users--;
+        if (entry.users === 0 && this.#entries.get(key) === entry)
+            this.#entries.delete(key);
+    }
+}
+exports.KeyedLock = KeyedLock;
+// A guard of one key of a KeyedLock: releases once, however often it is called or disposed.
+const KeyedHold = /* @__PURE__ */ (() => class KeyedHold {
+    #release;
+    constructor(release) {
+        this.#release = release;
+    }
+    release() {
+        const release = this.#release;
+        this.#release = null;
+        release?.();
+    }
+    [disposeKey]() {
+        this.release();
+    }
+    async [asyncDisposeKey]() {
+        this.release();
+    }
+})();
+/**
+ * Wraps `fn` so that concurrent calls with the same key share one in-flight call: the first starts it,
+ * the others get its promise; once it settles (resolved or rejected) the next call starts afresh. The
+ * key is the first argument unless `keyOf` says otherwise. For cache fills and token refreshes:
+ *
+ *   const loadUser = singleFlight((id: string) => db.users.find(id));
+ */
+function singleFlight(fn, keyOf = (...args) => args[0]) {
+    const inFlight = new Map();
+    return (...args) => {
+        const key = keyOf(...args);
+        const running = inFlight.get(key);
+        if (running !== undefined)
+            return running;
+        const started = (async () => fn(...args))().finally(() => {
+            if (inFlight.get(key) === started)
+                inFlight.delete(key);
+        });
+        inFlight.set(key, started);
+        return started;
+    };
+}

@@ -3,7 +3,7 @@
 // Generated from src/runtime/index.ts by scripts/build-runtime.mjs; do not edit by hand.
 /* eslint-disable */ // vendored code: the project's lint rules do not apply
 /**
- * awaitguard runtime: `Lock`, `Semaphore` and `BoundedSemaphore` for async JavaScript.
+ * awaitguard runtime: `Lock`, `Semaphore`, `BoundedSemaphore`, `KeyedLock` and `singleFlight` for async JavaScript.
  *
  * Zero dependencies, one file, MIT licensed. Semantics follow Python's `asyncio.Lock` /
  * `asyncio.Semaphore`, with the conveniences of async-mutex:
@@ -172,3 +172,36 @@ export declare class Semaphore {
  */
 export declare class BoundedSemaphore extends Semaphore {
 }
+/**
+ * One `Lock` per key, made on first use and dropped once nobody holds or waits for it: per-key
+ * mutual exclusion for a cache or a store (`await users.acquire(userId)` serializes the updates of one
+ * user and lets other users' run). Same waits as `Lock`: strict FIFO per key, `{ signal, timeout }`,
+ * `await using`, not reentrant.
+ */
+export declare class KeyedLock<K = string> {
+    #private;
+    constructor(options?: LockOptions);
+    /** The name given to the constructor, if any. */
+    get name(): string | undefined;
+    /** How many keys are held or waited for now (idle keys are dropped). */
+    get size(): number;
+    /** Whether `key` is held. */
+    isLocked(key: K): boolean;
+    /**
+     * Waits until `key` is free and takes it. Resolves to a `Guard` that releases that key (also with
+     * `await using`). Rejects without taking it when `signal` aborts or `timeout` passes first.
+     */
+    acquire(key: K, options?: AcquireOptions): Promise<Guard>;
+    /** Takes `key` if it is free right now; returns `undefined` otherwise. Never waits. */
+    tryAcquire(key: K): Guard | undefined;
+    /** Runs `fn` holding `key` and resolves to its result; the key is released when `fn` settles. */
+    runExclusive<T>(key: K, fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T>;
+}
+/**
+ * Wraps `fn` so that concurrent calls with the same key share one in-flight call: the first starts it,
+ * the others get its promise; once it settles (resolved or rejected) the next call starts afresh. The
+ * key is the first argument unless `keyOf` says otherwise. For cache fills and token refreshes:
+ *
+ *   const loadUser = singleFlight((id: string) => db.users.find(id));
+ */
+export declare function singleFlight<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>, keyOf?: (...args: A) => unknown): (...args: A) => Promise<T>;

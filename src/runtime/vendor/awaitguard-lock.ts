@@ -4,7 +4,7 @@
 /* eslint-disable */ // vendored code: the project's lint rules do not apply
 /// <reference lib="esnext.disposable" preserve="true" />
 /**
- * awaitguard runtime: `Lock`, `Semaphore` and `BoundedSemaphore` for async JavaScript.
+ * awaitguard runtime: `Lock`, `Semaphore`, `BoundedSemaphore`, `KeyedLock` and `singleFlight` for async JavaScript.
  *
  * Zero dependencies, one file, MIT licensed. Semantics follow Python's `asyncio.Lock` /
  * `asyncio.Semaphore`, with the conveniences of async-mutex:
@@ -595,3 +595,135 @@ function semaphoreArgs(weight: number | SemaphoreAcquireOptions | undefined): re
  * `RangeError` (asyncio's ValueError), and so does asking for more permits than that value.
  */
 export class BoundedSemaphore extends Semaphore {}
+
+/**
+ * One `Lock` per key, made on first use and dropped once nobody holds or waits for it: per-key
+ * mutual exclusion for a cache or a store (`await users.acquire(userId)` serializes the updates of one
+ * user and lets other users' run). Same waits as `Lock`: strict FIFO per key, `{ signal, timeout }`,
+ * `await using`, not reentrant.
+ */
+export class KeyedLock<K = string> {
+  readonly #entries = new Map<K, { lock: Lock; users: number }>();
+  readonly #name: string | undefined;
+
+  constructor(options?: LockOptions) {
+    this.#name = options?.name;
+  }
+
+  /** The name given to the constructor, if any. */
+  get name(): string | undefined {
+    return this.#name;
+  }
+
+  /** How many keys are held or waited for now (idle keys are dropped). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Whether `key` is held. */
+  isLocked(key: K): boolean {
+    return this.#entries.get(key)?.lock.locked ?? false;
+  }
+
+  /**
+   * Waits until `key` is free and takes it. Resolves to a `Guard` that releases that key (also with
+   * `await using`). Rejects without taking it when `signal` aborts or `timeout` passes first.
+   */
+  async acquire(key: K, options?: AcquireOptions): Promise<Guard> {
+    const entry = this.#enter(key);
+    let held: Guard;
+    try {
+      held = await entry.lock.acquire(options);
+    } catch (error) {
+      this.#leave(key, entry);
+      throw error;
+    }
+    return new KeyedHold(() => {
+      held.release();
+      this.#leave(key, entry);
+    });
+  }
+
+  /** Takes `key` if it is free right now; returns `undefined` otherwise. Never waits. */
+  tryAcquire(key: K): Guard | undefined {
+    const entry = this.#enter(key);
+    const held = entry.lock.tryAcquire();
+    if (held === undefined) {
+      this.#leave(key, entry);
+      return undefined;
+    }
+    return new KeyedHold(() => {
+      held.release();
+      this.#leave(key, entry);
+    });
+  }
+
+  /** Runs `fn` holding `key` and resolves to its result; the key is released when `fn` settles. */
+  async runExclusive<T>(key: K, fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    const guard = await this.acquire(key, options);
+    try {
+      return await fn();
+    } finally {
+      guard.release();
+    }
+  }
+
+  #enter(key: K): { lock: Lock; users: number } {
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = { lock: new Lock({ name: this.#name === undefined ? `KeyedLock key ${String(key)}` : `${this.#name} ${String(key)}` }), users: 0 };
+      this.#entries.set(key, entry);
+    }
+    entry.users++;
+    return entry;
+  }
+
+  #leave(key: K, entry: { lock: Lock; users: number }): void {
+    entry.users--;
+    if (entry.users === 0 && this.#entries.get(key) === entry) this.#entries.delete(key);
+  }
+}
+
+// A guard of one key of a KeyedLock: releases once, however often it is called or disposed.
+const KeyedHold = /* @__PURE__ */ (() =>
+  class KeyedHold implements Guard {
+    #release: (() => void) | null;
+    constructor(release: () => void) {
+      this.#release = release;
+    }
+    release(): void {
+      const release = this.#release;
+      this.#release = null;
+      release?.();
+    }
+    [disposeKey](): void {
+      this.release();
+    }
+    async [asyncDisposeKey](): Promise<void> {
+      this.release();
+    }
+  })();
+
+/**
+ * Wraps `fn` so that concurrent calls with the same key share one in-flight call: the first starts it,
+ * the others get its promise; once it settles (resolved or rejected) the next call starts afresh. The
+ * key is the first argument unless `keyOf` says otherwise. For cache fills and token refreshes:
+ *
+ *   const loadUser = singleFlight((id: string) => db.users.find(id));
+ */
+export function singleFlight<A extends unknown[], T>(
+  fn: (...args: A) => T | PromiseLike<T>,
+  keyOf: (...args: A) => unknown = (...args) => args[0],
+): (...args: A) => Promise<T> {
+  const inFlight = new Map<unknown, Promise<T>>();
+  return (...args: A): Promise<T> => {
+    const key = keyOf(...args);
+    const running = inFlight.get(key);
+    if (running !== undefined) return running;
+    const started: Promise<T> = (async () => fn(...args))().finally(() => {
+      if (inFlight.get(key) === started) inFlight.delete(key);
+    });
+    inFlight.set(key, started);
+    return started;
+  };
+}
