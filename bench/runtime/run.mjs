@@ -1,9 +1,10 @@
-// Benchmarks the bundled runtime against async-mutex, side by side in one run.
+// Benchmarks the bundled runtime against async-mutex (Lock, Semaphore) and async-lock (KeyedLock),
+// side by side in one run.
 //
 //   node scripts/build-runtime.mjs && node bench/runtime/run.mjs [--rounds N] [--quick]
 //
 // Prints, per case, the median ops/s of each library over interleaved rounds and the ratio
-// ours / async-mutex (> 1 means ours is faster), then the minified + gzipped size of the
+// ours / theirs (> 1 means ours is faster), then the minified + gzipped size of the
 // runtime's ESM export. Numbers are informative; nothing here asserts a timing.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { Mutex, Semaphore as AmSemaphore } from 'async-mutex';
+import AsyncLock from 'async-lock';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const distEntry = path.join(root, 'dist/runtime/index.js');
@@ -18,7 +20,7 @@ if (!existsSync(distEntry)) {
   console.error('bench/runtime: dist/runtime/index.js is missing; run `node scripts/build-runtime.mjs` first.');
   process.exit(1);
 }
-const { Lock, Semaphore } = await import(pathToFileURL(distEntry).href);
+const { Lock, Semaphore, KeyedLock } = await import(pathToFileURL(distEntry).href);
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -28,6 +30,7 @@ const UNCONTENDED_OPS = quick ? 50_000 : 300_000;
 const WAITERS = 1_000;
 const BATCHES = quick ? 10 : 60;
 const PERMITS = 4;
+const KEYS = 16;
 
 // --- workloads: each returns the number of operations it performed -----------------------------
 
@@ -54,7 +57,42 @@ function cases() {
   const sem = new Semaphore(PERMITS);
   const amSem = new AmSemaphore(PERMITS);
   const noop = () => undefined;
+  const keyed = new KeyedLock();
+  // async-lock's default maxPending is 1000; the hand-off queues more per key.
+  const asyncLock = new AsyncLock({ maxPending: Infinity });
+  const key = (i) => `k${i % KEYS}`;
+  let n = 0;
   return [
+    {
+      name: `KeyedLock: uncontended runExclusive, ${KEYS} keys`,
+      against: 'async-lock',
+      ours: () => uncontended(() => keyed.runExclusive(key(n++), noop)),
+      theirs: () => uncontended(() => asyncLock.acquire(key(n++), noop)),
+    },
+    {
+      name: `KeyedLock: hand-off, ${WAITERS} waiters over ${KEYS} keys`,
+      against: 'async-lock',
+      ours: () =>
+        handoff(
+          async () => {
+            const guards = await Promise.all(Array.from({ length: KEYS }, (_, i) => keyed.acquire(key(i))));
+            return () => guards.forEach((g) => g.release());
+          },
+          () => keyed.runExclusive(key(n++), noop),
+        ),
+      theirs: () =>
+        handoff(
+          async () => {
+            // async-lock holds a key only inside its callback: hold every key until released.
+            let releaseAll;
+            const held = new Promise((resolve) => (releaseAll = resolve));
+            const entered = Array.from({ length: KEYS }, (_, i) => new Promise((inside) => asyncLock.acquire(key(i), () => (inside(), held))));
+            await Promise.all(entered);
+            return releaseAll;
+          },
+          () => asyncLock.acquire(key(n++), noop),
+        ),
+    },
     {
       name: 'Lock: uncontended acquire/release',
       ours: () =>
@@ -165,13 +203,13 @@ async function main() {
     }
   }
 
-  console.log(`awaitguard runtime vs async-mutex (node ${process.version}, ${ROUNDS} rounds, medians)`);
+  console.log(`awaitguard runtime vs async-mutex and async-lock (node ${process.version}, ${ROUNDS} rounds, medians)`);
   const rows = list.map((c, i) => {
     const ours = median(results[i].ours);
     const theirs = median(results[i].theirs);
-    return [c.name, `${fmt(ours)}/s`, `${fmt(theirs)}/s`, `${(ours / theirs).toFixed(2)}x`];
+    return [c.name, `${fmt(ours)}/s`, `${fmt(theirs)}/s ${c.against ?? 'async-mutex'}`, `${(ours / theirs).toFixed(2)}x`];
   });
-  const header = ['case', 'awaitguard', 'async-mutex', 'ratio'];
+  const header = ['case', 'awaitguard', 'theirs', 'ratio'];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col].length)));
   const line = (cells) => cells.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
   console.log(line(header));

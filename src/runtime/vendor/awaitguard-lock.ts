@@ -629,19 +629,19 @@ export class KeyedLock<K = string> {
    * Waits until `key` is free and takes it. Resolves to a `Guard` that releases that key (also with
    * `await using`). Rejects without taking it when `signal` aborts or `timeout` passes first.
    */
-  async acquire(key: K, options?: AcquireOptions): Promise<Guard> {
+  acquire(key: K, options?: AcquireOptions): Promise<Guard> {
     const entry = this.#enter(key);
-    let held: Guard;
-    try {
-      held = await entry.lock.acquire(options);
-    } catch (error) {
-      this.#leave(key, entry);
-      throw error;
-    }
-    return new KeyedHold(() => {
-      held.release();
-      this.#leave(key, entry);
-    });
+    return entry.lock.acquire(options).then(
+      (held) =>
+        new KeyedHold(() => {
+          held.release();
+          this.#leave(key, entry);
+        }),
+      (error: unknown) => {
+        this.#leave(key, entry);
+        throw error;
+      },
+    );
   }
 
   /** Takes `key` if it is free right now; returns `undefined` otherwise. Never waits. */
@@ -659,19 +659,25 @@ export class KeyedLock<K = string> {
   }
 
   /** Runs `fn` holding `key` and resolves to its result; the key is released when `fn` settles. */
-  async runExclusive<T>(key: K, fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
-    const guard = await this.acquire(key, options);
-    try {
-      return await fn();
-    } finally {
-      guard.release();
-    }
+  runExclusive<T>(key: K, fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    const entry = this.#enter(key);
+    return entry.lock.runExclusive(fn, options).then(
+      (value) => {
+        this.#leave(key, entry);
+        return value;
+      },
+      (error: unknown) => {
+        this.#leave(key, entry);
+        throw error;
+      },
+    );
   }
 
   #enter(key: K): { lock: Lock; users: number } {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = { lock: new Lock({ name: this.#name === undefined ? `KeyedLock key ${String(key)}` : `${this.#name} ${String(key)}` }), users: 0 };
+      // Named only when the KeyedLock is: a name is a string built per key, and keys come and go.
+      entry = { lock: new Lock(this.#name === undefined ? undefined : { name: `${this.#name} ${String(key)}` }), users: 0 };
       this.#entries.set(key, entry);
     }
     entry.users++;
