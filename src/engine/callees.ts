@@ -191,11 +191,14 @@ function waitedOn(fn: FunctionNode): Node[] {
   return out;
 }
 
-/** Methods of built-in values (arrays, strings, maps) that compute in memory and never return a promise. */
+/**
+ * Methods of built-in values (arrays, strings) that compute in memory and never return a promise. Not `has`,
+ * `keys`, `values` or `entries`: key-value clients have them too (`await redis.keys(pattern)`).
+ */
 const IN_MEMORY_METHODS = new Set([
   'filter', 'map', 'sort', 'slice', 'concat', 'join', 'flat', 'flatMap', 'reverse', 'includes', 'indexOf', 'some',
-  'every', 'keys', 'values', 'entries', 'toSorted', 'toReversed', 'toString', 'trim', 'split', 'replace',
-  'replaceAll', 'toLowerCase', 'toUpperCase', 'startsWith', 'endsWith', 'has', 'padStart', 'padEnd', 'at',
+  'every', 'toSorted', 'toReversed', 'toString', 'trim', 'split', 'replace', 'replaceAll', 'toLowerCase',
+  'toUpperCase', 'startsWith', 'endsWith', 'padStart', 'padEnd', 'at',
 ]);
 /** Globals whose calls compute in memory. */
 const IN_MEMORY_GLOBALS = new Set(['JSON', 'Object', 'Math', 'Array', 'Number', 'String', 'Boolean', 'structuredClone', 'parseInt', 'parseFloat']);
