@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModule, type FastParser, type LoadedModule, type ProjectHost } from '../engine/index.js';
+import { loadModule, type FastParser, type LoadedModule, type Program, type ProjectHost } from '../engine/index.js';
 import { readRegularFile } from './readFile.js';
 
 /** A module larger than this is not consulted (its facts would cost more than they save). */
@@ -94,7 +94,7 @@ export class DiskProject implements ProjectHost {
       }
       this.hashes.set(candidate, hash(text));
       if (this.options.revalidate) this.stamps.set(candidate, this.stampOf(candidate) ?? '');
-      const ast = loadModule(text, candidate, this.parser);
+      const ast = parsedOrNothing(text, candidate, this.parser);
       const loaded = ast ? { fileName: candidate, ast } : null;
       this.modules.set(candidate, loaded);
       return loaded ?? undefined;
@@ -146,6 +146,18 @@ export class DiskProject implements ProjectHost {
     } catch {
       return undefined;
     }
+  }
+}
+
+/**
+ * A module that cannot be consulted (it does not parse, or is nested too deeply to index) is simply not
+ * looked into: the file being analysed must not fail because of a module it imports.
+ */
+function parsedOrNothing(text: string, file: string, parser: FastParser | undefined): Program | undefined {
+  try {
+    return loadModule(text, file, parser);
+  } catch {
+    return undefined;
   }
 }
 

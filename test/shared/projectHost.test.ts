@@ -42,9 +42,12 @@ describe('DiskProject', () => {
     expect(host.load(`file://${from}`, './a')?.fileName).toBe(path.join(dir, 'src/a.ts'));
   });
 
-  it('gives no module for a file that does not parse', () => {
-    const dir = project({ 'src/bad.ts': 'export const = ;' });
-    expect(new DiskProject(undefined).load(path.join(dir, 'src/main.ts'), './bad')).toBeUndefined();
+  it('gives no module for a file that does not parse, or is nested too deeply to look into', () => {
+    const deep = 'export const x = ' + '['.repeat(100_000) + ']'.repeat(100_000) + ';';
+    const dir = project({ 'src/bad.ts': 'export const = ;', 'src/deep.ts': deep });
+    const host = new DiskProject(undefined);
+    expect(host.load(path.join(dir, 'src/main.ts'), './bad')).toBeUndefined();
+    expect(() => host.load(path.join(dir, 'src/main.ts'), './deep')).not.toThrow();
   });
 
   it('lists what an analysis rested on, with what those modules loaded when they were first read', () => {
