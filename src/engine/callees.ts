@@ -115,20 +115,69 @@ function exported(program: Program, specifier: string, name: string, depth: numb
  */
 function enclosingDeclaration(id: TSESTree.Identifier): FunctionNode | null | undefined {
   for (let fn = enclosingFunctionOf(id); fn; fn = enclosingFunctionOf(fn)) {
-    if (fn.params.some((param) => param.type === 'Identifier' && param.name === id.name)) return null;
-    const body: Node = fn.body;
-    let bound: FunctionNode | null | undefined;
-    forEachNode(body, (n) => {
-      if (bound !== undefined) return false;
-      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) {
-        const init = n.init ? unwrap(n.init) : null;
-        bound = init && isFunction(init) && n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const' ? init : null;
-      } else if (n.type === 'FunctionDeclaration' && n.id?.name === id.name) bound = n;
-      return bound === undefined && (n === body || !isFunction(n));
-    });
-    if (bound !== undefined) return bound;
+    const bound = namesBoundIn(fn).get(id.name);
+    if (bound !== undefined) return bound.fn;
   }
   return undefined;
+}
+
+/** A name a function binds: to a function it declares, and, for a `const`, to its initializer. */
+interface LocalBinding {
+  fn: FunctionNode | null;
+  /** The initializer of a `const`; null for a parameter, a `let`, a destructured name. */
+  init: Node | null;
+}
+
+const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
+
+/**
+ * The names a function binds in its own body (parameters, declarations, destructured names; not those of
+ * nested functions). Built once per function: every identifier the facts resolve asks.
+ */
+function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
+  let names = boundCache.get(fn);
+  if (names) return names;
+  const found = new Map<string, LocalBinding>();
+  const plain: LocalBinding = { fn: null, init: null };
+  const bindPattern = (p: Node): void => {
+    if (p.type === 'Identifier') {
+      found.set(p.name, plain);
+    } else if (p.type === 'ObjectPattern') {
+      for (const prop of p.properties) bindPattern(prop.type === 'Property' ? prop.value : prop);
+    } else if (p.type === 'ArrayPattern') {
+      for (const el of p.elements) if (el) bindPattern(el);
+    } else if (p.type === 'AssignmentPattern') {
+      bindPattern(p.left);
+    } else if (p.type === 'RestElement') {
+      bindPattern(p.argument);
+    } else if (p.type === 'TSParameterProperty') {
+      bindPattern(p.parameter);
+    }
+  };
+  for (const param of fn.params) bindPattern(param);
+  const body: Node = fn.body;
+  forEachNode(body, (n) => {
+    if (n !== body && isFunction(n)) {
+      if (n.type === 'FunctionDeclaration' && n.id) found.set(n.id.name, { fn: n, init: null });
+      return false;
+    }
+    if (n.type === 'VariableDeclarator') {
+      const isConst = n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const';
+      if (n.id.type === 'Identifier') {
+        const init = n.init ? unwrap(n.init) : null;
+        found.set(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null });
+      } else {
+        bindPattern(n.id);
+      }
+    } else if (n.type === 'ClassDeclaration' && n.id) {
+      found.set(n.id.name, plain);
+    } else if (n.type === 'CatchClause' && n.param) {
+      bindPattern(n.param);
+    }
+    return true;
+  });
+  boundCache.set(fn, found);
+  return found;
 }
 
 /** A name bound by a parameter or a declaration of an enclosing function, hiding the module's. */
@@ -248,22 +297,14 @@ function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk
   if (id.name === 'undefined') return false;
   const fn = enclosingFunctionOf(id);
   if (!fn) return false;
-  if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
-  let init: Node | null | undefined;
-  let declared = false;
-  forEachNode(fn.body, (n) => {
-    if (declared || (n !== fn.body && isFunction(n))) return false;
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) {
-      declared = true;
-      init = n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const' ? n.init : null;
-    }
-    return !declared;
-  });
-  if (!declared) {
+  const own = namesBoundIn(fn).get(id.name);
+  if (own === undefined) {
     const program = programOf(fn);
     return !(program && !shadowed(id) && (moduleVariables(program).has(id.name) || moduleTable(program).functions.has(id.name)));
   }
-  return init === null || init === undefined || valueStartsIo(init, depth + 1, walk);
+  // A parameter holds a value or a promise started elsewhere.
+  if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
+  return own.init === null || valueStartsIo(own.init, depth + 1, walk);
 }
 
 function enclosingFunctionOf(node: Node): FunctionNode | null {

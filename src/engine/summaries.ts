@@ -229,7 +229,78 @@ export interface HelperWrite {
   node: Node;
 }
 
-const writesCache = new WeakMap<Node, Map<string, HelperWrite[]>>();
+/** What each method of one class writes, worked out for a method when a caller first asks (most never are). */
+export class MemberWrites {
+  private readonly methods: Map<string, FunctionNode>;
+  private readonly direct = new Map<string, { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] } | null>();
+  private readonly resolved = new Map<string, HelperWrite[]>();
+
+  constructor(
+    body: TSESTree.ClassBody,
+    private readonly isShared: (fn: FunctionNode) => boolean,
+  ) {
+    this.methods = methodsOf(body);
+  }
+
+  /** The `this` fields method `name` writes, directly or through `this.m()` calls; empty for an unknown method. */
+  get(name: string): HelperWrite[] {
+    return this.resolve(name, new Set());
+  }
+
+  private resolve(name: string, seen: Set<string>): HelperWrite[] {
+    const known = this.resolved.get(name);
+    if (known) return known;
+    const own = this.directOf(name);
+    if (!own || seen.has(name)) return [];
+    seen.add(name);
+    const all = [...own.writes];
+    for (const call of own.calls) {
+      for (const w of this.resolve(call.name, seen)) all.push(call.afterYield && !w.afterYield ? { ...w, afterYield: true } : w);
+    }
+    seen.delete(name);
+    // Only a complete answer is kept: one cut short by a cycle would miss writes for its other callers.
+    if (seen.size === 0) this.resolved.set(name, all);
+    return all;
+  }
+
+  private directOf(name: string): { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] } | null {
+    if (this.direct.has(name)) return this.direct.get(name)!;
+    const fn = this.methods.get(name);
+    const found = fn && !this.isShared(fn) ? directWrites(fn, this.methods) : null;
+    this.direct.set(name, found);
+    return found;
+  }
+}
+
+function directWrites(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>): { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] } {
+  const firstAwait = firstAwaitOffset(fn);
+  const checkedEarly = testedBefore(fn, firstAwait);
+  const writes: HelperWrite[] = [];
+  const calls: { name: string; afterYield: boolean }[] = [];
+  forEachNode(fn.body, (n) => {
+    if (n !== fn.body && isFunction(n)) return false;
+    const afterYield = n.range[0] > firstAwait;
+    const record = (target: Node, kind: HelperWrite['kind']): void => {
+      const path = target.type === 'MemberExpression' ? writePath(target) : null;
+      if (path && ![...checkedEarly].some((t) => pathsOverlap(t, path))) writes.push({ path, kind, afterYield, node: n });
+    };
+    if (n.type === 'AssignmentExpression') record(unwrap(n.left), 'assign');
+    else if (n.type === 'UpdateExpression') record(unwrap(n.argument), 'assign');
+    else if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee.type === 'MemberExpression') {
+        const object = unwrap(callee.object);
+        const method = memberName(callee);
+        if (object.type === 'ThisExpression' && method !== null && methods.has(method)) calls.push({ name: method, afterYield });
+        else if (method !== null && COLLECTION_WRITES.has(method) && object.type === 'MemberExpression') record(object, 'collection');
+      }
+    }
+    return true;
+  });
+  return { writes, calls };
+}
+
+const writesCache = new WeakMap<Node, MemberWrites>();
 
 /**
  * For each instance method of a class, the `this` fields it writes (directly, or through `this.m()` calls of
@@ -238,58 +309,11 @@ const writesCache = new WeakMap<Node, Map<string, HelperWrite[]>>();
  * own analysis reports it when that re-check races). So is everything a method writes whose promise it keeps
  * for its callers to share (`isShared`): the work runs once, whoever calls.
  */
-export function memberWrites(body: TSESTree.ClassBody, isShared: (fn: FunctionNode) => boolean): Map<string, HelperWrite[]> {
+export function memberWrites(body: TSESTree.ClassBody, isShared: (fn: FunctionNode) => boolean): MemberWrites {
   let summary = writesCache.get(body);
-  if (summary) return summary;
-  summary = new Map();
-  const methods = methodsOf(body);
-  const direct = new Map<string, { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] }>();
-  for (const [name, fn] of methods) {
-    if (isShared(fn)) continue;
-    const firstAwait = firstAwaitOffset(fn);
-    const checkedEarly = testedBefore(fn, firstAwait);
-    const writes: HelperWrite[] = [];
-    const calls: { name: string; afterYield: boolean }[] = [];
-    forEachNode(fn.body, (n) => {
-      if (n !== fn.body && isFunction(n)) return false;
-      const afterYield = n.range[0] > firstAwait;
-      const record = (target: Node, kind: HelperWrite['kind']): void => {
-        const path = target.type === 'MemberExpression' ? writePath(target) : null;
-        if (path && ![...checkedEarly].some((t) => pathsOverlap(t, path))) writes.push({ path, kind, afterYield, node: n });
-      };
-      if (n.type === 'AssignmentExpression') record(unwrap(n.left), 'assign');
-      else if (n.type === 'UpdateExpression') record(unwrap(n.argument), 'assign');
-      else if (n.type === 'CallExpression') {
-        const callee = unwrap(n.callee);
-        if (callee.type === 'MemberExpression') {
-          const object = unwrap(callee.object);
-          const method = memberName(callee);
-          if (object.type === 'ThisExpression' && method !== null && methods.has(method)) calls.push({ name: method, afterYield });
-          else if (method !== null && COLLECTION_WRITES.has(method) && object.type === 'MemberExpression') record(object, 'collection');
-        }
-      }
-      return true;
-    });
-    direct.set(name, { writes, calls });
-  }
-  const resolve = (name: string, seen: Set<string>): HelperWrite[] => {
-    const known = summary!.get(name);
-    if (known) return known;
-    const own = direct.get(name);
-    if (!own || seen.has(name)) return [];
-    seen.add(name);
-    const all = [...own.writes];
-    for (const call of own.calls) {
-      for (const w of resolve(call.name, seen)) all.push(call.afterYield && !w.afterYield ? { ...w, afterYield: true } : w);
-    }
-    seen.delete(name);
-    return all;
-  };
-  for (const name of direct.keys()) summary.set(name, resolve(name, new Set()));
-  writesCache.set(body, summary);
+  if (!summary) writesCache.set(body, (summary = new MemberWrites(body, isShared)));
   return summary;
 }
-
 
 /** `this.a.b` for a written `this.a.b` (a computed part ends it: `this.calls[id]` writes `this.calls`). */
 function writePath(target: TSESTree.MemberExpression): string | null {

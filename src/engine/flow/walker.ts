@@ -5,7 +5,7 @@ import { pathsOverlap, type PathContext } from '../locations.js';
 import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
-import { classOf, memberReads, memberWrites, type HelperWrite } from '../summaries.js';
+import { classOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
 import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
 import { initialState, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
@@ -20,7 +20,7 @@ export abstract class WalkerCore implements PathContext {
   /** Numbers each lock hold: a read and a write are in one critical section when they share a hold. */
   private holdIds = 0;
   private classReadsCache: Map<string, string[]> | null | undefined;
-  private classWritesCache: Map<string, HelperWrite[]> | null | undefined;
+  private classWritesCache: MemberWrites | null | undefined;
   /**
    * Set while assigning `await <shared promise>`: every caller stores what the one shared operation
    * produced (`this.conn = await this.connecting`), so the act repeats no work.
@@ -47,7 +47,7 @@ export abstract class WalkerCore implements PathContext {
   }
 
   /** Fields written by the enclosing class's methods (see `memberWrites`). */
-  protected classWrites(): Map<string, HelperWrite[]> | null {
+  protected classWrites(): MemberWrites | null {
     if (this.classWritesCache === undefined) {
       const body = classOf(this.fn);
       this.classWritesCache = body ? memberWrites(body, sharesInFlight) : null;
