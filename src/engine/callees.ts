@@ -135,8 +135,8 @@ const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
  * nested functions). Built once per function: every identifier the facts resolve asks.
  */
 function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
-  let names = boundCache.get(fn);
-  if (names) return names;
+  const known = boundCache.get(fn);
+  if (known) return known;
   const found = new Map<string, LocalBinding>();
   const plain: LocalBinding = { fn: null, init: null };
   const bindPattern = (p: Node): void => {
