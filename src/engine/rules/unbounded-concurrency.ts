@@ -154,7 +154,7 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
           const first = n.arguments[0] ? unwrap(n.arguments[0]) : null;
           if (first?.type === 'ObjectExpression') {
             const length = first.properties.find((p) => p.type === 'Property' && memberKey(p) === 'length');
-            return length && length.type === 'Property' && unwrap(length.value).type === 'Literal' ? 'bounded' : 'unknown';
+            return length && length.type === 'Property' && isLiteralBound(length.value as Node) ? 'bounded' : 'unknown';
           }
           return first ? originOf(first, model, depth + 1) : 'bounded';
         }
@@ -384,6 +384,12 @@ function isLiteralBound(end: Node | undefined): boolean {
   if (e.type === 'Literal') return typeof e.value === 'number';
   if (e.type === 'BinaryExpression' && e.operator === '+') {
     return (e.right.type === 'Literal' && typeof e.right.value === 'number') || (e.left.type === 'Literal' && typeof e.left.value === 'number');
+  }
+  // `Math.min(limit, 100)`: at most the constant, whatever the caller asks for.
+  if (e.type === 'CallExpression' && unwrap(e.callee).type === 'MemberExpression') {
+    const callee = unwrap(e.callee) as TSESTree.MemberExpression;
+    const object = unwrap(callee.object);
+    if (object.type === 'Identifier' && object.name === 'Math' && memberName(callee) === 'min') return e.arguments.some((a) => a.type !== 'SpreadElement' && isLiteralBound(a));
   }
   return false;
 }
