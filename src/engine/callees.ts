@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, indexTree, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -114,7 +114,7 @@ function exported(program: Program, specifier: string, name: string, depth: numb
  * or `const walk = async () => …`), null when it binds the name to anything else, undefined when none binds it.
  */
 function enclosingDeclaration(id: TSESTree.Identifier): FunctionNode | null | undefined {
-  for (let fn = enclosingFunctionOf(id); fn; fn = enclosingFunctionOf(fn)) {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
     const bound = namesBoundIn(fn).get(id.name);
     if (bound !== undefined) return bound.fn;
   }
@@ -228,7 +228,7 @@ function ioOf(fn: FunctionNode, walk: IoWalk): boolean {
 }
 
 /** What awaiting a call of `fn` waits for: what it awaits, and what it returns (an async function adopts it). */
-function waitedOn(fn: FunctionNode): Node[] {
+export function waitedOn(fn: FunctionNode): Node[] {
   const out: Node[] = fn.body.type === 'BlockStatement' ? [] : [fn.body];
   forEachNode(fn.body, (n) => {
     if (isFunction(n)) return false;
@@ -295,21 +295,16 @@ function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
  */
 function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk): boolean {
   if (id.name === 'undefined') return false;
-  const fn = enclosingFunctionOf(id);
+  const fn = enclosingFunction(id);
   if (!fn) return false;
   const own = namesBoundIn(fn).get(id.name);
   if (own === undefined) {
     const program = programOf(fn);
-    return !(program && !shadowed(id) && (moduleVariables(program).has(id.name) || moduleTable(program).functions.has(id.name)));
+    return !(program && !shadowed(id) && (moduleTable(program).variables.has(id.name) || moduleTable(program).functions.has(id.name)));
   }
   // A parameter holds a value or a promise started elsewhere.
   if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
   return own.init === null || valueStartsIo(own.init, depth + 1, walk);
-}
-
-function enclosingFunctionOf(node: Node): FunctionNode | null {
-  for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
-  return null;
 }
 
 /** `Promise.all`, `allSettled`, `race`, `any`: they wait on what their argument starts. */
@@ -422,25 +417,7 @@ function storageRoot(node: Node, fn: FunctionNode): string | null {
   if (e.type !== 'Identifier' || shadowed(e)) return null;
   const program = programOf(fn);
   if (!program) return null;
-  return moduleVariables(program).has(e.name) ? e.name : null;
-}
-
-const variablesCache = new WeakMap<Program, Set<string>>();
-
-function moduleVariables(program: Program): Set<string> {
-  let names = variablesCache.get(program);
-  if (names) return names;
-  names = new Set();
-  for (const top of program.body) {
-    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
-    if (stmt.type !== 'VariableDeclaration') continue;
-    for (const d of stmt.declarations) {
-      const init = d.init ? unwrap(d.init) : null;
-      if (d.id.type === 'Identifier' && !(init && isFunction(init))) names.add(d.id.name);
-    }
-  }
-  variablesCache.set(program, names);
-  return names;
+  return moduleTable(program).variables.has(e.name) ? e.name : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { memberName, unwrap, type Node } from './ast.js';
+import { enclosingFunction, memberName, unwrap, type Node } from './ast.js';
 
 /*
  * `class Lister { async next() { … } async *[Symbol.asyncIterator]() { let page = await this.next(); … } }`:
@@ -9,9 +9,7 @@ import { memberName, unwrap, type Node } from './ast.js';
 
 /** Is `node` in the `next` method of a class that is iterable (defines `[Symbol.asyncIterator]` or `[Symbol.iterator]`)? */
 export function inIteratorStep(node: Node): boolean {
-  let fn: Node | undefined = node.parent;
-  while (fn && fn.type !== 'FunctionExpression' && fn.type !== 'FunctionDeclaration' && fn.type !== 'ArrowFunctionExpression') fn = fn.parent;
-  const method = fn?.parent;
+  const method = enclosingFunction(node)?.parent;
   if (method?.type !== 'MethodDefinition' || method.computed || method.key.type !== 'Identifier' || method.key.name !== 'next') return false;
   return method.parent.body.some((member) => {
     if (member.type !== 'MethodDefinition' || !member.computed) return false;

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
@@ -256,30 +257,8 @@ function calledFunction(call: TSESTree.CallExpression): FunctionNode | null {
   const callee = unwrap(call.callee);
   if (callee.type === 'MemberExpression') return calledMethod(callee);
   if (callee.type !== 'Identifier') return null;
-  let program: Node = call;
-  while (program.parent) program = program.parent;
-  return program.type === 'Program' ? (moduleFunctions(program).get(callee.name) ?? null) : null;
-}
-
-const moduleFunctionsCache = new WeakMap<Node, Map<string, FunctionNode>>();
-
-/** The functions a module declares at its top level, by name. */
-function moduleFunctions(program: TSESTree.Program): Map<string, FunctionNode> {
-  let found = moduleFunctionsCache.get(program);
-  if (found) return found;
-  found = new Map();
-  for (const top of program.body) {
-    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
-    if (stmt.type === 'FunctionDeclaration' && stmt.id) found.set(stmt.id.name, stmt);
-    if (stmt.type === 'VariableDeclaration' && stmt.kind === 'const') {
-      for (const d of stmt.declarations) {
-        const init = d.init ? unwrap(d.init) : null;
-        if (d.id.type === 'Identifier' && init && isFunction(init)) found.set(d.id.name, init);
-      }
-    }
-  }
-  moduleFunctionsCache.set(program, found);
-  return found;
+  const program = programOf(call);
+  return program ? (moduleTable(program).functions.get(callee.name) ?? null) : null;
 }
 
 function callsName(fn: FunctionNode, name: string): boolean {

@@ -11,6 +11,8 @@ export interface ModuleTable {
   /** `function f`, `const f = () => …`, `const f = function …`, at the top level. */
   functions: ReadonlyMap<string, FunctionNode>;
   classes: ReadonlyMap<string, TSESTree.ClassDeclaration>;
+  /** Top-level variables that hold anything but a function (`let initPromise`, `const cache = {}`). */
+  variables: ReadonlySet<string>;
   /** Local name -> where it comes from: `import { a as b } from './m'` gives b -> { from: './m', name: 'a' }. */
   imports: ReadonlyMap<string, Imported>;
   /** Exported name -> the local name it exports (`default` for a default export of a named declaration). */
@@ -34,6 +36,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   if (table) return table;
   const functions = new Map<string, FunctionNode>();
   const classes = new Map<string, TSESTree.ClassDeclaration>();
+  const variables = new Set<string>();
   const imports = new Map<string, Imported>();
   const exports = new Map<string, string>();
   const reexports: { from: string; name: string; as: string }[] = [];
@@ -51,6 +54,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
         const init = d.init ? unwrap(d.init) : null;
         // Only a const keeps the function it was given.
         if (stmt.kind === 'const' && init && isFunction(init)) functions.set(d.id.name, init);
+        else if (!(init && isFunction(init))) variables.add(d.id.name);
         if (exported) exports.set(d.id.name, d.id.name);
       }
     }
@@ -87,7 +91,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       declare(top, false);
     }
   }
-  table = { functions, classes, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
+  table = { functions, classes, variables, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
   cache.set(program, table);
   return table;
 }

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { unwrap, type Node } from './ast.js';
+import { enclosingFunction, unwrap, type Node } from './ast.js';
+import { moduleTable, programOf } from './modules.js';
 import { inIteratorStep } from './iterators.js';
 import { classOf } from './summaries.js';
 
@@ -20,8 +21,7 @@ const cache = new WeakMap<Node, boolean>();
 
 /** Is `node` in a method of an ORM record class? */
 export function inRecordClass(node: Node): boolean {
-  let fn: Node | undefined = node;
-  while (fn && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionDeclaration') fn = fn.parent;
+  const fn = enclosingFunction(node);
   const body = fn ? classOf(fn) : null;
   if (!body) return false;
   let answer = cache.get(body);
@@ -40,12 +40,9 @@ function isRecord(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): 
   }
   const base = klass.superClass ? unwrap(klass.superClass) : null;
   if (base?.type !== 'Identifier' || !RECORD_BASES.has(base.name)) return false;
-  let program: Node | undefined = klass;
-  while (program && program.type !== 'Program') program = program.parent;
-  return (
-    program?.type === 'Program' &&
-    program.body.some((s) => s.type === 'ImportDeclaration' && ORM_PACKAGES.test(s.source.value) && s.specifiers.some((sp) => sp.local.name === base.name))
-  );
+  const program = programOf(klass);
+  const from = program ? moduleTable(program).imports.get(base.name)?.from : undefined;
+  return from !== undefined && ORM_PACKAGES.test(from);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
 import { shadowed } from './callees.js';
+import { moduleTable, programOf } from './modules.js';
 import { privateMethodCalls } from './summaries.js';
 
 /*
@@ -189,11 +190,6 @@ function isThisField(node: Node): boolean {
 function isModuleVariable(node: Node): boolean {
   const n = unwrap(node);
   if (n.type !== 'Identifier' || shadowed(n)) return false;
-  let program: Node | undefined = n;
-  while (program && program.type !== 'Program') program = program.parent;
-  if (program?.type !== 'Program') return false;
-  return program.body.some((top) => {
-    const stmt = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
-    return stmt.type === 'VariableDeclaration' && stmt.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === n.name);
-  });
+  const program = programOf(n);
+  return program !== null && moduleTable(program).variables.has(n.name);
 }

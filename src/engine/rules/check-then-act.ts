@@ -191,15 +191,7 @@ function differentKeys(read: Node, write: Node): boolean {
 /** A key expression as text, for the simple shapes keys have (`key`, `'user'`, `opts.id`); null for others. */
 function keyText(node: Node): string | null {
   const n = unwrap(node);
-  if (n.type === 'Identifier') return n.name;
-  if (n.type === 'Literal') return JSON.stringify(n.value);
-  if (n.type === 'ThisExpression') return 'this';
-  if (n.type === 'MemberExpression' && !n.computed) {
-    const object = keyText(n.object);
-    const name = memberName(n);
-    return object === null || name === null ? null : `${object}.${name}`;
-  }
-  return null;
+  return n.type === 'Literal' ? JSON.stringify(n.value) : receiverText(n);
 }
 
 /** `refresh` for `this.refresh(…)`. */

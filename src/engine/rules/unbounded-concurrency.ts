@@ -3,7 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { resolveCallee, startsIo } from '../callees.js';
+import { resolveCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -476,14 +476,7 @@ function awaitsOnlyStarted(fn: FunctionNode): boolean {
  * the callback waits on runs in one transaction, on its one connection, which sends the queries one at a time.
  */
 function onOneTransaction(fn: FunctionNode): boolean {
-  const waited: Node[] = [];
-  if (fn.body.type !== 'BlockStatement') waited.push(fn.body);
-  forEachNode(fn.body, (n) => {
-    if (n !== fn.body && isFunction(n)) return false;
-    if (n.type === 'AwaitExpression') waited.push(n.argument);
-    else if (n.type === 'ReturnStatement' && n.argument) waited.push(n.argument);
-    return true;
-  });
+  const waited = waitedOn(fn);
   const inTransaction = (node: Node): boolean => {
     const e = unwrap(node.type === 'AwaitExpression' ? node.argument : node);
     if (e.type !== 'CallExpression') return false;
