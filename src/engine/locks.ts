@@ -147,15 +147,21 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   const n = unwrap(node);
   if (n.type !== 'CallExpression') return null;
   const callee = unwrap(n.callee);
+  if (n.arguments.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) return null;
+  // `const release = await acquireLock(key, namespace)`: a project's own lock helper, resolving to its release.
+  // Every key counts as one lock: a section held for some key keeps this code out of the race it guards.
+  if (callee.type === 'Identifier' && ACQUIRE_FUNCTIONS.has(callee.name)) return { receiver: callee, key: `${callee.name}()`, kind: 'mutex' };
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
   if (name === null || !ACQUIRE_METHODS.has(name)) return null;
-  if (n.arguments.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) return null;
   const kind = locks.kindOf(callee.object);
   if (!kind) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
 }
+
+/** Functions that, by their name, take a lock and resolve to the function that releases it. */
+const ACQUIRE_FUNCTIONS = new Set(['acquireLock', 'acquireMutex', 'acquireKeyedLock', 'lockKey']);
 
 /** `x.release()` / `x.unlock()` on a lock receiver: returns the receiver's key. */
 export function releaseCall(node: Node, locks: LockTable): string | null {
