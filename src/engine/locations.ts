@@ -11,9 +11,34 @@ export const COLLECTION_READS = new Set([
 
 /** Web Storage and its look-alikes (AsyncStorage, localForage): a keyed store read and written by key. */
 /** Reads of one entry by key, of a collection or of a store a client reaches (`await cache.get(key)`). */
-export const KEYED_READS = new Set(['get', 'has']);
+export const KEYED_READS = new Set(['get', 'has', 'getOrCreate', 'getOrInsert', 'getOrInsertComputed', 'getOrDefault']);
+
+/**
+ * `cache.hasCacheForKey(k)`, `index.lookupEntry(k)`: a look-up of one entry, named by its verb. Not every `get…`
+ * (`client.getUser(id)` asks a server, not the receiver): only presence tests and the plain keyed verbs.
+ */
+export function isKeyedLookup(method: string): boolean {
+  return KEYED_READS.has(method) || /^(has|lookup|peek)[A-Z]/.test(method);
+}
 export const STORAGE_READS = new Set(['getItem']);
 export const STORAGE_WRITES = new Set(['setItem', 'removeItem']);
+/**
+ * `loadWallet()` / `saveWallet(w)`, `readConfig()` / `writeConfig(c)`, `getSession(id)` / `setSession(id, s)`: a
+ * pair of accessors of one stored thing, named by its noun. A read through one and a write through the other
+ * are a read and a write of that thing, as `get`/`set` are of a keyed store's entry.
+ */
+const ACCESSOR = /^(load|read|get|fetch|save|write|store|set|put|persist|update)([A-Z][A-Za-z0-9]*)$/;
+const ACCESSOR_WRITES = new Set(['save', 'write', 'store', 'set', 'put', 'persist', 'update']);
+
+export function storedAccessor(method: string): { noun: string; writes: boolean } | null {
+  // `setItem`, `getOrCreate`: a store's own keyed verbs, which name no stored thing of their own.
+  if (KEYED_READS.has(method) || STORAGE_READS.has(method) || STORAGE_WRITES.has(method)) return null;
+  const m = ACCESSOR.exec(method);
+  if (!m) return null;
+  const noun = m[2]!;
+  return { noun: noun[0]!.toLowerCase() + noun.slice(1), writes: ACCESSOR_WRITES.has(m[1]!) };
+}
+
 /** Globals that are one store for every caller in the page. */
 const SHARED_GLOBALS = new Set(['localStorage', 'sessionStorage']);
 

@@ -21,6 +21,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'the read is in send(), which is not async (it returns the queue promise): a lock there would need an await',
   'lost-update/racy/wallet-transfer-calls-deposit.ts:23 lost-update':
     'transfer() awaits this.deposit() inside the section, and deposit() takes the same lock: the wrap would deadlock',
+  'check-then-act/racy/has-cache-for-then-fill.ts:25 check-then-act':
+    'getItem() is not async and acts in a promise callback: a lock would need an await, and the promise is not kept for sharing',
   'lost-update/racy/inventory-sell-refills-through-helper.mjs:21 lost-update':
     'sell() reaches restock() through refill() inside the section, and restock() takes the same lock: the wrap would deadlock',
 };

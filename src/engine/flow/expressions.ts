@@ -2,8 +2,9 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, KEYED_READS, identifierIsLocation, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES } from '../locations.js';
-import { callbackLock, promiseAcquire, releaseCall } from '../locks.js';
+import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
+import { classOf, methodsOf } from '../summaries.js';
+import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
 import { WalkerCore } from './walker.js';
@@ -29,12 +30,17 @@ export abstract class ExpressionWalker extends WalkerCore {
         if (binding.kind === 'local' || binding.kind === 'captured') {
           this.st.taint.set(binding.variable, deps);
           this.st.aliases.delete(binding.variable);
+          if (this.st.fieldTaint.size > 0) for (const k of [...this.st.fieldTaint.keys()]) if (k.startsWith(t.name + '.')) this.st.fieldTaint.delete(k);
         }
         return;
       }
       case 'MemberExpression': {
         const path = sharedPath(t, this);
         if (path !== null && path !== 'this') this.write(path, deps, node, 'assign');
+        else if (path === null) {
+          const field = localField(t, this);
+          if (field !== null) this.st.fieldTaint.set(field, deps);
+        }
         return;
       }
       case 'ObjectPattern':
@@ -109,6 +115,11 @@ export abstract class ExpressionWalker extends WalkerCore {
         const deps = this.expr(node.object);
         // `response.results[key]`: the value comes from the object; the key only picks which part of it.
         if (node.computed) this.expr(node.property);
+        if (this.st.fieldTaint.size > 0) {
+          const field = localField(node, this);
+          const held = field === null ? undefined : this.st.fieldTaint.get(field);
+          if (held) return [...deps, ...held];
+        }
         return deps;
       }
       case 'AwaitExpression':
@@ -236,14 +247,41 @@ export abstract class ExpressionWalker extends WalkerCore {
     return store === null ? NO_DEPS : [this.read(store, node.argument)];
   }
 
-  /** The shared store a `get`-style call reads (`cache.get(k)`, `this.store.has(k)`), or null. */
+  /**
+   * The stored thing an accessor call reads or writes: `this.loadWallet()` and `this.saveWallet(w)` both reach
+   * `this.wallet`. On `this`, only when the class defines both sides (an inherited `setState` is a framework's).
+   */
+  private accessorPath(call: TSESTree.CallExpression): { path: string; writes: boolean } | null {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed) return null;
+    const method = memberName(callee);
+    const accessor = method === null ? null : storedAccessor(method);
+    if (!accessor) return null;
+    const object = unwrap(callee.object);
+    if (object.type === 'ThisExpression') {
+      const klass = classOf(this.fn);
+      if (!klass) return null;
+      const methods = methodsOf(klass);
+      const counterpart = [...methods.keys()].some((m) => {
+        const other = storedAccessor(m);
+        return other !== null && other.noun === accessor.noun && other.writes !== accessor.writes;
+      });
+      return counterpart ? { path: `this.${accessor.noun}`, writes: accessor.writes } : null;
+    }
+    const base = sharedPath(object, this);
+    return base === null || base === 'this' ? null : { path: `${base}.${accessor.noun}`, writes: accessor.writes };
+  }
+
+  /** The shared store a `get`-style call reads (`cache.get(k)`, `this.store.has(k)`, `this.loadWallet()`), or null. */
   private storeRead(node: Node): string | null {
     const call = unwrap(node);
     if (call.type !== 'CallExpression') return null;
+    const accessor = this.accessorPath(call);
+    if (accessor && !accessor.writes) return accessor.path;
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression') return null;
     const method = memberName(callee);
-    if (method === null || !(KEYED_READS.has(method) || STORAGE_READS.has(method))) return null;
+    if (method === null || !(isKeyedLookup(method) || STORAGE_READS.has(method))) return null;
     const path = sharedPath(callee.object, this);
     return path !== null && path !== 'this' ? path : null;
   }
@@ -399,6 +437,15 @@ export abstract class ExpressionWalker extends WalkerCore {
           return NO_DEPS;
         }
       }
+      const accessor = this.accessorPath(node);
+      if (accessor?.writes) {
+        // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them.
+        this.expr(callee.object);
+        const deps = this.exprs(node.arguments);
+        this.write(accessor.path, deps, node, 'collection');
+        return NO_DEPS;
+      }
+      const accessorRead = accessor ? [this.read(accessor.path, node)] : NO_DEPS;
       if (object.type === 'ThisExpression' && method !== null) {
         const fields = this.classReads()?.get(method);
         const writes = this.classWrites()?.get(method);
@@ -407,7 +454,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           const args = this.exprs(node.arguments);
           // What the method writes before it first yields happens in this call; the rest once it settles.
           for (const w of writes ?? []) if (!w.afterYield) this.write(w.path, NO_DEPS, node, w.kind, w.node);
-          return [...reads, ...args];
+          return [...accessorRead, ...reads, ...args];
         }
       }
       const path = sharedPath(object, this);
@@ -423,7 +470,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
         }
-        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method)) {
+        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method) || isKeyedLookup(method)) {
           // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
           const read = this.read(path, node);
           return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
@@ -431,7 +478,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const objDeps = this.expr(callee.object);
       if (callee.computed) this.expr(callee.property);
-      return [...objDeps, ...this.exprs(node.arguments)];
+      return [...accessorRead, ...objDeps, ...this.exprs(node.arguments)];
     }
     if (callee.type === 'Identifier') {
       const v = this.scope.variableOf(callee);
@@ -556,6 +603,15 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.st.passed = outerPassed;
     }
   }
+}
+
+/** `ctx.session`: a field of a local or parameter object, as text (its holder is no shared location); else null. */
+function localField(member: TSESTree.MemberExpression, ctx: ExpressionWalker & PathContext): string | null {
+  let root: Node = member;
+  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  if (root.type !== 'Identifier') return null;
+  const kind = ctx.scope.bindingOf(root, ctx.fn).kind;
+  return kind === 'local' ? receiverText(member) : null;
 }
 
 /** The callbacks a call runs while the caller waits for it: function arguments, or methods of an options object. */

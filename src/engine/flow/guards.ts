@@ -1,12 +1,14 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeObject, memberName, unwrap, type Node } from '../ast.js';
-import { sharedPath, type PathContext } from '../locations.js';
+import { KEYED_READS, sharedPath, type PathContext } from '../locations.js';
 
 /** `this.cache.get(k)` -> `this.cache[*]` (the entry), for aliasing. */
 export function collectionGetPath(call: TSESTree.CallExpression, ctx: PathContext): string | null {
   const obj = calleeObject(call);
   const callee = unwrap(call.callee);
-  if (!obj || callee.type !== 'MemberExpression' || memberName(callee) !== 'get') return null;
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  // `this.seen.getOrCreate(user)`: the entry, made if missing, is as shared as one `get` returns.
+  if (!obj || method === null || method === 'has' || !KEYED_READS.has(method)) return null;
   const base = sharedPath(obj, ctx);
   return base === null || base === 'this' ? null : `${base}[*]`;
 }

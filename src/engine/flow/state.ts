@@ -40,6 +40,8 @@ export interface State {
   passed: AwaitSet;
   holds: Holds;
   taint: Map<Variable, ReadFact[]>;
+  /** `ctx.session = await store.get(key)`: what a field of a local or parameter object holds, by its text. */
+  fieldTaint: Map<string, ReadFact[]>;
   aliases: Map<Variable, string>;
   /** Local variables bound to the release function or guard of an acquire: variable -> lock key. */
   releasers: Map<Variable, string>;
@@ -50,7 +52,7 @@ export interface State {
 export const NO_DEPS: ReadFact[] = [];
 
 export function initialState(holds: Holds): State {
-  return { passed: AwaitSet.EMPTY, holds, taint: new Map(), aliases: new Map(), releasers: new Map(), checks: [], exited: false };
+  return { passed: AwaitSet.EMPTY, holds, taint: new Map(), fieldTaint: new Map(), aliases: new Map(), releasers: new Map(), checks: [], exited: false };
 }
 
 export function cloneState(s: State): State {
@@ -58,6 +60,7 @@ export function cloneState(s: State): State {
     passed: s.passed,
     holds: s.holds,
     taint: new Map(s.taint),
+    fieldTaint: new Map(s.fieldTaint),
     aliases: new Map(s.aliases),
     releasers: new Map(s.releasers),
     checks: [...s.checks],
@@ -77,16 +80,23 @@ export function mergeStates(a: State, b: State): State {
   // the other path's awaits counted as passed before it.
   const onlyA = a.passed.minus(b.passed);
   const onlyB = b.passed.minus(a.passed);
-  const taint = new Map<Variable, ReadFact[]>();
-  for (const [v, deps] of a.taint) {
-    const other = b.taint.get(v);
-    taint.set(v, other === deps ? deps : other ? unionFacts(rebase(deps, other, onlyB), rebase(other, deps, onlyA)) : rebase(deps, NO_DEPS, onlyB));
-  }
-  for (const [v, deps] of b.taint) if (!a.taint.has(v)) taint.set(v, rebase(deps, NO_DEPS, onlyA));
+  const taint = mergeTaint(a.taint, b.taint, onlyA, onlyB);
+  const fieldTaint = a.fieldTaint.size === 0 && b.fieldTaint.size === 0 ? a.fieldTaint : mergeTaint(a.fieldTaint, b.fieldTaint, onlyA, onlyB);
   const aliases = new Map([...a.aliases].filter(([k, v]) => b.aliases.get(k) === v));
   const releasers = new Map([...a.releasers, ...b.releasers]);
   const checks = a.checks.filter((c) => b.checks.includes(c));
-  return { passed, holds, taint, aliases, releasers, checks, exited: a.exited && b.exited };
+  return { passed, holds, taint, fieldTaint, aliases, releasers, checks, exited: a.exited && b.exited };
+}
+
+/** What each local holds where two paths meet: both paths' reads, each re-stated with the other path's awaits. */
+function mergeTaint<K>(a: Map<K, ReadFact[]>, b: Map<K, ReadFact[]>, onlyA: AwaitSet, onlyB: AwaitSet): Map<K, ReadFact[]> {
+  const taint = new Map<K, ReadFact[]>();
+  for (const [v, deps] of a) {
+    const other = b.get(v);
+    taint.set(v, other === deps ? deps : other ? unionFacts(rebase(deps, other, onlyB), rebase(other, deps, onlyA)) : rebase(deps, NO_DEPS, onlyB));
+  }
+  for (const [v, deps] of b) if (!a.has(v)) taint.set(v, rebase(deps, NO_DEPS, onlyA));
+  return taint;
 }
 
 /** `facts`, where those not also in `shared` count `awaits` (of a path they were not on) as passed before them. */

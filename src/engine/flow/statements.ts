@@ -7,7 +7,7 @@ import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { FlowObserver } from './events.js';
 import { ExpressionWalker } from './expressions.js';
 import { collectionGetPath, generationGuard } from './guards.js';
-import { cloneState, mergeStates, NO_DEPS, restate, type State } from './state.js';
+import { cloneState, mergeStates, NO_DEPS, restate, type Check, type State } from './state.js';
 
 /** Loops nested deeper than this are walked once (see `loop`). */
 const MAX_REWALKED_LOOPS = 3;
@@ -186,6 +186,7 @@ class FunctionWalker extends ExpressionWalker {
     const test = this.expr(node.test);
     const guard = generationGuard(node.test, this);
     const check = this.pushCheck(test, node.test);
+    const before = this.st.checks;
     const entry = cloneState(this.st);
     if (guard === 'equal') this.st.passed = AwaitSet.EMPTY;
     this.statement(node.consequent);
@@ -197,11 +198,23 @@ class FunctionWalker extends ExpressionWalker {
     if (guard === 'different' && afterCons.exited && !afterAlt.exited) this.st.passed = AwaitSet.EMPTY;
     // An early exit leaves the check guarding the rest of the block (`if (cached) return cached; …`).
     const earlyExit = afterCons.exited !== afterAlt.exited;
-    if (!earlyExit) this.dropCheck(check);
-    else if (check) {
+    if (!earlyExit) {
+      this.dropCheck(check);
+      if (!this.st.exited) this.carryNestedExits(before, afterCons, afterAlt);
+    } else if (check) {
       check.guardsRest = true;
       if (!this.st.checks.includes(check)) this.st.checks = [...this.st.checks, check];
     }
+  }
+
+  /**
+   * `if (record) { if (fresh(record)) return record.value; }`: the code after the `if` runs only where the inner
+   * early exit was not taken, so that check (made inside a branch) still guards it; both branches' exits count.
+   */
+  private carryNestedExits(before: readonly Check[], ...branches: State[]): void {
+    const nested = new Set<Check>();
+    for (const b of branches) for (const c of b.checks) if (c.guardsRest && !before.includes(c) && !this.st.checks.includes(c)) nested.add(c);
+    if (nested.size > 0) this.st.checks = [...this.st.checks, ...nested];
   }
 
   private tryStatement(node: TSESTree.TryStatement): void {

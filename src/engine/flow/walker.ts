@@ -2,6 +2,7 @@ import type { Variable } from '@typescript-eslint/scope-manager';
 import type { Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
 import { pathsOverlap, type PathContext } from '../locations.js';
+import { differentKeys } from '../keys.js';
 import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
@@ -85,8 +86,17 @@ export abstract class WalkerCore implements PathContext {
     const open = new Set(reads.map((r) => r.path));
     // A newer check of the same state supersedes older ones (a re-check after an await). A look inside it
     // (`if (this.topology.servers.length)` after `if (this.topology == null) return`) re-checks nothing of it.
+    // A test of a copy made from the very read the older check made (`if (oldData)` where `oldData` came from
+    // `record`) looks at nothing afresh.
+    const fresh = new Set(reads.filter((r) => !this.st.checks.some((c) => c.reads.some((o) => (o.base ?? o) === (r.base ?? r)))).map((r) => r.path));
     for (const older of this.st.checks) {
-      for (const p of open) for (const q of [...older.open]) if (pathsOverlap(p, q) && p.length <= q.length) older.open.delete(q);
+      for (const p of fresh) {
+        for (const q of [...older.open]) {
+          // `if (cache.hasPendingTask(task))` after `if (cache.hasCacheForKey(key)) return`: another entry.
+          if (!pathsOverlap(p, q) || p.length > q.length || otherEntry(reads, older.reads, p, q)) continue;
+          older.open.delete(q);
+        }
+      }
     }
     const check: Check = { node, reads, open };
     this.st.checks = [...this.st.checks, check];
@@ -153,4 +163,11 @@ export abstract class WalkerCore implements PathContext {
     };
     for (const o of this.observers) o.write(event);
   }
+}
+
+/** The reads of `p` (new) and of `q` (older) are all keyed look-ups of plainly different entries. */
+function otherEntry(reads: readonly ReadFact[], older: readonly ReadFact[], p: string, q: string): boolean {
+  const a = reads.filter((r) => r.path === p);
+  const b = older.filter((r) => r.path === q);
+  return a.length > 0 && b.length > 0 && a.every((r) => b.every((o) => differentKeys(r.node, o.node)));
 }

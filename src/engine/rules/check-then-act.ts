@@ -7,6 +7,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
+import { differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
 
 export const checkThenAct: FlowRule<'check-then-act'> = {
@@ -55,7 +56,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // `if (!(await cache.get(a))) { …; await cache.set(b, v) }`: another entry than the one checked.
           if (w.kind === 'collection' && differentKeys(read.node, w.node)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
-          if (clears(w) && !testsPresence(read.node)) continue;
+          if (w.kind === 'assign' && clears(w) && !testsPresence(read.node)) continue;
           // `if (storage != null) { …await…; storage.setItem(k, v) }`, `if (storage?.entries)`: that the store (or one
           // of its methods) exists says nothing of its contents; its `length` or `size` would.
           if (w.kind === 'collection' && read.node.type !== 'CallExpression' && testsPresence(read.node) && testsContainer(read.path, w.path)) continue;
@@ -173,25 +174,15 @@ function isPrecondition(check: Node): boolean {
   return last?.type === 'ThrowStatement';
 }
 
-/** `this.topology = undefined`, `this.conn = null`: the act tears the state down rather than filling it. */
+/** `this.topology = undefined`, `this.conn = null`, `store.delete(key)`: the act tears the state down rather than filling it. */
 function clears(w: SharedWrite): boolean {
+  if (w.kind === 'collection' && w.node.type === 'CallExpression') {
+    const callee = unwrap(w.node.callee);
+    return callee.type === 'MemberExpression' && ['delete', 'clear', 'removeItem'].includes(memberName(callee) ?? '');
+  }
   if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
   const value = unwrap(w.node.right);
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
-}
-
-/** Both are keyed calls (`get(k)`, `set(k, v)`) whose keys are plainly different expressions. */
-function differentKeys(read: Node, write: Node): boolean {
-  if (read.type !== 'CallExpression' || write.type !== 'CallExpression') return false;
-  const a = read.arguments[0] ? keyText(read.arguments[0]) : null;
-  const b = write.arguments[0] ? keyText(write.arguments[0]) : null;
-  return a !== null && b !== null && a !== b;
-}
-
-/** A key expression as text, for the simple shapes keys have (`key`, `'user'`, `opts.id`); null for others. */
-function keyText(node: Node): string | null {
-  const n = unwrap(node);
-  return n.type === 'Literal' ? JSON.stringify(n.value) : receiverText(n);
 }
 
 /** `refresh` for `this.refresh(…)`. */
@@ -221,9 +212,11 @@ function testsPresence(read: Node): boolean {
 }
 
 function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleReport {
-  const loc = '`' + displayPath(w.path) + '`';
+  const loc = entryPhrase(w.path, read, w.node);
   const consequence =
-    w.kind === 'collection'
+    w.kind === 'collection' && clears(w)
+      ? `what the check saw may have changed by then: an entry another call stored meanwhile is removed with it`
+      : w.kind === 'collection'
       ? 'concurrent calls all pass the check and each repeats the work before any stores its result (a stampede)'
       : clears(w)
         ? `concurrent calls all pass the check and each clears ${loc} (a double teardown: later calls act on what an earlier one already released)`
@@ -245,7 +238,7 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
     anchor: w.node,
     message,
     location: displayPath(w.path),
-    subject: { kind: 'race', path: w.path, from: read.range[0] < check.range[0] ? read : check, to: w.node, check: true },
+    subject: { kind: 'race', path: w.path, from: read.range[0] < check.range[0] ? read : check, to: w.node, check: true, ...keyOf(read, w.node) },
     related: [
       { anchor: read, message: `${loc} is checked here` },
       { anchor: awaited, message: 'the call yields here; other calls can pass the same check' },

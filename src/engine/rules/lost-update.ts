@@ -4,6 +4,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
+import { differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { line, yieldPhrase } from './text.js';
 
 /**
@@ -13,10 +14,20 @@ import { line, yieldPhrase } from './text.js';
 export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint } | null {
   for (const read of w.deps) {
     if (!pathsOverlap(read.path, w.path)) continue;
-    const yielded = w.yieldedSince(read.passed);
+    const yielded = w.yieldedSince(read.passed) ?? roundTrip(read);
     if (yielded && !shareHold(read.holds, w.holds)) return { read, yielded };
   }
   return null;
+}
+
+/**
+ * `const n = await redis.get(k); await redis.set(k, n + 1)`: a store read that is awaited answers with the entry
+ * as it was when the store looked, before the await ended; another call's write can land in between, and this
+ * write, made from the old value, overwrites it. The read's own await is the window.
+ */
+function roundTrip(read: ReadFact): AwaitPoint | null {
+  const at = read.node.parent;
+  return read.node.type === 'CallExpression' && at?.type === 'AwaitExpression' && at.argument === read.node ? { id: -1, node: at } : null;
 }
 
 export const lostUpdate: FlowRule<'lost-update'> = {
@@ -39,7 +50,8 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     return {
       write(w) {
         const stale = staleRead(w);
-        if (!stale || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlight(w.node, w.kind === 'collection')) return;
+        // `const a = await cache.get(k1); …; cache.set(k2, f(a))`: another entry than the one read.
+        if (!stale || differentKeys(stale.read.node, w.node) || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlight(w.node, w.kind === 'collection')) return;
         seen.add(w.node);
         reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium' });
       },
@@ -55,7 +67,8 @@ export const lostUpdate: FlowRule<'lost-update'> = {
  * stale value, so a lost update is possible (the merge may still count the stale part twice) but unlikely.
  */
 function rechecked(w: SharedWrite): boolean {
-  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null;
+  // An awaited store read is no fresh look: its own round trip is the window (see `roundTrip`).
+  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null && roundTrip(read) === null;
   return w.deps.some(fresh) || w.guards.some((g) => fresh(g.read));
 }
 
@@ -89,19 +102,21 @@ function restores(write: Node, read: Node): boolean {
 }
 
 function report(path: string, read: Node, awaited: Node, write: Node): RuleReport {
-  const loc = '`' + displayPath(path) + '`';
+  const loc = entryPhrase(path, read, write);
   const r = line(read);
   const a = line(awaited);
   const w = line(write);
   const message =
-    r === w && a === w
+    awaited.type === 'AwaitExpression' && awaited.argument === read
+      ? `${loc} is read on line ${r} from a store that answers asynchronously, and line ${w} writes back a value computed from that answer: another call's write that lands in between is lost`
+      : r === w && a === w
       ? `${loc} is read before ${yieldPhrase(awaited)} and written back after it from the old value: a concurrent call's update is lost`
       : `${loc} is read on line ${r}, the call yields at ${yieldPhrase(awaited)}, and line ${w} writes back a value computed from the old read: a concurrent call's update is lost`;
   return {
     anchor: write,
     message,
     location: displayPath(path),
-    subject: { kind: 'race', path, from: read, to: write, check: false },
+    subject: { kind: 'race', path, from: read, to: write, check: false, ...keyOf(read, write) },
     related: [
       { anchor: read, message: `${loc} is read here` },
       { anchor: awaited, message: 'the call yields here; other calls can run and change it' },

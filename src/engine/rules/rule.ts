@@ -12,7 +12,15 @@ export type Anchor = TSESTree.Node | TSESTree.Token;
 /** What a quick fix needs to know about a finding, beyond its text: the syntax it is about. */
 export type FixSubject =
   /** A race window on `path` from the read or check `from` to the write or act `to`. */
-  | { kind: 'race'; path: string; from: TSESTree.Node; to: TSESTree.Node; check: boolean }
+  | {
+      kind: 'race';
+      path: string;
+      from: TSESTree.Node;
+      to: TSESTree.Node;
+      check: boolean;
+      /** The one entry of a keyed store the read and the write share (`key` in `get(key)` … `set(key, v)`), as source text. */
+      key?: string;
+    }
   /** `Promise.all(source.map(callback))` with unbounded fan-out. */
   | { kind: 'fan-out'; combinator: TSESTree.CallExpression; map: TSESTree.CallExpression; callback: FunctionNode };
 

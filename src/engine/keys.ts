@@ -1,0 +1,68 @@
+import { unwrap, type Node } from './ast.js';
+import { receiverText } from './locks.js';
+import { displayPath } from './locations.js';
+
+/*
+ * Keyed stores (a Map, a cache client, a token store): a read and a write race only on one entry, and the
+ * message names it, so the user sees which key concurrent calls share.
+ */
+
+/** A key expression as text, for the simple shapes keys have (`key`, `'user'`, `opts.id`); null for others. */
+export function keyText(node: Node): string | null {
+  const n = unwrap(node);
+  if (n.type === 'Literal') return JSON.stringify(n.value);
+  // `views:${path}`: a template of simple parts is as comparable as they are.
+  if (n.type === 'TemplateLiteral') {
+    let text = '`' + (n.quasis[0]?.value.raw ?? '');
+    for (const [i, e] of n.expressions.entries()) {
+      const part = keyText(e);
+      if (part === null) return null;
+      text += '${' + part + '}' + (n.quasis[i + 1]?.value.raw ?? '');
+    }
+    return text + '`';
+  }
+  return receiverText(n);
+}
+
+/** The key of a keyed call (`get(k)`, `set(k, v)`, `hasFoo(k)`), as text; null when it has none we can name. */
+export function callKey(node: Node): string | null {
+  if (node.type !== 'CallExpression') return null;
+  const first = node.arguments[0];
+  return first && first.type !== 'SpreadElement' ? keyText(first) : null;
+}
+
+/** Both are keyed calls (`get(k)`, `set(k, v)`) whose keys are plainly different expressions. */
+export function differentKeys(read: Node, write: Node): boolean {
+  const a = callKey(read);
+  const b = callKey(write);
+  return a !== null && b !== null && a !== b;
+}
+
+/** The key text a keyed read and write of one entry share: `namespace, key` for `get(namespace, key)` … `set(namespace, key, v)`. */
+export function sharedKey(read: Node, write: Node): string | null {
+  if (read.type !== 'CallExpression' || write.type !== 'CallExpression' || read.arguments.length === 0) return null;
+  const keys: string[] = [];
+  for (const [i, a] of read.arguments.entries()) {
+    const w = write.arguments[i];
+    const text = a.type === 'SpreadElement' ? null : keyText(a);
+    if (text === null || !w || w.type === 'SpreadElement' || keyText(w) !== text) break;
+    keys.push(text);
+  }
+  return keys.length > 0 ? keys.join(', ') : null;
+}
+
+/** `{ key }` for a fix subject when the read and the write share one key expression; else nothing. */
+export function keyOf(read: Node, write: Node): { key?: string } {
+  const key = sharedKey(read, write);
+  return key !== null && read.type === 'CallExpression' && read.arguments.length >= 1 && !key.includes(', ') ? { key } : {};
+}
+
+/**
+ * `` `this.cache` `` or, for a keyed read and write of one entry, `` `this.cache` entry `key` ``: every argument of
+ * the read names the entry (`get(namespace, key)`) when the write starts with the same ones.
+ */
+export function entryPhrase(path: string, read: Node, write: Node): string {
+  const loc = '`' + displayPath(path) + '`';
+  const key = sharedKey(read, write);
+  return key !== null ? `${loc} entry \`${key}\`` : loc;
+}
