@@ -42,7 +42,7 @@ export interface CreatedFile {
 export type LockWrapStyle = 'try/finally' | 'runExclusive' | 'await using';
 
 export type FixMeaning =
-  | { kind: 'lock-wrap'; data: { path: string; location: string; style: LockWrapStyle } }
+  | { kind: 'lock-wrap'; data: { path: string; location: string; style: LockWrapStyle; /** `KeyedLock` for one entry of a keyed store. */ lock: 'Lock' | 'KeyedLock' } }
   | { kind: 'share-in-flight'; data: { operation: string } }
   | { kind: 'semaphore-limit'; data: { permits: number } }
   | { kind: 'suppress'; data: { ruleId: RuleId } };

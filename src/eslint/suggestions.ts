@@ -5,7 +5,7 @@ import type { Fix, FixKind } from '../engine/index.js';
  * fix's own title, so the light bulb reads the same in ESLint as in the editor extension.
  */
 export const SUGGESTION_MESSAGES = {
-  guardWithLock: 'Guard {{location}} with a Lock ({{style}})',
+  guardWithLock: 'Guard {{location}} with a {{lock}} ({{style}})',
   shareInFlight: 'Share the in-flight promise instead of starting a second {{operation}}',
   limitWithSemaphore: 'Limit concurrency with a Semaphore({{permits}})',
 } as const;
@@ -32,7 +32,7 @@ export interface Suggestion {
 export function suggestionFor(fix: Fix): Suggestion | undefined {
   switch (fix.kind) {
     case 'lock-wrap':
-      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { location: fix.data.location, style: fix.data.style } };
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { location: fix.data.location, lock: fix.data.lock, style: fix.data.style } };
     case 'share-in-flight':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { operation: fix.data.operation } };
     case 'semaphore-limit':

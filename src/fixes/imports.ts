@@ -5,7 +5,7 @@ import type { ModuleTop } from './moduleTop.js';
 import type { FixOptions } from './options.js';
 import type { CodeStyle } from './style.js';
 
-export type RuntimeName = 'Lock' | 'Semaphore';
+export type RuntimeName = 'Lock' | 'Semaphore' | 'KeyedLock';
 
 /** How the edited file gets a runtime class: the name to use in code, the edit that imports it, files to create. */
 export interface RuntimeImport {
@@ -20,7 +20,7 @@ export function runtimeImport(name: RuntimeName, top: ModuleTop): RuntimeImport 
   const { fileName, style, options, moduleNames } = top;
   const { specifier, createFiles } = moduleSpecifier(fileName, style, options, top);
   const target = fixLibrary(options.runtime);
-  const exported = target.writes.classes[name];
+  const exported = target.writes.classes[name] ?? name;
 
   // Already imported, from this module or from another copy of the same runtime?
   const equivalent = [specifier, target.module];

@@ -21,6 +21,8 @@ interface LockPlan {
   edits: TextEdit[];
   createFiles: Fix['createFiles'];
   reused: boolean;
+  /** For a `KeyedLock`: the key expression the section takes (`await locks.acquire(key)`). */
+  key?: string;
 }
 
 export interface FixContext {
@@ -53,14 +55,16 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   if (!fn || !fn.async) return [];
   const lock = planLock(subject, range, fn, ctx);
   if (!lock || runsUnderLock(range, lock.expr, ctx.text)) return [];
+  const key = lock.key;
+  const lockClass = key !== undefined ? 'KeyedLock' : 'Lock';
   if (ctx.reach.deadlocks(rangeStatements(range), fn, lock.expr)) return [];
   const absorbed = absorbableRegions(range, lock.expr, ctx.text);
   if (!absorbed) return [];
-  const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`';
+  const shown = '`' + subject.path.replace(/\[\*\]/g, '[…]') + '`' + (key !== undefined ? ` entry \`${key}\`` : '');
   const fixes: Fix[] = [];
   const make = (style: Extract<Fix, { kind: 'lock-wrap' }>['data']['style'], body: TextEdit, preferred: boolean): Fix => ({
-    kind: 'lock-wrap', data: { path: subject.path, location: shown, style },
-    title: `Guard ${shown} with a Lock (${style})`,
+    kind: 'lock-wrap', data: { path: subject.path, location: shown, style, lock: lockClass },
+    title: `Guard ${shown} with a ${lockClass} (${style})`,
     edits: sortEdits([...lock.edits, body]),
     ...(preferred ? { preferred: true } : {}),
     ...(lock.createFiles && lock.createFiles.length > 0 ? { createFiles: lock.createFiles } : {}),
@@ -68,15 +72,15 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   const want = ctx.options.lockStyle;
   if (range.exports.names.length > 0) {
     // Declarations used after the range: only a callback can hand them back without knowing their types.
-    return [make('runExclusive', wrapRunExclusive(range, lock.expr, absorbed, ctx), true)];
+    return [make('runExclusive', wrapRunExclusive(range, lock, absorbed, ctx), true)];
   }
-  const tryFinally = make('try/finally', wrapTryFinally(range, lock.expr, absorbed, ctx), want === 'try-finally');
+  const tryFinally = make('try/finally', wrapTryFinally(range, lock, absorbed, ctx), want === 'try-finally');
   fixes.push(tryFinally);
   if (!narrowed && movableIntoCallback(range, ctx.model)) {
-    fixes.push(make('runExclusive', wrapRunExclusive(range, lock.expr, absorbed, ctx), want === 'runExclusive'));
+    fixes.push(make('runExclusive', wrapRunExclusive(range, lock, absorbed, ctx), want === 'runExclusive'));
   }
   if (ctx.options.allowAwaitUsing && ctx.options.runtime !== 'async-mutex' && ctx.style.typescript) {
-    fixes.push(make('await using', wrapAwaitUsing(range, lock.expr, absorbed, ctx), want === 'await-using'));
+    fixes.push(make('await using', wrapAwaitUsing(range, lock, absorbed, ctx), want === 'await-using'));
   }
   if (!fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
   return fixes;
@@ -132,13 +136,16 @@ function awaitedReturns(range: StatementRange, s: Span, ctx: FixContext): { at: 
   return out;
 }
 
-function wrapTryFinally(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
+function wrapTryFinally(range: StatementRange, plan: LockPlan, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
   const returns = awaitedReturns(range, s, ctx);
   const api = fixLibrary(ctx.options.runtime).writes;
-  const acquire = `await ${lock}.${api.acquire}()${style.semi}`;
-  const release = `${lock}.${api.release}()${style.semi}`;
+  const lock = plan.expr;
+  // A KeyedLock hands back a guard of the one key it took: that guard releases it.
+  const guard = plan.key !== undefined ? freshName('held', (n) => ctx.names.has(n)) : null;
+  const acquire = guard ? `const ${guard} = await ${lock}.${api.acquire}(${plan.key})${style.semi}` : `await ${lock}.${api.acquire}()${style.semi}`;
+  const release = guard ? `${guard}.${api.release}()${style.semi}` : `${lock}.${api.release}()${style.semi}`;
   if (!s.ownLines) {
     const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false, returns);
     return { offset: [s.start, s.end], text: `${acquire} try { ${body} } finally { ${release} }` };
@@ -151,31 +158,34 @@ function wrapTryFinally(range: StatementRange, lock: string, absorbed: readonly 
   };
 }
 
-function wrapRunExclusive(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
+function wrapRunExclusive(range: StatementRange, plan: LockPlan, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
+  const lock = plan.expr;
+  const keyArg = plan.key !== undefined ? `${plan.key}, ` : '';
   const { names, kind } = range.exports;
   const bind = names.length > 0 ? `${kind} { ${names.join(', ')} } = ` : '';
   const run = fixLibrary(ctx.options.runtime).writes.run;
   if (!s.ownLines) {
     const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false);
     const ret = names.length > 0 ? ` return { ${names.join(', ')} }${style.semi}` : '';
-    return { offset: [s.start, s.end], text: `${bind}await ${lock}.${run}(async () => { ${body}${ret} })${style.semi}` };
+    return { offset: [s.start, s.end], text: `${bind}await ${lock}.${run}(${keyArg}async () => { ${body}${ret} })${style.semi}` };
   }
   const nl = style.eol;
   const body = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed);
   const ret = names.length > 0 ? `${nl}${s.indent}${style.indentUnit}return { ${names.join(', ')} }${style.semi}` : '';
   return {
     offset: [s.start, s.end],
-    text: `${s.indent}${bind}await ${lock}.${run}(async () => {${nl}${body}${ret}${nl}${s.indent}})${style.semi}`,
+    text: `${s.indent}${bind}await ${lock}.${run}(${keyArg}async () => {${nl}${body}${ret}${nl}${s.indent}})${style.semi}`,
   };
 }
 
-function wrapAwaitUsing(range: StatementRange, lock: string, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
+function wrapAwaitUsing(range: StatementRange, plan: LockPlan, absorbed: readonly HeldRegion[], ctx: FixContext): TextEdit {
   const { text, style } = ctx;
   const s = span(range, text);
   const nl = style.eol;
-  const guard = `await using _${lockName(lock)}Held = await ${lock}.${fixLibrary(ctx.options.runtime).writes.acquire}()${style.semi}`;
+  const lock = plan.expr;
+  const guard = `await using _${lockName(lock)}Held = await ${lock}.${fixLibrary(ctx.options.runtime).writes.acquire}(${plan.key ?? ''})${style.semi}`;
   const toEndOfBlock = range.block.body[range.block.body.length - 1] === range.last;
   const returns = awaitedReturns(range, s, ctx);
   const inPlace = reindent(text, ctx.model.ast, s.start, s.end, style.indentUnit, absorbed, false, returns);
@@ -210,20 +220,49 @@ function planLock(subject: RaceSubject, range: StatementRange, fn: FunctionNode,
     if (key.startsWith('this.') && !subject.path.startsWith('this')) continue;
     return { expr: key, edits: [], createFiles: [], reused: true };
   }
+  const plan = newLock(subject, fn, keyedKind(subject, range, ctx), ctx);
+  const key = plan && plan.kind === 'KeyedLock' ? subject.key : undefined;
+  return plan && { ...plan, ...(key !== undefined ? { key } : {}) };
+}
+
+/**
+ * `KeyedLock` when the race is on one entry of a keyed store (the finding names its key) and the runtime has
+ * one: other keys' calls go on. The key must already be bound where the section starts.
+ */
+function keyedKind(subject: RaceSubject, range: StatementRange, ctx: FixContext): LockClass {
+  if (subject.key === undefined || !fixLibrary(ctx.options.runtime).writes.classes.KeyedLock) return 'Lock';
+  const write = subject.to;
+  const arg = write.type === 'CallExpression' ? write.arguments[0] : undefined;
+  if (!arg) return 'Lock';
+  let bound = true;
+  forEachNode(arg, (n) => {
+    if (!bound || n.type !== 'Identifier' || (n.parent?.type === 'MemberExpression' && n.parent.property === n && !n.parent.computed)) return bound;
+    const v = ctx.model.scope.variableOf(n);
+    const def = v?.identifiers[0];
+    if (def && def.range[0] >= range.first.range[0] && def.range[0] < range.last.range[1]) bound = false;
+    return bound;
+  });
+  return bound ? 'KeyedLock' : 'Lock';
+}
+
+type LockClass = 'Lock' | 'KeyedLock';
+
+function newLock(subject: RaceSubject, fn: FunctionNode, kind: LockClass, ctx: FixContext): (LockPlan & { kind: LockClass }) | null {
   const base = baseName(subject.path);
   const root = rootOf(subject.path);
+  const made = (plan: LockPlan | null): (LockPlan & { kind: LockClass }) | null => plan && { ...plan, kind };
   if (root === 'this') {
     const cls = classOf(fn);
     const method = methodOf(fn);
-    if (cls && method?.static) return staticFieldLock(cls, base, ctx);
-    if (cls) return instanceFieldLock(cls, base, ctx);
-    return moduleLock(base, ctx);
+    if (cls && method?.static) return made(staticFieldLock(cls, base, kind, ctx));
+    if (cls) return made(instanceFieldLock(cls, base, kind, ctx));
+    return made(moduleLock(base, kind, ctx));
   }
   const rootId = findRootIdentifier(subject.to, root) ?? findRootIdentifier(subject.from, root);
-  if (!rootId) return moduleLock(base, ctx);
+  if (!rootId) return made(moduleLock(base, kind, ctx));
   const binding = ctx.model.scope.bindingOf(rootId, enclosingFunction(rootId)!);
-  if (binding.kind === 'captured') return capturedLock(binding.owner, subject.to, base, ctx);
-  return moduleLock(base, ctx);
+  if (binding.kind === 'captured') return made(capturedLock(binding.owner, subject.to, base, kind, ctx));
+  return made(moduleLock(base, kind, ctx));
 }
 
 /** Lock receivers already held somewhere this path (or one overlapping it) is written. */
@@ -266,20 +305,25 @@ function methodOf(fn: FunctionNode): TSESTree.MethodDefinition | TSESTree.Proper
   return null;
 }
 
-function uniqueName(base: string, taken: (name: string) => boolean): string {
-  return freshName(`${base}Lock`, taken);
+/** `balanceLock` for a Lock, `cacheLocks` for a KeyedLock (one per key). */
+function stem(base: string, kind: LockClass): string {
+  return kind === 'KeyedLock' ? `${base}Locks` : `${base}Lock`;
 }
 
-function importLock(ctx: FixContext): RuntimeImport {
-  return ctx.top.runtimeImport('Lock');
+function uniqueName(base: string, kind: LockClass, taken: (name: string) => boolean): string {
+  return freshName(stem(base, kind), taken);
 }
 
-function moduleLock(base: string, ctx: FixContext): LockPlan {
-  const want = `${base}Lock`;
+function importLock(ctx: FixContext, kind: LockClass): RuntimeImport {
+  return ctx.top.runtimeImport(kind);
+}
+
+function moduleLock(base: string, kind: LockClass, ctx: FixContext): LockPlan {
+  const want = stem(base, kind);
   // A lock an earlier fix declared for the same state.
   if (ctx.top.constructs(want)) return { expr: want, edits: [], createFiles: [], reused: true };
-  const name = uniqueName(base, (n) => ctx.moduleNames.has(n) || ctx.names.has(n));
-  const imp = importLock(ctx);
+  const name = uniqueName(base, kind, (n) => ctx.moduleNames.has(n) || ctx.names.has(n));
+  const imp = importLock(ctx, kind);
   const decl = `const ${name} = new ${imp.local}()${ctx.style.semi}`;
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);
@@ -293,13 +337,13 @@ function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
   return indentAt(ctx.text, cls.range[0]) + ctx.style.indentUnit;
 }
 
-function instanceFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
+function instanceFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext): LockPlan {
   const names = ctx.members.names(cls);
   const hash = !ctx.style.typescript || ctx.members.usesPrivateNames(cls);
-  const want = `${base}Lock`;
+  const want = stem(base, kind);
   if (names.has(want)) return { expr: hash ? `this.#${want}` : `this.${want}`, edits: [], createFiles: [], reused: true };
-  const name = uniqueName(base, (n) => names.has(n));
-  const imp = importLock(ctx);
+  const name = uniqueName(base, kind, (n) => names.has(n));
+  const imp = importLock(ctx, kind);
   const decl = ctx.style.typescript
     ? hash
       ? `readonly #${name} = new ${imp.local}()${ctx.style.semi}`
@@ -312,14 +356,14 @@ function instanceFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContex
   return { expr: hash ? `this.#${name}` : `this.${name}`, edits, createFiles: imp.createFiles, reused: false };
 }
 
-function staticFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext): LockPlan {
+function staticFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext): LockPlan {
   const owner = cls.parent;
   const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
   const names = ctx.members.names(cls);
   const hash = !ctx.style.typescript;
-  const name = uniqueName(base, (n) => names.has(n));
+  const name = uniqueName(base, kind, (n) => names.has(n));
   const ref = className ? `${className}.${hash ? '#' : ''}${name}` : `this.${hash ? '#' : ''}${name}`;
-  const imp = importLock(ctx);
+  const imp = importLock(ctx, kind);
   const decl = ctx.style.typescript
     ? `private static readonly ${name} = new ${imp.local}()${ctx.style.semi}`
     : `static #${name} = new ${imp.local}()${ctx.style.semi}`;
@@ -331,13 +375,13 @@ function staticFieldLock(cls: TSESTree.ClassBody, base: string, ctx: FixContext)
 }
 
 /** A lock shared by the concurrent callbacks: declared in the function that owns the captured variable. */
-function capturedLock(owner: FunctionNode, inside: Node, base: string, ctx: FixContext): LockPlan | null {
+function capturedLock(owner: FunctionNode, inside: Node, base: string, kind: LockClass, ctx: FixContext): LockPlan | null {
   if (owner.body.type !== 'BlockStatement') return null;
   let stmt: Node = inside;
   while (stmt.parent && stmt.parent !== owner.body) stmt = stmt.parent;
   if (stmt.parent !== owner.body) return null;
-  const name = uniqueName(base, (n) => ctx.names.has(n));
-  const imp = importLock(ctx);
+  const name = uniqueName(base, kind, (n) => ctx.names.has(n));
+  const imp = importLock(ctx, kind);
   const at = lineStart(ctx.text, stmt.range[0]);
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);

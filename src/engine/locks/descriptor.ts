@@ -45,7 +45,8 @@ export interface LockLibrary {
 
 /** The classes and calls a fix writes: `new Lock()`, `await l.acquire()`, `l.release()`, `l.runExclusive(fn)`. */
 export interface FixApi {
-  classes: { Lock: string; Semaphore: string };
+  /** `KeyedLock` only where the library has one lock per key. */
+  classes: { Lock: string; Semaphore: string; KeyedLock?: string };
   acquire: string;
   release: string;
   run: string;

@@ -17,7 +17,7 @@ export const runtime: LockLibrary = {
   boundsFanOut: true,
   nameHints: ['semaphore', 'sem'],
   writes: {
-    classes: { Lock: 'Lock', Semaphore: 'Semaphore' },
+    classes: { Lock: 'Lock', Semaphore: 'Semaphore', KeyedLock: 'KeyedLock' },
     acquire: 'acquire',
     release: 'release',
     run: 'runExclusive',
