@@ -21,6 +21,17 @@ export function keyText(node: Node): string | null {
     }
     return text + '`';
   }
+  // `{ registry }`, `{ id: userId }`: a document filter of simple parts.
+  if (n.type === 'ObjectExpression') {
+    const parts: string[] = [];
+    for (const p of n.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') return null;
+      const value = keyText(p.value);
+      if (value === null) return null;
+      parts.push(p.key.name === value ? value : `${p.key.name}: ${value}`);
+    }
+    return `{ ${parts.join(', ')} }`;
+  }
   return receiverText(n);
 }
 
@@ -33,6 +44,8 @@ export function callKey(node: Node): string | null {
 
 /** Both are keyed calls (`get(k)`, `set(k, v)`) whose keys are plainly different expressions. */
 export function differentKeys(read: Node, write: Node): boolean {
+  // `this.callFor(member)` … `this.addCall(call)`: a class's own helpers take arguments, not a store's keys.
+  if (onThis(read) || onThis(write)) return false;
   const a = callKey(read);
   const b = callKey(write);
   return a !== null && b !== null && a !== b;
@@ -54,7 +67,15 @@ export function sharedKey(read: Node, write: Node): string | null {
 /** `{ key }` for a fix subject when the read and the write share one key expression; else nothing. */
 export function keyOf(read: Node, write: Node): { key?: string } {
   const key = sharedKey(read, write);
-  return key !== null && read.type === 'CallExpression' && read.arguments.length >= 1 && !key.includes(', ') ? { key } : {};
+  // A filter object is built afresh by each call: a lock keyed on it would never be shared. Only a value is.
+  const first = read.type === 'CallExpression' ? read.arguments[0] : undefined;
+  return key !== null && first && unwrap(first).type !== 'ObjectExpression' && !key.includes(', ') ? { key } : {};
+}
+
+function onThis(node: Node): boolean {
+  if (node.type !== 'CallExpression') return false;
+  const callee = unwrap(node.callee);
+  return callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression';
 }
 
 /**

@@ -18,10 +18,18 @@ export const KEYED_READS = new Set(['get', 'has', 'getOrCreate', 'getOrInsert', 
  * (`client.getUser(id)` asks a server, not the receiver): only presence tests and the plain keyed verbs.
  */
 export function isKeyedLookup(method: string): boolean {
-  return KEYED_READS.has(method) || /^(has|lookup|peek)[A-Z]/.test(method);
+  return KEYED_READS.has(method) || DOCUMENT_READS.has(method) || /^(has|lookup|peek)[A-Z]/.test(method);
 }
 export const STORAGE_READS = new Set(['getItem']);
 export const STORAGE_WRITES = new Set(['setItem', 'removeItem']);
+/**
+ * A document store's read of one document by filter, and its writes of one (MongoDB's driver, Mongoose): read,
+ * compute, `$set` the result is the read-modify-write an atomic update operator (`$push`, `$inc`) avoids.
+ */
+export const DOCUMENT_READS = new Set(['findOne', 'findById']);
+/** A keyed store's write of an entry it names itself (`cache.save(entry)`) or by key (`store.put(key, value)`). */
+export const ENTRY_WRITES = new Set(['save', 'put']);
+export const DOCUMENT_WRITES = new Set(['updateOne', 'replaceOne', 'findOneAndUpdate', 'findOneAndReplace', 'findByIdAndUpdate']);
 /**
  * `loadWallet()` / `saveWallet(w)`, `readConfig()` / `writeConfig(c)`, `getSession(id)` / `setSession(id, s)`: a
  * pair of accessors of one stored thing, named by its noun. A read through one and a write through the other
@@ -32,7 +40,7 @@ const ACCESSOR_WRITES = new Set(['save', 'write', 'store', 'set', 'put', 'persis
 
 export function storedAccessor(method: string): { noun: string; writes: boolean } | null {
   // `setItem`, `getOrCreate`: a store's own keyed verbs, which name no stored thing of their own.
-  if (KEYED_READS.has(method) || STORAGE_READS.has(method) || STORAGE_WRITES.has(method)) return null;
+  if (KEYED_READS.has(method) || STORAGE_READS.has(method) || STORAGE_WRITES.has(method) || DOCUMENT_WRITES.has(method)) return null;
   const m = ACCESSOR.exec(method);
   if (!m) return null;
   const noun = m[2]!;

@@ -2,7 +2,7 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
+import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
@@ -459,7 +459,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const path = sharedPath(object, this);
       if (path !== null && path !== 'this' && method !== null) {
-        if (COLLECTION_WRITES.has(method) || STORAGE_WRITES.has(method)) {
+        if (COLLECTION_WRITES.has(method) || STORAGE_WRITES.has(method) || DOCUMENT_WRITES.has(method) || ENTRY_WRITES.has(method)) {
           // Every argument is evaluated; only what the call stores in the collection is its written value.
           const stored = storedArguments(method, node.arguments.length);
           const deps: ReadFact[] = [];
@@ -642,7 +642,10 @@ function storedArguments(method: string, count: number): (index: number) => bool
   switch (method) {
     case 'set':
     case 'setItem':
+    case 'put':
       return (i) => i === 1;
+    case 'save':
+      return () => true;
     case 'push':
     case 'unshift':
     case 'add':
@@ -651,6 +654,13 @@ function storedArguments(method: string, count: number): (index: number) => bool
       return (i) => i >= 2 && i < count;
     case 'fill':
       return (i) => i === 0;
+    // The filter says which document; the update or replacement is what is stored.
+    case 'updateOne':
+    case 'replaceOne':
+    case 'findOneAndUpdate':
+    case 'findOneAndReplace':
+    case 'findByIdAndUpdate':
+      return (i) => i === 1;
     default:
       return () => false;
   }

@@ -2,13 +2,16 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeObject, memberName, unwrap, type Node } from '../ast.js';
 import { KEYED_READS, sharedPath, type PathContext } from '../locations.js';
 
+const NAMED_PARTS = new Set(['collection', 'getCollection']);
+
 /** `this.cache.get(k)` -> `this.cache[*]` (the entry), for aliasing. */
 export function collectionGetPath(call: TSESTree.CallExpression, ctx: PathContext): string | null {
   const obj = calleeObject(call);
   const callee = unwrap(call.callee);
   const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
-  // `this.seen.getOrCreate(user)`: the entry, made if missing, is as shared as one `get` returns.
-  if (!obj || method === null || method === 'has' || !KEYED_READS.has(method)) return null;
+  // `this.seen.getOrCreate(user)`: the entry, made if missing, is as shared as one `get` returns; so is the
+  // collection a database handle names (`this.db.collection('queue')`).
+  if (!obj || method === null || method === 'has' || !(KEYED_READS.has(method) || NAMED_PARTS.has(method))) return null;
   const base = sharedPath(obj, ctx);
   return base === null || base === 'this' ? null : `${base}[*]`;
 }

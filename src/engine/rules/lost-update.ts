@@ -1,10 +1,10 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
-import { displayPath, pathsOverlap } from '../locations.js';
+import { displayPath, DOCUMENT_READS, KEYED_READS, pathsOverlap, STORAGE_READS } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
-import { differentKeys, entryPhrase, keyOf } from '../keys.js';
+import { differentKeys, entryPhrase, keyOf, sharedKey } from '../keys.js';
 import { line, yieldPhrase } from './text.js';
 
 /**
@@ -14,7 +14,7 @@ import { line, yieldPhrase } from './text.js';
 export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint } | null {
   for (const read of w.deps) {
     if (!pathsOverlap(read.path, w.path)) continue;
-    const yielded = w.yieldedSince(read.passed) ?? roundTrip(read);
+    const yielded = w.yieldedSince(read.passed) ?? roundTrip(read, w.node);
     if (yielded && !shareHold(read.holds, w.holds)) return { read, yielded };
   }
   return null;
@@ -25,9 +25,21 @@ export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint
  * as it was when the store looked, before the await ended; another call's write can land in between, and this
  * write, made from the old value, overwrites it. The read's own await is the window.
  */
-function roundTrip(read: ReadFact): AwaitPoint | null {
+function roundTrip(read: ReadFact, write?: Node): AwaitPoint | null {
   const at = read.node.parent;
-  return read.node.type === 'CallExpression' && at?.type === 'AwaitExpression' && at.argument === read.node ? { id: -1, node: at } : null;
+  if (read.node.type !== 'CallExpression' || at?.type !== 'AwaitExpression' || at.argument !== read.node) return null;
+  // Only one entry of a store, read and written by the same key (`get(k)` … `set(k, v)`, `findOne(f)` …
+  // `updateOne(f, u)`). Not a pair of accessors (`fetchVersion()` … `setVersion(v)` fills a local copy of what a
+  // server said; `readFile(p)` … `writeFile(p, s)` in a script runs once), nor an ORM's `save(entity)`, which
+  // persists the loaded entity's changed fields rather than the whole read: for those only an await between the
+  // two (seen without this) leaves room for a lost update.
+  const callee = unwrap(read.node.callee);
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (method === null || !(KEYED_READS.has(method) || STORAGE_READS.has(method) || DOCUMENT_READS.has(method))) return null;
+  if (write?.type !== 'CallExpression' || sharedKey(read.node, write) === null) return null;
+  const written = unwrap(write.callee);
+  if (written.type === 'MemberExpression' && memberName(written) === 'save') return null;
+  return { id: -1, node: at };
 }
 
 export const lostUpdate: FlowRule<'lost-update'> = {
@@ -68,7 +80,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
  */
 function rechecked(w: SharedWrite): boolean {
   // An awaited store read is no fresh look: its own round trip is the window (see `roundTrip`).
-  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null && roundTrip(read) === null;
+  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null && roundTrip(read, w.node) === null;
   return w.deps.some(fresh) || w.guards.some((g) => fresh(g.read));
 }
 
