@@ -260,12 +260,8 @@ export abstract class ExpressionWalker extends WalkerCore {
     const object = unwrap(callee.object);
     if (object.type === 'ThisExpression') {
       const klass = classOf(this.fn);
-      if (!klass) return null;
-      const methods = methodsOf(klass);
-      const counterpart = [...methods.keys()].some((m) => {
-        const other = storedAccessor(m);
-        return other !== null && other.noun === accessor.noun && other.writes !== accessor.writes;
-      });
+      const sides = klass ? accessorNouns(klass).get(accessor.noun) : undefined;
+      const counterpart = accessor.writes ? sides?.reads : sides?.writes;
       return counterpart ? { path: `this.${accessor.noun}`, writes: accessor.writes } : null;
     }
     const base = sharedPath(object, this);
@@ -603,6 +599,25 @@ export abstract class ExpressionWalker extends WalkerCore {
       this.st.passed = outerPassed;
     }
   }
+}
+
+const accessorCache = new WeakMap<TSESTree.ClassBody, Map<string, { reads: boolean; writes: boolean }>>();
+
+/** For each noun a class's own accessor methods name (`loadWallet`, `saveWallet`), which sides it defines. */
+function accessorNouns(klass: TSESTree.ClassBody): Map<string, { reads: boolean; writes: boolean }> {
+  let nouns = accessorCache.get(klass);
+  if (nouns) return nouns;
+  nouns = new Map();
+  for (const name of methodsOf(klass).keys()) {
+    const accessor = storedAccessor(name);
+    if (!accessor) continue;
+    const sides = nouns.get(accessor.noun) ?? { reads: false, writes: false };
+    if (accessor.writes) sides.writes = true;
+    else sides.reads = true;
+    nouns.set(accessor.noun, sides);
+  }
+  accessorCache.set(klass, nouns);
+  return nouns;
 }
 
 /** `ctx.session`: a field of a local or parameter object, as text (its holder is no shared location); else null. */
