@@ -31,6 +31,12 @@ export interface SharedWrite {
   yieldedSince(since: AwaitSet): AwaitPoint | null;
   /** For a write made by a method of the class that `node` calls: the write in that method. */
   via?: Node;
+  /**
+   * For a write through an accessor (`this.store.saveSession(s)` writes `this.store.session`): the object the
+   * accessor is called on. Reading that object itself (`if (!this.store)`, `const g = this.graph`) reads no
+   * part of what the accessor stores.
+   */
+  holder?: string;
 }
 
 /** A read of a condition that guards a write. */

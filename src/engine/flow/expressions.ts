@@ -251,7 +251,7 @@ export abstract class ExpressionWalker extends WalkerCore {
    * The stored thing an accessor call reads or writes: `this.loadWallet()` and `this.saveWallet(w)` both reach
    * `this.wallet`. On `this`, only when the class defines both sides (an inherited `setState` is a framework's).
    */
-  private accessorPath(call: TSESTree.CallExpression): { path: string; writes: boolean } | null {
+  private accessorPath(call: TSESTree.CallExpression): { path: string; writes: boolean; holder: string } | null {
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression' || callee.computed) return null;
     const method = memberName(callee);
@@ -262,10 +262,10 @@ export abstract class ExpressionWalker extends WalkerCore {
       const klass = classOf(this.fn);
       const sides = klass ? accessorNouns(klass).get(accessor.noun) : undefined;
       const counterpart = accessor.writes ? sides?.reads : sides?.writes;
-      return counterpart ? { path: `this.${accessor.noun}`, writes: accessor.writes } : null;
+      return counterpart ? { path: `this.${accessor.noun}`, writes: accessor.writes, holder: 'this' } : null;
     }
     const base = sharedPath(object, this);
-    return base === null || base === 'this' ? null : { path: `${base}.${accessor.noun}`, writes: accessor.writes };
+    return base === null || base === 'this' ? null : { path: `${base}.${accessor.noun}`, writes: accessor.writes, holder: base };
   }
 
   /** The shared store a `get`-style call reads (`cache.get(k)`, `this.store.has(k)`, `this.loadWallet()`), or null. */
@@ -438,7 +438,7 @@ export abstract class ExpressionWalker extends WalkerCore {
         // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them.
         this.expr(callee.object);
         const deps = this.exprs(node.arguments);
-        this.write(accessor.path, deps, node, 'collection');
+        this.write(accessor.path, deps, node, 'collection', undefined, accessor.holder);
         return NO_DEPS;
       }
       const accessorRead = accessor ? [this.read(accessor.path, node)] : NO_DEPS;

@@ -132,7 +132,7 @@ export abstract class WalkerCore implements PathContext {
   }
 
   /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */
-  protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind'], via?: Node): void {
+  protected write(path: string, deps: ReadFact[], node: Node, kind: SharedWrite['kind'], via?: Node, holder?: string): void {
     const guards: Guard[] = [];
     const handles = new Map<Check, GuardingCheck>();
     const handleOf = (check: Check): GuardingCheck => {
@@ -146,7 +146,7 @@ export abstract class WalkerCore implements PathContext {
       // Every read of an open path counts (a condition may read one location twice: a stale copy and afresh).
       const acted: string[] = [];
       for (const read of check.reads) {
-        if (!check.open.has(read.path) || !pathsOverlap(read.path, path)) continue;
+        if (!check.open.has(read.path) || !pathsOverlap(read.path, path) || readsOnlyHolder(read, holder)) continue;
         acted.push(read.path);
         handle ??= handleOf(check);
         guards.push({ check: handle, read });
@@ -159,7 +159,7 @@ export abstract class WalkerCore implements PathContext {
       path,
       node,
       kind,
-      deps,
+      deps: holder === undefined ? deps : deps.filter((d) => !readsOnlyHolder(d, holder)),
       guards,
       // Asked only by a latch (rare); not built for every write.
       checksInForce: () => checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
@@ -167,6 +167,7 @@ export abstract class WalkerCore implements PathContext {
       sharedResult: this.sharedResult || this.inSharedChain,
       yieldedSince: (since) => this.awaitSince(since, now),
       ...(via ? { via } : {}),
+      ...(holder !== undefined ? { holder } : {}),
     };
     for (const o of this.observers) o.write(event);
   }
@@ -177,4 +178,12 @@ function otherEntry(reads: readonly ReadFact[], older: readonly ReadFact[], p: s
   const a = reads.filter((r) => r.path === p);
   const b = older.filter((r) => r.path === q);
   return a.length > 0 && b.length > 0 && a.every((r) => b.every((o) => differentKeys(r.node, o.node)));
+}
+
+/**
+ * A read of the object an accessor is called on, not of what it stores: `if (!this.storage)`, `const graph =
+ * this.graph`. A keyed look-up on it (`cache.hasCacheFor(key)`) is a look at its contents, and counts.
+ */
+function readsOnlyHolder(read: ReadFact, holder: string | undefined): boolean {
+  return holder !== undefined && read.path === holder && read.node.type !== 'CallExpression';
 }

@@ -63,6 +63,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // A condition still in force looks at the location afresh (`if (saved && !map.has(k))`, or a loop
           // `while (queue.length === 0) await more();` that exits only on a fresh look): the check is redone.
           if (w.guards.some((g) => g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
+          // `if (live.getToken() === tokenSeenBefore) live.setToken(next)`: the condition compares the stale copy
+          // with the location as it is now, a compare-and-set.
+          if (w.guards.some((g) => g.check === check && w.yieldedSince(g.read.passed) === null)) continue;
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
