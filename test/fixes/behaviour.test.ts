@@ -79,6 +79,37 @@ describe('fixed code behaves', () => {
     expect(new Set(values)).toEqual(new Set(['token-1']));
   });
 
+  it('lost-update on one entry of an async store: the KeyedLock fix keeps both increments of a key and lets other keys overlap', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 5));
+      const entries = new Map<string, number>();
+      export let inside = 0;
+      export let mostInside = 0;
+      export const store = {
+        async get(key: string): Promise<number> { inside++; mostInside = Math.max(mostInside, inside); await tick(); return entries.get(key) ?? 0; },
+        async set(key: string, value: number): Promise<void> { await tick(); entries.set(key, value); inside--; },
+      };
+      export async function bump(key: string): Promise<void> {
+        const n = await store.get(key);
+        await store.set(key, n + 1);
+      }
+      export const read = (key: string): number | undefined => entries.get(key);
+    `;
+    type M = { bump(k: string): Promise<void>; read(k: string): number | undefined; mostInside: number };
+    const racy = await load<M>(source);
+    await Promise.all([racy.bump('a'), racy.bump('a')]);
+    expect(racy.read('a')).toBe(1);
+    const fixedSource = fix(source, 'lost-update');
+    expect(fixedSource).toContain('new KeyedLock()');
+    expect(fixedSource).toContain('.acquire(key)');
+    const fixed = await load<M>(fixedSource);
+    await Promise.all([fixed.bump('a'), fixed.bump('a'), fixed.bump('b')]);
+    expect(fixed.read('a')).toBe(2);
+    expect(fixed.read('b')).toBe(1);
+    // Key 'b' ran while 'a' was held: a per-key lock, not one lock for the whole store.
+    expect(fixed.mostInside).toBe(2);
+  });
+
   it('lost-update on a variable captured by Promise.all callbacks: the total counts every item', async () => {
     const source = `
       const tick = () => new Promise<void>((r) => setTimeout(r, 1));
