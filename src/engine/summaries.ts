@@ -275,6 +275,10 @@ export class MemberWrites {
 function directWrites(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>): { writes: HelperWrite[]; calls: { name: string; afterYield: boolean }[] } {
   const firstAwait = firstAwaitOffset(fn);
   const checkedEarly = testedBefore(fn, firstAwait);
+  // `requestToken() { if (this.requesting) return; this.requesting = true; await post(); this.token = … }`: the
+  // method claims a flag it tests before it first yields, so a second call returns at its own check; what it
+  // writes later is no act on its caller's check.
+  if (checkedEarly.size > 0 && latchesBefore(fn, firstAwait, checkedEarly)) return { writes: [], calls: [] };
   const writes: HelperWrite[] = [];
   const calls: { name: string; afterYield: boolean }[] = [];
   forEachNode(fn.body, (n) => {
@@ -357,4 +361,20 @@ function testedBefore(fn: FunctionNode, limit: number): Set<string> {
     return true;
   });
   return tested;
+}
+
+/** Does the method set a field it tested, to a truthy constant, before its first await? */
+function latchesBefore(fn: FunctionNode, limit: number, tested: ReadonlySet<string>): boolean {
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunction(n)) || n.range[0] > limit) return false;
+    if (n.type === 'AssignmentExpression' && n.operator === '=') {
+      const target = unwrap(n.left);
+      const value = unwrap(n.right);
+      const path = target.type === 'MemberExpression' ? writePath(target) : null;
+      if (path !== null && tested.has(path) && value.type === 'Literal' && Boolean(value.value)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
