@@ -9,7 +9,6 @@ export const COLLECTION_READS = new Set([
   'at', 'keys', 'values', 'entries', 'filter', 'slice', 'concat', 'forEach', 'reduce', 'map', 'join',
 ]);
 
-/** Web Storage and its look-alikes (AsyncStorage, localForage): a keyed store read and written by key. */
 /** Reads of one entry by key, of a collection or of a store a client reaches (`await cache.get(key)`). */
 export const KEYED_READS = new Set(['get', 'has', 'getOrCreate', 'getOrInsert', 'getOrInsertComputed', 'getOrDefault']);
 
@@ -18,8 +17,14 @@ export const KEYED_READS = new Set(['get', 'has', 'getOrCreate', 'getOrInsert', 
  * (`client.getUser(id)` asks a server, not the receiver): only presence tests and the plain keyed verbs.
  */
 export function isKeyedLookup(method: string): boolean {
-  return KEYED_READS.has(method) || DOCUMENT_READS.has(method) || /^(has|lookup|peek)[A-Z]/.test(method);
+  return isStoreRead(method) || /^(has|lookup|peek)[A-Z]/.test(method);
 }
+
+/** A store's own verb for reading one entry: `get`, `getItem`, `findOne`, … (not a name a project chose). */
+export function isStoreRead(method: string): boolean {
+  return KEYED_READS.has(method) || STORAGE_READS.has(method) || DOCUMENT_READS.has(method);
+}
+/** Web Storage and its look-alikes (AsyncStorage, localForage): a keyed store read and written by key. */
 export const STORAGE_READS = new Set(['getItem']);
 export const STORAGE_WRITES = new Set(['setItem', 'removeItem']);
 /**

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
-import { ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
+import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
 export type { LockKind } from './locks/index.js';
@@ -149,7 +149,6 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   const callee = unwrap(n.callee);
   if (n.arguments.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) return null;
   // `const release = await acquireLock(key, namespace)`: a project's own lock helper, resolving to its release.
-  // Every key counts as one lock: a section held for some key keeps this code out of the race it guards.
   if (callee.type === 'Identifier' && ACQUIRE_FUNCTIONS.has(callee.name)) return { receiver: callee, key: `${callee.name}()`, kind: 'mutex' };
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
@@ -159,9 +158,6 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
 }
-
-/** Functions that, by their name, take a lock and resolve to the function that releases it. */
-const ACQUIRE_FUNCTIONS = new Set(['acquireLock', 'acquireMutex', 'acquireKeyedLock', 'lockKey']);
 
 /** `x.release()` / `x.unlock()` on a lock receiver: returns the receiver's key. */
 export function releaseCall(node: Node, locks: LockTable): string | null {

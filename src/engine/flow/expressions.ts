@@ -669,14 +669,8 @@ function storedArguments(method: string, count: number): (index: number) => bool
       return (i) => i >= 2 && i < count;
     case 'fill':
       return (i) => i === 0;
-    // The filter says which document; the update or replacement is what is stored.
-    case 'updateOne':
-    case 'replaceOne':
-    case 'findOneAndUpdate':
-    case 'findOneAndReplace':
-    case 'findByIdAndUpdate':
-      return (i) => i === 1;
     default:
-      return () => false;
+      // A document write: the filter says which document; the update or replacement is what is stored.
+      return DOCUMENT_WRITES.has(method) ? (i) => i === 1 : () => false;
   }
 }

@@ -88,11 +88,6 @@ export abstract class WalkerCore implements PathContext {
     // (`if (this.topology.servers.length)` after `if (this.topology == null) return`) re-checks nothing of it.
     // A test of a copy made from the very read the older check made (`if (oldData)` where `oldData` came from
     // `record`) looks at nothing afresh.
-    if (this.st.checks.length === 0) {
-      const check: Check = { node, reads, open };
-      this.st.checks = [check];
-      return check;
-    }
     const checked = new Set<ReadFact>();
     for (const c of this.st.checks) for (const o of c.reads) checked.add(o.base ?? o);
     const fresh = new Set(reads.filter((r) => !checked.has(r.base ?? r)).map((r) => r.path));

@@ -13,6 +13,7 @@ export const conventional: LockLibrary = {
     { name: 'RWLock', via: 'new', from: { kind: 'mutex' } },
   ],
   acquire: ['lock', 'acquireLock'],
+  acquireFunctions: ['acquireLock', 'acquireMutex', 'acquireKeyedLock', 'lockKey'],
   release: ['unlock', 'releaseLock'],
   run: [
     { method: 'withLock', callback: 'any', lock: 'receiver' },

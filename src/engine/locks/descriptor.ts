@@ -27,6 +27,11 @@ export interface LockLibrary {
   makers: readonly Maker[];
   /** Methods that return a promise of the held lock (awaited, then released). */
   acquire?: readonly string[];
+  /**
+   * Functions that take a lock and resolve to the function that releases it (`await acquireLock(key)`). Every
+   * key counts as one lock: a section held for some key keeps this code out of the race it guards.
+   */
+  acquireFunctions?: readonly string[];
   /** Methods that give a held lock back. */
   release?: readonly string[];
   /** Methods that run a callback while holding a lock. */

@@ -32,6 +32,8 @@ const methods = (pick: (lib: LockLibrary) => readonly string[] | undefined, libs
   new Set(libs.flatMap((lib) => pick(lib) ?? []));
 const limiters = LOCK_LIBRARIES.filter((lib) => lib.boundsFanOut);
 
+/** Functions that resolve to the release of a lock they took: `await acquireLock(key)`. */
+export const ACQUIRE_FUNCTIONS = methods((lib) => lib.acquireFunctions);
 /** Methods that resolve to a held lock: `await m.acquire()`. */
 export const ACQUIRE_METHODS = methods((lib) => lib.acquire);
 /** Methods that give a held lock back: the one list every rule and fix uses. */

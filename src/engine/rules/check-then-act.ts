@@ -1,5 +1,4 @@
-import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
@@ -188,12 +187,6 @@ function clears(w: SharedWrite): boolean {
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
 }
 
-/** `refresh` for `this.refresh(…)`. */
-function calledName(call: TSESTree.CallExpression): string | null {
-  const callee = unwrap(call.callee);
-  return callee.type === 'MemberExpression' ? memberName(callee) : null;
-}
-
 function testsContainer(read: string, container: string): boolean {
   if (read === container) return true;
   const rest = read.startsWith(container + '.') ? read.slice(container.length + 1) : null;
@@ -227,7 +220,7 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
   const c = line(read);
   const a = line(awaited);
   const act = line(w.node);
-  const helper = w.via && w.node.type === 'CallExpression' ? calledName(w.node) : null;
+  const helper = w.via && w.node.type === 'CallExpression' ? calleeName(w.node) : null;
   const message = helper
     ? awaited === w.node
       ? `${loc} is checked on line ${c}, and line ${act} calls \`${helper}()\`, which sets it on line ${line(w.via!)} after its own \`await\`: ${consequence}`

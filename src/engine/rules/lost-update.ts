@@ -1,5 +1,5 @@
 import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
-import { displayPath, DOCUMENT_READS, KEYED_READS, pathsOverlap, STORAGE_READS } from '../locations.js';
+import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
@@ -25,7 +25,7 @@ export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint
  * as it was when the store looked, before the await ended; another call's write can land in between, and this
  * write, made from the old value, overwrites it. The read's own await is the window.
  */
-function roundTrip(read: ReadFact, write?: Node): AwaitPoint | null {
+function roundTrip(read: ReadFact, write: Node): AwaitPoint | null {
   const at = read.node.parent;
   if (read.node.type !== 'CallExpression' || at?.type !== 'AwaitExpression' || at.argument !== read.node) return null;
   // Only one entry of a store, read and written by the same key (`get(k)` … `set(k, v)`, `findOne(f)` …
@@ -35,8 +35,8 @@ function roundTrip(read: ReadFact, write?: Node): AwaitPoint | null {
   // two (seen without this) leaves room for a lost update.
   const callee = unwrap(read.node.callee);
   const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
-  if (method === null || !(KEYED_READS.has(method) || STORAGE_READS.has(method) || DOCUMENT_READS.has(method))) return null;
-  if (write?.type !== 'CallExpression' || sharedKey(read.node, write) === null) return null;
+  if (method === null || !isStoreRead(method)) return null;
+  if (write.type !== 'CallExpression' || sharedKey(read.node, write) === null) return null;
   const written = unwrap(write.callee);
   if (written.type === 'MemberExpression' && memberName(written) === 'save') return null;
   return { id: -1, node: at };
