@@ -12,7 +12,7 @@
 // 10k lines; then the judged sample: how many judged findings still appear, by verdict, and the judged-false
 // ones by name. `--sample N` also writes N not-yet-judged findings, drawn with a seeded shuffle and spread evenly over the rules, with their code
 // around them, for judging (--sample-out, default $TMPDIR/awaitguard-real/sample.json). Snapshots are kept in
-// $AWAITGUARD_REAL_CACHE (default $TMPDIR/awaitguard-real). `--out` writes every finding as JSON.
+// $AWAITGUARD_REAL_CACHE (default $TMPDIR/awaitguard-real). `--out` writes every finding as JSON, low-confidence ones included (each carries its confidence).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,7 +97,7 @@ function snapshot(repo) {
 function runCli(cli, dir) {
   const out = path.join(CACHE, `report-${process.pid}.json`);
   const t = Date.now();
-  const r = spawnSync(process.execPath, [cli, 'check', '.', '--format', 'json', '--output', out], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 30 * 60_000 });
+  const r = spawnSync(process.execPath, [cli, 'check', '.', '--format', 'json', '--min-confidence', 'low', '--output', out], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 30 * 60_000 });
   const ms = Date.now() - t;
   if (r.status !== 0 && r.status !== 1) throw new Error(`CLI exited ${r.status} ${r.signal ?? ''} in ${dir}: ${(r.stderr ?? '').slice(0, 400)}`);
   const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -176,34 +176,38 @@ async function main() {
       for (const f of result.findings) {
         const finding = { repo: repo.name, file: rel, kind, rule: f.ruleId, line: f.line, confidence: f.confidence ?? null, code: (fileLines[f.line - 1] ?? '').trim().slice(0, 160), message: f.message };
         all.push(finding);
-        perRule[f.ruleId] = (perRule[f.ruleId] ?? 0) + 1;
+        if (finding.confidence !== 'low') perRule[f.ruleId] = (perRule[f.ruleId] ?? 0) + 1;
       }
     }
     rows.push({ repo: repo.name, files, ms, perRule });
   }
 
+  // The CLI runs at --min-confidence low so that a real race demoted to low shows as demoted, not as lost; every
+  // count below is of what a user sees by default (medium and up).
+  const shown = all.filter((f) => f.confidence !== 'low');
   const rules = [...new Set(all.map((f) => f.rule))].sort();
   console.log(`repository                       files    time  ${rules.map((r) => r.padStart(22)).join('')}`);
   for (const r of rows) console.log(`${r.repo.padEnd(32)} ${String(r.files).padStart(5)} ${(r.ms / 1000).toFixed(1).padStart(6)}s ${rules.map((id) => String(r.perRule[id] ?? 0).padStart(22)).join('')}`);
   const kinds = Object.keys(lines).sort();
   console.log('\nfindings by kind of file (per 10k lines):');
   for (const kind of kinds) {
-    const mine = all.filter((f) => f.kind === kind);
+    const mine = shown.filter((f) => f.kind === kind);
     const byRule = rules.map((id) => `${id} ${mine.filter((f) => f.rule === id).length}`).join(', ');
     console.log(`  ${kind.padEnd(10)} ${String(lines[kind]).padStart(8)} lines  ${String(mine.length).padStart(5)} findings  ${((mine.length / lines[kind]) * 1e4).toFixed(2).padStart(7)} per 10k  (${byRule})`);
   }
   const total = Object.values(lines).reduce((a, b) => a + b, 0);
-  console.log(`  ${'all'.padEnd(10)} ${String(total).padStart(8)} lines  ${String(all.length).padStart(5)} findings  ${((all.length / total) * 1e4).toFixed(2).padStart(7)} per 10k`);
+  console.log(`  ${'all'.padEnd(10)} ${String(total).padStart(8)} lines  ${String(shown.length).padStart(5)} findings  ${((shown.length / total) * 1e4).toFixed(2).padStart(7)} per 10k`);
   if (all.some((f) => f.confidence)) {
     const conf = {};
     for (const f of all) conf[f.confidence ?? 'none'] = (conf[f.confidence ?? 'none'] ?? 0) + 1;
-    console.log(`  confidence: ${Object.entries(conf).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`  confidence: ${Object.entries(conf).map(([k, v]) => `${k} ${v}`).join(', ')} (low is hidden by default and left out of every other count)`);
   }
 
   // The judged sample.
   const judgedRepos = new Set(rows.map((r) => r.repo));
   const relevant = verdicts.filter((v) => judgedRepos.has(v.repo));
-  const matched = matchVerdicts(relevant, all);
+  const matched = matchVerdicts(relevant, shown);
+  const matchedLow = matchVerdicts(relevant.filter((v) => !matched.has(v)), all.filter((f) => f.confidence === 'low'));
   const stillReported = relevant.filter((v) => matched.has(v));
   const count = (list, verdict) => list.filter((v) => v.verdict === verdict).length;
   console.log(`\njudged: ${relevant.length} verdicts; still reported ${stillReported.length} (real ${count(stillReported, 'real')}, harmless ${count(stillReported, 'harmless')}, not a race ${count(stillReported, 'not-a-race')})`);
@@ -229,15 +233,18 @@ async function main() {
   let estimated = 0;
   for (const rule of rules) {
     const mine = stillReported.filter((v) => v.rule === rule);
-    const found = all.filter((f) => f.rule === rule).length;
+    const found = shown.filter((f) => f.rule === rule).length;
     if (mine.length === 0 || found === 0) continue;
     worthEstimate += ((count(mine, 'real') + count(mine, 'harmless')) / mine.length) * found;
     estimated += found;
   }
   if (estimated > 0) console.log(`  estimated over all ${estimated} findings of judged rules, weighting each rule by its count: ${Math.round((worthEstimate / estimated) * 100)}% worth a look`);
   const gone = relevant.filter((v) => !matched.has(v));
-  const lostReal = gone.filter((v) => v.verdict === 'real');
-  if (lostReal.length > 0) console.log(`\nREAL races no longer reported (recall lost): ${lostReal.length}\n${lostReal.map((v) => `  ${v.repo} ${v.file}:${v.line} ${v.rule}: ${v.reason}`).join('\n')}`);
+  const lostReal = gone.filter((v) => v.verdict === 'real' && !matchedLow.has(v));
+  const lowReal = gone.filter((v) => v.verdict === 'real' && matchedLow.has(v));
+  const listed = (list) => list.map((v) => `  ${v.repo} ${v.file}:${v.line} ${v.rule}: ${v.reason}`).join('\n');
+  if (lowReal.length > 0) console.log(`\nREAL races reported only at low confidence (hidden by default): ${lowReal.length}\n${listed(lowReal)}`);
+  if (lostReal.length > 0) console.log(`\nREAL races no longer reported at all (recall lost): ${lostReal.length}\n${listed(lostReal)}`);
   const falseLeft = stillReported.filter((v) => v.verdict === 'not-a-race');
   if (falseLeft.length > 0) console.log(`\njudged not a race, still reported: ${falseLeft.length}\n${falseLeft.map((v) => `  ${v.repo} ${v.file}:${v.line} ${v.rule}: ${v.reason}`).join('\n')}`);
   if (missing.length > 0) console.log(`\nmissing snapshots (fetch them with the search tool's fetch): ${missing.join(', ')}`);
@@ -247,7 +254,7 @@ async function main() {
     const judgedKeys = new Set(verdicts.map(keyOf));
     // Stratified by rule, round-robin: a uniform draw would be nearly all of the most frequent rule.
     const byRule = new Map();
-    for (const f of shuffle(all.filter((f) => !judgedKeys.has(keyOf(f))), o.seed)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    for (const f of shuffle(shown.filter((f) => !judgedKeys.has(keyOf(f))), o.seed)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
     const pick = [];
     for (let round = 0; pick.length < o.sample && [...byRule.values()].some((l) => l.length > round); round++) {
       for (const list of byRule.values()) if (list[round] && pick.length < o.sample) pick.push(list[round]);
