@@ -279,6 +279,11 @@ function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
     }
     case 'ConditionalExpression':
       return valueStartsIo(e.consequent, depth + 1, walk) || valueStartsIo(e.alternate, depth + 1, walk);
+    case 'AssignmentExpression':
+      // `(this.store[id] = row)` is the value stored; `n += 1` a number.
+      return e.operator === '=' && valueStartsIo(e.right, depth + 1, walk);
+    case 'UpdateExpression':
+      return false;
     case 'LogicalExpression':
       return valueStartsIo(e.left, depth + 1, walk) || valueStartsIo(e.right, depth + 1, walk);
     case 'CallExpression':

@@ -76,6 +76,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
         related: rest[0] ? [{ anchor: rest[0], message: 'paths from here can skip the release' }] : [],
       };
     }
+    if (releasedByPairMethod(fn, key) && rest.every(cannotFailAfterAcquire)) return null;
     const last = fn.body.type === 'BlockStatement' ? fn.body.body[fn.body.body.length - 1] : fn.body;
     return {
       anchor: awaitNode.argument,
@@ -103,6 +104,25 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       ...(hazard ? [{ anchor: hazard, message: 'this can throw or exit before the release' }] : []),
     ],
   };
+}
+
+/**
+ * `acquireConnection() { await this.#mutex.lock(); … }` with `releaseConnection() { this.#mutex.unlock(); }`:
+ * the class hands the lock to its caller, whose contract pairs the two calls (a driver's connection, a
+ * `lock()`/`unlock()` API), like a release function that is returned.
+ */
+function releasedByPairMethod(fn: Node, key: string): boolean {
+  if (!key.startsWith('this.')) return false;
+  const method = fn.parent;
+  const body = method?.type === 'MethodDefinition' || method?.type === 'PropertyDefinition' ? method.parent : null;
+  if (body?.type !== 'ClassBody') return false;
+  return body.body.some((member) => member !== method && contains(member, (n) => isReleaseOf(n, key, null)));
+}
+
+/** Nothing here can throw before the method hands the held lock over: `this.n++`, `return this.#connection`. */
+function cannotFailAfterAcquire(stmt: Node): boolean {
+  if (stmt.type === 'ReturnStatement') return !stmt.argument || firstHazard(stmt.argument) === null;
+  return firstHazard(stmt) === null;
 }
 
 /**

@@ -35,7 +35,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       if (!mapped) continue;
       const { source, callback, call } = mapped;
       if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
-      const origin = originOf(source, model, 0);
+      const origin = originOf(source, { model, handlers: invokesElement(callback) }, 0);
       if (origin === 'bounded') continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
@@ -66,6 +66,15 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
  * small; a literal array or a constant list (`bounded`) is.
  */
 type Origin = 'outside' | 'caller' | 'unknown' | 'bounded';
+
+interface OriginWalk {
+  model: FileModel;
+  /**
+   * The callback calls each element (`handlers.map((h) => h(event))`): the collection holds functions, and code
+   * that adds to it registers a listener, a hook, a plugin. Their number is the program's, not its input's.
+   */
+  handlers: boolean;
+}
 const CONFIDENCE = { outside: 'high', caller: 'medium', unknown: 'low' } as const;
 /** Calls whose result is as large as their receiver at most: the origin is the receiver's. */
 const DERIVED = new Set(['filter', 'map', 'slice', 'concat', 'flat', 'sort', 'reverse', 'toSorted', 'toReversed', 'values', 'entries', 'keys', 'split', 'match', 'matchAll']);
@@ -118,7 +127,7 @@ function combinedElement(init: Node, pattern: TSESTree.ArrayPattern, binding: No
   return element && element.type !== 'SpreadElement' ? element : null;
 }
 
-function originOf(node: Node, model: FileModel, depth: number): Origin {
+function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
   if (depth > 12) return 'unknown';
   const n = unwrap(node);
   switch (n.type) {
@@ -127,19 +136,19 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
       return limitedQuery(n.argument) ? 'bounded' : 'outside';
     case 'ArrayExpression': {
       let origin: Origin = 'bounded';
-      for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, model, depth + 1));
+      for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, walk, depth + 1));
       return origin;
     }
     case 'Identifier':
-      return identifierOrigin(n, model, depth);
+      return identifierOrigin(n, walk, depth);
     case 'MemberExpression': {
       const root = rootOf(n);
-      if (root.type === 'ThisExpression') return growsAtRuntime(n, model) ? 'caller' : 'unknown';
-      if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(model.text.slice(n.range[0], n.range[1]))) return 'outside';
-      return root.type === 'Identifier' || root.type === 'AwaitExpression' || root.type === 'CallExpression' ? originOf(root, model, depth + 1) : 'unknown';
+      if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
+      if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1]))) return 'outside';
+      return root.type === 'Identifier' || root.type === 'AwaitExpression' || root.type === 'CallExpression' ? originOf(root, walk, depth + 1) : 'unknown';
     }
     case 'NewExpression':
-      return n.arguments[0] ? originOf(n.arguments[0], model, depth + 1) : 'bounded';
+      return n.arguments[0] ? originOf(n.arguments[0], walk, depth + 1) : 'bounded';
     case 'CallExpression': {
       const callee = unwrap(n.callee);
       const name = calleeName(n) ?? '';
@@ -148,7 +157,7 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
         // Object.keys(payload): the fields of one object, not a stream of records; unless code keeps adding keys.
         if (object.type === 'Identifier' && object.name === 'Object') {
           const target = n.arguments[0] ? unwrap(n.arguments[0]) : null;
-          return target && (target.type === 'MemberExpression' || target.type === 'Identifier') && growsAtRuntime(target, model) ? 'caller' : 'unknown';
+          return target && (target.type === 'MemberExpression' || target.type === 'Identifier') && grows(target, walk) ? 'caller' : 'unknown';
         }
         if (object.type === 'Identifier' && object.name === 'Array' && name === 'from') {
           const first = n.arguments[0] ? unwrap(n.arguments[0]) : null;
@@ -156,16 +165,16 @@ function originOf(node: Node, model: FileModel, depth: number): Origin {
             const length = first.properties.find((p) => p.type === 'Property' && memberKey(p) === 'length');
             return length && length.type === 'Property' && isLiteralBound(length.value as Node) ? 'bounded' : 'unknown';
           }
-          return first ? originOf(first, model, depth + 1) : 'bounded';
+          return first ? originOf(first, walk, depth + 1) : 'bounded';
         }
-        if (DERIVED.has(name)) return originOf(object, model, depth + 1);
+        if (DERIVED.has(name)) return originOf(object, walk, depth + 1);
       }
-      return LISTINGS.test(name) || fromListingModule(callee, model) ? 'outside' : 'unknown';
+      return LISTINGS.test(name) || fromListingModule(callee, walk.model) ? 'outside' : 'unknown';
     }
     case 'ConditionalExpression':
-      return widest(originOf(n.consequent, model, depth + 1), originOf(n.alternate, model, depth + 1));
+      return widest(originOf(n.consequent, walk, depth + 1), originOf(n.alternate, walk, depth + 1));
     case 'LogicalExpression':
-      return widest(originOf(n.left, model, depth + 1), originOf(n.right, model, depth + 1));
+      return widest(originOf(n.left, walk, depth + 1), originOf(n.right, walk, depth + 1));
     default:
       return 'unknown';
   }
@@ -183,23 +192,23 @@ function fromListingModule(callee: Node, model: FileModel): boolean {
   return arg?.type === 'Literal' && typeof arg.value === 'string' && LISTING_MODULES.has(arg.value);
 }
 
-function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: number): Origin {
-  const variable = model.scope.variableOf(id);
+function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: number): Origin {
+  const variable = walk.model.scope.variableOf(id);
   if (!variable || variable.defs.length !== 1) return 'unknown';
   const def = variable.defs[0]!;
-  if (def.type === 'Parameter') return parameterOrigin(def.node as FunctionNode, id.name, model, depth);
+  if (def.type === 'Parameter') return parameterOrigin(def.node as FunctionNode, id.name, walk, depth);
   if (def.node.type !== 'VariableDeclarator' || !def.node.init) return 'unknown';
   const init = unwrap(def.node.init);
   // `const [total, rows] = await Promise.all([count(q), findAll({ …q, limit })])`: what its own element gave.
   const element = def.node.id.type === 'ArrayPattern' ? combinedElement(init, def.node.id, def.name as Node) : null;
   if (element) return limitedQuery(element) ? 'bounded' : 'outside';
   // `const { rows } = await db.query(…)`: a part of what the awaited call gave.
-  if (def.node.id.type !== 'Identifier') return originOf(init, model, depth + 1) === 'outside' ? 'outside' : 'unknown';
+  if (def.node.id.type !== 'Identifier') return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
-  if (growsAtRuntime(id, model)) return 'caller';
+  if (grows(id, walk)) return 'caller';
   if (!isConst && written) return 'unknown';
-  return originOf(init, model, depth + 1);
+  return originOf(init, walk, depth + 1);
 }
 
 /**
@@ -207,13 +216,13 @@ function identifierOrigin(id: TSESTree.Identifier, model: FileModel, depth: numb
  * function not exported) and every call here passes something bounded (`containsSelectors(RETRY_SELECTORS)`,
  * `fetchEdits(event)` into a rest parameter).
  */
-function parameterOrigin(fn: FunctionNode, name: string, model: FileModel, depth: number): Origin {
+function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth: number): Origin {
   // `findAllInBatches(query, async (rows) => …)`, `forEachChunk(items, 100, async (chunk) => …)`: the callback
   // gets one batch at a time.
   const host = fn.parent;
   if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
-  const calls = index < 0 ? null : privateCallSites(fn, model);
+  const calls = index < 0 ? null : privateCallSites(fn, walk.model);
   if (!calls || calls.length === 0) return 'caller';
   const rest = fn.params[index]?.type === 'RestElement';
   let origin: Origin = 'bounded';
@@ -223,7 +232,7 @@ function parameterOrigin(fn: FunctionNode, name: string, model: FileModel, depth
       if (!arg) continue;
       // Into a rest parameter, each plain argument is one element; a spread brings its whole collection.
       const source = arg.type === 'SpreadElement' ? arg.argument : rest ? null : arg;
-      if (source) origin = widest(origin, originOf(source, model, depth + 1));
+      if (source) origin = widest(origin, originOf(source, walk, depth + 1));
     }
   }
   return origin;
@@ -250,6 +259,26 @@ function privateCallSites(fn: FunctionNode, model: FileModel): TSESTree.CallExpr
     if (at?.type === 'CallExpression' && at.callee === ref.identifier) calls.push(at);
     else return null;
   }
+  return calls;
+}
+
+function grows(target: TSESTree.MemberExpression | TSESTree.Identifier, walk: OriginWalk): boolean {
+  return !walk.handlers && growsAtRuntime(target, walk.model);
+}
+
+/** `(fn) => fn()`, `async (h) => await h.call(this, e)`, `(h) => h.apply(this, args)`: the element is a function. */
+function invokesElement(fn: FunctionNode): boolean {
+  const first = fn.params[0];
+  if (first?.type !== 'Identifier') return false;
+  let calls = false;
+  forEachNode(fn.body, (n) => {
+    if (calls || isFunction(n)) return false;
+    if (n.type !== 'CallExpression') return true;
+    let callee = unwrap(n.callee);
+    if (callee.type === 'MemberExpression' && ['call', 'apply'].includes(memberName(callee) ?? '')) callee = unwrap(callee.object);
+    calls = callee.type === 'Identifier' && callee.name === first.name;
+    return !calls;
+  });
   return calls;
 }
 
