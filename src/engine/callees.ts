@@ -180,6 +180,37 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   return found;
 }
 
+/**
+ * Every call of a function that only the code around it can reach: a `function f` or `const f = () => …` inside
+ * another function, or one of a module that does not export it. Null when the name is used other than to call
+ * it (returned, stored, handed on as a callback): then anyone may call it.
+ */
+export function localCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
+  const declarator = fn.parent;
+  const id =
+    fn.type === 'FunctionDeclaration' ? fn.id
+    : declarator?.type === 'VariableDeclarator' && declarator.init === fn && declarator.id.type === 'Identifier' && declarator.parent?.type === 'VariableDeclaration' && declarator.parent.kind === 'const' ? declarator.id
+    : null;
+  if (!id) return null;
+  const outer = enclosingFunction(fn);
+  const program = programOf(fn);
+  if (!program || (!outer && [...moduleTable(program).exports.values()].includes(id.name))) return null;
+  const bindsHere = (ref: TSESTree.Identifier): boolean => (outer ? enclosingDeclaration(ref) === fn : enclosingDeclaration(ref) === undefined);
+  const calls: TSESTree.CallExpression[] = [];
+  let escapes = false;
+  forEachNode(outer ? outer.body : program, (n) => {
+    if (escapes) return false;
+    if (n.type !== 'Identifier' || n.name !== id.name || n === id) return true;
+    const at = n.parent;
+    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return true;
+    if (!bindsHere(n)) return true;
+    if (at?.type === 'CallExpression' && at.callee === n) calls.push(at);
+    else escapes = true;
+    return true;
+  });
+  return escapes ? null : calls;
+}
+
 /** A name bound by a parameter or a declaration of an enclosing function, hiding the module's. */
 export function shadowed(id: TSESTree.Identifier): boolean {
   return enclosingDeclaration(id) !== undefined;

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { localCallSites } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
@@ -329,15 +330,16 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
 }
 
 /**
- * A private method (`#flush()`, `private flush()`) every call of which, in its class, runs under one lock: the
+ * A private method (`#flush()`, `private flush()`), or a function only its surroundings call (`const f = async
+ * () => …` in a factory, a module function not exported), every call of which runs under one lock: the
  * caller awaited the acquire earlier in its body and has not released it by the call, or is itself a lock's
  * callback, or is a private method held the same way. Its body runs under that lock too. Null otherwise.
  */
 export function heldByEveryCaller(fn: FunctionNode, locks: LockTable, seen = new Set<Node>()): Held | null {
   const owner = fn.parent;
-  if (owner?.type !== 'MethodDefinition' || seen.has(fn)) return null;
+  if (seen.has(fn)) return null;
   seen.add(fn);
-  const calls = privateMethodCalls(owner);
+  const calls = owner?.type === 'MethodDefinition' ? privateMethodCalls(owner) : localCallSites(fn);
   if (!calls || calls.length === 0) return null;
   let common: Held | null = null;
   for (const call of calls) {

@@ -2,7 +2,7 @@ import type { LockLibrary } from './descriptor.js';
 
 /**
  * Lock classes known by their conventional names and methods, whichever package or file defines them
- * (hand-written `KeyedMutex`, `ReadWriteLock`, `.lock()`/`.unlock()`, `.withLock(fn)`).
+ * (hand-written `KeyedMutex`, `ReadWriteLock`, `makeMutex()`, `.lock()`/`.unlock()`, `.withLock(fn)`).
  */
 export const conventional: LockLibrary = {
   id: 'conventional',
@@ -11,6 +11,11 @@ export const conventional: LockLibrary = {
     { name: 'KeyedMutex', via: 'new', from: { kind: 'mutex' } },
     { name: 'ReadWriteLock', via: 'new', from: { kind: 'mutex' } },
     { name: 'RWLock', via: 'new', from: { kind: 'mutex' } },
+    // Home-made promise-tail mutexes: `const m = makeMutex(); await m.mutex(async () => …)`.
+    { name: 'makeMutex', via: 'call', from: { kind: 'mutex' } },
+    { name: 'createMutex', via: 'call', from: { kind: 'mutex' } },
+    { name: 'makeKeyedMutex', via: 'call', from: { kind: 'mutex' } },
+    { name: 'createKeyedMutex', via: 'call', from: { kind: 'mutex' } },
   ],
   acquire: ['lock', 'acquireLock'],
   acquireFunctions: ['acquireLock', 'acquireMutex', 'acquireKeyedLock', 'lockKey'],
@@ -19,6 +24,8 @@ export const conventional: LockLibrary = {
     { method: 'withLock', callback: 'any', lock: 'receiver' },
     { method: 'exclusive', callback: 'any', lock: 'receiver' },
     { method: 'synchronize', callback: 'any', lock: 'receiver' },
+    // `mutex.mutex(fn)`, a keyed one's `mutex.mutex(key, fn)`: like async-lock, every key counts as the one lock.
+    { method: 'mutex', callback: 'last', lock: 'receiver' },
   ],
   schedule: ['run'],
   boundsFanOut: true,
