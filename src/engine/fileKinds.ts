@@ -9,6 +9,7 @@ export type FileKind = (typeof FILE_KINDS)[number];
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground']);
+const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`; `x.bench.ts`. */
 const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
@@ -29,6 +30,9 @@ export function conventionalFileKind(relPath: string): FileKind {
     if (TEST_DIRS.has(dir)) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
     if (SCRIPT_DIRS.has(dir)) return 'script';
+    // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code
+    // (a library's development-build helpers).
+    if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';
   }
   return 'source';
 }

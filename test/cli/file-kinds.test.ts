@@ -45,6 +45,10 @@ describe('file kinds', () => {
     ['scripts/release.mjs', 'script'],
     ['examples/app/src/a.ts', 'script'],
     ['test/bench/a.ts', 'benchmark'],
+    ['dev/gossip.js', 'script'],
+    ['apps/dev/server.ts', 'script'],
+    ['src/dev/loadMessages.ts', 'source'],
+    ['packages/core/lib/dev/warn.ts', 'source'],
     ['src/contest.ts', 'source'],
     ['src/latest-tests.ts', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
