@@ -73,11 +73,11 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
   if (callee.type !== 'MemberExpression') return null;
   const object = unwrap(callee.object);
   if (object.type === 'ThisExpression') return calledMethod(callee);
-  // `import * as utils from './utils'; utils.load()`
+  // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
   if (object.type === 'Identifier' && !shadowed(object)) {
     const ns = table.imports.get(object.name);
     const name = memberName(callee);
-    if (ns?.name === '*' && name !== null) return exported(program, ns.from, name, depth);
+    if ((ns?.name === '*' || ns?.commonJs) && name !== null) return exported(program, ns.from, name, depth);
   }
   return null;
 }
@@ -450,10 +450,20 @@ function storageRoot(node: Node, fn: FunctionNode): string | null {
     }
     e = object;
   }
-  if (e.type !== 'Identifier' || shadowed(e)) return null;
+  if (e.type !== 'Identifier') return null;
+  // `let promise = null; return (...args) => (promise ??= run(...args))`: a variable of the function that made
+  // `fn` outlives each call of it, shared by them all like a module variable.
+  const binder = bindingFunction(e);
+  if (binder) return binder !== fn && binder.range[0] <= fn.range[0] && fn.range[1] <= binder.range[1] ? `closure:${e.name}` : null;
   const program = programOf(fn);
   if (!program) return null;
   return moduleTable(program).variables.has(e.name) ? e.name : null;
+}
+
+/** The innermost function whose parameters or declarations bind the name; null for a module's own. */
+function bindingFunction(id: TSESTree.Identifier): FunctionNode | null {
+  for (let f = enclosingFunction(id); f; f = enclosingFunction(f)) if (namesBoundIn(f).has(id.name)) return f;
+  return null;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Imported {
   from: string;
   /** The name the other module exports; `default`, or `*` for a namespace import. */
   name: string;
+  /** `require(…)`: a whole module's `module.exports`, called (`default`) or read for its members. */
+  commonJs?: true;
 }
 
 const cache = new WeakMap<TSESTree.Program, ModuleTable>();
@@ -50,6 +52,8 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       if (exported) exports.set(stmt.id.name, stmt.id.name);
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations) {
+        const required = d.init ? requireOf(d.init) : null;
+        if (required) bindRequire(d.id, required, imports);
         if (d.id.type !== 'Identifier') continue;
         const init = d.init ? unwrap(d.init) : null;
         // Only a const keeps the function it was given.
@@ -87,6 +91,22 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       } else if (d.type === 'Identifier') {
         exports.set('default', d.name);
       }
+    } else if (top.type === 'ExpressionStatement' && top.expression.type === 'AssignmentExpression') {
+      // CommonJS: `module.exports = fn`, `module.exports = { a, b }`, `exports.a = a`.
+      const target = commonJsExport(top.expression.left);
+      const value = unwrap(top.expression.right);
+      if (target === 'default' && isFunction(value)) defaultFunction = value;
+      else if (target === 'default' && value.type === 'ObjectExpression') {
+        for (const p of value.properties) {
+          const key = p.type === 'Property' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null) : null;
+          const local = p.type === 'Property' ? unwrap(p.value as TSESTree.Expression) : null;
+          if (key !== null && local?.type === 'Identifier') exports.set(key, local.name);
+        }
+      } else if (target !== null && value.type === 'Identifier') exports.set(target, value.name);
+      else if (target !== null && target !== 'default' && isFunction(value) && !functions.has(target)) {
+        functions.set(target, value);
+        exports.set(target, target);
+      }
     } else {
       declare(top, false);
     }
@@ -94,6 +114,42 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   table = { functions, classes, variables, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
   cache.set(program, table);
   return table;
+}
+
+/** `require('./m')` -> `./m`; `require('./m').load` -> `./m` and `load`. */
+function requireOf(init: TSESTree.Expression): { from: string; name: string } | null {
+  let e = unwrap(init);
+  let name = 'default';
+  if (e.type === 'MemberExpression' && !e.computed && e.property.type === 'Identifier') {
+    name = e.property.name;
+    e = unwrap(e.object);
+  }
+  if (e.type !== 'CallExpression' || e.callee.type !== 'Identifier' || e.callee.name !== 'require') return null;
+  const arg = e.arguments[0];
+  return arg?.type === 'Literal' && typeof arg.value === 'string' ? { from: arg.value, name } : null;
+}
+
+function bindRequire(id: TSESTree.BindingName, required: { from: string; name: string }, imports: Map<string, Imported>): void {
+  if (id.type === 'Identifier') imports.set(id.name, required.name === 'default' ? { ...required, commonJs: true } : required);
+  else if (id.type === 'ObjectPattern' && required.name === 'default') {
+    // `const { load, save: store } = require('./m')`
+    for (const p of id.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+      const local = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+      if (local.type === 'Identifier') imports.set(local.name, { from: required.from, name: p.key.name });
+    }
+  }
+}
+
+/** What `module.exports = …` (`default`) or `exports.a = …` / `module.exports.a = …` (`a`) exports; else null. */
+function commonJsExport(left: TSESTree.Node): string | null {
+  if (left.type !== 'MemberExpression' || left.computed || left.property.type !== 'Identifier') return null;
+  const object = left.object;
+  const isModuleExports = (n: TSESTree.Node): boolean =>
+    n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.type === 'Identifier' && n.property.name === 'exports';
+  if (isModuleExports(left)) return 'default';
+  if ((object.type === 'Identifier' && object.name === 'exports') || isModuleExports(object)) return left.property.name;
+  return null;
 }
 
 function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
-import { shadowed } from './callees.js';
+import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { resolveCallee, shadowed, sharesInFlight } from './callees.js';
+import type { FunctionNode } from './scope.js';
 import { moduleTable, programOf } from './modules.js';
 import { privateMethodCalls } from './summaries.js';
 
@@ -48,6 +49,9 @@ function flightOf(node: Node): Flight {
     // `coalesce(key, fn)` takes the key first; the `singleFlight(fn)` wrapper keys by its calls' arguments.
     return (host.arguments.length > 1 && host.arguments[0] !== fn) || calleeName(host) === 'singleFlight' ? 'keyed' : 'whole';
   }
+  // `this.heartbeat = sharedPromiseTo(async () => …)`: a wrapper, found in its module, whose function hands every
+  // call the one promise it keeps while `fn` runs.
+  if (host?.type === 'CallExpression' && host.callee !== fn && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && sharesFlightOfWrapped(host)) return 'whole';
   if (fn?.type === 'FunctionDeclaration') return functionFlight(fn);
   const method = fn?.parent;
   if (method?.type !== 'MethodDefinition' || method.value !== fn) return null;
@@ -55,6 +59,28 @@ function flightOf(node: Node): Flight {
   if (answer === undefined) {
     answer = decide(method);
     decided.set(method, answer);
+  }
+  return answer;
+}
+
+const wrappers = new WeakMap<FunctionNode, boolean>();
+
+function sharesFlightOfWrapped(call: TSESTree.CallExpression): boolean {
+  const wrapper = resolveCallee(call.callee);
+  if (!wrapper) return false;
+  let answer = wrappers.get(wrapper);
+  if (answer === undefined) {
+    const made: Node[] = wrapper.body.type === 'BlockStatement' ? [] : [wrapper.body];
+    forEachNode(wrapper.body, (n) => {
+      if (n !== wrapper.body && isFunction(n)) return false;
+      if (n.type === 'ReturnStatement' && n.argument) made.push(n.argument);
+      return true;
+    });
+    answer = made.length > 0 && made.every((m) => {
+      const f = unwrap(m);
+      return isFunction(f) && sharesInFlight(f);
+    });
+    wrappers.set(wrapper, answer);
   }
   return answer;
 }
