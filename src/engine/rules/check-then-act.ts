@@ -56,6 +56,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           if (w.kind === 'collection' && differentKeys(read.node, w.node)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
           if (w.kind === 'assign' && clears(w) && !testsPresence(read.node)) continue;
+          // `if (ready !== null) { await ready; ready = null; }`: every caller waits on the one promise it found and
+          // starts nothing; dropping it twice is the same as once.
+          if (clears(w) && awaitsTheChecked(yielded.node, read.node)) continue;
           // `if (storage != null) { …await…; storage.setItem(k, v) }`, `if (storage?.entries)`: that the store (or one
           // of its methods) exists says nothing of its contents; its `length` or `size` would.
           if (w.kind === 'collection' && read.node.type !== 'CallExpression' && testsPresence(read.node) && testsContainer(read.path, w.path)) continue;
@@ -185,6 +188,12 @@ function clears(w: SharedWrite): boolean {
   if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
   const value = unwrap(w.node.right);
   return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
+}
+
+function awaitsTheChecked(yielded: Node, read: Node): boolean {
+  if (yielded.type !== 'AwaitExpression') return false;
+  const text = receiverText(read);
+  return text !== null && receiverText(unwrap(yielded.argument)) === text;
 }
 
 function testsContainer(read: string, container: string): boolean {

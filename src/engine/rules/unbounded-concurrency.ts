@@ -43,12 +43,15 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       // serializes it (one connection, a lock in `query()`), is out of this file's sight.
       const klass = classOf(callback);
       const unseen = klass !== null && awaitedWork(callback, klass) === 'inherited';
+      // `entries.map((entry) => entry.run(ctx))`, `loaders.map((load) => load())`: what each element does is out of
+      // sight, so the I/O is a guess; a size from outside still makes it likely, a caller's list less so.
+      const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model);
       reports.push({
         anchor: node,
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
         subject: { kind: 'fan-out', combinator: node, map: call, callback },
-        confidence: unseen ? 'low' : CONFIDENCE[origin],
+        confidence: unseen || (guessed && origin !== 'outside') ? 'low' : guessed ? 'medium' : CONFIDENCE[origin],
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
@@ -438,7 +441,7 @@ function isWindow(start: Node | undefined, end: Node | undefined): boolean {
 /** The callback awaits something, or returns the result of a call (a promise). */
 function doesIo(fn: FunctionNode, model: FileModel): boolean {
   // What the callback awaits may be in-memory work behind an async signature, here or in another module.
-  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn) && startsIo(fn);
+  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn) && !waitsOnlyOnError(fn) && startsIo(fn);
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
@@ -478,6 +481,61 @@ function returnsCall(fn: FunctionNode): boolean {
     return !found;
   });
   return found;
+}
+
+/** The calls a callback waits on, outside `catch` blocks: reporting a failure is no work per element. */
+function waitedCalls(fn: FunctionNode): { calls: TSESTree.CallExpression[]; onError: boolean } {
+  const calls: TSESTree.CallExpression[] = [];
+  let onError = false;
+  for (const w of waitedOn(fn)) {
+    const e = unwrap(w.type === 'AwaitExpression' ? w.argument : w);
+    if (e.type !== 'CallExpression' && w.type !== 'AwaitExpression') continue;
+    if (inCatch(w, fn)) onError = true;
+    else if (e.type === 'CallExpression') calls.push(e);
+    else return { calls: [], onError: false };
+  }
+  return { calls, onError };
+}
+
+function inCatch(node: Node, fn: FunctionNode): boolean {
+  for (let p = node.parent; p && p !== fn; p = p.parent) if (p.type === 'CatchClause') return true;
+  return false;
+}
+
+/**
+ * `async (arg) => { try { return build(arg); } catch (e) { await report(e); … } }`: the callback waits only when
+ * an element fails; the common path starts nothing.
+ */
+function waitsOnlyOnError(fn: FunctionNode): boolean {
+  const { calls, onError } = waitedCalls(fn);
+  return onError && calls.length === 0;
+}
+
+/** `urls.map((url) => () => http.get(url))`, or a const holding it: elements this code makes, in sight. */
+function madeHere(source: Node, model: FileModel): boolean {
+  let s = unwrap(source);
+  if (s.type === 'Identifier') {
+    const def = model.scope.variableOf(s)?.defs[0];
+    if (def?.node.type !== 'VariableDeclarator' || !def.node.init) return false;
+    s = unwrap(def.node.init);
+  }
+  const maker = s.type === 'CallExpression' && calleeName(s) === 'map' ? s.arguments[0] : undefined;
+  return maker !== undefined && isFunction(maker) && maker.body.type !== 'BlockStatement' && isFunction(unwrap(maker.body));
+}
+
+/** Every call the callback waits on is made on its element: `entry.run(ctx)`, `load()`, `row.item.save()`. */
+function waitsOnlyOnElement(fn: FunctionNode): boolean {
+  const first = fn.params[0];
+  if (first?.type !== 'Identifier') return false;
+  const { calls } = waitedCalls(fn);
+  return (
+    calls.length > 0 &&
+    calls.every((c) => {
+      let root = unwrap(c.callee);
+      while (root.type === 'MemberExpression') root = unwrap(root.object);
+      return root.type === 'Identifier' && root.name === first.name;
+    })
+  );
 }
 
 /**
