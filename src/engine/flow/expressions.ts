@@ -1,7 +1,7 @@
 import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
@@ -268,6 +268,28 @@ export abstract class ExpressionWalker extends WalkerCore {
     return base === null || base === 'this' ? null : { path: `${base}.${accessor.noun}`, writes: accessor.writes, holder: base };
   }
 
+  /**
+   * `this.setState({ items: [...items, x] })`, `this.update({ collectibles })` in a class that inherits the setter
+   * (a React component, a state-controller base): each named key is a write of `this.state.<key>` with its value's
+   * reads. The updater form (`setState((prev) => …)`) reads the state as it is then, and is left alone.
+   */
+  private stateSetter(call: TSESTree.CallExpression): boolean {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'ThisExpression') return false;
+    const method = memberName(callee);
+    const arg = call.arguments.length === 1 ? unwrap(call.arguments[0] as Node) : null;
+    if ((method !== 'setState' && method !== 'update') || arg?.type !== 'ObjectExpression') return false;
+    const klass = classOf(this.fn);
+    const declaration = klass?.parent;
+    if (!klass || !declaration || !('superClass' in declaration) || !declaration.superClass || methodsOf(klass).has(method) || !readsState(klass)) return false;
+    for (const p of arg.properties) {
+      const deps = this.expr(p.type === 'Property' ? (p.value as Node) : p.argument);
+      const key = p.type === 'Property' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null) : null;
+      if (key !== null) this.write(`this.state.${key}`, deps, call, 'assign');
+    }
+    return true;
+  }
+
   /** The shared store a `get`-style call reads (`cache.get(k)`, `this.store.has(k)`, `this.loadWallet()`), or null. */
   private storeRead(node: Node): string | null {
     const call = unwrap(node);
@@ -442,6 +464,7 @@ export abstract class ExpressionWalker extends WalkerCore {
         return NO_DEPS;
       }
       const accessorRead = accessor ? [this.read(accessor.path, node)] : NO_DEPS;
+      if (this.stateSetter(node)) return NO_DEPS;
       if (object.type === 'ThisExpression' && method !== null) {
         const fields = this.classReads()?.get(method);
         const writes = this.classWrites()?.get(method);
@@ -673,4 +696,20 @@ function storedArguments(method: string, count: number): (index: number) => bool
       // A document write: the filter says which document; the update or replacement is what is stored.
       return DOCUMENT_WRITES.has(method) ? (i) => i === 1 : () => false;
   }
+}
+
+const stateReaders = new WeakMap<TSESTree.ClassBody, boolean>();
+
+/** Does the class read `this.state` anywhere: is it a holder of the state its inherited setter writes? */
+function readsState(body: TSESTree.ClassBody): boolean {
+  let known = stateReaders.get(body);
+  if (known === undefined) {
+    known = false;
+    forEachNode(body, (n) => {
+      if (!known && n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && memberName(n) === 'state') known = true;
+      return !known;
+    });
+    stateReaders.set(body, known);
+  }
+  return known;
 }
