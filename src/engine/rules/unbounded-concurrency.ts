@@ -35,7 +35,8 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       if (!mapped) continue;
       const { source, callback, call } = mapped;
       if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
-      const origin = originOf(source, { model, handlers: invokesElement(callback) }, 0);
+      const invoked = invokesElement(callback);
+      const origin = originOf(source, { model, handlers: invoked }, 0);
       if (origin === 'bounded') continue;
       const src = sourceText(source, model);
       const firstAwait = findAwait(callback);
@@ -46,12 +47,14 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       // `entries.map((entry) => entry.run(ctx))`, `loaders.map((load) => load())`: what each element does is out of
       // sight, so the I/O is a guess; a size from outside still makes it likely, a caller's list less so.
       const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model);
+      // Rows, responses and request bodies hold data, not functions: calling each element runs code the program has.
+      const ofCode = guessed && invoked;
       reports.push({
         anchor: node,
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
         subject: { kind: 'fan-out', combinator: node, map: call, callback },
-        confidence: unseen || (guessed && origin !== 'outside') ? 'low' : guessed ? 'medium' : CONFIDENCE[origin],
+        confidence: unseen || ofCode || (guessed && origin !== 'outside') ? 'low' : guessed ? 'medium' : CONFIDENCE[origin],
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
@@ -135,6 +138,8 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
   const n = unwrap(node);
   switch (n.type) {
     case 'AwaitExpression':
+      // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
+      if (unwrap(n.argument).type === 'ImportExpression') return 'unknown';
       // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
       return limitedQuery(n.argument) ? 'bounded' : 'outside';
     case 'ArrayExpression': {
@@ -269,20 +274,36 @@ function grows(target: TSESTree.MemberExpression | TSESTree.Identifier, walk: Or
   return !walk.handlers && growsAtRuntime(target, walk.model);
 }
 
-/** `(fn) => fn()`, `async (h) => await h.call(this, e)`, `(h) => h.apply(this, args)`: the element is a function. */
+/**
+ * `(fn) => fn()`, `async (h) => await h.call(this, e)`, `([, load]) => load()`: the element (or a part of it) is a
+ * function. Functions are code, not data a query or a request brings in.
+ */
 function invokesElement(fn: FunctionNode): boolean {
-  const first = fn.params[0];
-  if (first?.type !== 'Identifier') return false;
+  const names = elementNames(fn);
   let calls = false;
   forEachNode(fn.body, (n) => {
     if (calls || isFunction(n)) return false;
     if (n.type !== 'CallExpression') return true;
     let callee = unwrap(n.callee);
     if (callee.type === 'MemberExpression' && ['call', 'apply'].includes(memberName(callee) ?? '')) callee = unwrap(callee.object);
-    calls = callee.type === 'Identifier' && callee.name === first.name;
+    calls = callee.type === 'Identifier' && names.has(callee.name);
     return !calls;
   });
   return calls;
+}
+
+/** The names the callback binds to its element: `(entry) => …`, `([, load]) => …`, `({ hook }) => …`. */
+function elementNames(fn: FunctionNode): Set<string> {
+  const names = new Set<string>();
+  const bind = (p: Node | null): void => {
+    if (!p) return;
+    if (p.type === 'Identifier') names.add(p.name);
+    else if (p.type === 'ArrayPattern') p.elements.forEach(bind);
+    else if (p.type === 'ObjectPattern') for (const prop of p.properties) bind(prop.type === 'Property' ? (prop.value as Node) : prop.argument);
+    else if (p.type === 'AssignmentPattern') bind(p.left);
+  };
+  bind(fn.params[0] ?? null);
+  return names;
 }
 
 /**
@@ -525,15 +546,15 @@ function madeHere(source: Node, model: FileModel): boolean {
 
 /** Every call the callback waits on is made on its element: `entry.run(ctx)`, `load()`, `row.item.save()`. */
 function waitsOnlyOnElement(fn: FunctionNode): boolean {
-  const first = fn.params[0];
-  if (first?.type !== 'Identifier') return false;
+  const names = elementNames(fn);
   const { calls } = waitedCalls(fn);
   return (
+    names.size > 0 &&
     calls.length > 0 &&
     calls.every((c) => {
       let root = unwrap(c.callee);
       while (root.type === 'MemberExpression') root = unwrap(root.object);
-      return root.type === 'Identifier' && root.name === first.name;
+      return root.type === 'Identifier' && names.has(root.name);
     })
   );
 }
