@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { resolveCallee, shadowed, sharesInFlight } from './callees.js';
+import { localCallSites, resolveCallee, shadowed, sharesInFlight } from './callees.js';
 import type { FunctionNode } from './scope.js';
 import { moduleTable, programOf } from './modules.js';
 import { privateMethodCalls } from './summaries.js';
@@ -126,25 +126,8 @@ const decidedFunctions = new WeakMap<TSESTree.FunctionDeclaration, Flight>();
 function functionFlight(fn: TSESTree.FunctionDeclaration): Flight {
   let answer = decidedFunctions.get(fn);
   if (answer === undefined) {
-    answer = null;
-    const program = fn.parent;
-    if (fn.id && program?.type === 'Program') {
-      const name = fn.id.name;
-      const calls: TSESTree.CallExpression[] = [];
-      let escapes = false;
-      forEachNode(program, (n) => {
-        if (escapes) return false;
-        if (n.type !== 'Identifier' || n.name !== name || n === fn.id) return true;
-        const parent = n.parent;
-        // `x.init`, `{ init: 1 }`: a property of that name, not the function.
-        if (parent?.type === 'MemberExpression' && parent.property === n && !parent.computed) return true;
-        if (parent?.type === 'Property' && parent.key === n && !parent.computed && !parent.shorthand) return true;
-        if (parent?.type === 'CallExpression' && parent.callee === n) calls.push(parent);
-        else escapes = true;
-        return true;
-      });
-      if (!escapes) answer = everyCall(calls, (c) => enclosingFunction(c) === fn, storedInField);
-    }
+    const calls = fn.parent?.type === 'Program' ? localCallSites(fn) : null;
+    answer = calls ? everyCall(calls, (c) => enclosingFunction(c) === fn, storedInField) : null;
     decidedFunctions.set(fn, answer);
   }
   return answer;
