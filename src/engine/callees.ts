@@ -368,7 +368,19 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
     if (object.type !== 'ThisExpression' && name !== null && IN_MEMORY_METHODS.has(name)) return false;
   }
   const target = resolveIn(callee, depth);
-  return target === null || ioOf(target, walk);
+  if (target === null) return !computes(callee);
+  return ioOf(target, walk);
+}
+
+/**
+ * Verbs of work done in memory, however a library wraps it (`devalue.parse(s)`, `this.compression.compress(b)`,
+ * `serializer.serialize(v)`, `schema.validate(x)`): no connection, request or file is involved.
+ */
+const COMPUTE_VERBS = /^(parse|stringify|serialize|deserialize|encode|decode|encrypt|decrypt|compress|decompress|format|escape|unescape|normalize|clone|deepClone|validate|tokenize|hash|digest)($|[A-Z_0-9])/;
+
+export function computes(callee: Node): boolean {
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  return name !== null && COMPUTE_VERBS.test(name.replace(/^[_#]+/, ''));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap,
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { resolveCallee, startsIo, waitedOn } from '../callees.js';
+import { computes, resolveCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -470,6 +470,7 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
       const target = definedHere(callee, model) ?? resolveCallee(callee);
       // An async function that never awaits or hands back a promise runs to its end when called.
       if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsIo(target))) return false;
+      if (!target && computes(callee)) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
       const method = memberName(callee);
