@@ -3,3 +3,4 @@
 export type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
 export { shareHold, type AwaitPoint, type Holds, type ReadFact } from './state.js';
 export { walkFunction } from './statements.js';
+export { empties } from './walker.js';

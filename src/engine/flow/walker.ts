@@ -1,5 +1,5 @@
 import type { Variable } from '@typescript-eslint/scope-manager';
-import type { Node } from '../ast.js';
+import { calleeName, memberName, unwrap, type Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
 import { pathsOverlap, type PathContext } from '../locations.js';
 import { differentKeys } from '../keys.js';
@@ -8,7 +8,7 @@ import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
 import { classOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
 import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
-import { initialState, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
+import { initialState, NO_DEPS, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
 /*
  * The walker's own bookkeeping, below the syntax: await points passed, reads taken, conditions opened and
@@ -150,11 +150,14 @@ export abstract class WalkerCore implements PathContext {
     }
     const now = this.st.passed;
     const checks = this.st.checks;
+    // `const batch = [...this.pending]; await send(batch); this.pending = [];`: emptying a collection a local still
+    // holds a copy of drops what was added since the copy, as a write from that copy would.
+    const drained = empties(node) ? [...this.st.taint.values()].flat().filter((r) => r.path === path && isSnapshot(r.node)) : NO_DEPS;
     const event: SharedWrite = {
       path,
       node,
       kind,
-      deps: holder === undefined ? deps : deps.filter((d) => !readsOnlyHolder(d, holder)),
+      deps: [...(holder === undefined ? deps : deps.filter((d) => !readsOnlyHolder(d, holder))), ...drained],
       guards,
       // Asked only by a latch (rare); not built for every write.
       checksInForce: () => checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
@@ -166,6 +169,36 @@ export abstract class WalkerCore implements PathContext {
     };
     for (const o of this.observers) o.write(event);
   }
+}
+
+/** `this.queue = []`, `this.seen = new Set()`, `this.pending.clear()`, `this.items.splice(0)`: the write empties it. */
+export function empties(node: Node): boolean {
+  if (node.type === 'AssignmentExpression' && node.operator === '=') {
+    const value = unwrap(node.right);
+    if (value.type === 'ArrayExpression') return value.elements.length === 0;
+    return value.type === 'NewExpression' && value.arguments.length === 0 && ['Set', 'Map', 'Array'].includes(calleeName(value) ?? '');
+  }
+  if (node.type !== 'CallExpression') return false;
+  const name = calleeName(node);
+  return name === 'clear' || (name === 'splice' && node.arguments.length === 1 && isZero(node.arguments[0]!));
+}
+
+function isZero(n: Node): boolean {
+  const e = unwrap(n);
+  return e.type === 'Literal' && e.value === 0;
+}
+
+/** The read takes the whole collection: `const b = this.q`, `[...this.q]`, `Array.from(this.q)`, `this.q.slice()`. */
+function isSnapshot(read: Node): boolean {
+  const at = read.parent;
+  if (!at) return false;
+  if (at.type === 'VariableDeclarator') return at.init === read;
+  if (at.type === 'SpreadElement') return at.parent?.type === 'ArrayExpression';
+  if (at.type === 'CallExpression') return at.arguments[0] === read && calleeName(at) === 'from';
+  if (at.type === 'MemberExpression' && at.object === read && at.parent?.type === 'CallExpression' && at.parent.callee === at) {
+    return ['slice', 'values', 'concat'].includes(memberName(at) ?? '') && at.parent.arguments.length === 0;
+  }
+  return false;
 }
 
 /** The reads of `p` (new) and of `q` (older) are all keyed look-ups of plainly different entries. */

@@ -1,4 +1,4 @@
-import { shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
+import { empties, shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
@@ -118,8 +118,9 @@ function report(path: string, read: Node, awaited: Node, write: Node): RuleRepor
   const r = line(read);
   const a = line(awaited);
   const w = line(write);
-  const message =
-    awaited.type === 'AwaitExpression' && awaited.argument === read
+  const message = empties(write)
+    ? `${loc} is copied on line ${r}, the call yields at ${yieldPhrase(awaited)}, and line ${w} empties it: whatever other calls added in between is dropped without being handled`
+    : awaited.type === 'AwaitExpression' && awaited.argument === read
       ? `${loc} is read on line ${r} from a store that answers asynchronously, and line ${w} writes back a value computed from that answer: another call's write that lands in between is lost`
       : r === w && a === w
       ? `${loc} is read before ${yieldPhrase(awaited)} and written back after it from the old value: a concurrent call's update is lost`
