@@ -180,6 +180,12 @@ export function memberName(node: TSESTree.MemberExpression): string | null {
   return null;
 }
 
+/** The name an object literal's property is written under (`a: 1`, `'a': 1`), null for a computed key. */
+export function propertyKey(p: TSESTree.Property): string | null {
+  if (p.computed) return null;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
+}
+
 /** `p.then(cb)`, `.catch(cb)`, `.finally(cb)`: the calls whose callbacks run when a promise settles. */
 export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 

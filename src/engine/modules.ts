@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, unwrap } from './ast.js';
+import { isFunction, propertyKey, unwrap } from './ast.js';
 import type { FunctionNode } from './scope.js';
 
 /**
@@ -98,7 +98,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       if (target === 'default' && isFunction(value)) defaultFunction = value;
       else if (target === 'default' && value.type === 'ObjectExpression') {
         for (const p of value.properties) {
-          const key = p.type === 'Property' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null) : null;
+          const key = p.type === 'Property' ? propertyKey(p) : null;
           const local = p.type === 'Property' ? unwrap(p.value as TSESTree.Expression) : null;
           if (key !== null && local?.type === 'Identifier') exports.set(key, local.name);
         }

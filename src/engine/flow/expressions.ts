@@ -1,7 +1,7 @@
 import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
@@ -284,7 +284,7 @@ export abstract class ExpressionWalker extends WalkerCore {
     if (!klass || !declaration || !('superClass' in declaration) || !declaration.superClass || methodsOf(klass).has(method) || !readsState(klass)) return false;
     for (const p of arg.properties) {
       const deps = this.expr(p.type === 'Property' ? (p.value as Node) : p.argument);
-      const key = p.type === 'Property' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null) : null;
+      const key = p.type === 'Property' ? propertyKey(p) : null;
       if (key !== null) this.write(`this.state.${key}`, deps, call, 'assign');
     }
     return true;

@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, forEachNode, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, enclosingFunction, forEachNode, forEachNodeIn, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
@@ -178,10 +178,9 @@ function blindTeardown(w: SharedWrite, yielded: Node): boolean {
   if (!fn) return false;
   const [from, to] = [yielded.range[1], w.node.range[0]];
   let looks = false;
-  forEachNode(fn.body, (n) => {
+  forEachNodeIn(fn.body, from, to, (n) => {
     if (looks) return false;
-    const between = n.range[0] >= from && n.range[1] <= to;
-    if (between && (n.type === 'MemberExpression' || n.type === 'Identifier') && receiverText(n) === w.path) looks = true;
+    if (n.range[0] >= from && n.range[1] <= to && (n.type === 'MemberExpression' || n.type === 'Identifier') && receiverText(n) === w.path) looks = true;
     return !looks;
   });
   return !looks;

@@ -1,9 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, containsAwait, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, forEachNode, isFunction, memberName, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { computes, resolveCallee, startsIo, waitedOn } from '../callees.js';
+import { computes, localCallSites, resolveCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -109,7 +109,7 @@ function limitedQuery(node: Node): boolean {
       const a = unwrap(arg);
       if (a.type !== 'ObjectExpression') continue;
       for (const p of a.properties) {
-        if (p.type === 'Property' && LIMIT_KEYS.test(memberKey(p) ?? '')) return true;
+        if (p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? '')) return true;
         if (p.type === 'SpreadElement' && /paginat|paging/i.test(receiverText(unwrap(p.argument)) ?? '')) return true;
       }
     }
@@ -170,7 +170,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
         if (object.type === 'Identifier' && object.name === 'Array' && name === 'from') {
           const first = n.arguments[0] ? unwrap(n.arguments[0]) : null;
           if (first?.type === 'ObjectExpression') {
-            const length = first.properties.find((p) => p.type === 'Property' && memberKey(p) === 'length');
+            const length = first.properties.find((p) => p.type === 'Property' && propertyKey(p) === 'length');
             return length && length.type === 'Property' && isLiteralBound(length.value as Node) ? 'bounded' : 'unknown';
           }
           return first ? originOf(first, walk, depth + 1) : 'bounded';
@@ -230,7 +230,7 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   const host = fn.parent;
   if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
-  const calls = index < 0 ? null : privateCallSites(fn, walk.model);
+  const calls = index < 0 ? null : privateCallSites(fn);
   if (!calls || calls.length === 0) return 'caller';
   const rest = fn.params[index]?.type === 'RestElement';
   let origin: Origin = 'bounded';
@@ -255,19 +255,10 @@ function paramName(p: TSESTree.Parameter): string | null {
 }
 
 /** Every call of a function only this file can call, or null when others can (or it escapes as a value). */
-function privateCallSites(fn: FunctionNode, model: FileModel): TSESTree.CallExpression[] | null {
+function privateCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
-  if (fn.type !== 'FunctionDeclaration' || !fn.id || owner?.type !== 'Program') return null;
-  const variable = model.scope.declaredVariable(fn.id);
-  if (!variable) return null;
-  const calls: TSESTree.CallExpression[] = [];
-  for (const ref of variable.references) {
-    const at = ref.identifier.parent;
-    if (at?.type === 'CallExpression' && at.callee === ref.identifier) calls.push(at);
-    else return null;
-  }
-  return calls;
+  return fn.type === 'FunctionDeclaration' && owner?.type === 'Program' ? localCallSites(fn) : null;
 }
 
 function grows(target: TSESTree.MemberExpression | TSESTree.Identifier, walk: OriginWalk): boolean {
@@ -359,9 +350,6 @@ function rootOf(node: TSESTree.MemberExpression): Node {
   return n;
 }
 
-function memberKey(p: TSESTree.Property): string | null {
-  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
-}
 
 /** The origin that can hold more: outside > caller > unknown > bounded. */
 function widest(a: Origin, b: Origin): Origin {
@@ -591,7 +579,7 @@ function onOneTransaction(fn: FunctionNode): boolean {
     if (e.type !== 'CallExpression') return false;
     const passes = e.arguments.some((a) => {
       const o = unwrap(a);
-      return o.type === 'ObjectExpression' && o.properties.some((p) => p.type === 'Property' && TRANSACTION.test(memberKey(p) ?? ''));
+      return o.type === 'ObjectExpression' && o.properties.some((p) => p.type === 'Property' && TRANSACTION.test(propertyKey(p) ?? ''));
     });
     let root: Node = e;
     while (root.type === 'CallExpression' || root.type === 'MemberExpression') root = unwrap(root.type === 'CallExpression' ? root.callee : root.object);
