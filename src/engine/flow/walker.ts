@@ -190,6 +190,8 @@ function isZero(n: Node): boolean {
 
 /** The read takes the whole collection: `const b = this.q`, `[...this.q]`, `Array.from(this.q)`, `this.q.slice()`. */
 function isSnapshot(read: Node): boolean {
+  // A look-up (`this.buffer.get(id)`) or a helper's read takes one entry or a derived value, not the collection.
+  if (read.type !== 'MemberExpression' && read.type !== 'Identifier') return false;
   const at = read.parent;
   if (!at) return false;
   if (at.type === 'VariableDeclarator') return at.init === read;
