@@ -32,6 +32,13 @@ export function keyText(node: Node): string | null {
     }
     return `{ ${parts.join(', ')} }`;
   }
+  // `this.namespace()`, `this.queueKey(registry)`: a key a helper derives from simple parts is the same key each
+  // time it is asked for with the same parts.
+  if (n.type === 'CallExpression') {
+    const callee = receiverText(n.callee);
+    const args = n.arguments.map((a) => (a.type === 'SpreadElement' ? null : keyText(a)));
+    return callee === null || args.includes(null) ? null : `${callee}(${args.join(', ')})`;
+  }
   return receiverText(n);
 }
 
@@ -82,8 +89,8 @@ function onThis(node: Node): boolean {
  * `` `this.cache` `` or, for a keyed read and write of one entry, `` `this.cache` entry `key` ``: every argument of
  * the read names the entry (`get(namespace, key)`) when the write starts with the same ones.
  */
-export function entryPhrase(path: string, read: Node, write: Node): string {
+export function entryPhrase(path: string, read: Node, write: Node, listedKey?: string): string {
   const loc = '`' + displayPath(path) + '`';
-  const key = sharedKey(read, write);
+  const key = sharedKey(read, write) ?? listedKey ?? null;
   return key !== null ? `${loc} entry \`${key}\`` : loc;
 }

@@ -55,6 +55,16 @@ export function storedAccessor(method: string): { noun: string; writes: boolean 
 /** Globals that are one store for every caller in the page. */
 const SHARED_GLOBALS = new Set(['localStorage', 'sessionStorage']);
 
+/**
+ * A key-value server's read of a whole collection stored under one key (Redis's set, list, hash, sorted set;
+ * ioredis and node-redis spell them differently), and its deletion of keys. Reading the members, awaiting,
+ * then deleting the key drops whatever another client added in between.
+ */
+export const REMOTE_COLLECTION_READS = new Set([
+  'smembers', 'sMembers', 'lrange', 'lRange', 'hgetall', 'hGetAll', 'hkeys', 'hKeys', 'hvals', 'hVals', 'zrange', 'zRange',
+]);
+export const REMOTE_DELETES = new Set(['del', 'unlink']);
+
 /** Methods that change a collection in place. */
 export const COLLECTION_WRITES = new Set([
   'set', 'add', 'delete', 'clear', 'push', 'unshift', 'splice', 'pop', 'shift', 'sort', 'reverse', 'fill',

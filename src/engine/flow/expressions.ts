@@ -2,8 +2,9 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
+import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
+import { listing } from '../listings.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
@@ -298,8 +299,13 @@ export abstract class ExpressionWalker extends WalkerCore {
     if (accessor && !accessor.writes) return accessor.path;
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression') return null;
+    // `await this.getQueue(registry)` that lists `this.redis.lrange(…)`: the helper's round trip reads the client's collection.
+    if (unwrap(callee.object).type === 'ThisExpression') {
+      const listed = listing(call);
+      if (listed) return listed.path;
+    }
     const method = memberName(callee);
-    if (method === null || !(isKeyedLookup(method) || STORAGE_READS.has(method))) return null;
+    if (method === null || !(isKeyedLookup(method) || STORAGE_READS.has(method) || REMOTE_COLLECTION_READS.has(method))) return null;
     const path = sharedPath(callee.object, this);
     return path !== null && path !== 'this' ? path : null;
   }
@@ -478,7 +484,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const path = sharedPath(object, this);
       if (path !== null && path !== 'this' && method !== null) {
-        if (COLLECTION_WRITES.has(method) || STORAGE_WRITES.has(method) || DOCUMENT_WRITES.has(method) || ENTRY_WRITES.has(method)) {
+        if (COLLECTION_WRITES.has(method) || STORAGE_WRITES.has(method) || DOCUMENT_WRITES.has(method) || ENTRY_WRITES.has(method) || REMOTE_DELETES.has(method)) {
           // Every argument is evaluated; only what the call stores in the collection is its written value.
           const stored = storedArguments(method, node.arguments.length);
           const deps: ReadFact[] = [];
@@ -489,7 +495,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
         }
-        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method) || isKeyedLookup(method)) {
+        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method) || REMOTE_COLLECTION_READS.has(method) || isKeyedLookup(method)) {
           // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
           const read = this.read(path, node);
           return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];

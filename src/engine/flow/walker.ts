@@ -1,8 +1,9 @@
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { calleeName, memberName, unwrap, type Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
-import { pathsOverlap, type PathContext } from '../locations.js';
+import { pathsOverlap, REMOTE_DELETES, type PathContext } from '../locations.js';
 import { differentKeys } from '../keys.js';
+import { deletesWhatWasListed } from '../listings.js';
 import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
@@ -152,7 +153,7 @@ export abstract class WalkerCore implements PathContext {
     const checks = this.st.checks;
     // `const batch = [...this.pending]; await send(batch); this.pending = [];`: emptying a collection a local still
     // holds a copy of drops what was added since the copy, as a write from that copy would.
-    const drained = empties(node) ? [...this.st.taint.values()].flat().filter((r) => r.path === path && isSnapshot(r.node)) : NO_DEPS;
+    const drained = empties(node) ? [...this.st.taint.values()].flat().filter((r) => r.path === path && (isSnapshot(r.node) || deletesWhatWasListed(node, r.node))) : NO_DEPS;
     const event: SharedWrite = {
       path,
       node,
@@ -180,7 +181,7 @@ export function empties(node: Node): boolean {
   }
   if (node.type !== 'CallExpression') return false;
   const name = calleeName(node);
-  return name === 'clear' || (name === 'splice' && node.arguments.length === 1 && isZero(node.arguments[0]!));
+  return name === 'clear' || REMOTE_DELETES.has(name ?? '') || (name === 'splice' && node.arguments.length === 1 && isZero(node.arguments[0]!));
 }
 
 function isZero(n: Node): boolean {

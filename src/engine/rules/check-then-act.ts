@@ -6,6 +6,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
 
@@ -51,7 +52,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // Through a called method, only the lazy fill: the check asks whether the very field is there
           // (`if (!this.token) await this.refresh()`); a test of its value that selects what to do next
           // (`if (this.blockUntil <= 0) await this.moveToActive()`) is no claim the method's write undoes.
-          if (w.via && (!pathsOverlap(read.path, w.path) || !testsPresence(read.node))) continue;
+          if (w.via && (!pathsOverlap(read.path, w.path) || !(testsPresence(read.node) || lookupBound(read.node)))) continue;
           // `if (!(await cache.get(a))) { …; await cache.set(b, v) }`: another entry than the one checked.
           if (w.kind === 'collection' && differentKeys(read.node, w.node)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
@@ -73,7 +74,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = w.via !== undefined || blindTeardown(w, yielded.node) || isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
@@ -220,6 +221,67 @@ function testsContainer(read: string, container: string): boolean {
   if (read === container) return true;
   const rest = read.startsWith(container + '.') ? read.slice(container.length + 1) : null;
   return rest !== null && !rest.includes('.') && rest !== 'length' && rest !== 'size';
+}
+
+/**
+ * `const existing = this.callFor(user); if (existing) return;`: a look-up kept in a local, which the check then
+ * tests. The read is in the check's reads only because the condition uses that local.
+ */
+function lookupBound(read: Node): boolean {
+  const at = read.parent;
+  if (read.type !== 'CallExpression' || at?.type !== 'VariableDeclarator' || at.init !== read || at.id.type !== 'Identifier') return false;
+  // A look-up by its verb (`get`, `find`, `callFor`…); `this.resolveId(x)` kept in a local is not one.
+  return isLookup(read);
+}
+
+/** A look-up takes the key it looks for: `callFor(member)`, `this.calls.get(id)`; not `hasSpaceForSession()`. */
+function isLookup(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  return name !== null && LOOKUP.test(name) && call.arguments.length > 0;
+}
+
+const LOOKUP = /^(get|find|has|includes|some|lookup|peek|search)([A-Z]|$)|For$/;
+
+/** `const entry = this.get(key); if (entry) reply = await entry.promise;`: the call awaits what it found. */
+function awaitsFound(read: Node, yielded: Node): boolean {
+  const at = read.parent;
+  if (yielded.type !== 'AwaitExpression' || at?.type !== 'VariableDeclarator' || at.id.type !== 'Identifier') return false;
+  const text = receiverText(unwrap(yielded.argument));
+  return text !== null && (text === at.id.name || text.startsWith(at.id.name + '.'));
+}
+
+const INSERTS = new Set(['push', 'unshift', 'add', 'set']);
+
+// `isExpired`, `expiresAt`, `ttl`, `tokenIsValid`; not `validate()`, which checks a value's shape.
+const EXPIRY = /expir|stale|fresh|ttl|(^|is)valid$/i;
+
+/**
+ * `if (!this.token || this.isExpired(this.token)) await this.refresh()`: a check that asks whether a cached value
+ * has run out of time guards a refresh that recurs for as long as the object lives, not a one-time start-up
+ * some caller already serializes. Concurrent callers past the expiry all refresh: the token-refresh stampede.
+ */
+function testsExpiry(check: Node): boolean {
+  let found = false;
+  forEachNode(check, (n) => {
+    if (found) return false;
+    const name = n.type === 'Identifier' ? n.name : n.type === 'MemberExpression' ? memberName(n) : null;
+    if (name !== null && (EXPIRY.test(name) || (name === 'now' && n.type === 'MemberExpression' && receiverText(n.object) === 'Date') || name === 'getTime')) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * `if (!this.callFor(user)) { await place(call); this.addCall(call); }`: the check looks an entry up, and the
+ * helper the call reaches adds one to that very collection. Two concurrent calls both find none and both add:
+ * a duplicate entry, not a lazy fill some guard elsewhere may already serialize.
+ */
+function insertsAfterLookup(w: SharedWrite, read: Node): boolean {
+  if (w.kind !== 'collection' || w.via?.type !== 'CallExpression' || read.type !== 'CallExpression') return false;
+  const name = calleeName(w.via);
+  // `splice(i, 1, replacement)` puts an entry in as much as `push` does.
+  const inserts = name !== null && (INSERTS.has(name) || (name === 'splice' && w.via.arguments.length > 2));
+  return inserts && ((testsPresence(read) && isLookup(read)) || lookupBound(read));
 }
 
 /** The read is a test of whether the location holds anything: `if (!x)`, `x && …`, `x == null`, `x !== undefined`. */

@@ -5,6 +5,7 @@ import { inSingleFlight } from '../singleFlight.js';
 import { memberName, unwrap, type Node } from '../ast.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { differentKeys, entryPhrase, keyOf, sharedKey } from '../keys.js';
+import { deletesWhatWasListed, listing } from '../listings.js';
 import { line, yieldPhrase } from './text.js';
 
 /**
@@ -35,6 +36,9 @@ function roundTrip(read: ReadFact, write: Node): AwaitPoint | null {
   // two (seen without this) leaves room for a lost update.
   const callee = unwrap(read.node.callee);
   const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  // `const ids = await redis.smembers(k); await redis.del(k)`: the members listed are gone with the key, and so is
+  // any member another client added after the listing.
+  if (listing(read.node)) return deletesWhatWasListed(write, read.node) ? { id: -1, node: at } : null;
   if (method === null || !isStoreRead(method)) return null;
   if (write.type !== 'CallExpression' || sharedKey(read.node, write) === null) return null;
   const written = unwrap(write.callee);
@@ -114,7 +118,7 @@ function restores(write: Node, read: Node): boolean {
 }
 
 function report(path: string, read: Node, awaited: Node, write: Node): RuleReport {
-  const loc = entryPhrase(path, read, write);
+  const loc = entryPhrase(path, read, write, deletesWhatWasListed(write, read) ? listing(read)?.key : undefined);
   const r = line(read);
   const a = line(awaited);
   const w = line(write);
