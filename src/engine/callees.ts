@@ -126,6 +126,8 @@ interface LocalBinding {
   fn: FunctionNode | null;
   /** The initializer of a `const`; null for a parameter, a `let`, a destructured name. */
   init: Node | null;
+  /** A `let` given only awaited values (`let s = await a(); s = await b(s)`): it never holds a pending promise. */
+  settled?: boolean;
 }
 
 const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
@@ -165,7 +167,8 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
       const isConst = n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const';
       if (n.id.type === 'Identifier') {
         const init = n.init ? unwrap(n.init) : null;
-        found.set(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null });
+        const settled = !isConst && init?.type === 'AwaitExpression' && onlyAwaitedAssignments(body, n.id.name);
+        found.set(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null, ...(settled ? { settled } : {}) });
       } else {
         bindPattern(n.id);
       }
@@ -178,6 +181,19 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   });
   boundCache.set(fn, found);
   return found;
+}
+
+/** Every assignment to `name` in `body` stores an awaited value (or updates a number or string in place). */
+function onlyAwaitedAssignments(body: Node, name: string): boolean {
+  let only = true;
+  forEachNode(body, (n) => {
+    if (!only) return false;
+    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name && n.operator === '=') {
+      only = unwrap(n.right).type === 'AwaitExpression';
+    }
+    return only;
+  });
+  return only;
 }
 
 /**
@@ -340,6 +356,7 @@ function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk
   }
   // A parameter holds a value or a promise started elsewhere.
   if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
+  if (own.settled) return false;
   return own.init === null || valueStartsIo(own.init, depth + 1, walk);
 }
 
