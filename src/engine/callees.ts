@@ -1,9 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { moduleTable, programOf } from './modules.js';
+import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
-import { calledMethod } from './summaries.js';
+import { calledMethod, methodsOf } from './summaries.js';
 
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
@@ -73,6 +73,11 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
   if (callee.type !== 'MemberExpression') return null;
   const object = unwrap(callee.object);
   if (object.type === 'ThisExpression') return calledMethod(callee);
+  // `const selector = new Selector(args); selector.addExample(e)`: a method of a class this module defines.
+  if (object.type === 'Identifier') {
+    const made = instanceMethod(object, memberName(callee), table);
+    if (made) return made;
+  }
   // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
   if (object.type === 'Identifier' && !shadowed(object)) {
     const ns = table.imports.get(object.name);
@@ -80,6 +85,17 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
     if ((ns?.name === '*' || ns?.commonJs) && name !== null) return exported(program, ns.from, name, depth);
   }
   return null;
+}
+
+function instanceMethod(object: TSESTree.Identifier, name: string | null, table: ModuleTable): FunctionNode | null {
+  if (name === null) return null;
+  // The nearest function that binds the name: a callback sees its enclosing function's locals.
+  let init: Node | null | undefined;
+  for (let fn = enclosingFunction(object); fn && init === undefined; fn = enclosingFunction(fn)) init = namesBoundIn(fn).get(object.name)?.init;
+  const made = init ? unwrap(init) : null;
+  if (made?.type !== 'NewExpression' || made.callee.type !== 'Identifier' || shadowed(made.callee)) return null;
+  const klass = table.classes.get(made.callee.name);
+  return klass ? (methodsOf(klass.body).get(name) ?? null) : null;
 }
 
 /** The function module `specifier` (imported from `program`) exports as `name`, following re-exports. */

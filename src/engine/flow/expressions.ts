@@ -14,6 +14,8 @@ import { WalkerCore } from './walker.js';
  * Expressions, in evaluation order: each is walked for its effect on the state (awaits passed, locks taken,
  * shared state read and written) and returns the shared reads its value derives from.
  */
+const LOCAL_FILLS = new Set(['push', 'unshift', 'add', 'set']);
+
 export abstract class ExpressionWalker extends WalkerCore {
   /** Walks a block of statements (statements.ts); lock callbacks are walked inline, as if they ran here. */
   protected abstract block(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): void;
@@ -499,6 +501,16 @@ export abstract class ExpressionWalker extends WalkerCore {
           // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
           const read = this.read(path, node);
           return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
+        }
+      }
+      // `alive.push(seed)`: a local collection holds what is put in it, as a local holds what is assigned.
+      if (path === null && object.type === 'Identifier' && method !== null && LOCAL_FILLS.has(method)) {
+        const binding = this.scope.bindingOf(object, this.fn);
+        if (binding.kind === 'local') {
+          const added = this.exprs(node.arguments);
+          const held = this.st.taint.get(binding.variable) ?? NO_DEPS;
+          if (added.some((d) => !held.includes(d))) this.st.taint.set(binding.variable, [...new Set([...held, ...added])]);
+          return NO_DEPS;
         }
       }
       const objDeps = this.expr(callee.object);

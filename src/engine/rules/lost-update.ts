@@ -14,11 +14,23 @@ import { line, yieldPhrase } from './text.js';
  */
 export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint } | null {
   for (const read of w.deps) {
-    if (!pathsOverlap(read.path, w.path)) continue;
+    if (!pathsOverlap(read.path, w.path) || picksElement(read.node, w.node)) continue;
     const yielded = w.yieldedSince(read.passed) ?? roundTrip(read, w.node);
     if (yielded && !shareHold(read.holds, w.holds)) return { read, yielded };
   }
   return null;
+}
+
+/**
+ * `for (const node of this.nodes) { …await…; this.nodes = [node, ...fresh]; return; }`: inside a loop over the
+ * old collection, the write keeps the element it is at; what it stores is built afresh, not from the collection
+ * as it was. (A copy accumulated over the whole loop and written after it still counts.)
+ */
+function picksElement(read: Node, write: Node): boolean {
+  const loop = read.parent;
+  // The collection itself (`this.nodes`), not what a helper derives from state (`this.#fetchableDomains()`).
+  if (read.type !== 'MemberExpression' && read.type !== 'Identifier') return false;
+  return loop?.type === 'ForOfStatement' && loop.right === read && write.range[0] >= loop.body.range[0] && write.range[1] <= loop.body.range[1];
 }
 
 /**
