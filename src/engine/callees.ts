@@ -452,9 +452,28 @@ function decideShares(fn: FunctionNode): boolean {
       return true;
     });
   }
-  if (returned.length === 0) return false;
+  // `if (!key) return this.loadUncached(key)`: with no key there is nothing to share an entry by; the other
+  // returns decide.
+  const keyed = returned.filter((r) => !whenParamMissing(r, fn));
+  if (keyed.length === 0) return false;
   const stores = storesBeforeFirstAwait(fn);
-  return returned.every((r) => sharedReturn(r, stores, fn, 0));
+  return keyed.every((r) => sharedReturn(r, stores, fn, 0));
+}
+
+/** The return sits in the `then` of `if (!param)` (or `param == null`) for a parameter of `fn`. */
+function whenParamMissing(returned: Node, fn: FunctionNode): boolean {
+  let n: Node | undefined = returned;
+  while (n && n !== fn && n.parent?.type !== 'IfStatement') n = n.parent;
+  const branch = n?.parent;
+  if (!n || branch?.type !== 'IfStatement' || branch.consequent !== n) return false;
+  const test = unwrap(branch.test);
+  const tested =
+    test.type === 'UnaryExpression' && test.operator === '!'
+      ? unwrap(test.argument)
+      : test.type === 'BinaryExpression' && (test.operator === '==' || test.operator === '===') && unwrap(test.right).type === 'Literal' && (unwrap(test.right) as TSESTree.Literal).value === null
+        ? unwrap(test.left)
+        : null;
+  return tested?.type === 'Identifier' && fn.params.some((p) => p.type === 'Identifier' && p.name === tested.name);
 }
 
 function sharedReturn(node: Node, stores: ReadonlySet<string>, fn: FunctionNode, depth: number): boolean {
@@ -476,7 +495,11 @@ function sharedReturn(node: Node, stores: ReadonlySet<string>, fn: FunctionNode,
     const root = storageRoot(e, fn);
     if (root !== null) return stores.has(root);
     // A local that holds what was stored: `const p = load(); cache.set(k, p); return p;`
-    return e.type === 'Identifier' && stores.has('local:' + e.name);
+    if (e.type !== 'Identifier') return false;
+    if (stores.has('local:' + e.name)) return true;
+    // `const pending = this.flights.get(key); if (pending) return pending;`: what the const was given.
+    const init = namesBoundIn(fn).get(e.name)?.init;
+    return init !== null && init !== undefined && sharedReturn(init, stores, fn, depth + 1);
   }
   return false;
 }

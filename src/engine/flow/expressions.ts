@@ -334,7 +334,18 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   private helperWritesAfterYield(awaited: Node): void {
     const call = unwrap(awaited);
-    for (const w of this.helperWritesOf(call)) if (w.afterYield) this.write(w.path, NO_DEPS, call, w.kind, w.node);
+    for (const w of this.helperWritesOf(call)) {
+      if (!w.afterYield) continue;
+      // `this.credentials = tokens` where the helper got `tokens` from `await this.refreshToken(t)`, which hands
+      // every caller one in-flight refresh: each caller stores what that one refresh produced.
+      const value = w.node.type === 'AssignmentExpression' ? w.node.right : null;
+      this.sharedResult = value !== null && this.fromSharedOperation(value, 0);
+      try {
+        this.write(w.path, NO_DEPS, call, w.kind, w.node);
+      } finally {
+        this.sharedResult = false;
+      }
+    }
   }
 
   protected assignment(node: TSESTree.AssignmentExpression): ReadFact[] {
@@ -395,8 +406,16 @@ export abstract class ExpressionWalker extends WalkerCore {
     }
     if (n.type === 'MemberExpression') return this.fromSharedOperation(n.object, depth + 1);
     if (n.type !== 'Identifier') return false;
-    const def = this.scope.variableOf(n)?.defs;
-    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration' || def[0]!.parent.kind !== 'const') return false;
+    const variable = this.scope.variableOf(n);
+    const def = variable?.defs;
+    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration') return false;
+    if (def[0]!.parent.kind !== 'const') {
+      // `let r = null; try { r = await this.refreshToken(t); } …`: every value it is given comes from the shared
+      // operation (or is nothing at all).
+      const given = variable!.references.flatMap((r) => (r.isWrite() && r.writeExpr ? [unwrap(r.writeExpr as Node)] : []));
+      const nothing = (e: Node): boolean => e.type === 'Literal' && e.value === null;
+      return given.some((e) => !nothing(e)) && given.every((e) => nothing(e) || this.fromSharedOperation(e, depth + 1));
+    }
     const init = def[0]!.node.init;
     return init !== null && init !== undefined && this.fromSharedOperation(init, depth + 1);
   }
