@@ -7,6 +7,8 @@ export const FILE_KINDS = ['source', 'test', 'benchmark', 'script'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
+/** `system-test/`, `integration-tests/`, `e2e-tests/`, `test-helpers/`: a test folder by its name's part. */
+const TEST_DIR_PART = /^[a-z0-9]+[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground']);
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
@@ -27,7 +29,7 @@ export function conventionalFileKind(relPath: string): FileKind {
   if (TEST_FILE.test(name)) return 'test';
   for (let i = parts.length - 1; i >= 0; i--) {
     const dir = parts[i]!.toLowerCase();
-    if (TEST_DIRS.has(dir)) return 'test';
+    if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir)) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
     if (SCRIPT_DIRS.has(dir)) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code

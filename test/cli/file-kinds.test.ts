@@ -51,6 +51,10 @@ describe('file kinds', () => {
     ['packages/core/lib/dev/warn.ts', 'source'],
     ['src/contest.ts', 'source'],
     ['src/latest-tests.ts', 'source'],
+    ['system-test/storage.ts', 'test'],
+    ['packages/api/integration-tests/jobs.ts', 'test'],
+    ['test-helpers/db.ts', 'test'],
+    ['src/contests/rank.ts', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
     expect(conventionalFileKind(rel)).toBe(kind);
   });

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, containsAwait, forEachNode, isFunction, memberName, propertyKey, unwrap, type Node } from '../ast.js';
+import type { Variable } from '@typescript-eslint/scope-manager';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, isFunction, memberName, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -214,9 +215,36 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   if (def.node.id.type !== 'Identifier') return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
+  if (isConst && init.type === 'ArrayExpression' && filledByFixedPushes(variable, def.node)) return 'bounded';
   if (grows(id, walk)) return 'caller';
   if (!isConst && written) return 'unknown';
   return originOf(init, walk, depth + 1);
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'indexOf', 'join', 'some', 'every', 'find', 'slice', 'at']);
+
+/**
+ * `const channels = []; if (events) channels.push('events'); if (delayed) channels.push('delayed');`: an array
+ * literal that only a fixed number of pushes outside any loop or callback fill holds at most that many elements.
+ * Handed to anything else, it may grow there.
+ */
+function filledByFixedPushes(variable: Variable, declarator: Node): boolean {
+  const home = enclosingFunction(declarator);
+  const literal = (declarator as TSESTree.VariableDeclarator).init as TSESTree.ArrayExpression;
+  if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
+  return variable.references.every((r) => {
+    if (r.init) return true;
+    const member = r.identifier.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
+    const method = memberName(member);
+    const call = member.parent;
+    if (call?.type !== 'CallExpression' || call.callee !== member) return method !== null && READS_ONLY.has(method);
+    if (method !== 'push' && method !== 'unshift') return method !== null && READS_ONLY.has(method);
+    if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
+    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOPS.has(p.type) || isFunction(p)) return false;
+    return true;
+  });
 }
 
 /**
