@@ -215,7 +215,7 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   if (def.node.id.type !== 'Identifier') return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
-  if (isConst && init.type === 'ArrayExpression' && filledByFixedPushes(variable, def.node)) return 'bounded';
+  if (isConst && init.type === 'ArrayExpression' && filledByFixedPushes(variable, init)) return 'bounded';
   if (grows(id, walk)) return 'caller';
   if (!isConst && written) return 'unknown';
   return originOf(init, walk, depth + 1);
@@ -229,9 +229,8 @@ const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'i
  * literal that only a fixed number of pushes outside any loop or callback fill holds at most that many elements.
  * Handed to anything else, it may grow there.
  */
-function filledByFixedPushes(variable: Variable, declarator: Node): boolean {
-  const home = enclosingFunction(declarator);
-  const literal = (declarator as TSESTree.VariableDeclarator).init as TSESTree.ArrayExpression;
+function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpression): boolean {
+  const home = enclosingFunction(literal);
   if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
   return variable.references.every((r) => {
     if (r.init) return true;
