@@ -57,8 +57,7 @@ export function readSourceFile(file: string): SourceFile {
 }
 
 export function checkFile(file: string, settings: CheckSettings): FileOutcome {
-  const kind = fileKindOf(file, settings.root ?? settings.cwd, settings.config);
-  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind, findings: [] };
+  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind: fileKindOf(file, settings.root ?? settings.cwd, settings.config), findings: [] };
   const outcome: FileOutcome = { result, created: [] };
   let source: SourceFile;
   try {
@@ -68,6 +67,10 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
     else result.readError = readErrorMessage(err);
     return outcome;
   }
+  // Checked-in build output: every rule is off there, so it is not even parsed (a bundle can be megabytes).
+  result.kind = fileKindOf(file, settings.root ?? settings.cwd, settings.config, source.text);
+  if (result.kind === 'generated' && !settings.config.rulesByKind?.generated) return outcome;
+  const kind = result.kind;
 
   const parser = fastParser();
   try {

@@ -6,7 +6,7 @@ export interface FileResult {
   path: string;
   /** Relative to the working folder, forward slashes (absolute if on another drive). */
   relPath: string;
-  /** Where its code lives (source, test, benchmark, script): rules weigh findings by it. */
+  /** Where its code lives (source, test, benchmark, script, generated): rules weigh findings by it. */
   kind?: FileKind;
   /** Sorted by position, then rule id. */
   findings: Finding[];

@@ -137,6 +137,7 @@ function capped(confidence: Confidence, cap: Confidence | undefined): Confidence
 export function severityIn(meta: RuleMeta, kind: FileKind, config: AwaitguardConfig): Severity {
   const byKind = config.rulesByKind?.[kind]?.[meta.id];
   if (byKind) return byKind;
+  if (kind === 'generated') return 'off';
   const kindDefault = kind === 'source' ? undefined : meta.kinds?.[kind];
   return kindDefault ?? config.rules[meta.id] ?? meta.defaultSeverity;
 }

@@ -99,7 +99,7 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
   return config;
 }
 
-/** An object keyed by file kinds (source, test, benchmark, script). */
+/** An object keyed by file kinds (source, test, benchmark, script, generated). */
 function kindMap(raw: unknown, key: string, what: string, fail: (what: string) => never): [FileKind, unknown][] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`"${key}" must be an object mapping file kinds (${FILE_KINDS.join(', ')}) to ${what}, got ${describe(raw)}`);
   return Object.entries(raw as Record<string, unknown>).map(([kind, v]) => {

@@ -3,7 +3,7 @@
  * a benchmark, or "run 10 calls at once" in a test, is not a production race, and a user reading the first page
  * of findings should see the production code's.
  */
-export const FILE_KINDS = ['source', 'test', 'benchmark', 'script'] as const;
+export const FILE_KINDS = ['source', 'test', 'benchmark', 'script', 'generated'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
@@ -37,4 +37,16 @@ export function conventionalFileKind(relPath: string): FileKind {
     if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';
   }
   return 'source';
+}
+
+/**
+ * A build's output checked in next to its source (`dist/`, `lib.esm/`): JavaScript that ends with the source map
+ * comment a compiler or bundler writes. Its findings repeat the source's, at places no one edits, so no rule
+ * reports there unless `rulesByKind.generated` turns one on.
+ */
+export function isBuildOutput(fileName: string, text: string): boolean {
+  if (!/\.[cm]?js$/i.test(fileName)) return false;
+  const tail = text.slice(-400).trimEnd();
+  const last = tail.slice(tail.lastIndexOf('\n') + 1);
+  return /^\/\/[#@] sourceMappingURL=\S+$/.test(last);
 }

@@ -1,5 +1,5 @@
 import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
-import { conventionalFileKind, type Finding } from '../engine/index.js';
+import { conventionalFileKind, isBuildOutput, type Finding } from '../engine/index.js';
 import { analyzeWithFixes } from '../fixes/index.js';
 import path from 'node:path';
 import { DiskProject } from '../shared/projectHost.js';
@@ -37,7 +37,7 @@ export function findingsFor(context: AnyContext): readonly Finding[] {
     // Where the code lives, by the CLI's path conventions under ESLint's cwd: a fan-out in a test is not
     // reported. Other folders are ESLint's to configure, with a `files` block.
     const rel = path.relative(context.cwd, context.filename);
-    const kind = conventionalFileKind(rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(context.filename) : rel);
+    const kind = isBuildOutput(context.filename, source.text) ? 'generated' : conventionalFileKind(rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(context.filename) : rel);
     // Parsed by typescript-estree, which ESLint with typescript-eslint has loaded already.
     project ??= new DiskProject(undefined, { revalidate: true });
     // Imports resolve from the file's real place.

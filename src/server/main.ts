@@ -161,7 +161,7 @@ export function startServer(connection: Connection): void {
     }
     // Where the file's code lives, judged from its path in the folder whose config applies (as the CLI does).
     const file = fileNameOf(uri);
-    const kind = fileKindOf(file, folder ?? path.dirname(file), eff.config);
+    const kind = fileKindOf(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
     return { ...eff, settings, kind };
   }
 

@@ -87,7 +87,7 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config), project });
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config, text), project });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

@@ -2,7 +2,7 @@
 // by default; each finding says how sure it is, and --min-confidence chooses what is shown.
 import { describe, expect, it, afterAll } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { conventionalFileKind, DEFAULT_CONFIG, validateConfig } from '../../src/engine/index.js';
+import { conventionalFileKind, DEFAULT_CONFIG, isBuildOutput, validateConfig } from '../../src/engine/index.js';
 import { fileKindOf } from '../../src/shared/fileKind.js';
 import { makeProject, removeProjects } from './helpers.js';
 
@@ -65,6 +65,33 @@ describe('file kinds', () => {
     expect(fileKindOf('/p/test/support/db.ts', '/p', config)).toBe('source');
     expect(fileKindOf('/p/qa/load.ts', '/p', config)).toBe('test');
     expect(() => validateConfig({ fileKinds: { tests: [] } }, 'awaitguard.config.json')).toThrow('awaitguard.config.json: "fileKinds" has an unknown file kind "tests"');
+  });
+
+  it('a JavaScript file that ends with a source map comment is checked-in build output', () => {
+    const built = 'export async function f() {}\n//# sourceMappingURL=f.js.map\n';
+    expect(isBuildOutput('dist/f.js', built)).toBe(true);
+    expect(isBuildOutput('lib.esm/f.mjs', built)).toBe(true);
+    expect(isBuildOutput('src/f.ts', built)).toBe(false);
+    expect(isBuildOutput('dist/f.js', 'export async function f() {}\n')).toBe(false);
+    expect(isBuildOutput('dist/f.js', '//# sourceMappingURL=f.js.map\nexport const x = 1;\n')).toBe(false);
+    expect(fileKindOf('/p/dist/f.js', '/p', DEFAULT_CONFIG, built)).toBe('generated');
+    // The project's globs decide first.
+    expect(fileKindOf('/p/dist/f.js', '/p', validateConfig({ fileKinds: { source: ['dist/**'] } }, 'x'), built)).toBe('source');
+  });
+
+  it('build output is counted but not analysed, unless rulesByKind turns a rule on there', async () => {
+    const js = FANOUT.replace(/^declare .*$/gm, '').replace(/: string\[\]|private readonly /g, '').replace(/\(ids\)/g, '(ids)');
+    const built = `const db = globalThis.db;\nconst ping = globalThis.ping;\n${js}\n//# sourceMappingURL=jobs.js.map\n`;
+    const dir = makeProject({ 'dist/jobs.js': built, 'src/jobs.ts': FANOUT });
+    const report = JSON.parse((await check(dir, ['--format', 'json'])).stdout) as { results: { filePath: string; kind: string; findings: unknown[] }[]; summary: { filesByKind: Record<string, number> } };
+    const byFile = Object.fromEntries(report.results.map((r) => [r.filePath, r]));
+    expect(byFile['dist/jobs.js']!.kind).toBe('generated');
+    expect(byFile['dist/jobs.js']!.findings).toEqual([]);
+    expect(byFile['src/jobs.ts']!.findings.length).toBe(2);
+    expect(report.summary.filesByKind).toEqual({ source: 1, generated: 1 });
+    const on = makeProject({ 'dist/jobs.js': built, 'awaitguard.config.json': JSON.stringify({ rulesByKind: { generated: { 'unbounded-concurrency': 'warning' } } }) });
+    const onReport = JSON.parse((await check(on, ['--format', 'json'])).stdout) as { results: { filePath: string; findings: unknown[] }[] };
+    expect(onReport.results.find((r) => r.filePath === 'dist/jobs.js')!.findings.length).toBe(2);
   });
 
   it('fan-out is off in tests and benchmarks, on in source; the summary counts files by kind', async () => {
