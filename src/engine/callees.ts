@@ -89,9 +89,7 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
 
 function instanceMethod(object: TSESTree.Identifier, name: string | null, table: ModuleTable): FunctionNode | null {
   if (name === null) return null;
-  // The nearest function that binds the name: a callback sees its enclosing function's locals.
-  let init: Node | null | undefined;
-  for (let fn = enclosingFunction(object); fn && init === undefined; fn = enclosingFunction(fn)) init = namesBoundIn(fn).get(object.name)?.init;
+  const init = constInit(object);
   const made = init ? unwrap(init) : null;
   if (made?.type !== 'NewExpression' || made.callee.type !== 'Identifier' || shadowed(made.callee)) return null;
   const klass = table.classes.get(made.callee.name);
@@ -197,6 +195,18 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   });
   boundCache.set(fn, found);
   return found;
+}
+
+/**
+ * What a `const` a name refers to was given, looked up in the nearest function that binds the name (a callback
+ * sees its enclosing function's locals); null for anything else (a parameter, a `let`, a module variable).
+ */
+export function constInit(id: TSESTree.Identifier): Node | null {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    const bound = namesBoundIn(fn).get(id.name);
+    if (bound) return bound.init;
+  }
+  return null;
 }
 
 /** Every assignment to `name` in `body` stores an awaited value (or updates a number or string in place). */

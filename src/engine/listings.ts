@@ -1,8 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, enclosingFunction, forEachNode, isFunction, unwrap, type Node } from './ast.js';
+import { calleeName, forEachNode, isFunction, unwrap, type Node } from './ast.js';
+import { constInit } from './callees.js';
 import { keyText } from './keys.js';
 import { REMOTE_COLLECTION_READS } from './locations.js';
 import { receiverText } from './locks.js';
+import type { FunctionNode } from './scope.js';
 import { calledMethod } from './summaries.js';
 
 /*
@@ -22,15 +24,8 @@ export function listing(read: Node): Listing | null {
   if (read.type !== 'CallExpression') return null;
   if (REMOTE_COLLECTION_READS.has(calleeName(read) ?? '')) return direct(read);
   const method = calledMethod(unwrap(read.callee));
-  if (!method || method.body?.type !== 'BlockStatement') return null;
-  let inner: TSESTree.CallExpression | null = null;
-  forEachNode(method.body, (n) => {
-    if (inner || (isFunction(n) && n !== method)) return false;
-    if (n.type === 'CallExpression' && REMOTE_COLLECTION_READS.has(calleeName(n) ?? '')) inner = n;
-    return inner === null;
-  });
-  const found = inner ? direct(inner) : null;
-  if (!found) return null;
+  const found = method ? listingIn(method) : null;
+  if (!method || !found) return null;
   // The helper's parameters, named in its key, stand for what this call passes.
   let key = found.key;
   for (const [i, param] of method.params.entries()) {
@@ -47,6 +42,26 @@ export function listing(read: Node): Listing | null {
   return { path: found.path, key };
 }
 
+// Asked at every `await this.m(…)` and for every read an emptying write looks back at: decided once per method.
+const listingMemo = new WeakMap<FunctionNode, Listing | null>();
+
+/** The listing a method makes (the first, outside nested functions), in its own terms. */
+function listingIn(method: FunctionNode): Listing | null {
+  let found = listingMemo.get(method);
+  if (found !== undefined) return found;
+  let inner: TSESTree.CallExpression | null = null;
+  if (method.body?.type === 'BlockStatement') {
+    forEachNode(method.body, (n) => {
+      if (inner || (isFunction(n) && n !== method)) return false;
+      if (n.type === 'CallExpression' && REMOTE_COLLECTION_READS.has(calleeName(n) ?? '')) inner = n;
+      return inner === null;
+    });
+  }
+  found = inner ? direct(inner) : null;
+  listingMemo.set(method, found);
+  return found;
+}
+
 function direct(call: TSESTree.CallExpression): Listing | null {
   const callee = unwrap(call.callee);
   const first = call.arguments[0];
@@ -57,7 +72,7 @@ function direct(call: TSESTree.CallExpression): Listing | null {
 }
 
 /**
- * The key text of an expression, seeing through a `const` of the same function: `const key = this.queueKey(r)`
+ * The key text of an expression, seeing through a `const`: `const key = this.queueKey(r)`
  * then `del(key)` deletes `this.queueKey(r)`, the key a helper lists under another local's name.
  */
 export function resolvedKeyText(node: Node): string | null {
@@ -67,20 +82,6 @@ export function resolvedKeyText(node: Node): string | null {
     if (init) return keyText(init) ?? keyText(e);
   }
   return keyText(e);
-}
-
-function constInit(id: TSESTree.Identifier): Node | null {
-  const fn = enclosingFunction(id);
-  if (!fn?.body) return null;
-  let init: Node | null = null;
-  forEachNode(fn.body, (n) => {
-    if (init || (isFunction(n) && n !== fn)) return false;
-    if (n.type === 'VariableDeclaration' && n.kind === 'const') {
-      for (const d of n.declarations) if (d.id.type === 'Identifier' && d.id.name === id.name && d.init) init = d.init;
-    }
-    return init === null;
-  });
-  return init;
 }
 
 /**

@@ -65,6 +65,9 @@ export const REMOTE_COLLECTION_READS = new Set([
 ]);
 export const REMOTE_DELETES = new Set(['del', 'unlink']);
 
+/** Methods that put an entry into a collection (`push`, `add`, `set`…): what they are given, it holds. */
+export const COLLECTION_INSERTS = new Set(['push', 'unshift', 'add', 'set']);
+
 /** Methods that change a collection in place. */
 export const COLLECTION_WRITES = new Set([
   'set', 'add', 'delete', 'clear', 'push', 'unshift', 'splice', 'pop', 'shift', 'sort', 'reverse', 'fill',

@@ -2,7 +2,7 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
-import { COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
+import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { listing } from '../listings.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
@@ -14,8 +14,6 @@ import { WalkerCore } from './walker.js';
  * Expressions, in evaluation order: each is walked for its effect on the state (awaits passed, locks taken,
  * shared state read and written) and returns the shared reads its value derives from.
  */
-const LOCAL_FILLS = new Set(['push', 'unshift', 'add', 'set']);
-
 export abstract class ExpressionWalker extends WalkerCore {
   /** Walks a block of statements (statements.ts); lock callbacks are walked inline, as if they ran here. */
   protected abstract block(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): void;
@@ -523,7 +521,7 @@ export abstract class ExpressionWalker extends WalkerCore {
         }
       }
       // `alive.push(seed)`: a local collection holds what is put in it, as a local holds what is assigned.
-      if (path === null && object.type === 'Identifier' && method !== null && LOCAL_FILLS.has(method)) {
+      if (path === null && object.type === 'Identifier' && method !== null && COLLECTION_INSERTS.has(method)) {
         const binding = this.scope.bindingOf(object, this.fn);
         if (binding.kind === 'local') {
           const added = this.exprs(node.arguments);

@@ -1,6 +1,6 @@
 import { calleeName, enclosingFunction, forEachNode, forEachNodeIn, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
-import { displayPath, pathsOverlap } from '../locations.js';
+import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
@@ -250,8 +250,6 @@ function awaitsFound(read: Node, yielded: Node): boolean {
   return text !== null && (text === at.id.name || text.startsWith(at.id.name + '.'));
 }
 
-const INSERTS = new Set(['push', 'unshift', 'add', 'set']);
-
 // `isExpired`, `expiresAt`, `ttl`, `tokenIsValid`; not `validate()`, which checks a value's shape.
 const EXPIRY = /expir|stale|fresh|ttl|(^|is)valid$/i;
 
@@ -280,7 +278,7 @@ function insertsAfterLookup(w: SharedWrite, read: Node): boolean {
   if (w.kind !== 'collection' || w.via?.type !== 'CallExpression' || read.type !== 'CallExpression') return false;
   const name = calleeName(w.via);
   // `splice(i, 1, replacement)` puts an entry in as much as `push` does.
-  const inserts = name !== null && (INSERTS.has(name) || (name === 'splice' && w.via.arguments.length > 2));
+  const inserts = name !== null && (COLLECTION_INSERTS.has(name) || (name === 'splice' && w.via.arguments.length > 2));
   return inserts && ((testsPresence(read) && isLookup(read)) || lookupBound(read));
 }
 
