@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, propertyKey, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -75,7 +75,7 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
   if (object.type === 'ThisExpression') return calledMethod(callee);
   // `const selector = new Selector(args); selector.addExample(e)`: a method of a class this module defines.
   if (object.type === 'Identifier') {
-    const made = instanceMethod(object, memberName(callee), table);
+    const made = instanceMethod(object, memberName(callee), table) ?? factoryMethod(object, memberName(callee), depth);
     if (made) return made;
   }
   // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
@@ -94,6 +94,57 @@ function instanceMethod(object: TSESTree.Identifier, name: string | null, table:
   if (made?.type !== 'NewExpression' || made.callee.type !== 'Identifier' || shadowed(made.callee)) return null;
   const klass = table.classes.get(made.callee.name);
   return klass ? (methodsOf(klass.body).get(name) ?? null) : null;
+}
+
+/**
+ * `const mutex = makeMutex(); mutex.run(task)`: a method of the object a factory function returns (`return { run
+ * }`, `() => ({ async run(task) { … } })`), the factory being of this module or imported.
+ */
+function factoryMethod(object: TSESTree.Identifier, name: string | null, depth: number): FunctionNode | null {
+  if (name === null || depth >= MAX_DEPTH) return null;
+  const init = constInit(object) ?? moduleConstInit(object);
+  const call = init ? unwrap(init) : null;
+  if (call?.type !== 'CallExpression') return null;
+  const factory = resolveIn(unwrap(call.callee), depth + 1);
+  // An async factory hands back a promise of the object, not the object.
+  return factory && !factory.async ? returnedMethod(factory, name) : null;
+}
+
+/** The function property `name` of the object literal `fn` returns. */
+function returnedMethod(fn: FunctionNode, name: string): FunctionNode | null {
+  const objects: TSESTree.ObjectExpression[] = [];
+  const collect = (value: Node): void => {
+    const v = unwrap(value);
+    if (v.type === 'ObjectExpression') objects.push(v);
+  };
+  if (fn.body.type !== 'BlockStatement') collect(fn.body);
+  else
+    forEachNode(fn.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === 'ReturnStatement' && n.argument) collect(n.argument);
+      return true;
+    });
+  for (const o of objects) {
+    for (const p of o.properties) {
+      if (p.type !== 'Property' || propertyKey(p) !== name) continue;
+      const v = unwrap(p.value);
+      if (isFunction(v)) return v;
+      return v.type === 'Identifier' ? (namesBoundIn(fn).get(v.name)?.fn ?? null) : null;
+    }
+  }
+  return null;
+}
+
+/** What a top-level `const` of the module was given, when no enclosing function binds the name. */
+function moduleConstInit(id: TSESTree.Identifier): Node | null {
+  const program = programOf(id);
+  if (!program || shadowed(id)) return null;
+  for (const stmt of program.body) {
+    const decl = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
+    if (decl?.type !== 'VariableDeclaration' || decl.kind !== 'const') continue;
+    for (const d of decl.declarations) if (d.id.type === 'Identifier' && d.id.name === id.name) return d.init ?? null;
+  }
+  return null;
 }
 
 /** The function module `specifier` (imported from `program`) exports as `name`, following re-exports. */

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { localCallSites } from './callees.js';
+import { localCallSites, resolveCallee } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
@@ -225,6 +225,21 @@ function runLock(call: TSESTree.CallExpression, callee: TSESTree.MemberExpressio
  * function that calls it) on to another such wrapper: the callback runs under that lock.
  */
 function wrapperLock(call: TSESTree.CallExpression, index: number, locks: LockTable, seen: Set<Node>): Held | null {
+  const held = wrapperHeld(call, index, locks, seen);
+  if (!held) return null;
+  // `retryMutex.run(task)`, `keyed.run(key, task)` with `retryMutex = makeMutex()`: the lock inside the wrapper
+  // is one per object the factory made (and per key passed before the callback), not one for the program.
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || unwrap(callee.object).type === 'ThisExpression') return held;
+  const owner = receiverText(callee.object);
+  if (owner === null) return null;
+  const keys = call.arguments.slice(0, index).map(keyText);
+  // A key the code computes (`run(`job:${id}`, task)`) cannot be told equal to another call's.
+  if (keys.includes('*')) return null;
+  return { key: `${owner}${keys.length > 0 ? `(${keys.join(',')})` : ''}:${held.key}`, kind: held.kind };
+}
+
+function wrapperHeld(call: TSESTree.CallExpression, index: number, locks: LockTable, seen: Set<Node>): Held | null {
   const wrapper = calledFunction(call);
   if (!wrapper || seen.has(wrapper) || !wrapper.body) return null;
   seen.add(wrapper);
@@ -258,7 +273,8 @@ function wrapperLock(call: TSESTree.CallExpression, index: number, locks: LockTa
 /** The function a call reaches when this file defines it: `this.m(…)` of the enclosing class, or `f(…)` of the module. */
 function calledFunction(call: TSESTree.CallExpression): FunctionNode | null {
   const callee = unwrap(call.callee);
-  if (callee.type === 'MemberExpression') return calledMethod(callee);
+  // `mutex.run(task)` on what a factory returned (`const mutex = makeMutex()`), here or in an imported module.
+  if (callee.type === 'MemberExpression') return calledMethod(callee) ?? (unwrap(callee.object).type === 'Identifier' ? resolveCallee(callee) : null);
   if (callee.type !== 'Identifier') return null;
   const program = programOf(call);
   return program ? (moduleTable(program).functions.get(callee.name) ?? null) : null;
@@ -335,19 +351,33 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
  * caller awaited the acquire earlier in its body and has not released it by the call, or is itself a lock's
  * callback, or is a private method held the same way. Its body runs under that lock too. Null otherwise.
  */
-export function heldByEveryCaller(fn: FunctionNode, locks: LockTable, seen = new Set<Node>()): Held | null {
+export function heldByEveryCaller(fn: FunctionNode, locks: LockTable): Held | null {
+  let held = heldCache.get(fn);
+  if (held === undefined) heldCache.set(fn, (held = heldByCallers(fn, locks, new Set())));
+  return held;
+}
+
+const heldCache = new WeakMap<Node, Held | null>();
+
+function heldByCallers(fn: FunctionNode, locks: LockTable, seen: Set<Node>): Held | null {
   const owner = fn.parent;
+  // `seen` holds the functions being decided up the call chain: a cycle proves nothing. Siblings (a caller that
+  // calls `fn` from three places) are decided each on its own.
   if (seen.has(fn)) return null;
   seen.add(fn);
-  const calls = owner?.type === 'MethodDefinition' ? privateMethodCalls(owner) : localCallSites(fn);
-  if (!calls || calls.length === 0) return null;
-  let common: Held | null = null;
-  for (const call of calls) {
-    const held = heldAt(call, locks, seen);
-    if (!held || (common && common.key !== held.key)) return null;
-    common = held;
+  try {
+    const calls = owner?.type === 'MethodDefinition' ? privateMethodCalls(owner) : localCallSites(fn);
+    if (!calls || calls.length === 0) return null;
+    let common: Held | null = null;
+    for (const call of calls) {
+      const held = heldAt(call, locks, seen);
+      if (!held || (common && common.key !== held.key)) return null;
+      common = held;
+    }
+    return common;
+  } finally {
+    seen.delete(fn);
   }
-  return common;
 }
 
 /** The lock held where `call` runs, as far as its enclosing function shows it. */
@@ -376,7 +406,7 @@ function heldAt(call: TSESTree.CallExpression, locks: LockTable, seen: Set<Node>
     return true;
   });
   if (held && (held as Held).kind === 'mutex') return held;
-  return heldByEveryCaller(fn, locks, seen);
+  return heldByCallers(fn, locks, seen);
 }
 
 /** A release in a `finally` that encloses the call runs after it, not before. */
