@@ -15,6 +15,12 @@ const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`; `x.bench.ts`. */
 const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
+/**
+ * Yarn's own code, checked in by projects that use it: `.yarn/releases/yarn-4.x.cjs`, `.yarn/plugins/…`, the
+ * Plug'n'Play loader `.pnp.cjs`. Bundles of a package manager, not the project's code (GitHub's linguist
+ * counts them as vendored too).
+ */
+const PNP_FILE = /^\.pnp\.(c?js|loader\.mjs)$/;
 
 /**
  * The kind of a file by common conventions, from its path relative to the project root (`/` or `\` separated):
@@ -25,6 +31,7 @@ const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
 export function conventionalFileKind(relPath: string): FileKind {
   const parts = relPath.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
   const name = parts.pop() ?? '';
+  if (parts.includes('.yarn') || PNP_FILE.test(name)) return 'generated';
   if (BENCH_FILE.test(name)) return 'benchmark';
   if (TEST_FILE.test(name)) return 'test';
   for (let i = parts.length - 1; i >= 0; i--) {
@@ -41,12 +48,25 @@ export function conventionalFileKind(relPath: string): FileKind {
 
 /**
  * A build's output checked in next to its source (`dist/`, `lib.esm/`): JavaScript that ends with the source map
- * comment a compiler or bundler writes. Its findings repeat the source's, at places no one edits, so no rule
- * reports there unless `rulesByKind.generated` turns one on.
+ * comment a compiler or bundler writes, or that is minified. Its findings repeat the source's (or a package's), at
+ * places no one edits, so no rule reports there unless `rulesByKind.generated` turns one on.
  */
 export function isBuildOutput(fileName: string, text: string): boolean {
   if (!/\.[cm]?js$/i.test(fileName)) return false;
   const tail = text.slice(-400).trimEnd();
   const last = tail.slice(tail.lastIndexOf('\n') + 1);
-  return /^\/\/[#@] sourceMappingURL=\S+$/.test(last);
+  return /^\/\/[#@] sourceMappingURL=\S+$/.test(last) || isMinified(text);
 }
+
+/**
+ * A minified bundle (`vendor/chart.min.js`, a bundled plugin): lines that average more than 110 characters, the
+ * test GitHub's linguist applies to JavaScript. Hand-written code stays far below it; a short file proves little.
+ */
+function isMinified(text: string): boolean {
+  if (text.length < MIN_MINIFIED_LENGTH) return false;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return text.length / lines > 110;
+}
+
+const MIN_MINIFIED_LENGTH = 2048;

@@ -55,6 +55,10 @@ describe('file kinds', () => {
     ['packages/api/integration-tests/jobs.ts', 'test'],
     ['test-helpers/db.ts', 'test'],
     ['src/contests/rank.ts', 'source'],
+    ['.yarn/releases/yarn-3.2.1.cjs', 'generated'],
+    ['.yarn/plugins/@yarnpkg/plugin-interactive-tools.cjs', 'generated'],
+    ['.pnp.cjs', 'generated'],
+    ['src/pnp.cjs', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
     expect(conventionalFileKind(rel)).toBe(kind);
   });
@@ -75,6 +79,13 @@ describe('file kinds', () => {
     expect(isBuildOutput('dist/f.js', 'export async function f() {}\n')).toBe(false);
     expect(isBuildOutput('dist/f.js', '//# sourceMappingURL=f.js.map\nexport const x = 1;\n')).toBe(false);
     expect(fileKindOf('/p/dist/f.js', '/p', DEFAULT_CONFIG, built)).toBe('generated');
+    // Minified: lines averaging over 110 characters (GitHub linguist's test), in a file long enough to say.
+    const minified = Array.from({ length: 30 }, (_, i) => `var a${i}=async function(b){return await Promise.all(b.map(function(c){return fetch(c)}))};`.repeat(2)).join('\n');
+    expect(isBuildOutput('public/chart.min.js', minified)).toBe(true);
+    expect(isBuildOutput('src/chart.ts', minified)).toBe(false);
+    expect(isBuildOutput('public/one-liner.js', minified.slice(0, 600))).toBe(false);
+    const handWritten = Array.from({ length: 100 }, (_, i) => `  const value${i} = await load(ids[${i}]); // one statement a line`).join('\n');
+    expect(isBuildOutput('src/jobs.js', handWritten)).toBe(false);
     // The project's globs decide first.
     expect(fileKindOf('/p/dist/f.js', '/p', validateConfig({ fileKinds: { source: ['dist/**'] } }, 'x'), built)).toBe('source');
   });
