@@ -2,6 +2,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText } from '../locks.js';
+import { programOf } from '../modules.js';
+import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -62,6 +64,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   // Followed by a try whose finally releases, with nothing in between that can throw or leave.
   for (const s of rest) {
     if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return null;
+    if (releasesBeforeLeaving(s, isRelease)) continue;
     if (firstHazard(s) !== null || contains(s, isRelease)) break;
   }
 
@@ -77,6 +80,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       };
     }
     if (releasedByPairMethod(fn, key) && rest.every(cannotFailAfterAcquire)) return null;
+    if (releasedByAnotherFunction(fn, key)) return null;
     const last = fn.body.type === 'BlockStatement' ? fn.body.body[fn.body.body.length - 1] : fn.body;
     return {
       anchor: awaitNode.argument,
@@ -107,6 +111,29 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
 }
 
 /**
+ * `if (this.closed) { release(); return; }` before the `try`: a guard whose branches either go on without
+ * leaving or release and then leave. Every path out of it has released, or reaches what follows.
+ */
+function releasesBeforeLeaving(stmt: Node, isRelease: (n: Node) => boolean): boolean {
+  if (stmt.type !== 'IfStatement' || firstHazard(stmt.test) !== null || !contains(stmt, isRelease)) return false;
+  return [stmt.consequent, stmt.alternate].every((branch) => {
+    if (!branch) return true;
+    const body = branch.type === 'BlockStatement' ? branch.body : [branch];
+    const at = body.findIndex((b) => contains(b, isRelease));
+    if (at < 0) return body.every((b) => firstHazard(b) === null);
+    const release = body[at]!;
+    const last = body[body.length - 1]!;
+    return (
+      release.type === 'ExpressionStatement' &&
+      isRelease(unwrap(release.expression)) &&
+      body.slice(0, at).every((b) => firstHazard(b) === null) &&
+      at < body.length - 1 &&
+      (last.type === 'ReturnStatement' || last.type === 'ThrowStatement')
+    );
+  });
+}
+
+/**
  * `acquireConnection() { await this.#mutex.lock(); … }` with `releaseConnection() { this.#mutex.unlock(); }`:
  * the class hands the lock to its caller, whose contract pairs the two calls (a driver's connection, a
  * `lock()`/`unlock()` API), like a release function that is returned.
@@ -117,6 +144,24 @@ function releasedByPairMethod(fn: Node, key: string): boolean {
   const body = method?.type === 'MethodDefinition' || method?.type === 'PropertyDefinition' ? method.parent : null;
   if (body?.type !== 'ClassBody') return false;
   return body.body.some((member) => member !== method && contains(member, (n) => isReleaseOf(n, key, null)));
+}
+
+/**
+ * `const producer = async () => { for (;;) { await slots.acquire(); … } }` with the consumer's loop around it
+ * calling `slots.release()` for each result it takes: a semaphore used for flow control, acquired by one
+ * function and released by another that shares it. The acquiring function never was the one to release.
+ */
+function releasedByAnotherFunction(fn: FunctionNode, key: string): boolean {
+  if (key.startsWith('this.')) return false;
+  const scope: Node | null = enclosingFunction(fn) ?? programOf(fn);
+  if (!scope) return false;
+  let found = false;
+  forEachNode(scope, (n) => {
+    if (found || n === fn) return false;
+    if (isReleaseOf(n, key, null)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** Nothing here can throw before the method hands the held lock over: `this.n++`, `return this.#connection`. */
@@ -246,15 +291,20 @@ function firstHazard(stmt: Node): Node | null {
   return hazard ?? (containsAwait(stmt) ? stmt : null);
 }
 
-/** Calls that do not throw in practice: collection access and logging. */
+/** Calls that do not throw in practice: collection access and logging (`console.log`, `this.logger.debug(…)`). */
 function cannotThrow(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (callee.type !== 'MemberExpression') return false;
   const name = memberName(callee);
   const recv = unwrap(callee.object);
   if (recv.type === 'Identifier' && recv.name === 'console') return true;
+  if (name !== null && LOG_LEVELS.has(name) && LOGGER.test(receiverText(recv) ?? '')) return true;
   return name !== null && (COLLECTION_READS.has(name) || COLLECTION_WRITES.has(name));
 }
+
+const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'log', 'verbose']);
+/** `log`, `logger`, `this.#log`, `this.logger`, `ctx.log`. */
+const LOGGER = /(^|\.)#?_?(log|logger)$/i;
 
 /** Report an await or a call at the statement that holds it, so the message points at a whole line. */
 function hazardLine(n: Node, stmt: Node): Node {
