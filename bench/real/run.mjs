@@ -45,8 +45,10 @@ function parseArgs(argv) {
   return o;
 }
 
-/** What a check needs from a snapshot: source files and the files that say which to skip or how to configure. */
-const WANTED = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$|(^|\/)(\.gitignore|package\.json|awaitguard\.config\.json)$/;
+/** What a check needs from a snapshot: source files, the files that say which to skip or how to configure, and the monorepo workspace manifests. */
+const WANTED = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$|(^|\/)(\.gitignore|package\.json|awaitguard\.config\.json|pnpm-workspace\.yaml|lerna\.json)$/;
+/** Written into `.complete`: a snapshot made with an older WANTED is extracted again. */
+const SNAPSHOT_FORMAT = 'wanted: 2 (workspace manifests)';
 
 /**
  * The snapshot's folder, extracted once per revision; null when the mirror is missing. Blob by blob, not with
@@ -55,7 +57,8 @@ const WANTED = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$|(^|\/)(\.gitignore|package\.j
 function snapshot(repo) {
   const slug = repo.name.replace('/', '+');
   const dir = path.join(CACHE, `${slug}@${repo.rev.slice(0, 12)}`);
-  if (existsSync(path.join(dir, '.complete'))) return dir;
+  const stamp = path.join(dir, '.complete');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').includes(SNAPSHOT_FORMAT)) return dir;
   const git = path.join(MIRROR, slug, 'repo');
   if (!existsSync(git)) return null;
   rmSync(dir, { recursive: true, force: true });
@@ -90,7 +93,7 @@ function snapshot(repo) {
     at += size + 1;
   }
   if (missing > 0) process.stderr.write(`[real] ${repo.name}: ${missing} of ${entries.length} files are missing from the mirror and were skipped\n`);
-  writeFileSync(path.join(dir, '.complete'), repo.rev + '\n');
+  writeFileSync(stamp, `${repo.rev}\n${SNAPSHOT_FORMAT}\n`);
   return dir;
 }
 

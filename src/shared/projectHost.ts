@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModule, type FastParser, type LoadedModule, type Program, type ProjectHost } from '../engine/index.js';
 import { readRegularFile } from './readFile.js';
+import { WorkspacePackages } from './workspaces.js';
 
 /** A module larger than this is not consulted (its facts would cost more than they save). */
 const MAX_MODULE_BYTES = 2 * 1024 * 1024;
@@ -14,8 +15,9 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'
 const SOURCE_OF: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
 /**
- * The project as the files on disk show it: a module a checked file imports by a relative path is read,
- * parsed and kept for the rest of the run. Packages (bare specifiers) are outside the project.
+ * The project as the files on disk show it: a module a checked file imports by a relative path, or from another
+ * package of the same monorepo (see `WorkspacePackages`), is read, parsed and kept for the rest of the run.
+ * Other packages (bare specifiers) are outside the project.
  * `overlay` gives the text of files that are open in an editor, which wins over the disk.
  */
 export class DiskProject implements ProjectHost {
@@ -26,6 +28,7 @@ export class DiskProject implements ProjectHost {
   /** Which modules were loaded on behalf of which file: what a memoized fact about a module may rest on. */
   private readonly edges = new Map<string, Set<string>>();
   private used: Set<string> | null = null;
+  private readonly workspaces = new WorkspacePackages();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
   private readonly stamps = new Map<string, string>();
@@ -42,8 +45,10 @@ export class DiskProject implements ProjectHost {
   load(from: string, specifier: string): LoadedModule | undefined {
     // The language server names a document by its URI.
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
-    if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') return undefined;
-    const found = this.resolve(fromFile, specifier);
+    const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
+    // A bare specifier is a package: outside the project, unless it names a package of the same monorepo.
+    const files = relative ? candidates(path.resolve(path.dirname(fromFile), specifier)) : this.workspaces.candidates(fromFile, specifier);
+    const found = this.resolve(files);
     if (found) {
       let targets = this.edges.get(fromFile);
       if (!targets) this.edges.set(fromFile, (targets = new Set()));
@@ -81,8 +86,8 @@ export class DiskProject implements ProjectHost {
     return { result, dependencies };
   }
 
-  private resolve(fromFile: string, specifier: string): LoadedModule | undefined {
-    for (const candidate of candidates(path.resolve(path.dirname(fromFile), specifier))) {
+  private resolve(files: readonly string[]): LoadedModule | undefined {
+    for (const candidate of files) {
       if (this.options.revalidate && this.modules.has(candidate) && this.stampOf(candidate) !== this.stamps.get(candidate)) this.invalidate(candidate);
       const known = this.modules.get(candidate);
       if (known !== undefined) return known ?? undefined;

@@ -42,6 +42,43 @@ describe('DiskProject', () => {
     expect(host.load(`file://${from}`, './a')?.fileName).toBe(path.join(dir, 'src/a.ts'));
   });
 
+  it('resolves a package of the same monorepo to its source, from package.json workspaces, pnpm or lerna', () => {
+    const npm = project({
+      'package.json': JSON.stringify({ name: 'root', workspaces: ['packages/*', 'packages/core/*', '!packages/legacy'] }),
+      'packages/utils/package.json': JSON.stringify({ name: '@acme/utils', main: 'dist/index.js', exports: { '.': './dist/index.js', './fs': { import: './dist/fs/index.mjs' } } }),
+      'packages/utils/src/index.ts': 'export const u = 1;',
+      'packages/utils/src/fs/index.mts': 'export const f = 1;',
+      'packages/core/http/package.json': JSON.stringify({ name: '@acme/http', types: 'lib/index.d.ts' }),
+      'packages/core/http/src/index.ts': 'export const h = 1;',
+      'packages/legacy/package.json': JSON.stringify({ name: '@acme/legacy' }),
+      'packages/legacy/index.js': 'exports.l = 1;',
+      'packages/app/src/main.ts': '',
+    });
+    const host = new DiskProject(undefined);
+    const from = path.join(npm, 'packages/app/src/main.ts');
+    expect(host.load(from, '@acme/utils')?.fileName).toBe(path.join(npm, 'packages/utils/src/index.ts'));
+    expect(host.load(from, '@acme/utils/fs')?.fileName).toBe(path.join(npm, 'packages/utils/src/fs/index.mts'));
+    expect(host.load(from, '@acme/http')?.fileName).toBe(path.join(npm, 'packages/core/http/src/index.ts'));
+    expect(host.load(from, '@acme/legacy')).toBeUndefined();
+    expect(host.load(from, '@acme/missing')).toBeUndefined();
+    expect(host.load(from, 'lodash')).toBeUndefined();
+
+    const pnpm = project({
+      'package.json': JSON.stringify({ name: 'root' }),
+      'pnpm-workspace.yaml': "packages:\n  - 'packages/*' # all of them\n  - tools/cli\n\nonlyBuiltDependencies:\n  - esbuild\n",
+      'packages/client/package.json': JSON.stringify({ name: 'client', main: './lib/index.js' }),
+      'packages/client/src/index.ts': 'export const c = 1;',
+      'tools/cli/package.json': JSON.stringify({ name: 'cli' }),
+      'tools/cli/index.ts': 'export const t = 1;',
+    });
+    const fromPnpm = path.join(pnpm, 'tools/cli/index.ts');
+    expect(host.load(fromPnpm, 'client')?.fileName).toBe(path.join(pnpm, 'packages/client/src/index.ts'));
+    expect(host.load(path.join(pnpm, 'packages/client/src/index.ts'), 'cli')?.fileName).toBe(path.join(pnpm, 'tools/cli/index.ts'));
+    // No workspace manifest: the name of a sibling folder's package means nothing.
+    const plain = project({ 'a/package.json': JSON.stringify({ name: 'a' }), 'a/index.ts': '', 'b/main.ts': '' });
+    expect(host.load(path.join(plain, 'b/main.ts'), 'a')).toBeUndefined();
+  });
+
   it('gives no module for a file that does not parse, or is nested too deeply to look into', () => {
     const deep = 'export const x = ' + '['.repeat(100_000) + ']'.repeat(100_000) + ';';
     const dir = project({ 'src/bad.ts': 'export const = ;', 'src/deep.ts': deep });
