@@ -379,7 +379,7 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
     const right = unwrap(node.right);
-    this.sharedResult = (right.type === 'AwaitExpression' && sharedPath(right.argument, this) !== null) || this.fromSharedOperation(right, 0);
+    this.sharedResult = this.fromSharedOperation(right, 0);
     try {
       this.assignTo(node.left, deps, node);
     } finally {
@@ -397,7 +397,7 @@ export abstract class ExpressionWalker extends WalkerCore {
     if (depth > 4) return false;
     if (n.type === 'AwaitExpression') {
       const awaited = unwrap(n.argument);
-      if (awaited.type === 'ImportExpression') return true;
+      if (awaited.type === 'ImportExpression' || this.sharedPromise(awaited, depth)) return true;
       if (awaited.type !== 'CallExpression') return false;
       const callee = resolveCallee(awaited.callee);
       return callee !== null && sharesInFlight(callee);
@@ -416,6 +416,22 @@ export abstract class ExpressionWalker extends WalkerCore {
     }
     const init = def[0]!.node.init;
     return init !== null && init !== undefined && this.fromSharedOperation(init, depth + 1);
+  }
+
+  /**
+   * A promise every concurrent caller gets the same of: one kept in shared state (`await this.loading`), or put
+   * there on first use (`await (this.loading ??= load())`, also through a const that holds it).
+   */
+  private sharedPromise(node: Node, depth: number): boolean {
+    const n = unwrap(node);
+    if (depth > 4) return false;
+    if (n.type === 'AssignmentExpression') return (n.operator === '??=' || n.operator === '||=') && sharedPath(n.left, this) !== null;
+    if (n.type !== 'Identifier') return sharedPath(n, this) !== null;
+    if (sharedPath(n, this) !== null) return true;
+    const def = this.scope.variableOf(n)?.defs;
+    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration' || def[0]!.parent.kind !== 'const') return false;
+    const init = def[0]!.node.init;
+    return init !== null && init !== undefined && this.sharedPromise(init, depth + 1);
   }
 
   protected logical(node: TSESTree.LogicalExpression): ReadFact[] {
