@@ -46,16 +46,16 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       const klass = classOf(callback);
       const unseen = klass !== null && awaitedWork(callback, klass) === 'inherited';
       // `entries.map((entry) => entry.run(ctx))`, `loaders.map((load) => load())`: what each element does is out of
-      // sight, so the I/O is a guess; a size from outside still makes it likely, a caller's list less so.
-      const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model);
-      // Rows, responses and request bodies hold data, not functions: calling each element runs code the program has.
-      const ofCode = guessed && invoked;
+      // sight, so the I/O is a guess. Judged on real code, none of these was a real overload (handlers' bookkeeping,
+      // a session's `finish()`): shown on request, except rows from outside that each write themselves back
+      // (`rows.map((row) => row.destroy())`), one query per row.
+      const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model) && !(origin === 'outside' && persistsElement(callback));
       reports.push({
         anchor: node,
         message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
         location: src,
         subject: { kind: 'fan-out', combinator: node, map: call, callback },
-        confidence: unseen || ofCode || (guessed && origin !== 'outside') ? 'low' : guessed ? 'medium' : CONFIDENCE[origin],
+        confidence: unseen || guessed ? 'low' : CONFIDENCE[origin],
         related: [
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
@@ -561,6 +561,18 @@ function madeHere(source: Node, model: FileModel): boolean {
 }
 
 /** Every call the callback waits on is made on its element: `entry.run(ctx)`, `load()`, `row.item.save()`. */
+/** An ORM record's own write: `row.destroy()`, `user.save()`, `doc.update({…})`. */
+const RECORD_WRITES = /^(destroy|save|update|reload|remove|delete|restore|insert|upsert|increment|decrement|softDelete)/;
+
+/** Every call the callback waits on is a record write of the element (`(row) => row.destroy()`). */
+function persistsElement(fn: FunctionNode): boolean {
+  const { calls } = waitedCalls(fn);
+  return calls.length > 0 && calls.every((c) => {
+    const callee = unwrap(c.callee);
+    return callee.type === 'MemberExpression' && RECORD_WRITES.test(memberName(callee) ?? '');
+  });
+}
+
 function waitsOnlyOnElement(fn: FunctionNode): boolean {
   const names = elementNames(fn);
   const { calls } = waitedCalls(fn);
