@@ -117,6 +117,13 @@ export class StatusController implements vscode.Disposable {
       item.detail = busy ? 'analysing' : 'waiting for the first analysis';
       return this.label();
     }
+    this.renderResult(item, last);
+    // Which parser the server runs: oxc where the package carries its native binding, else typescript-estree.
+    if (last.parser) item.detail = `${item.detail ?? ''} · ${last.parser.name} parser (${last.parser.detail})`;
+    this.label();
+  }
+
+  private renderResult(item: vscode.LanguageStatusItem, last: StatusParams): void {
     switch (last.state) {
       case 'ok':
         item.text = last.findings === 0 ? '$(check) awaitguard' : `$(warning) awaitguard: ${plural(last.findings, 'finding', 'findings')}`;
@@ -144,7 +151,6 @@ export class StatusController implements vscode.Disposable {
         item.severity = vscode.LanguageStatusSeverity.Error;
         break;
     }
-    this.label();
   }
 
   private label(): void {

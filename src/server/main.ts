@@ -22,7 +22,7 @@ import { landsInside } from '../shared/paths.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
-import { fastParser } from '../shared/fastParser.js';
+import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
 import { fileKindOf } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
@@ -59,6 +59,8 @@ export function startServer(connection: Connection): void {
   const reportedConfigErrors = new Set<string>();
 
   const log = (message: string): void => connection.console.log(`[awaitguard] ${message}`);
+  const { parser: parserName, detail: parserDetail } = parserInUse();
+  const parser = { name: parserName, detail: parserDetail };
   const logged = new Set<string>();
   const logOnce = (message: string): void => {
     if (logged.has(message)) return;
@@ -82,6 +84,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
+    log(`parsing with ${parser.name} (${parser.detail})`);
     // Only awaitguard's own section: other extensions' setting changes need no re-analysis.
     if (hasConfigurationCapability) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'awaitguard' });
@@ -222,13 +225,14 @@ export function startServer(connection: Connection): void {
           state: 'parseError',
           findings: st.lastGood.length,
           message: result.parseError.message,
+          parser,
         } satisfies StatusParams);
         await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
         return;
       }
       st.lastGood = result.findings.map((f) => toDiagnostic(doc, f));
       await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
-      void connection.sendNotification(STATUS_METHOD, { uri, state: 'ok', findings: st.lastGood.length } satisfies StatusParams);
+      void connection.sendNotification(STATUS_METHOD, { uri, state: 'ok', findings: st.lastGood.length, parser } satisfies StatusParams);
     } catch (err) {
       log(`internal error analysing ${fileName}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       void connection.sendNotification(STATUS_METHOD, { uri, state: 'error', findings: 0, message: String(err) } satisfies StatusParams);

@@ -30,6 +30,19 @@ export function fastParserAvailable(): boolean {
   return loadOxc() !== null;
 }
 
+/**
+ * The parser this process parses with, as the editor's status and the logs say it: oxc with its native binding,
+ * else typescript-estree, and why (turned off, or no binding for this platform: the universal `.vsix`).
+ */
+export function parserInUse(env: Record<string, string | undefined> = process.env): { parser: ParserName; detail: string } {
+  const platform = `${process.platform}-${process.arch}`;
+  if (env.AWAITGUARD_PARSER === 'typescript-estree') return { parser: 'typescript-estree', detail: 'AWAITGUARD_PARSER=typescript-estree' };
+  if (loadOxc()) return { parser: 'oxc', detail: `native binding for ${platform}` };
+  return { parser: 'typescript-estree', detail: `no oxc binding for ${platform}` };
+}
+
+export type ParserName = 'oxc' | 'typescript-estree';
+
 function loadOxc(): OxcModule | null {
   if (loaded !== undefined) return loaded;
   loaded = null;

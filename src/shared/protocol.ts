@@ -18,6 +18,8 @@ export interface StatusParams {
   state: 'ok' | 'parseError' | 'disabled' | 'tooLarge' | 'error';
   findings: number;
   message?: string;
+  /** The parser the server parses with (oxc when its native binding loads, else typescript-estree), and why. */
+  parser?: { name: 'oxc' | 'typescript-estree'; detail: string };
 }
 
 export interface CheckWorkspaceResult {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/engine/index.js';
 import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound } from '../../src/engine/oxc.js';
 import { analyzeWithFixes } from '../../src/fixes/index.js';
-import { fastParser } from '../../src/shared/fastParser.js';
+import { fastParser, parserInUse } from '../../src/shared/fastParser.js';
 import { maxFastParseLength, PARSE_STACK_MB, STACK_BYTES_PER_SOURCE_BYTE, threadStackMb } from '../../src/shared/stack.js';
 import { collectFixtures } from '../fixtureCorpus.js';
 
@@ -15,6 +15,9 @@ describe('fast parser', () => {
   it('is available here (oxc-parser is a dependency) and can be turned off', () => {
     expect(parser).toBeTypeOf('function');
     expect(fastParser({ AWAITGUARD_PARSER: 'typescript-estree' })).toBeUndefined();
+    // What the editor's status item says.
+    expect(parserInUse({})).toEqual({ parser: 'oxc', detail: `native binding for ${process.platform}-${process.arch}` });
+    expect(parserInUse({ AWAITGUARD_PARSER: 'typescript-estree' })).toEqual({ parser: 'typescript-estree', detail: 'AWAITGUARD_PARSER=typescript-estree' });
   });
 
   it.each(fixtures.map((f) => [f.rel, f] as const))('%s: same findings and fixes with either parser', (_, fixture) => {
