@@ -2,6 +2,10 @@
 // Language-server latency: time from a didChange on a ~3,000-line file to the publishDiagnostics of that version.
 //
 //   node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS]
+//                      [--server FILE | --vsix FILE]
+//
+// `--vsix FILE` unpacks a packaged extension (`npm run package`) and runs the server it ships, as VS Code would;
+// `--server FILE` runs another build of the server. The status notifications say which parser it runs.
 //
 // Starts the built server (dist/server.js --stdio) as a child process and speaks LSP to it over stdio with
 // vscode-languageserver-protocol, settings `debounce: 0`. Opens one generated, realistic async TypeScript file
@@ -12,17 +16,17 @@
 // process (interleaved with the server's edits, so load drift affects both alike); the ratio server/in-process
 // is the cost of the protocol, the document sync and the conversion. Also times the light bulb: code action
 // requests on a finding. Needs a build (`npm run build`). Always ends by itself.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from './generate-corpus.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
-const SERVER = join(ROOT, 'dist', 'server.js');
+let SERVER = join(ROOT, 'dist', 'server.js');
 const ENGINE = join(ROOT, 'dist', 'engine.js');
 const TARGET_P95_MS = 50;
 
@@ -397,8 +401,10 @@ function parseOptions() {
     else if (a === '--code-actions') opts.codeActions = Math.floor(num());
     else if (a === '--seed') opts.seed = Math.floor(num());
     else if (a === '--timeout') opts.timeoutSec = num();
+    else if (a === '--server') opts.server = process.argv[++i];
+    else if (a === '--vsix') opts.vsix = process.argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS]');
+      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE]');
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
@@ -415,6 +421,17 @@ function fail(message) {
 
 async function main() {
   const opts = parseOptions();
+  let unpacked;
+  if (opts.vsix) {
+    // A .vsix is a zip: the extension's files are under extension/.
+    unpacked = mkdtempSync(join(tmpdir(), 'awaitguard-vsix-bench-'));
+    const r = spawnSync('unzip', ['-q', opts.vsix, 'extension/*', '-d', unpacked], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`could not unpack ${opts.vsix}: ${r.stderr || r.error}`);
+    SERVER = join(unpacked, 'extension', 'dist', 'server.js');
+    process.on('exit', () => rmSync(unpacked, { recursive: true, force: true }));
+  } else if (opts.server) {
+    SERVER = resolve(opts.server);
+  }
   for (const f of [SERVER, ENGINE]) if (!existsSync(f)) fail(`${f} is missing: run \`npm run build\` first`);
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver-protocol/node');
   const { analyze } = await import(pathToFileURL(ENGINE).href);
@@ -482,7 +499,10 @@ async function main() {
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('window/showMessageRequest', () => null);
   connection.onNotification('window/logMessage', () => undefined);
-  connection.onNotification('awaitguard/status', () => undefined);
+  let parser;
+  connection.onNotification('awaitguard/status', (p) => {
+    if (p.parser) parser = p.parser;
+  });
   connection.listen();
 
   function diagnosticsFor(version, timeoutMs = 30_000) {
@@ -592,6 +612,7 @@ async function main() {
     const sP95 = quantile(server, 0.95);
     const lMed = median(inProcess);
     const lP95 = quantile(inProcess, 0.95);
+    console.log(`server     ${opts.vsix ? `${opts.vsix} (unpacked)` : SERVER}, parser: ${parser ? `${parser.name} (${parser.detail})` : 'not reported'}`);
     console.log(`file       ${lineCount} lines, ${Buffer.byteLength(initial)} bytes, ${opened.count} findings (${planted} planted races); first analysis after didOpen ${openMs.toFixed(0)} ms`);
     console.log(`edits      ${opts.edits} measured after ${opts.warmup} warm-up, ${opts.full ? 'full-text' : 'incremental'} sync, debounce 0, one at a time`);
     console.log('');

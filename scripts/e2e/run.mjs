@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run test:e2e: the extension in a real VS Code (code-server), stopped by itself with bounded waits.
 //   1. provision (cached in .cache/e2e/): chromium, libkrb5-dev, Node 24, code-server
-//   2. npm run package -> awaitguard.vsix
+//   2. npm run package -> awaitguard-<this platform's target>.vsix (carrying oxc's native binding)
 //   3. UI end to end (test/e2e/quickfix.spec.mjs): the .vsix installed into code-server, driven with Chromium
 //   4. integration (test/integration/suite/index.cjs): VS Code's test payload runs the suite in the
 //      extension host against the development build (this repository)
@@ -12,7 +12,7 @@
 //   AWAITGUARD_E2E_ONLY=ui|integration   run one part
 //   AWAITGUARD_E2E_TIMEOUT_MS     overall limit (default 6 minutes, provisioning excluded)
 //   AWAITGUARD_E2E_KEEP=1         keep the temp folder (workspaces, logs) for inspection
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL, URL } from 'node:url';
@@ -30,7 +30,8 @@ import {
   waitFor,
   withTimeout,
 } from './lib.mjs';
-import { provision, ROOT, CACHE } from './provision.mjs';
+import { paths, provision, ROOT, CACHE } from './provision.mjs';
+import { hostTarget } from '../package-vsix.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.AWAITGUARD_E2E_TIMEOUT_MS ?? 6 * 60_000);
 const ONLY = process.env.AWAITGUARD_E2E_ONLY;
@@ -55,6 +56,22 @@ function summary() {
   return { passed, failed, line: `e2e: ${passed} passed, ${failed} failed` };
 }
 
+/** The first line matching `pattern` in the log files under `dir` (code-server writes each output channel to one). */
+function logLine(dir, pattern) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return undefined;
+  }
+  for (const e of entries) {
+    if (!e.isFile() || !e.name.endsWith('.log')) continue;
+    const m = pattern.exec(readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8'));
+    if (m) return m[0];
+  }
+  return undefined;
+}
+
 /** Step 2: the .vsix. */
 async function buildVsix() {
   if (process.env.AWAITGUARD_E2E_VSIX) {
@@ -64,7 +81,7 @@ async function buildVsix() {
     return vsix;
   }
   const t0 = Date.now();
-  const vsix = path.join(ROOT, 'awaitguard.vsix');
+  const vsix = path.join(ROOT, `awaitguard-${hostTarget()}.vsix`);
   rmSync(vsix, { force: true });
   log('npm run package');
   await run('npm', ['run', 'package'], { cwd: ROOT, timeoutMs: 180_000, quiet: true, env: { ...process.env, npm_config_yes: 'true' } }).catch((err) => {
@@ -124,6 +141,12 @@ async function uiTests(tmp, browser, vsix) {
   try {
     const spec = await import(pathToFileURL(path.join(ROOT, 'test', 'e2e', 'quickfix.spec.mjs')).href);
     await spec.run({ page, url: server.url, workspace, test, screenshot, waitFor });
+    // The platform's package carries oxc's native binding: the server it ships says it parses with oxc.
+    await test('the installed server parses with oxc', async () => {
+      const said = await waitFor('the server to log its parser', () => logLine(path.join(state.userData, 'logs'), /parsing with [\w-]+ \([^)]*\)/), { timeoutMs: 30_000, intervalMs: 500 });
+      if (!/parsing with oxc/.test(said)) throw new Error(`the server of ${path.basename(vsix)} says: ${said}`);
+      log(`  ${said}`);
+    });
   } finally {
     if (failedBefore) {
       const file = path.join(FAILURES, 'ui-browser-console.log');
@@ -221,6 +244,19 @@ async function main() {
   if (!process.env.AWAITGUARD_E2E_KEEP) onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
   else log(`keeping ${tmp}`);
   rmSync(FAILURES, { recursive: true, force: true });
+
+  // VS Code's extension host runs Node 22 or later, where the server takes oxc's tree by raw transfer: it must
+  // find what the JSON transfer of Node 20 finds.
+  if (!ONLY) {
+    const t = Date.now();
+    try {
+      const out = await run(paths().node, [path.join(ROOT, 'bench', 'oxc-transfer.mjs'), path.join(ROOT, 'test', 'fixtures')], { cwd: ROOT, timeoutMs: 120_000, quiet: true });
+      record('oxc raw transfer (Node 24) finds what JSON transfer finds, on every fixture', true, Date.now() - t);
+      log(`  ${String(out ?? '').trim().split('\n')[0]}`);
+    } catch (err) {
+      record('oxc raw transfer (Node 24) finds what JSON transfer finds, on every fixture', false, Date.now() - t, err.message);
+    }
+  }
 
   const browser = await launchBrowser();
   try {
