@@ -16,7 +16,7 @@ describe('fast parser', () => {
     expect(parser).toBeTypeOf('function');
     expect(fastParser({ AWAITGUARD_PARSER: 'typescript-estree' })).toBeUndefined();
     // What the editor's status item says.
-    expect(parserInUse({})).toEqual({ parser: 'oxc', detail: `native binding for ${process.platform}-${process.arch}` });
+    expect(parserInUse({})).toEqual({ parser: 'oxc', detail: `native binding for ${process.platform}-${process.arch}, ${Number(process.versions.node.split('.')[0]) >= 22 ? 'raw' : 'JSON'} transfer` });
     expect(parserInUse({ AWAITGUARD_PARSER: 'typescript-estree' })).toEqual({ parser: 'typescript-estree', detail: 'AWAITGUARD_PARSER=typescript-estree' });
   });
 
