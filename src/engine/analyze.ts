@@ -1,4 +1,5 @@
 import type { ProjectHost } from './callees.js';
+import { mayHaveFindings } from './prefilter.js';
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { FileKind } from './fileKinds.js';
 import { atLeast, type Confidence } from './findings.js';
@@ -75,6 +76,7 @@ function analyzeTree(
     const [start, end] = anchor.range;
     return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
   };
+  if (!mayHaveFindings(text)) return { result: { findings: [] }, details: [] };
   try {
     const minConfidence = config.minConfidence ?? 'medium';
     const enabled = ALL_RULES.flatMap((rule) => {
