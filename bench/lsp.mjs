@@ -2,7 +2,10 @@
 // Language-server latency: time from a didChange on a ~3,000-line file to the publishDiagnostics of that version.
 //
 //   node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS]
-//                      [--server FILE | --vsix FILE]
+//                      [--server FILE | --vsix FILE] [--file PATH]
+//
+// `--file PATH` measures on a real file instead of the generated one (its text copied into the temporary
+// project); each edit inserts a comment line in the middle of the file, the next removes it.
 //
 // `--vsix FILE` unpacks a packaged extension (`npm run package`) and runs the server it ships, as VS Code would;
 // `--server FILE` runs another build of the server. The status notifications say which parser it runs.
@@ -19,7 +22,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from './generate-corpus.mjs';
@@ -327,6 +330,17 @@ export function positionAt(starts, offset) {
  * text to next(). In pairs: a statement inserted at the start of a random method body, then removed; a digit of a
  * random `timeoutMs` literal changed, then changed back.
  */
+/** Edits for a real file: a comment line put in at the start of its middle line, then taken out again. */
+export function* commentEditScript(initial) {
+  const starts = lineStarts(initial);
+  const at = starts[Math.floor(starts.length / 2)];
+  for (let k = 0; ; k++) {
+    const line = `// bench edit ${k}\n`;
+    yield { start: at, end: at, newText: line };
+    yield { start: at, end: at + line.length, newText: '' };
+  }
+}
+
 export function* editScript(initial, rng) {
   let text = initial;
   const bodies = () => [...text.matchAll(/^ {2}(?:async )?\w+\(.*\{\n/gm)].map((m) => m.index + m[0].length);
@@ -403,8 +417,9 @@ function parseOptions() {
     else if (a === '--timeout') opts.timeoutSec = num();
     else if (a === '--server') opts.server = process.argv[++i];
     else if (a === '--vsix') opts.vsix = process.argv[++i];
+    else if (a === '--file') opts.file = resolve(process.argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE]');
+      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE] [--file PATH]');
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
@@ -448,7 +463,7 @@ async function main() {
 
   const work = mkdtempSync(join(tmpdir(), 'awaitguard-lsp-bench-'));
   writeFileSync(join(work, 'package.json'), '{ "name": "lsp-bench", "type": "module" }\n');
-  const file = join(work, 'src', 'services.ts');
+  const file = join(work, 'src', opts.file ? basename(opts.file) : 'services.ts');
   const uri = pathToFileURL(file).href;
 
   const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -525,7 +540,7 @@ async function main() {
   const loadBefore = loadavg()[0];
   const cpus = availableParallelism();
   try {
-    const { text: initial, planted } = generateServiceFile(opts.lines, opts.seed);
+    const { text: initial, planted } = opts.file ? { text: readFileSync(opts.file, 'utf8'), planted: 'none' } : generateServiceFile(opts.lines, opts.seed);
     const lineCount = initial.split('\n').length;
 
     await connection.sendRequest('initialize', {
@@ -537,7 +552,7 @@ async function main() {
     await connection.sendNotification('initialized', {});
 
     const tOpen = performance.now();
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: initial } });
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: /\.[cm]?jsx?$/.test(file) ? 'javascript' : 'typescript', version: 1, text: initial } });
     const opened = await diagnosticsFor(1, 60_000);
     const openMs = opened.at - tOpen;
 
@@ -547,7 +562,7 @@ async function main() {
     if (base.findings.length !== opened.count) throw new Error(`server found ${opened.count}, in-process analyze ${base.findings.length}`);
 
     const rng = mulberry32(opts.seed ^ 0x5eed);
-    const script = editScript(initial, rng);
+    const script = opts.file ? commentEditScript(initial) : editScript(initial, rng);
     let text = initial;
     let step = script.next().value;
     let version = 1;

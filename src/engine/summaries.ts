@@ -191,32 +191,45 @@ export function calledMethod(callee: Node): FunctionNode | null {
   return klass && name !== null ? (methodsOf(klass).get(name) ?? null) : null;
 }
 
-const privateCallsCache = new WeakMap<Node, TSESTree.CallExpression[] | null>();
-
 /**
  * Every call of a private instance method (`#m()`, `private m()`) in its class: only the class can call it.
  * Null for any other method, or when the class uses the name other than to call it (`this.m.bind(this)`,
  * handed on): then someone else may call it.
  */
 export function privateMethodCalls(method: TSESTree.MethodDefinition): TSESTree.CallExpression[] | null {
-  if (privateCallsCache.has(method)) return privateCallsCache.get(method)!;
   const name = memberKeyName(method);
   const isPrivate = method.key.type === 'PrivateIdentifier' || method.accessibility === 'private';
-  let calls: TSESTree.CallExpression[] | null = null;
-  if (name !== null && isPrivate && !method.static && method.kind === 'method' && method.parent.type === 'ClassBody') {
-    const found: TSESTree.CallExpression[] = [];
-    let escapes = false;
-    forEachNode(method.parent, (n) => {
-      if (escapes) return false;
-      if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression' || memberName(n) !== name) return true;
-      if (n.parent?.type === 'CallExpression' && n.parent.callee === n) found.push(n.parent);
-      else escapes = true;
-      return true;
-    });
-    calls = escapes ? null : found;
-  }
-  privateCallsCache.set(method, calls);
-  return calls;
+  if (name === null || !isPrivate || method.static || method.kind !== 'method' || method.parent.type !== 'ClassBody') return null;
+  return thisMemberUses(method.parent).get(name) ?? [];
+}
+
+const thisUsesCache = new WeakMap<TSESTree.ClassBody, Map<string, TSESTree.CallExpression[] | null>>();
+
+/**
+ * For each name the class reaches as `this.<name>`: the calls it makes of it, or null when it also uses it other
+ * than to call it. One walk of the class for all its methods (a 9,000-line client has hundreds).
+ */
+function thisMemberUses(body: TSESTree.ClassBody): Map<string, TSESTree.CallExpression[] | null> {
+  let uses = thisUsesCache.get(body);
+  if (uses) return uses;
+  const found = new Map<string, TSESTree.CallExpression[] | null>();
+  forEachNode(body, (n) => {
+    if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression') return true;
+    const name = memberName(n);
+    if (name === null) return true;
+    const calls = found.get(name);
+    if (calls === null) return true;
+    if (n.parent?.type === 'CallExpression' && n.parent.callee === n) {
+      if (calls) calls.push(n.parent);
+      else found.set(name, [n.parent]);
+    } else {
+      found.set(name, null);
+    }
+    return true;
+  });
+  uses = found;
+  thisUsesCache.set(body, uses);
+  return uses;
 }
 
 /** A write of a `this` field that a method makes, as its callers see it. */
