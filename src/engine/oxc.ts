@@ -19,7 +19,7 @@ export function oxcOptions(fileName: string): ParserOptions {
  * then decides; see `FastParser`). The engine reads `range` only, so no `loc` is built.
  */
 export function programFromOxc(result: ParseResult, text: string): Program | undefined {
-  if (result.errors.length > 0) return undefined;
+  if (result.errors.some((e) => !ACCEPTED_BY_TYPESCRIPT_ESTREE.has(e.message))) return undefined;
   const program = result.program as unknown as Program;
   if (hasAnonymousClassDeclaration(program, text)) return undefined;
   program.comments = result.comments.map(
@@ -27,6 +27,16 @@ export function programFromOxc(result: ParseResult, text: string): Program | und
   );
   return program;
 }
+
+/**
+ * What oxc reports that typescript-estree accepts (TypeScript's checker, not its parser, would report them),
+ * with a complete tree: a `return` at the top of a CommonJS script, a function body in a `declare module`
+ * block (codemod fixtures). Falling back for them would load the whole TypeScript compiler to say nothing.
+ */
+const ACCEPTED_BY_TYPESCRIPT_ESTREE = new Set([
+  "A 'return' statement can only be used within a function body.",
+  'An implementation cannot be declared in ambient contexts.',
+]);
 
 /**
  * oxc accepts a class declaration without a name anywhere (`class {}` as a statement, `export class {}`),

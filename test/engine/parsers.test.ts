@@ -28,6 +28,16 @@ describe('fast parser', () => {
     expect(fast).toEqual(reference);
   });
 
+  it('keeps what typescript-estree accepts and only TypeScript\'s checker would report: no fallback for them', () => {
+    const script = "const shard = process.env.SHARD;\nif (!shard) return;\nlet n = 0;\nexports.bump = async () => { const v = n; await 0; n = v + 1; };\n";
+    const ambient = "declare module 'store' {\n  export function get(k: string): string { return k; }\n}\nlet n = 0;\nexport async function bump() { const v = n; await 0; n = v + 1; }\n";
+    for (const [text, file] of [[script, 'shard.test.js'], [ambient, 'ambient.ts']] as const) {
+      expect(parser(text, file)).toBeDefined();
+      expect(analyze(text, file, { parser })).toEqual(analyze(text, file));
+      expect(analyze(text, file).findings.map((f) => f.ruleId)).toEqual(['lost-update']);
+    }
+  });
+
   it('leaves syntax errors to typescript-estree, so messages match the editor', () => {
     const text = 'const ok = 1;\nexport const x = ;\n';
     expect(parser(text, 'a.ts')).toBeUndefined();
