@@ -110,8 +110,10 @@ export class ClientManager implements vscode.Disposable {
   private create(): LanguageClient {
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+      // Over stdio the server moves onto a thread with the stack oxc's native parser needs (src/server/thread.ts);
+      // over IPC it would stay on the main thread, where oxc may take only files of a few kilobytes.
+      run: { module: serverModule, transport: TransportKind.stdio },
+      debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,

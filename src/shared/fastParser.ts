@@ -39,11 +39,13 @@ export function fastParserAvailable(): boolean {
  * The parser this process parses with, as the editor's status and the logs say it: oxc with its native binding,
  * else typescript-estree, and why (turned off, or no binding for this platform: the universal `.vsix`).
  */
-export function parserInUse(env: Record<string, string | undefined> = process.env): { parser: ParserName; detail: string } {
+export function parserInUse(env: Record<string, string | undefined> = process.env, limit: number = maxFastParseLength()): { parser: ParserName; detail: string } {
   const platform = `${process.platform}-${process.arch}`;
   if (env.AWAITGUARD_PARSER === 'typescript-estree') return { parser: 'typescript-estree', detail: 'AWAITGUARD_PARSER=typescript-estree' };
   const oxc = loadOxc();
-  if (oxc) return { parser: 'oxc', detail: `native binding for ${platform}, ${env.AWAITGUARD_OXC_TRANSFER !== 'json' && rawTransfer(oxc) ? 'raw' : 'JSON'} transfer` };
+  // The size limit says whether this thread has the parse stack (see stack.ts): without it, oxc takes only tiny files.
+  const upTo = limit >= 1024 * 1024 ? `${Math.floor(limit / (1024 * 1024))}M` : `${Math.floor(limit / 1024)}K`;
+  if (oxc) return { parser: 'oxc', detail: `native binding for ${platform}, ${env.AWAITGUARD_OXC_TRANSFER !== 'json' && rawTransfer(oxc) ? 'raw' : 'JSON'} transfer, files up to ${upTo} characters` };
   return { parser: 'typescript-estree', detail: `no oxc binding for ${platform}` };
 }
 

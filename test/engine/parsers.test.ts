@@ -16,7 +16,9 @@ describe('fast parser', () => {
     expect(parser).toBeTypeOf('function');
     expect(fastParser({ AWAITGUARD_PARSER: 'typescript-estree' })).toBeUndefined();
     // What the editor's status item says.
-    expect(parserInUse({})).toEqual({ parser: 'oxc', detail: `native binding for ${process.platform}-${process.arch}, ${Number(process.versions.node.split('.')[0]) >= 22 ? 'raw' : 'JSON'} transfer` });
+    const transfer = Number(process.versions.node.split('.')[0]) >= 22 ? 'raw' : 'JSON';
+    expect(parserInUse({}, 480 * 1024)).toEqual({ parser: 'oxc', detail: `native binding for ${process.platform}-${process.arch}, ${transfer} transfer, files up to 480K characters` });
+    expect(parserInUse({}, 1024).detail).toMatch(/files up to 1K characters$/);
     expect(parserInUse({ AWAITGUARD_PARSER: 'typescript-estree' })).toEqual({ parser: 'typescript-estree', detail: 'AWAITGUARD_PARSER=typescript-estree' });
   });
 
