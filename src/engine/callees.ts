@@ -138,13 +138,7 @@ function returnedMethod(fn: FunctionNode, name: string): FunctionNode | null {
 /** What a top-level `const` of the module was given, when no enclosing function binds the name. */
 function moduleConstInit(id: TSESTree.Identifier): Node | null {
   const program = programOf(id);
-  if (!program || shadowed(id)) return null;
-  for (const stmt of program.body) {
-    const decl = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
-    if (decl?.type !== 'VariableDeclaration' || decl.kind !== 'const') continue;
-    for (const d of decl.declarations) if (d.id.type === 'Identifier' && d.id.name === id.name) return d.init ?? null;
-  }
-  return null;
+  return program && !shadowed(id) ? (moduleTable(program).constInits.get(id.name) ?? null) : null;
 }
 
 /** The function module `specifier` (imported from `program`) exports as `name`, following re-exports. */

@@ -13,6 +13,8 @@ export interface ModuleTable {
   classes: ReadonlyMap<string, TSESTree.ClassDeclaration>;
   /** Top-level variables that hold anything but a function (`let initPromise`, `const cache = {}`). */
   variables: ReadonlySet<string>;
+  /** What each top-level `const` was given (`const mutex = makeMutex()`). */
+  constInits: ReadonlyMap<string, TSESTree.Expression>;
   /** Local name -> where it comes from: `import { a as b } from './m'` gives b -> { from: './m', name: 'a' }. */
   imports: ReadonlyMap<string, Imported>;
   /** Exported name -> the local name it exports (`default` for a default export of a named declaration). */
@@ -39,6 +41,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   const functions = new Map<string, FunctionNode>();
   const classes = new Map<string, TSESTree.ClassDeclaration>();
   const variables = new Set<string>();
+  const constInits = new Map<string, TSESTree.Expression>();
   const imports = new Map<string, Imported>();
   const exports = new Map<string, string>();
   const reexports: { from: string; name: string; as: string }[] = [];
@@ -55,6 +58,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
         const required = d.init ? requireOf(d.init) : null;
         if (required) bindRequire(d.id, required, imports);
         if (d.id.type !== 'Identifier') continue;
+        if (stmt.kind === 'const' && d.init) constInits.set(d.id.name, d.init);
         const init = d.init ? unwrap(d.init) : null;
         // Only a const keeps the function it was given.
         if (stmt.kind === 'const' && init && isFunction(init)) functions.set(d.id.name, init);
@@ -111,7 +115,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       declare(top, false);
     }
   }
-  table = { functions, classes, variables, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
+  table = { functions, classes, variables, constInits, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
   cache.set(program, table);
   return table;
 }

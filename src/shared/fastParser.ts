@@ -19,9 +19,7 @@ export function fastParser(env: Record<string, string | undefined> = process.env
   if (env.AWAITGUARD_PARSER === 'typescript-estree') return undefined;
   const oxc = loadOxc();
   if (!oxc) return undefined;
-  // Raw transfer hands the tree over as oxc's own memory, not as JSON to parse (the most of a parse's cost on
-  // the JSON path): Node 22 and later, 64-bit. Node 20 keeps the JSON path.
-  const raw = env.AWAITGUARD_OXC_TRANSFER !== 'json' && rawTransfer(oxc);
+  const raw = rawTransfer(oxc, env);
   return (text, fileName) => {
     if (text.length > limit || oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
     const options: Oxc.ParserOptions & { experimentalRawTransfer?: boolean } = oxcOptions(fileName);
@@ -45,13 +43,18 @@ export function parserInUse(env: Record<string, string | undefined> = process.en
   const oxc = loadOxc();
   // The size limit says whether this thread has the parse stack (see stack.ts): without it, oxc takes only tiny files.
   const upTo = limit >= 1024 * 1024 ? `${Math.floor(limit / (1024 * 1024))}M` : `${Math.floor(limit / 1024)}K`;
-  if (oxc) return { parser: 'oxc', detail: `native binding for ${platform}, ${env.AWAITGUARD_OXC_TRANSFER !== 'json' && rawTransfer(oxc) ? 'raw' : 'JSON'} transfer, files up to ${upTo} characters` };
+  if (oxc) return { parser: 'oxc', detail: `native binding for ${platform}, ${rawTransfer(oxc, env) ? 'raw' : 'JSON'} transfer, files up to ${upTo} characters` };
   return { parser: 'typescript-estree', detail: `no oxc binding for ${platform}` };
 }
 
 export type ParserName = 'oxc' | 'typescript-estree';
 
-function rawTransfer(oxc: OxcModule): boolean {
+/**
+ * Raw transfer hands the tree over as oxc's own memory, not as JSON to parse (most of a parse's cost on the JSON
+ * path): Node 22 and later, 64-bit, unless `AWAITGUARD_OXC_TRANSFER=json`. Node 20 keeps the JSON path.
+ */
+function rawTransfer(oxc: OxcModule, env: Record<string, string | undefined>): boolean {
+  if (env.AWAITGUARD_OXC_TRANSFER === 'json') return false;
   try {
     return oxc.rawTransferSupported();
   } catch {

@@ -47,8 +47,8 @@ export class DiskProject implements ProjectHost {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
     const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
     // A bare specifier is a package: outside the project, unless it names a package of the same monorepo.
-    const files = relative ? candidates(path.resolve(path.dirname(fromFile), specifier)) : this.workspaces.candidates(fromFile, specifier);
-    const found = this.resolve(files);
+    const bases = relative ? [path.resolve(path.dirname(fromFile), specifier)] : this.workspaces.candidates(fromFile, specifier);
+    const found = this.resolve([...new Set(bases.flatMap(candidates))]);
     if (found) {
       let targets = this.edges.get(fromFile);
       if (!targets) this.edges.set(fromFile, (targets = new Set()));

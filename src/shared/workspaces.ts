@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isDirectory } from './discover.js';
 
 /*
  * The packages of a monorepo, as its package manager links them: `import { load } from '@acme/utils'` in one
@@ -15,7 +16,6 @@ const MAX_PACKAGES = 2000;
 
 /** Where a workspace package's source starts when its manifest names only built files. */
 const SOURCE_ENTRIES = ['src/index', 'index', 'lib/index', 'source/index'];
-const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Build output folders that mirror `src/`. */
 const BUILD_DIRS = /^(\.\/)?(dist|build|out|lib|esm|cjs|dist\/esm|dist\/cjs|dist\/src|build\/src)\//;
 
@@ -30,8 +30,9 @@ export class WorkspacePackages {
   private readonly workspaces = new Map<string, Workspace>();
 
   /**
-   * The files a bare specifier (`@acme/utils`, `@acme/utils/sub`) may name when a workspace package of the
-   * monorepo `fromFile` sits in has that name, most likely first; empty otherwise.
+   * Where a bare specifier (`@acme/utils`, `@acme/utils/sub`) may lead when a workspace package of the monorepo
+   * `fromFile` sits in has that name, most likely first: paths with or without an extension, which the project
+   * host expands as it does a relative import's (`./x.js` names `./x.ts`, a folder its index); empty otherwise.
    */
   candidates(fromFile: string, specifier: string): string[] {
     const root = this.workspaceRoot(path.dirname(fromFile));
@@ -138,7 +139,7 @@ function expand(root: string, pattern: string): string[] {
     }
     if (!/[*?[{]/.test(seg)) {
       const next = path.join(dir, seg);
-      if (isDir(next)) walk(next, i + 1, depth);
+      if (isDirectory(next)) walk(next, i + 1, depth);
       return;
     }
     const matches = picomatch(seg);
@@ -148,7 +149,7 @@ function expand(root: string, pattern: string): string[] {
   return out;
 }
 
-/** The files `pkg` or `pkg/subpath` may resolve to, source before build output. */
+/** Where `pkg` or `pkg/subpath` may lead, source before build output (`dist/index.js` -> `src/index.js`). */
 function entryCandidates(dir: string, subpath: string): string[] {
   const pkg = readJson(path.join(dir, 'package.json')) ?? {};
   const declared: string[] = [];
@@ -169,15 +170,13 @@ function entryCandidates(dir: string, subpath: string): string[] {
     if (!out.includes(abs)) out.push(abs);
   };
   for (const d of declared) {
-    const rel = d.replace(/^\.\//, '');
-    const bare = rel.replace(/(\.d)?\.[cm]?[jt]sx?$/, '');
-    const source = bare.replace(BUILD_DIRS, 'src/');
-    for (const e of EXTENSIONS) add(source + e);
-    if (source !== bare) for (const e of EXTENSIONS) add(bare + e);
+    // A declaration file names the module it describes: `lib/index.d.ts` is `lib/index`.
+    const rel = d.replace(/^\.\//, '').replace(/\.d\.[cm]?ts$/, '');
+    add(rel.replace(BUILD_DIRS, 'src/'));
+    add(rel);
   }
-  const bases = subpath === '' ? SOURCE_ENTRIES : [`src/${subpath}`, subpath, `src/${subpath}/index`, `${subpath}/index`];
-  for (const base of bases) for (const e of EXTENSIONS) add(base + e);
-  return out.filter((f) => !f.endsWith('.d.ts'));
+  for (const base of subpath === '' ? SOURCE_ENTRIES : [`src/${subpath}`, subpath]) add(base);
+  return out;
 }
 
 /** A conditional export's target: the first string among `source`, `import`, `require`, `default`, `types`. */
@@ -199,14 +198,6 @@ function subfolders(dir: string): string[] {
       .map((e) => e.name);
   } catch {
     return [];
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 

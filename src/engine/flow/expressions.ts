@@ -1,6 +1,7 @@
 import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Variable } from '@typescript-eslint/scope-manager';
 import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
 import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
@@ -404,18 +405,24 @@ export abstract class ExpressionWalker extends WalkerCore {
     }
     if (n.type === 'MemberExpression') return this.fromSharedOperation(n.object, depth + 1);
     if (n.type !== 'Identifier') return false;
-    const variable = this.scope.variableOf(n);
-    const def = variable?.defs;
-    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration') return false;
-    if (def[0]!.parent.kind !== 'const') {
+    const declared = this.declaredBy(n);
+    if (!declared) return false;
+    if (declared.kind !== 'const') {
       // `let r = null; try { r = await this.refreshToken(t); } …`: every value it is given comes from the shared
       // operation (or is nothing at all).
-      const given = variable!.references.flatMap((r) => (r.isWrite() && r.writeExpr ? [unwrap(r.writeExpr as Node)] : []));
+      const given = declared.variable.references.flatMap((r) => (r.isWrite() && r.writeExpr ? [unwrap(r.writeExpr as Node)] : []));
       const nothing = (e: Node): boolean => e.type === 'Literal' && e.value === null;
       return given.some((e) => !nothing(e)) && given.every((e) => nothing(e) || this.fromSharedOperation(e, depth + 1));
     }
-    const init = def[0]!.node.init;
-    return init !== null && init !== undefined && this.fromSharedOperation(init, depth + 1);
+    return declared.init !== null && this.fromSharedOperation(declared.init, depth + 1);
+  }
+
+  /** The one declaration of a local (`const x = …`, `let y = …`): its kind and initializer; null otherwise. */
+  private declaredBy(id: TSESTree.Identifier): { variable: Variable; kind: TSESTree.VariableDeclaration['kind']; init: Node | null } | null {
+    const variable = this.scope.variableOf(id);
+    const def = variable?.defs;
+    if (!variable || def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration') return null;
+    return { variable, kind: def[0]!.parent.kind, init: def[0]!.node.init ?? null };
   }
 
   /**
@@ -428,10 +435,8 @@ export abstract class ExpressionWalker extends WalkerCore {
     if (n.type === 'AssignmentExpression') return (n.operator === '??=' || n.operator === '||=') && sharedPath(n.left, this) !== null;
     if (n.type !== 'Identifier') return sharedPath(n, this) !== null;
     if (sharedPath(n, this) !== null) return true;
-    const def = this.scope.variableOf(n)?.defs;
-    if (def?.length !== 1 || def[0]!.node.type !== 'VariableDeclarator' || def[0]!.parent?.type !== 'VariableDeclaration' || def[0]!.parent.kind !== 'const') return false;
-    const init = def[0]!.node.init;
-    return init !== null && init !== undefined && this.sharedPromise(init, depth + 1);
+    const declared = this.declaredBy(n);
+    return declared?.kind === 'const' && declared.init !== null && this.sharedPromise(declared.init, depth + 1);
   }
 
   protected logical(node: TSESTree.LogicalExpression): ReadFact[] {
