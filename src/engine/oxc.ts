@@ -55,12 +55,14 @@ function hasAnonymousClassDeclaration(program: Program, text: string): boolean {
 }
 
 /**
- * oxc-parser hands regex and BigInt literals over as a path from the root to each one (its JSON cannot hold
- * their values), so their total depth is what that costs: 3,000 regex literals nested 3,000 deep make 64 MB
- * of JSON from a 24 KB file, and 30,000 make gigabytes. No path is longer than the text, so the number of
- * such literals times the text's length bounds it, whatever strings, comments and regexes hide. A regex
- * literal sits on one line, opens with a `/` that no `/` or `*` follows, and closes with a later `/`; a
- * BigInt is a numeric literal ending in `n`. Above `MAX_OXC_LITERAL_PATHS`, typescript-estree parses instead.
+ * oxc-parser's JSON transfer hands regex and BigInt literals over as a path from the root to each one (its
+ * JSON cannot hold their values), so their total depth is what that costs: 3,000 regex literals nested 3,000
+ * deep make 64 MB of JSON from a 24 KB file, and 30,000 make gigabytes. No path is longer than the text, so
+ * the number of such literals times the text's length bounds it, whatever strings, comments and regexes hide.
+ * A regex literal sits on one line, opens with a `/` that no `/` or `*` follows, and closes with a later `/`;
+ * a BigInt is a numeric literal ending in `n`. A `/` right after a quote, a `]` or a word that is not a
+ * keyword never opens one (it is a division, or inside a string), which keeps paths in strings
+ * (`"/rooms/" + id + "/state"`) from counting. Above `MAX_OXC_LITERAL_PATHS`, typescript-estree parses instead.
  */
 export function oxcLiteralPathBound(text: string): number {
   let literals = 0;
@@ -75,13 +77,29 @@ export function oxcLiteralPathBound(text: string): number {
         open = false;
       } else {
         const next = text.charCodeAt(i + 1);
-        open = next !== 47 && next !== 42;
+        open = next !== 47 && next !== 42 && mayOpenRegex(text, i);
       }
     } else if (c === 110 && i > 0 && startsWithDigit(text, i)) {
       literals++;
     }
   }
   return literals * text.length;
+}
+
+/** Keywords after which an expression, so a regex literal, may begin. */
+const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
+/** May the `/` at `slash` open a regex literal, judging by what precedes it on its line? */
+function mayOpenRegex(text: string, slash: number): boolean {
+  let i = slash - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i < 0) return true;
+  const before = text.charCodeAt(i);
+  if (before === 34 || before === 39 || before === 96 || before === 93) return false;
+  if (!isWordChar(before)) return true;
+  const end = i + 1;
+  while (i >= 0 && isWordChar(text.charCodeAt(i))) i--;
+  return BEFORE_EXPRESSION.has(text.slice(i + 1, end));
 }
 
 /** About 360 MB of JSON at worst. Of 7,897 files in node_modules (many of them bundles), 25 are above it; of 3,581 in typeorm, 1. */

@@ -12,8 +12,8 @@ let loaded: OxcModule | null | undefined;
  * for the CLI and the language server to hand to the engine. It is an optional speed-up: where its native
  * binding cannot load (the VS Code extension ships no node_modules; an unsupported platform) or
  * `AWAITGUARD_PARSER=typescript-estree` is set, the engine parses with typescript-estree alone. A text too
- * long for this thread's stack (see stack.ts), or whose regex literals could cost oxc too much (see
- * `oxcLiteralPathBound`), goes to typescript-estree too.
+ * long for this thread's stack (see stack.ts), or whose regex literals could cost oxc's JSON transfer too much
+ * (see `oxcLiteralPathBound`), goes to typescript-estree too.
  */
 export function fastParser(env: Record<string, string | undefined> = process.env, limit: number = maxFastParseLength()): FastParser | undefined {
   if (env.AWAITGUARD_PARSER === 'typescript-estree') return undefined;
@@ -21,7 +21,9 @@ export function fastParser(env: Record<string, string | undefined> = process.env
   if (!oxc) return undefined;
   const raw = rawTransfer(oxc, env);
   return (text, fileName) => {
-    if (text.length > limit || oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
+    if (text.length > limit) return undefined;
+    // Raw transfer builds regex and BigInt values in place; only the JSON path pays for their paths.
+    if (!raw && oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
     const options: Oxc.ParserOptions & { experimentalRawTransfer?: boolean } = oxcOptions(fileName);
     if (raw) options.experimentalRawTransfer = true;
     return programFromOxc(oxc.parseSync(fileName, text, options), text);

@@ -78,7 +78,16 @@ describe('regex and BigInt literal paths', () => {
     expect(oxcLiteralPathBound('x = /a/; y = 0x1fn; when;')).toBe(2 * 'x = /a/; y = 0x1fn; when;'.length);
     const deep = `${'f(/"/, '.repeat(3000)}1${')'.repeat(3000)};\n`;
     expect(oxcLiteralPathBound(deep)).toBeGreaterThan(MAX_OXC_LITERAL_PATHS);
-    expect(parser(deep, 'deep.ts')).toBeUndefined();
+    const json = fastParser({ AWAITGUARD_OXC_TRANSFER: 'json' }, maxFastParseLength(PARSE_STACK_MB))!;
+    expect(json(deep, 'deep.ts')).toBeUndefined();
+  });
+
+  it('counts a slash after a keyword, not one after a quote, a bracket or a name', () => {
+    const urls = 'const u = "/rooms/" + id + "/state/" + key + `/members/${m}/`;\n';
+    expect(oxcLiteralPathBound(urls)).toBe(0);
+    expect(oxcLiteralPathBound('const half = total / 2 + a[0] / 3;\n')).toBe(0);
+    const regexes = 'if (typeof x === "s") return /a/.test(x);\nconst m = s.match(/b/g);\n';
+    expect(oxcLiteralPathBound(regexes)).toBe(2 * regexes.length);
   });
 
   it('keeps ordinary files on the fast path', () => {
