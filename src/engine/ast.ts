@@ -22,20 +22,36 @@ function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
+/**
+ * Keys that hold only types, wherever they appear: no await, call, write or binding of a value is under them.
+ * (A class's base is `superClass`, a value; `extends` belongs to interfaces and type parameters.)
+ */
+const TYPE_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'superTypeArguments', 'implements', 'extends']);
+
+/** Declarations that are types through and through. */
+const TYPE_DECLARATIONS = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration']);
+
+/** For each node type, the keys that can hold values (see `forEachNode`). */
+const VALUE_KEYS: Readonly<Record<string, readonly string[] | undefined>> = Object.fromEntries(
+  Object.entries(visitorKeys).map(([type, keys]) => [type, TYPE_DECLARATIONS.has(type) ? [] : (keys ?? []).filter((k) => !TYPE_KEYS.has(k))]),
+);
+
 /** The nodes rules start from, collected in one pass over the tree. */
 export interface NodeIndex {
   functions: FunctionNode[];
   awaits: TSESTree.AwaitExpression[];
   calls: TSESTree.CallExpression[];
   news: TSESTree.NewExpression[];
+  assignments: TSESTree.AssignmentExpression[];
 }
 
 /**
- * Sets `parent` on every node and indexes the node kinds the rules need, in one pass.
- * Iterative, so deeply nested input cannot overflow the stack here. Lists are in no particular order.
+ * Sets `parent` on every node (types too: scope analysis hands out identifiers in type positions) and indexes
+ * the node kinds the rules need, in one pass. Iterative, so deeply nested input cannot overflow the stack here.
+ * Lists are in no particular order.
  */
 export function indexTree(root: Node): NodeIndex {
-  const index: NodeIndex = { functions: [], awaits: [], calls: [], news: [] };
+  const index: NodeIndex = { functions: [], awaits: [], calls: [], news: [], assignments: [] };
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -54,19 +70,59 @@ export function indexTree(root: Node): NodeIndex {
       case 'NewExpression':
         index.news.push(node);
         break;
+      case 'AssignmentExpression':
+        index.assignments.push(node);
+        break;
       default:
         break;
     }
-    for (const child of childNodes(node)) {
-      (child as { parent?: Node }).parent = node;
-      stack.push(child);
+    const keys = visitorKeys[node.type];
+    if (keys === undefined) continue;
+    for (const key of keys) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          if (!isNode(item)) continue;
+          (item as { parent?: Node }).parent = node;
+          stack.push(item);
+        }
+      } else if (isNode(value)) {
+        (value as { parent?: Node }).parent = node;
+        stack.push(value);
+      }
     }
   }
   return index;
 }
 
-/** Visits every node in source order (pre-order), iteratively. Return false from `visit` to skip a subtree. */
+/**
+ * Visits every node that can hold a value in source order (pre-order), iteratively; type annotations, type
+ * arguments and type declarations are not entered (nothing the engine looks for is in them, and in typed code
+ * they are a good part of the tree). Return false from `visit` to skip a subtree.
+ */
 export function forEachNode(root: Node, visit: (node: Node) => boolean | undefined): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const keys = VALUE_KEYS[node.type] ?? [];
+    // Pushed last child first, so they pop in source order, without a list of children per node.
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]!];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const item: unknown = value[i];
+          if (isNode(item)) stack.push(item);
+        }
+      } else if (isNode(value)) {
+        stack.push(value);
+      }
+    }
+  }
+}
+
+/** Like `forEachNode`, types included: for what a file spells anywhere (a name a fix may not reuse). */
+export function forEachNodeWithTypes(root: Node, visit: (node: Node) => boolean | undefined): void {
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;

@@ -49,7 +49,7 @@ export { atLeast, CONFIDENCES } from './findings.js';
 
 // For the fixes layer, which rewrites the trees the engine analysed (DESIGN.md: fixes use the engine through
 // this entry only), and for the fast parser that shared/ hands the engine.
-export { calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from './ast.js';
+export { calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, forEachNodeWithTypes, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from './ast.js';
 export type { FunctionNode } from './scope.js';
 export { classOf } from './summaries.js';
 export { WRITTEN_CALLS, fixLibrary } from './locks/index.js';

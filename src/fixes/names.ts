@@ -1,4 +1,4 @@
-import { forEachNode, type Node } from '../engine/index.js';
+import { forEachNodeWithTypes, type Node } from '../engine/index.js';
 
 /**
  * Every name the file spells as an identifier (declared, referenced, or a property). A new binding named
@@ -7,7 +7,7 @@ import { forEachNode, type Node } from '../engine/index.js';
  */
 export function namesIn(root: Node): Set<string> {
   const names = new Set<string>();
-  forEachNode(root, (n) => {
+  forEachNodeWithTypes(root, (n) => {
     if (n.type === 'Identifier' || n.type === 'PrivateIdentifier' || n.type === 'JSXIdentifier') names.add(n.name);
     return true;
   });

@@ -352,13 +352,12 @@ function grownIn(model: FileModel): Set<string> {
     const text = receiverText(unwrap(callee.object));
     if (text !== null) found.add(text);
   }
-  forEachNode(model.ast, (n) => {
-    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && n.left.computed && !inConstructor(n)) {
+  for (const n of model.index.assignments) {
+    if (n.left.type === 'MemberExpression' && n.left.computed && !inConstructor(n)) {
       const text = receiverText(unwrap(n.left.object));
       if (text !== null) found.add(text);
     }
-    return true;
-  });
+  }
   set = found;
   grown.set(model, set);
   return set;
