@@ -22,24 +22,72 @@ export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
   let summary = cache.get(body);
   if (summary) return summary;
   summary = new Map();
+  const walk = classWalk(body);
   for (const member of body.body) {
     if (member.type !== 'MethodDefinition' || member.static || member.value.async) continue;
     if (member.kind !== 'method' && member.kind !== 'get') continue;
     const name = memberKeyName(member);
     if (!name || !member.value.body) continue;
     const fields = new Set<string>();
-    forEachNode(member.value.body, (n) => {
-      if (isFunction(n) && n.type !== 'ArrowFunctionExpression') return false;
-      if (n.type === 'MemberExpression' && n.object.type === 'ThisExpression') {
-        const path = readPath(n);
-        if (path) fields.add(path);
-      }
-      return true;
-    });
+    for (const n of walk.thisMembers.get(member.value) ?? []) {
+      if (n.object.type !== 'ThisExpression') continue;
+      const path = readPath(n);
+      if (path) fields.add(path);
+    }
     if (fields.size > 0) summary.set(name, [...fields]);
   }
   cache.set(body, summary);
   return summary;
+}
+
+/**
+ * What one walk of a class body finds, by the body of the function it runs in (the nearest enclosing non-arrow
+ * function); `null` for the rest: the class body outside methods, and parameter lists.
+ */
+interface ClassWalk {
+  /** `this.x` member expressions (`this` possibly wrapped: `(this as T).x`), in source order per function. */
+  thisMembers: Map<FunctionNode | null, TSESTree.MemberExpression[]>;
+  calls: Map<FunctionNode | null, TSESTree.CallExpression[]>;
+}
+
+const classWalks = new WeakMap<TSESTree.ClassBody, ClassWalk>();
+
+/**
+ * One walk of a class for the summaries of all its methods (a 9,000-line client is one class with hundreds):
+ * its `this.x` expressions and its calls, each under the function whose `this` it sees. Arrow functions keep
+ * their method's `this`; the class body outside any method is `null`.
+ */
+function classWalk(body: TSESTree.ClassBody): ClassWalk {
+  let walk = classWalks.get(body);
+  if (walk) return walk;
+  const found: ClassWalk = { thisMembers: new Map(), calls: new Map() };
+  const add = <T>(map: Map<FunctionNode | null, T[]>, owner: FunctionNode | null, node: T): void => {
+    const list = map.get(owner);
+    if (list) list.push(node);
+    else map.set(owner, [node]);
+  };
+  const visit = (root: Node, owner: FunctionNode | null): void => {
+    forEachNode(root, (n) => {
+      if (isFunction(n) && n.type !== 'ArrowFunctionExpression') {
+        owners.push(n);
+        return false;
+      }
+      if (n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression') add(found.thisMembers, owner, n);
+      else if (n.type === 'CallExpression') add(found.calls, owner, n);
+      return true;
+    });
+  };
+  const owners: FunctionNode[] = [];
+  visit(body, null);
+  // Functions met on the way are walked in turn, each as its own `this`; the list grows as nested ones are met.
+  for (let i = 0; i < owners.length; i++) {
+    const fn = owners[i]!;
+    for (const param of fn.params) visit(param, null);
+    if (fn.body) visit(fn.body, fn);
+  }
+  walk = found;
+  classWalks.set(body, walk);
+  return walk;
 }
 
 /**
@@ -75,22 +123,20 @@ export function lockingMethods(body: TSESTree.ClassBody, isAcquire: (call: TSEST
   if (cached) return cached;
   const calls = new Map<string, Set<string>>();
   const locked = new Set<string>();
+  const walk = classWalk(body);
   for (const member of body.body) {
     if (member.type !== 'MethodDefinition' || member.kind !== 'method' || !member.value.body) continue;
     const name = memberKeyName(member);
     if (!name) continue;
     const callees = new Set<string>();
-    forEachNode(member.value.body, (n) => {
-      if (isFunction(n) && n.type !== 'ArrowFunctionExpression') return false;
-      if (n.type !== 'CallExpression') return true;
+    for (const n of walk.calls.get(member.value) ?? []) {
       if (isAcquire(n)) locked.add(name);
       const callee = n.callee;
       if (callee.type === 'MemberExpression' && callee.object.type === 'ThisExpression') {
         const m = memberName(callee);
         if (m) callees.add(m);
       }
-      return true;
-    });
+    }
     calls.set(name, callees);
   }
   // Whoever calls a locking method locks too, to a fixed point.
@@ -213,20 +259,19 @@ function thisMemberUses(body: TSESTree.ClassBody): Map<string, TSESTree.CallExpr
   let uses = thisUsesCache.get(body);
   if (uses) return uses;
   const found = new Map<string, TSESTree.CallExpression[] | null>();
-  forEachNode(body, (n) => {
-    if (n.type !== 'MemberExpression' || unwrap(n.object).type !== 'ThisExpression') return true;
+  const members = [...classWalk(body).thisMembers.values()].flat().sort((a, b) => a.range[0] - b.range[0]);
+  for (const n of members) {
     const name = memberName(n);
-    if (name === null) return true;
+    if (name === null) continue;
     const calls = found.get(name);
-    if (calls === null) return true;
+    if (calls === null) continue;
     if (n.parent?.type === 'CallExpression' && n.parent.callee === n) {
       if (calls) calls.push(n.parent);
       else found.set(name, [n.parent]);
     } else {
       found.set(name, null);
     }
-    return true;
-  });
+  }
   uses = found;
   thisUsesCache.set(body, uses);
   return uses;
