@@ -56,6 +56,8 @@ export interface DetailedAnalysis {
 /** Like `analyze`, and also returns the model and each finding's subject so fixes can be computed. */
 export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
+  // Nothing to analyse: all that is left to say is whether the file has a syntax error.
+  if (!options.ast && !mayHaveFindings(text) && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
   const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
   const lines = new LineIndex(text);

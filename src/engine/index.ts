@@ -53,5 +53,5 @@ export { calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNod
 export type { FunctionNode } from './scope.js';
 export { classOf } from './summaries.js';
 export { WRITTEN_CALLS, fixLibrary } from './locks/index.js';
-export { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound, oxcOptions, programFromOxc } from './oxc.js';
+export { MAX_OXC_LITERAL_PATHS, oxcAccepts, oxcLiteralPathBound, oxcOptions, programFromOxc } from './oxc.js';
 

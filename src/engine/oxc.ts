@@ -19,13 +19,21 @@ export function oxcOptions(fileName: string): ParserOptions {
  * then decides; see `FastParser`). The engine reads `range` only, so no `loc` is built.
  */
 export function programFromOxc(result: ParseResult, text: string): Program | undefined {
-  if (result.errors.some((e) => !ACCEPTED_BY_TYPESCRIPT_ESTREE.has(e.message))) return undefined;
+  if (!oxcAccepts(result, text)) return undefined;
   const program = result.program as unknown as Program;
-  if (hasAnonymousClassDeclaration(program, text)) return undefined;
   program.comments = result.comments.map(
     (c) => ({ type: c.type, value: c.value, range: [c.start, c.end] }) as unknown as TSESTree.Comment,
   );
   return program;
+}
+
+/**
+ * Does typescript-estree accept what oxc parsed? The tree (which the JSON transfer builds only when it is first
+ * read) is looked at only for a text that may declare a class without a name.
+ */
+export function oxcAccepts(result: ParseResult, text: string): boolean {
+  if (result.errors.some((e) => !ACCEPTED_BY_TYPESCRIPT_ESTREE.has(e.message))) return false;
+  return !(ANONYMOUS_CLASS_TEXT.test(text) && hasAnonymousClassDeclaration(result.program as unknown as Program));
 }
 
 /**
@@ -43,8 +51,9 @@ const ACCEPTED_BY_TYPESCRIPT_ESTREE = new Set([
  * where only `export default class {}` is valid; typescript-estree reports it. The text test keeps the walk
  * off almost every file.
  */
-function hasAnonymousClassDeclaration(program: Program, text: string): boolean {
-  if (!/\bclass\s*(\{|extends\b)/.test(text)) return false;
+const ANONYMOUS_CLASS_TEXT = /\bclass\s*(\{|extends\b)/;
+
+function hasAnonymousClassDeclaration(program: Program): boolean {
   const allowed = new Set<Node>(program.body.flatMap((s) => (s.type === 'ExportDefaultDeclaration' ? [s.declaration] : [])));
   let found = false;
   forEachNode(program, (n) => {

@@ -25,7 +25,14 @@ export type ParseOutcome = { ok: true; ast: Program } | { ok: false; error: Pars
  * undefined when it finds a syntax error: typescript-estree then parses, so error messages, and what counts as
  * an error, stay those of the editor and of runs without the fast parser.
  */
-export type FastParser = (text: string, fileName: string) => Program | undefined;
+export interface FastParser {
+  (text: string, fileName: string): Program | undefined;
+  /**
+   * Does the text parse without a syntax error? Answered, where the parser can, without building the tree a
+   * file with nothing to analyse never needs (see prefilter.ts). False when it has errors or cannot tell.
+   */
+  accepts?(text: string, fileName: string): boolean;
+}
 
 /**
  * Parses source text into TS-ESTree with ranges, using `fast` first when given. Never throws: a syntax error

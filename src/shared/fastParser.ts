@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { MAX_OXC_LITERAL_PATHS, oxcLiteralPathBound, oxcOptions, programFromOxc, type FastParser } from '../engine/index.js';
+import { MAX_OXC_LITERAL_PATHS, oxcAccepts, oxcLiteralPathBound, oxcOptions, programFromOxc, type FastParser } from '../engine/index.js';
 import { maxFastParseLength } from './stack.js';
 import type * as Oxc from 'oxc-parser';
 
@@ -20,14 +20,24 @@ export function fastParser(env: Record<string, string | undefined> = process.env
   const oxc = loadOxc();
   if (!oxc) return undefined;
   const raw = rawTransfer(oxc, env);
-  return (text, fileName) => {
+  const parse = (text: string, fileName: string): Oxc.ParseResult | undefined => {
     if (text.length > limit) return undefined;
     // Raw transfer builds regex and BigInt values in place; only the JSON path pays for their paths.
     if (!raw && oxcLiteralPathBound(text) > MAX_OXC_LITERAL_PATHS) return undefined;
     const options: Oxc.ParserOptions & { experimentalRawTransfer?: boolean } = oxcOptions(fileName);
     if (raw) options.experimentalRawTransfer = true;
-    return programFromOxc(oxc.parseSync(fileName, text, options), text);
+    return oxc.parseSync(fileName, text, options);
   };
+  const parser: FastParser = (text, fileName) => {
+    const result = parse(text, fileName);
+    return result && programFromOxc(result, text);
+  };
+  // The JSON path decodes the tree only when it is read: checking the syntax alone skips most of a parse's cost.
+  parser.accepts = (text, fileName) => {
+    const result = parse(text, fileName);
+    return result !== undefined && oxcAccepts(result, text);
+  };
+  return parser;
 }
 
 /** Is the native parser usable here at all (installed, with a binding for this platform)? */

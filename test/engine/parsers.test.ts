@@ -107,6 +107,8 @@ describe('what counts as a syntax error', () => {
     const reference = analyze(text, 'a.ts').parseError;
     expect(reference?.message).toMatch(/must have a name|expected/i);
     expect(analyze(text, 'a.ts', { parser }).parseError).toEqual(reference);
+    // The syntax-only check of a file with nothing to analyse says the same.
+    expect(parser.accepts!(text, 'a.ts')).toBe(false);
   });
 
   it('a default-exported class without a name, and class expressions, stay valid', () => {
@@ -114,6 +116,26 @@ describe('what counts as a syntax error', () => {
       expect(parser(text, 'a.ts')).toBeDefined();
       expect(analyze(text, 'a.ts').parseError).toBeUndefined();
     }
+  });
+
+  it('a file with nothing async is only checked for syntax errors: its tree is never built', () => {
+    const treeless = Object.assign(
+      (): never => {
+        throw new Error('the tree was asked for');
+      },
+      { accepts: (text: string, fileName: string) => parser.accepts!(text, fileName) },
+    );
+    expect(analyze('export const a = 1;\nexport function f(x: number) { return x + a; }\n', 'a.ts', { parser: treeless })).toEqual({ findings: [] });
+    for (const json of [true, false]) {
+      const p = json ? fastParser({ AWAITGUARD_OXC_TRANSFER: 'json' }, maxFastParseLength(PARSE_STACK_MB))! : parser;
+      expect(p.accepts!('const a = 1;\n', 'a.ts')).toBe(true);
+      expect(p.accepts!('const a = ;\n', 'a.ts')).toBe(false);
+      expect(p.accepts!('export default class {}\n', 'a.ts')).toBe(true);
+    }
+    // A syntax error is still reported, by the reference parser, when the check finds one.
+    const broken = 'export function f( { return 1; }\n';
+    expect(analyze(broken, 'a.ts', { parser }).parseError).toEqual(analyze(broken, 'a.ts').parseError);
+    expect(analyze(broken, 'a.ts', { parser }).parseError).toBeDefined();
   });
 
   it('a long .b() call chain parses with both (typescript-estree once overflowed its stack on it)', () => {
