@@ -34,6 +34,10 @@ export interface CheckOptions {
   baseline?: string;
   /** Record every current finding in this baseline file. */
   baselineWrite?: string;
+  /** `--include-generated`: check generated, vendored and minified files too. */
+  includeGenerated?: boolean;
+  /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
+  debug?: boolean;
 }
 
 export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
@@ -60,6 +64,11 @@ Options:
                           Lock, limit with a Semaphore) and write the files;
                           a file is written only if it still parses
       --quiet             Report errors only
+      --include-generated Check generated, vendored and minified files too
+                          (skipped by default; a file named here is always
+                          checked)
+      --debug             List the files skipped as generated, and keep the
+                          stack of an internal error
       --min-confidence L  Report findings of at least this confidence: high,
                           medium (default) or low
       --baseline FILE     Report only findings that are not in the baseline
@@ -87,7 +96,7 @@ Exit codes:
 `;
 
 type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'min-confidence';
-type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version';
+type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -108,6 +117,8 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--quiet': 'quiet',
+  '--include-generated': 'include-generated',
+  '--debug': 'debug',
   '--fix': 'fix',
   '--cache': 'cache',
   '--color': 'color',
@@ -157,6 +168,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (flag !== undefined) {
       if (inlineValue !== undefined) throw new UsageError(`option ${name} does not take a value`);
       if (flag === 'quiet') options.quiet = true;
+      else if (flag === 'include-generated') options.includeGenerated = true;
+      else if (flag === 'debug') options.debug = true;
       else if (flag === 'fix') options.fix = true;
       else if (flag === 'cache') options.cache = true;
       else if (flag === 'color') options.color = true;

@@ -1,7 +1,7 @@
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
-import { fileKindOf } from '../shared/fileKind.js';
+import { classifyFile, type FileClass } from '../shared/fileKind.js';
 import { DiskProject, hash } from '../shared/projectHost.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
@@ -21,8 +21,10 @@ export interface CheckSettings {
   fix?: Partial<FixOptions>;
   /** With `--fix`: real paths of the folders (or files) it may write in; see `fixRoots`. */
   fixRoots?: string[];
-  /** `DEBUG=awaitguard`: keep the stack of an internal error. */
+  /** `--debug` or `DEBUG=awaitguard`: keep the stack of an internal error. */
   debug: boolean;
+  /** Files named on the command line (absolute): checked even when they look generated. */
+  explicitFiles?: string[];
 }
 
 /** One file's outcome, with what the run collects besides the report. */
@@ -57,8 +59,18 @@ export function readSourceFile(file: string): SourceFile {
 }
 
 export function checkFile(file: string, settings: CheckSettings): FileOutcome {
-  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind: fileKindOf(file, settings.root ?? settings.cwd, settings.config), findings: [] };
+  const root = settings.root ?? settings.cwd;
+  const includeGenerated = settings.config.includeGenerated === true || (settings.explicitFiles?.includes(file) ?? false);
+  // Generated, vendored and minified code: every rule is off there, so it is not parsed (a bundle can be
+  // megabytes), and when its path says so, not even read.
+  const skip = (c: FileClass): boolean => c.kind === 'generated' && !settings.config.rulesByKind?.generated;
+  const byPath = classifyFile(file, root, settings.config, undefined, includeGenerated);
+  const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind: byPath.kind, findings: [] };
   const outcome: FileOutcome = { result, created: [] };
+  if (skip(byPath)) {
+    result.generated = byPath.generated ?? 'fileKinds';
+    return outcome;
+  }
   let source: SourceFile;
   try {
     source = readSourceFile(file);
@@ -67,9 +79,12 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
     else result.readError = readErrorMessage(err);
     return outcome;
   }
-  // Checked-in build output: every rule is off there, so it is not even parsed (a bundle can be megabytes).
-  result.kind = fileKindOf(file, settings.root ?? settings.cwd, settings.config, source.text);
-  if (result.kind === 'generated' && !settings.config.rulesByKind?.generated) return outcome;
+  const byContent = classifyFile(file, root, settings.config, source.text, includeGenerated);
+  result.kind = byContent.kind;
+  if (skip(byContent)) {
+    result.generated = byContent.generated ?? 'fileKinds';
+    return outcome;
+  }
   const kind = result.kind;
 
   const parser = fastParser();

@@ -13,7 +13,7 @@ import { fastParser } from '../shared/fastParser.js';
 import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
-import { discoverFiles } from '../shared/discover.js';
+import { discoverFiles, isDirectory } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { formatGithub } from './formatters/github.js';
 import { formatJson } from './formatters/json.js';
@@ -83,6 +83,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     ...loaded.config,
     rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
     ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
+    ...(options.includeGenerated ? { includeGenerated: true } : {}),
   };
   // Read before the (possibly long) check, so a bad baseline fails fast.
   const baselineFile = options.baseline === undefined ? undefined : path.resolve(cwd, options.baseline);
@@ -101,7 +102,10 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     io.stderr.write('awaitguard: warning: no TypeScript or JavaScript files to check\n');
   }
 
-  const settings: CheckSettings = { cwd, root: loaded.dir, config, debug: isDebug(io.env) };
+  const debug = options.debug === true || isDebug(io.env);
+  // A file named on the command line is checked whatever it looks like: the user asked for it.
+  const explicitFiles = options.paths.map((p) => path.resolve(cwd, p)).filter((p) => discovered.files.includes(p) && !isDirectory(p));
+  const settings: CheckSettings = { cwd, root: loaded.dir, config, debug, ...(explicitFiles.length > 0 ? { explicitFiles } : {}) };
   if (options.fix) {
     settings.fix = fixOptionsFor(config, cwd, loaded);
     settings.fixRoots = fixRoots(cwd, options.paths);
@@ -117,6 +121,9 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     if (failure) io.stderr.write(`awaitguard: warning: cannot write the cache ${displayPath(cache.file, cwd)}: ${failure}\n`);
   }
 
+  if (debug) {
+    for (const r of results) if (r.generated !== undefined) io.stderr.write(`awaitguard: skipped ${r.relPath}: generated (${r.generated})\n`);
+  }
   const reported = applyBaselineOptions(options, results, baseline, baselineFile, io, cwd);
   const all = countResults(reported);
 

@@ -35,6 +35,11 @@ export interface AwaitguardConfig {
   rulesByKind?: Partial<Record<FileKind, Partial<Record<RuleId, Severity>>>>;
   /** Findings below this confidence are not reported (default `medium`). */
   minConfidence?: Confidence;
+  /**
+   * Check generated, vendored and minified files like hand-written ones (by default they are skipped: see
+   * `generatedByPath` and `generatedByContent`).
+   */
+  includeGenerated?: boolean;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -44,7 +49,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence'];
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence', 'includeGenerated'];
 
 /**
  * Checks a parsed JSON value and returns a complete config.
@@ -95,6 +100,10 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
   if (obj.minConfidence !== undefined) {
     const min = obj.minConfidence;
     config.minConfidence = isOneOf(min, CONFIDENCES) ? min : fail(`"minConfidence" must be one of ${CONFIDENCES.join(', ')}, got ${describe(min)}`);
+  }
+  if (obj.includeGenerated !== undefined) {
+    if (typeof obj.includeGenerated !== 'boolean') fail(`"includeGenerated" must be true or false, got ${describe(obj.includeGenerated)}`);
+    config.includeGenerated = obj.includeGenerated as boolean;
   }
   return config;
 }

@@ -67,6 +67,7 @@ async function checkWorkspace(manager: ClientManager): Promise<CheckWorkspaceRes
     (result.findings === 0 ? 'no findings' : plural(result.findings, 'finding', 'findings')) +
     (result.parseErrors > 0 ? `; ${plural(result.parseErrors, 'file', 'files')} could not be parsed` : '') +
     (result.tooLarge > 0 ? `; ${plural(result.tooLarge, 'file was', 'files were')} over awaitguard.maxFileSize and not analysed` : '') +
+    (result.generated > 0 ? `; ${plural(result.generated, 'generated, vendored or minified file was', 'generated, vendored or minified files were')} skipped` : '') +
     '.';
   manager.output.info(summary);
   const actions = result.findings > 0 ? ['Show Problems'] : [];

@@ -145,6 +145,10 @@ export class StatusController implements vscode.Disposable {
         item.detail = last.message ?? 'over awaitguard.maxFileSize, not analysed';
         item.command = { title: 'Change the limit', command: 'workbench.action.openSettings', arguments: ['awaitguard.maxFileSize'] };
         break;
+      case 'generated':
+        item.text = '$(circle-slash) awaitguard: generated code';
+        item.detail = last.message ?? 'generated, vendored or minified: not analysed';
+        break;
       case 'error':
         item.text = '$(error) awaitguard: internal error';
         item.detail = last.message ?? 'see the output';

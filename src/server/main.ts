@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type GeneratedReason, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
@@ -24,7 +24,7 @@ import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
-import { fileKindOf } from '../shared/fileKind.js';
+import { classifyFile, GENERATED_WHY } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
 import { textOverLimit, textSize, tooLargeMessage } from './size.js';
@@ -141,7 +141,7 @@ export function startServer(connection: Connection): void {
     return shouldAnalyse(doc.uri, fileName, settings, config) && !textOverLimit(doc.getText(), settings.maxFileSize);
   }
 
-  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings; kind: FileKind }> {
+  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings; kind: FileKind; generated?: GeneratedReason }> {
     const settings = await settingsFor(uri);
     const folder = folderOf(uri);
     const eff = effectiveConfig(settings, folder);
@@ -164,8 +164,8 @@ export function startServer(connection: Connection): void {
     }
     // Where the file's code lives, judged from its path in the folder whose config applies (as the CLI does).
     const file = fileNameOf(uri);
-    const kind = fileKindOf(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
-    return { ...eff, settings, kind };
+    const { kind, generated } = classifyFile(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
+    return { ...eff, settings, kind, ...(generated !== undefined && !eff.config.rulesByKind?.generated ? { generated } : {}) };
   }
 
   /** A path for the engine: the file's own, or for unsaved buffers a name whose extension fits the language. */
@@ -202,10 +202,17 @@ export function startServer(connection: Connection): void {
     state.set(uri, st);
     const fileName = fileNameOf(uri, doc.languageId);
     try {
-      const { config, settings, kind } = await configFor(uri);
+      const { config, settings, kind, generated } = await configFor(uri);
       if (!shouldAnalyse(uri, fileName, settings, config)) {
         await connection.sendDiagnostics({ uri, diagnostics: [] });
         void connection.sendNotification(STATUS_METHOD, { uri, state: 'disabled', findings: 0 } satisfies StatusParams);
+        return;
+      }
+      if (generated !== undefined) {
+        st.lastGood = [];
+        await connection.sendDiagnostics({ uri, diagnostics: [] });
+        const message = `${GENERATED_WHY[generated]}: not analysed ("includeGenerated": true in awaitguard.config.json checks it)`;
+        void connection.sendNotification(STATUS_METHOD, { uri, state: 'generated', findings: 0, message } satisfies StatusParams);
         return;
       }
       if (textOverLimit(doc.getText(), settings.maxFileSize)) {

@@ -8,7 +8,7 @@ import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
-import { fileKindOf } from '../shared/fileKind.js';
+import { classifyFile, GENERATED_WHY } from '../shared/fileKind.js';
 import { toDiagnostic } from './convert.js';
 import { tooLargeMessage } from './size.js';
 
@@ -41,7 +41,7 @@ export async function checkWorkspace(
 ): Promise<WorkspaceCheckResult> {
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('awaitguard: checking the workspace', 0, 'finding files', true);
-  const result: WorkspaceCheckResult = { files: 0, findings: 0, parseErrors: 0, tooLarge: 0 };
+  const result: WorkspaceCheckResult = { files: 0, findings: 0, parseErrors: 0, tooLarge: 0, generated: 0 };
   try {
     const jobs: { file: string; dir: string; check: FolderCheck }[] = [];
     for (const folder of folders) {
@@ -87,7 +87,14 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: fileKindOf(file, dir, check.config, text), project });
+      const { kind, generated } = classifyFile(file, dir, check.config, text);
+      if (generated !== undefined && !check.config.rulesByKind?.generated) {
+        result.generated++;
+        log(`${file}: ${GENERATED_WHY[generated]}: not analysed`);
+        await connection.sendDiagnostics({ uri, diagnostics: [] });
+        continue;
+      }
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind, project });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

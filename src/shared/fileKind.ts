@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { conventionalFileKind, FILE_KINDS, isBuildOutput, type AwaitguardConfig, type FileKind } from '../engine/index.js';
+import { conventionalFileKind, FILE_KINDS, generatedByContent, generatedByPath, type AwaitguardConfig, type FileKind, type GeneratedReason } from '../engine/index.js';
 import { compileGlob } from './glob.js';
 
 /*
@@ -18,12 +18,40 @@ function matchers(config: AwaitguardConfig): [FileKind, (p: string) => boolean][
   return list;
 }
 
-/** `text`, when the caller has it, lets checked-in build output (see `isBuildOutput`) be told apart. */
-export function fileKindOf(file: string, root: string, config: AwaitguardConfig, text?: string): FileKind {
+/** A file's kind, and when it is `generated` by awaitguard's own judgement, why. */
+export interface FileClass {
+  kind: FileKind;
+  generated?: GeneratedReason;
+}
+
+/**
+ * `text`, when the caller has it, lets generated code and checked-in build output be told apart by content (see
+ * `generatedByContent`). `includeGenerated` (the config key, `--include-generated`, a file named on the command
+ * line) classifies such files by the other conventions instead; the project's own `fileKinds` globs always win.
+ */
+export function classifyFile(file: string, root: string, config: AwaitguardConfig, text?: string, includeGenerated = config.includeGenerated === true): FileClass {
   const rel = path.relative(root, file).split(path.sep).join('/');
   // Outside the root (another drive, a path that climbs out): conventions on the name alone.
   const inside = rel !== '' && !rel.startsWith('../') && !path.isAbsolute(rel) ? rel : path.basename(file);
-  for (const [kind, matches] of matchers(config)) if (matches(inside)) return kind;
-  if (text !== undefined && isBuildOutput(file, text)) return 'generated';
-  return conventionalFileKind(inside);
+  for (const [kind, matches] of matchers(config)) if (matches(inside)) return { kind };
+  if (!includeGenerated) {
+    const generated = generatedByPath(inside) ?? (text !== undefined ? generatedByContent(file, text) : null);
+    if (generated) return { kind: 'generated', generated };
+  }
+  return { kind: conventionalFileKind(inside, { generated: false }) };
 }
+
+export function fileKindOf(file: string, root: string, config: AwaitguardConfig, text?: string, includeGenerated?: boolean): FileKind {
+  return classifyFile(file, root, config, text, includeGenerated).kind;
+}
+
+/** Why a file was taken for generated code, as a sentence's start for a user. */
+export const GENERATED_WHY: Readonly<Record<GeneratedReason, string>> = {
+  'package manager': "a package manager's own bundle",
+  vendored: 'vendored code (a vendor or third-party folder)',
+  'build output folder': "a build's output folder",
+  'minified name': 'a minified or bundled file, by its name',
+  'source map': 'build output (it ends with a source map comment)',
+  minified: 'minified code',
+  'generated marker': 'generated code (its header says so)',
+};

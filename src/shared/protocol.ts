@@ -14,8 +14,11 @@ export const STATUS_METHOD = 'awaitguard/status';
 
 export interface StatusParams {
   uri: string;
-  /** `tooLarge`: over awaitguard.maxFileSize, not analysed; `message` says the size and the limit. */
-  state: 'ok' | 'parseError' | 'disabled' | 'tooLarge' | 'error';
+  /**
+   * `tooLarge`: over awaitguard.maxFileSize, not analysed; `message` says the size and the limit. `generated`:
+   * generated, vendored or minified code, not analysed; `message` says why.
+   */
+  state: 'ok' | 'parseError' | 'disabled' | 'tooLarge' | 'generated' | 'error';
   findings: number;
   message?: string;
   /** The parser the server parses with (oxc when its native binding loads, else typescript-estree), and why. */
@@ -28,4 +31,6 @@ export interface CheckWorkspaceResult {
   parseErrors: number;
   /** Files over awaitguard.maxFileSize, not analysed (counted in `files`). */
   tooLarge: number;
+  /** Generated, vendored or minified files, not analysed (counted in `files`). */
+  generated: number;
 }

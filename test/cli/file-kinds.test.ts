@@ -79,8 +79,8 @@ describe('file kinds', () => {
     expect(isBuildOutput('dist/f.js', 'export async function f() {}\n')).toBe(false);
     expect(isBuildOutput('dist/f.js', '//# sourceMappingURL=f.js.map\nexport const x = 1;\n')).toBe(false);
     expect(fileKindOf('/p/dist/f.js', '/p', DEFAULT_CONFIG, built)).toBe('generated');
-    // Minified: lines averaging over 110 characters (GitHub linguist's test), in a file long enough to say.
-    const minified = Array.from({ length: 30 }, (_, i) => `var a${i}=async function(b){return await Promise.all(b.map(function(c){return fetch(c)}))};`.repeat(2)).join('\n');
+    // Minified: lines averaging over 110 characters (GitHub linguist's test), some of 500 or more, in a file long enough to say.
+    const minified = Array.from({ length: 8 }, (_, i) => `var a${i}=async function(b){return await Promise.all(b.map(function(c){return fetch(c)}))};`.repeat(8)).join('\n');
     expect(isBuildOutput('public/chart.min.js', minified)).toBe(true);
     expect(isBuildOutput('src/chart.ts', minified)).toBe(false);
     expect(isBuildOutput('public/one-liner.js', minified.slice(0, 600))).toBe(false);

@@ -84,6 +84,7 @@ describe('--format json', () => {
       readErrorCount: 0,
       internalErrorCount: 0,
       skippedCount: 0,
+      generatedBy: {},
       fixErrorCount: 0,
     });
   });

@@ -21,6 +21,7 @@ export function formatJson(report: Report): string {
       ...(r.readError !== undefined ? { readError: r.readError } : {}),
       ...(r.internalError !== undefined ? { internalError: r.internalError } : {}),
       ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
+      ...(r.generated !== undefined ? { generated: r.generated } : {}),
       ...(r.fixError !== undefined ? { fixError: r.fixError } : {}),
       findings: r.findings.map(jsonFinding),
     })),
@@ -34,6 +35,7 @@ export function formatJson(report: Report): string {
       readErrorCount: counts.readErrorCount,
       internalErrorCount: counts.internalErrorCount,
       skippedCount: counts.skippedCount,
+      generatedBy: counts.generatedBy,
       fixErrorCount: counts.fixErrorCount,
     },
   };
