@@ -2,9 +2,14 @@
 // Analysis cost against bare parsing, measured in one run.
 //
 //   node bench/check.mjs [--rounds N] [--no-warmup] [--parse-only] [--regenerate] [--timeout SECONDS] [--dir DIR]
+//                        [--jobs N] [--json]
 //
 // `--dir DIR` measures on a real repository's snapshot instead (both sides run from DIR; the CLI honours its
 // .gitignore and skips generated files unparsed, the parse-only side parses every file: both counts are shown).
+// `--jobs N` passes `--jobs N` to the CLI (by default it gets none: one worker thread per core, fewer for small
+// runs); parse-only always runs on one thread, so `--jobs 1` compares like with like.
+// `--json` prints one JSON object on stdout (medians of both sides, the ratios, peak memory, files, findings) and
+// sends the text, progress included, to stderr.
 //
 // (a) node bench/parse-only.mjs bench/corpus     — read + parse of every file as the CLI parses (oxc, typescript-estree on errors), nothing else
 // (b) node dist/cli.js check bench/corpus --format json --output <tmp>
@@ -30,7 +35,8 @@ const PARSE_ONLY = join(HERE, 'parse-only.mjs');
 const TIME = '/usr/bin/time';
 const TARGET_RATIO = 1.3;
 
-const opts = { rounds: 5, warmup: true, parseOnly: false, regenerate: false, timeoutSec: 600, dir: undefined };
+const USAGE = 'usage: node bench/check.mjs [--rounds N] [--no-warmup] [--parse-only] [--regenerate] [--timeout SECONDS] [--dir DIR] [--jobs N] [--json]';
+const opts = { rounds: 5, warmup: true, parseOnly: false, regenerate: false, timeoutSec: 600, dir: undefined, jobs: undefined, json: false };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--rounds') opts.rounds = Number(process.argv[++i]);
@@ -39,8 +45,10 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--regenerate') opts.regenerate = true;
   else if (a === '--timeout') opts.timeoutSec = Number(process.argv[++i]);
   else if (a === '--dir') opts.dir = process.argv[++i];
+  else if (a === '--jobs') opts.jobs = Number(process.argv[++i]);
+  else if (a === '--json') opts.json = true;
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node bench/check.mjs [--rounds N] [--no-warmup] [--parse-only] [--regenerate] [--timeout SECONDS] [--dir DIR]');
+    console.log(USAGE);
     process.exit(0);
   } else {
     console.error(`unknown argument ${a} (try --help)`);
@@ -49,6 +57,12 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 if (!(Number.isInteger(opts.rounds) && opts.rounds >= 1)) fail('--rounds must be a positive integer');
 if (!(opts.timeoutSec > 0)) fail('--timeout must be a positive number of seconds');
+if (opts.jobs !== undefined && !(Number.isInteger(opts.jobs) && opts.jobs >= 1)) fail('--jobs must be a positive integer');
+if (opts.dir !== undefined && !existsSync(opts.dir)) fail(`--dir ${opts.dir} does not exist`);
+
+// With --json, stdout carries only the JSON object; the text goes to stderr.
+const log = opts.json ? (...xs) => console.error(...xs) : (...xs) => console.log(...xs);
+const progress = (s) => (opts.json ? process.stderr : process.stdout).write(s);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -66,7 +80,7 @@ function readManifest() {
 }
 const manifest = readManifest();
 if (!opts.dir && (opts.regenerate || !manifest || manifest.generatorVersion !== GENERATOR_VERSION)) {
-  console.log(`generating ${relative(ROOT, CORPUS)}/ …`);
+  log(`generating ${relative(ROOT, CORPUS)}/ …`);
   generateCorpus({ out: CORPUS, sizeMb: 6, seed: 20241125 });
 }
 
@@ -198,7 +212,8 @@ async function parseRun() {
 }
 async function cliRun() {
   rmSync(reportFile, { force: true });
-  const r = await runNode([CLI, 'check', corpusArg, '--format', 'json', '--output', reportFile], 'awaitguard check');
+  const jobs = opts.jobs === undefined ? [] : ['--jobs', String(opts.jobs)];
+  const r = await runNode([CLI, 'check', corpusArg, '--format', 'json', '--output', reportFile, ...jobs], 'awaitguard check');
   // 0: no error-level findings, 1: findings over the threshold; anything else is a failure.
   if (r.code !== 0 && r.code !== 1) throw new Error(`awaitguard check exited with ${r.code}:\n${r.stderr || r.stdout}`);
   if (!existsSync(reportFile)) throw new Error(`awaitguard check wrote no report to ${reportFile}:\n${r.stderr || r.stdout}`);
@@ -214,9 +229,9 @@ const benchStart = performance.now();
 const loadBefore = loadavg()[0];
 try {
   if (opts.warmup) {
-    process.stdout.write('warm-up …');
+    progress('warm-up …');
     for (const [, run] of sides) await run();
-    process.stdout.write(' done\n');
+    progress(' done\n');
   }
   for (let round = 1; round <= opts.rounds; round++) {
     const order = round % 2 ? sides : [...sides].reverse();
@@ -226,7 +241,7 @@ try {
       results[name].push(r);
       line.push(`${name} ${sec(r.wallMs)}`);
     }
-    console.log(`round ${round}/${opts.rounds}: ${line.join(', ')}`);
+    log(`round ${round}/${opts.rounds}: ${line.join(', ')}`);
   }
 } catch (err) {
   console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
@@ -248,45 +263,78 @@ const c = {
   rss: max(results.cli.map((r) => r.maxRssKb)),
 };
 
-console.log('');
-console.log(
+const ratio = opts.parseOnly ? undefined : c.wall / p.wall;
+// Each round ran both sides back to back, so a per-round ratio cancels slow drift in the machine's load.
+const paired = opts.parseOnly ? undefined : median(results.cli.map((r, i) => r.wallMs / results.parse[i].wallMs));
+const cpuRatio = c.cpu !== undefined && p.cpu !== undefined ? c.cpu / p.cpu : undefined;
+const rssRatio = p.rss !== undefined && c.rss !== undefined ? c.rss / p.rss : undefined;
+// The 1-minute load average before the first child ran is other work on the machine (later samples include ours).
+const cpus = availableParallelism();
+const busy = loadBefore > cpus / 2;
+const benchMs = performance.now() - benchStart;
+
+log('');
+log(
   `corpus     ${corpusArg}/: ${parseInfo.files} files, ${(parseInfo.bytes / 1048576).toFixed(2)} MB (${parseInfo.bytes} bytes)` +
     (parseInfo.parseErrors ? `, ${parseInfo.parseErrors} files that do not parse` : ''),
 );
-console.log(`rounds     ${opts.rounds}${opts.warmup ? ' (after 1 warm-up)' : ''}, alternating; peak memory from ${haveTime ? 'GNU time %M' : '/proc/<pid>/status VmHWM'}`);
-console.log('');
+log(
+  `rounds     ${opts.rounds}${opts.warmup ? ' (after 1 warm-up)' : ''}, alternating; ` +
+    `${opts.jobs === undefined ? '' : `awaitguard check --jobs ${opts.jobs}; `}peak memory from ${haveTime ? 'GNU time %M' : '/proc/<pid>/status VmHWM'}`,
+);
+log('');
 const row = (name, x) => `${name.padEnd(22)}${sec(x.wall).padStart(10)}${sec(x.cpu).padStart(12)}${mb(x.rss).padStart(12)}`;
-console.log(`${''.padEnd(22)}${'wall med.'.padStart(10)}${'CPU med.'.padStart(12)}${'max RSS'.padStart(12)}`);
-console.log(row('parse only', p));
+log(`${''.padEnd(22)}${'wall med.'.padStart(10)}${'CPU med.'.padStart(12)}${'max RSS'.padStart(12)}`);
+log(row('parse only', p));
 if (!opts.parseOnly) {
-  console.log(row('awaitguard check', c));
-  if (opts.dir) console.log(`(the CLI checked ${checkedFiles} files: its file list honours .gitignore and skips generated code unparsed)`);
-  const ratio = c.wall / p.wall;
-  // Each round ran both sides back to back, so a per-round ratio cancels slow drift in the machine's load.
-  const paired = median(results.cli.map((r, i) => r.wallMs / results.parse[i].wallMs));
-  const cpuRatio = c.cpu !== undefined && p.cpu !== undefined ? c.cpu / p.cpu : undefined;
-  console.log('');
-  console.log(
+  log(row('awaitguard check', c));
+  if (opts.dir) log(`(the CLI checked ${checkedFiles} files: its file list honours .gitignore and skips generated code unparsed)`);
+  log('');
+  log(
     `ratio analysis/parse   ${ratio.toFixed(2)} wall (per-round median ${paired.toFixed(2)})` +
       `${cpuRatio === undefined ? '' : `, ${cpuRatio.toFixed(2)} CPU`}` +
       `  (target ≤ ${TARGET_RATIO.toFixed(2)}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`,
   );
-  if (p.rss !== undefined && c.rss !== undefined) console.log(`memory analysis/parse  ${(c.rss / p.rss).toFixed(2)}`);
+  if (rssRatio !== undefined) log(`memory analysis/parse  ${rssRatio.toFixed(2)}`);
   const rules = Object.entries(findings.byRule)
     .sort((a, b) => b[1] - a[1])
     .map(([id, n]) => `${id} ${n}`)
     .join(', ');
-  console.log(`findings               ${findings.total}${rules ? ` (${rules})` : ''}`);
+  log(`findings               ${findings.total}${rules ? ` (${rules})` : ''}`);
   if (findings.filesInReport !== undefined && findings.filesInReport !== parseInfo.files && findings.filesInReport < parseInfo.files) {
-    console.log(`warning: the report mentions ${findings.filesInReport} files, the corpus has ${parseInfo.files}: some files were skipped`);
+    log(`warning: the report mentions ${findings.filesInReport} files, the corpus has ${parseInfo.files}: some files were skipped`);
   }
 }
-// The 1-minute load average before the first child ran is other work on the machine (later samples include ours).
-const cpus = availableParallelism();
-if (loadBefore > cpus / 2) {
-  console.log(
+if (busy) {
+  log(
     `note: the load average was ${loadBefore.toFixed(1)} on ${cpus} CPUs before the run: wall times include waiting ` +
       'for a CPU, so the CPU ratio is the steadier figure; rerun on an idle machine for wall-clock numbers',
   );
 }
-console.log(`(bench took ${sec(performance.now() - benchStart)})`);
+log(`(bench took ${sec(benchMs)})`);
+
+if (opts.json) {
+  const side = (x, runs) => ({
+    medianWallMs: x.wall === undefined ? null : Math.round(x.wall),
+    medianCpuMs: x.cpu === undefined ? null : Math.round(x.cpu),
+    maxRssKb: x.rss ?? null,
+    runs: runs.map((r) => ({ wallMs: Math.round(r.wallMs), cpuMs: r.cpuMs === undefined ? null : Math.round(r.cpuMs), maxRssKb: r.maxRssKb ?? null })),
+  });
+  const out = {
+    dir: opts.dir ? resolve(opts.dir) : relative(ROOT, CORPUS),
+    files: { parsed: parseInfo.files, bytes: parseInfo.bytes, parseErrors: parseInfo.parseErrors, checkedByCli: opts.parseOnly ? null : (checkedFiles ?? null) },
+    rounds: opts.rounds,
+    warmup: opts.warmup,
+    jobs: opts.jobs ?? null,
+    machine: { cpus, node: process.version, loadAverageBefore: Number(loadBefore.toFixed(2)) },
+    peakMemoryFrom: haveTime ? 'GNU time %M' : '/proc/<pid>/status VmHWM',
+    parseOnly: side(p, results.parse),
+    cli: opts.parseOnly ? null : side(c, results.cli),
+    ratio: opts.parseOnly ? null : { cpu: cpuRatio ?? null, wall: ratio, wallPerRound: paired, rss: rssRatio ?? null },
+    target: opts.parseOnly ? null : { wallRatio: TARGET_RATIO, met: ratio <= TARGET_RATIO },
+    findings: opts.parseOnly ? null : { total: findings.total, byRule: findings.byRule },
+    notes: busy ? [`the load average was ${loadBefore.toFixed(1)} on ${cpus} CPUs before the run: the CPU ratio is the steadier figure`] : [],
+    benchMs: Math.round(benchMs),
+  };
+  console.log(JSON.stringify(out, null, 2));
+}

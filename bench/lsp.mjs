@@ -2,7 +2,10 @@
 // Language-server latency: time from a didChange on a ~3,000-line file to the publishDiagnostics of that version.
 //
 //   node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS]
-//                      [--server FILE | --vsix FILE] [--file PATH]
+//                      [--server FILE | --vsix FILE] [--file PATH] [--json]
+//
+// `--json` prints one JSON object on stdout (latencies of edits and code actions, first analysis, peak memory,
+// parser, file) and sends the text to stderr.
 //
 // `--file PATH` measures on a real file instead of the generated one (its text copied into the temporary
 // project); each edit inserts a comment line in the middle of the file, the next removes it.
@@ -400,7 +403,7 @@ function peakRssMb(pid) {
 }
 
 function parseOptions() {
-  const opts = { edits: 100, warmup: 10, lines: 3000, full: false, codeActions: 20, seed: 20241125, timeoutSec: 300 };
+  const opts = { edits: 100, warmup: 10, lines: 3000, full: false, codeActions: 20, seed: 20241125, timeoutSec: 300, json: false };
   for (let i = 2; i < process.argv.length; i++) {
     const a = process.argv[i];
     const num = () => {
@@ -418,8 +421,9 @@ function parseOptions() {
     else if (a === '--server') opts.server = process.argv[++i];
     else if (a === '--vsix') opts.vsix = process.argv[++i];
     else if (a === '--file') opts.file = resolve(process.argv[++i]);
+    else if (a === '--json') opts.json = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE] [--file PATH]');
+      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE] [--file PATH] [--json]');
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
@@ -436,6 +440,10 @@ function fail(message) {
 
 async function main() {
   const opts = parseOptions();
+  // With --json, stdout carries only the JSON object; the text goes to stderr.
+  const log = opts.json ? (...xs) => console.error(...xs) : (...xs) => console.log(...xs);
+  if (opts.file && !existsSync(opts.file)) fail(`--file ${opts.file} does not exist`);
+  if (opts.vsix && !existsSync(opts.vsix)) fail(`--vsix ${opts.vsix} does not exist: build it with \`npm run package\``);
   let unpacked;
   if (opts.vsix) {
     // A .vsix is a zip: the extension's files are under extension/.
@@ -627,26 +635,47 @@ async function main() {
     const sP95 = quantile(server, 0.95);
     const lMed = median(inProcess);
     const lP95 = quantile(inProcess, 0.95);
-    console.log(`server     ${opts.vsix ? `${opts.vsix} (unpacked)` : SERVER}, parser: ${parser ? `${parser.name} (${parser.detail})` : 'not reported'}`);
-    console.log(`file       ${lineCount} lines, ${Buffer.byteLength(initial)} bytes, ${opened.count} findings (${planted} planted races); first analysis after didOpen ${openMs.toFixed(0)} ms`);
-    console.log(`edits      ${opts.edits} measured after ${opts.warmup} warm-up, ${opts.full ? 'full-text' : 'incremental'} sync, debounce 0, one at a time`);
-    console.log('');
-    console.log('                            median        p95        max       mean');
-    console.log(`didChange -> diagnostics ${ms(sMed)} ${ms(sP95)} ${ms(Math.max(...server))} ${ms(server.reduce((a, b) => a + b, 0) / server.length)}`);
-    console.log(`analyze() in-process     ${ms(lMed)} ${ms(lP95)} ${ms(Math.max(...inProcess))} ${ms(inProcess.reduce((a, b) => a + b, 0) / inProcess.length)}`);
-    console.log(`  of which parsing       ${ms(median(parsing))} ${ms(quantile(parsing, 0.95))} ${ms(Math.max(...parsing))} ${ms(parsing.reduce((a, b) => a + b, 0) / parsing.length)}   (typescript-estree alone)`);
+    log(`server     ${opts.vsix ? `${opts.vsix} (unpacked)` : SERVER}, parser: ${parser ? `${parser.name} (${parser.detail})` : 'not reported'}`);
+    log(`file       ${lineCount} lines, ${Buffer.byteLength(initial)} bytes, ${opened.count} findings (${planted} planted races); first analysis after didOpen ${openMs.toFixed(0)} ms`);
+    log(`edits      ${opts.edits} measured after ${opts.warmup} warm-up, ${opts.full ? 'full-text' : 'incremental'} sync, debounce 0, one at a time`);
+    log('');
+    log('                            median        p95        max       mean');
+    log(`didChange -> diagnostics ${ms(sMed)} ${ms(sP95)} ${ms(Math.max(...server))} ${ms(server.reduce((a, b) => a + b, 0) / server.length)}`);
+    log(`analyze() in-process     ${ms(lMed)} ${ms(lP95)} ${ms(Math.max(...inProcess))} ${ms(inProcess.reduce((a, b) => a + b, 0) / inProcess.length)}`);
+    log(`  of which parsing       ${ms(median(parsing))} ${ms(quantile(parsing, 0.95))} ${ms(Math.max(...parsing))} ${ms(parsing.reduce((a, b) => a + b, 0) / parsing.length)}   (typescript-estree alone)`);
     if (codeActionMs.length > 0) {
-      console.log(`codeAction on a finding  ${ms(median(codeActionMs))} ${ms(quantile(codeActionMs, 0.95))} ${ms(Math.max(...codeActionMs))}   (${codeActionMs.length} requests)`);
+      log(`codeAction on a finding  ${ms(median(codeActionMs))} ${ms(quantile(codeActionMs, 0.95))} ${ms(Math.max(...codeActionMs))}   (${codeActionMs.length} requests)`);
     }
-    console.log('');
-    console.log(`ratio server/in-process  ${(sMed / lMed).toFixed(2)} median, ${(sP95 / lP95).toFixed(2)} p95 (protocol, document sync and conversion on top of analysis)`);
+    log('');
+    log(`ratio server/in-process  ${(sMed / lMed).toFixed(2)} median, ${(sP95 / lP95).toFixed(2)} p95 (protocol, document sync and conversion on top of analysis)`);
     if (Number.isFinite(serverCpuMs)) {
-      console.log(`CPU per edit             server ${(serverCpuMs / server.length).toFixed(1)} ms, in-process analyze() ${(localCpuMs / inProcess.length).toFixed(1)} ms (steadier than wall time on a busy machine)`);
+      log(`CPU per edit             server ${(serverCpuMs / server.length).toFixed(1)} ms, in-process analyze() ${(localCpuMs / inProcess.length).toFixed(1)} ms (steadier than wall time on a busy machine)`);
     }
-    console.log(`target                   p95 < ${TARGET_P95_MS} ms: ${sP95 < TARGET_P95_MS ? 'met' : 'NOT met'} (p95 ${sP95.toFixed(1)} ms)`);
-    if (rss !== undefined) console.log(`server peak memory       ${rss.toFixed(0)} MB (VmHWM)`);
+    log(`target                   p95 < ${TARGET_P95_MS} ms: ${sP95 < TARGET_P95_MS ? 'met' : 'NOT met'} (p95 ${sP95.toFixed(1)} ms)`);
+    if (rss !== undefined) log(`server peak memory       ${rss.toFixed(0)} MB (VmHWM)`);
     if (loadBefore > cpus / 2) {
-      console.log(`note: the load average was ${loadBefore.toFixed(1)} on ${cpus} CPUs before the run; latencies include waiting for a CPU`);
+      log(`note: the load average was ${loadBefore.toFixed(1)} on ${cpus} CPUs before the run; latencies include waiting for a CPU`);
+    }
+    if (opts.json) {
+      const stats = (xs) => ({ medianMs: median(xs), p95Ms: quantile(xs, 0.95), maxMs: Math.max(...xs), meanMs: xs.reduce((x, y) => x + y, 0) / xs.length, count: xs.length });
+      const out = {
+        server: opts.vsix ? { vsix: resolve(opts.vsix) } : { file: SERVER },
+        parser: parser ?? null,
+        node: process.version,
+        file: { path: opts.file ?? null, generated: !opts.file, lines: lineCount, bytes: Buffer.byteLength(initial), findings: opened.count, planted },
+        edits: { measured: opts.edits, warmup: opts.warmup, sync: opts.full ? 'full' : 'incremental', debounce: 0 },
+        firstAnalysisMs: openMs,
+        didChange: stats(server),
+        inProcess: stats(inProcess),
+        parsing: stats(parsing),
+        codeAction: codeActionMs.length > 0 ? stats(codeActionMs) : null,
+        ratio: { median: sMed / lMed, p95: sP95 / lP95 },
+        cpuPerEditMs: Number.isFinite(serverCpuMs) ? { server: serverCpuMs / server.length, inProcess: localCpuMs / inProcess.length } : null,
+        target: { p95Ms: TARGET_P95_MS, met: sP95 < TARGET_P95_MS },
+        peakMemoryMb: rss ?? null,
+        machine: { cpus, loadAverageBefore: Number(loadBefore.toFixed(2)) },
+      };
+      console.log(JSON.stringify(out, null, 2));
     }
     cleanup();
     process.exit(0);

@@ -50,15 +50,26 @@ const WANTED = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$|(^|\/)(\.gitignore|package\.j
 /** Written into `.complete`: a snapshot made with an older WANTED is extracted again. */
 const SNAPSHOT_FORMAT = 'wanted: 2 (workspace manifests)';
 
+/** The folder of a repository's snapshot at its recorded revision ({ name, rev } of repos.json), extracted or not. */
+export function snapshotDir(repo) {
+  return path.join(CACHE, `${repo.name.replace('/', '+')}@${repo.rev.slice(0, 12)}`);
+}
+
+/** Whether that folder holds a complete extraction of the current format (other scripts only read snapshots). */
+export function snapshotReady(repo) {
+  const stamp = path.join(snapshotDir(repo), '.complete');
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').includes(SNAPSHOT_FORMAT);
+}
+
 /**
  * The snapshot's folder, extracted once per revision; null when the mirror is missing. Blob by blob, not with
  * `git archive`: a mirror may lack some blobs (large images), and `git archive` stops at the first one.
  */
 function snapshot(repo) {
   const slug = repo.name.replace('/', '+');
-  const dir = path.join(CACHE, `${slug}@${repo.rev.slice(0, 12)}`);
+  const dir = snapshotDir(repo);
   const stamp = path.join(dir, '.complete');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').includes(SNAPSHOT_FORMAT)) return dir;
+  if (snapshotReady(repo)) return dir;
   const git = path.join(MIRROR, slug, 'repo');
   if (!existsSync(git)) return null;
   rmSync(dir, { recursive: true, force: true });
@@ -272,7 +283,10 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`[real] ${err.stack ?? err}\n`);
-  process.exit(2);
-});
+// Run only when executed, so bench/speed.mjs can import the snapshot helpers.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    process.stderr.write(`[real] ${err.stack ?? err}\n`);
+    process.exit(2);
+  });
+}
