@@ -1,19 +1,13 @@
 // Where code lives weighs its findings: fan-out in tests and benchmarks is deliberate, so the rule is off there
 // by default; each finding says how sure it is, and --min-confidence chooses what is shown.
 import { describe, expect, it, afterAll } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { conventionalFileKind, DEFAULT_CONFIG, isBuildOutput, validateConfig } from '../../src/engine/index.js';
 import { fileKindOf } from '../../src/shared/fileKind.js';
-import { makeProject, removeProjects } from './helpers.js';
+import { checkInProcess, makeProject, removeProjects } from './helpers.js';
 
 afterAll(() => removeProjects());
 
-async function check(cwd: string, argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(['check', ...argv], { cwd, env: {}, stdout: { write: (s: string) => (stdout += s), isTTY: false }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const check = checkInProcess;
 
 // Fan-out over rows a query returned (high), over a caller's array (medium), over a field nothing adds to (low).
 const FANOUT = `declare const db: { query(sql: string): Promise<{ rows: string[] }> };

@@ -1,19 +1,13 @@
 // Code nobody here wrote (generated clients, vendored copies, minified bundles, a build's output) is skipped by
 // default, told apart cheaply by its path and its first lines; hand-written look-alikes are not.
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { DEFAULT_CONFIG, generatedByContent, generatedByPath } from '../../src/engine/index.js';
 import { classifyFile } from '../../src/shared/fileKind.js';
-import { makeProject, removeProjects } from './helpers.js';
+import { checkInProcess, makeProject, removeProjects } from './helpers.js';
 
 afterAll(() => removeProjects());
 
-async function check(cwd: string, argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(['check', ...argv], { cwd, env: {}, stdout: { write: (s: string) => (stdout += s), isTTY: false }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const check = checkInProcess;
 
 describe('by path', () => {
   it.each([

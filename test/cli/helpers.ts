@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run } from '../../src/cli/run.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -154,4 +155,12 @@ export function parseJsonOutput<T = unknown>(text: string): T {
   } catch {
     throw new Error(`output is not JSON:\n${text}`);
   }
+}
+
+/** `awaitguard check …` run in this process (no build needed), its output captured. */
+export async function checkInProcess(cwd: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['check', ...argv], { cwd, env: {}, stdout: { write: (s: string) => (stdout += s), isTTY: false }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
 }
