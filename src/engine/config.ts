@@ -40,6 +40,11 @@ export interface AwaitguardConfig {
    * `generatedByPath` and `generatedByContent`).
    */
   includeGenerated?: boolean;
+  /**
+   * Do generators that yield work to a runner (redux-saga, co) and async generators give up control at `yield`?
+   * Default true; false for code bases whose generators are only iterators.
+   */
+  generatorsSuspend?: boolean;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -49,7 +54,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence', 'includeGenerated'];
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence', 'includeGenerated', 'generatorsSuspend'];
 
 /**
  * Checks a parsed JSON value and returns a complete config.
@@ -104,6 +109,10 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
   if (obj.includeGenerated !== undefined) {
     if (typeof obj.includeGenerated !== 'boolean') fail(`"includeGenerated" must be true or false, got ${describe(obj.includeGenerated)}`);
     config.includeGenerated = obj.includeGenerated as boolean;
+  }
+  if (obj.generatorsSuspend !== undefined) {
+    if (typeof obj.generatorsSuspend !== 'boolean') fail(`"generatorsSuspend" must be true or false, got ${describe(obj.generatorsSuspend)}`);
+    config.generatorsSuspend = obj.generatorsSuspend as boolean;
   }
   return config;
 }

@@ -93,7 +93,8 @@ export function isConcurrentClosure(fn: FunctionNode): boolean {
       callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
     return name !== null && CONCURRENT_CALLBACK_CALLEES.has(name);
   }
-  if (parent.type === 'ReturnStatement') return true;
+  // Returned from a factory, or yielded from a generator: handed out to be called whenever its holder likes.
+  if (parent.type === 'ReturnStatement' || parent.type === 'YieldExpression') return true;
   if (parent.type === 'ArrowFunctionExpression' && parent.body === fn) return true;
   // A method of an object handed out runs whenever its holder calls it; not one of an options object a call
   // the function waits for runs during that call, or of a stream's underlying source (the stream never

@@ -58,8 +58,9 @@ export function buildModel(
     while (host && inlined.has(host)) host = enclosingFunction(host);
     if (host) hostsInlined.add(host);
   }
+  const suspending = new Set(config.generatorsSuspend === false ? [] : index.functions.filter(suspendsAtYield));
   const asyncFunctions = index.functions
-    .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || (fn.async && (containsAwait(fn.body) || returnsMethodCall(fn)))))
+    .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || suspending.has(fn) || (fn.async && (containsAwait(fn.body) || returnsMethodCall(fn)))))
     .sort((a, b) => a.range[0] - b.range[0]);
   const guardedBy = new Map<string, Set<string>>();
   const locksAtWrites: FlowObserver = {
@@ -71,7 +72,7 @@ export function buildModel(
       }
     },
   };
-  for (const fn of asyncFunctions) walkFunction(fn, scope(), locks, [locksAtWrites, ...observers]);
+  for (const fn of asyncFunctions) walkFunction(fn, scope(), locks, [locksAtWrites, ...observers], suspending);
   return {
     ast,
     text,
@@ -84,6 +85,28 @@ export function buildModel(
     asyncFunctions,
     guardedBy,
   };
+}
+
+/**
+ * Does a generator give up control at its `yield`s, as an async function does at an `await`? An async
+ * generator always does: its consumer resumes it when it chooses, and other code runs meanwhile. A plain
+ * generator does when it yields work to a runner (`yield call(api.fetch, id)` under redux-saga, `yield db.get(k)`
+ * under co, `yield* other()`): a yield of a call, a `new`, an await or a delegation. One that yields only values
+ * (`yield item`) is taken for an iterator, whose caller resumes it synchronously. `generatorsSuspend: false` in
+ * the configuration turns this off.
+ */
+function suspendsAtYield(fn: FunctionNode): boolean {
+  if (!fn.generator) return false;
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'YieldExpression') {
+      const arg = n.argument ? unwrap(n.argument) : null;
+      found = fn.async || n.delegate || arg?.type === 'CallExpression' || arg?.type === 'NewExpression' || arg?.type === 'AwaitExpression';
+    }
+    return !found;
+  });
+  return found;
 }
 
 /** `async get() { if (this.token) return this.token; return this.refresh(); }`: it waits for the method's promise. */

@@ -2,13 +2,13 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { containsAwait, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
 import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { listing } from '../listings.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
-import { cloneState, mergeStates, NO_DEPS, type Check, type ReadFact } from './state.js';
+import { cloneState, mergeStates, NO_DEPS, restate, type Check, type ReadFact } from './state.js';
 import { WalkerCore } from './walker.js';
 
 /*
@@ -144,9 +144,14 @@ export abstract class ExpressionWalker extends WalkerCore {
         const afterA = this.st;
         this.st = base;
         const b = this.expr(node.alternate);
-        this.st = mergeStates(afterA, this.st);
+        const afterB = this.st;
+        this.st = mergeStates(afterA, afterB);
         this.dropCheck(check);
-        return [...test, ...a, ...b];
+        // `v = ready ? v : await load()`: the branch that reads never yielded; the other branch's awaits count as
+        // passed before its reads, as where two statement paths meet (see `mergeStates`).
+        const onlyA = afterA.passed.minus(afterB.passed);
+        const onlyB = afterB.passed.minus(afterA.passed);
+        return [...test, ...a.map((f) => restate(f, onlyB)), ...b.map((f) => restate(f, onlyA))];
       }
       case 'CallExpression':
         return this.call(node);
@@ -200,8 +205,15 @@ export abstract class ExpressionWalker extends WalkerCore {
         return [...this.expr(node.left), ...this.expr(node.right)];
       case 'UnaryExpression':
         return this.expr(node.argument);
-      case 'YieldExpression':
-        return node.argument ? this.expr(node.argument) : NO_DEPS;
+      case 'YieldExpression': {
+        const deps = node.argument ? this.expr(node.argument) : NO_DEPS;
+        const owner = enclosingFunction(node);
+        if (!owner || !this.suspendingGenerators.has(owner)) return deps;
+        // The generator is suspended until its runner resumes it, with a value of the runner's choosing.
+        this.flushContinuations();
+        this.passAwait(node);
+        return NO_DEPS;
+      }
       case 'AssignmentPattern':
         return this.expr(node.right);
       case 'JSXElement':
@@ -234,7 +246,7 @@ export abstract class ExpressionWalker extends WalkerCore {
    * `this.cursor = (await fetchPage(this.cursor)).next` stores what the server said.
    */
   protected awaitExpr(node: TSESTree.AwaitExpression): ReadFact[] {
-    this.expr(node.argument);
+    const operand = this.expr(node.argument);
     this.flushContinuations();
     this.passAwait(node);
     this.helperWritesAfterYield(node.argument);
@@ -246,7 +258,8 @@ export abstract class ExpressionWalker extends WalkerCore {
     // `const cached = await cache.get(key)`: what an async store answers is its entry as of now, after the
     // yield; a check of it is a check of the store.
     const store = this.storeRead(node.argument);
-    return store === null ? NO_DEPS : [this.read(store, node.argument)];
+    const stale = staleOperand(node) ? operand : NO_DEPS;
+    return store === null ? stale : [...stale, this.read(store, node.argument)];
   }
 
   /**
@@ -768,4 +781,22 @@ function readsState(body: TSESTree.ClassBody): boolean {
     stateReaders.set(body, known);
   }
   return known;
+}
+
+/**
+ * Does an await's value carry what its operand read before the await suspended? When the operand is a plain read
+ * (`count = base + await count` awaits the value it read: a non-promise settles to itself), and when a call
+ * suspends inside its own arguments (`state = await merge(state, await fetchPatch())` passes the `state` it read
+ * before the inner await). Not `x = await x` alone, which unwraps a stored promise; not `await fetchPage(this.cursor)`,
+ * whose call took the cursor as it was (what it resolves to is the server's answer).
+ */
+function staleOperand(node: TSESTree.AwaitExpression): boolean {
+  const arg = unwrap(node.argument);
+  if (arg.type === 'Identifier' || arg.type === 'MemberExpression') {
+    const parent = node.parent;
+    return !(parent?.type === 'AssignmentExpression' && parent.right === node) && !(parent?.type === 'VariableDeclarator' && parent.init === node);
+  }
+  if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return false;
+  // An argument after the first that suspends: what the earlier ones read is stale by the time of the call.
+  return arg.arguments.slice(1).some((a) => containsAwait(a));
 }

@@ -13,8 +13,11 @@ import { cloneState, mergeStates, NO_DEPS, restate, type Check, type State } fro
 const MAX_REWALKED_LOOPS = 3;
 
 /** Walks one async function in evaluation order, telling `observers` of every write of shared state. */
-export function walkFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTable, observers: readonly FlowObserver[]): void {
-  new FunctionWalker(fn, scope, locks, observers).run();
+/** Methods whose iterator walks the collection as it is at each step. */
+const LIVE_ITERATORS = new Set(['entries', 'keys', 'values']);
+
+export function walkFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTable, observers: readonly FlowObserver[], suspendingGenerators?: ReadonlySet<FunctionNode>): void {
+  new FunctionWalker(fn, scope, locks, observers, suspendingGenerators).run();
 }
 
 /*
@@ -22,6 +25,19 @@ export function walkFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTabl
  * iteration leaves is seen by the next, try/catch/finally, and the declarations that bind lock releasers.
  */
 class FunctionWalker extends ExpressionWalker {
+  /** `this.cache`, `sessions.entries()`: the iterator of a shared collection itself, which reads it as it goes. */
+  private iteratesLive(right: Node): boolean {
+    let target = unwrap(right);
+    if (target.type === 'CallExpression' && target.arguments.length === 0) {
+      const callee = unwrap(target.callee);
+      if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !LIVE_ITERATORS.has(callee.property.name)) return false;
+      target = unwrap(callee.object);
+    }
+    if (target.type !== 'Identifier' && target.type !== 'MemberExpression') return false;
+    const path = sharedPath(target, this);
+    return path !== null && path !== 'this';
+  }
+
   run(): void {
     const body = this.fn.body;
     if (body.type === 'BlockStatement') this.block(body);
@@ -103,11 +119,15 @@ class FunctionWalker extends ExpressionWalker {
         const source = this.expr(node.right);
         this.loop(() => {
           let deps = source;
-          if (node.type === 'ForOfStatement' && node.await) {
-            this.flushContinuations();
-            this.passAwait(node);
-            // Each element is produced by the await that starts its iteration: it is read now, not when the
-            // iterator was made (`for await (const [k, v] of this.store.iterator())`).
+          if (node.type === 'ForOfStatement' && (node.await || this.iteratesLive(node.right))) {
+            if (node.await) {
+              this.flushContinuations();
+              this.passAwait(node);
+            }
+            // Each element is produced by the `next()` (or the await) that starts its iteration: it is read now,
+            // not when the iterator was made (`for await (const [k, v] of this.store.iterator())`; a shared Map's
+            // or array's own iterator is live too: `for (const [k, v] of this.cache)` sees the entry as it is now).
+            // A list computed once before the loop (`for (const d of this.fetchableDomains())`) is a snapshot.
             deps = source.map((f) => restate(f, this.st.passed));
           }
           const left = node.left;

@@ -38,6 +38,8 @@ export abstract class WalkerCore implements PathContext {
     readonly scope: ScopeInfo,
     protected readonly locks: LockTable,
     private readonly observers: readonly FlowObserver[],
+    /** Generators whose `yield` gives up control as an `await` does (see `suspendsAtYield`). */
+    protected readonly suspendingGenerators: ReadonlySet<FunctionNode> = new Set(),
   ) {
     // A lock's callback runs under it; so does a private method whose every caller in the class holds one.
     const cb = callbackLock(fn, locks) ?? heldByEveryCaller(fn, locks);

@@ -95,8 +95,9 @@ export const lostUpdate: FlowRule<'lost-update'> = {
  * stale value, so a lost update is possible (the merge may still count the stale part twice) but unlikely.
  */
 function rechecked(w: SharedWrite): boolean {
-  // An awaited store read is no fresh look: its own round trip is the window (see `roundTrip`).
-  const fresh = (read: ReadFact): boolean => read.path === w.path && w.yieldedSince(read.passed) === null && roundTrip(read, w.node) === null;
+  // An awaited store read is no fresh look: its own round trip is the window (see `roundTrip`). Nor is a read
+  // re-stated from a path that excludes the stale one (`force ? { ...s, ...(await f()) } : s`): it never ran there.
+  const fresh = (read: ReadFact): boolean => read.base === undefined && read.path === w.path && w.yieldedSince(read.passed) === null && roundTrip(read, w.node) === null;
   return w.deps.some(fresh) || w.guards.some((g) => fresh(g.read));
 }
 

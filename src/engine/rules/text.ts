@@ -13,6 +13,7 @@ export function yieldPhrase(node: Node): string {
     return isPromiseCallback(node) ? `line ${n}, where the callback is deferred until the promise before it settles` : `line ${n}, where the callback waits its turn for the lock`;
   }
   if (node.type === 'VariableDeclaration') return `the \`await using\` on line ${n}`;
+  if (node.type === 'YieldExpression') return `the \`yield\` on line ${n}, where the generator is suspended until its runner resumes it`;
   return `the \`await\` on line ${n}`;
 }
 
