@@ -1,6 +1,7 @@
 import { unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
 import { displayPath } from './locations.js';
+import { STORE_PATH } from './sagas.js';
 
 /*
  * Keyed stores (a Map, a cache client, a token store): a read and a write race only on one entry, and the
@@ -90,7 +91,18 @@ function onThis(node: Node): boolean {
  * the read names the entry (`get(namespace, key)`) when the write starts with the same ones.
  */
 export function entryPhrase(path: string, read: Node, write: Node, listedKey?: string): string {
+  // A saga's store: `select(getCount)` reads the part a selector picks; `put` writes the store.
+  if (path === STORE_PATH || path.startsWith(STORE_PATH + '.')) {
+    const selector = readSelector(read);
+    return selector ? `the store's state (\`${selector}\`)` : "the store's state";
+  }
   const loc = '`' + displayPath(path) + '`';
   const key = sharedKey(read, write) ?? listedKey ?? null;
   return key !== null ? `${loc} entry \`${key}\`` : loc;
+}
+
+/** The selector a `yield select(getCount)` names, if the read is one. */
+function readSelector(read: Node): string | null {
+  const arg = read.type === 'YieldExpression' && read.argument?.type === 'CallExpression' ? read.argument.arguments[0] : undefined;
+  return arg?.type === 'Identifier' ? arg.name : null;
 }

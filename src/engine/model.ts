@@ -6,6 +6,7 @@ import { promiseContinuations } from './flow/expressions.js';
 import { bindProgram, type ProjectHost } from './callees.js';
 import { callbackLock, LockTable } from './locks.js';
 import { runsDuringCall } from './locations.js';
+import { workersRunAlone } from './sagas.js';
 import { ScopeInfo, type FunctionNode } from './scope.js';
 
 /** Everything the rules look at for one file, computed once. */
@@ -58,7 +59,9 @@ export function buildModel(
     while (host && inlined.has(host)) host = enclosingFunction(host);
     if (host) hostsInlined.add(host);
   }
-  const suspending = new Set(config.generatorsSuspend === false ? [] : index.functions.filter(suspendsAtYield));
+  // A saga worker that takeLatest or takeLeading runs never interleaves with itself: its yields are not walked.
+  const alone = workersRunAlone(ast, index.calls);
+  const suspending = new Set(config.generatorsSuspend === false ? [] : index.functions.filter((fn) => suspendsAtYield(fn) && !(fn.type === 'FunctionDeclaration' && fn.id && alone.has(fn.id.name))));
   const asyncFunctions = index.functions
     .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || suspending.has(fn) || (fn.async && (containsAwait(fn.body) || returnsMethodCall(fn)))))
     .sort((a, b) => a.range[0] - b.range[0]);
