@@ -27,6 +27,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'sell() reaches restock() through refill() inside the section, and restock() takes the same lock: the wrap would deadlock',
   'lost-update/racy/saga-cart-count-select-put.ts:16 lost-update':
     'a generator cannot await a Lock; the fix is to select after the call (the safe twin) or to run the worker with takeLatest',
+  'lost-update/racy/co-style-job-counter.js:11 lost-update':
+    'a generator cannot await a Lock; the fix is to read the counter after the yield (the safe twin)',
   'lost-update/racy/saga-upload-total-yield.ts:9 lost-update':
     'a generator cannot await a Lock; the fix is to read the total after the yield (the safe twin), which the saga runner serializes',
 };
