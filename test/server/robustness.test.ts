@@ -200,26 +200,28 @@ describe('awaitguard.maxFileSize', () => {
     await expect.poll(() => c.statuses.filter((s) => s.uri === over).at(-1)?.message).toBe('1025 bytes is over awaitguard.maxFileSize (1 KB), so it is not analysed');
   });
 
-  test('Check Workspace skips files over the limit, clears their old diagnostics, and counts them', async () => {
+  test('Check Workspace skips files over the limit and vendored ones, clears their old diagnostics, and counts them', async () => {
     const dir = makeFolder({
       'package.json': '{ "name": "demo" }\n',
       'src/small.ts': RACY,
       'src/big.ts': racyOfSize(4096),
+      'src/vendor/copied.ts': RACY,
     });
     client = await startClient({ folders: [dir], settings: { debounce: 0, maxFileSize: 2 } });
     const c = client;
     const result = await c.request('workspace/executeCommand', { command: 'awaitguard.server.checkWorkspace', arguments: [] });
-    expect(result).toEqual({ files: 2, findings: 1, parseErrors: 0, tooLarge: 1 });
+    expect(result).toEqual({ files: 3, findings: 1, parseErrors: 0, tooLarge: 1, generated: 1 });
     const big = uriOf(path.join(dir, 'src', 'big.ts'));
     expect((await c.waitDiagnostics(big)).diagnostics).toEqual([]);
     expect((await c.waitDiagnostics(uriOf(path.join(dir, 'src', 'small.ts')))).diagnostics).toHaveLength(1);
     await c.waitLog(/big\.ts: 4096 bytes is over awaitguard\.maxFileSize \(2 KB\), so it is not analysed/);
+    await c.waitLog(/copied\.ts: vendored code \(a vendor or third-party folder\): not analysed/);
     // An open document is judged by its text in the editor, not the file on disk.
     const small = uriOf(path.join(dir, 'src', 'small.ts'));
     await c.open(small, racyOfSize(3000));
     await expect.poll(() => c.statuses.filter((s) => s.uri === small).at(-1)?.state).toBe('tooLarge');
     const again = await c.request('workspace/executeCommand', { command: 'awaitguard.server.checkWorkspace', arguments: [] });
-    expect(again).toEqual({ files: 2, findings: 0, parseErrors: 0, tooLarge: 2 });
+    expect(again).toEqual({ files: 3, findings: 0, parseErrors: 0, tooLarge: 2, generated: 1 });
   });
 });
 
