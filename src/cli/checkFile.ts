@@ -1,7 +1,7 @@
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
 import { fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
-import { classifyFile, type FileClass } from '../shared/fileKind.js';
+import { classifyFile, skippedAsGenerated } from '../shared/fileKind.js';
 import { DiskProject, hash } from '../shared/projectHost.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
@@ -63,14 +63,11 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   const includeGenerated = settings.config.includeGenerated === true || (settings.explicitFiles?.includes(file) ?? false);
   // Generated, vendored and minified code: every rule is off there, so it is not parsed (a bundle can be
   // megabytes), and when its path says so, not even read.
-  const skip = (c: FileClass): boolean => c.kind === 'generated' && !settings.config.rulesByKind?.generated;
   const byPath = classifyFile(file, root, settings.config, undefined, includeGenerated);
   const result: FileResult = { path: file, relPath: displayPath(file, settings.cwd), kind: byPath.kind, findings: [] };
   const outcome: FileOutcome = { result, created: [] };
-  if (skip(byPath)) {
-    result.generated = byPath.generated ?? 'fileKinds';
-    return outcome;
-  }
+  result.generated = skippedAsGenerated(byPath, settings.config);
+  if (result.generated !== undefined) return outcome;
   let source: SourceFile;
   try {
     source = readSourceFile(file);
@@ -81,10 +78,8 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   }
   const byContent = classifyFile(file, root, settings.config, source.text, includeGenerated);
   result.kind = byContent.kind;
-  if (skip(byContent)) {
-    result.generated = byContent.generated ?? 'fileKinds';
-    return outcome;
-  }
+  result.generated = skippedAsGenerated(byContent, settings.config);
+  if (result.generated !== undefined) return outcome;
   const kind = result.kind;
 
   const parser = fastParser();

@@ -13,7 +13,7 @@ import { fastParser } from '../shared/fastParser.js';
 import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
-import { discoverFiles, isDirectory } from '../shared/discover.js';
+import { discoverFiles } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { formatGithub } from './formatters/github.js';
 import { formatJson } from './formatters/json.js';
@@ -104,7 +104,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
 
   const debug = options.debug === true || isDebug(io.env);
   // A file named on the command line is checked whatever it looks like: the user asked for it.
-  const explicitFiles = options.paths.map((p) => path.resolve(cwd, p)).filter((p) => discovered.files.includes(p) && !isDirectory(p));
+  const explicitFiles = options.paths.map((p) => path.resolve(cwd, p)).filter((p) => discovered.files.includes(p));
   const settings: CheckSettings = { cwd, root: loaded.dir, config, debug, ...(explicitFiles.length > 0 ? { explicitFiles } : {}) };
   if (options.fix) {
     settings.fix = fixOptionsFor(config, cwd, loaded);

@@ -136,10 +136,10 @@ function leadingComments(text: string): string {
       const end = text.indexOf('*/', i + 2);
       out += text.slice(i, end === -1 ? text.length : end + 2) + '\n';
       i = end === -1 ? text.length : end + 2;
-    } else if (/^(['"])use strict\1;?/.test(text.slice(i, i + 14))) {
-      i += /^(['"])use strict\1;?/.exec(text.slice(i, i + 14))![0].length;
     } else {
-      return out;
+      const directive = /^(['"])use strict\1;?/.exec(text.slice(i, i + 14));
+      if (!directive) return out;
+      i += directive[0].length;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
 import { displayPath } from './locations.js';
-import { STORE_PATH } from './sagas.js';
+import { isStorePath, STORE_PATH } from './sagas.js';
 
 /*
  * Keyed stores (a Map, a cache client, a token store): a read and a write race only on one entry, and the
@@ -92,9 +92,9 @@ function onThis(node: Node): boolean {
  */
 export function entryPhrase(path: string, read: Node, write: Node, listedKey?: string): string {
   // A saga's store: `select(getCount)` reads the part a selector picks; `put` writes the store.
-  if (path === STORE_PATH || path.startsWith(STORE_PATH + '.')) {
+  if (isStorePath(path)) {
     const selector = readSelector(read);
-    return selector ? `the store's state (\`${selector}\`)` : "the store's state";
+    return displayPath(selector ? `${STORE_PATH}.${selector}` : path);
   }
   const loc = '`' + displayPath(path) + '`';
   const key = sharedKey(read, write) ?? listedKey ?? null;

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { STORE_PATH } from './sagas.js';
+import { isStorePath, STORE_PATH } from './sagas.js';
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { isFunction, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
@@ -227,7 +227,6 @@ export function pathsOverlap(a: string, b: string): boolean {
 
 /** How a path is shown to the user: `this.cache[*]` -> `this.cache`; a saga's store in words. */
 export function displayPath(path: string): string {
-  if (path === STORE_PATH) return "the store's state";
-  if (path.startsWith(STORE_PATH + '.')) return `the store's state (${path.slice(STORE_PATH.length + 1)})`;
+  if (isStorePath(path)) return path === STORE_PATH ? "the store's state" : `the store's state (${path.slice(STORE_PATH.length + 1)})`;
   return path.replace(/\[\*\]/g, '[…]');
 }

@@ -15,6 +15,11 @@ const EFFECTS = new Set<string>(['select', 'put', 'takeEvery', 'takeLatest', 'ta
 /** The store, as a path no identifier can spell; a `select(getCount)` reads `redux-store.getCount`. */
 export const STORE_PATH = 'redux-store';
 
+/** The store, or a part of it a selector picks. */
+export function isStorePath(path: string): boolean {
+  return path === STORE_PATH || path.startsWith(STORE_PATH + '.');
+}
+
 const effectsCache = new WeakMap<TSESTree.Program, Map<string, SagaEffect>>();
 
 /** Local names of the effects a file imports (`import { select as s } from 'redux-saga/effects'`). */
@@ -43,8 +48,8 @@ export function effectOf(node: Node | null | undefined, program: TSESTree.Progra
 }
 
 /**
- * Names of the workers a file registers only with `takeLatest` or `takeLeading`: each runs alone, whatever the
- * actions. A worker also registered with `takeEvery` (or handed anywhere else) may still overlap itself.
+ * Names of the workers a file registers with `takeLatest` or `takeLeading` and not with `takeEvery`: each runs
+ * alone, whatever the actions.
  */
 export function workersRunAlone(program: TSESTree.Program, calls: readonly TSESTree.CallExpression[]): Set<string> {
   const effects = sagaEffects(program);

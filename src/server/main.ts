@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type GeneratedReason, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
 import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
@@ -24,7 +24,7 @@ import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
-import { classifyFile, GENERATED_WHY } from '../shared/fileKind.js';
+import { classifyFile, GENERATED_WHY, skippedAsGenerated, type SkipReason } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
 import { textOverLimit, textSize, tooLargeMessage } from './size.js';
@@ -141,7 +141,7 @@ export function startServer(connection: Connection): void {
     return shouldAnalyse(doc.uri, fileName, settings, config) && !textOverLimit(doc.getText(), settings.maxFileSize);
   }
 
-  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings; kind: FileKind; generated?: GeneratedReason }> {
+  async function configFor(uri: string): Promise<ReturnType<typeof effectiveConfig> & { settings: ClientSettings; kind: FileKind; generated?: SkipReason }> {
     const settings = await settingsFor(uri);
     const folder = folderOf(uri);
     const eff = effectiveConfig(settings, folder);
@@ -164,8 +164,9 @@ export function startServer(connection: Connection): void {
     }
     // Where the file's code lives, judged from its path in the folder whose config applies (as the CLI does).
     const file = fileNameOf(uri);
-    const { kind, generated } = classifyFile(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
-    return { ...eff, settings, kind, ...(generated !== undefined && !eff.config.rulesByKind?.generated ? { generated } : {}) };
+    const judged = classifyFile(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
+    const generated = skippedAsGenerated(judged, eff.config);
+    return { ...eff, settings, kind: judged.kind, ...(generated !== undefined ? { generated } : {}) };
   }
 
   /** A path for the engine: the file's own, or for unsaved buffers a name whose extension fits the language. */

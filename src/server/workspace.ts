@@ -8,7 +8,7 @@ import { discoverFiles } from '../shared/discover.js';
 import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/protocol.js';
 import { fastParser } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
-import { classifyFile, GENERATED_WHY } from '../shared/fileKind.js';
+import { classifyFile, GENERATED_WHY, skippedAsGenerated } from '../shared/fileKind.js';
 import { toDiagnostic } from './convert.js';
 import { tooLargeMessage } from './size.js';
 
@@ -87,14 +87,15 @@ export async function checkWorkspace(
       } catch {
         continue;
       }
-      const { kind, generated } = classifyFile(file, dir, check.config, text);
-      if (generated !== undefined && !check.config.rulesByKind?.generated) {
+      const judged = classifyFile(file, dir, check.config, text);
+      const generated = skippedAsGenerated(judged, check.config);
+      if (generated !== undefined) {
         result.generated++;
         log(`${file}: ${GENERATED_WHY[generated]}: not analysed`);
         await connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
-      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind, project });
+      const analysis = analyze(text, file, { config: check.config, parser: fastParser(), kind: judged.kind, project });
       if (analysis.parseError) {
         result.parseErrors++;
         const e = analysis.parseError;

@@ -45,8 +45,18 @@ export function fileKindOf(file: string, root: string, config: AwaitguardConfig,
   return classifyFile(file, root, config, text, includeGenerated).kind;
 }
 
+/** Why a file is not analysed as generated code: awaitguard's judgement, or the project's `fileKinds` globs. */
+export type SkipReason = GeneratedReason | 'fileKinds';
+
+/** The reason a file of this class is skipped as generated, unless `rulesByKind.generated` turns rules on there. */
+export function skippedAsGenerated(c: FileClass, config: AwaitguardConfig): SkipReason | undefined {
+  if (c.kind !== 'generated' || config.rulesByKind?.generated) return undefined;
+  return c.generated ?? 'fileKinds';
+}
+
 /** Why a file was taken for generated code, as a sentence's start for a user. */
-export const GENERATED_WHY: Readonly<Record<GeneratedReason, string>> = {
+export const GENERATED_WHY: Readonly<Record<SkipReason, string>> = {
+  fileKinds: "generated code (the project's fileKinds say so)",
   'package manager': "a package manager's own bundle",
   vendored: 'vendored code (a vendor or third-party folder)',
   'build output folder': "a build's output folder",

@@ -6,6 +6,7 @@ import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseCha
 import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { listing } from '../listings.js';
+import { programOf } from '../modules.js';
 import { effectOf, STORE_PATH } from '../sagas.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
@@ -101,13 +102,6 @@ export abstract class ExpressionWalker extends WalkerCore {
     const deps: ReadFact[] = [];
     for (const n of nodes) if (n) deps.push(...this.expr(n));
     return deps;
-  }
-
-  /** The file's tree, from the function being walked. */
-  protected program(): TSESTree.Program {
-    let n: Node = this.fn;
-    while (n.parent) n = n.parent;
-    return n as TSESTree.Program;
   }
 
   /** Evaluates an expression for its effects on the state; returns the shared reads its value derives from. */
@@ -217,7 +211,8 @@ export abstract class ExpressionWalker extends WalkerCore {
         const deps = node.argument ? this.expr(node.argument) : NO_DEPS;
         const owner = enclosingFunction(node);
         if (!owner || !this.suspendingGenerators.has(owner)) return deps;
-        const saga = effectOf(node.argument, this.program());
+        const program = programOf(node);
+        const saga = program ? effectOf(node.argument, program) : null;
         // `yield put(setCount(n + 1))`: the runner dispatches the action when it takes the effect.
         if (saga?.effect === 'put') this.write(STORE_PATH, deps, node, 'assign');
         // The generator is suspended until its runner resumes it, with a value of the runner's choosing.

@@ -12,10 +12,10 @@ import { cloneState, mergeStates, NO_DEPS, restate, type Check, type State } fro
 /** Loops nested deeper than this are walked once (see `loop`). */
 const MAX_REWALKED_LOOPS = 3;
 
-/** Walks one async function in evaluation order, telling `observers` of every write of shared state. */
 /** Methods whose iterator walks the collection as it is at each step. */
 const LIVE_ITERATORS = new Set(['entries', 'keys', 'values']);
 
+/** Walks one async function in evaluation order, telling `observers` of every write of shared state. */
 export function walkFunction(fn: FunctionNode, scope: ScopeInfo, locks: LockTable, observers: readonly FlowObserver[], suspendingGenerators?: ReadonlySet<FunctionNode>): void {
   new FunctionWalker(fn, scope, locks, observers, suspendingGenerators).run();
 }
