@@ -2,13 +2,15 @@
 // Language-server latency: time from a didChange on a ~3,000-line file to the publishDiagnostics of that version.
 //
 //   node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS]
-//                      [--server FILE | --vsix FILE] [--file PATH] [--json]
+//                      [--server FILE | --vsix FILE] [--file PATH [--root DIR]] [--json]
 //
 // `--json` prints one JSON object on stdout (latencies of edits and code actions, first analysis, peak memory,
 // parser, file) and sends the text to stderr.
 //
 // `--file PATH` measures on a real file instead of the generated one (its text copied into the temporary
-// project); each edit inserts a comment line in the middle of the file, the next removes it.
+// project); each edit inserts a comment line in the middle of the file, the next removes it. With `--root DIR`
+// the file is opened where it is, DIR (a real snapshot) being the workspace: its imports resolve, so the
+// cost of following them into the project's other modules is measured as an editor meets it. Nothing in DIR is written.
 //
 // `--vsix FILE` unpacks a packaged extension (`npm run package`) and runs the server it ships, as VS Code would;
 // `--server FILE` runs another build of the server. The status notifications say which parser it runs.
@@ -33,7 +35,7 @@ import { mulberry32 } from './generate-corpus.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 let SERVER = join(ROOT, 'dist', 'server.js');
-const ENGINE = join(ROOT, 'dist', 'engine.js');
+let ENGINE = join(ROOT, 'dist', 'engine.js');
 const TARGET_P95_MS = 50;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -421,9 +423,10 @@ function parseOptions() {
     else if (a === '--server') opts.server = process.argv[++i];
     else if (a === '--vsix') opts.vsix = process.argv[++i];
     else if (a === '--file') opts.file = resolve(process.argv[++i]);
+    else if (a === '--root') opts.root = resolve(process.argv[++i]);
     else if (a === '--json') opts.json = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE] [--file PATH] [--json]');
+      console.log('usage: node bench/lsp.mjs [--edits N] [--warmup N] [--lines N] [--full] [--code-actions N] [--seed N] [--timeout SECONDS] [--server FILE | --vsix FILE] [--file PATH [--root DIR]] [--json]');
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
@@ -443,6 +446,7 @@ async function main() {
   // With --json, stdout carries only the JSON object; the text goes to stderr.
   const log = opts.json ? (...xs) => console.error(...xs) : (...xs) => console.log(...xs);
   if (opts.file && !existsSync(opts.file)) fail(`--file ${opts.file} does not exist`);
+  if (opts.root && !(opts.file && opts.file.startsWith(opts.root + '/'))) fail('--root needs a --file inside it');
   if (opts.vsix && !existsSync(opts.vsix)) fail(`--vsix ${opts.vsix} does not exist: build it with \`npm run package\``);
   let unpacked;
   if (opts.vsix) {
@@ -454,6 +458,8 @@ async function main() {
     process.on('exit', () => rmSync(unpacked, { recursive: true, force: true }));
   } else if (opts.server) {
     SERVER = resolve(opts.server);
+    // Another build's server is compared with that build's engine, when it has one.
+    if (existsSync(join(dirname(SERVER), 'engine.js'))) ENGINE = join(dirname(SERVER), 'engine.js');
   }
   for (const f of [SERVER, ENGINE]) if (!existsSync(f)) fail(`${f} is missing: run \`npm run build\` first`);
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver-protocol/node');
@@ -469,9 +475,9 @@ async function main() {
     process.exit(2);
   }, opts.timeoutSec * 1000);
 
-  const work = mkdtempSync(join(tmpdir(), 'awaitguard-lsp-bench-'));
-  writeFileSync(join(work, 'package.json'), '{ "name": "lsp-bench", "type": "module" }\n');
-  const file = join(work, 'src', opts.file ? basename(opts.file) : 'services.ts');
+  const work = opts.root ?? mkdtempSync(join(tmpdir(), 'awaitguard-lsp-bench-'));
+  if (!opts.root) writeFileSync(join(work, 'package.json'), '{ "name": "lsp-bench", "type": "module" }\n');
+  const file = opts.root ? opts.file : join(work, 'src', opts.file ? basename(opts.file) : 'services.ts');
   const uri = pathToFileURL(file).href;
 
   const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -501,7 +507,7 @@ async function main() {
       // not yet created
     }
     if (!exited) child.kill('SIGKILL');
-    rmSync(work, { recursive: true, force: true });
+    if (!opts.root) rmSync(work, { recursive: true, force: true });
   }
 
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

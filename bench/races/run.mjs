@@ -5,7 +5,10 @@
 // snapshots are present (the search tool's `fetch` puts them under /work/.mirror/<owner>+<name>/repo, or
 // $AWAITGUARD_MIRROR); CI cannot fetch them, so the script names the missing ones and goes on.
 //
-//   node bench/races/run.mjs [--cli FILE] [--min-confidence low|medium|high] [--verbose]
+//   node bench/races/run.mjs [--cli FILE] [--min-confidence low|medium|high] [--set races|operations] [--verbose]
+//
+// `--set operations` checks bench/races/operations.json instead: races between two different operations of one
+// object (teardown during an await, competing writers, act before register, React effects).
 //
 // A race is found when the CLI reports its rule on a line inside `span` (the racy function at `before`); found
 // under another rule counts apart. It is flagged after the fix when the same rule is reported inside `spanAfter`.
@@ -21,12 +24,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const MIRROR = process.env.AWAITGUARD_MIRROR ?? '/work/.mirror';
 
 function parseArgs(argv) {
-  const o = { cli: path.join(ROOT, 'dist', 'cli.js'), minConfidence: undefined, verbose: false };
+  const o = { cli: path.join(ROOT, 'dist', 'cli.js'), minConfidence: undefined, verbose: false, set: 'races' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--cli') o.cli = path.resolve(argv[++i]);
     else if (a === '--min-confidence') o.minConfidence = argv[++i];
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--set') o.set = argv[++i];
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -63,7 +67,7 @@ const within = ([start, end]) => (f) => f.line >= start && f.line <= end;
 function main() {
   const o = parseArgs(process.argv.slice(2));
   if (!existsSync(o.cli)) throw new Error(`${o.cli} is missing: run npm run build first`);
-  const { races } = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'races', 'races.json'), 'utf8'));
+  const { races } = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'races', `${o.set}.json`), 'utf8'));
   const missing = new Set();
   const rows = [];
   for (const race of races) {

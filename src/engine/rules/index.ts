@@ -6,10 +6,11 @@ import { checkThenAct } from './check-then-act.js';
 import { lockLeak } from './lock-leak.js';
 import { lostUpdate } from './lost-update.js';
 import type { RuleMeta } from './meta.js';
+import { teardownRace } from './teardown-race.js';
 import { unawaitedAcquire } from './unawaited-acquire.js';
 import { unboundedConcurrency } from './unbounded-concurrency.js';
 
-export const ALL_RULES = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency] as const;
+export const ALL_RULES = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency, teardownRace] as const;
 
 export type RuleId = (typeof ALL_RULES)[number]['meta']['id'];
 
