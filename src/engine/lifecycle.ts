@@ -22,6 +22,11 @@ export interface Teardown {
   writes: ReadonlySet<string>;
   /** `this.state` -> where it is set to a value that says the object is over (`'left'`, `closed = true`). */
   ends: ReadonlyMap<string, { node: Node; value: TSESTree.Expression }>;
+  /**
+   * It refuses to run in some phases of the object's life: `if (this.phase !== 'started') throw …`. An operation
+   * that moves the object into such a phase (`'starting'`) cannot be overlapped by it.
+   */
+  refuses: boolean;
   /** The fields whose promise it awaits (`await this.connecting`): an operation that keeps its promise there is waited for. */
   awaits: ReadonlySet<string>;
 }
@@ -31,7 +36,7 @@ export interface Teardown {
  * (what it holds is closed or stopped, a timer cleared), `disposesEach` (each element is). After `disposes` or
  * `disposesEach`, what an operation stores there again is a resource nothing will release.
  */
-export type ResetKind = 'forgets' | 'empties' | 'disposes' | 'disposesEach';
+export type ResetKind = 'forgets' | 'empties' | 'disposes' | 'disposesEach' | 'clearsTimer';
 
 export interface Reset {
   /** The first place it is released, else the first it is reset. */
@@ -89,7 +94,7 @@ function findTeardowns(body: TSESTree.ClassBody): Teardown[] {
     collect(method, named ? methods : new Map(), named, found, new Set([method]));
     if (!named && found.ends.size === 0) continue;
     if (found.resets.size === 0 && found.ends.size === 0) continue;
-    out.push({ name, method, resets: found.resets, ends: found.ends, writes: found.writes, awaits: found.awaits });
+    out.push({ name, method, resets: found.resets, ends: found.ends, writes: found.writes, awaits: found.awaits, refuses: refuses(method) });
   }
   return out;
 }
@@ -107,7 +112,7 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
     const known = found.resets.get(path);
     if (!known) found.resets.set(path, { node, kinds: new Set([kind]) });
     else {
-      if (kind.startsWith('dispose') && ![...known.kinds].some((k) => k.startsWith('dispose'))) known.node = node;
+      if (kind !== 'forgets' && kind !== 'empties' && [...known.kinds].every((k) => k === 'forgets' || k === 'empties')) known.node = node;
       known.kinds.add(kind);
     }
   };
@@ -119,6 +124,20 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
     if (n.type === 'AwaitExpression') {
       const path = awaitedField(n.argument);
       if (path !== null) found.awaits.add(path);
+      // `await this.ensureInitialized()`, which awaits `this.initPromise`: the teardown waits for setup to end.
+      const arg = unwrap(n.argument);
+      const callee = arg.type === 'CallExpression' ? unwrap(arg.callee) : null;
+      const helper = callee?.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression' ? methods.get(memberName(callee) ?? '') : undefined;
+      if (helper) {
+        forEachNode(helper.body, (m) => {
+          if (isFunction(m)) return false;
+          if (m.type === 'AwaitExpression') {
+            const waited = awaitedField(m.argument);
+            if (waited !== null) found.awaits.add(waited);
+          }
+          return true;
+        });
+      }
     }
     if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression') {
       const path = thisPath(n.left);
@@ -141,7 +160,7 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
       if (callee.type === 'Identifier' && TIMER_CLEARS.has(callee.name) && n.arguments[0]) {
         const arg = unwrap(n.arguments[0]);
         const path = arg.type === 'MemberExpression' ? thisPath(arg) : null;
-        if (path !== null) reset(path, n, 'disposes');
+        if (path !== null) reset(path, n, 'clearsTimer');
       }
       // this.pc.removeTrack(this.sender), unsubscribe(this.subscription): what the field holds is undone.
       const undoing = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
@@ -178,6 +197,22 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
       if (path !== null && callsDisposing(n.body)) reset(path, n, 'disposesEach');
     }
     return true;
+  });
+}
+
+/** `if (this.state !== State.Running) throw new Error('not running')` among the method's own statements. */
+function refuses(fn: FunctionNode): boolean {
+  if (fn.body.type !== 'BlockStatement') return false;
+  return fn.body.body.some((stmt) => {
+    if (stmt.type !== 'IfStatement') return false;
+    const throws = (b: Node | null | undefined): boolean => !!b && (b.type === 'ThrowStatement' || (b.type === 'BlockStatement' && b.body.some((x) => x.type === 'ThrowStatement')));
+    if (!throws(stmt.consequent) && !throws(stmt.alternate)) return false;
+    let lifecycle = false;
+    forEachNode(stmt.test, (n) => {
+      if (n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && isLifecycleField(memberName(n) ?? '')) lifecycle = true;
+      return !lifecycle;
+    });
+    return lifecycle;
   });
 }
 
@@ -265,6 +300,12 @@ export function stateValueName(value: Node): string | null {
   return null;
 }
 
+/**
+ * Values of a state field that say the object is alive: `'joined'`, `State.Connected`, `'starting'`. Not any
+ * other value: `'invalid'` or `'error'` after a failed start says nothing of the kind.
+ */
+const LIVE_STATE = /(open|connect|join|start|run|activ|ready|ring|enter|online|listen|initiali[sz]ed|live|subscrib|play|record|stream|sync)/i;
+
 /** Whether a value written to `field` says the object is alive again (`this.state = 'joined'`, `this.running = true`). */
 export function revives(field: string, value: Node): boolean {
   const v = unwrap(value);
@@ -272,7 +313,7 @@ export function revives(field: string, value: Node): boolean {
   if (v.type === 'Literal' && v.value === false) return ENDED_FLAG.test(field);
   if (!STATE_FIELD.test(field)) return false;
   const name = stateValueName(v);
-  return name !== null && !ENDED_STATE.test(name);
+  return name !== null && !ENDED_STATE.test(name) && LIVE_STATE.test(name);
 }
 
 /** The class member a function is (`async join() {…}` or `join = async () => {…}`), with its name. */
