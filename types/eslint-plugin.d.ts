@@ -2,7 +2,7 @@
 import type { ESLint, Linter, Rule } from 'eslint';
 
 /** The ids of awaitguard's rules. */
-export type RuleId = 'lost-update' | 'check-then-act' | 'lock-leak' | 'unawaited-acquire' | 'unbounded-concurrency' | 'teardown-race' | 'register-after-send';
+export type RuleId = 'lost-update' | 'check-then-act' | 'lock-leak' | 'unawaited-acquire' | 'unbounded-concurrency' | 'teardown-race' | 'register-after-send' | 'effect-stale-update';
 
 /** `settings.awaitguard` in a flat config, shared by every awaitguard rule. */
 export interface AwaitguardSettings {

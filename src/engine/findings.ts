@@ -45,6 +45,7 @@ export type FixMeaning =
   | { kind: 'lock-wrap'; data: { path: string; location: string; style: LockWrapStyle; /** `KeyedLock` for one entry of a keyed store. */ lock: 'Lock' | 'KeyedLock' } }
   | { kind: 'share-in-flight'; data: { operation: string } }
   | { kind: 'semaphore-limit'; data: { permits: number } }
+  | { kind: 'ignore-stale-run'; data: { flag: string } }
   | { kind: 'suppress'; data: { ruleId: RuleId } };
 
 export type FixKind = FixMeaning['kind'];

@@ -8,6 +8,7 @@ export const SUGGESTION_MESSAGES = {
   guardWithLock: 'Guard {{location}} with a {{lock}} ({{style}})',
   shareInFlight: 'Share the in-flight promise instead of starting a second {{operation}}',
   limitWithSemaphore: 'Limit concurrency with a Semaphore({{permits}})',
+  ignoreStaleRun: 'Ignore stale runs with an `{{flag}}` flag set in the effect cleanup',
 } as const;
 
 export type SuggestionId = keyof typeof SUGGESTION_MESSAGES;
@@ -17,6 +18,7 @@ export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, Suggestio
   'lock-wrap': 'guardWithLock',
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
+  'ignore-stale-run': 'ignoreStaleRun',
 };
 
 export interface Suggestion {
@@ -37,6 +39,8 @@ export function suggestionFor(fix: Fix): Suggestion | undefined {
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { operation: fix.data.operation } };
     case 'semaphore-limit':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { permits: String(fix.data.permits) } };
+    case 'ignore-stale-run':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { flag: fix.data.flag } };
     case 'suppress':
       return undefined;
   }

@@ -4,6 +4,7 @@ import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
 import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+import { ignoreStaleRunFix } from './ignoreStaleRun.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
 import { namesIn } from './names.js';
@@ -72,6 +73,8 @@ function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
       if (fixes.length > 0 && !fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0]!, preferred: true };
     } else if (subject?.kind === 'fan-out') {
       fixes.push(...semaphoreFix(subject, ctx));
+    } else if (subject?.kind === 'effect') {
+      fixes.push(...ignoreStaleRunFix(subject, ctx));
     }
   } catch {
     // A fix that cannot be built is left out; the finding and its suppression still stand.

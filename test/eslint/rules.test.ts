@@ -24,6 +24,7 @@ const SUGGESTION_ID: Record<FixKind, string | null> = {
   'lock-wrap': 'guardWithLock',
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
+  'ignore-stale-run': 'ignoreStaleRun',
   suppress: null,
 };
 

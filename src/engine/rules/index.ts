@@ -6,12 +6,13 @@ import { checkThenAct } from './check-then-act.js';
 import { lockLeak } from './lock-leak.js';
 import { lostUpdate } from './lost-update.js';
 import type { RuleMeta } from './meta.js';
+import { effectStaleUpdate } from './effect-stale-update.js';
 import { registerAfterSend } from './register-after-send.js';
 import { teardownRace } from './teardown-race.js';
 import { unawaitedAcquire } from './unawaited-acquire.js';
 import { unboundedConcurrency } from './unbounded-concurrency.js';
 
-export const ALL_RULES = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency, teardownRace, registerAfterSend] as const;
+export const ALL_RULES = [lostUpdate, checkThenAct, lockLeak, unawaitedAcquire, unboundedConcurrency, teardownRace, registerAfterSend, effectStaleUpdate] as const;
 
 export type RuleId = (typeof ALL_RULES)[number]['meta']['id'];
 

@@ -22,7 +22,9 @@ export type FixSubject =
       key?: string;
     }
   /** `Promise.all(source.map(callback))` with unbounded fan-out. */
-  | { kind: 'fan-out'; combinator: TSESTree.CallExpression; map: TSESTree.CallExpression; callback: FunctionNode };
+  | { kind: 'fan-out'; combinator: TSESTree.CallExpression; map: TSESTree.CallExpression; callback: FunctionNode }
+  /** A React effect whose async work sets state late: `sets` are every late, unguarded setter call in it. */
+  | { kind: 'effect'; effect: FunctionNode; sets: (TSESTree.CallExpression | TSESTree.Identifier)[] };
 
 export interface RuleReport {
   anchor: Anchor;

@@ -1,0 +1,237 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import type { FunctionNode } from '../scope.js';
+import type { Rule, RuleReport } from './rule.js';
+import { line } from './text.js';
+
+/*
+ * A React effect starts async work and sets state when it ends: `useEffect(() => { (async () => { const user =
+ * await fetchUser(id); setUser(user); })(); }, [id])`. When `id` changes while the request is pending, the effect
+ * runs again; whichever response comes last wins, and a slow one for the old `id` overwrites the new user. (On
+ * unmount the set is wasted work.) The effect's cleanup is where a stale run is told it is stale: a flag it sets
+ * (`ignore = true`) that the set checks, or an AbortController it aborts that the request takes.
+ */
+
+export const effectStaleUpdate: Rule<'effect-stale-update'> = {
+  meta: {
+    id: 'effect-stale-update',
+    shortDescription: 'A React effect sets state after an await with no cleanup that ignores or aborts a stale run.',
+    fullDescription:
+      'Reports a state setter called after an await (or in a promise callback) inside async work that a useEffect/useLayoutEffect with dependencies starts, when the effect returns no cleanup that marks the run stale (an ignore/cancelled flag the set checks) or aborts the request. When a dependency changes while the work is pending, the effect runs again, and a slow response for the old value can arrive last and overwrite the state for the new one.',
+    defaultSeverity: 'warning',
+    docsPath: 'docs/rules/effect-stale-update.md',
+    messageId: 'effectStaleUpdate',
+    fixKinds: ['ignore-stale-run'],
+    confidenceIn: { test: 'low' },
+  },
+  check(model) {
+    const reports: RuleReport[] = [];
+    for (const call of model.index.calls) {
+      const effect = effectOf(call);
+      if (!effect) continue;
+      const setters = settersAround(call);
+      if (setters.size === 0) continue;
+      const guarded = cleanupGuards(effect.body);
+      const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after));
+      // One fix guards every late set of the effect: each finding of it offers the same edits.
+      const subject = { kind: 'effect' as const, effect: effect.body, sets: late.map((l) => l.set) };
+      // One report per effect, at its first late set: the missing cleanup is one problem, however many sets it lets through.
+      const first = late[0];
+      if (first) reports.push({ ...report(first.set, first.after, effect.deps, late.length - 1), subject });
+    }
+    return reports;
+  },
+};
+
+const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+
+/** `useEffect(fn, [deps…])` with at least one dependency, or none given (it runs after every render). */
+function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TSESTree.ArrayExpression | null } | null {
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (name === null || !EFFECT_HOOKS.has(name)) return null;
+  const fn = call.arguments[0] ? unwrap(call.arguments[0]) : null;
+  if (!fn || !isFunction(fn)) return null;
+  const deps = call.arguments[1] ? unwrap(call.arguments[1]) : null;
+  // `[]`: the effect runs once; nothing newer can be overwritten (unmounting only wastes the set).
+  if (deps?.type === 'ArrayExpression' && deps.elements.length === 0) return null;
+  if (deps && deps.type !== 'ArrayExpression') return null;
+  return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
+}
+
+/** `const [user, setUser] = useState(…)` (or `useReducer`'s dispatch) in the component around the effect. */
+function settersAround(effectCall: TSESTree.CallExpression): Set<string> {
+  const component = enclosingFunction(effectCall);
+  const names = new Set<string>();
+  if (!component) return names;
+  forEachNode(component.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'ArrayPattern' && n.init) {
+      const init = unwrap(n.init);
+      if (init.type !== 'CallExpression') return true;
+      const callee = unwrap(init.callee);
+      const hook = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+      const setter = n.id.elements[1];
+      if ((hook === 'useState' || hook === 'useReducer') && setter?.type === 'Identifier') names.add(setter.name);
+    }
+    return true;
+  });
+  return names;
+}
+
+/** A late state update: a setter called (`setUser(u)`) or handed to a promise chain (`.then(setUser)`). */
+export type LateSet = TSESTree.CallExpression | TSESTree.Identifier;
+
+/**
+ * The state updates in the effect that run after async work: after an await in an async function the effect
+ * starts, or in (or as) a callback of a promise chain. `after` is the last await before it, or the chained call.
+ */
+function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: LateSet; after: Node }[] {
+  const out: { set: LateSet; after: Node }[] = [];
+  const visit = (fn: FunctionNode, chained: Node | null): void => {
+    let after = chained;
+    forEachNode(fn.body, (n) => {
+      if (isFunction(n)) {
+        const parent = n.parent;
+        // A promise callback runs once the promise settles: after the work.
+        if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, after ?? parent);
+        // An async function the effect defines and starts (an IIFE, `const load = async () => …; load()`).
+        else if (n.async && n !== effect) visit(n, after);
+        // The cleanup and event handlers run apart from the async work.
+        return false;
+      }
+      // Source order: each await makes what follows it late, and is the one a guard must come after.
+      if (n.type === 'AwaitExpression') {
+        after = n;
+        return true;
+      }
+      if (n.type === 'CallExpression') {
+        const callee = unwrap(n.callee);
+        if (after !== null && n.range[0] > after.range[0] && callee.type === 'Identifier' && setters.has(callee.name)) out.push({ set: n, after });
+        // `.then(setUser)`: the setter itself is the callback.
+        if (isPromiseChainCall(n)) {
+          for (const a of n.arguments) if (a.type === 'Identifier' && setters.has(a.name)) out.push({ set: a, after: n });
+        }
+      }
+      return true;
+    });
+  };
+  visit(effect, null);
+  return out;
+}
+
+/**
+ * What the effect's cleanup tells a stale run: a local flag it sets (`ignore = true`, `active = false`) that a
+ * condition around the set reads, or a controller it aborts whose signal the awaited work takes (then the await
+ * throws instead of the set running). Also quiet: a functional update (`setItems((xs) => …)`), whose result does
+ * not depend on which response came last in the same way.
+ */
+function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Node): boolean } {
+  const flags = new Set<string>();
+  let aborts = false;
+  if (effect.body.type === 'BlockStatement') {
+    for (const stmt of effect.body.body) {
+      if (stmt.type !== 'ReturnStatement' || !stmt.argument) continue;
+      const cleanup = unwrap(stmt.argument);
+      forEachNode(cleanup, (n) => {
+        if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') flags.add(n.left.name);
+        if (n.type === 'CallExpression') {
+          const callee = unwrap(n.callee);
+          if (callee.type === 'MemberExpression' && memberName(callee) === 'abort') aborts = true;
+        }
+        return true;
+      });
+    }
+  }
+  return {
+    checked(set, after) {
+      const arg = set.type === 'CallExpression' && set.arguments[0] ? unwrap(set.arguments[0]) : null;
+      if (arg && isFunction(arg)) return true;
+      // The request takes the signal the cleanup aborts: the awaits after it reject too (a fetch's body stream is aborted with it).
+      if (aborts && (mentionsSignal(after) || abortableBefore(set))) return true;
+      const guards = (test: Node): boolean => readsAny(test, flags) || staleTest(test);
+      for (let p: Node | undefined = set.parent; p && p !== effect; p = p.parent) {
+        const test = p.type === 'IfStatement' || p.type === 'ConditionalExpression' ? p.test : p.type === 'LogicalExpression' ? p.left : null;
+        if (test && guards(test)) return true;
+      }
+      // `if (ignore) return;` before the set, after the last await.
+      return earlyExit(set, after, guards);
+    },
+  };
+}
+
+function mentionsSignal(node: Node): boolean {
+  let found = false;
+  const root = node.type === 'CallExpression' || node.type === 'AwaitExpression' ? node : node;
+  forEachNode(root, (n) => {
+    if ((n.type === 'Identifier' && n.name === 'signal') || (n.type === 'MemberExpression' && memberName(n) === 'signal')) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** An await before `set`, in its function, whose work takes a signal. */
+function abortableBefore(set: Node): boolean {
+  const fn = enclosingFunction(set);
+  if (!fn) return false;
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || isFunction(n) || n.range[0] >= set.range[0]) return false;
+    if (n.type === 'AwaitExpression' && mentionsSignal(n)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function readsAny(test: Node, names: ReadonlySet<string>): boolean {
+  let found = false;
+  forEachNode(test, (n) => {
+    if (n.type === 'Identifier' && names.has(n.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * A test that asks whether this run is still the current one without a cleanup flag: the latest request kept in a
+ * ref (`if (id === latest.current)`), or a signal (`if (!controller.signal.aborted)`).
+ */
+function staleTest(test: Node): boolean {
+  let found = false;
+  forEachNode(test, (n) => {
+    if (n.type === 'MemberExpression' && memberName(n) === 'aborted') found = true;
+    // A ref compared with this run's value; a bare `mounted.current` only says the component is still there.
+    if (n.type === 'BinaryExpression' && ['===', '!==', '==', '!='].includes(n.operator) && [n.left, n.right].some((side) => side.type === 'MemberExpression' && memberName(side) === 'current')) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function earlyExit(set: Node, after: Node, guards: (test: Node) => boolean): boolean {
+  const fn = enclosingFunction(set);
+  if (!fn) return false;
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || isFunction(n)) return false;
+    if (n.type === 'IfStatement' && n.range[0] > after.range[0] && n.range[1] <= set.range[0] && guards(n.test)) {
+      const exits = (b: Node | null | undefined): boolean => !!b && (b.type === 'ReturnStatement' || b.type === 'ThrowStatement' || (b.type === 'BlockStatement' && b.body.some((x) => x.type === 'ReturnStatement' || x.type === 'ThrowStatement')));
+      if (exits(n.consequent)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function report(set: LateSet, after: Node, deps: TSESTree.ArrayExpression | null, others: number): RuleReport {
+  const setter = set.type === 'Identifier' ? set.name : (unwrap(set.callee) as TSESTree.Identifier).name;
+  const depNames = deps ? deps.elements.filter((e): e is TSESTree.Identifier => e?.type === 'Identifier').map((e) => '`' + e.name + '`') : [];
+  const when = deps ? `a dependency${depNames.length > 0 ? ` (${depNames.join(', ')})` : ''} changes` : 'the component renders again';
+  const waits = after.type === 'AwaitExpression' ? `the await on line ${line(after)}` : `the promise chained on line ${line(after)}`;
+  const also = others > 0 ? ` (and ${others} more state update${others > 1 ? 's' : ''} after it)` : '';
+  return {
+    anchor: set,
+    message: `\`${setter}(…)\`${also} runs after ${waits}, and the effect has no cleanup that ignores or aborts a stale run: if ${when} while the work is pending, the effect runs again and a slow result for the old value can arrive last and overwrite the new state; set an \`ignore\` flag in the effect's cleanup and check it before \`${setter}\` (or abort the request)`,
+    location: setter,
+    related: [{ anchor: after, message: 'the effect waits here; the component can re-render with new dependencies meanwhile' }],
+  };
+}
