@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -135,12 +136,9 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       const cleanup = unwrap(stmt.argument);
       forEachNode(cleanup, (n) => {
         if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') flags.add(n.left.name);
-        if (n.type === 'CallExpression') {
-          const callee = unwrap(n.callee);
-          if (callee.type === 'MemberExpression' && memberName(callee) === 'abort') aborts = true;
-        }
         return true;
       });
+      if (callsAbort(cleanup)) aborts = true;
     }
   }
   return {
@@ -158,16 +156,6 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       return earlyExit(set, after, guards);
     },
   };
-}
-
-function mentionsSignal(node: Node): boolean {
-  let found = false;
-  const root = node.type === 'CallExpression' || node.type === 'AwaitExpression' ? node : node;
-  forEachNode(root, (n) => {
-    if ((n.type === 'Identifier' && n.name === 'signal') || (n.type === 'MemberExpression' && memberName(n) === 'signal')) found = true;
-    return !found;
-  });
-  return found;
 }
 
 /** An await before `set`, in its function, whose work takes a signal. */

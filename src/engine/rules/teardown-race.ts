@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
 import type { SharedWrite } from '../flow/index.js';
 import { classMemberOf, isLifecycleField, isNothing, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
@@ -206,20 +207,7 @@ function rechecked(w: SharedWrite, teardowns: readonly Teardown[], yieldedAt: No
 
 /** `await fetch(url, { signal: this.controller.signal })` with a teardown that aborts: the await itself ends with it. */
 function abortable(yieldedAt: Node, teardowns: readonly Teardown[]): boolean {
-  let signal = false;
-  forEachNode(yieldedAt, (n) => {
-    if ((n.type === 'Identifier' && n.name === 'signal') || (n.type === 'MemberExpression' && memberName(n) === 'signal')) signal = true;
-    return !signal;
-  });
-  if (!signal) return false;
-  return teardowns.some((t) => {
-    let aborts = false;
-    forEachNode(t.method.body, (n) => {
-      if (n.type === 'CallExpression' && unwrap(n.callee).type === 'MemberExpression' && memberName(unwrap(n.callee) as TSESTree.MemberExpression) === 'abort') aborts = true;
-      return !aborts;
-    });
-    return aborts;
-  });
+  return mentionsSignal(yieldedAt) && teardowns.some((t) => callsAbort(t.method.body));
 }
 
 /** `if (signal.aborted) return` / `signal.throwIfAborted()` between the await and the write. */
