@@ -31,7 +31,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       const effect = effectOf(call);
       if (!effect) continue;
       const setters = settersAround(call);
-      if (setters.size === 0) continue;
+      if (setters.size === 0 || runsOnce(effect.body)) continue;
       const guarded = cleanupGuards(effect.body);
       const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after));
       // One fix guards every late set of the effect: each finding of it offers the same edits.
@@ -58,6 +58,49 @@ function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TS
   if (deps?.type === 'ArrayExpression' && deps.elements.length === 0) return null;
   if (deps && deps.type !== 'ArrayExpression') return null;
   return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
+}
+
+/**
+ * The effect starts its work behind a flag it sets itself: `if (didRestore.current) return; didRestore.current =
+ * true;`, `if (IS_RUNNING) return; IS_RUNNING = true;`, `if (chartRef.current === chart) return; chartRef.current
+ * = chart;`. A later run finds the flag and does not start a second request, so none can come back stale.
+ */
+function runsOnce(effect: FunctionNode): boolean {
+  if (effect.body.type !== 'BlockStatement') return false;
+  const assigned = new Set<string>();
+  // A variable of the run itself (`let timer; … if (timer) clearTimeout(timer)`) lives and dies with the run.
+  const own = new Set<string>();
+  forEachNode(effect.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier') own.add(n.id.name);
+    if (n.type === 'AssignmentExpression') {
+      const target = flagText(n.left);
+      if (target !== null) assigned.add(target);
+    }
+    return true;
+  });
+  for (const name of own) assigned.delete(name);
+  if (assigned.size === 0) return false;
+  let guarded = false;
+  forEachNode(effect.body, (n) => {
+    if (guarded || isFunction(n)) return false;
+    if (n.type === 'IfStatement') {
+      forEachNode(n.test, (t) => {
+        const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
+        if (text !== null && assigned.has(text)) guarded = true;
+        return !guarded;
+      });
+    }
+    return !guarded;
+  });
+  return guarded;
+}
+
+/** `IS_RUNNING` or `didRestore.current`: a flag an effect can keep across its runs. */
+function flagText(n: Node): string | null {
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'MemberExpression' && memberName(n) === 'current' && unwrap(n.object).type === 'Identifier') return `${(unwrap(n.object) as TSESTree.Identifier).name}.current`;
+  return null;
 }
 
 /** `const [user, setUser] = useState(…)` (or `useReducer`'s dispatch) in the component around the effect. */
@@ -202,7 +245,8 @@ function earlyExit(set: Node, after: Node, guards: (test: Node) => boolean): boo
   forEachNode(fn.body, (n) => {
     if (found || isFunction(n)) return false;
     if (n.type === 'IfStatement' && n.range[0] > after.range[0] && n.range[1] <= set.range[0] && guards(n.test)) {
-      const exits = (b: Node | null | undefined): boolean => !!b && (b.type === 'ReturnStatement' || b.type === 'ThrowStatement' || (b.type === 'BlockStatement' && b.body.some((x) => x.type === 'ReturnStatement' || x.type === 'ThrowStatement')));
+      const leaves = (x: Node): boolean => x.type === 'ReturnStatement' || x.type === 'ThrowStatement' || x.type === 'BreakStatement' || x.type === 'ContinueStatement';
+      const exits = (b: Node | null | undefined): boolean => !!b && (leaves(b) || (b.type === 'BlockStatement' && b.body.some(leaves)));
       if (exits(n.consequent)) found = true;
     }
     return !found;

@@ -172,9 +172,7 @@ function resetOf(t: Teardown, w: SharedWrite, written: { field: string; value: N
       // Adding to a collection the teardown empties; not calling a method on an object it closes (`this.store.set`).
       if (!kinds.has('disposesEach') && !kinds.has('empties') && !kinds.has('forgets')) return null;
       return { node: reset.node, revived: false };
-    } else if (kinds.has('forgets') || kinds.has('empties') || kinds.has('clearsTimer')) {
-      // Not a field the teardown only calls `close()` on and keeps: the object stays there, and what the
-      // operation stores replaces it whether or not the teardown ran.
+    } else {
       return { node: reset.node, revived: false };
     }
   }
@@ -193,8 +191,14 @@ function rechecked(w: SharedWrite, teardowns: readonly Teardown[], yieldedAt: No
   const watched = new Set<string>();
   for (const t of teardowns) for (const p of [...t.resets.keys(), ...t.ends.keys(), ...t.writes]) watched.add(p);
   // `if (this.stream) { stream.close(); return; }` asks whether another connect got there first; after a
-  // teardown the field is empty and the check passes. Only a lifecycle field of its own says more.
-  if (!isLifecycleField(w.path.split('.')[1] ?? '')) watched.delete(w.path);
+  // teardown that empties the field the check passes. It says more when the field is a lifecycle field of its
+  // own, or when no teardown empties it (`this.observers?.stop()` keeps the object there, so `if
+  // (!this.observers)` still sees it).
+  const emptied = teardowns.some((t) => {
+    const kinds = t.resets.get(w.path)?.kinds;
+    return kinds !== undefined && (kinds.has('forgets') || kinds.has('empties'));
+  });
+  if (emptied && !isLifecycleField(w.path.split('.')[1] ?? '')) watched.delete(w.path);
   for (const { reads } of w.checksInForce()) {
     for (const read of reads) {
       if (w.yieldedSince(read.passed) !== null) continue;
