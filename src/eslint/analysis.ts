@@ -9,7 +9,7 @@ type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
 
 /**
  * Findings per file, keyed by ESLint's SourceCode (one per file and lint run) and then by the settings:
- * the five rules of a file share one analysis instead of running the engine five times.
+ * the rules of a file share one analysis instead of running the engine once per rule.
  */
 const cache = new WeakMap<object, Map<string, readonly Finding[]>>();
 
