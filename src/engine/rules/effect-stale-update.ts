@@ -85,15 +85,32 @@ function runsOnce(effect: FunctionNode): boolean {
   forEachNode(effect.body, (n) => {
     if (guarded || isFunction(n)) return false;
     if (n.type === 'IfStatement') {
+      let flag: string | null = null;
       forEachNode(n.test, (t) => {
         const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
-        if (text !== null && assigned.has(text)) guarded = true;
-        return !guarded;
+        if (text !== null && assigned.has(text)) flag = text;
+        return flag === null;
       });
+      // `if (flag) return;`, or `if (!flag) { flag = true; start(); }`: not `if (channelRef.current) { close it }`.
+      if (flag !== null && (exitsAt(n.consequent) || setsFlag(n.consequent, flag))) guarded = true;
     }
     return !guarded;
   });
   return guarded;
+}
+
+function exitsAt(branch: Node): boolean {
+  return branch.type === 'ReturnStatement' || (branch.type === 'BlockStatement' && branch.body.some((s) => s.type === 'ReturnStatement'));
+}
+
+function setsFlag(branch: Node, flag: string): boolean {
+  let sets = false;
+  forEachNode(branch, (n) => {
+    if (sets || isFunction(n)) return false;
+    if (n.type === 'AssignmentExpression' && flagText(n.left) === flag) sets = true;
+    return !sets;
+  });
+  return sets;
 }
 
 /** `IS_RUNNING` or `didRestore.current`: a flag an effect can keep across its runs. */
