@@ -143,29 +143,59 @@ function moduleConstInit(id: TSESTree.Identifier): Node | null {
 
 /** The function module `specifier` (imported from `program`) exports as `name`, following re-exports. */
 function exported(program: Program, specifier: string, name: string, depth: number): FunctionNode | null {
+  return exportedDeclaration(program, specifier, name, depth, (table, local) => table.functions.get(local), (table) => table.defaultFunction);
+}
+
+/**
+ * What module `specifier` (imported from `program`) exports as `name`, following re-exports and imports of
+ * imports: the declaration `pick` finds under the local name it is exported from.
+ */
+function exportedDeclaration<T>(
+  program: Program,
+  specifier: string,
+  name: string,
+  depth: number,
+  pick: (table: ModuleTable, local: string) => T | undefined,
+  pickDefault: (table: ModuleTable) => T | undefined = () => undefined,
+): T | null {
   const binding = bindings.get(program);
   if (!binding?.host || depth >= MAX_DEPTH) return null;
   const loaded = binding.host.load(binding.fileName, specifier);
   if (!loaded) return null;
   if (!bindings.has(loaded.ast)) bindProgram(loaded.ast, loaded.fileName, binding.host);
   const table = moduleTable(loaded.ast);
-  if (name === 'default' && table.defaultFunction) return table.defaultFunction;
+  const anonymous = name === 'default' ? pickDefault(table) : undefined;
+  if (anonymous) return anonymous;
   const local = table.exports.get(name);
+  const next = (from: string, as: string): T | null => exportedDeclaration(loaded.ast, from, as, depth + 1, pick, pickDefault);
   if (local !== undefined) {
-    const fn = table.functions.get(local);
-    if (fn) return fn;
+    const found = pick(table, local);
+    if (found) return found;
     const imported = table.imports.get(local);
-    return imported && imported.name !== '*' ? exported(loaded.ast, imported.from, imported.name, depth + 1) : null;
+    return imported && imported.name !== '*' ? next(imported.from, imported.name) : null;
   }
   for (const r of table.reexports) {
-    if (r.as === name) return exported(loaded.ast, r.from, r.name, depth + 1);
+    if (r.as === name) return next(r.from, r.name);
   }
   for (const r of table.reexports) {
     if (r.name !== '*') continue;
-    const found = exported(loaded.ast, r.from, name, depth + 1);
+    const found = next(r.from, name);
     if (found) return found;
   }
   return null;
+}
+
+/** The class `klass` extends, when this module declares it or imports it from a module of the project. */
+export function baseClassOf(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): TSESTree.ClassDeclaration | null {
+  const base = klass.superClass ? unwrap(klass.superClass) : null;
+  if (base?.type !== 'Identifier' || shadowed(base)) return null;
+  const program = programOf(klass);
+  if (!program) return null;
+  const table = moduleTable(program);
+  const local = table.classes.get(base.name);
+  if (local) return local;
+  const imported = table.imports.get(base.name);
+  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, 0, (t, name) => t.classes.get(name)) : null;
 }
 
 /**

@@ -52,6 +52,7 @@ export { atLeast, CONFIDENCES } from './findings.js';
 export { calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, forEachNodeWithTypes, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from './ast.js';
 export type { FunctionNode } from './scope.js';
 export { classOf } from './summaries.js';
+export { programOf } from './modules.js';
 export { WRITTEN_CALLS, fixLibrary } from './locks/index.js';
 export { MAX_OXC_LITERAL_PATHS, oxcAccepts, oxcLiteralPathBound, oxcOptions, programFromOxc } from './oxc.js';
 

@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
-import { memberKeyName, methodsOf } from './summaries.js';
+import { baseClassOf } from './callees.js';
+import { classOf, memberKeyName, methodsOf } from './summaries.js';
 
 /*
  * How an object's life ends: the methods of a class that tear it down (`stop`, `close`, `leave`, `dispose`, or
@@ -80,10 +81,32 @@ export function teardownsOf(body: TSESTree.ClassBody): Teardown[] {
   return found;
 }
 
+/**
+ * The methods an instance of the class has: its own, then those its base classes define and it does not override
+ * (`stop()` inherited from a `Track` in another module), each with the methods its own `this.m()` calls reach.
+ */
+function withInherited(body: TSESTree.ClassBody): Map<string, { method: FunctionNode; methods: ReadonlyMap<string, FunctionNode> }> {
+  const out = new Map<string, { method: FunctionNode; methods: ReadonlyMap<string, FunctionNode> }>();
+  let klass: TSESTree.ClassBody | null = body;
+  for (let depth = 0; klass && depth < MAX_BASES; depth++) {
+    const methods = methodsOf(klass);
+    for (const [name, method] of methods) if (!out.has(name)) out.set(name, { method, methods });
+    klass = baseOf(klass);
+  }
+  return out;
+}
+
+/** How far up a chain of base classes teardowns are looked for. */
+const MAX_BASES = 4;
+
+function baseOf(body: TSESTree.ClassBody): TSESTree.ClassBody | null {
+  const klass = body.parent;
+  return klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? (baseClassOf(klass)?.body ?? null) : null;
+}
+
 function findTeardowns(body: TSESTree.ClassBody): Teardown[] {
-  const methods = methodsOf(body);
   const out: Teardown[] = [];
-  for (const [name, method] of methods) {
+  for (const [name, { method, methods }] of withInherited(body)) {
     if (name === 'constructor' || method.parent?.type !== 'MethodDefinition' && method.parent?.type !== 'PropertyDefinition') continue;
     if (method.parent.type === 'MethodDefinition' && method.parent.kind !== 'method') continue;
     const named = isTeardownName(name);
@@ -139,6 +162,13 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
         });
       }
     }
+    // `this.generation++`, `this.epoch += 1`: a counter the operations can compare against.
+    const counted = n.type === 'UpdateExpression' ? unwrap(n.argument) : n.type === 'AssignmentExpression' && n.operator !== '=' ? unwrap(n.left) : null;
+    if (counted?.type === 'MemberExpression') {
+      const path = thisPath(counted);
+      if (path !== null) found.writes.add(path);
+      return true;
+    }
     if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression') {
       const path = thisPath(n.left);
       if (path === null) return true;
@@ -187,6 +217,16 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
           if (helper && !seen.has(helper)) {
             seen.add(helper);
             collect(helper, methods, named, found, seen);
+          }
+        }
+        // super.stop(): the base class's teardown is part of this one.
+        if (named && object.type === 'Super' && name !== null) {
+          const own = classOf(fn);
+          const base = own ? baseOf(own) : null;
+          const inherited = base ? methodsOf(base).get(name) : undefined;
+          if (base && inherited && !seen.has(inherited)) {
+            seen.add(inherited);
+            collect(inherited, methodsOf(base), named, found, seen);
           }
         }
       }

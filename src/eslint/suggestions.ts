@@ -9,6 +9,8 @@ export const SUGGESTION_MESSAGES = {
   shareInFlight: 'Share the in-flight promise instead of starting a second {{operation}}',
   limitWithSemaphore: 'Limit concurrency with a Semaphore({{permits}})',
   ignoreStaleRun: 'Ignore stale runs with an `{{flag}}` flag set in the effect cleanup',
+  generationGuard: 'Skip the write when `{{teardown}}()` ran during the await (a generation counter)',
+  registerFirst: 'Register the handler for `{{key}}` before sending the request',
 } as const;
 
 export type SuggestionId = keyof typeof SUGGESTION_MESSAGES;
@@ -19,6 +21,8 @@ export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, Suggestio
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
   'ignore-stale-run': 'ignoreStaleRun',
+  'generation-guard': 'generationGuard',
+  'register-first': 'registerFirst',
 };
 
 export interface Suggestion {
@@ -41,6 +45,10 @@ export function suggestionFor(fix: Fix): Suggestion | undefined {
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { permits: String(fix.data.permits) } };
     case 'ignore-stale-run':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { flag: fix.data.flag } };
+    case 'generation-guard':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { teardown: fix.data.teardown } };
+    case 'register-first':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { key: fix.data.key } };
     case 'suppress':
       return undefined;
   }

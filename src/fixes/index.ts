@@ -4,7 +4,9 @@ import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
 import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+import { generationGuardFix } from './generationGuard.js';
 import { ignoreStaleRunFix } from './ignoreStaleRun.js';
+import { registerFirstFix } from './registerFirst.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
 import { namesIn } from './names.js';
@@ -75,6 +77,10 @@ function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
       fixes.push(...semaphoreFix(subject, ctx));
     } else if (subject?.kind === 'effect') {
       fixes.push(...ignoreStaleRunFix(subject, ctx));
+    } else if (subject?.kind === 'teardown') {
+      fixes.push(...generationGuardFix(subject, ctx));
+    } else if (subject?.kind === 'register') {
+      fixes.push(...registerFirstFix(subject, ctx));
     }
   } catch {
     // A fix that cannot be built is left out; the finding and its suppression still stand.

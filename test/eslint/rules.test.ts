@@ -25,6 +25,8 @@ const SUGGESTION_ID: Record<FixKind, string | null> = {
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
   'ignore-stale-run': 'ignoreStaleRun',
+  'generation-guard': 'generationGuard',
+  'register-first': 'registerFirst',
   suppress: null,
 };
 

@@ -179,5 +179,124 @@ describe('fixed code behaves', () => {
     await fixed.sendAll(ids);
     expect(fixed.peak).toBe(8);
   });
-});
+  it('teardown-race: stop() during start() leaves no interval running after the generation-guard fix', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 2));
+      export const timers = { live: 0 };
+      export class Poller {
+        private timer: { cancel(): void } | undefined;
+        async start(): Promise<void> {
+          const ms = await tick().then(() => 10);
+          timers.live++;
+          let cancelled = false;
+          this.timer = { cancel: () => { if (!cancelled) { cancelled = true; timers.live--; } } };
+          void ms;
+        }
+        stop(): void {
+          this.timer?.cancel();
+          this.timer = undefined;
+        }
+      }
+    `;
+    type M = { Poller: new () => { start(): Promise<void>; stop(): void }; timers: { live: number } };
+    // Interleaved: stop() runs while start() is suspended at its await.
+    const run = async (m: M): Promise<number> => {
+      const p = new m.Poller();
+      const starting = p.start();
+      p.stop();
+      await starting;
+      return m.timers.live;
+    };
+    expect(await run(await load<M>(source))).toBe(1);
+    const fixedSource = fix(source, 'teardown-race');
+    expect(fixedSource).toContain('this.generation++');
+    const fixed = await load<M>(fixedSource);
+    expect(await run(fixed)).toBe(0);
+    // A stopped poller starts again: the counter does not end the object for good.
+    const again = new fixed.Poller();
+    await again.start();
+    expect(fixed.timers.live).toBe(1);
+    again.stop();
+    expect(fixed.timers.live).toBe(0);
+  });
 
+  it('teardown-race: leave() during join() releases the camera the join opened after the fix', async () => {
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 2));
+      export const cameras = { open: 0 };
+      interface Feed { stop(): void }
+      async function openCamera(): Promise<Feed> {
+        await tick();
+        cameras.open++;
+        let stopped = false;
+        return { stop: () => { if (!stopped) { stopped = true; cameras.open--; } } };
+      }
+      export class Call {
+        private feeds: Feed[] = [];
+        async join(): Promise<void> {
+          const feed = await openCamera();
+          this.feeds.push(feed);
+        }
+        leave(): void {
+          this.feeds.forEach((feed) => feed.stop());
+          this.feeds = [];
+        }
+      }
+    `;
+    type M = { Call: new () => { join(): Promise<void>; leave(): void }; cameras: { open: number } };
+    const run = async (m: M): Promise<number> => {
+      const call = new m.Call();
+      const joining = call.join();
+      call.leave();
+      await joining;
+      return m.cameras.open;
+    };
+    expect(await run(await load<M>(source))).toBe(1);
+    const fixedSource = fix(source, 'teardown-race');
+    expect(fixedSource).toContain('feed.stop()');
+    expect(await run(await load<M>(fixedSource))).toBe(0);
+  });
+  it('register-after-send: a reply that arrives before the send settles reaches its caller after the fix, and a failed send leaves no handler', async () => {
+    const source = `
+      type Handler = { resolve(v: string): void; reject(e: Error): void };
+      export class RpcClient {
+        readonly pending = new Map<number, Handler>();
+        private next = 0;
+        // The server answers at once; the send's own promise settles a little later (a write callback, an ack).
+        constructor(private readonly failSend = false) {}
+        private async send(msg: { id: number; body: string }): Promise<void> {
+          if (!this.failSend) queueMicrotask(() => this.onReply(msg.id, msg.body.toUpperCase()));
+          await new Promise<void>((r) => setTimeout(r, 2));
+          if (this.failSend) throw new Error('socket closed');
+        }
+        private onReply(id: number, value: string): void {
+          const handler = this.pending.get(id);
+          this.pending.delete(id);
+          handler?.resolve(value);
+        }
+        async call(body: string): Promise<string> {
+          const id = ++this.next;
+          let handler!: Handler;
+          const reply = new Promise<string>((resolve, reject) => {
+            handler = { resolve, reject };
+          });
+          await this.send({ id, body });
+          this.pending.set(id, handler);
+          return reply;
+        }
+      }
+    `;
+    type Client = { call(body: string): Promise<string>; pending: Map<number, unknown> };
+    type M = { RpcClient: new (failSend?: boolean) => Client };
+    const within = <T,>(p: Promise<T>): Promise<T | 'never settled'> => Promise.race([p, new Promise<'never settled'>((r) => setTimeout(() => r('never settled'), 50))]);
+    const racy = await load<M>(source);
+    expect(await within(new racy.RpcClient().call('ping'))).toBe('never settled');
+
+    const fixedSource = fix(source, 'register-after-send');
+    const fixed = await load<M>(fixedSource);
+    expect(await within(new fixed.RpcClient().call('ping'))).toBe('PING');
+    const failing = new fixed.RpcClient(true);
+    await expect(failing.call('ping')).rejects.toThrow('socket closed');
+    expect(failing.pending.size).toBe(0);
+  });
+});

@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 // Same depth as test/fixtures, so the fixture tsconfig's relative paths still resolve.
 const OUT = join(ROOT, 'test', '.fixed');
-const FIXABLE = ['lost-update', 'check-then-act', 'unbounded-concurrency'];
+const FIXABLE = ['lost-update', 'check-then-act', 'unbounded-concurrency', 'teardown-race', 'register-after-send'];
 /** Findings for which no safe fix exists, and why (the closing note and README list these too). */
 const NO_SAFE_FIX: Record<string, string> = {
   'lost-update/racy/outbound-promise-tail-seq.ts:16 lost-update':

@@ -55,6 +55,20 @@ export interface GuardingCheck {
 }
 
 /** Receives the walker's events for every async function of one file. */
+/**
+ * A call of a method of the enclosing class (`this.setTrack(t)`, `this.#connect()`), seen before the method runs:
+ * what it does to the object is the rule's to look up.
+ */
+export interface MethodCall {
+  node: Node;
+  method: string;
+  holds: Holds;
+  checksInForce: SharedWrite['checksInForce'];
+  yieldedSince: SharedWrite['yieldedSince'];
+}
+
 export interface FlowObserver {
   write(w: SharedWrite): void;
+  /** Only for the rules that follow a write into the methods it calls. */
+  methodCall?(c: MethodCall): void;
 }

@@ -525,6 +525,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           return NO_DEPS;
         }
       }
+      if (object.type === 'ThisExpression' && method !== null) this.methodCall(node, method);
       const accessor = this.accessorPath(node);
       if (accessor?.writes) {
         // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them.

@@ -8,7 +8,7 @@ import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
 import { classOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
-import type { FlowObserver, Guard, GuardingCheck, SharedWrite } from './events.js';
+import type { FlowObserver, Guard, GuardingCheck, MethodCall, SharedWrite } from './events.js';
 import { initialState, NO_DEPS, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
 /*
@@ -127,6 +127,22 @@ export abstract class WalkerCore implements PathContext {
     const holds = new Map(this.st.holds);
     holds.delete(key);
     this.st.holds = holds;
+  }
+
+  /** A call of a method of the class on `this`, for the observers that follow it into the method. */
+  protected methodCall(node: Node, method: string): void {
+    const listening = this.observers.filter((o) => o.methodCall);
+    if (listening.length === 0) return;
+    const now = this.st.passed;
+    const checks = this.st.checks;
+    const event: MethodCall = {
+      node,
+      method,
+      holds: this.st.holds,
+      checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, close: () => c.open.clear() }, reads: c.reads })),
+      yieldedSince: (since) => this.awaitSince(since, now),
+    };
+    for (const o of listening) o.methodCall!(event);
   }
 
   /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */

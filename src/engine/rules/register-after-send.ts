@@ -24,7 +24,7 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
     defaultSeverity: 'error',
     docsPath: 'docs/rules/register-after-send.md',
     messageId: 'registerAfterSend',
-    fixKinds: [],
+    fixKinds: ['register-first'],
     confidenceIn: { test: 'low' },
   },
   observe() {
@@ -41,6 +41,7 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
           anchor: w.node,
           message: `the handler for \`${found.key}\` is stored in ${where} on line ${line(w.node)}, after the request carrying \`${found.key}\` is sent and awaited on line ${line(found.send)}: a response that arrives while the send is pending finds no handler and is dropped, and this call never settles; register the handler before sending`,
           location: displayPath(w.path),
+          subject: { kind: 'register', registration: w.node, send: found.send, key: found.key },
           related: [{ anchor: found.send, message: `the request carrying \`${found.key}\` is sent here, before its handler is registered` }],
         });
       },

@@ -24,7 +24,14 @@ export type FixSubject =
   /** `Promise.all(source.map(callback))` with unbounded fan-out. */
   | { kind: 'fan-out'; combinator: TSESTree.CallExpression; map: TSESTree.CallExpression; callback: FunctionNode }
   /** A React effect whose async work sets state late: `sets` are every late, unguarded setter call in it. */
-  | { kind: 'effect'; effect: FunctionNode; sets: (TSESTree.CallExpression | TSESTree.Identifier)[] };
+  | { kind: 'effect'; effect: FunctionNode; sets: (TSESTree.CallExpression | TSESTree.Identifier)[] }
+  /**
+   * An operation (a method of a class) that writes `write` after an await, while the class's `teardown` may run.
+   * `release`: what undoes the written value (`feed.stop()`), when the teardown disposes of the field that way.
+   */
+  /** A response handler registered (`registration`) after the awaited send (`send`) of the request carrying `key`. */
+  | { kind: 'register'; registration: TSESTree.Node; send: TSESTree.Node; key: string }
+  | { kind: 'teardown'; operation: FunctionNode; teardown: FunctionNode; teardownName: string; write: TSESTree.Node; release?: { value: string; method: string } };
 
 export interface RuleReport {
   anchor: Anchor;

@@ -1,10 +1,12 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
 import type { SharedWrite } from '../flow/index.js';
 import { classMemberOf, isLifecycleField, isNothing, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
+import { programOf } from '../modules.js';
+import { calledMethod, classOf } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
@@ -28,26 +30,96 @@ export const teardownRace: FlowRule<'teardown-race'> = {
     defaultSeverity: 'warning',
     docsPath: 'docs/rules/teardown-race.md',
     messageId: 'teardownRace',
-    fixKinds: [],
+    fixKinds: ['generation-guard'],
     confidenceIn: { test: 'low' },
   },
   observe() {
     const reports: RuleReport[] = [];
     const seen = new Set<Node>();
+    const consider = (w: Write): void => {
+      if (seen.has(w.node) || !w.path.startsWith('this.')) return;
+      const found = raceWithTeardown(w);
+      if (!found) return;
+      seen.add(w.node);
+      reports.push(report(w, found));
+    };
     return {
       write(w) {
-        if (seen.has(w.node) || !w.path.startsWith('this.')) return;
-        const found = raceWithTeardown(w);
-        if (!found) return;
-        seen.add(w.node);
-        reports.push(report(w, found));
+        // Writes made inside a called method are followed from the call (`methodCall`), all of them.
+        if (!w.via) consider(w);
+      },
+      methodCall(c) {
+        const method = calledMethod(unwrap((c.node as TSESTree.CallExpression).callee));
+        if (!method) return;
+        for (const made of writesThrough(method)) {
+          consider({ path: made.path, kind: made.kind, node: c.node, via: made.node, steps: made.steps, holds: c.holds, checksInForce: c.checksInForce, yieldedSince: c.yieldedSince });
+        }
       },
       reports: () => reports,
     };
   },
 };
 
+/** What the rule needs of a write: one the operation makes, or one a method it calls makes (`via`). */
+type Write = Pick<SharedWrite, 'path' | 'node' | 'kind' | 'via' | 'holds' | 'checksInForce' | 'yieldedSince'> & { steps?: readonly Step[] };
+
+/** One method on the way from the call to a write it makes, and where in it the way goes on (a call, or the write). */
+interface Step {
+  fn: FunctionNode;
+  at: Node;
+}
+
+interface MadeWrite {
+  path: string;
+  node: Node;
+  kind: SharedWrite['kind'];
+  steps: readonly Step[];
+}
+
+/**
+ * The `this` fields a method stores into, directly or through the methods of the class it calls: `setTrack(t)
+ * { this.track = t; }`. Unlike the summaries the other rules use, a field the method tests first still counts
+ * (`if (this.track) this.track.stop(); this.track = t`): that test asks about the old value, not about the
+ * object's life.
+ */
+function writesThrough(method: FunctionNode): readonly MadeWrite[] {
+  let known = writesMemo.get(method);
+  if (!known) {
+    known = [];
+    writesMemo.set(method, known);
+    collectWrites(method, known, [], new Set([method]));
+  }
+  return known;
+}
+
+const writesMemo = new WeakMap<FunctionNode, MadeWrite[]>();
+
+function collectWrites(fn: FunctionNode, out: MadeWrite[], before: readonly Step[], seen: Set<FunctionNode>): void {
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression') {
+      const path = thisPath(n.left);
+      if (path !== null) out.push({ path, node: n, kind: 'assign', steps: [...before, { fn, at: n }] });
+    } else if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee.type !== 'MemberExpression') return true;
+      const object = unwrap(callee.object);
+      const name = memberName(callee);
+      const path = object.type === 'MemberExpression' ? thisPath(object) : null;
+      if (path !== null && name !== null && COLLECTION_INSERTS.has(name)) out.push({ path, node: n, kind: 'collection', steps: [...before, { fn, at: n }] });
+      const helper = object.type === 'ThisExpression' ? calledMethod(callee) : null;
+      if (helper && !seen.has(helper)) {
+        seen.add(helper);
+        collectWrites(helper, out, [...before, { fn, at: n }], seen);
+      }
+    }
+    return true;
+  });
+}
+
 interface Found {
+  /** The class member the write is part of. */
+  operation: FunctionNode;
   teardown: Teardown;
   /** Where the teardown resets or ends what the write touches. */
   reset: Node;
@@ -56,32 +128,55 @@ interface Found {
   yielded: Node;
 }
 
-function raceWithTeardown(w: SharedWrite): Found | null {
+function raceWithTeardown(w: Write): Found | null {
   const operation = operationOf(w.node);
   if (!operation) return null;
   const { body, name } = operation;
   if (isTeardownName(name)) return null;
   const all = teardownsOf(body);
-  // A teardown the operation runs itself (`await this.stopTimers()` before starting new ones) is one of its steps.
-  const { calls: own, writes } = ownEffects(operation.fn);
-  // A teardown that awaits the promise the operation keeps in a field (`await this.starting`) waits for it to end.
-  const teardowns = all.filter((t) => t.name !== name && !own.has(t.name) && !t.refuses && ![...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(body, p, name)));
-  if (teardowns.length === 0) return null;
+  const candidates = all.filter((t) => t.name !== name && !t.refuses);
+  if (candidates.length === 0) return null;
+  // The cheap tests first: most writes in a class with a teardown do not follow an await, or write no live value.
   const yielded = w.yieldedSince(AwaitSet.EMPTY);
   if (!yielded) return null;
   const written = liveWrite(w);
   if (!written) return null;
-  for (const t of teardowns) {
+  for (const t of candidates) {
     const reset = resetOf(t, w, written);
-    if (!reset) continue;
-    if (rechecked(w, all, yielded.node) || sharesLock(w, t)) return null;
-    return { teardown: t, reset: reset.node, revived: reset.revived, yielded: yielded.node };
+    if (!reset || !racesWith(t, operation, w.steps)) continue;
+    if (rechecked(w, all, yielded.node) || sharesLock(w, t) || (w.steps !== undefined && w.steps.some((step) => helperRechecks(step, w.path, all))) || undoneAfter(w, all)) return null;
+    return { operation: operation.fn, teardown: t, reset: reset.node, revived: reset.revived, yielded: yielded.node };
   }
   return null;
 }
 
+const CACHE = /cache|cached|memo/i;
+
+/**
+ * Can teardown `t` run while the operation is suspended? Not when the operation runs it itself (`await
+ * this.stopTimers()` before starting new ones: one of its steps), nor when it awaits the promise the operation
+ * keeps in a field (`await this.starting`): it waits for the operation to end.
+ */
+function racesWith(t: Teardown, operation: { body: TSESTree.ClassBody; name: string; fn: FunctionNode }, steps: readonly Step[] = []): boolean {
+  const { calls: own, writes } = ownEffects(operation.fn);
+  // `_startTicker() { await this._stopTicker(); this.ticker = setInterval(…) }`: the method that writes runs it too.
+  if (own.has(t.name) || steps.some((step) => ownEffects(step.fn).calls.has(t.name))) return false;
+  return ![...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(operation.body, p, operation.name));
+}
+
 /** Some method of the class stores the promise of a call of method `name` in `path` (`this.connecting ??= this.establish()`). */
 function keepsPromiseOf(body: TSESTree.ClassBody, path: string, name: string): boolean {
+  let kept = keptPromises.get(body);
+  if (!kept) keptPromises.set(body, (kept = new Map()));
+  const key = `${path}\u0000${name}`;
+  let answer = kept.get(key);
+  if (answer === undefined) kept.set(key, (answer = findsPromiseOf(body, path, name)));
+  return answer;
+}
+
+const keptPromises = new WeakMap<TSESTree.ClassBody, Map<string, boolean>>();
+
+function findsPromiseOf(body: TSESTree.ClassBody, path: string, name: string): boolean {
   let found = false;
   forEachNode(body, (n) => {
     if (found) return false;
@@ -101,6 +196,14 @@ function keepsPromiseOf(body: TSESTree.ClassBody, path: string, name: string): b
 
 /** The methods of its class that `fn` calls (`this.m(…)`), and the `this` fields it assigns. */
 function ownEffects(fn: FunctionNode): { calls: Set<string>; writes: Set<string> } {
+  let effects = effectsOf.get(fn);
+  if (!effects) effectsOf.set(fn, (effects = findOwnEffects(fn)));
+  return effects;
+}
+
+const effectsOf = new WeakMap<FunctionNode, { calls: Set<string>; writes: Set<string> }>();
+
+function findOwnEffects(fn: FunctionNode): { calls: Set<string>; writes: Set<string> } {
   const calls = new Set<string>();
   const writes = new Set<string>();
   forEachNode(fn.body, (n) => {
@@ -142,8 +245,9 @@ function runsInline(call: TSESTree.CallExpression, fn: FunctionNode): boolean {
 }
 
 /** What a write puts in its field: a value that is something (not `null`, `[]`, a delete), or a revived state. */
-function liveWrite(w: SharedWrite): { field: string; value: Node | null } | null {
-  const n = w.node;
+function liveWrite(w: Write): { field: string; value: Node | null } | null {
+  // `await this.setTrack(track)`: the method the operation calls makes the write.
+  const n = w.via ?? w.node;
   if (n.type === 'AssignmentExpression') {
     if (n.operator !== '=' || n.left.type !== 'MemberExpression' || isNothing(n.right)) return null;
     const value = unwrap(n.right);
@@ -164,8 +268,10 @@ function liveWrite(w: SharedWrite): { field: string; value: Node | null } | null
  * Where teardown `t` takes away what the write puts back: it empties the collection the write adds to, forgets or
  * clears the timer of the field the write assigns, or marks the object ended where the write revives it.
  */
-function resetOf(t: Teardown, w: SharedWrite, written: { field: string; value: Node | null }): { node: Node; revived: boolean } | null {
+function resetOf(t: Teardown, w: Write, written: { field: string; value: Node | null }): { node: Node; revived: boolean } | null {
   const reset = t.resets.get(w.path);
+  // A cache the teardown only forgets, filled again: memory the object takes with it, no resource left running.
+  if (reset && CACHE.test(w.path.split('.').pop() ?? '') && [...reset.kinds].every((k) => k === 'forgets' || k === 'empties')) return null;
   if (reset) {
     const kinds = reset.kinds;
     if (w.kind === 'collection') {
@@ -174,6 +280,13 @@ function resetOf(t: Teardown, w: SharedWrite, written: { field: string; value: N
       return { node: reset.node, revived: false };
     } else {
       return { node: reset.node, revived: false };
+    }
+  }
+  // `this.active = { controller, … }` where the teardown does `this.active.controller.abort()`: it disposes of
+  // what the field holds, and the write puts a live one back.
+  if (w.kind === 'assign') {
+    for (const [path, part] of t.resets) {
+      if (path.startsWith(w.path + '.') && part.kinds.has('disposes')) return { node: part.node, revived: false };
     }
   }
   const ended = t.ends.get(w.path);
@@ -187,7 +300,7 @@ function resetOf(t: Teardown, w: SharedWrite, written: { field: string; value: N
  * after that await, a lifecycle field (`closed`, `state`, …), a field some teardown of the class writes (its
  * flag, a generation counter it bumps, the field it resets), or an abort signal.
  */
-function rechecked(w: SharedWrite, teardowns: readonly Teardown[], yieldedAt: Node): boolean {
+function rechecked(w: Write, teardowns: readonly Teardown[], yieldedAt: Node): boolean {
   const watched = new Set<string>();
   for (const t of teardowns) for (const p of [...t.resets.keys(), ...t.ends.keys(), ...t.writes]) watched.add(p);
   // `if (this.stream) { stream.close(); return; }` asks whether another connect got there first; after a
@@ -209,13 +322,93 @@ function rechecked(w: SharedWrite, teardowns: readonly Teardown[], yieldedAt: No
   return checksSignalAfter(w, yieldedAt) || abortable(yieldedAt, teardowns);
 }
 
+/**
+ * After the write, the operation looks at the object's state and undoes what it did when a teardown ran
+ * meanwhile: `if (this.stopped) { this.stop(); }`, `if (this.closed) track.stop()`. The resource was acquired,
+ * but it is released.
+ */
+function undoneAfter(w: Write, teardowns: readonly Teardown[]): boolean {
+  const fn = enclosingFunction(w.node);
+  if (!fn) return false;
+  const watched = new Set<string>();
+  for (const t of teardowns) for (const p of [...t.ends.keys(), ...t.writes]) watched.add(p);
+  // `this.socket = s; … if (!this.socket) …` looks at what the write itself just stored.
+  for (const p of watched) if (p === w.path || p.startsWith(w.path + '.')) watched.delete(p);
+  const names = new Set(teardowns.map((t) => t.name));
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || isFunction(n)) return false;
+    if (n.range[1] <= w.node.range[1]) return false;
+    if (n.type !== 'IfStatement' || n.range[0] < w.node.range[1] || !readsState(n.test, watched)) return true;
+    forEachNode(n.consequent, (m) => {
+      if (found || isFunction(m)) return false;
+      if (m.type === 'CallExpression') {
+        const callee = unwrap(m.callee);
+        if (callee.type === 'MemberExpression') {
+          const name = memberName(callee);
+          if (name !== null && ((unwrap(callee.object).type === 'ThisExpression' && names.has(name)) || DISPOSING.has(name))) found = true;
+        }
+      }
+      return !found;
+    });
+    return !found;
+  });
+  return found;
+}
+
+const DISPOSING = new Set(['stop', 'close', 'destroy', 'dispose', 'disconnect', 'end', 'terminate', 'abort', 'cancel', 'unsubscribe', 'release']);
+
+/** A condition reads a lifecycle field (`this.closed`, `this.state`) or one of `watched`. */
+function readsState(test: Node, watched: ReadonlySet<string>): boolean {
+  let found = false;
+  forEachNode(test, (m) => {
+    if (found) return false;
+    if (m.type === 'MemberExpression') {
+      const path = thisPath(m);
+      // `this.closed`, not `this.socket.destroyed`: the object's own life, not that of something it holds.
+      const own = unwrap(m.object).type === 'ThisExpression';
+      if (path !== null && ((own && isLifecycleField(memberName(m) ?? '')) || watched.has(path))) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * The method that makes the write looks at the object's state first (`if (this.disposed) return;` in
+ * `setTrack()`): a test before the write, in that method, of a lifecycle field or of a field a teardown writes.
+ */
+function helperRechecks({ fn: helper, at: via }: Step, path: string, teardowns: readonly Teardown[]): boolean {
+  const watched = new Set<string>();
+  for (const t of teardowns) for (const p of [...t.ends.keys(), ...t.writes]) watched.add(p);
+  // `if (track === this.track) return;` asks about the value being replaced, not about the object's life.
+  watched.delete(path);
+  let found = false;
+  forEachNode(helper.body, (n) => {
+    if (found || isFunction(n) || n.range[0] >= via.range[0]) return false;
+    const test = n.type === 'IfStatement' || n.type === 'ConditionalExpression' ? n.test : n.type === 'LogicalExpression' ? n.left : null;
+    // A guard: the write is under the condition, or the condition leaves the method (`if (this.stopped) return;`);
+    // `if (this.processor) { … }` before the write only picks what else to do.
+    const guards = test !== null && (n.range[1] >= via.range[1] || (n.type === 'IfStatement' && exits(n.consequent)));
+    if (guards && readsState(test, watched)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function exits(stmt: Node): boolean {
+  if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
+  const last = stmt.type === 'BlockStatement' ? stmt.body[stmt.body.length - 1] : undefined;
+  return last !== undefined && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement');
+}
+
 /** `await fetch(url, { signal: this.controller.signal })` with a teardown that aborts: the await itself ends with it. */
 function abortable(yieldedAt: Node, teardowns: readonly Teardown[]): boolean {
   return mentionsSignal(yieldedAt) && teardowns.some((t) => callsAbort(t.method.body));
 }
 
 /** `if (signal.aborted) return` / `signal.throwIfAborted()` between the await and the write. */
-function checksSignalAfter(w: SharedWrite, yieldedAt: Node): boolean {
+function checksSignalAfter(w: Write, yieldedAt: Node): boolean {
   const fn = enclosingFunction(w.node);
   if (!fn) return false;
   let found = false;
@@ -229,7 +422,7 @@ function checksSignalAfter(w: SharedWrite, yieldedAt: Node): boolean {
 }
 
 /** The write is under a lock the teardown takes too. */
-function sharesLock(w: SharedWrite, t: Teardown): boolean {
+function sharesLock(w: Write, t: Teardown): boolean {
   if (w.holds.size === 0) return false;
   const keys = new Set(w.holds.keys());
   let found = false;
@@ -244,24 +437,88 @@ function sharesLock(w: SharedWrite, t: Teardown): boolean {
   return found;
 }
 
-function report(w: SharedWrite, found: Found): RuleReport {
+/**
+ * What the operation acquires and the teardown disposes of: `this.feeds.push(feed)` where the teardown does
+ * `this.feeds.forEach((f) => f.stop())`, `this.socket = socket` where it does `this.socket.close()`. The fix can
+ * release the local the same way when it stops short. Looked for over the whole operation, so that every finding
+ * in it gets the same re-check.
+ */
+function releaseIn(operation: FunctionNode, t: Teardown): { release?: { value: string; method: string } } {
+  let found: { value: string; method: string } | null = null;
+  forEachNode(operation.body, (n) => {
+    if (found || isFunction(n)) return false;
+    let target: Node | null = null;
+    let value: Node | undefined;
+    if (n.type === 'AssignmentExpression' && n.operator === '=') [target, value] = [n.left, n.right];
+    else if (n.type === 'CallExpression' && n.arguments.length === 1) {
+      const callee = unwrap(n.callee);
+      if (callee.type === 'MemberExpression' && COLLECTION_INSERTS.has(memberName(callee) ?? '')) [target, value] = [unwrap(callee.object), n.arguments[0]];
+    }
+    const path = target?.type === 'MemberExpression' ? thisPath(target) : null;
+    const reset = path !== null ? t.resets.get(path) : undefined;
+    const local = value ? unwrap(value as TSESTree.Expression) : null;
+    if (reset && local?.type === 'Identifier') {
+      const method = disposingMethod(reset.node, path!);
+      if (method !== null) found = { value: local.name, method };
+    }
+    return !found;
+  });
+  return found ? { release: found } : {};
+}
+
+/** `this.feed.stop()` -> `stop`; `this.feeds.forEach((f) => f.close())` -> `close`; else null. */
+function disposingMethod(reset: Node, path: string): string | null {
+  let call = unwrap(reset as TSESTree.Expression);
+  if (call.type === 'ChainExpression') call = unwrap(call.expression);
+  if (call.type !== 'CallExpression') return null;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression') return null;
+  const holder = unwrap(callee.object);
+  if (holder.type !== 'MemberExpression' || thisPath(holder) !== path) return null;
+  const name = memberName(callee);
+  if (name !== null && DISPOSING.has(name) && call.arguments.length === 0) return name;
+  const each = name === 'forEach' ? call.arguments[0] : undefined;
+  if (!each || !isFunction(each) || each.body.type === 'BlockStatement' || each.params[0]?.type !== 'Identifier') return null;
+  const body = unwrap(each.body);
+  const inner = body.type === 'CallExpression' ? unwrap(body.callee) : null;
+  const method = inner?.type === 'MemberExpression' ? memberName(inner) : null;
+  const on = inner?.type === 'MemberExpression' ? unwrap(inner.object) : null;
+  return method !== null && DISPOSING.has(method) && body.type === 'CallExpression' && body.arguments.length === 0 && on?.type === 'Identifier' && on.name === each.params[0].name ? method : null;
+}
+
+/** The name of the class whose code `node` is. */
+function className(node: Node): string {
+  const fn = enclosingFunction(node);
+  const klass = fn ? classOf(fn)?.parent : undefined;
+  return (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && klass.id ? klass.id.name : 'the base class';
+}
+
+function report(w: Write, found: Found): RuleReport {
   const { teardown: t, reset, yielded, revived } = found;
   const field = '`' + w.path + '`';
   const teardown = '`' + t.name + '()`';
+  const helper = w.via && w.node.type === 'CallExpression' ? calleeName(w.node) : null;
+  // `line 297 calls setMediaStreamTrack(), which (line 170)`: the write the operation makes through a method.
+  const writer = helper ? `line ${line(w.node)} calls \`${helper}()\`, which (line ${line(w.via!)})` : `line ${line(w.node)}`;
+  // A teardown inherited from a base class in another module: its lines are not this file's.
+  const inherited = programOf(reset) !== programOf(w.node) ? className(reset) : null;
+  const where = inherited !== null ? `in \`${inherited}\`` : `line ${line(reset)}`;
   const what = revived
-    ? `it marks the object as ended (line ${line(reset)}), and line ${line(w.node)} then sets ${field} back to a live state`
-    : `it resets ${field} (line ${line(reset)}), and line ${line(w.node)} then stores into it again what the teardown removed, which outlives the object`;
+    ? `it marks the object as ended (${where}), and ${writer} then sets ${field} back to a live state`
+    : `it resets ${field} (${where}), and ${writer} then stores into it again what the teardown removed, which outlives the object`;
   return {
     anchor: w.node,
     message: `${field} is written after ${yieldPhrase(yielded)}, with no check that the object is still live: if ${teardown} runs meanwhile, ${what}; check the state again after the await (and release what was acquired)`,
     location: w.path,
+    subject: { kind: 'teardown', operation: found.operation, teardown: t.method, teardownName: t.name, write: w.node, ...releaseIn(found.operation, t) },
     // Judged on 60 findings in real repositories, more than a third were not races: the facts that rule them out
     // are mostly outside the class (a caller that awaits setup before handing the object out, a teardown that
     // refuses in another module). Shown with --min-confidence low until it is right often enough by default.
     confidence: 'low',
     related: [
       { anchor: yielded, message: `the operation is suspended here; ${teardown} can run` },
-      { anchor: reset, message: revived ? `${teardown} ends the object's life here` : `${teardown} resets ${field} here` },
+      ...(w.via ? [{ anchor: w.via, message: `the method the operation calls writes ${field} here` }] : []),
+      ...(inherited === null ? [{ anchor: reset, message: revived ? `${teardown} ends the object's life here` : `${teardown} resets ${field} here` }] : []),
     ],
   };
 }
