@@ -43,9 +43,14 @@ export function keyText(node: Node): string | null {
   return receiverText(n);
 }
 
+const POSITIONAL = new Set(['indexOf', 'lastIndexOf', 'findIndex', 'findLastIndex', 'splice', 'slice', 'at']);
+
 /** The key of a keyed call (`get(k)`, `set(k, v)`, `hasFoo(k)`), as text; null when it has none we can name. */
 export function callKey(node: Node): string | null {
   if (node.type !== 'CallExpression') return null;
+  // `indexOf(x)` … `splice(i, n)`: an array's value to look for and a position, not keys of entries.
+  const callee = unwrap(node.callee);
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && POSITIONAL.has(callee.property.name)) return null;
   const first = node.arguments[0];
   return first && first.type !== 'SpreadElement' ? keyText(first) : null;
 }

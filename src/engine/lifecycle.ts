@@ -109,7 +109,7 @@ function findTeardowns(body: TSESTree.ClassBody): Teardown[] {
   for (const [name, { method, methods }] of withInherited(body)) {
     if (name === 'constructor' || method.parent?.type !== 'MethodDefinition' && method.parent?.type !== 'PropertyDefinition') continue;
     if (method.parent.type === 'MethodDefinition' && method.parent.kind !== 'method') continue;
-    const named = isTeardownName(name);
+    const named = isTeardownName(name) && !actsOnSomething(name, method);
     const found: Found = { resets: new Map(), ends: new Map(), writes: new Set(), awaits: new Set() };
     // A method named for a teardown does it through its helpers too (`close() { this.cleanup(); }`); any other
     // method is one only by what it does itself (`onError() { this.closed = true; … }`), not by a teardown it
@@ -369,6 +369,17 @@ export function classMemberOf(fn: FunctionNode): { body: TSESTree.ClassBody; nam
 /** A field whose name says it holds the object's lifecycle: `closed`, `isRunning`, `state`, `#status`. */
 export function isLifecycleField(name: string): boolean {
   return ENDED_FLAG.test(name) || LIVE_FLAG.test(name) || STATE_FIELD.test(name);
+}
+
+/**
+ * `closePositions(params)`, `stopOrder(id)`: the verb of a teardown, then what it acts on, which the caller must
+ * name: an action on the object's business, not the end of its life. (`close(code)` and `stopPolling()` stay
+ * teardowns.)
+ */
+function actsOnSomething(name: string, method: FunctionNode): boolean {
+  const bare = name.replace(/^[_#]+/, '');
+  const verb = TEARDOWN_VERB.exec(bare)?.[1];
+  return verb !== undefined && bare.length > verb.length && method.params.some((p) => p.type === 'Identifier' && !p.optional);
 }
 
 export function isTeardownName(name: string): boolean {

@@ -75,6 +75,13 @@ export const COLLECTION_WRITES = new Set([
 ]);
 
 /** Callees whose function arguments run concurrently with each other or with later calls. */
+/**
+ * Reactive frameworks' wrappers that run their callback at once and return (Svelte's and Solid's `untrack`,
+ * MobX's `runInAction`, `batch` of Solid and Preact signals, React's `flushSync`, `startTransition` and
+ * `unstable_batchedUpdates`): the callback's code is part of the caller, even when nothing awaits the call.
+ */
+const SYNC_RUNNERS = new Set(['untrack', 'runInAction', 'batch', 'flushSync', 'startTransition', 'unstable_batchedUpdates']);
+
 const CONCURRENT_CALLBACK_CALLEES = new Set([
   'map', 'flatMap', 'forEach', 'from',
   'on', 'once', 'addListener', 'prependListener', 'addEventListener', 'subscribe',
@@ -125,6 +132,7 @@ export function runsDuringCall(fn: FunctionNode): boolean {
   const callee = unwrap(call.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
   if (name === null || CONCURRENT_CALLBACK_CALLEES.has(name) || PROMISE_CALLBACK_METHODS.has(name)) return false;
+  if (SYNC_RUNNERS.has(name) && holder === fn) return true;
   const waited = call.parent;
   return waited?.type === 'AwaitExpression' || waited?.type === 'ReturnStatement' || (waited?.type === 'ArrowFunctionExpression' && waited.body === call);
 }

@@ -1,6 +1,6 @@
 // Runs code before and after its preferred fix: the original loses an update (or initializes twice, or
 // fans out without bound) under two concurrent calls, and the fixed code does not.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -298,5 +298,68 @@ describe('fixed code behaves', () => {
     const failing = new fixed.RpcClient(true);
     await expect(failing.call('ping')).rejects.toThrow('socket closed');
     expect(failing.pending.size).toBe(0);
+  });
+  it('effect-stale-update: a slow response for the old prop no longer overwrites the new one after the ignore-flag fix', async () => {
+    // Just enough of React's hooks to run one component: state by hook index, and an effect that, when its
+    // dependencies change, runs the previous run's cleanup before running again.
+    const hooks = join(dir, 'mini-react.ts');
+    writeFileSync(
+      hooks,
+      `
+      let states: unknown[] = [];
+      let effects: { deps?: unknown[]; cleanup?: void | (() => void) }[] = [];
+      let index = 0;
+      export function useState<S>(initial: S): [S, (v: S) => void] {
+        const i = index++;
+        if (!(i in states)) states[i] = initial;
+        return [states[i] as S, (v: S) => { states[i] = v; }];
+      }
+      export function useEffect(effect: () => void | (() => void), deps?: unknown[]): void {
+        const i = index++;
+        const before = effects[i];
+        if (before && deps && before.deps && deps.every((d, k) => Object.is(d, before.deps![k]))) return;
+        if (typeof before?.cleanup === 'function') before.cleanup();
+        effects[i] = { deps, cleanup: effect() };
+      }
+      export function render<P>(component: (props: P) => unknown, props: P): unknown {
+        index = 0;
+        return component(props);
+      }
+      export function reset(): void { states = []; effects = []; }
+    `,
+    );
+    const source = `
+      import { useEffect, useState, render, reset } from 'react';
+      const delays: Record<number, number> = { 1: 30, 2: 2 };
+      async function fetchUser(id: number): Promise<string> {
+        await new Promise((r) => setTimeout(r, delays[id]));
+        return 'user ' + id;
+      }
+      export function Profile({ id }: { id: number }): string | null {
+        const [user, setUser] = useState<string | null>(null);
+        useEffect(() => {
+          (async () => {
+            const u = await fetchUser(id);
+            setUser(u);
+          })();
+        }, [id]);
+        return user;
+      }
+      export { render, reset };
+    `;
+    type M = { Profile: (p: { id: number }) => string | null; render(c: M['Profile'], p: { id: number }): string | null; reset(): void };
+    // Interleaved: the prop changes from 1 to 2 while user 1 is still loading; user 1 arrives last.
+    const run = async (m: M): Promise<string | null> => {
+      m.reset();
+      m.render(m.Profile, { id: 1 });
+      m.render(m.Profile, { id: 2 });
+      await new Promise((r) => setTimeout(r, 60));
+      return m.render(m.Profile, { id: 2 });
+    };
+    const aliases = { react: hooks };
+    expect(await run(await loadBundled<M>(source, dir, aliases))).toBe('user 1');
+    const fixedSource = fix(source, 'effect-stale-update');
+    expect(fixedSource).toContain('ignore = true');
+    expect(await run(await loadBundled<M>(fixedSource, dir, aliases))).toBe('user 2');
   });
 });

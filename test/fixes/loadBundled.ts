@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let counter = 0;
 
-export async function loadBundled<T>(source: string, dir: string): Promise<T> {
+export async function loadBundled<T>(source: string, dir: string, aliases: Record<string, string> = {}): Promise<T> {
   const out = join(dir, `m${counter++}.mjs`);
   await esbuild.build({
     stdin: { contents: source, loader: 'ts', resolveDir: dir },
@@ -15,7 +15,7 @@ export async function loadBundled<T>(source: string, dir: string): Promise<T> {
     format: 'esm',
     platform: 'node',
     outfile: out,
-    alias: { 'awaitguard/runtime': join(ROOT, 'src', 'runtime', 'index.ts') },
+    alias: { 'awaitguard/runtime': join(ROOT, 'src', 'runtime', 'index.ts'), ...aliases },
     logLevel: 'silent',
   });
   return (await import(pathToFileURL(out).href)) as T;

@@ -3,7 +3,7 @@ import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
-import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
+import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, pathsOverlap, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { listing } from '../listings.js';
 import { programOf } from '../modules.js';
@@ -556,6 +556,11 @@ export abstract class ExpressionWalker extends WalkerCore {
           node.arguments.forEach((a, i) => {
             const read = this.expr(a);
             if (stored(i)) deps.push(...read);
+            // `this.queue.splice(0, idx)` with `idx = this.queue.indexOf(x)` found before an await: the position of
+            // an element in the array as it was, which another call may have shifted since; the wrong entries are
+            // removed. (Not a length copied before the await: `splice(0, copy.length)` drains a prefix that
+            // appends leave in place.)
+            else if (method === 'splice' && i < 2) deps.push(...read.filter((r) => pathsOverlap(r.path, path) && findsPosition(r.node)));
           });
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
@@ -757,6 +762,13 @@ export function promiseContinuations(call: TSESTree.CallExpression): FunctionNod
  * count only says where; `delete`, `clear`, `pop`, `shift`, `sort` and `reverse` store nothing, so no update
  * they make can carry a stale value.
  */
+/** `list.indexOf(x)`, `list.findIndex((e) => …)`: the read gives a position in the list. */
+function findsPosition(read: Node): boolean {
+  if (read.type !== 'CallExpression') return false;
+  const callee = unwrap(read.callee);
+  return callee.type === 'MemberExpression' && ['indexOf', 'lastIndexOf', 'findIndex', 'findLastIndex'].includes(memberName(callee) ?? '');
+}
+
 function storedArguments(method: string, count: number): (index: number) => boolean {
   switch (method) {
     case 'set':

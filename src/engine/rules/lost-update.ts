@@ -130,6 +130,14 @@ function restores(write: Node, read: Node): boolean {
   );
 }
 
+/** `this.queue.splice(0, idx)` where `idx` came from the stale read: a position, not a stored value. */
+function splicesAt(write: Node, read: Node): boolean {
+  if (write.type !== 'CallExpression') return false;
+  const callee = unwrap(write.callee);
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'splice') return false;
+  return !write.arguments.slice(2).some((a) => a.range[0] <= read.range[0] && read.range[1] <= a.range[1]);
+}
+
 function report(path: string, read: Node, awaited: Node, write: Node): RuleReport {
   const loc = entryPhrase(path, read, write, deletesWhatWasListed(write, read) ? listing(read)?.key : undefined);
   const r = line(read);
@@ -137,6 +145,8 @@ function report(path: string, read: Node, awaited: Node, write: Node): RuleRepor
   const w = line(write);
   const message = empties(write)
     ? `${loc} is copied on line ${r}, the call yields at ${yieldPhrase(awaited)}, and line ${w} empties it: whatever other calls added in between is dropped without being handled`
+    : splicesAt(write, read)
+    ? `${loc} is read on line ${r}, the call yields at ${yieldPhrase(awaited)}, and line ${w} splices it at a position computed from the old read: entries another call added or removed in between shift the array, and the wrong ones are removed`
     : awaited.type === 'AwaitExpression' && awaited.argument === read
       ? `${loc} is read on line ${r} from a store that answers asynchronously, and line ${w} writes back a value computed from that answer: another call's write that lands in between is lost`
       : r === w && a === w
