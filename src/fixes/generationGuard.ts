@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, programOf, unwrap, type Fix, type FixSubject, type FunctionNode, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
+import { blockStatementOf } from './ranges.js';
 import { freshName, namesIn } from './names.js';
 import { indentAt } from './style.js';
 
@@ -33,7 +34,7 @@ export function generationGuardFix(subject: Teardown, ctx: FixContext): Fix[] {
   if (programOf(teardown) !== programOf(operation)) return [];
   const cls = classBodyOf(operation);
   if (!cls || classBodyOf(teardown) !== cls) return [];
-  const stmt = statementOf(write);
+  const stmt = blockStatementOf(write);
   // `this.feeds.push(await openCamera())`: the await is inside the write's own statement, so no statement can
   // stand between them.
   if (!stmt || containsAwaitBefore(stmt, write)) return [];
@@ -85,15 +86,6 @@ export function generationGuardFix(subject: Teardown, ctx: FixContext): Fix[] {
 function classBodyOf(fn: FunctionNode): TSESTree.ClassBody | null {
   const member = fn.parent;
   return (member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.parent.type === 'ClassBody' ? member.parent : null;
-}
-
-/** The statement of a block that holds `node`, in the same function; null for an expression-bodied arrow. */
-function statementOf(node: Node): TSESTree.Statement | null {
-  const fn = enclosingFunction(node);
-  let cur: Node = node;
-  while (cur.parent && cur.parent.type !== 'BlockStatement' && cur.parent !== fn) cur = cur.parent;
-  if (cur.parent?.type !== 'BlockStatement' || enclosingFunction(cur) !== fn) return null;
-  return cur as TSESTree.Statement;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel } from '../engine/index.js';
+import { enclosingFunction, forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel } from '../engine/index.js';
 
 export type StatementList = TSESTree.BlockStatement | TSESTree.Program;
 
@@ -214,4 +214,12 @@ function jumpStaysInside(jump: TSESTree.BreakStatement | TSESTree.ContinueStatem
     }
   }
   return false;
+}
+
+/** The statement of a block that holds `node`, in the same function; null when there is none (an expression-bodied arrow). */
+export function blockStatementOf(node: Node): TSESTree.Statement | null {
+  const fn = enclosingFunction(node);
+  let cur: Node = node;
+  while (cur.parent && cur.parent.type !== 'BlockStatement' && cur.parent !== fn) cur = cur.parent;
+  return cur.parent?.type === 'BlockStatement' && enclosingFunction(cur) === fn ? (cur as TSESTree.Statement) : null;
 }

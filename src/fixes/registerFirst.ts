@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
+import { blockStatementOf } from './ranges.js';
 import { freshName, namesIn } from './names.js';
 import { indentAt } from './style.js';
 
@@ -22,8 +23,8 @@ type Register = Extract<FixSubject, { kind: 'register' }>;
  * send's own result, an id the reply carries), or when the two are not statements of one block.
  */
 export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
-  const reg = statementOf(subject.registration);
-  const send = statementOf(subject.send);
+  const reg = blockStatementOf(subject.registration);
+  const send = blockStatementOf(subject.send);
   if (!reg || !send || reg.parent !== send.parent || reg.type !== 'ExpressionStatement' || reg.expression !== subject.registration) return [];
   if (send.range[0] >= reg.range[0] || dependsOnSpan(reg, send.range[0], reg.range[0])) return [];
   const { eol, semi, indentUnit } = ctx.style;
@@ -56,13 +57,6 @@ export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
       preferred: true,
     },
   ];
-}
-
-function statementOf(node: Node): TSESTree.Statement | null {
-  const fn = enclosingFunction(node);
-  let cur: Node = node;
-  while (cur.parent && cur.parent.type !== 'BlockStatement' && cur.parent !== fn) cur = cur.parent;
-  return cur.parent?.type === 'BlockStatement' && enclosingFunction(cur) === fn ? (cur as TSESTree.Statement) : null;
 }
 
 /** The registration reads a name that the code in [start, end) declares or assigns. */
