@@ -46,6 +46,7 @@ export type FixMeaning =
   | { kind: 'share-in-flight'; data: { operation: string } }
   | { kind: 'semaphore-limit'; data: { permits: number } }
   | { kind: 'ignore-stale-run'; data: { flag: string } }
+  | { kind: 'abort-stale-run'; data: { controller: string } }
   | { kind: 'generation-guard'; data: { field: string; teardown: string } }
   | { kind: 'register-first'; data: { key: string } }
   | { kind: 'suppress'; data: { ruleId: RuleId } };

@@ -9,6 +9,7 @@ export const SUGGESTION_MESSAGES = {
   shareInFlight: 'Share the in-flight promise instead of starting a second {{operation}}',
   limitWithSemaphore: 'Limit concurrency with a Semaphore({{permits}})',
   ignoreStaleRun: 'Ignore stale runs with an `{{flag}}` flag set in the effect cleanup',
+  abortStaleRun: "Abort stale runs: pass an AbortController's signal to fetch and abort it in the effect cleanup",
   generationGuard: 'Skip the write when `{{teardown}}()` ran during the await (a generation counter)',
   registerFirst: 'Register the handler for `{{key}}` before sending the request',
 } as const;
@@ -21,6 +22,7 @@ export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, Suggestio
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
   'ignore-stale-run': 'ignoreStaleRun',
+  'abort-stale-run': 'abortStaleRun',
   'generation-guard': 'generationGuard',
   'register-first': 'registerFirst',
 };
@@ -45,6 +47,8 @@ export function suggestionFor(fix: Fix): Suggestion | undefined {
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { permits: String(fix.data.permits) } };
     case 'ignore-stale-run':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { flag: fix.data.flag } };
+    case 'abort-stale-run':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: {} };
     case 'generation-guard':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { teardown: fix.data.teardown } };
     case 'register-first':

@@ -5,7 +5,7 @@ import { ClassMembers } from './classMembers.js';
 import { ModuleTop } from './moduleTop.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { generationGuardFix } from './generationGuard.js';
-import { ignoreStaleRunFix } from './ignoreStaleRun.js';
+import { abortStaleRunFix, ignoreStaleRunFix } from './ignoreStaleRun.js';
 import { registerFirstFix } from './registerFirst.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
@@ -76,7 +76,7 @@ function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
     } else if (subject?.kind === 'fan-out') {
       fixes.push(...semaphoreFix(subject, ctx));
     } else if (subject?.kind === 'effect') {
-      fixes.push(...ignoreStaleRunFix(subject, ctx));
+      fixes.push(...ignoreStaleRunFix(subject, ctx), ...abortStaleRunFix(subject, ctx));
     } else if (subject?.kind === 'teardown') {
       fixes.push(...generationGuardFix(subject, ctx));
     } else if (subject?.kind === 'register') {

@@ -25,6 +25,7 @@ const SUGGESTION_ID: Record<FixKind, string | null> = {
   'share-in-flight': 'shareInFlight',
   'semaphore-limit': 'limitWithSemaphore',
   'ignore-stale-run': 'ignoreStaleRun',
+  'abort-stale-run': 'abortStaleRun',
   'generation-guard': 'generationGuard',
   'register-first': 'registerFirst',
   suppress: null,

@@ -11,16 +11,49 @@ import { analyzeWithFixes, applyEdits } from '../../src/fixes/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'awaitguard-behaviour-'));
 
 /** Applies the preferred fix of every finding of `rule` (one pass), as `--fix` would. */
-function fix(source: string, rule: string): string {
+function fix(source: string, rule: string, kind?: string): string {
   // Every finding, also those shown only on request: their fixes must work as well.
   const result = analyzeWithFixes(source, join(dir, 'subject.ts'), { fix: { runtime: 'package' }, config: { ...DEFAULT_CONFIG, minConfidence: 'low' } });
-  const fixes = result.findings.filter((f) => f.ruleId === rule).map((f) => f.fixes.find((x) => x.preferred)!);
+  const fixes = result.findings.filter((f) => f.ruleId === rule).map((f) => f.fixes.find((x) => (kind === undefined ? x.preferred : x.kind === kind))!);
   expect(fixes.length).toBeGreaterThan(0);
   return applyEdits(source, fixes.flatMap((f) => f.edits));
 }
 
 const load = <T,>(source: string): Promise<T> => loadBundled<T>(source, dir);
 
+/**
+ * Just enough of React's hooks to run one component: state by hook index, and an effect that, when its
+ * dependencies change, runs the previous run's cleanup before running again. Aliased as `react` by the tests that bundle a component.
+ */
+function miniReact(): string {
+  const hooks = join(dir, 'mini-react.ts');
+  writeFileSync(
+    hooks,
+    `
+      let states: unknown[] = [];
+      let effects: { deps?: unknown[]; cleanup?: void | (() => void) }[] = [];
+      let index = 0;
+      export function useState<S>(initial: S): [S, (v: S) => void] {
+        const i = index++;
+        if (!(i in states)) states[i] = initial;
+        return [states[i] as S, (v: S) => { states[i] = v; }];
+      }
+      export function useEffect(effect: () => void | (() => void), deps?: unknown[]): void {
+        const i = index++;
+        const before = effects[i];
+        if (before && deps && before.deps && deps.every((d, k) => Object.is(d, before.deps![k]))) return;
+        if (typeof before?.cleanup === 'function') before.cleanup();
+        effects[i] = { deps, cleanup: effect() };
+      }
+      export function render<P>(component: (props: P) => unknown, props: P): unknown {
+        index = 0;
+        return component(props);
+      }
+      export function reset(): void { states = []; effects = []; }
+    `,
+  );
+  return hooks;
+}
 
 describe('fixed code behaves', () => {
   it('lost-update on a field: two concurrent deposits keep both amounts', async () => {
@@ -300,34 +333,7 @@ describe('fixed code behaves', () => {
     expect(failing.pending.size).toBe(0);
   });
   it('effect-stale-update: a slow response for the old prop no longer overwrites the new one after the ignore-flag fix', async () => {
-    // Just enough of React's hooks to run one component: state by hook index, and an effect that, when its
-    // dependencies change, runs the previous run's cleanup before running again.
-    const hooks = join(dir, 'mini-react.ts');
-    writeFileSync(
-      hooks,
-      `
-      let states: unknown[] = [];
-      let effects: { deps?: unknown[]; cleanup?: void | (() => void) }[] = [];
-      let index = 0;
-      export function useState<S>(initial: S): [S, (v: S) => void] {
-        const i = index++;
-        if (!(i in states)) states[i] = initial;
-        return [states[i] as S, (v: S) => { states[i] = v; }];
-      }
-      export function useEffect(effect: () => void | (() => void), deps?: unknown[]): void {
-        const i = index++;
-        const before = effects[i];
-        if (before && deps && before.deps && deps.every((d, k) => Object.is(d, before.deps![k]))) return;
-        if (typeof before?.cleanup === 'function') before.cleanup();
-        effects[i] = { deps, cleanup: effect() };
-      }
-      export function render<P>(component: (props: P) => unknown, props: P): unknown {
-        index = 0;
-        return component(props);
-      }
-      export function reset(): void { states = []; effects = []; }
-    `,
-    );
+    const hooks = miniReact();
     const source = `
       import { useEffect, useState, render, reset } from 'react';
       const delays: Record<number, number> = { 1: 30, 2: 2 };
@@ -361,5 +367,57 @@ describe('fixed code behaves', () => {
     const fixedSource = fix(source, 'effect-stale-update');
     expect(fixedSource).toContain('ignore = true');
     expect(await run(await loadBundled<M>(fixedSource, dir, aliases))).toBe('user 2');
+  });
+  it('effect-stale-update: the AbortController fix cancels the old request, and its abort is not shown as an error', async () => {
+    const hooks = miniReact();
+    const source = `
+      import { useEffect, useState, render, reset } from 'react';
+      export function Profile({ id }: { id: number }): string {
+        const [user, setUser] = useState<string | null>(null);
+        const [error, setError] = useState<string | null>(null);
+        useEffect(() => {
+          (async () => {
+            try {
+              const res = await fetch('/users/' + id);
+              setUser(await res.text());
+            } catch (e) {
+              setError(String(e));
+            }
+          })();
+        }, [id]);
+        return error ?? user ?? 'loading';
+      }
+      export { render, reset };
+    `;
+    type M = { Profile: (p: { id: number }) => string; render(c: M['Profile'], p: { id: number }): string; reset(): void };
+    // A network where user 1 answers after user 2, and an aborted request rejects at once.
+    const real = globalThis.fetch;
+    let aborted = 0;
+    globalThis.fetch = ((url: string, init?: { signal?: AbortSignal }) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve({ text: async () => 'user ' + url.split('/').pop() }), url.endsWith('/1') ? 30 : 2);
+        init?.signal?.addEventListener('abort', () => {
+          aborted++;
+          clearTimeout(timer);
+          reject(new Error('AbortError'));
+        });
+      })) as unknown as typeof fetch;
+    try {
+      const run = async (m: M): Promise<string> => {
+        m.reset();
+        m.render(m.Profile, { id: 1 });
+        m.render(m.Profile, { id: 2 });
+        await new Promise((r) => setTimeout(r, 60));
+        return m.render(m.Profile, { id: 2 });
+      };
+      const aliases = { react: hooks };
+      expect(await run(await loadBundled<M>(source, dir, aliases))).toBe('user 1');
+      const fixedSource = fix(source, 'effect-stale-update', 'abort-stale-run');
+      expect(fixedSource).toContain('controller.abort()');
+      expect(await run(await loadBundled<M>(fixedSource, dir, aliases))).toBe('user 2');
+      expect(aborted).toBe(1);
+    } finally {
+      globalThis.fetch = real;
+    }
   });
 });

@@ -22,7 +22,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
     defaultSeverity: 'warning',
     docsPath: 'docs/rules/effect-stale-update.md',
     messageId: 'effectStaleUpdate',
-    fixKinds: ['ignore-stale-run'],
+    fixKinds: ['ignore-stale-run', 'abort-stale-run'],
     confidenceIn: { test: 'low' },
   },
   check(model) {
