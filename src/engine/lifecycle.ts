@@ -65,7 +65,7 @@ const STATE_FIELD = /^(_|#)?(state|status|phase|lifecycle|connectionState|readyS
 const ENDED_STATE = /(closed|closing|disposed|destroyed|stopped|stopping|terminated|ended|shutdown|shutting|left|leaving|aborted|cancell?ed|dead|disconnected|disconnecting|unmounted|inactive|offline)/i;
 
 /** Methods that end the life of the object a field holds: `this.socket.close()`, `this.poller?.stop()`. */
-const DISPOSING_CALLS = new Set([
+export const DISPOSING_CALLS = new Set([
   'close', 'stop', 'destroy', 'dispose', 'disconnect', 'end', 'terminate', 'abort', 'cancel', 'unsubscribe', 'removeAllListeners', 'kill', 'release', 'unref', 'off',
 ]);
 /** Calls that undo what their argument set up: `removeTrack(this.sender)`, `unregister(this.id)`. */

@@ -74,7 +74,6 @@ export const COLLECTION_WRITES = new Set([
   'set', 'add', 'delete', 'clear', 'push', 'unshift', 'splice', 'pop', 'shift', 'sort', 'reverse', 'fill',
 ]);
 
-/** Callees whose function arguments run concurrently with each other or with later calls. */
 /**
  * Reactive frameworks' wrappers that run their callback at once and return (Svelte's and Solid's `untrack`,
  * MobX's `runInAction`, `batch` of Solid and Preact signals, React's `flushSync`, `startTransition` and
@@ -82,6 +81,7 @@ export const COLLECTION_WRITES = new Set([
  */
 const SYNC_RUNNERS = new Set(['untrack', 'runInAction', 'batch', 'flushSync', 'startTransition', 'unstable_batchedUpdates']);
 
+/** Callees whose function arguments run concurrently with each other or with later calls. */
 const CONCURRENT_CALLBACK_CALLEES = new Set([
   'map', 'flatMap', 'forEach', 'from',
   'on', 'once', 'addListener', 'prependListener', 'addEventListener', 'subscribe',

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, programOf, unwrap, type Fix, type FixSubject, type FunctionNode, type Node, type TextEdit } from '../engine/index.js';
-import type { FixContext } from './lockWrap.js';
+import { memberIndent, type FixContext } from './lockWrap.js';
 import { blockStatementOf } from './ranges.js';
 import { freshName, namesIn } from './names.js';
 import { indentAt } from './style.js';
@@ -48,14 +48,13 @@ export function generationGuardFix(subject: Teardown, ctx: FixContext): Fix[] {
   const edits: TextEdit[] = [];
   if (!members.has(field)) {
     const decl = ctx.style.typescript && !hash ? `private ${field} = 0${semi}` : `#${field} = 0${semi}`;
-    const at = cls.range[0] + 1;
-    const first = cls.body[0];
-    const indent = first ? indentAt(ctx.text, first.range[0]) : indentAt(ctx.text, cls.range[0]) + indentUnit;
-    edits.push({ offset: [at, at], text: eol + indent + decl });
+    const open = cls.range[0] + 1;
+    edits.push({ offset: [open, open], text: eol + memberIndent(cls, ctx) + decl });
   }
   if (!bumps(teardown, field)) edits.push(firstStatement(teardown.body, `${ref}++${semi}`, ctx));
-  const local = capturedIn(operation, ref) ?? freshName('generation', (n) => namesIn(operation).has(n));
-  if (capturedIn(operation, ref) === null) edits.push(firstStatement(operation.body, `const ${local} = ${ref}${semi}`, ctx));
+  const captured = capturedIn(operation, ref);
+  const local = captured ?? freshName('generation', (n) => namesIn(operation).has(n));
+  if (captured === null) edits.push(firstStatement(operation.body, `const ${local} = ${ref}${semi}`, ctx));
   const fn = enclosingFunction(stmt)!;
   const indent = indentAt(ctx.text, at.range[0]);
   const stale = `${local} !== ${ref}`;

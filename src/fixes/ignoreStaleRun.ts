@@ -121,12 +121,13 @@ export function abortStaleRunFix(subject: Effect, ctx: FixContext): Fix[] {
 /** The `fetch(…)` calls of the effect's work (the global one: a local `fetch` is someone else's function). */
 function fetchesIn(effect: FunctionNode): TSESTree.CallExpression[] {
   const out: TSESTree.CallExpression[] = [];
+  let shadowed = false;
   forEachNode(effect.body, (n) => {
     if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'fetch') out.push(n);
-    if ((n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === 'fetch') || (isFunction(n) && n.params.some((p) => p.type === 'Identifier' && p.name === 'fetch'))) out.length = 0;
-    return true;
+    if ((n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === 'fetch') || (isFunction(n) && n.params.some((p) => p.type === 'Identifier' && p.name === 'fetch'))) shadowed = true;
+    return !shadowed;
   });
-  return out;
+  return shadowed ? [] : out;
 }
 
 /** The fetch sits in a `try` with a `catch`, inside the effect. */

@@ -331,7 +331,8 @@ function moduleLock(base: string, kind: LockClass, ctx: FixContext): LockPlan {
   return { expr: name, edits, createFiles: imp.createFiles, reused: false };
 }
 
-function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
+/** The indentation of a new member at the top of the class body. */
+export function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
   const first = cls.body[0];
   if (first) return indentAt(ctx.text, first.range[0]);
   return indentAt(ctx.text, cls.range[0]) + ctx.style.indentUnit;

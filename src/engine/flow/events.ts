@@ -54,7 +54,6 @@ export interface GuardingCheck {
   close(): void;
 }
 
-/** Receives the walker's events for every async function of one file. */
 /**
  * A call of a method of the enclosing class (`this.setTrack(t)`, `this.#connect()`), seen before the method runs:
  * what it does to the object is the rule's to look up.
@@ -67,6 +66,7 @@ export interface MethodCall {
   yieldedSince: SharedWrite['yieldedSince'];
 }
 
+/** Receives the walker's events for every async function of one file. */
 export interface FlowObserver {
   write(w: SharedWrite): void;
   /** Only for the rules that follow a write into the methods it calls. */

@@ -756,12 +756,6 @@ export function promiseContinuations(call: TSESTree.CallExpression): FunctionNod
   return isPromiseChainCall(call) ? (call.arguments.filter((a) => isFunction(a)) as FunctionNode[]) : [];
 }
 
-/**
- * Which arguments of a collection write are stored in the collection: the value of `set(key, value)`, the items
- * of `push`/`unshift`/`add` and of `splice(start, count, ...items)`, the value of `fill`. A key, an index or a
- * count only says where; `delete`, `clear`, `pop`, `shift`, `sort` and `reverse` store nothing, so no update
- * they make can carry a stale value.
- */
 /** `list.indexOf(x)`, `list.findIndex((e) => …)`: the read gives a position in the list. */
 function findsPosition(read: Node): boolean {
   if (read.type !== 'CallExpression') return false;
@@ -769,6 +763,12 @@ function findsPosition(read: Node): boolean {
   return callee.type === 'MemberExpression' && ['indexOf', 'lastIndexOf', 'findIndex', 'findLastIndex'].includes(memberName(callee) ?? '');
 }
 
+/**
+ * Which arguments of a collection write are stored in the collection: the value of `set(key, value)`, the items
+ * of `push`/`unshift`/`add` and of `splice(start, count, ...items)`, the value of `fill`. A key, an index or a
+ * count only says where; `delete`, `clear`, `pop`, `shift`, `sort` and `reverse` store nothing, so no update
+ * they make can carry a stale value.
+ */
 function storedArguments(method: string, count: number): (index: number) => boolean {
   switch (method) {
     case 'set':

@@ -30,6 +30,8 @@ export abstract class WalkerCore implements PathContext {
   protected sharedResult = false;
   /** Walking the callbacks of a promise chain other callers share (see `chainStoredShared`). */
   protected inSharedChain = false;
+  /** The observers that follow method calls (`FlowObserver.methodCall`), found on the first call. */
+  private callObservers: FlowObserver[] | undefined;
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
   protected pendingAcquireKey: string | null = null;
 
@@ -131,7 +133,7 @@ export abstract class WalkerCore implements PathContext {
 
   /** A call of a method of the class on `this`, for the observers that follow it into the method. */
   protected methodCall(node: Node, method: string): void {
-    const listening = this.observers.filter((o) => o.methodCall);
+    const listening = (this.callObservers ??= this.observers.filter((o) => o.methodCall));
     if (listening.length === 0) return;
     const now = this.st.passed;
     const checks = this.st.checks;

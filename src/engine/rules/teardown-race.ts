@@ -3,7 +3,7 @@ import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unw
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
 import type { SharedWrite } from '../flow/index.js';
-import { classMemberOf, isLifecycleField, isNothing, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
+import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
 import { calledMethod, classOf } from '../summaries.js';
@@ -49,6 +49,8 @@ export const teardownRace: FlowRule<'teardown-race'> = {
         if (!w.via) consider(w);
       },
       methodCall(c) {
+        // Most calls of a method come before any await: nothing to follow then.
+        if (!c.yieldedSince(AwaitSet.EMPTY)) return;
         const method = calledMethod(unwrap((c.node as TSESTree.CallExpression).callee));
         if (!method) return;
         for (const made of writesThrough(method)) {
@@ -346,7 +348,7 @@ function undoneAfter(w: Write, teardowns: readonly Teardown[]): boolean {
         const callee = unwrap(m.callee);
         if (callee.type === 'MemberExpression') {
           const name = memberName(callee);
-          if (name !== null && ((unwrap(callee.object).type === 'ThisExpression' && names.has(name)) || DISPOSING.has(name))) found = true;
+          if (name !== null && ((unwrap(callee.object).type === 'ThisExpression' && names.has(name)) || DISPOSING_CALLS.has(name))) found = true;
         }
       }
       return !found;
@@ -356,7 +358,6 @@ function undoneAfter(w: Write, teardowns: readonly Teardown[]): boolean {
   return found;
 }
 
-const DISPOSING = new Set(['stop', 'close', 'destroy', 'dispose', 'disconnect', 'end', 'terminate', 'abort', 'cancel', 'unsubscribe', 'release']);
 
 /** A condition reads a lifecycle field (`this.closed`, `this.state`) or one of `watched`. */
 function readsState(test: Node, watched: ReadonlySet<string>): boolean {
@@ -476,14 +477,14 @@ function disposingMethod(reset: Node, path: string): string | null {
   const holder = unwrap(callee.object);
   if (holder.type !== 'MemberExpression' || thisPath(holder) !== path) return null;
   const name = memberName(callee);
-  if (name !== null && DISPOSING.has(name) && call.arguments.length === 0) return name;
+  if (name !== null && DISPOSING_CALLS.has(name) && call.arguments.length === 0) return name;
   const each = name === 'forEach' ? call.arguments[0] : undefined;
   if (!each || !isFunction(each) || each.body.type === 'BlockStatement' || each.params[0]?.type !== 'Identifier') return null;
   const body = unwrap(each.body);
   const inner = body.type === 'CallExpression' ? unwrap(body.callee) : null;
   const method = inner?.type === 'MemberExpression' ? memberName(inner) : null;
   const on = inner?.type === 'MemberExpression' ? unwrap(inner.object) : null;
-  return method !== null && DISPOSING.has(method) && body.type === 'CallExpression' && body.arguments.length === 0 && on?.type === 'Identifier' && on.name === each.params[0].name ? method : null;
+  return method !== null && DISPOSING_CALLS.has(method) && body.type === 'CallExpression' && body.arguments.length === 0 && on?.type === 'Identifier' && on.name === each.params[0].name ? method : null;
 }
 
 /** The name of the class whose code `node` is. */
