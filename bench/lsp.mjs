@@ -335,14 +335,27 @@ export function positionAt(starts, offset) {
  * text to next(). In pairs: a statement inserted at the start of a random method body, then removed; a digit of a
  * random `timeoutMs` literal changed, then changed back.
  */
-/** Edits for a real file: a comment line put in at the start of its middle line, then taken out again. */
-export function* commentEditScript(initial) {
+/**
+ * Edits for a real file, in pairs (put in, then taken out, so the file and its findings stay as they were): a
+ * comment line at the start of its middle line, then a statement at the start of the first function body from
+ * the middle on (typing in code, which a change confined to a comment could not stand for).
+ */
+export function* realEditScript(initial) {
   const starts = lineStarts(initial);
-  const at = starts[Math.floor(starts.length / 2)];
+  const middle = starts[Math.floor(starts.length / 2)];
+  // A line that opens a function or method body (`) {`, `): T {`, `=> {`), and the indent of the line after it.
+  const header = /(\)|=>)[^\n;{}]*\{[ \t]*\n([ \t]+)/g;
+  header.lastIndex = middle;
+  const body = header.exec(initial);
+  const at = body ? body.index + body[0].length : middle;
+  const indent = body ? body[2] : '';
   for (let k = 0; ; k++) {
-    const line = `// bench edit ${k}\n`;
-    yield { start: at, end: at, newText: line };
-    yield { start: at, end: at + line.length, newText: '' };
+    const comment = `// bench edit ${k}\n`;
+    yield { start: middle, end: middle, newText: comment };
+    yield { start: middle, end: middle + comment.length, newText: '' };
+    const statement = `void ${k};\n${indent}`;
+    yield { start: at, end: at, newText: statement };
+    yield { start: at, end: at + statement.length, newText: '' };
   }
 }
 
@@ -576,7 +589,7 @@ async function main() {
     if (base.findings.length !== opened.count) throw new Error(`server found ${opened.count}, in-process analyze ${base.findings.length}`);
 
     const rng = mulberry32(opts.seed ^ 0x5eed);
-    const script = opts.file ? commentEditScript(initial) : editScript(initial, rng);
+    const script = opts.file ? realEditScript(initial) : editScript(initial, rng);
     let text = initial;
     let step = script.next().value;
     let version = 1;
