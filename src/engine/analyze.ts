@@ -2,14 +2,14 @@ import type { ProjectHost } from './callees.js';
 import { mayHaveFindings } from './prefilter.js';
 import { DEFAULT_CONFIG, type AwaitguardConfig } from './config.js';
 import type { FileKind } from './fileKinds.js';
-import { atLeast, type Confidence } from './findings.js';
+import { atLeast, type Confidence, type ReportedSeverity } from './findings.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { EnclosingContexts } from './context.js';
 import { buildModel, type FileModel } from './model.js';
 import { attachLines, LineIndex } from './lines.js';
 import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
 import { ALL_RULES } from './rules/index.js';
-import type { RuleMeta } from './rules/meta.js';
+import { confidenceCeiling, type RuleMeta } from './rules/meta.js';
 import type { Severity } from './settingsSchema.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
 import { Suppressions } from './suppressions.js';
@@ -56,13 +56,38 @@ export interface DetailedAnalysis {
 /** Like `analyze`, and also returns the model and each finding's subject so fixes can be computed. */
 export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
-  // Nothing to analyse: all that is left to say is whether the file has a syntax error.
-  if (!options.ast && !mayHaveFindings(text) && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
+  const kind = options.kind ?? 'source';
+  const rules = shownRules(config, kind).filter(({ rule }) => !('mentions' in rule) || rule.mentions === undefined || rule.mentions.test(text));
+  // Nothing to analyse, or nothing that could be shown: all that is left to say is whether the file has a syntax error.
+  const idle = rules.length === 0 || !mayHaveFindings(text);
+  if (!options.ast && idle && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
   const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
+  if (rules.length === 0) return { result: { findings: [] }, details: [] };
   const lines = new LineIndex(text);
   attachLines(parsed.ast, lines);
-  return analyzeTree(parsed.ast, text, fileName, config, lines, options.kind ?? 'source', options.project);
+  return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, options.project);
+}
+
+interface ShownRule {
+  rule: (typeof ALL_RULES)[number];
+  severity: ReportedSeverity;
+  /** The most confidence its findings can have in this file (see `confidenceCeiling`). */
+  ceiling: Confidence | undefined;
+}
+
+/**
+ * The rules that can report something shown in a file of `kind`: not turned off there, and not capped below the
+ * least confidence shown (a test file's findings are low at most, and low is hidden by default: no rule runs).
+ */
+function shownRules(config: AwaitguardConfig, kind: FileKind): ShownRule[] {
+  const minConfidence = config.minConfidence ?? 'medium';
+  return ALL_RULES.flatMap((rule) => {
+    const severity = severityIn(rule.meta, kind, config);
+    const ceiling = confidenceCeiling(rule.meta, kind);
+    if (severity === 'off' || (ceiling !== undefined && !atLeast(ceiling, minConfidence))) return [];
+    return [{ rule, severity: severity as ReportedSeverity, ceiling }];
+  });
 }
 
 function analyzeTree(
@@ -72,6 +97,7 @@ function analyzeTree(
   config: AwaitguardConfig,
   lines: LineIndex,
   kind: FileKind,
+  rules: readonly ShownRule[],
   project: ProjectHost | undefined,
 ): DetailedAnalysis {
   const toRange = (anchor: Anchor): SourceRange => {
@@ -81,19 +107,20 @@ function analyzeTree(
   if (!mayHaveFindings(text)) return { result: { findings: [] }, details: [] };
   try {
     const minConfidence = config.minConfidence ?? 'medium';
-    const enabled = ALL_RULES.flatMap((rule) => {
-      const severity = severityIn(rule.meta, kind, config);
-      if (severity === 'off') return [];
-      // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.
-      return [{ rule, severity, decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule } }];
-    });
+    // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.
+    const enabled = rules.map(({ rule, severity, ceiling }) => ({
+      rule,
+      severity,
+      ceiling,
+      decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule },
+    }));
     const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
     const suppressions = new Suppressions(ast.comments ?? [], lines);
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];
-    for (const { rule, severity, decide } of enabled) {
+    for (const { rule, severity, ceiling, decide } of enabled) {
       for (const report of decide.by === 'flow' ? decide.observer.reports() : decide.checker.check(model)) {
-        const confidence = capped(report.confidence ?? 'medium', kind === 'source' ? undefined : rule.meta.confidenceIn?.[kind]);
+        const confidence = capped(report.confidence ?? 'medium', ceiling);
         if (!atLeast(confidence, minConfidence)) continue;
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;

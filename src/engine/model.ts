@@ -75,7 +75,9 @@ export function buildModel(
       }
     },
   };
-  for (const fn of asyncFunctions) walkFunction(fn, scope(), locks, [locksAtWrites, ...observers], suspending);
+  // Without a flow rule to hear it (a test file, where only the rules that read the model can report anything
+  // shown), the walk has no one to tell; `guardedBy` serves the fixes of flow rules' findings only.
+  if (observers.length > 0) for (const fn of asyncFunctions) walkFunction(fn, scope(), locks, [locksAtWrites, ...observers], suspending);
   return {
     ast,
     text,

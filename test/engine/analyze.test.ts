@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, validateConfig, ConfigError, parseRuleOverride, type Finding } from '../../src/engine/index.js';
+import { analyze, validateConfig, ConfigError, parseRuleOverride, ruleMeta, DEFAULT_CONFIG, type Finding } from '../../src/engine/index.js';
+import { confidenceCeiling } from '../../src/engine/rules/meta.js';
 
 const PRELUDE = `declare function f(): Promise<number>;\n`;
 
@@ -162,5 +163,43 @@ const Store = class { static total = 0; static async add() { const t = Store.tot
       'inc.(anonymous)',
       'Store.add',
     ]);
+  });
+});
+
+describe('rules that cannot report anything shown do not run', () => {
+  const racy = `let total = 0;\nexport async function add(n: number) {\n  const t = total;\n  await f();\n  total = t + n;\n}\n`;
+  const teardown = `export class Camera {\n  private feed: { stop(): void } | null = null;\n  async start() {\n    const feed = await open();\n    this.feed = feed;\n  }\n  stop() {\n    this.feed?.stop();\n    this.feed = null;\n  }\n}\ndeclare function open(): Promise<{ stop(): void }>;\n`;
+  const low = (config = DEFAULT_CONFIG) => ({ config: { ...config, minConfidence: 'low' as const } });
+
+  it('a rule capped at low (teardown-race) reports only when low is shown, at low', () => {
+    expect(run(teardown).filter((f) => f.ruleId === 'teardown-race')).toEqual([]);
+    const shown = run(teardown, 'x.ts', low()).filter((f) => f.ruleId === 'teardown-race');
+    expect(shown.map((f) => [f.range.start.line - 1, f.confidence])).toEqual([[5, 'low']]);
+    expect(confidenceCeiling(ruleMeta('teardown-race'), 'source')).toBe('low');
+  });
+
+  it('a test file reports what a source file does, capped at low, and nothing by default but what no cap holds back', () => {
+    const inSource = run(racy, 'x.ts', low());
+    const inTest = run(racy, 'x.test.ts', { ...low(), kind: 'test' });
+    expect(inSource.map((f) => [f.ruleId, f.range.start.line])).toEqual([['lost-update', 6]]);
+    expect(inTest.map((f) => [f.ruleId, f.range.start.line, f.confidence])).toEqual([['lost-update', 6, 'low']]);
+    expect(run(racy, 'x.test.ts', { kind: 'test' })).toEqual([]);
+    // unawaited-acquire has no cap: a promise taken for a release is a bug in a test as anywhere.
+    const acquire = `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function g() {\n  m.acquire();\n  await f();\n}\n`;
+    expect(run(acquire, 'x.test.ts', { kind: 'test' }).map((f) => f.ruleId)).toEqual(['unawaited-acquire']);
+  });
+
+  it('a file where no rule can report anything shown is only checked for syntax, not parsed into a tree', () => {
+    const trees: string[] = [];
+    const parser = Object.assign((_text: string, fileName: string) => void trees.push(fileName), { accepts: () => true });
+    expect(analyze(racy, 'x.test.ts', { kind: 'test', parser }).findings).toEqual([]);
+    // unawaited-acquire can report in a test file, but only where an acquire is called.
+    expect(analyze(racy + 'declare const m: { acquire(): Promise<() => void> };\n', 'y.test.ts', { kind: 'test', parser }).findings).toEqual([]);
+    expect(trees).toEqual(['y.test.ts']);
+  });
+
+  it('a syntax error is still reported in a file where no rule runs', () => {
+    const r = analyze('export async function g( {', 'x.test.ts', { kind: 'test' });
+    expect(r.parseError?.message).toBeTruthy();
   });
 });

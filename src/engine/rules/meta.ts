@@ -1,4 +1,4 @@
-import type { Confidence, FixKind, ReportedSeverity } from '../findings.js';
+import { CONFIDENCES, type Confidence, type FixKind, type ReportedSeverity } from '../findings.js';
 import type { FileKind } from '../fileKinds.js';
 import type { Severity } from '../settingsSchema.js';
 import type { RuleId } from './index.js';
@@ -31,6 +31,18 @@ export interface RuleMeta<Id extends string = RuleId> {
    * concurrent on purpose.
    */
   confidenceIn?: Partial<Record<Exclude<FileKind, 'source'>, Confidence>>;
+  /**
+   * The most confidence any of its findings has, wherever it is: a rule not yet right often enough on real code
+   * reports at `low`, shown on request (`--min-confidence low`), and is not run at all when nothing that low is shown.
+   */
+  maxConfidence?: Confidence;
+}
+
+/** The most confidence a finding of the rule can have in a file of `kind`; undefined when nothing caps it. */
+export function confidenceCeiling(meta: Pick<RuleMeta<string>, 'confidenceIn' | 'maxConfidence'>, kind: FileKind): Confidence | undefined {
+  const byKind = kind === 'source' ? undefined : meta.confidenceIn?.[kind];
+  if (byKind === undefined || meta.maxConfidence === undefined) return byKind ?? meta.maxConfidence;
+  return CONFIDENCES.indexOf(byKind) < CONFIDENCES.indexOf(meta.maxConfidence) ? byKind : meta.maxConfidence;
 }
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';

@@ -53,6 +53,11 @@ export interface RuleObserver extends FlowObserver {
 export interface CheckRule<Id extends string = RuleId> {
   meta: RuleMeta<Id>;
   check(model: FileModel): RuleReport[];
+  /**
+   * A text every file it can report in contains (the name of a call it reports, say): a file without it is not
+   * parsed for this rule's sake.
+   */
+  mentions?: RegExp;
 }
 
 /** A rule decided from the walker's events (flow/events.ts): a fresh observer for each file. */
