@@ -35,6 +35,9 @@ const TYPE_DECLARATIONS = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclara
 const VALUE_KEYS: Readonly<Record<string, readonly string[] | undefined>> = Object.fromEntries(
   Object.entries(visitorKeys).map(([type, keys]) => [type, TYPE_DECLARATIONS.has(type) ? [] : (keys ?? []).filter((k) => !TYPE_KEYS.has(k))]),
 );
+const PUSH_VALUE_CHILDREN = compileChildPushers(VALUE_KEYS, { adopt: false, sourceOrder: true });
+/** Every child, types included, with its `parent` set (see `indexTree`, whose lists keep the order they always had). */
+const ADOPT_CHILDREN = compileChildPushers(visitorKeys, { adopt: true, sourceOrder: false });
 
 /** The nodes rules start from, collected in one pass over the tree. */
 export interface NodeIndex {
@@ -76,23 +79,39 @@ export function indexTree(root: Node): NodeIndex {
       default:
         break;
     }
-    const keys = visitorKeys[node.type];
-    if (keys === undefined) continue;
-    for (const key of keys) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value) {
-          if (!isNode(item)) continue;
-          (item as { parent?: Node }).parent = node;
-          stack.push(item);
-        }
-      } else if (isNode(value)) {
-        (value as { parent?: Node }).parent = node;
-        stack.push(value);
-      }
-    }
+    ADOPT_CHILDREN.get(node.type)?.(node, stack);
   }
   return index;
+}
+
+/** Pushes a node's children onto a walk's stack. */
+type PushChildren = (node: Node, stack: Node[]) => void;
+
+/**
+ * One function per node type, compiled once from its keys, that pushes its children: each reads the node's
+ * properties by name. A loop over a list of keys reads them by a computed name, on every shape of node in the
+ * tree, and that read was the costliest step of a whole-tree walk. `adopt` also sets each child's `parent`.
+ * The first child is pushed last (so that it pops first, in source order) unless `sourceOrder` is false.
+ */
+function compileChildPushers(keys: Readonly<Record<string, readonly string[] | undefined>>, options: { adopt: boolean; sourceOrder: boolean }): ReadonlyMap<string, PushChildren> {
+  const { adopt, sourceOrder } = options;
+  const isChild = (v: string) => `${v} !== null && typeof ${v} === 'object' && typeof ${v}.type === 'string'`;
+  const push = (v: string) => (adopt ? `{ ${v}.parent = node; stack.push(${v}); }` : `stack.push(${v});`);
+  const pushers = new Map<string, PushChildren>();
+  for (const [type, list] of Object.entries(keys)) {
+    const own = (list ?? []).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+    if (own.length === 0) continue;
+    const loop = sourceOrder ? 'for (let i = v.length - 1; i >= 0; i--)' : 'for (let i = 0; i < v.length; i++)';
+    const body = (sourceOrder ? [...own].reverse() : own)
+      .map(
+        (k) => `v = node.${k};
+  if (Array.isArray(v)) { ${loop} { const x = v[i]; if (${isChild('x')}) ${push('x')} } }
+  else if (${isChild('v')}) ${push('v')}`,
+      )
+      .join('\n  ');
+    pushers.set(type, new Function('node', 'stack', `let v;\n  ${body}`) as PushChildren);
+  }
+  return pushers;
 }
 
 /**
@@ -105,19 +124,7 @@ export function forEachNode(root: Node, visit: (node: Node) => boolean | undefin
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    const keys = VALUE_KEYS[node.type] ?? [];
-    // Pushed last child first, so they pop in source order, without a list of children per node.
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]!];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const item: unknown = value[i];
-          if (isNode(item)) stack.push(item);
-        }
-      } else if (isNode(value)) {
-        stack.push(value);
-      }
-    }
+    PUSH_VALUE_CHILDREN.get(node.type)?.(node, stack);
   }
 }
 
