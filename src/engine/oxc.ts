@@ -10,7 +10,9 @@ import type { Program } from './parse.js';
  */
 export function oxcOptions(fileName: string): ParserOptions {
   const lower = fileName.toLowerCase();
-  const lang = lower.endsWith('.tsx') ? 'tsx' : /\.[cm]?ts$/.test(lower) ? 'ts' : 'jsx';
+  // A declaration file is ambient throughout (`export const port: number;`, no initializer), as typescript-estree
+  // takes it from the name: parsed as plain TypeScript, oxc reported those and typescript-estree parsed instead.
+  const lang = DECLARATION_FILE.test(lower) ? 'dts' : lower.endsWith('.tsx') ? 'tsx' : /\.[cm]?ts$/.test(lower) ? 'ts' : 'jsx';
   return { lang, astType: 'ts', range: true, preserveParens: false, sourceType: 'unambiguous' };
 }
 
@@ -44,7 +46,14 @@ export function oxcAccepts(result: ParseResult, text: string): boolean {
 const ACCEPTED_BY_TYPESCRIPT_ESTREE = new Set([
   "A 'return' statement can only be used within a function body.",
   'An implementation cannot be declared in ambient contexts.',
+  // `declare module 'x' { declare const y: T }`, in hand-written declaration files.
+  "A 'declare' modifier cannot be used in an already ambient context.",
+  // `export const port: number;` outside a declaration file.
+  'Missing initializer in const declaration',
 ]);
+
+/** `x.d.ts`, `x.d.mts`, `x.d.cts`, and TypeScript 5's `x.d.css.ts` for other kinds of file. */
+const DECLARATION_FILE = /\.d(\.[^./\\]+)?\.[cm]?ts$/;
 
 /**
  * oxc accepts a class declaration without a name anywhere (`class {}` as a statement, `export class {}`),

@@ -38,6 +38,13 @@ describe('fast parser', () => {
       expect(analyze(text, file, { parser })).toEqual(analyze(text, file));
       expect(analyze(text, file).findings.map((f) => f.ruleId)).toEqual(['lost-update']);
     }
+    // Declaration files: ambient throughout, by their name.
+    const declarations = "export const port: number;\ndeclare module 'store' {\n  declare const version: string;\n}\n";
+    for (const file of ['port.d.ts', 'port.d.mts', 'port.d.cts', 'styles.d.css.ts', 'port.ts']) {
+      expect(parser(declarations, file), file).toBeDefined();
+      expect(analyze(declarations, file, { parser })).toEqual(analyze(declarations, file));
+      expect(analyze(declarations, file).parseError).toBeUndefined();
+    }
   });
 
   it('leaves syntax errors to typescript-estree, so messages match the editor', () => {
