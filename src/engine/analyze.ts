@@ -57,13 +57,13 @@ export interface DetailedAnalysis {
 export function analyzeDetailed(text: string, fileName: string, options: AnalyzeOptions = {}): DetailedAnalysis {
   const config = options.config ?? DEFAULT_CONFIG;
   const kind = options.kind ?? 'source';
-  const rules = shownRules(config, kind).filter(({ rule }) => !('mentions' in rule) || rule.mentions === undefined || rule.mentions.test(text));
+  const rules = shownRules(config, kind, text);
   // Nothing to analyse, or nothing that could be shown: all that is left to say is whether the file has a syntax error.
   const idle = rules.length === 0 || !mayHaveFindings(text);
   if (!options.ast && idle && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
   const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
-  if (rules.length === 0) return { result: { findings: [] }, details: [] };
+  if (idle) return { result: { findings: [] }, details: [] };
   const lines = new LineIndex(text);
   attachLines(parsed.ast, lines);
   return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, options.project);
@@ -77,16 +77,19 @@ interface ShownRule {
 }
 
 /**
- * The rules that can report something shown in a file of `kind`: not turned off there, and not capped below the
- * least confidence shown (a test file's findings are low at most, and low is hidden by default: no rule runs).
+ * The rules that can report something shown in `text`, a file of `kind`: not turned off there, not capped below
+ * the least confidence shown (a test file's findings are low at most, and low is hidden by default), and
+ * mentioned in it when they say what they need to be (see `CheckRule.mentions`).
  */
-function shownRules(config: AwaitguardConfig, kind: FileKind): ShownRule[] {
+function shownRules(config: AwaitguardConfig, kind: FileKind, text: string): ShownRule[] {
   const minConfidence = config.minConfidence ?? 'medium';
   return ALL_RULES.flatMap((rule) => {
     const severity = severityIn(rule.meta, kind, config);
+    if (severity === 'off') return [];
     const ceiling = confidenceCeiling(rule.meta, kind);
-    if (severity === 'off' || (ceiling !== undefined && !atLeast(ceiling, minConfidence))) return [];
-    return [{ rule, severity: severity as ReportedSeverity, ceiling }];
+    if (ceiling !== undefined && !atLeast(ceiling, minConfidence)) return [];
+    if ('mentions' in rule && rule.mentions && !rule.mentions.test(text)) return [];
+    return [{ rule, severity, ceiling }];
   });
 }
 
@@ -104,7 +107,6 @@ function analyzeTree(
     const [start, end] = anchor.range;
     return { start: lines.position(start), end: lines.position(end), offset: [start, end] };
   };
-  if (!mayHaveFindings(text)) return { result: { findings: [] }, details: [] };
   try {
     const minConfidence = config.minConfidence ?? 'medium';
     // A flow rule observes the walk that builds the model; any other rule looks at the model afterwards.

@@ -1,4 +1,4 @@
-import { CONFIDENCES, type Confidence, type FixKind, type ReportedSeverity } from '../findings.js';
+import { atLeast, type Confidence, type FixKind, type ReportedSeverity } from '../findings.js';
 import type { FileKind } from '../fileKinds.js';
 import type { Severity } from '../settingsSchema.js';
 import type { RuleId } from './index.js';
@@ -42,7 +42,7 @@ export interface RuleMeta<Id extends string = RuleId> {
 export function confidenceCeiling(meta: Pick<RuleMeta<string>, 'confidenceIn' | 'maxConfidence'>, kind: FileKind): Confidence | undefined {
   const byKind = kind === 'source' ? undefined : meta.confidenceIn?.[kind];
   if (byKind === undefined || meta.maxConfidence === undefined) return byKind ?? meta.maxConfidence;
-  return CONFIDENCES.indexOf(byKind) < CONFIDENCES.indexOf(meta.maxConfidence) ? byKind : meta.maxConfidence;
+  return atLeast(byKind, meta.maxConfidence) ? meta.maxConfidence : byKind;
 }
 
 export const DOCS_BASE_URL = 'https://github.com/awaitguard/awaitguard/blob/main/';
