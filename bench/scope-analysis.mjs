@@ -9,11 +9,12 @@
 // analysed. A tree eslint-scope cannot take (TypeScript syntax it does not know) is counted, not timed.
 //
 //   node bench/scope-analysis.mjs DIR... [--rounds N] [--engine dist/engine.js]
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { walk } from './files.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,19 +41,10 @@ const TYPE_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 
 const TYPE_DECLARATIONS = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction']);
 const valueKeys = Object.fromEntries(Object.entries(visitorKeys).map(([type, keys]) => [type, TYPE_DECLARATIONS.has(type) ? [] : (keys ?? []).filter((k) => !TYPE_KEYS.has(k))]));
 
-function* sourceFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(p);
-    else if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)) yield p;
-  }
-}
-
 const trees = [];
 let lines = 0;
 for (const dir of dirs) {
-  for (const file of sourceFiles(path.resolve(dir))) {
+  for (const file of walk(path.resolve(dir)).sort()) {
     const text = readFileSync(file, 'utf8');
     if (!/\b(async|await)\b/.test(text)) continue;
     const result = oxc.parseSync(file, text, oxcOptions(file));
