@@ -1,4 +1,4 @@
-import { CONFIDENCES, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
+import { CONFIDENCES, SEVERITIES, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
 import { UsageError } from '../shared/errors.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
@@ -38,6 +38,8 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
   debug?: boolean;
+  /** `--report-unused-disable-directives[-severity]`: report disable directives that suppress nothing. */
+  reportUnusedDisableDirectives?: Severity;
 }
 
 export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
@@ -71,6 +73,12 @@ Options:
                           stack of an internal error
       --min-confidence L  Report findings of at least this confidence: high,
                           medium (default) or low
+      --report-unused-disable-directives
+                          Report disable directives (awaitguard-disable…, and
+                          eslint-disable… naming awaitguard/<rule>) that
+                          suppress nothing, as errors; --fix removes them
+      --report-unused-disable-directives-severity SEVERITY
+                          The same at this severity: off, info, warning, error
       --baseline FILE     Report only findings that are not in the baseline
                           FILE, and say how many of its entries no longer occur
       --baseline-write FILE
@@ -95,8 +103,8 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'min-confidence';
-type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'min-confidence' | 'unused-directives-severity';
+type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -113,12 +121,14 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--baseline': 'baseline',
   '--baseline-write': 'baseline-write',
   '--min-confidence': 'min-confidence',
+  '--report-unused-disable-directives-severity': 'unused-directives-severity',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--quiet': 'quiet',
   '--include-generated': 'include-generated',
   '--debug': 'debug',
+  '--report-unused-disable-directives': 'unused-directives',
   '--fix': 'fix',
   '--cache': 'cache',
   '--color': 'color',
@@ -170,6 +180,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (flag === 'quiet') options.quiet = true;
       else if (flag === 'include-generated') options.includeGenerated = true;
       else if (flag === 'debug') options.debug = true;
+      // ESLint's flag reports them as errors.
+      else if (flag === 'unused-directives') options.reportUnusedDisableDirectives = 'error';
       else if (flag === 'fix') options.fix = true;
       else if (flag === 'cache') options.cache = true;
       else if (flag === 'color') options.color = true;
@@ -247,6 +259,10 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
     }
     case 'rule':
       options.rules.push(parseRuleOverride(value));
+      return;
+    case 'unused-directives-severity':
+      if (!isOneOf(value, SEVERITIES)) throw new UsageError(`option ${name} expects one of ${SEVERITIES.join(', ')}, got "${value}"`);
+      options.reportUnusedDisableDirectives = value;
       return;
     case 'min-confidence':
       if (!isOneOf(value, CONFIDENCES)) throw new UsageError(`option ${name} expects one of ${CONFIDENCES.join(', ')}, got "${value}"`);

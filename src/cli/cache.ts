@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FILE_KINDS, isOneOf, type FileKind, type Finding, type ParseError } from '../engine/index.js';
+import { FILE_KINDS, isOneOf, type FileKind, type Finding, type ParseError, type UnusedDirective } from '../engine/index.js';
 import { isDirectory } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
@@ -20,6 +20,7 @@ const OWN_FILE_START = /^\s*\{\s*"(?:awaitguard"\s*:\s*"check-cache"|format"\s*:
 interface CacheEntry {
   hash: string;
   findings: Finding[];
+  unusedDirectives?: UnusedDirective[];
   parseError?: ParseError;
   kind?: FileKind;
   /** Other files the findings rest on (modules whose functions were looked into), by absolute path, with their hash. */
@@ -104,7 +105,8 @@ export class ResultCache {
     const result: FileResult = { path: file, relPath: key, findings: entry.findings };
     if (entry.kind) result.kind = entry.kind;
     if (entry.parseError) result.parseError = entry.parseError;
-    if (entry.findings.length > 0) result.text = text;
+    if (entry.unusedDirectives) result.unusedDirectives = entry.unusedDirectives;
+    if (entry.findings.length > 0 || (entry.unusedDirectives?.length ?? 0) > 0) result.text = text;
     return result;
   }
 
@@ -119,6 +121,7 @@ export class ResultCache {
     if (dependencies) entry.dependencies = dependencies;
     if (result.kind) entry.kind = result.kind;
     if (result.parseError) entry.parseError = result.parseError;
+    if (result.unusedDirectives) entry.unusedDirectives = result.unusedDirectives;
     this.entries.set(key, entry);
   }
 
@@ -195,7 +198,19 @@ function readCache(text: string): Omit<CacheFile, 'awaitguard'> | string {
 
 // A cached result goes to the formatters as is, so it must have every field they read.
 function isEntry(e: unknown): e is CacheEntry {
-  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError)) && (e.kind === undefined || isOneOf(e.kind, FILE_KINDS));
+  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError)) && (e.kind === undefined || isOneOf(e.kind, FILE_KINDS)) && (e.unusedDirectives === undefined || (Array.isArray(e.unusedDirectives) && e.unusedDirectives.every(isUnusedDirective)));
+}
+
+function isUnusedDirective(u: unknown): boolean {
+  return (
+    isObject(u) &&
+    (u.severity === 'error' || u.severity === 'warning' || u.severity === 'info') &&
+    typeof u.message === 'string' &&
+    typeof u.whole === 'boolean' &&
+    isRange(u.range) &&
+    Array.isArray(u.fix) &&
+    u.fix.every((e) => isObject(e) && typeof e.text === 'string' && Array.isArray(e.offset) && e.offset.length === 2 && e.offset.every(Number.isInteger))
+  );
 }
 
 function isFinding(f: unknown): boolean {

@@ -91,7 +91,8 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
     if (others.length > 0) outcome.dependencies = Object.fromEntries(others);
     if (analysis.parseError) result.parseError = analysis.parseError;
     result.findings = [...analysis.findings].sort(compareFindings);
-    if (result.findings.length > 0) result.text = text;
+    if (analysis.unusedDirectives) result.unusedDirectives = analysis.unusedDirectives;
+    if (result.findings.length > 0 || (result.unusedDirectives?.length ?? 0) > 0) result.text = text;
     outcome.contentHash = hashText(text);
   } catch (err) {
     result.internalError = errorMessage(err);

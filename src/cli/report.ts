@@ -1,4 +1,4 @@
-import type { FileKind, Finding, ParseError, RuleMeta } from '../engine/index.js';
+import type { FileKind, Finding, ParseError, RuleMeta, UnusedDirective } from '../engine/index.js';
 
 /** What happened to one file. At most one of parseError / readError / internalError / skipped is set. */
 export interface FileResult {
@@ -10,6 +10,8 @@ export interface FileResult {
   kind?: FileKind;
   /** Sorted by position, then rule id. */
   findings: Finding[];
+  /** Disable directives that suppressed nothing, when they are reported (`--report-unused-disable-directives`). */
+  unusedDirectives?: UnusedDirective[];
   parseError?: ParseError;
   /** The file could not be read (permission denied, a folder, vanished). */
   readError?: string;
@@ -31,6 +33,9 @@ export interface FileResult {
   /** Source text, kept for files with findings (SARIF fingerprints hash the reported lines). */
   text?: string;
 }
+
+/** How front ends name an unused disable directive where a rule id is expected (SARIF, GitHub annotations). */
+export const UNUSED_DIRECTIVE_ID = 'unused-disable-directive';
 
 export interface Report {
   cwd: string;
@@ -86,7 +91,7 @@ export function countResults(results: readonly FileResult[]): Counts {
     if (r.generated !== undefined) counts.generatedBy[r.generated] = (counts.generatedBy[r.generated] ?? 0) + 1;
     if (r.fixError !== undefined) counts.fixErrorCount++;
     if (r.kind) counts.filesByKind[r.kind] = (counts.filesByKind[r.kind] ?? 0) + 1;
-    for (const f of r.findings) {
+    for (const f of [...r.findings, ...(r.unusedDirectives ?? [])]) {
       if (f.severity === 'error') counts.errorCount++;
       else if (f.severity === 'warning') counts.warningCount++;
       else counts.infoCount++;

@@ -84,6 +84,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
     ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
     ...(options.includeGenerated ? { includeGenerated: true } : {}),
+    ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: options.reportUnusedDisableDirectives } : {}),
   };
   // Read before the (possibly long) check, so a bad baseline fails fast.
   const baselineFile = options.baseline === undefined ? undefined : path.resolve(cwd, options.baseline);
@@ -127,7 +128,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const reported = applyBaselineOptions(options, results, baseline, baselineFile, io, cwd);
   const all = countResults(reported);
 
-  const shown = options.quiet ? reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : reported;
+  const shown = options.quiet ? reported.map(errorsOnly) : reported;
   const report: Report = { cwd, version: packageVersion(), results: shown, rules: ALL_RULES.map((rule) => rule.meta) };
 
   const toFile = options.output !== undefined;
@@ -156,6 +157,13 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+/** `--quiet`: a result with its errors only. */
+function errorsOnly(r: FileResult): FileResult {
+  const shown: FileResult = { ...r, findings: r.findings.filter((f) => f.severity === 'error') };
+  if (r.unusedDirectives) shown.unusedDirectives = r.unusedDirectives.filter((u) => u.severity === 'error');
+  return shown;
 }
 
 /**
@@ -208,7 +216,7 @@ async function checkAll(
   files.forEach((file, index) => {
     const hit = cache?.lookup(file);
     // `--fix` has work to do in a file with findings even when its result is cached.
-    if (hit && !(settings.fix && hit.findings.length > 0)) results[index] = hit;
+    if (hit && !(settings.fix && (hit.findings.length > 0 || (hit.unusedDirectives?.length ?? 0) > 0))) results[index] = hit;
     else pending.push(index);
   });
 

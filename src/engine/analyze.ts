@@ -12,7 +12,8 @@ import { ALL_RULES } from './rules/index.js';
 import { confidenceCeiling, type RuleMeta } from './rules/meta.js';
 import type { Severity } from './settingsSchema.js';
 import type { Anchor, FixSubject } from './rules/rule.js';
-import { Suppressions } from './suppressions.js';
+import { mayHoldDirective, Suppressions } from './suppressions.js';
+import { unusedDirectives } from './unusedDirectives.js';
 
 export interface AnalyzeOptions {
   config?: AwaitguardConfig;
@@ -33,6 +34,11 @@ export interface AnalyzeOptions {
    * in-flight promise) is known at its calls. Without it, only this file's functions are looked into.
    */
   project?: ProjectHost;
+  /**
+   * Whether `eslint-disable… awaitguard/<rule>` comments suppress findings, as `awaitguard-disable…` ones do
+   * (default true). The ESLint plugin passes false: ESLint applies them to its problems itself.
+   */
+  eslintDirectives?: boolean;
 }
 
 /** Analyses one file's text. Pure: no I/O. Never throws on user input. */
@@ -58,15 +64,27 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
   const config = options.config ?? DEFAULT_CONFIG;
   const kind = options.kind ?? 'source';
   const rules = shownRules(config, kind, text);
-  // Nothing to analyse, or nothing that could be shown: all that is left to say is whether the file has a syntax error.
+  // Nothing to analyse, or nothing that could be shown: all that is left to say is whether the file has a syntax
+  // error, and which of its disable directives (when they are reported) then suppress nothing.
   const idle = rules.length === 0 || !mayHaveFindings(text);
-  if (!options.ast && idle && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
+  const directives = reportsDirectives(config, text);
+  if (!options.ast && idle && !directives && options.parser?.accepts?.(text, fileName)) return { result: { findings: [] }, details: [] };
   const parsed: ParseOutcome = options.ast ? { ok: true, ast: options.ast } : parseSource(text, fileName, options.parser);
   if (!parsed.ok) return { result: { findings: [], parseError: parsed.error }, details: [] };
-  if (idle) return { result: { findings: [] }, details: [] };
   const lines = new LineIndex(text);
+  if (idle) {
+    if (!directives) return { result: { findings: [] }, details: [] };
+    const suppressions = new Suppressions(parsed.ast.comments ?? [], lines, { track: true, eslint: options.eslintDirectives });
+    return { result: { findings: [], unusedDirectives: unusedDirectives(suppressions, text, lines, directives) }, details: [] };
+  }
   attachLines(parsed.ast, lines);
-  return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, options.project);
+  return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, options);
+}
+
+/** The severity unused disable directives are reported at, when they are and `text` may hold one. */
+function reportsDirectives(config: AwaitguardConfig, text: string): ReportedSeverity | undefined {
+  const severity = config.reportUnusedDisableDirectives ?? 'off';
+  return severity !== 'off' && mayHoldDirective(text) ? severity : undefined;
 }
 
 interface ShownRule {
@@ -101,7 +119,7 @@ function analyzeTree(
   lines: LineIndex,
   kind: FileKind,
   rules: readonly ShownRule[],
-  project: ProjectHost | undefined,
+  { project, eslintDirectives }: AnalyzeOptions,
 ): DetailedAnalysis {
   const toRange = (anchor: Anchor): SourceRange => {
     const [start, end] = anchor.range;
@@ -117,7 +135,8 @@ function analyzeTree(
       decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule },
     }));
     const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
-    const suppressions = new Suppressions(ast.comments ?? [], lines);
+    const directives = reportsDirectives(config, text);
+    const suppressions = new Suppressions(ast.comments ?? [], lines, { track: directives !== undefined, eslint: eslintDirectives });
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];
     for (const { rule, severity, ceiling, decide } of enabled) {
@@ -144,7 +163,9 @@ function analyzeTree(
     details.sort(
       (a, b) => a.finding.range.offset[0] - b.finding.range.offset[0] || a.finding.ruleId.localeCompare(b.finding.ruleId),
     );
-    return { result: { findings: details.map((d) => d.finding) }, model, details };
+    const findings = details.map((d) => d.finding);
+    const result: AnalysisResult = directives ? { findings, unusedDirectives: unusedDirectives(suppressions, text, lines, directives) } : { findings };
+    return { result, model, details };
   } catch (err) {
     // Pathologically deep input can exhaust the stack in the recursive walk; report it like a parse failure.
     if (err instanceof RangeError) {

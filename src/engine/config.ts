@@ -45,6 +45,11 @@ export interface AwaitguardConfig {
    * Default true; false for code bases whose generators are only iterators.
    */
   generatorsSuspend?: boolean;
+  /**
+   * Report disable directives (`awaitguard-disable…`, `eslint-disable… awaitguard/<rule>`) that suppress nothing,
+   * at this severity (ESLint's `reportUnusedDisableDirectives`). Default `off`.
+   */
+  reportUnusedDisableDirectives?: Severity;
 }
 
 export const DEFAULT_CONFIG: AwaitguardConfig = { rules: {}, include: [], exclude: [], lockClasses: [] };
@@ -54,7 +59,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence', 'includeGenerated', 'generatorsSuspend'];
+const KNOWN_KEYS = ['$schema', 'rules', 'include', 'exclude', 'lockClasses', 'fix', 'fileKinds', 'rulesByKind', 'minConfidence', 'includeGenerated', 'generatorsSuspend', 'reportUnusedDisableDirectives'];
 
 /**
  * Checks a parsed JSON value and returns a complete config.
@@ -113,6 +118,9 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
   if (obj.generatorsSuspend !== undefined) {
     if (typeof obj.generatorsSuspend !== 'boolean') fail(`"generatorsSuspend" must be true or false, got ${describe(obj.generatorsSuspend)}`);
     config.generatorsSuspend = obj.generatorsSuspend as boolean;
+  }
+  if (obj.reportUnusedDisableDirectives !== undefined) {
+    config.reportUnusedDisableDirectives = checkSeverity(obj.reportUnusedDisableDirectives, '"reportUnusedDisableDirectives"', fail);
   }
   return config;
 }

@@ -1,4 +1,5 @@
 import type { RuleId } from './rules/meta.js';
+import type { UnusedDirective } from './unusedDirectives.js';
 
 /** ESTree-style position: `line` is 1-based, `column` is 0-based (UTF-16 code units). */
 export interface Position {
@@ -106,6 +107,8 @@ export interface ParseError {
 
 export interface AnalysisResult {
   findings: Finding[];
+  /** Disable directives that suppressed nothing; present only when the configuration reports them. */
+  unusedDirectives?: UnusedDirective[];
   /** Set when the file could not be parsed; `findings` is then empty. */
   parseError?: ParseError;
 }

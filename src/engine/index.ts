@@ -46,6 +46,7 @@ export type {
   Confidence,
 } from './findings.js';
 export { atLeast, CONFIDENCES } from './findings.js';
+export type { UnusedDirective } from './unusedDirectives.js';
 
 // For the fixes layer, which rewrites the trees the engine analysed (DESIGN.md: fixes use the engine through
 // this entry only), and for the fast parser that shared/ hands the engine.

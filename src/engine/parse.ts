@@ -7,6 +7,7 @@ import type { ParseError } from './findings.js';
 import { MAX_ASYNC_CALL_NESTING, MAX_TAG_NESTING, speculativeNesting } from './asyncNesting.js';
 import { withNearbyNextToken, type NodeUtils } from './nextTokenNearby.js';
 import { withSourceFileMemo } from './sourceFileMemo.js';
+import { mayHoldDirective } from './suppressions.js';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -113,7 +114,7 @@ function parseWithTypescriptEstree(text: string, fileName: string): ParseOutcome
       loc: true,
       range: true,
       // Comments cost about a third of the parse; only suppression directives need them.
-      comment: text.includes('awaitguard-'),
+      comment: mayHoldDirective(text),
       errorOnUnknownASTType: false,
       suppressDeprecatedPropertyWarnings: true,
     })));

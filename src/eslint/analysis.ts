@@ -42,7 +42,7 @@ export function findingsFor(context: AnyContext): readonly Finding[] {
     project ??= new DiskProject(undefined, { revalidate: true });
     // Imports resolve from the file's real place.
     const file = path.resolve(context.cwd, context.filename);
-    findings = analyzeWithFixes(source.text, file, { ast: source.ast, config: settings.config, fix: settings.fix, kind, project }).findings;
+    findings = analyzeWithFixes(source.text, file, { ast: source.ast, config: settings.config, fix: settings.fix, kind, project, eslintDirectives: false }).findings;
     bySettings.set(settings.key, findings);
   }
   return findings;

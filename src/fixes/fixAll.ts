@@ -55,7 +55,20 @@ export function fixText(text: string, file: string, config: AwaitguardConfig, fi
     for (const { fix: f } of chosen) for (const c of f.createFiles ?? []) if (!createFiles.some((x) => x.path === c.path)) createFiles.push(c);
     next = { text: edited, applied: kept.applied + chosen.length, createFiles, unfixed: 0 };
   }
-  return kept;
+  return withoutUnusedDirectives(kept, file, config, how);
+}
+
+/**
+ * When unused disable directives are reported, `--fix` removes them, as ESLint's does: after the races are fixed,
+ * since a fix may be what leaves a directive with nothing to suppress.
+ */
+function withoutUnusedDirectives(kept: FixOutcome, file: string, config: AwaitguardConfig, { parser, kind, project }: FixTextOptions): FixOutcome {
+  if ((config.reportUnusedDisableDirectives ?? 'off') === 'off') return kept;
+  const unused = analyze(kept.text, file, { config, parser, ...(kind ? { kind } : {}), ...(project ? { project } : {}) }).unusedDirectives ?? [];
+  if (unused.length === 0) return kept;
+  const edited = applyEdits(kept.text, unused.flatMap((u) => u.fix));
+  if (analyze(edited, file, { config }).parseError) return kept;
+  return { ...kept, text: edited, applied: kept.applied + unused.length };
 }
 
 /**

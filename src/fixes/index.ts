@@ -28,6 +28,8 @@ export interface FixAnalyzeOptions {
   kind?: FileKind;
   /** See `AnalyzeOptions.project`. */
   project?: ProjectHost;
+  /** See `AnalyzeOptions.eslintDirectives`. */
+  eslintDirectives?: boolean;
 }
 
 /** Analyses a file and attaches to every finding the fixes that apply, the preferred one first. */
@@ -38,6 +40,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     parser: options.parser,
     ...(options.kind ? { kind: options.kind } : {}),
     ...(options.project ? { project: options.project } : {}),
+    ...(options.eslintDirectives !== undefined ? { eslintDirectives: options.eslintDirectives } : {}),
   });
   const model = detailed.model;
   if (!model) return detailed.result;

@@ -1,20 +1,22 @@
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  DiagnosticTag,
   type CodeAction,
   type Diagnostic,
   type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { docsUrl, ruleMeta, type Finding, type Fix, type FixEdits, type SourceRange } from '../engine/index.js';
+import { docsUrl, ruleMeta, type Finding, type Fix, type FixEdits, type SourceRange, type UnusedDirective } from '../engine/index.js';
+import { SERVER_COMMANDS } from '../shared/protocol.js';
 
 export const SOURCE = 'awaitguard';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.awaitguard`;
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
-function toRange(doc: TextDocument, range: SourceRange): Range {
+function toRange(doc: TextDocument, range: Pick<SourceRange, 'offset'>): Range {
   return { start: doc.positionAt(range.offset[0]), end: doc.positionAt(range.offset[1]) };
 }
 
@@ -30,6 +32,64 @@ export function toDiagnostic(doc: TextDocument, finding: Finding): Diagnostic {
       location: { uri: doc.uri, range: toRange(doc, r.range) },
       message: r.message,
     })),
+  };
+}
+
+/** How an unused disable directive is named where a rule id goes (the CLI's SARIF and annotations say the same). */
+export const UNUSED_DIRECTIVE_CODE = 'unused-disable-directive';
+
+/** Faded out, as editors show code that does nothing. */
+export function toDirectiveDiagnostic(doc: TextDocument, directive: UnusedDirective): Diagnostic {
+  return {
+    range: toRange(doc, directive.range),
+    severity: SEVERITY[directive.severity],
+    source: SOURCE,
+    code: UNUSED_DIRECTIVE_CODE,
+    message: directive.message,
+    tags: [DiagnosticTag.Unnecessary],
+  };
+}
+
+export function removeDirectiveAction(doc: TextDocument, directive: UnusedDirective, diagnostic: Diagnostic): CodeAction {
+  return {
+    title: directive.whole ? 'Remove unused directive' : 'Remove the unused rules from this directive',
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: directive.fix.map((e) => ({ range: toRange(doc, e), newText: e.text })) }] },
+  };
+}
+
+/**
+ * "Disable <rule> for this file": a block directive at the top, below a `#!` line (which must stay first). The
+ * directive names the rule, so the other rules still report in the file.
+ */
+export function disableFileAction(doc: TextDocument, finding: Finding, diagnostic: Diagnostic): CodeAction {
+  const text = doc.getText();
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const shebang = /^#![^\r\n]*(\r\n|\n|\r)?/.exec(text);
+  const at = shebang ? shebang[0].length : 0;
+  const prefix = shebang && shebang[1] === undefined ? eol : '';
+  return {
+    title: `Disable ${finding.ruleId} for this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [
+        { textDocument: { uri: doc.uri, version: doc.version }, edits: [{ range: { start: doc.positionAt(at), end: doc.positionAt(at) }, newText: `${prefix}/* awaitguard-disable ${finding.ruleId} */${eol}` }] },
+      ],
+    },
+  };
+}
+
+/** Opens the rule's page through the client (`window/showDocument`), so any LSP editor can follow it. */
+export function showDocumentationAction(finding: Finding, diagnostic: Diagnostic): CodeAction {
+  const url = docsUrl(ruleMeta(finding.ruleId));
+  return {
+    title: `Show documentation for ${finding.ruleId}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    command: { title: `Show documentation for ${finding.ruleId}`, command: SERVER_COMMANDS.showDocumentation, arguments: [url] },
   };
 }
 

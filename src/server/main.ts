@@ -14,9 +14,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type FileKind, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
-import { FIX_ALL_KIND, toCodeAction, toDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
+import { disableFileAction, FIX_ALL_KIND, removeDirectiveAction, showDocumentationAction, toCodeAction, toDiagnostic, toDirectiveDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { landsInside } from '../shared/paths.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
@@ -76,7 +76,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: [COMMANDS.checkWorkspace, COMMANDS.fixAll] },
+        executeCommandProvider: { commands: [COMMANDS.checkWorkspace, COMMANDS.fixAll, COMMANDS.showDocumentation] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'awaitguard' },
@@ -238,7 +238,7 @@ export function startServer(connection: Connection): void {
         await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
         return;
       }
-      st.lastGood = result.findings.map((f) => toDiagnostic(doc, f));
+      st.lastGood = [...result.findings.map((f) => toDiagnostic(doc, f)), ...(result.unusedDirectives ?? []).map((u) => toDirectiveDiagnostic(doc, u))];
       await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
       void connection.sendNotification(STATUS_METHOD, { uri, state: 'ok', findings: st.lastGood.length, parser } satisfies StatusParams);
     } catch (err) {
@@ -294,15 +294,15 @@ export function startServer(connection: Connection): void {
       .filter((f) => !existsSync(f.path))
       .map((f) => ({ path: f.path, uri: pathToFileURL(f.path).href, text: readTemplate(f.template) }));
 
-  const fixedFindings = new VersionCache<Finding[]>();
+  const fixedFindings = new VersionCache<AnalysisResult>();
 
-  async function findingsWithFixes(doc: TextDocument): Promise<Finding[]> {
+  async function findingsWithFixes(doc: TextDocument): Promise<AnalysisResult> {
     const { config, fix, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
-    if (!analysable(doc, fileName, settings, config)) return [];
+    if (!analysable(doc, fileName, settings, config)) return { findings: [] };
     // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
     const key = JSON.stringify([fileName, config, fix]);
-    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind, project }).findings);
+    return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind, project }));
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
@@ -323,16 +323,20 @@ export function startServer(connection: Connection): void {
       const only = params.context.only;
       const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
       const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
-      const findings = wantsQuickFix ? await findingsWithFixes(doc) : [];
+      const analysis = wantsQuickFix ? await findingsWithFixes(doc) : { findings: [] };
       const actions: CodeAction[] = [];
       if (wantsQuickFix) {
         const start = doc.offsetAt(params.range.start);
         const end = doc.offsetAt(params.range.end);
-        for (const finding of findings) {
-          const [a, b] = finding.range.offset;
-          if (b < start || a > end) continue;
+        const inRange = ({ offset: [a, b] }: { offset: [number, number] }): boolean => !(b < start || a > end);
+        for (const finding of analysis.findings) {
+          if (!inRange(finding.range)) continue;
           const diagnostic = toDiagnostic(doc, finding);
           for (const fix of finding.fixes) actions.push(toCodeAction(doc, finding, fix, diagnostic, vendored));
+          actions.push(disableFileAction(doc, finding, diagnostic), showDocumentationAction(finding, diagnostic));
+        }
+        for (const directive of analysis.unusedDirectives ?? []) {
+          if (inRange(directive.range)) actions.push(removeDirectiveAction(doc, directive, toDirectiveDiagnostic(doc, directive)));
         }
       }
       if (wantsFixAll) {
@@ -356,6 +360,12 @@ export function startServer(connection: Connection): void {
         if (!all) return { applied: 0 };
         const res = await connection.workspace.applyEdit({ label: 'awaitguard: fix all', edit: toWorkspaceEdit(doc, all.fix, vendored) });
         return { applied: res.applied ? all.applied : 0 };
+      }
+      if (params.command === COMMANDS.showDocumentation) {
+        const url = params.arguments?.[0];
+        if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return { shown: false };
+        const shown = await connection.window.showDocument({ uri: url, external: true });
+        return { shown: shown.success };
       }
       if (params.command === COMMANDS.checkWorkspace) {
         return await checkWorkspace(

@@ -29,6 +29,8 @@ export interface ClientSettings {
   lockClasses: string[];
   /** KB (1024 bytes); a larger file is not analysed. */
   maxFileSize: number;
+  /** Report disable directives that suppress nothing; `off` leaves it to the project's configuration. */
+  reportUnusedDisableDirectives: Severity;
   fix: {
     lockStyle: FixOptions['lockStyle'];
     runtime: FixOptions['runtime'];
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   exclude: [],
   lockClasses: [],
   maxFileSize: 2048,
+  reportUnusedDisableDirectives: 'off',
   fix: { ...FIX_DEFAULTS },
 };
 
@@ -69,6 +72,7 @@ export function normalizeSettings(raw: unknown): ClientSettings {
     exclude: strings(r.exclude),
     lockClasses: strings(r.lockClasses),
     maxFileSize: typeof r.maxFileSize === 'number' && Number.isInteger(r.maxFileSize) && r.maxFileSize >= 1 ? r.maxFileSize : d.maxFileSize,
+    reportUnusedDisableDirectives: oneOf(r.reportUnusedDisableDirectives, SEVERITIES, d.reportUnusedDisableDirectives),
     fix: {
       lockStyle: oneOf(fix.lockStyle, LOCK_STYLES, d.fix.lockStyle),
       runtime: oneOf(fix.runtime, RUNTIMES, d.fix.runtime),
@@ -112,6 +116,9 @@ export function effectiveConfig(settings: ClientSettings, folder: string | undef
     ...(fileConfig.rulesByKind ? { rulesByKind: fileConfig.rulesByKind } : {}),
     ...(fileConfig.minConfidence ? { minConfidence: fileConfig.minConfidence } : {}),
   };
+  // The editor can ask for unused directives where the project does not; it cannot turn off what the project reports.
+  const unused = settings.reportUnusedDisableDirectives !== 'off' ? settings.reportUnusedDisableDirectives : fileConfig.reportUnusedDisableDirectives;
+  if (unused !== undefined) config.reportUnusedDisableDirectives = unused;
   // The project's own fix settings win over the editor's defaults, so the editor writes what --fix writes.
   const fix: Partial<FixOptions> = {
     ...settings.fix,

@@ -9,7 +9,7 @@ import type { CheckWorkspaceResult as WorkspaceCheckResult } from '../shared/pro
 import { fastParser } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
 import { classifyFile, GENERATED_WHY, skippedAsGenerated } from '../shared/fileKind.js';
-import { toDiagnostic } from './convert.js';
+import { toDiagnostic, toDirectiveDiagnostic } from './convert.js';
 import { tooLargeMessage } from './size.js';
 
 /** What a folder is checked with; null when awaitguard is disabled there. */
@@ -104,7 +104,7 @@ export async function checkWorkspace(
       }
       result.findings += analysis.findings.length;
       const doc = TextDocument.create(uri, 'typescript', 0, text);
-      await connection.sendDiagnostics({ uri, diagnostics: analysis.findings.map((f) => toDiagnostic(doc, f)) });
+      await connection.sendDiagnostics({ uri, diagnostics: [...analysis.findings.map((f) => toDiagnostic(doc, f)), ...(analysis.unusedDirectives ?? []).map((u) => toDirectiveDiagnostic(doc, u))] });
     }
   } finally {
     progress.done();

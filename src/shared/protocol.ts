@@ -7,6 +7,8 @@
 export const SERVER_COMMANDS = {
   checkWorkspace: 'awaitguard.server.checkWorkspace',
   fixAll: 'awaitguard.server.fixAll',
+  /** Arguments: the page's URL; the server asks the client to open it (`window/showDocument`). */
+  showDocumentation: 'awaitguard.server.showDocumentation',
 } as const;
 
 /** Sent after each analysis so the client's status item can show the state and the count. */

@@ -54,6 +54,19 @@ describe('eslint plugin', () => {
     expect(lint(RACY.replace('  n = v + 1;', '  // awaitguard-disable-next-line lost-update\n  n = v + 1;'))).toEqual([]);
   });
 
+  it("leaves eslint-disable comments to ESLint, so its unused-directive report counts them as used", () => {
+    const code = RACY.replace('  n = v + 1;', '  // eslint-disable-next-line awaitguard/lost-update\n  n = v + 1;');
+    const config = [
+      { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser }, linterOptions: { reportUnusedDisableDirectives: 'error' as const } },
+      plugin.configs.recommended as Linter.Config,
+    ];
+    expect(new Linter({ configType: 'flat' }).verify(code, config, 'x.ts')).toEqual([]);
+    // And one that suppresses nothing is reported by ESLint.
+    const idle = RACY.replace('  const v = n;', '  // eslint-disable-next-line awaitguard/lost-update\n  const v = n;');
+    const messages = new Linter({ configType: 'flat' }).verify(idle, config, 'x.ts');
+    expect(messages.map((m) => m.ruleId ?? m.message)).toEqual([expect.stringMatching(/Unused eslint-disable directive/), 'awaitguard/lost-update']);
+  });
+
   it('stays quiet on safe code and honours ESLint severities', () => {
     expect(lint('let n = 0;\nexport async function inc(): Promise<void> {\n  await Promise.resolve();\n  n = n + 1;\n}\n')).toEqual([]);
     const linter = new Linter({ configType: 'flat' });

@@ -96,6 +96,8 @@ export class LspClient {
   readonly shown: { type: number; message: string }[] = [];
   readonly statuses: { uri: string; state: string; findings: number; message?: string }[] = [];
   readonly applyEdits: ApplyWorkspaceEditParams[] = [];
+  /** window/showDocument requests (a page to open). */
+  readonly shownDocuments: { uri: string; external?: boolean }[] = [];
   readonly configurationRequests: (string | undefined)[] = [];
   readonly readErrors: string[] = [];
   stderr = '';
@@ -136,6 +138,10 @@ export class LspClient {
     this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
       this.applyEdits.push(params);
       return this.applyEditResult;
+    });
+    this.connection.onRequest('window/showDocument', (params: { uri: string; external?: boolean }) => {
+      this.shownDocuments.push(params);
+      return { success: true };
     });
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.push(params);
@@ -179,7 +185,7 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
         },
-        window: { workDoneProgress: true },
+        window: { workDoneProgress: true, showDocument: { support: true } },
       },
     });
     this.initializeResult = result;

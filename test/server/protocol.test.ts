@@ -47,7 +47,7 @@ describe('language server over stdio', () => {
     const caps = result.capabilities;
     expect(caps.textDocumentSync).toBe(2); // Incremental
     expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.awaitguard'] });
-    expect(caps.executeCommandProvider?.commands).toEqual(['awaitguard.server.checkWorkspace', 'awaitguard.server.fixAll']);
+    expect(caps.executeCommandProvider?.commands).toEqual(['awaitguard.server.checkWorkspace', 'awaitguard.server.fixAll', 'awaitguard.server.showDocumentation']);
     expect(caps.workspace?.workspaceFolders).toEqual({ supported: true, changeNotifications: true });
   });
 
@@ -143,6 +143,45 @@ describe('language server over stdio', () => {
     expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
   });
 
+  test('"Disable for this file" puts a block directive for the rule at the top, below a #! line', async () => {
+    const { c, uri } = await racyWorkspace();
+    const text = `#!/usr/bin/env node\n${RACY}`;
+    await c.open(uri, text);
+    const d = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics[0]!;
+    const disable = (await c.codeActions(uri, d.range, [d]))!.find((a) => a.title === 'Disable lost-update for this file')!;
+    const disabled = applyWorkspaceEdit(disable.edit!, new Map([[uri, text]])).get(uri)!;
+    expect(disabled).toBe(`#!/usr/bin/env node\n/* awaitguard-disable lost-update */\n${RACY}`);
+    const from = c.diagnostics.length;
+    await c.change(uri, 2, disabled);
+    expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
+  });
+
+  test('"Show documentation" asks the client to open the rule page', async () => {
+    const { c, uri } = await racyWorkspace();
+    await c.open(uri, RACY);
+    const d = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics[0]!;
+    const show = (await c.codeActions(uri, d.range, [d]))!.find((a) => a.title === 'Show documentation for lost-update')!;
+    expect(show.edit).toBeUndefined();
+    const result = await c.request('workspace/executeCommand', { command: show.command!.command, arguments: show.command!.arguments });
+    expect(result).toEqual({ shown: true });
+    expect(c.shownDocuments).toEqual([{ uri: d.codeDescription!.href, external: true }]);
+  });
+
+  test('reportUnusedDisableDirectives: a faded diagnostic on a directive that suppresses nothing, and a fix that removes it', async () => {
+    const { c, uri } = await racyWorkspace({ reportUnusedDisableDirectives: 'warning' });
+    const text = RACY.replace('  const v = n;', '  // eslint-disable-next-line awaitguard/lost-update\n  const v = n;');
+    await c.open(uri, text);
+    const published = await c.waitDiagnostics(uri, { version: 1 });
+    const unused = published.diagnostics.find((d) => d.code === 'unused-disable-directive')!;
+    expect(unused).toMatchObject({ severity: 2, tags: [1], message: "Unused eslint-disable-next-line directive (no problems were reported from 'awaitguard/lost-update')." });
+    expect(unused.range.start).toEqual(at(2, 2));
+    expect(published.diagnostics.map((d) => d.code)).toEqual(['lost-update', 'unused-disable-directive']);
+    const remove = preferredQuickFix(await c.codeActions(uri, unused.range, [unused]));
+    expect(remove.title).toBe('Remove unused directive');
+    const removed = applyWorkspaceEdit(remove.edit!, new Map([[uri, text]])).get(uri)!;
+    expect(removed).toBe(RACY);
+  });
+
   test('incremental changes are applied: a line inserted above moves the diagnostic down', async () => {
     const { c, uri } = await racyWorkspace();
     await c.open(uri, RACY);
@@ -236,7 +275,8 @@ describe('language server over stdio', () => {
     // VS Code's `"editor.codeActionsOnSave": { "source.fixAll": "explicit" }` asks with only ['source.fixAll'].
     expect(await kinds(['source.fixAll'])).toEqual(['source.fixAll.awaitguard']);
     expect(await kinds(['source'])).toEqual(['source.fixAll.awaitguard']);
-    expect(await kinds(['quickfix'])).toEqual(['quickfix', 'quickfix', 'quickfix']);
+    // The lock fix, the promise-sharing fix, disable for this line, disable for this file, show documentation.
+    expect(await kinds(['quickfix'])).toEqual(['quickfix', 'quickfix', 'quickfix', 'quickfix', 'quickfix']);
     expect(await kinds(['refactor'])).toEqual([]);
     // With no `only`, the light bulb gets the quick fixes.
     expect(new Set(await kinds())).toEqual(new Set(['quickfix']));

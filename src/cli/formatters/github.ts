@@ -1,5 +1,5 @@
 import type { Finding } from '../../engine/index.js';
-import type { Report } from '../report.js';
+import { UNUSED_DIRECTIVE_ID, type Report } from '../report.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…::message`), one per finding; the runner turns them into
@@ -21,6 +21,10 @@ export function formatGithub(report: Report): string {
     if (r.skipped !== undefined) lines.push(command('notice', { file: r.relPath, title: 'awaitguard' }, `File skipped: ${r.skipped}`));
     if (r.fixError !== undefined) lines.push(command('warning', { file: r.relPath, title: 'awaitguard' }, `File not fixed: ${r.fixError}`));
     for (const f of r.findings) lines.push(findingCommand(r.relPath, f));
+    for (const u of r.unusedDirectives ?? []) {
+      const kind = u.severity === 'error' ? 'error' : u.severity === 'warning' ? 'warning' : 'notice';
+      lines.push(command(kind, { file: r.relPath, line: u.range.start.line, col: u.range.start.column + 1, title: `awaitguard(${UNUSED_DIRECTIVE_ID})` }, u.message));
+    }
   }
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import type { Finding, SourceRange } from '../../engine/index.js';
+import type { Finding, SourceRange, UnusedDirective } from '../../engine/index.js';
 import { countResults, type Report } from '../report.js';
 
 /** Bumped when the shape below changes incompatibly. */
@@ -24,6 +24,7 @@ export function formatJson(report: Report): string {
       ...(r.generated !== undefined ? { generated: r.generated } : {}),
       ...(r.fixError !== undefined ? { fixError: r.fixError } : {}),
       findings: r.findings.map(jsonFinding),
+      ...(r.unusedDirectives ? { unusedDirectives: r.unusedDirectives.map(jsonDirective) } : {}),
     })),
     summary: {
       errorCount: counts.errorCount,
@@ -54,6 +55,11 @@ function jsonFinding(f: Finding) {
     related: f.related.map((r) => ({ message: r.message, ...oneBased(r.range), range: r.range })),
     fixCount: f.fixes.length,
   };
+}
+
+/** An unused disable directive (present with --report-unused-disable-directives); `fix` removes it. */
+function jsonDirective(u: UnusedDirective) {
+  return { severity: u.severity, message: u.message, ...oneBased(u.range), range: u.range, fix: u.fix };
 }
 
 function oneBased(range: SourceRange) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DOCS_BASE_URL, docsUrl, type Finding, type ReportedSeverity, type RuleMeta, type SourceRange } from '../../engine/index.js';
-import type { FileResult, Report } from '../report.js';
+import { UNUSED_DIRECTIVE_ID, type FileResult, type Report } from '../report.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -40,6 +40,8 @@ export function formatSarif(report: Report): string {
 
   const results: unknown[] = [];
   const notifications: unknown[] = [];
+  const unusedDirectiveIndex = report.rules.length;
+  let unusedDirectives = 0;
   let executionSuccessful = true;
 
   for (const r of report.results) {
@@ -72,7 +74,7 @@ export function formatSarif(report: Report): string {
       notifications.push(fileNotification('error', 'internal-error', `Internal error while analysing this file: ${r.internalError}`, artifactLocation(r)));
     }
 
-    const lines = r.findings.length > 0 && r.text !== undefined ? r.text.split(/\r\n|\r|\n/) : [];
+    const lines = r.text !== undefined ? r.text.split(/\r\n|\r|\n/) : [];
     const seen = new Map<string, number>();
     for (const f of r.findings) {
       const index = ruleIndex.get(f.ruleId);
@@ -102,6 +104,21 @@ export function formatSarif(report: Report): string {
         properties: { confidence: f.confidence, ...(f.location !== undefined ? { sharedLocation: f.location } : {}) },
       });
     }
+    for (const u of r.unusedDirectives ?? []) {
+      unusedDirectives++;
+      const text = lines[u.range.start.line - 1] ?? '';
+      const hash = createHash('sha256').update(`${UNUSED_DIRECTIVE_ID}\0${text.replace(/\s+/g, '')}`).digest('hex').slice(0, 16);
+      const occurrence = (seen.get(hash) ?? 0) + 1;
+      seen.set(hash, occurrence);
+      results.push({
+        ruleId: UNUSED_DIRECTIVE_ID,
+        ruleIndex: unusedDirectiveIndex,
+        level: LEVEL[u.severity],
+        message: { text: escapeText(u.message) },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(r), region: region(u.range) } }],
+        partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
+      });
+    }
   }
 
   const log = {
@@ -115,7 +132,7 @@ export function formatSarif(report: Report): string {
             version: report.version,
             semanticVersion: report.version,
             informationUri: INFORMATION_URI,
-            rules: report.rules.map(sarifRule),
+            rules: [...report.rules.map(sarifRule), ...(unusedDirectives > 0 ? [UNUSED_DIRECTIVE_RULE] : [])],
           },
         },
         invocations: [{ executionSuccessful, toolExecutionNotifications: notifications }],
@@ -145,6 +162,23 @@ function sarifRule(meta: RuleMeta) {
     properties: { tags: ['correctness', 'concurrency', 'async'] },
   };
 }
+
+/** Listed only in a log that has unused directives, after the rules, so every rule keeps its index. */
+const UNUSED_DIRECTIVE_RULE = {
+  id: UNUSED_DIRECTIVE_ID,
+  name: 'UnusedDisableDirective',
+  shortDescription: { text: 'A disable directive that suppresses nothing.' },
+  fullDescription: {
+    text: 'An awaitguard-disable (or eslint-disable naming awaitguard/<rule>) directive that suppressed no finding: it hides nothing today and would hide the next race on its lines. Reported with --report-unused-disable-directives; --fix removes it.',
+  },
+  help: {
+    text: 'Delete the directive, or the rules of its list that suppressed nothing (--fix does).',
+    markdown: 'Delete the directive, or the rules of its list that suppressed nothing (`--fix` does).',
+  },
+  helpUri: `${DOCS_BASE_URL}README.md#suppressing-a-finding`,
+  defaultConfiguration: { level: 'warning' },
+  properties: { tags: ['maintainability'] },
+};
 
 /** `lost-update` -> `LostUpdate`. */
 export function pascalCase(id: string): string {

@@ -48,6 +48,8 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
         related: f.related,
       });
     }
+    // Like ESLint: an unused directive is nobody's rule, so it has no rule id.
+    for (const u of r.unusedDirectives ?? []) rows.push(row(u.range.start.line, u.range.start.column + 1, u.severity, u.message.replace(/\.$/u, '')));
     if (rows.length === 0) continue;
 
     const lineWidth = widest(rows.map((x) => String(x.line).length));
