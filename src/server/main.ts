@@ -30,6 +30,8 @@ import { checkWorkspace } from './workspace.js';
 import { textOverLimit, textSize, tooLargeMessage } from './size.js';
 import { exitOnLostFraming, watchFraming } from './framing.js';
 import { serveOnParseThread } from './thread.js';
+import { serverCommand } from './commandLine.js';
+import { isMainThread } from 'node:worker_threads';
 
 const COMMANDS = SERVER_COMMANDS;
 
@@ -415,7 +417,11 @@ function packageRootOf(file: string): string | undefined {
 process.on('uncaughtException', (err) => console.error('[awaitguard] uncaught exception', err));
 process.on('unhandledRejection', (err) => console.error('[awaitguard] unhandled rejection', err));
 
-if (!serveOnParseThread(new URL(import.meta.url))) {
+const command = isMainThread ? serverCommand(process.argv.slice(2)) : ({ kind: 'serve' } as const);
+if (command.kind === 'print') {
+  // Exit once written: the LSP library, loaded with this module, keeps a timer on `--clientProcessId` alive.
+  (command.exitCode === 0 ? process.stdout : process.stderr).write(command.text, () => process.exit(command.exitCode));
+} else if (!serveOnParseThread(new URL(import.meta.url))) {
   startServer(createConnection(ProposedFeatures.all));
   // Over IPC (VS Code) messages arrive whole; over stdio a bad header would otherwise leave the server deaf.
   if (process.argv.slice(2).includes('--stdio')) watchFraming(process.stdin, exitOnLostFraming);
