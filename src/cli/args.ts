@@ -34,6 +34,8 @@ export interface CheckOptions {
   baseline?: string;
   /** Record every current finding in this baseline file. */
   baselineWrite?: string;
+  /** Drop the entries of this baseline file that no longer occur, add nothing, and report as `--baseline` does. */
+  baselinePrune?: string;
   /** `--include-generated`: check generated, vendored and minified files too. */
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
@@ -85,6 +87,9 @@ Options:
                           Record every current finding in FILE (keyed by rule,
                           file, enclosing function and code, not line), so later
                           runs with --baseline FILE fail only on new ones
+      --baseline-prune FILE
+                          Drop the entries of FILE that no longer occur (fixed
+                          code), add nothing, and report as --baseline FILE
   -j, --jobs N            Check files in N worker threads (default: one per
                           core; small runs use fewer)
       --cache             Skip files whose content, configuration and awaitguard
@@ -103,7 +108,7 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'min-confidence' | 'unused-directives-severity';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity';
 type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -120,6 +125,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--cache-location': 'cache-location',
   '--baseline': 'baseline',
   '--baseline-write': 'baseline-write',
+  '--baseline-prune': 'baseline-prune',
   '--min-confidence': 'min-confidence',
   '--report-unused-disable-directives-severity': 'unused-directives-severity',
 };
@@ -218,6 +224,7 @@ const PATH_OPTIONS = {
   'cache-location': 'cacheLocation',
   baseline: 'baseline',
   'baseline-write': 'baselineWrite',
+  'baseline-prune': 'baselinePrune',
 } as const satisfies Partial<Record<ValueOption, keyof CheckOptions>>;
 
 function applyValue(options: CheckOptions, option: ValueOption, name: string, value: string): void {

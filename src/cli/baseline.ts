@@ -127,6 +127,39 @@ export function readBaseline(baselineFile: string, shownAs: string): BaselineFil
   return data as BaselineFile;
 }
 
+/**
+ * `--baseline-prune`: the baseline without what no longer occurs, and nothing added. An entry is cut down to the
+ * number of findings that still match it, and dropped at none; entries for files this run did not look at (and
+ * that still exist) are kept as they are, as `applyBaseline` does not count them stale.
+ */
+export function pruneBaseline(results: readonly FileResult[], baseline: BaselineFile, baselineFile: string): { baseline: BaselineFile; removed: number } {
+  const dir = path.dirname(baselineFile);
+  const occurring = new Map<string, number>();
+  for (const result of results) {
+    const file = displayPath(result.path, dir);
+    for (const finding of result.findings) {
+      const key = keyOf(finding.ruleId, file, findingHash(finding, result.text));
+      occurring.set(key, (occurring.get(key) ?? 0) + 1);
+    }
+  }
+  const checked = new Set(results.map((r) => displayPath(r.path, dir)));
+  let removed = 0;
+  const findings: BaselineEntry[] = [];
+  for (const entry of baseline.findings) {
+    const count = entry.count ?? 1;
+    if (!checked.has(entry.file) && existsSync(path.resolve(dir, entry.file))) {
+      findings.push(entry);
+      continue;
+    }
+    const key = keyOf(entry.rule, entry.file, entry.hash);
+    const kept = Math.min(count, occurring.get(key) ?? 0);
+    occurring.set(key, (occurring.get(key) ?? 0) - kept);
+    removed += count - kept;
+    if (kept > 0) findings.push({ ...entry, count: kept });
+  }
+  return { baseline: { awaitguardBaseline: 1, findings }, removed };
+}
+
 /** Drops the findings the baseline accepts; each entry accepts as many identical findings as its count. */
 export function applyBaseline(results: readonly FileResult[], baseline: BaselineFile, baselineFile: string): BaselineOutcome {
   const dir = path.dirname(baselineFile);

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALL_RULES, ConfigError, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
 import type { FixOptions } from '../fixes/index.js';
-import { applyBaseline, buildBaseline, readBaseline, writeBaseline } from './baseline.js';
+import { applyBaseline, buildBaseline, pruneBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache, resolveCacheFile } from './cache.js';
 import { errorMessage, type CheckSettings } from './checkFile.js';
 import { checkFiles } from './pool.js';
@@ -87,7 +87,11 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: options.reportUnusedDisableDirectives } : {}),
   };
   // Read before the (possibly long) check, so a bad baseline fails fast.
-  const baselineFile = options.baseline === undefined ? undefined : path.resolve(cwd, options.baseline);
+  if ([options.baseline, options.baselineWrite, options.baselinePrune].filter((o) => o !== undefined).length > 1) {
+    throw new UsageError('use one of --baseline, --baseline-write and --baseline-prune');
+  }
+  const baselineOption = options.baseline ?? options.baselinePrune;
+  const baselineFile = baselineOption === undefined ? undefined : path.resolve(cwd, baselineOption);
   const baseline = baselineFile === undefined ? undefined : readBaseline(baselineFile, displayPath(baselineFile, cwd));
 
   const discovered = discoverFiles({
@@ -187,13 +191,19 @@ function applyBaselineOptions(
     return applyBaseline(results, written, target).results;
   }
   if (!baseline || !baselineFile) return results;
-  const outcome = applyBaseline(results, baseline, baselineFile);
   const shown = displayPath(baselineFile, cwd);
+  if (options.baselinePrune !== undefined) {
+    const pruned = pruneBaseline(results, baseline, baselineFile);
+    if (pruned.removed > 0) writeBaseline(baselineFile, pruned.baseline);
+    io.stderr.write(`awaitguard: pruned ${plural(pruned.removed, 'entry', 'entries')} that no longer ${pruned.removed === 1 ? 'occurs' : 'occur'} from the baseline ${shown}\n`);
+    baseline = pruned.baseline;
+  }
+  const outcome = applyBaseline(results, baseline, baselineFile);
   if (outcome.matched > 0) io.stderr.write(`awaitguard: ${plural(outcome.matched, 'finding')} in the baseline ${shown} not reported\n`);
   if (outcome.unmatched > 0) {
     io.stderr.write(
       `awaitguard: ${plural(outcome.unmatched, 'baseline entry', 'baseline entries')} no longer ${outcome.unmatched === 1 ? 'occurs' : 'occur'}` +
-        ` (fixed or changed code); rewrite it with --baseline-write ${shown}\n`,
+        ` (fixed or changed code); drop ${outcome.unmatched === 1 ? 'it' : 'them'} with --baseline-prune ${shown} (--baseline-write would also accept every new finding)\n`,
     );
   }
   return outcome.results;

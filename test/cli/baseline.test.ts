@@ -92,10 +92,36 @@ describe('baselines', () => {
     const result = runCli(['check', '--baseline', 'baseline.json'], dir);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('awaitguard: 3 findings in the baseline baseline.json not reported\n');
-    expect(result.stderr).toContain('awaitguard: 1 baseline entry no longer occurs (fixed or changed code); rewrite it with --baseline-write baseline.json\n');
+    expect(result.stderr).toContain('awaitguard: 1 baseline entry no longer occurs (fixed or changed code); drop it with --baseline-prune baseline.json (--baseline-write would also accept every new finding)\n');
     // Checking only some files does not call the others' entries stale.
     const partial = runCli(['check', 'src/ledger.ts', '--baseline', 'baseline.json'], dir);
     expect(partial.stderr).toBe('awaitguard: 2 findings in the baseline baseline.json not reported\n');
+  });
+
+  it('--baseline-prune drops what no longer occurs, accepts nothing new, and reports as --baseline does', () => {
+    const dir = project();
+    runCli(['check', '--baseline-write', 'baseline.json'], dir);
+    const before = read(path.join(dir, 'baseline.json'));
+    // Fix one race and add a new one.
+    writeFileSync(path.join(dir, 'src/counter.ts'), CLEAN);
+    writeFileSync(path.join(dir, 'src/fresh.ts'), RACY);
+    const result = runCli(['check', '--baseline-prune', 'baseline.json'], dir);
+    expect(result.stderr).toContain('awaitguard: pruned 1 entry that no longer occurs from the baseline baseline.json\n');
+    expect(result.code).toBe(1); // the new race is reported, not accepted
+    expect(result.stdout).toContain('src/fresh.ts');
+    const after = read(path.join(dir, 'baseline.json'));
+    expect(after.findings).toEqual(before.findings.filter((e) => e.file !== 'src/counter.ts'));
+    expect(after.findings.some((e) => e.file === 'src/fresh.ts')).toBe(false);
+    // Nothing left to prune: the file is not rewritten, and the message says 0.
+    const again = runCli(['check', '--baseline-prune', 'baseline.json'], dir);
+    expect(again.stderr).toContain('awaitguard: pruned 0 entries that no longer occur from the baseline baseline.json\n');
+    // Checking only some files keeps the others' entries.
+    runCli(['check', 'src/ledger.ts', '--baseline-prune', 'baseline.json'], dir);
+    expect(read(path.join(dir, 'baseline.json')).findings).toEqual(after.findings);
+    // One baseline option at a time.
+    const both = runCli(['check', '--baseline', 'baseline.json', '--baseline-prune', 'baseline.json'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('awaitguard: use one of --baseline, --baseline-write and --baseline-prune\n');
   });
 
   it('counts identical findings, so a second copy of a baselined race is new', () => {
