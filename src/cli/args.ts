@@ -1,4 +1,4 @@
-import { CONFIDENCES, SEVERITIES, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
+import { CONFIDENCES, SEVERITIES, closest, didYouMean, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
 import { UsageError } from '../shared/errors.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
@@ -159,7 +159,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (first.startsWith('-')) {
       throw new UsageError(`expected a command before ${first}; usage: awaitguard check [options] [paths...]`);
     }
-    throw new UsageError(`unknown command "${first}" (did you mean "awaitguard check ${first}"?)`);
+    const command = closest(first, COMMANDS);
+    throw new UsageError(`unknown command "${first}" (did you mean "awaitguard ${command ?? `check ${first}`}"?)`);
   }
 
   const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false, fix: false, cache: false };
@@ -198,7 +199,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
 
     const valueOption = VALUE_OPTIONS[name];
-    if (valueOption === undefined) throw new UsageError(`unknown option ${name} (see 'awaitguard --help')`);
+    if (valueOption === undefined) {
+      const hint = didYouMean(name, [...Object.keys(VALUE_OPTIONS), ...Object.keys(FLAG_OPTIONS)].filter((o) => o.startsWith('--')), '');
+      throw new UsageError(`unknown option ${name}${hint || " (see 'awaitguard --help')"}`);
+    }
     let value = inlineValue;
     if (value === undefined) {
       const next = argv[i + 1];
@@ -244,7 +248,7 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
     }
     case 'format':
       if (!(FORMATS as readonly string[]).includes(value)) {
-        throw new UsageError(`unknown format "${value}" (expected one of ${FORMATS.join(', ')})`);
+        throw new UsageError(`unknown format "${value}"${didYouMean(value, FORMATS) || ` (expected one of ${FORMATS.join(', ')})`}`);
       }
       options.format = value as FormatName;
       return;

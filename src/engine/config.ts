@@ -1,6 +1,7 @@
 import { CONFIDENCES, type Confidence } from './findings.js';
 import { FILE_KINDS, type FileKind } from './fileKinds.js';
 import { RULE_IDS, isRuleId, type RuleId } from './rules/meta.js';
+import { didYouMean } from './didYouMean.js';
 import {
   FIX_SETTING_KEYS,
   LOCK_STYLES,
@@ -75,7 +76,8 @@ export function validateConfig(raw: unknown, source: string): AwaitguardConfig {
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!KNOWN_KEYS.includes(key)) {
-      fail(`unknown key "${key}" (expected one of ${KNOWN_KEYS.filter((k) => k !== '$schema').join(', ')})`);
+      const hint = didYouMean(key, KNOWN_KEYS);
+      fail(`unknown key "${key}"${hint || ` (expected one of ${KNOWN_KEYS.filter((k) => k !== '$schema').join(', ')})`}`);
     }
   }
   const rules: Partial<Record<RuleId, Severity>> = {};
@@ -174,7 +176,12 @@ export function parseRuleOverride(arg: string): [RuleId, Severity] {
 }
 
 function checkRuleId(id: string, fail: (what: string) => never): RuleId {
-  if (!isRuleId(id)) fail(`unknown rule "${id}" (known rules: ${RULE_IDS.join(', ')})`);
+  if (!isRuleId(id)) {
+    // `awaitguard/lost-update` is how the ESLint plugin names it.
+    const bare = id.startsWith('awaitguard/') ? id.slice('awaitguard/'.length) : id;
+    const hint = isRuleId(bare) ? ` (did you mean "${bare}"?)` : didYouMean(bare, RULE_IDS);
+    fail(`unknown rule "${id}"${hint || ` (known rules: ${RULE_IDS.join(', ')})`}`);
+  }
   return id as RuleId;
 }
 

@@ -4,6 +4,7 @@ export type { FixSubject } from './rules/rule.js';
 export type { FileModel } from './model.js';
 export { loadModule, type LoadedModule, type ProjectHost } from './callees.js';
 export { ALL_RULES, RULE_IDS, isRuleId, ruleMeta, type RuleId } from './rules/index.js';
+export { closest, didYouMean } from './didYouMean.js';
 export { docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
 export {
   validateConfig,

@@ -171,11 +171,16 @@ describe('usage errors exit 2 with one line on stderr', () => {
 
   it('an unknown flag', () => {
     const dir = makeProject({ 'racy.ts': RACY });
-    for (const flag of ['--fixx', '--bogus']) {
-      const { code, stdout, stderr } = runCli(['check', flag], dir);
+    for (const [flag, hint] of [
+      ['--fixx', '(did you mean --fix?)'],
+      ['--fromat', '(did you mean --format?)'],
+      ['--baseline-prun', '(did you mean --baseline-prune?)'],
+      ['--bogus', "(see 'awaitguard --help')"],
+    ]) {
+      const { code, stdout, stderr } = runCli(['check', flag!], dir);
       expect(code).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toBe(`awaitguard: unknown option ${flag} (see 'awaitguard --help')\n`);
+      expect(stderr).toBe(`awaitguard: unknown option ${flag} ${hint}\n`);
     }
   });
 
@@ -183,10 +188,16 @@ describe('usage errors exit 2 with one line on stderr', () => {
     const dir = makeProject({ 'racy.ts': RACY });
     const rule = runCli(['check', '--rule', 'lost-updates=error'], dir);
     expect(rule.code).toBe(2);
-    expect(rule.stderr).toMatch(/^awaitguard: --rule lost-updates=error: unknown rule "lost-updates" \(known rules: lost-update, .*\)\n$/);
+    expect(rule.stderr).toBe('awaitguard: --rule lost-updates=error: unknown rule "lost-updates" (did you mean "lost-update"?)\n');
+    // The ESLint plugin's spelling of a rule id.
+    expect(runCli(['check', '--rule', 'awaitguard/lost-update=error'], dir).stderr).toBe('awaitguard: --rule awaitguard/lost-update=error: unknown rule "awaitguard/lost-update" (did you mean "lost-update"?)\n');
+    // Nothing close: the known rules are listed.
+    expect(runCli(['check', '--rule', 'no-console=error'], dir).stderr).toMatch(/^awaitguard: --rule no-console=error: unknown rule "no-console" \(known rules: lost-update, .*\)\n$/);
     const format = runCli(['check', '--format', 'junit'], dir);
     expect(format.code).toBe(2);
     expect(format.stderr).toBe('awaitguard: unknown format "junit" (expected one of stylish, json, sarif, github)\n');
+    expect(runCli(['check', '--format', 'sariff'], dir).stderr).toBe('awaitguard: unknown format "sariff" (did you mean "sarif"?)\n');
+    expect(runCli(['chekc'], dir).stderr).toBe('awaitguard: unknown command "chekc" (did you mean "awaitguard check"?)\n');
   });
 
   it('no command at all', () => {
