@@ -1,7 +1,7 @@
 import { CONFIDENCES, SEVERITIES, closest, didYouMean, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
 import { UsageError } from '../shared/errors.js';
 
-export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'eslint'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface CheckOptions {
@@ -40,6 +40,12 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
   debug?: boolean;
+  /** `--stdin`: check the text on standard input instead of files. */
+  stdin?: boolean;
+  /** `--stdin-filename`: the path the standard input is checked as (its kind, its parser, its name in the report). */
+  stdinFilename?: string;
+  /** `--print-config FILE`: print the configuration that applies to FILE and check nothing. */
+  printConfig?: string;
   /** `--report-unused-disable-directives[-severity]`: report disable directives that suppress nothing. */
   reportUnusedDisableDirectives?: Severity;
 }
@@ -59,7 +65,8 @@ Options:
   -c, --config FILE       Use this configuration file (JSON). By default the
                           first awaitguard.config.json, or package.json with an
                           "awaitguard" key, in the current folder or above.
-  -f, --format NAME       Report format: stylish (default), json, sarif, github
+  -f, --format NAME       Report format: stylish (default), json, sarif, github,
+                          eslint (ESLint's JSON formatter shape)
   -o, --output FILE       Write the report to FILE instead of stdout
       --max-warnings N    Exit with code 1 when there are more than N warnings
       --rule ID=SEVERITY  Set a rule's severity: off, info, warning, error
@@ -68,6 +75,14 @@ Options:
                           Lock, limit with a Semaphore) and write the files;
                           a file is written only if it still parses
       --quiet             Report errors only
+      --stdin             Check the code on standard input instead of files
+      --stdin-filename PATH
+                          The path that code is checked as (its kind of file,
+                          its parser, its name in the report; default
+                          <stdin>.ts)
+      --print-config FILE Print the configuration that applies to FILE (rules
+                          and severities for its kind of file) as JSON, and
+                          check nothing
       --include-generated Check generated, vendored and minified files too
                           (skipped by default; a file named here is always
                           checked)
@@ -108,8 +123,8 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity';
-type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config';
+type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -128,6 +143,8 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--baseline-prune': 'baseline-prune',
   '--min-confidence': 'min-confidence',
   '--report-unused-disable-directives-severity': 'unused-directives-severity',
+  '--stdin-filename': 'stdin-filename',
+  '--print-config': 'print-config',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
@@ -135,6 +152,7 @@ const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--include-generated': 'include-generated',
   '--debug': 'debug',
   '--report-unused-disable-directives': 'unused-directives',
+  '--stdin': 'stdin',
   '--fix': 'fix',
   '--cache': 'cache',
   '--color': 'color',
@@ -173,7 +191,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
-      if (arg === '-') throw new UsageError('reading source from stdin ("-") is not supported; pass file paths');
+      if (arg === '-') throw new UsageError('to check standard input, pass --stdin (and --stdin-filename PATH for its name)');
       options.paths.push(arg);
       continue;
     }
@@ -189,6 +207,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       else if (flag === 'debug') options.debug = true;
       // ESLint's flag reports them as errors.
       else if (flag === 'unused-directives') options.reportUnusedDisableDirectives = 'error';
+      else if (flag === 'stdin') options.stdin = true;
       else if (flag === 'fix') options.fix = true;
       else if (flag === 'cache') options.cache = true;
       else if (flag === 'color') options.color = true;
@@ -229,6 +248,8 @@ const PATH_OPTIONS = {
   baseline: 'baseline',
   'baseline-write': 'baselineWrite',
   'baseline-prune': 'baselinePrune',
+  'stdin-filename': 'stdinFilename',
+  'print-config': 'printConfig',
 } as const satisfies Partial<Record<ValueOption, keyof CheckOptions>>;
 
 function applyValue(options: CheckOptions, option: ValueOption, name: string, value: string): void {

@@ -1,5 +1,5 @@
 import { analyze, type AwaitguardConfig, type CreatedFile, type FastParser, type Finding } from '../engine/index.js';
-import { fixText, type FixOptions } from '../fixes/index.js';
+import { analyzeWithFixes, fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { classifyFile, skippedAsGenerated } from '../shared/fileKind.js';
 import { DiskProject, hash } from '../shared/projectHost.js';
@@ -25,6 +25,8 @@ export interface CheckSettings {
   debug: boolean;
   /** Files named on the command line (absolute): checked even when they look generated. */
   explicitFiles?: string[];
+  /** Attach each finding's fixes, written with these options (the formats that show fixes: json's `fixCount`, eslint's suggestions). */
+  withFixes?: Partial<FixOptions>;
 }
 
 /** One file's outcome, with what the run collects besides the report. */
@@ -58,7 +60,8 @@ export function readSourceFile(file: string): SourceFile {
   return { text: bom ? text.slice(1) : text, bom, bytes }; // editors do not count the BOM as a column
 }
 
-export function checkFile(file: string, settings: CheckSettings): FileOutcome {
+/** `given`: the file's text as read elsewhere (standard input), instead of reading `file`. */
+export function checkFile(file: string, settings: CheckSettings, given?: SourceFile): FileOutcome {
   const root = settings.root ?? settings.cwd;
   const includeGenerated = settings.config.includeGenerated === true || (settings.explicitFiles?.includes(file) ?? false);
   // Generated, vendored and minified code: every rule is off there, so it is not parsed (a bundle can be
@@ -70,7 +73,7 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   if (result.generated !== undefined) return outcome;
   let source: SourceFile;
   try {
-    source = readSourceFile(file);
+    source = given ?? readSourceFile(file);
   } catch (err) {
     if (err instanceof NotReadableError && err.reason === 'too-large') result.skipped = `larger than 10 MB (${(err.size / (1024 * 1024)).toFixed(1)} MB)`;
     else result.readError = readErrorMessage(err);
@@ -86,7 +89,12 @@ export function checkFile(file: string, settings: CheckSettings): FileOutcome {
   try {
     const text = settings.fix ? fixFile(file, source, settings.fix, settings, outcome, parser) : source.text;
     const project = projectFor(settings, parser);
-    const { result: analysis, dependencies } = project.track(() => analyze(text, file, { config: settings.config, parser, kind, project }));
+    const { result: analysis, dependencies } = project.track(() => {
+      const found = analyze(text, file, { config: settings.config, parser, kind, project });
+      // Fixes cost a second analysis, paid only by the few files that have findings.
+      if (!settings.withFixes || found.findings.length === 0) return found;
+      return analyzeWithFixes(text, file, { config: settings.config, fix: settings.withFixes, parser, kind, project });
+    });
     const others = Object.entries(dependencies).filter(([dependency]) => dependency !== file);
     if (others.length > 0) outcome.dependencies = Object.fromEntries(others);
     if (analysis.parseError) result.parseError = analysis.parseError;

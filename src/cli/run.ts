@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ALL_RULES, ConfigError, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
+import { ALL_RULES, ConfigError, FIX_DEFAULTS, confidenceCeiling, severityIn, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
+import { classifyFile } from '../shared/fileKind.js';
 import type { FixOptions } from '../fixes/index.js';
 import { applyBaseline, buildBaseline, pruneBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache, resolveCacheFile } from './cache.js';
-import { errorMessage, type CheckSettings } from './checkFile.js';
+import { checkFile, errorMessage, readSource, type CheckSettings } from './checkFile.js';
 import { checkFiles } from './pool.js';
 import { progressLine } from './progress.js';
 import { fastParser } from '../shared/fastParser.js';
@@ -15,6 +16,7 @@ import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './f
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
+import { formatEslint } from './formatters/eslint.js';
 import { formatGithub } from './formatters/github.js';
 import { formatJson } from './formatters/json.js';
 import { formatSarif } from './formatters/sarif.js';
@@ -34,6 +36,8 @@ export const EXIT_USAGE = 2;
 
 export interface RunIO {
   cwd: string;
+  /** All of standard input, for `--stdin` (default: read file descriptor 0). */
+  readStdin?: () => string;
   env: Record<string, string | undefined>;
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
   /** Progress goes here, on a terminal. */
@@ -45,7 +49,18 @@ const FORMATTERS: Record<FormatName, Formatter> = {
   json: formatJson,
   sarif: formatSarif,
   github: formatGithub,
+  eslint: formatEslint,
 };
+
+/**
+ * The fixes a format shows with each finding: json counts the project's; eslint lists them as the ESLint plugin's
+ * suggestions, which cannot create the vendored runtime and so import the package's (as the plugin does).
+ */
+function fixesShownBy(format: FormatName, config: AwaitguardConfig, projectRoot: string): Partial<FixOptions> | undefined {
+  if (format === 'json') return { ...config.fix, projectRoot };
+  if (format === 'eslint') return { ...config.fix, runtime: config.fix?.runtime === 'async-mutex' ? 'async-mutex' : 'package', projectRoot };
+  return undefined;
+}
 
 /** How the process that runs the CLI can be reached from worker threads and identified by the cache. */
 export interface RunHost {
@@ -79,13 +94,16 @@ export async function run(argv: readonly string[], io: RunIO, host: RunHost = {}
 async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<number> {
   const cwd = path.resolve(io.cwd);
   const loaded = loadConfig(cwd, options.config);
-  const config: AwaitguardConfig = {
-    ...loaded.config,
-    rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
-    ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
-    ...(options.includeGenerated ? { includeGenerated: true } : {}),
-    ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: options.reportUnusedDisableDirectives } : {}),
-  };
+  if (options.printConfig !== undefined) {
+    io.stdout.write(printedConfig(path.resolve(cwd, options.printConfig), effectiveConfig(loaded, options), loaded, cwd));
+    return EXIT_OK;
+  }
+  if (options.stdinFilename !== undefined && !options.stdin) throw new UsageError('--stdin-filename names the code read with --stdin; pass --stdin too');
+  if (options.stdin) {
+    if (options.paths.length > 0) throw new UsageError(`--stdin checks standard input, not files; drop ${options.paths.join(' ')}`);
+    if (options.fix) throw new UsageError('--fix cannot write standard input back');
+  }
+  const config = effectiveConfig(loaded, options);
   // Read before the (possibly long) check, so a bad baseline fails fast.
   if ([options.baseline, options.baselineWrite, options.baselinePrune].filter((o) => o !== undefined).length > 1) {
     throw new UsageError('use one of --baseline, --baseline-write and --baseline-prune');
@@ -94,7 +112,8 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const baselineFile = baselineOption === undefined ? undefined : path.resolve(cwd, baselineOption);
   const baseline = baselineFile === undefined ? undefined : readBaseline(baselineFile, displayPath(baselineFile, cwd));
 
-  const discovered = discoverFiles({
+  const stdinFile = options.stdin ? path.resolve(cwd, options.stdinFilename ?? '<stdin>.ts') : undefined;
+  const discovered = stdinFile !== undefined ? { files: [stdinFile], warnings: [] } : discoverFiles({
     cwd,
     paths: options.paths,
     include: config.include,
@@ -111,16 +130,18 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   // A file named on the command line is checked whatever it looks like: the user asked for it.
   const explicitFiles = options.paths.map((p) => path.resolve(cwd, p)).filter((p) => discovered.files.includes(p));
   const settings: CheckSettings = { cwd, root: loaded.dir, config, debug, ...(explicitFiles.length > 0 ? { explicitFiles } : {}) };
+  const shownFixes = fixesShownBy(options.format, config, loaded.dir);
+  if (shownFixes) settings.withFixes = shownFixes;
   if (options.fix) {
     settings.fix = fixOptionsFor(config, cwd, loaded);
     settings.fixRoots = fixRoots(cwd, options.paths);
   }
   const cache =
     options.cache || options.cacheLocation !== undefined
-      ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config))
+      ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config, settings.withFixes))
       : undefined;
   if (cache?.warning) io.stderr.write(`awaitguard: warning: ${cache.warning}\n`);
-  const results = await checkAll(discovered.files, settings, options, io, host, cache);
+  const results = stdinFile !== undefined ? [checkStdin(stdinFile, settings, io)] : await checkAll(discovered.files, settings, options, io, host, cache);
   if (cache) {
     const failure = cache.save();
     if (failure) io.stderr.write(`awaitguard: warning: cannot write the cache ${displayPath(cache.file, cwd)}: ${failure}\n`);
@@ -161,6 +182,60 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+/** The configuration file's settings with the command line's on top. */
+function effectiveConfig(loaded: ReturnType<typeof loadConfig>, options: CheckOptions): AwaitguardConfig {
+  return {
+    ...loaded.config,
+    rules: { ...loaded.config.rules, ...Object.fromEntries(options.rules) },
+    ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
+    ...(options.includeGenerated ? { includeGenerated: true } : {}),
+    ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: options.reportUnusedDisableDirectives } : {}),
+  };
+}
+
+/** `--stdin`: the text on standard input, checked in this thread as the file `file` (which need not exist). */
+function checkStdin(file: string, settings: CheckSettings, io: RunIO): FileResult {
+  const bytes = Buffer.from((io.readStdin ?? (() => readFileSync(0, 'utf8')))(), 'utf8');
+  const text = bytes.toString('utf8');
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return checkFile(file, settings, { text: bom ? text.slice(1) : text, bom, bytes }).result;
+}
+
+/**
+ * `--print-config FILE`: what applies to FILE, as JSON: where the configuration came from, the kind of file its
+ * path (and text, when it exists) makes it, each rule's severity and the most confidence its findings can have
+ * there, and the rest of the effective configuration.
+ */
+function printedConfig(file: string, config: AwaitguardConfig, loaded: ReturnType<typeof loadConfig>, cwd: string): string {
+  let text: string | undefined;
+  try {
+    text = readSource(file);
+  } catch {
+    // Not there (yet): judged by its path alone.
+  }
+  const { kind } = classifyFile(file, loaded.dir, config, text);
+  const rules = Object.fromEntries(
+    ALL_RULES.map(({ meta }) => [meta.id, { severity: severityIn(meta, kind, config), maxConfidence: confidenceCeiling(meta, kind) ?? 'high' }]),
+  );
+  const printed = {
+    file: displayPath(file, cwd),
+    kind,
+    configFile: loaded.file === undefined ? null : displayPath(loaded.file, cwd),
+    minConfidence: config.minConfidence ?? 'medium',
+    rules,
+    include: config.include,
+    exclude: config.exclude,
+    lockClasses: config.lockClasses,
+    fix: { ...FIX_DEFAULTS, ...config.fix },
+    reportUnusedDisableDirectives: config.reportUnusedDisableDirectives ?? 'off',
+    includeGenerated: config.includeGenerated ?? false,
+    generatorsSuspend: config.generatorsSuspend ?? true,
+    ...(config.fileKinds ? { fileKinds: config.fileKinds } : {}),
+    ...(config.rulesByKind ? { rulesByKind: config.rulesByKind } : {}),
+  };
+  return `${JSON.stringify(printed, null, 2)}\n`;
 }
 
 /** `--quiet`: a result with its errors only. */
@@ -287,13 +362,13 @@ function fixOptionsFor(config: AwaitguardConfig, cwd: string, loaded: ReturnType
   return fix;
 }
 
-/** Everything besides a file's text that decides its findings. Fix settings do not: `--fix` re-checks anyway. */
-function settingsHash(config: AwaitguardConfig): string {
+/** Everything besides a file's text that decides its result: the config, and whether results carry fixes (then the fix settings too; `--fix` re-checks anyway). */
+function settingsHash(config: AwaitguardConfig, withFixes: Partial<FixOptions> | undefined): string {
   const decisive: Partial<AwaitguardConfig> = { ...config };
   delete decisive.fix;
   delete decisive.include;
   delete decisive.exclude;
-  return createHash('sha1').update(stableJson(decisive)).digest('base64url');
+  return createHash('sha1').update(stableJson({ ...decisive, withFixes: withFixes ?? null })).digest('base64url');
 }
 
 function stableJson(value: unknown): string {

@@ -1,4 +1,6 @@
 // Public surface of the engine: front ends (CLI, language server, ESLint plugin) import only from here.
+export { severityIn } from './analyze.js';
+export { confidenceCeiling } from './rules/meta.js';
 export { analyze, analyzeDetailed, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
 export type { FixSubject } from './rules/rule.js';
 export type { FileModel } from './model.js';

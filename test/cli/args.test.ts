@@ -99,7 +99,7 @@ describe('parseArgs', () => {
     [['lint'], /unknown command "lint".*awaitguard check lint/],
     [['--format', 'json'], /expected a command before --format/],
     [['check', '--fix=yes'], /option --fix does not take a value/],
-    [['check', '--format', 'xml'], /unknown format "xml" \(expected one of stylish, json, sarif, github\)/],
+    [['check', '--format', 'xml'], /unknown format "xml" \(expected one of stylish, json, sarif, github, eslint\)/],
     [['check', '--format'], /option --format requires a value/],
     [['check', '--output', '--quiet'], /option --output requires a value/],
     [['check', '--max-warnings', 'many'], /expects a whole number, got "many"/],
