@@ -24,6 +24,8 @@ export interface CheckOptions {
   minConfidence?: Confidence;
   /** Apply the preferred fix of each finding and write the files. */
   fix: boolean;
+  /** `--fix-dry-run`: compute the fixes as `--fix` does and show them; write nothing. */
+  fixDryRun?: boolean;
   /** `--jobs N`: worker threads; undefined means one per core (fewer for small runs). */
   jobs?: number;
   /** Reuse results of files whose text, config and awaitguard build are unchanged. */
@@ -74,6 +76,9 @@ Options:
       --fix               Apply the preferred fix of each finding (guard with a
                           Lock, limit with a Semaphore) and write the files;
                           a file is written only if it still parses
+      --fix-dry-run       Show what --fix would change (a unified diff; with
+                          --format json, each file's edits and output) and
+                          write nothing
       --quiet             Report errors only
       --stdin             Check the code on standard input instead of files
       --stdin-filename PATH
@@ -124,7 +129,7 @@ Exit codes:
 `;
 
 type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config';
-type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin';
+type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -154,6 +159,7 @@ const FLAG_OPTIONS: Record<string, FlagOption> = {
   '--report-unused-disable-directives': 'unused-directives',
   '--stdin': 'stdin',
   '--fix': 'fix',
+  '--fix-dry-run': 'fix-dry-run',
   '--cache': 'cache',
   '--color': 'color',
   '--no-color': 'no-color',
@@ -208,6 +214,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       // ESLint's flag reports them as errors.
       else if (flag === 'unused-directives') options.reportUnusedDisableDirectives = 'error';
       else if (flag === 'stdin') options.stdin = true;
+      else if (flag === 'fix-dry-run') options.fixDryRun = true;
       else if (flag === 'fix') options.fix = true;
       else if (flag === 'cache') options.cache = true;
       else if (flag === 'color') options.color = true;

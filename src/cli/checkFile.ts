@@ -19,6 +19,8 @@ export interface CheckSettings {
   config: AwaitguardConfig;
   /** With `--fix`: how fixes are written. */
   fix?: Partial<FixOptions>;
+  /** With `--fix-dry-run`: compute the fixes, keep before and after, write nothing. */
+  fixDryRun?: boolean;
   /** With `--fix`: real paths of the folders (or files) it may write in; see `fixRoots`. */
   fixRoots?: string[];
   /** `--debug` or `DEBUG=awaitguard`: keep the stack of an internal error. */
@@ -125,6 +127,12 @@ function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, set
   const fixed = fixText(source.text, file, settings.config, fix, { parser, ...(outcome.result.kind ? { kind: outcome.result.kind } : {}), project: projectFor(settings, parser) });
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;
+  if (settings.fixDryRun) {
+    outcome.result.fixed = fixed.applied;
+    outcome.result.fixPreview = { before: source.text, after: fixed.text };
+    outcome.created.push(...fixed.createFiles);
+    return fixed.text;
+  }
   const notWritten = writeFixedFile(file, source, fixed.text, settings.fixRoots ?? [settings.cwd], settings.cwd);
   if (notWritten !== undefined) {
     outcome.result.fixError = notWritten;

@@ -24,8 +24,10 @@ export interface FileResult {
    * when the project's globs say so). Such a file is counted as `generated`, not as skipped.
    */
   generated?: string;
-  /** With --fix: how many fixes were applied and written. */
+  /** With --fix: how many fixes were applied and written (with --fix-dry-run: would be). */
   fixed?: number;
+  /** With --fix-dry-run: the text before and after the fixes, for files the fixes change. */
+  fixPreview?: { before: string; after: string };
   /** With --fix: why fixes found for this file were not written (read-only, a link out of the tree, changed meanwhile). */
   fixError?: string;
   /** With --fix: findings that have a fix the fix loop could not apply (it would not remove them, or a pass limit). */

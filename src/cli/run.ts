@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALL_RULES, ConfigError, FIX_DEFAULTS, confidenceCeiling, severityIn, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
@@ -98,10 +98,11 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     io.stdout.write(printedConfig(path.resolve(cwd, options.printConfig), effectiveConfig(loaded, options), loaded, cwd));
     return EXIT_OK;
   }
+  if (options.fix && options.fixDryRun) throw new UsageError('use one of --fix and --fix-dry-run');
   if (options.stdinFilename !== undefined && !options.stdin) throw new UsageError('--stdin-filename names the code read with --stdin; pass --stdin too');
   if (options.stdin) {
     if (options.paths.length > 0) throw new UsageError(`--stdin checks standard input, not files; drop ${options.paths.join(' ')}`);
-    if (options.fix) throw new UsageError('--fix cannot write standard input back');
+    if (options.fix) throw new UsageError('--fix cannot write standard input back; --fix-dry-run shows what it would change');
   }
   const config = effectiveConfig(loaded, options);
   // Read before the (possibly long) check, so a bad baseline fails fast.
@@ -132,9 +133,10 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const settings: CheckSettings = { cwd, root: loaded.dir, config, debug, ...(explicitFiles.length > 0 ? { explicitFiles } : {}) };
   const shownFixes = fixesShownBy(options.format, config, loaded.dir);
   if (shownFixes) settings.withFixes = shownFixes;
-  if (options.fix) {
+  if (options.fix || options.fixDryRun) {
     settings.fix = fixOptionsFor(config, cwd, loaded);
     settings.fixRoots = fixRoots(cwd, options.paths);
+    if (options.fixDryRun) settings.fixDryRun = true;
   }
   const cache =
     options.cache || options.cacheLocation !== undefined
@@ -331,12 +333,14 @@ async function checkAll(
   }
   outcomes.forEach((outcome, k) => {
     results[pending[k]!] = outcome.result;
-    cache?.store(outcome.result, outcome.contentHash, outcome.dependencies);
+    // A dry run's results describe the fixed text, which is not on disk.
+    if (!settings.fixDryRun) cache?.store(outcome.result, outcome.contentHash, outcome.dependencies);
     if (outcome.debugText) io.stderr.write(outcome.debugText);
     for (const c of outcome.created) if (!created.some((x) => x.path === c.path)) created.push(c);
   });
 
-  if (settings.fix) reportFixes(results, created, settings.fix, io, settings.cwd);
+  if (settings.fixDryRun) reportDryRun(results, created, io, settings.cwd);
+  else if (settings.fix) reportFixes(results, created, settings.fix, io, settings.cwd);
   return results;
 }
 
@@ -353,6 +357,14 @@ function reportFixes(results: readonly FileResult[], created: readonly CreatedFi
   const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
   const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
   if (count > 0) io.stderr.write(`awaitguard: applied ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}\n`);
+}
+
+/** What `--fix-dry-run` would have done, on stderr; the diff itself is in the report. */
+function reportDryRun(results: readonly FileResult[], created: readonly CreatedFile[], io: RunIO, cwd: string): void {
+  for (const c of created) if (!existsSync(c.path)) io.stderr.write(`awaitguard: would create ${displayPath(c.path, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
+  const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
+  const count = fixedFiles.reduce((n, r) => n + (r.fixed ?? 0), 0);
+  io.stderr.write(`awaitguard: --fix-dry-run: would apply ${plural(count, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}; nothing written\n`);
 }
 
 /** Throws a UsageError when `vendorPath` leads out of the project, before any file is fixed. */

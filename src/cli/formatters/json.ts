@@ -1,5 +1,6 @@
 import type { Finding, SourceRange, UnusedDirective } from '../../engine/index.js';
 import { countResults, type Report } from '../report.js';
+import { textEdits } from '../unifiedDiff.js';
 
 /** Bumped when the shape below changes incompatibly. */
 export const JSON_FORMAT_VERSION = 1;
@@ -25,6 +26,8 @@ export function formatJson(report: Report): string {
       ...(r.fixError !== undefined ? { fixError: r.fixError } : {}),
       findings: r.findings.map(jsonFinding),
       ...(r.unusedDirectives ? { unusedDirectives: r.unusedDirectives.map(jsonDirective) } : {}),
+      // --fix-dry-run: the edits that turn the file into `output` (offsets into the file as it is), as ESLint's `output`.
+      ...(r.fixPreview ? { fixedCount: r.fixed ?? 0, fixEdits: textEdits(r.fixPreview.before, r.fixPreview.after), output: r.fixPreview.after } : {}),
     })),
     summary: {
       errorCount: counts.errorCount,

@@ -1,5 +1,6 @@
 import type { RelatedLocation } from '../../engine/index.js';
 import { countResults, describeFiles, plural, type FormatOptions, type Report } from '../report.js';
+import { unifiedDiff } from '../unifiedDiff.js';
 
 interface Row {
   line: number;
@@ -12,12 +13,12 @@ interface Row {
 
 type Paint = (s: string) => string;
 
-function palette(color: boolean): Record<'red' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
+function palette(color: boolean): Record<'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'dim' | 'bold' | 'underline', Paint> {
   const sgr =
     (open: number, close: number): Paint =>
     (s) =>
       color && s !== '' ? `\u001b[${open}m${s}\u001b[${close}m` : s;
-  return { red: sgr(31, 39), yellow: sgr(33, 39), blue: sgr(34, 39), dim: sgr(2, 22), bold: sgr(1, 22), underline: sgr(4, 24) };
+  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), blue: sgr(34, 39), cyan: sgr(36, 39), dim: sgr(2, 22), bold: sgr(1, 22), underline: sgr(4, 24) };
 }
 
 /**
@@ -27,7 +28,8 @@ function palette(color: boolean): Record<'red' | 'yellow' | 'blue' | 'dim' | 'bo
  */
 export function formatStylish(report: Report, { color }: FormatOptions): string {
   const c = palette(color);
-  let out = '';
+  // --fix-dry-run: what the fixes would change, as `git diff` shows it, before what would be left to report.
+  let out = report.results.map((r) => (r.fixPreview ? colorDiff(unifiedDiff(r.relPath, r.fixPreview.before, r.fixPreview.after), c) : '')).join('');
   for (const r of report.results) {
     const rows: Row[] = [];
     if (r.parseError) {
@@ -86,6 +88,17 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
   if (counts.fixErrorCount > 0) notes.push(`${plural(counts.fixErrorCount, 'file')} not fixed`);
   if (notes.length > 0) out += `${problems > 0 ? '' : '\n'}${notes.join('\n')}\n`;
   return out;
+}
+
+/** Added lines green, removed red, hunk headers cyan, file headers bold; plain without color. */
+function colorDiff(diff: string, c: ReturnType<typeof palette>): string {
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith('+++') || line.startsWith('---')) return c.bold(line);
+    if (line.startsWith('@@')) return c.cyan(line);
+    if (line.startsWith('+')) return c.green(line);
+    if (line.startsWith('-')) return c.red(line);
+    return line;
+  });
 }
 
 function row(line: number, column: number, severity: Row['severity'], message: string): Row {
