@@ -25,6 +25,8 @@ interface CacheEntry {
   kind?: FileKind;
   /** Other files the findings rest on (modules whose functions were looked into), by absolute path, with their hash. */
   dependencies?: Record<string, string>;
+  /** The fix options the findings' fixes were made with; absent when they carry none. */
+  fixes?: string;
 }
 
 interface CacheFile {
@@ -62,27 +64,33 @@ export class ResultCache {
     private readonly tool: string,
     private readonly settings: string,
     entries: Record<string, CacheEntry>,
+    private readonly fixes: string | undefined,
     /** Why the cache that was there is not used, when it is malformed. */
     readonly warning?: string,
   ) {
     this.entries = new Map(Object.entries(entries));
   }
 
-  /** Throws a UsageError when `file` is something awaitguard must not replace. */
-  static open(file: string, cwd: string, tool: string, settings: string): ResultCache {
+  /**
+   * Throws a UsageError when `file` is something awaitguard must not replace.
+   * `fixes`: the run's findings carry fixes made with these options (a format that shows them); for it, an entry
+   * with findings made without them, or with others, is a miss. Entries without findings serve every run, so
+   * switching formats keeps nearly all of the cache.
+   */
+  static open(file: string, cwd: string, tool: string, settings: string, fixes?: string): ResultCache {
     const found = inspectLocation(file);
     if (found.kind === 'foreign') {
       throw new UsageError(`cannot use ${displayPath(file, cwd)} as the cache: ${found.why}; awaitguard replaces only a cache file it wrote`);
     }
     // An empty file (`mktemp`) holds nothing to lose.
-    if (found.kind === 'absent' || found.text.trim() === '') return new ResultCache(file, cwd, tool, settings, {});
+    if (found.kind === 'absent' || found.text.trim() === '') return new ResultCache(file, cwd, tool, settings, {}, fixes);
     const read = readCache(found.text);
     if (typeof read === 'string') {
       const warning = `ignoring the malformed cache ${displayPath(file, cwd)} (${read}); it is rebuilt`;
-      return new ResultCache(file, cwd, tool, settings, {}, warning);
+      return new ResultCache(file, cwd, tool, settings, {}, fixes, warning);
     }
     const current = read.format === FORMAT && read.tool === tool && read.settings === settings;
-    return new ResultCache(file, cwd, tool, settings, current ? read.files : {});
+    return new ResultCache(file, cwd, tool, settings, current ? read.files : {}, fixes);
   }
 
   /**
@@ -101,6 +109,8 @@ export class ResultCache {
       return undefined;
     }
     if (hashText(text) !== entry.hash) return undefined;
+    // A run that shows fixes needs them made with its options; any other run ignores what an entry carries.
+    if (this.fixes !== undefined && entry.findings.length > 0 && entry.fixes !== this.fixes) return undefined;
     if (entry.dependencies && dependenciesChanged(entry.dependencies, readIfPossible)) return undefined;
     const result: FileResult = { path: file, relPath: key, findings: entry.findings };
     if (entry.kind) result.kind = entry.kind;
@@ -118,6 +128,7 @@ export class ResultCache {
       return;
     }
     const entry: CacheEntry = { hash: contentHash, findings: result.findings };
+    if (this.fixes !== undefined && result.findings.length > 0) entry.fixes = this.fixes;
     if (dependencies) entry.dependencies = dependencies;
     if (result.kind) entry.kind = result.kind;
     if (result.parseError) entry.parseError = result.parseError;
@@ -198,7 +209,7 @@ function readCache(text: string): Omit<CacheFile, 'awaitguard'> | string {
 
 // A cached result goes to the formatters as is, so it must have every field they read.
 function isEntry(e: unknown): e is CacheEntry {
-  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError)) && (e.kind === undefined || isOneOf(e.kind, FILE_KINDS)) && (e.unusedDirectives === undefined || (Array.isArray(e.unusedDirectives) && e.unusedDirectives.every(isUnusedDirective)));
+  return isObject(e) && typeof e.hash === 'string' && Array.isArray(e.findings) && e.findings.every(isFinding) && (e.parseError === undefined || isParseError(e.parseError)) && (e.kind === undefined || isOneOf(e.kind, FILE_KINDS)) && (e.fixes === undefined || typeof e.fixes === 'string') && (e.unusedDirectives === undefined || (Array.isArray(e.unusedDirectives) && e.unusedDirectives.every(isUnusedDirective)));
 }
 
 function isUnusedDirective(u: unknown): boolean {

@@ -3,6 +3,7 @@ import { analyzeWithFixes, fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { classifyFile, skippedAsGenerated } from '../shared/fileKind.js';
 import { DiskProject, hash } from '../shared/projectHost.js';
+import { fixOptionsForFile } from '../shared/runtimeHome.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 import { writeFixedFile, type SourceFile } from './fix.js';
@@ -95,7 +96,8 @@ export function checkFile(file: string, settings: CheckSettings, given?: SourceF
       const found = analyze(text, file, { config: settings.config, parser, kind, project });
       // Fixes cost a second analysis, paid only by the few files that have findings.
       if (!settings.withFixes || found.findings.length === 0) return found;
-      return analyzeWithFixes(text, file, { config: settings.config, fix: settings.withFixes, parser, kind, project });
+      const fix = fixOptionsForFile(file, settings.withFixes, settings.config.fix?.runtime !== undefined);
+      return analyzeWithFixes(text, file, { config: settings.config, fix, parser, kind, project });
     });
     const others = Object.entries(dependencies).filter(([dependency]) => dependency !== file);
     if (others.length > 0) outcome.dependencies = Object.fromEntries(others);
@@ -123,7 +125,8 @@ function projectFor(settings: CheckSettings, parser: FastParser | undefined): Di
 }
 
 /** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
-function fixFile(file: string, source: SourceFile, fix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
+function fixFile(file: string, source: SourceFile, runFix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
+  const fix = fixOptionsForFile(file, runFix, settings.config.fix?.runtime !== undefined);
   const fixed = fixText(source.text, file, settings.config, fix, { parser, ...(outcome.result.kind ? { kind: outcome.result.kind } : {}), project: projectFor(settings, parser) });
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;

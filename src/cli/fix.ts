@@ -92,13 +92,13 @@ export interface VendoredFiles {
   refused: { path: string; why: string }[];
 }
 
-/** Writes the vendored runtime copies the fixes import that do not exist yet, never through a link or outside `root`. */
-export function createVendoredFiles(files: readonly CreatedFile[], root: string, cwd: string): VendoredFiles {
+/** Writes the vendored runtime copies the fixes import that do not exist yet, never through a link or outside its root. */
+export function createVendoredFiles(files: readonly CreatedFile[], rootOf: (file: string) => string, cwd: string): VendoredFiles {
   const out: VendoredFiles = { written: [], refused: [] };
   for (const f of files) {
     // The project's own copy, or a link to one.
     if (existsSync(f.path)) continue;
-    const why = isLink(f.path) ? 'a symbolic link to a missing file is there' : outsideRoot(f.path, root, cwd);
+    const why = isLink(f.path) ? 'a symbolic link to a missing file is there' : outsideRoot(f.path, rootOf(f.path), cwd);
     if (why !== undefined) {
       out.refused.push({ path: f.path, why });
       continue;

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALL_RULES, ConfigError, FIX_DEFAULTS, confidenceCeiling, severityIn, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
 import { classifyFile } from '../shared/fileKind.js';
+import { packageRootOf } from '../shared/runtimeHome.js';
 import type { FixOptions } from '../fixes/index.js';
 import { applyBaseline, buildBaseline, pruneBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache, resolveCacheFile } from './cache.js';
@@ -140,7 +141,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   }
   const cache =
     options.cache || options.cacheLocation !== undefined
-      ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config, settings.withFixes))
+      ? ResultCache.open(resolveCacheFile(cwd, options.cacheLocation), cwd, buildId(), settingsHash(config), settings.withFixes ? stableJson(settings.withFixes) : undefined)
       : undefined;
   if (cache?.warning) io.stderr.write(`awaitguard: warning: ${cache.warning}\n`);
   const results = stdinFile !== undefined ? [checkStdin(stdinFile, settings, io)] : await checkAll(discovered.files, settings, options, io, host, cache);
@@ -351,7 +352,8 @@ function reportFixes(results: readonly FileResult[], created: readonly CreatedFi
     if (r.unfixed === undefined || r.fixError !== undefined) continue;
     io.stderr.write(`awaitguard: warning: ${r.relPath}: ${plural(r.unfixed, 'finding')} left unfixed: applying ${r.unfixed === 1 ? 'its fix' : 'their fixes'} did not remove ${r.unfixed === 1 ? 'it' : 'them'}\n`);
   }
-  const vendored = createVendoredFiles(created, fix.projectRoot ?? cwd, cwd);
+  // Each copy stays inside the package it was made for (see shared/runtimeHome.ts).
+  const vendored = createVendoredFiles(created, (file) => packageRootOf(path.dirname(file)) ?? fix.projectRoot ?? cwd, cwd);
   for (const w of vendored.written) io.stderr.write(`awaitguard: created ${displayPath(w, cwd)} (the Lock/Semaphore runtime the fixes import)\n`);
   for (const { path: p, why } of vendored.refused) io.stderr.write(`awaitguard: warning: cannot create ${displayPath(p, cwd)} (the runtime the fixes import): ${why}\n`);
   const fixedFiles = results.filter((r) => (r.fixed ?? 0) > 0);
@@ -374,13 +376,13 @@ function fixOptionsFor(config: AwaitguardConfig, cwd: string, loaded: ReturnType
   return fix;
 }
 
-/** Everything besides a file's text that decides its result: the config, and whether results carry fixes (then the fix settings too; `--fix` re-checks anyway). */
-function settingsHash(config: AwaitguardConfig, withFixes: Partial<FixOptions> | undefined): string {
+/** Everything besides a file's text that decides its findings. Fix settings do not: `--fix` re-checks anyway, and fixes are keyed apart (`ResultCache`). */
+function settingsHash(config: AwaitguardConfig): string {
   const decisive: Partial<AwaitguardConfig> = { ...config };
   delete decisive.fix;
   delete decisive.include;
   delete decisive.exclude;
-  return createHash('sha1').update(stableJson({ ...decisive, withFixes: withFixes ?? null })).digest('base64url');
+  return createHash('sha1').update(stableJson(decisive)).digest('base64url');
 }
 
 function stableJson(value: unknown): string {

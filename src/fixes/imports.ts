@@ -72,7 +72,12 @@ function moduleSpecifier(
   // JavaScript copies come with a declaration twin, so projects that check their JS get real types.
   let target: string;
   let files: CreatedFile[];
-  if (style.typescript) {
+  const existing = new Set((options.existingCopies ?? []).map(toPosix));
+  const reused = reusableCopy(base, style, existing);
+  if (reused) {
+    target = reused;
+    files = [];
+  } else if (style.typescript) {
     target = base + '.ts';
     files = [{ path: target, template: 'runtime-ts' }];
   } else if (style.module === 'cjs') {
@@ -86,9 +91,20 @@ function moduleSpecifier(
   if (!rel.startsWith('.')) rel = './' + rel;
   if (style.typescript) {
     // TypeScript resolves `./x.js` to `./x.ts`; use whatever the file's other relative imports do.
-    rel = rel.replace(/\.ts$/, usesJsExtensions(top) ? '.js' : '');
+    rel = rel.replace(/\.(ts|js)$/, usesJsExtensions(top) ? '.js' : '');
   }
   return { specifier: rel, createFiles: files };
+}
+
+/**
+ * A copy already in the project this file can import: TypeScript takes the `.ts` copy, or the ESM `.js` copy with
+ * its `.d.ts` twin; an ES module takes the `.js` copy; CommonJS only the `.cjs` one (it cannot require ESM).
+ */
+function reusableCopy(base: string, style: CodeStyle, existing: ReadonlySet<string>): string | undefined {
+  const has = (ext: string): boolean => existing.has(base + ext);
+  if (style.typescript) return has('.ts') ? base + '.ts' : has('.js') && has('.d.ts') ? base + '.js' : undefined;
+  if (style.module === 'cjs') return has('.cjs') ? base + '.cjs' : undefined;
+  return has('.js') ? base + '.js' : undefined;
 }
 
 function usesJsExtensions(top: ModuleTop): boolean {

@@ -14,6 +14,11 @@ export interface FixOptions {
   semaphorePermits: number;
   /** The project's TypeScript and target allow `await using` (TS 5.2+, esnext.disposable). */
   allowAwaitUsing: boolean;
+  /**
+   * Copies of the vendored runtime already in the project (absolute paths, any variant and its declaration
+   * twin): a fix imports one the file can import instead of creating its own variant.
+   */
+  existingCopies?: readonly string[];
 }
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = {

@@ -24,6 +24,7 @@ import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
+import { fixOptionsForFile } from '../shared/runtimeHome.js';
 import { classifyFile, GENERATED_WHY, skippedAsGenerated, type SkipReason } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
@@ -153,6 +154,8 @@ export function startServer(connection: Connection): void {
       const root = uri.startsWith('file:') ? packageRootOf(fileNameOf(uri)) : undefined;
       eff.fix = root ? { ...eff.fix, projectRoot: root } : { ...eff.fix, runtime: eff.fix.runtime === 'async-mutex' ? 'async-mutex' : 'package' };
     }
+    // The runtime the file's package already has (a dependency on awaitguard, a copy), as `check --fix` picks it.
+    if (uri.startsWith('file:')) eff.fix = fixOptionsForFile(fileNameOf(uri), eff.fix, false);
     const fix = { ...DEFAULT_FIX_OPTIONS, ...eff.fix };
     if (fix.runtime === 'vendor' && !landsInside(path.resolve(fix.projectRoot, fix.vendorPath), fix.projectRoot)) {
       // A linked folder on the way would put the runtime copy outside the project: import the package instead.

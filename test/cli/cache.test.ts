@@ -41,7 +41,9 @@ describe('--cache', () => {
     // The edit moves the race down two lines: the cached position must not be reused.
     writeFileSync(path.join(dir, 'src/racy.ts'), `// edited\n// again\n${RACY}`);
     const edited = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
-    expect(cacheStats(edited.stderr)).toEqual({ checked: 1, cached: 3 });
+    // The edited file, and the other file with findings: json shows their fixes, which a sarif run did not make.
+    expect(cacheStats(edited.stderr)).toEqual({ checked: 2, cached: 2 });
+    expect(cacheStats(runCli(['check', '--cache', '--format', 'json'], dir, DEBUG).stderr)).toEqual({ checked: 0, cached: 4 });
     const uncached = runCli(['check', '--format', 'json'], dir);
     expect(edited.stdout).toBe(uncached.stdout);
     const racy = (JSON.parse(edited.stdout) as { results: { filePath: string; findings: { line: number }[] }[] }).results.find((r) => r.filePath === 'src/racy.ts')!;

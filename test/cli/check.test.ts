@@ -195,7 +195,7 @@ describe('usage errors exit 2 with one line on stderr', () => {
     expect(runCli(['check', '--rule', 'no-console=error'], dir).stderr).toMatch(/^awaitguard: --rule no-console=error: unknown rule "no-console" \(known rules: lost-update, .*\)\n$/);
     const format = runCli(['check', '--format', 'junit'], dir);
     expect(format.code).toBe(2);
-    expect(format.stderr).toBe('awaitguard: unknown format "junit" (expected one of stylish, json, sarif, github)\n');
+    expect(format.stderr).toBe('awaitguard: unknown format "junit" (expected one of stylish, json, sarif, github, eslint)\n');
     expect(runCli(['check', '--format', 'sariff'], dir).stderr).toBe('awaitguard: unknown format "sariff" (did you mean "sarif"?)\n');
     expect(runCli(['chekc'], dir).stderr).toBe('awaitguard: unknown command "chekc" (did you mean "awaitguard check"?)\n');
   });

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_THEN_ACT, RACY, SYNTAX_ERROR, ensureBuilt, makeProject, parseJsonOutput, removeProjects, runCli } from './helpers.js';
@@ -86,5 +86,64 @@ describe('check --fix', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"fix.runtime" must be one of vendor, package, async-mutex');
     expect(readFileSync(path.join(dir, 'a.ts'), 'utf8')).toBe(RACY);
+  });
+});
+
+describe('check --fix: where the runtime comes from', () => {
+  it('a project that depends on awaitguard imports awaitguard/runtime and gets no copy', () => {
+    const dir = makeProject({ 'package.json': JSON.stringify({ name: 'app', type: 'module', devDependencies: { awaitguard: '^0.1.0' } }), 'src/counter.ts': RACY });
+    expect(runCli(['check', '--fix'], dir).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'src/counter.ts'), 'utf8')).toContain("import { Lock } from 'awaitguard/runtime';");
+    expect(existsSync(path.join(dir, 'src/awaitguard-lock.ts'))).toBe(false);
+    // A fix.runtime the configuration names stands.
+    const vendored = makeProject({
+      'package.json': JSON.stringify({ name: 'app', type: 'module', dependencies: { awaitguard: '^0.1.0' } }),
+      'awaitguard.config.json': JSON.stringify({ fix: { runtime: 'vendor' } }),
+      'src/counter.ts': RACY,
+    });
+    expect(runCli(['check', '--fix'], vendored).code).toBe(0);
+    expect(existsSync(path.join(vendored, 'src/awaitguard-lock.ts'))).toBe(true);
+  });
+
+  it('a package of a monorepo whose root depends on awaitguard imports the package too', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], devDependencies: { awaitguard: '*' } }),
+      'packages/api/package.json': JSON.stringify({ name: 'api', type: 'module' }),
+      'packages/api/src/counter.ts': RACY,
+    });
+    expect(runCli(['check', '--fix'], dir).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'packages/api/src/counter.ts'), 'utf8')).toContain("from 'awaitguard/runtime'");
+  });
+
+  it('the copy goes into the fixed file’s own package, not under the folder awaitguard runs in', () => {
+    const dir = makeProject({
+      'tools/package.json': '{ "name": "tools" }',
+      'app/package.json': '{ "name": "app", "type": "module" }',
+      'app/src/counter.ts': RACY,
+    });
+    const r = runCli(['check', '--fix', '../app'], path.join(dir, 'tools'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('created ../app/src/awaitguard-lock.ts');
+    expect(existsSync(path.join(dir, 'app/src/awaitguard-lock.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'tools/src'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'app/src/counter.ts'), 'utf8')).toContain("from './awaitguard-lock.js'");
+  });
+
+  it('reuses a copy already in the project that the file can import, instead of adding a variant', () => {
+    const dir = makeProject({ 'package.json': '{ "name": "app", "type": "module" }', 'src/counter.ts': RACY });
+    expect(runCli(['check', '--fix'], dir).code).toBe(0);
+    // Later, an ES module with a race: it cannot import the .ts copy, so it gets the .js one and its .d.ts twin.
+    writeFileSync(path.join(dir, 'src/tally.js'), RACY);
+    expect(runCli(['check', '--fix'], dir).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'src/tally.js'), 'utf8')).toContain("from './awaitguard-lock.js'");
+    expect(existsSync(path.join(dir, 'src/awaitguard-lock.d.ts'))).toBe(true);
+    // A TypeScript file in a project that has only the .js copy and its .d.ts imports that, and nothing is created.
+    const jsOnly = makeProject({ 'package.json': '{ "name": "app", "type": "module" }', 'src/tally.js': RACY });
+    expect(runCli(['check', '--fix'], jsOnly).code).toBe(0);
+    writeFileSync(path.join(jsOnly, 'src/counter.ts'), RACY);
+    const second = runCli(['check', '--fix'], jsOnly);
+    expect(second.stderr).not.toContain('created');
+    expect(readFileSync(path.join(jsOnly, 'src/counter.ts'), 'utf8')).toContain("from './awaitguard-lock.js'");
+    expect(existsSync(path.join(jsOnly, 'src/awaitguard-lock.ts'))).toBe(false);
   });
 });

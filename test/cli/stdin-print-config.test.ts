@@ -35,7 +35,7 @@ describe('--stdin', () => {
   it('refuses what it cannot do, with exit 2', () => {
     const dir = makeProject({ 'src/a.ts': RACY });
     expect(withStdin(['check', '--stdin', 'src'], dir, RACY)).toMatchObject({ code: 2, stderr: 'awaitguard: --stdin checks standard input, not files; drop src\n' });
-    expect(withStdin(['check', '--stdin', '--fix'], dir, RACY)).toMatchObject({ code: 2, stderr: 'awaitguard: --fix cannot write standard input back\n' });
+    expect(withStdin(['check', '--stdin', '--fix'], dir, RACY)).toMatchObject({ code: 2, stderr: 'awaitguard: --fix cannot write standard input back; --fix-dry-run shows what it would change\n' });
     expect(runCli(['check', '--stdin-filename', 'a.ts'], dir)).toMatchObject({ code: 2, stderr: 'awaitguard: --stdin-filename names the code read with --stdin; pass --stdin too\n' });
     expect(runCli(['check', '-'], dir)).toMatchObject({ code: 2, stderr: 'awaitguard: to check standard input, pass --stdin (and --stdin-filename PATH for its name)\n' });
   });
