@@ -65,17 +65,28 @@ const builds = [
   },
 ];
 
-// The language server runs under plain Node (stdio for any editor, IPC for VS Code).
-builds.push({
-  ...common,
-  entryPoints: { server: 'src/server/main.ts' },
-  outdir: 'dist',
-  format: 'esm',
-  // Self-contained (typescript included) so the .vsix ships without node_modules; minified to start faster.
-  external: [],
-  minify: true,
-  banner: { js: '#!/usr/bin/env node\n' + cjsShim },
-});
+// The language server runs under plain Node (stdio for any editor, IPC for VS Code). Two builds of it:
+// - dist/server.js, the npm package's `awaitguard-lsp`: like the CLI, typescript comes from node_modules;
+// - dist/vscode/server.js, the one the .vsix ships: self-contained (typescript included), because the .vsix
+//   carries no node_modules but oxc's binding; minified to start faster.
+builds.push(
+  {
+    ...common,
+    entryPoints: { server: 'src/server/main.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    banner: { js: '#!/usr/bin/env node\n' + cjsShim },
+  },
+  {
+    ...common,
+    entryPoints: { server: 'src/server/main.ts' },
+    outdir: 'dist/vscode',
+    format: 'esm',
+    external: [],
+    minify: true,
+    banner: { js: '#!/usr/bin/env node\n' + cjsShim },
+  },
+);
 
 // The plugin analyses the tree ESLint has parsed and never calls the engine's own parser, so its bundle
 // leaves out typescript-estree and what it pulls in (typescript itself among them); a call would throw.

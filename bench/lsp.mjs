@@ -467,7 +467,7 @@ async function main() {
     unpacked = mkdtempSync(join(tmpdir(), 'awaitguard-vsix-bench-'));
     const r = spawnSync('unzip', ['-q', opts.vsix, 'extension/*', '-d', unpacked], { encoding: 'utf8' });
     if (r.status !== 0) fail(`could not unpack ${opts.vsix}: ${r.stderr || r.error}`);
-    SERVER = join(unpacked, 'extension', 'dist', 'server.js');
+    SERVER = join(unpacked, 'extension', 'dist', 'vscode', 'server.js');
     process.on('exit', () => rmSync(unpacked, { recursive: true, force: true }));
   } else if (opts.server) {
     SERVER = resolve(opts.server);

@@ -131,7 +131,7 @@ async function packageTarget(target, files, out) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  for (const required of ['dist/extension.cjs', 'dist/server.js']) {
+  for (const required of ['dist/extension.cjs', 'dist/vscode/server.js']) {
     if (!existsSync(path.join(root, required))) {
       console.error(`${required} is missing: run \`npm run build\` first (or \`npm run package\`, which does)`);
       process.exit(1);

@@ -12,6 +12,8 @@
 //   AWAITGUARD_E2E_ONLY=ui|integration   run one part
 //   AWAITGUARD_E2E_TIMEOUT_MS     overall limit (default 6 minutes, provisioning excluded)
 //   AWAITGUARD_E2E_KEEP=1         keep the temp folder (workspaces, logs) for inspection
+//   AWAITGUARD_E2E_SCREENSHOTS=dir   where the screenshots go (default .cache/e2e/screenshots, ignored by git);
+//                                 `--screenshots DIR` says the same (`npm run screenshots` updates media/, the README's)
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +38,9 @@ import { hostTarget } from '../package-vsix.mjs';
 const OVERALL_TIMEOUT_MS = Number(process.env.AWAITGUARD_E2E_TIMEOUT_MS ?? 6 * 60_000);
 const ONLY = process.env.AWAITGUARD_E2E_ONLY;
 const FIXTURE = path.join(ROOT, 'test', 'e2e-workspace');
-const MEDIA = path.join(ROOT, 'media');
+// A test run must not rewrite tracked files: the README's images change only when asked (`npm run screenshots`).
+const screenshotsArg = process.argv.indexOf('--screenshots');
+const MEDIA = path.resolve(ROOT, (screenshotsArg >= 0 ? process.argv[screenshotsArg + 1] : undefined) ?? process.env.AWAITGUARD_E2E_SCREENSHOTS ?? path.join('.cache', 'e2e', 'screenshots'));
 const FAILURES = path.join(CACHE, 'failures');
 const VIEWPORT = { width: 1280, height: 800 };
 

@@ -108,7 +108,8 @@ export class ClientManager implements vscode.Disposable {
   }
 
   private create(): LanguageClient {
-    const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
+    // The self-contained build: the extension has no node_modules of its own (esbuild.js).
+    const serverModule = this.context.asAbsolutePath(path.join('dist', 'vscode', 'server.js'));
     const serverOptions: ServerOptions = {
       // Over stdio the server moves onto a thread with the stack oxc's native parser needs (src/server/thread.ts);
       // over IPC it would stay on the main thread, where oxc may take only files of a few kilobytes.

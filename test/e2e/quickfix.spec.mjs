@@ -18,7 +18,7 @@ const FIX_PREFIX = 'Guard `this.balance` with a Lock';
  * @param {string} ctx.url code-server's base URL
  * @param {string} ctx.workspace the copied fixture workspace
  * @param {(name: string, fn: () => Promise<void>) => Promise<void>} ctx.test sequential steps; a failed step skips the rest
- * @param {(name: string) => Promise<void>} ctx.screenshot writes media/screenshot-<name>.png
+ * @param {(name: string) => Promise<void>} ctx.screenshot writes screenshot-<name>.png (.cache/e2e/screenshots, or media/ with `npm run screenshots`)
  * @param {(what: string, probe: () => unknown, opts?: object) => Promise<unknown>} ctx.waitFor
  */
 export async function run({ page, url, workspace, test, screenshot, waitFor }) {
