@@ -42,6 +42,8 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
   debug?: boolean;
+  /** `--changed-since REF`: check the files changed since the merge base of REF, report findings in changed functions. */
+  changedSince?: string;
   /** `--stdin`: check the text on standard input instead of files. */
   stdin?: boolean;
   /** `--stdin-filename`: the path the standard input is checked as (its kind, its parser, its name in the report). */
@@ -80,6 +82,9 @@ Options:
                           --format json, each file's edits and output) and
                           write nothing
       --quiet             Report errors only
+      --changed-since REF Check only the files changed since REF (its merge base
+                          with HEAD, uncommitted and new files included), and
+                          report only findings in functions that changed
       --stdin             Check the code on standard input instead of files
       --stdin-filename PATH
                           The path that code is checked as (its kind of file,
@@ -128,7 +133,7 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since';
 type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -150,6 +155,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--report-unused-disable-directives-severity': 'unused-directives-severity',
   '--stdin-filename': 'stdin-filename',
   '--print-config': 'print-config',
+  '--changed-since': 'changed-since',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
@@ -302,6 +308,10 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
     case 'unused-directives-severity':
       if (!isOneOf(value, SEVERITIES)) throw new UsageError(`option ${name} expects one of ${SEVERITIES.join(', ')}, got "${value}"`);
       options.reportUnusedDisableDirectives = value;
+      return;
+    case 'changed-since':
+      if (value.trim() === '') throw new UsageError(`option ${name} requires a git revision (a branch, a tag, a commit)`);
+      options.changedSince = value;
       return;
     case 'min-confidence':
       if (!isOneOf(value, CONFIDENCES)) throw new UsageError(`option ${name} expects one of ${CONFIDENCES.join(', ')}, got "${value}"`);

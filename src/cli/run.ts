@@ -13,6 +13,7 @@ import { checkFiles } from './pool.js';
 import { progressLine } from './progress.js';
 import { fastParser } from '../shared/fastParser.js';
 import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
+import { changedSince, onlyChanged } from './changedSince.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
@@ -114,6 +115,8 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const baselineFile = baselineOption === undefined ? undefined : path.resolve(cwd, baselineOption);
   const baseline = baselineFile === undefined ? undefined : readBaseline(baselineFile, displayPath(baselineFile, cwd));
 
+  if (options.changedSince !== undefined && options.stdin) throw new UsageError('--changed-since checks files of a git repository, not standard input');
+  const changed = options.changedSince === undefined ? undefined : changedSince(options.changedSince, cwd);
   const stdinFile = options.stdin ? path.resolve(cwd, options.stdinFilename ?? '<stdin>.ts') : undefined;
   const discovered = stdinFile !== undefined ? { files: [stdinFile], warnings: [] } : discoverFiles({
     cwd,
@@ -124,7 +127,13 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     ...(loaded.source !== undefined ? { configSource: loaded.source } : {}),
   });
   for (const warning of discovered.warnings) io.stderr.write(`awaitguard: warning: ${warning}\n`);
-  if (discovered.files.length === 0 && discovered.warnings.length === 0) {
+  if (changed) {
+    const all = discovered.files.length;
+    discovered.files = discovered.files.filter((f) => changed.has(f));
+    if (options.debug === true || isDebug(io.env)) io.stderr.write(`awaitguard: --changed-since ${options.changedSince}: ${plural(discovered.files.length, 'file')} of ${all} changed\n`);
+  }
+  // With --changed-since, nothing changed is an answer, not a warning.
+  if (discovered.files.length === 0 && discovered.warnings.length === 0 && !changed) {
     io.stderr.write('awaitguard: warning: no TypeScript or JavaScript files to check\n');
   }
 
@@ -153,7 +162,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   if (debug) {
     for (const r of results) if (r.generated !== undefined) io.stderr.write(`awaitguard: skipped ${r.relPath}: generated (${r.generated})\n`);
   }
-  const reported = applyBaselineOptions(options, results, baseline, baselineFile, io, cwd);
+  const reported = applyBaselineOptions(options, changed ? onlyChanged(results, changed) : results, baseline, baselineFile, io, cwd);
   const all = countResults(reported);
 
   const shown = options.quiet ? reported.map(errorsOnly) : reported;

@@ -146,6 +146,7 @@ function analyzeTree(
         const range = toRange(report.anchor);
         if (suppressions.isSuppressed(rule.meta.id, range.start.line)) continue;
         const context = contexts.at(range.offset[0]);
+        const outermost = contexts.outermost(range.offset[0]);
         const finding: Finding = {
           ruleId: rule.meta.id,
           severity,
@@ -153,6 +154,7 @@ function analyzeTree(
           range,
           ...(report.location !== undefined ? { location: report.location } : {}),
           ...(context !== undefined ? { context } : {}),
+          ...(outermost ? { functionLines: { start: lines.line(outermost[0]), end: lines.line(outermost[1]) } } : {}),
           related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
           fixes: [],
           confidence,

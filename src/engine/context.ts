@@ -34,6 +34,13 @@ export class EnclosingContexts {
     return name;
   }
 
+  /** The outermost function around `offset` (a top-level function, or a class's method), as [start, end) offsets. */
+  outermost(offset: number): [number, number] | undefined {
+    let fn = this.innermost(offset);
+    for (let up = fn && this.enclosing(fn); up; up = this.enclosing(up)) fn = up;
+    return fn ? [fn.range[0], fn.range[1]] : undefined;
+  }
+
   /**
    * Functions nest, so the innermost one around `offset` is the last to start at or before it, or, when that one
    * ends before `offset`, the nearest of its enclosing functions that still reaches it.

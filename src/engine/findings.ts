@@ -81,6 +81,11 @@ export interface Finding {
   location?: string;
   /** The enclosing function as a dotted path, e.g. `Account.deposit`; absent at module level. */
   context?: string;
+  /**
+   * The lines of the outermost function around the finding (a top-level function, a class's method), inclusive;
+   * absent at module level. What "a finding in a changed function" means (`--changed-since`).
+   */
+  functionLines?: { start: number; end: number };
   related: RelatedLocation[];
   fixes: Fix[];
   /** How sure the rule is, from the evidence it found (see CONFIDENCES). */
