@@ -1,5 +1,7 @@
 import { CONFIDENCES, SEVERITIES, closest, didYouMean, isOneOf, parseRuleOverride, type Confidence, type RuleId, type Severity } from '../engine/index.js';
 import { UsageError } from '../shared/errors.js';
+import { parseShard, type Shard } from './shard.js';
+import type { MergeOptions } from './mergeReports.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'eslint'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -42,6 +44,8 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
   debug?: boolean;
+  /** `--shard i/n`: check the i-th of n deterministic parts of the files. */
+  shard?: Shard;
   /** `--changed-since REF`: check the files changed since the merge base of REF, report findings in changed functions. */
   changedSince?: string;
   /** `--stdin`: check the text on standard input instead of files. */
@@ -54,9 +58,10 @@ export interface CheckOptions {
   reportUnusedDisableDirectives?: Severity;
 }
 
-export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions };
+export type ParsedArgs = { command: 'help' } | { command: 'version' } | { command: 'check'; options: CheckOptions } | { command: 'merge-reports'; options: MergeOptions };
 
 export const HELP_TEXT = `Usage: awaitguard check [options] [paths...]
+       awaitguard merge-reports [-o FILE] [--max-warnings N] REPORT...
 
 Finds async races in TypeScript and JavaScript: shared state read before an
 await and written after it, check-then-act, lock leaks, unbounded fan-out.
@@ -82,6 +87,9 @@ Options:
                           --format json, each file's edits and output) and
                           write nothing
       --quiet             Report errors only
+      --shard I/N         Check the I-th of N parts of the files (split by a hash
+                          of each path), for N parallel CI jobs; merge their
+                          reports with awaitguard merge-reports
       --changed-since REF Check only the files changed since REF (its merge base
                           with HEAD, uncommitted and new files included), and
                           report only findings in functions that changed
@@ -127,13 +135,16 @@ Options:
   -h, --help              Show this help
   -v, --version           Show the version
 
+merge-reports: the JSON (or SARIF) reports of --shard jobs as the one report a
+single run writes, with its exit code.
+
 Exit codes:
   0  no errors, and no more warnings than --max-warnings
   1  errors found, too many warnings, or a file could not be parsed or read
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since' | 'shard';
 type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -156,6 +167,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--stdin-filename': 'stdin-filename',
   '--print-config': 'print-config',
   '--changed-since': 'changed-since',
+  '--shard': 'shard',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
@@ -175,7 +187,7 @@ const FLAG_OPTIONS: Record<string, FlagOption> = {
   '-v': 'version',
 };
 
-const COMMANDS = ['check', 'help'];
+const COMMANDS = ['check', 'merge-reports', 'help'];
 
 /** Parses the arguments after `node cli.js`. Throws UsageError (or ConfigError for a bad `--rule`). */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -193,6 +205,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`unknown command "${first}" (did you mean "awaitguard ${command ?? `check ${first}`}"?)`);
   }
 
+  if (first === 'merge-reports') return parseMergeArgs(argv.slice(1));
   const options: CheckOptions = { paths: [], format: 'stylish', rules: [], quiet: false, fix: false, cache: false };
   let help = false;
   let version = false;
@@ -253,6 +266,30 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { command: 'check', options };
 }
 
+function parseMergeArgs(argv: readonly string[]): ParsedArgs {
+  const options: MergeOptions = { files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`option ${name} requires a value`);
+      return v;
+    };
+    if (name === '--help' || name === '-h') return { command: 'help' };
+    if (name === '-o' || name === '--output') options.output = value();
+    else if (name === '--max-warnings') {
+      const v = value();
+      if (!/^-?\d+$/.test(v)) throw new UsageError(`option ${name} expects a whole number, got "${v}"`);
+      if (Number(v) >= 0) options.maxWarnings = Number(v);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${name} for merge-reports${didYouMean(name, ['--output', '--max-warnings'], '') || ' (it takes -o FILE, --max-warnings N and the reports)'}`);
+    } else options.files.push(arg);
+  }
+  return { command: 'merge-reports', options };
+}
+
 /** Options whose value is a path, and the field each sets. */
 const PATH_OPTIONS = {
   config: 'config',
@@ -308,6 +345,9 @@ function applyValue(options: CheckOptions, option: ValueOption, name: string, va
     case 'unused-directives-severity':
       if (!isOneOf(value, SEVERITIES)) throw new UsageError(`option ${name} expects one of ${SEVERITIES.join(', ')}, got "${value}"`);
       options.reportUnusedDisableDirectives = value;
+      return;
+    case 'shard':
+      options.shard = parseShard(value, name);
       return;
     case 'changed-since':
       if (value.trim() === '') throw new UsageError(`option ${name} requires a git revision (a branch, a tag, a commit)`);

@@ -14,6 +14,8 @@ import { progressLine } from './progress.js';
 import { fastParser } from '../shared/fastParser.js';
 import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
 import { changedSince, onlyChanged } from './changedSince.js';
+import { inShard } from './shard.js';
+import { mergeReports, type MergeOptions } from './mergeReports.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
 import { discoverFiles } from '../shared/discover.js';
@@ -86,6 +88,7 @@ export async function run(argv: readonly string[], io: RunIO, host: RunHost = {}
       io.stdout.write(`${packageVersion()}\n`);
       return EXIT_OK;
     }
+    if (parsed.command === 'merge-reports') return merge(parsed.options, io);
     return await check(parsed.options, io, host);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) return fail(err.message);
@@ -132,8 +135,12 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     discovered.files = discovered.files.filter((f) => changed.has(f));
     if (options.debug === true || isDebug(io.env)) io.stderr.write(`awaitguard: --changed-since ${options.changedSince}: ${plural(discovered.files.length, 'file')} of ${all} changed\n`);
   }
-  // With --changed-since, nothing changed is an answer, not a warning.
-  if (discovered.files.length === 0 && discovered.warnings.length === 0 && !changed) {
+  if (options.shard) {
+    const shard = options.shard;
+    discovered.files = discovered.files.filter((f) => inShard(f, cwd, shard));
+  }
+  // With --changed-since, nothing changed is an answer, not a warning; a shard may be empty.
+  if (discovered.files.length === 0 && discovered.warnings.length === 0 && !changed && !options.shard) {
     io.stderr.write('awaitguard: warning: no TypeScript or JavaScript files to check\n');
   }
 
@@ -194,6 +201,26 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+/** `awaitguard merge-reports`: the shards' reports as one, on stdout or in `--output`, with the run's exit code. */
+function merge(options: MergeOptions, io: RunIO): number {
+  const cwd = path.resolve(io.cwd);
+  const merged = mergeReports(options, cwd);
+  if (options.output !== undefined) {
+    const target = path.resolve(cwd, options.output);
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, merged.text);
+    } catch (err) {
+      io.stderr.write(`awaitguard: cannot write the report to ${displayPath(target, cwd)}: ${errorMessage(err)}\n`);
+      return EXIT_USAGE;
+    }
+  } else {
+    io.stdout.write(merged.text);
+  }
+  if (merged.why) io.stderr.write(`awaitguard: ${merged.why}\n`);
+  return merged.exitCode;
 }
 
 /** The configuration file's settings with the command line's on top. */
