@@ -44,6 +44,8 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** `--debug`: list the files skipped as generated, keep internal errors' stacks. */
   debug?: boolean;
+  /** `--summary FILE`: append a Markdown summary of the run to FILE (a CI job's summary page). */
+  summary?: string;
   /** `--shard i/n`: check the i-th of n deterministic parts of the files. */
   shard?: Shard;
   /** `--changed-since REF`: check the files changed since the merge base of REF, report findings in changed functions. */
@@ -77,6 +79,8 @@ Options:
   -f, --format NAME       Report format: stylish (default), json, sarif, github,
                           eslint (ESLint's JSON formatter shape)
   -o, --output FILE       Write the report to FILE instead of stdout
+      --summary FILE      Append a Markdown summary (findings per rule, files
+                          checked) to FILE, e.g. "$GITHUB_STEP_SUMMARY"
       --max-warnings N    Exit with code 1 when there are more than N warnings
       --rule ID=SEVERITY  Set a rule's severity: off, info, warning, error
                           (repeatable; overrides the configuration)
@@ -144,7 +148,7 @@ Exit codes:
   2  invalid usage or configuration, or an internal error
 `;
 
-type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since' | 'shard';
+type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since' | 'shard' | 'summary';
 type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -168,6 +172,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--print-config': 'print-config',
   '--changed-since': 'changed-since',
   '--shard': 'shard',
+  '--summary': 'summary',
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
@@ -300,6 +305,7 @@ const PATH_OPTIONS = {
   'baseline-prune': 'baselinePrune',
   'stdin-filename': 'stdinFilename',
   'print-config': 'printConfig',
+  summary: 'summary',
 } as const satisfies Partial<Record<ValueOption, keyof CheckOptions>>;
 
 function applyValue(options: CheckOptions, option: ValueOption, name: string, value: string): void {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALL_RULES, ConfigError, FIX_DEFAULTS, confidenceCeiling, severityIn, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
@@ -15,6 +15,7 @@ import { fastParser } from '../shared/fastParser.js';
 import { maxFastParseLength, threadStackMb } from '../shared/stack.js';
 import { changedSince, onlyChanged } from './changedSince.js';
 import { inShard } from './shard.js';
+import { jobSummary } from './jobSummary.js';
 import { mergeReports, type MergeOptions } from './mergeReports.js';
 import { checkVendorPath, createVendoredFiles, fixRoots, projectRoot } from './fix.js';
 import { HELP_TEXT, parseArgs, type CheckOptions, type FormatName } from './args.js';
@@ -191,6 +192,19 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     io.stdout.write(text);
   }
 
+  if (options.summary !== undefined) {
+    const target = path.resolve(cwd, options.summary);
+    const notes = [
+      ...(options.changedSince !== undefined ? [`Checked the files changed since \`${options.changedSince}\`; findings in the functions they change.`] : []),
+      ...(options.shard ? [`Shard ${options.shard.index} of ${options.shard.count}.`] : []),
+      ...(options.baseline !== undefined ? [`Findings recorded in the baseline \`${options.baseline}\` are not counted.`] : []),
+    ];
+    try {
+      appendFileSync(target, jobSummary(reported, notes));
+    } catch (err) {
+      io.stderr.write(`awaitguard: warning: cannot write the summary to ${displayPath(target, cwd)}: ${errorMessage(err)}\n`);
+    }
+  }
   if (all.internalErrorCount > 0) {
     io.stderr.write(`awaitguard: internal error while analysing ${plural(all.internalErrorCount, 'file')} (see the report)\n`);
     return EXIT_USAGE;
