@@ -2,7 +2,7 @@
 // RuleId of types/eslint-plugin.d.ts and the README's rule table. They are generated from the registry:
 // `node scripts/sync-rule-lists.mjs` rewrites them, and test/engine/registry.test.ts fails when they are stale.
 // A rule's wording in a list is kept once written; a new rule starts with its shortDescription.
-import { docsUrl, type RuleMeta } from '../src/engine/index.js';
+import { configJsonSchema, docsUrl, type RuleMeta } from '../src/engine/index.js';
 
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
 const SEVERITY_DESCRIPTIONS = [
@@ -63,4 +63,5 @@ export const RULE_LISTS: readonly (readonly [string, (text: string, rules: reado
   ['package.json', syncPackageJson],
   ['types/eslint-plugin.d.ts', syncDeclaration],
   ['README.md', syncReadme],
+  ['schemas/awaitguard.config.schema.json', (_text, rules) => JSON.stringify(configJsonSchema(rules), null, 2) + '\n'],
 ];

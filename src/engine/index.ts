@@ -7,6 +7,7 @@ export type { FileModel } from './model.js';
 export { loadModule, type LoadedModule, type ProjectHost } from './callees.js';
 export { ALL_RULES, RULE_IDS, isRuleId, ruleMeta, type RuleId } from './rules/index.js';
 export { closest, didYouMean } from './didYouMean.js';
+export { configJsonSchema } from './configSchema.js';
 export { docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
 export {
   validateConfig,
