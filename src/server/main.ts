@@ -77,7 +77,8 @@ export function startServer(connection: Connection): void {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves too: with `awaitguard.run: onSave` a file is analysed when it is saved, not as it is typed.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [COMMANDS.checkWorkspace, COMMANDS.fixAll, COMMANDS.showDocumentation] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -188,11 +189,13 @@ export function startServer(connection: Connection): void {
     return ext ? `${uri}${ext}` : uri;
   }
 
-  function schedule(doc: TextDocument, delay?: number): void {
+  /** `typed`: the analysis is asked for by an edit, which `awaitguard.run: onSave` leaves to the next save. */
+  function schedule(doc: TextDocument, delay?: number, typed = false): void {
     const st = state.get(doc.uri) ?? { lastGood: [] };
     state.set(doc.uri, st);
     if (st.timer) clearTimeout(st.timer);
     void settingsFor(doc.uri).then((settings) => {
+      if (typed && settings.run === 'onSave') return;
       if (st.timer) clearTimeout(st.timer);
       st.timer = setTimeout(() => {
         st.timer = undefined;
@@ -268,21 +271,28 @@ export function startServer(connection: Connection): void {
   const dependsOn = new Map<string, Set<string>>();
 
   /** An edit of `doc` may change what the documents importing it are told: check them again. */
-  function scheduleDependents(doc: TextDocument): void {
+  function scheduleDependents(doc: TextDocument, typed: boolean): void {
     if (!doc.uri.startsWith('file:')) return;
     const changed = project.invalidate(fileURLToPath(doc.uri));
     for (const [uri, deps] of dependsOn) {
       if (uri === doc.uri || ![...deps].some((d) => changed.has(d))) continue;
       const dependent = documents.get(uri);
       fixedFindings.delete(uri);
-      if (dependent) schedule(dependent);
+      if (dependent) schedule(dependent, undefined, typed);
     }
   }
 
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => {
-    schedule(e.document);
-    scheduleDependents(e.document);
+    schedule(e.document, undefined, true);
+    scheduleDependents(e.document, true);
+  });
+  documents.onDidSave((e) => {
+    void settingsFor(e.document.uri).then((settings) => {
+      if (settings.run !== 'onSave') return;
+      schedule(e.document, 0);
+      scheduleDependents(e.document, false);
+    });
   });
   documents.onDidClose((e) => {
     dependsOn.delete(e.document.uri);

@@ -19,11 +19,15 @@ import {
 import type { FixOptions } from '../fixes/index.js';
 import { readRegularFile } from '../shared/readFile.js';
 
+export const RUN_MODES = ['onType', 'onSave'] as const;
+
 /** The `awaitguard.*` settings, as VS Code (or any LSP client) sends them. */
 export interface ClientSettings {
   enable: boolean;
   rules: Record<string, Severity>;
   debounce: number;
+  /** `onType`: analyse as the file is edited (after `debounce`); `onSave`: when it is saved (and opened). */
+  run: (typeof RUN_MODES)[number];
   include: string[];
   exclude: string[];
   lockClasses: string[];
@@ -43,6 +47,7 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   enable: true,
   rules: {},
   debounce: 200,
+  run: 'onType',
   include: [],
   exclude: [],
   lockClasses: [],
@@ -68,6 +73,7 @@ export function normalizeSettings(raw: unknown): ClientSettings {
     enable: typeof r.enable === 'boolean' ? r.enable : d.enable,
     rules,
     debounce: typeof r.debounce === 'number' && r.debounce >= 0 && r.debounce <= 10_000 ? r.debounce : d.debounce,
+    run: oneOf(r.run, RUN_MODES, d.run),
     include: strings(r.include),
     exclude: strings(r.exclude),
     lockClasses: strings(r.lockClasses),

@@ -39,7 +39,7 @@ describe('package.json contributes.configuration', () => {
   });
 
   it('editor-only settings default as the server does', () => {
-    for (const key of ['enable', 'debounce', 'maxFileSize', 'reportUnusedDisableDirectives'] as const) expect(settings[`awaitguard.${key}`]?.default).toEqual(DEFAULT_SETTINGS[key]);
+    for (const key of ['enable', 'debounce', 'run', 'maxFileSize', 'reportUnusedDisableDirectives'] as const) expect(settings[`awaitguard.${key}`]?.default).toEqual(DEFAULT_SETTINGS[key]);
   });
 });
 

@@ -45,7 +45,7 @@ describe('language server over stdio', () => {
     const result = client.initializeResult!;
     expect(result.serverInfo?.name).toBe('awaitguard');
     const caps = result.capabilities;
-    expect(caps.textDocumentSync).toBe(2); // Incremental
+    expect(caps.textDocumentSync).toEqual({ openClose: true, change: 2, save: { includeText: false } }); // Incremental
     expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.awaitguard'] });
     expect(caps.executeCommandProvider?.commands).toEqual(['awaitguard.server.checkWorkspace', 'awaitguard.server.fixAll', 'awaitguard.server.showDocumentation']);
     expect(caps.workspace?.workspaceFolders).toEqual({ supported: true, changeNotifications: true });
@@ -180,6 +180,21 @@ describe('language server over stdio', () => {
     expect(remove.title).toBe('Remove unused directive');
     const removed = applyWorkspaceEdit(remove.edit!, new Map([[uri, text]])).get(uri)!;
     expect(removed).toBe(RACY);
+  });
+
+  test('run: onSave analyses on open and on save, not as the file is typed', async () => {
+    const { c, uri } = await racyWorkspace({ run: 'onSave' });
+    await c.open(uri, RACY);
+    expect((await c.waitDiagnostics(uri, { version: 1 })).diagnostics).toHaveLength(1);
+    // Typing a fix: nothing is published while the file is unsaved.
+    const fixed = RACY.replace('n = v + 1;', 'n = 1;');
+    const from = c.diagnostics.length;
+    await c.change(uri, 2, fixed);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(c.diagnostics.slice(from).filter((d) => d.uri === uri)).toEqual([]);
+    // Saved: analysed at once.
+    await c.notify('textDocument/didSave', { textDocument: { uri } });
+    expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
   });
 
   test('incremental changes are applied: a line inserted above moves the diagnostic down', async () => {
