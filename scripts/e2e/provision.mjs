@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Provisions what the e2e and integration tests need, cached under .cache/e2e/ (git-ignored):
-//   - Debian packages: chromium (the browser Playwright drives), libkrb5-dev (code-server's kerberos module)
+//   - Debian packages: chromium (the browser Playwright drives), libkrb5-dev (code-server's kerberos module),
+//     neovim (the README's Neovim configuration, run headless)
 //   - Node 24 from the npm package `node@24` (code-server 4.133+ refuses older Node)
 //   - code-server from npm, built against Node 24's headers
 // Each step is skipped when already done (version checks and marker files). See ../../../shared/vscode-e2e.md.
@@ -76,7 +77,8 @@ function debInstalled(pkg) {
 }
 
 async function provisionApt() {
-  const wanted = ['chromium', 'libkrb5-dev'];
+  // neovim: the README's Neovim snippet runs in Debian's (0.7.2), headless (test/neovim/run.mjs).
+  const wanted = ['chromium', 'libkrb5-dev', 'neovim'];
   const missing = wanted.filter((pkg) => !debInstalled(pkg));
   if (missing.length === 0) {
     log(`apt: ${wanted.join(', ')} already installed`);

@@ -9,7 +9,7 @@
 //
 // Environment:
 //   AWAITGUARD_E2E_VSIX=path      use this .vsix instead of running `npm run package`
-//   AWAITGUARD_E2E_ONLY=ui|integration   run one part
+//   AWAITGUARD_E2E_ONLY=ui|integration|neovim   run one part
 //   AWAITGUARD_E2E_TIMEOUT_MS     overall limit (default 6 minutes, provisioning excluded)
 //   AWAITGUARD_E2E_KEEP=1         keep the temp folder (workspaces, logs) for inspection
 //   AWAITGUARD_E2E_SCREENSHOTS=dir   where the screenshots go (default .cache/e2e/screenshots, ignored by git);
@@ -34,6 +34,7 @@ import {
 } from './lib.mjs';
 import { paths, provision, ROOT, CACHE } from './provision.mjs';
 import { hostTarget } from '../package-vsix.mjs';
+import { problems as neovimProblems, runNeovim } from '../../test/neovim/run.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.AWAITGUARD_E2E_TIMEOUT_MS ?? 6 * 60_000);
 const ONLY = process.env.AWAITGUARD_E2E_ONLY;
@@ -264,9 +265,23 @@ async function main() {
     }
   }
 
+  // Another editor: the README's Neovim snippet in Debian's Neovim, headless, against the npm package's server.
+  if (!ONLY || ONLY === 'neovim') {
+    const t = Date.now();
+    const name = "Neovim (the README's 0.7 snippet): diagnostics, quick fixes, the preferred fix applied";
+    try {
+      const seen = runNeovim();
+      const found = neovimProblems(seen);
+      record(name, found.length === 0, Date.now() - t, found.join('; '));
+    } catch (err) {
+      record(name, false, Date.now() - t, err.message);
+    }
+    if (ONLY === 'neovim') return;
+  }
+
   const browser = await launchBrowser();
   try {
-    if (ONLY !== 'integration') {
+    if (!ONLY || ONLY === 'ui') {
       const t = Date.now();
       let vsix;
       try {
@@ -281,7 +296,7 @@ async function main() {
         log(`UI tests took ${seconds(tUi)}`);
       }
     }
-    if (ONLY !== 'ui') {
+    if (!ONLY || ONLY === 'integration') {
       const tIt = Date.now();
       await integrationTests(tmp, browser);
       log(`integration tests took ${seconds(tIt)}`);
