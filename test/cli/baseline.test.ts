@@ -2,29 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_THEN_ACT, CLEAN, RACY, ensureBuilt, makeProject, removeProjects, runCli } from './helpers.js';
+import { CHECK_THEN_ACT, CLEAN, LEDGER, RACY, ensureBuilt, makeProject, removeProjects, runCli } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 afterAll(() => removeProjects());
 
-/** Two lost updates in one class, so a baseline has to tell them apart by function. */
-const LEDGER = `export class Ledger {
-  total = 0;
-  count = 0;
-
-  async add(amount: number): Promise<void> {
-    const t = this.total;
-    await Promise.resolve();
-    this.total = t + amount;
-  }
-
-  async bump(): Promise<void> {
-    const c = this.count;
-    await Promise.resolve();
-    this.count = c + 1;
-  }
-}
-`;
 
 function project(): string {
   return makeProject({ 'src/ledger.ts': LEDGER, 'src/counter.ts': RACY, 'src/client.ts': CHECK_THEN_ACT, 'src/clean.ts': CLEAN });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, makeProject, removeProjects, runCli } from './helpers.js';
+import { LEDGER, RACY, ensureBuilt, makeProject, removeProjects, runCli } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 afterAll(() => removeProjects());
@@ -13,34 +13,9 @@ function git(dir: string, ...args: string[]): void {
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
 
-/** Two racy functions in one file: a change in one must not report the other. */
-const LEDGER = `export class Ledger {
-  total = 0;
-  count = 0;
-
-  async add(amount: number): Promise<void> {
-    const t = this.total;
-    await Promise.resolve();
-    this.total = t + amount;
-  }
-
-  async bump(): Promise<void> {
-    const c = this.count;
-    await Promise.resolve();
-    this.count = c + 1;
-  }
-}
-`;
-const COUNTER = `let n = 0;
-export async function inc() {
-  const v = n;
-  await Promise.resolve();
-  n = v + 1;
-}
-`;
 
 function repo(): string {
-  const dir = makeProject({ 'package.json': '{ "name": "app" }', 'src/ledger.ts': LEDGER, 'src/counter.ts': COUNTER });
+  const dir = makeProject({ 'package.json': '{ "name": "app" }', 'src/ledger.ts': LEDGER, 'src/counter.ts': RACY });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '.');
   git(dir, 'commit', '-q', '-m', 'base');
@@ -66,7 +41,7 @@ describe('--changed-since', () => {
     expect(reported(dir, '--changed-since', 'main')).toEqual(['src/ledger.ts:14']);
     // An uncommitted change in add() and a new, untracked file count too; counter.ts did not change.
     writeFileSync(path.join(dir, 'src/ledger.ts'), LEDGER.replace('    const c = this.count;', '    const c = this.count; // read').replace('    const t = this.total;', '    const t = this.total; // read'));
-    writeFileSync(path.join(dir, 'src/fresh.ts'), COUNTER);
+    writeFileSync(path.join(dir, 'src/fresh.ts'), RACY);
     expect(reported(dir, '--changed-since', 'main')).toEqual(['src/fresh.ts:5', 'src/ledger.ts:8', 'src/ledger.ts:14']);
   });
 
@@ -74,10 +49,10 @@ describe('--changed-since', () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'src/ledger.ts'), `// header\n${LEDGER}`);
     expect(reported(dir, '--changed-since', 'main')).toEqual([]);
-    writeFileSync(path.join(dir, 'src/counter.ts'), COUNTER.replace('  await Promise.resolve();\n', '  await Promise.resolve();\n  await Promise.resolve();\n'));
+    writeFileSync(path.join(dir, 'src/counter.ts'), RACY.replace('  await Promise.resolve();\n', '  await Promise.resolve();\n  await Promise.resolve();\n'));
     git(dir, 'commit', '-q', '-am', 'two awaits');
     git(dir, 'checkout', '-q', '-b', 'next');
-    writeFileSync(path.join(dir, 'src/counter.ts'), COUNTER);
+    writeFileSync(path.join(dir, 'src/counter.ts'), RACY);
     expect(reported(dir, '--changed-since', 'feature')).toEqual(['src/counter.ts:5']);
   });
 
@@ -86,7 +61,7 @@ describe('--changed-since', () => {
     const r = runCli(['check', '--changed-since', 'nope'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('awaitguard: --changed-since: unknown revision "nope" (fetch it first, e.g. git fetch origin main)\n');
-    const plain = makeProject({ 'a.ts': COUNTER });
+    const plain = makeProject({ 'a.ts': RACY });
     const outside = runCli(['check', '--changed-since', 'main'], plain);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/^awaitguard: --changed-since: not in a git repository/);

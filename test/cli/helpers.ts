@@ -164,3 +164,22 @@ export async function checkInProcess(cwd: string, argv: string[]): Promise<{ cod
   const code = await run(['check', ...argv], { cwd, env: {}, stdout: { write: (s: string) => (stdout += s), isTTY: false }, stderr: { write: (s: string) => (stderr += s) } });
   return { code, stdout, stderr };
 }
+
+/** Two lost updates in one class: a baseline tells them apart by function, --changed-since by changed lines. */
+export const LEDGER = `export class Ledger {
+  total = 0;
+  count = 0;
+
+  async add(amount: number): Promise<void> {
+    const t = this.total;
+    await Promise.resolve();
+    this.total = t + amount;
+  }
+
+  async bump(): Promise<void> {
+    const c = this.count;
+    await Promise.resolve();
+    this.count = c + 1;
+  }
+}
+`;
