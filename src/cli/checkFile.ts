@@ -93,9 +93,8 @@ export function checkFile(file: string, settings: CheckSettings, given?: SourceF
     const text = settings.fix ? fixFile(file, source, settings.fix, settings, outcome, parser) : source.text;
     const project = projectFor(settings, parser);
     const { result: analysis, dependencies } = project.track(() => {
-      const found = analyze(text, file, { config: settings.config, parser, kind, project });
-      // Fixes cost a second analysis, paid only by the few files that have findings.
-      if (!settings.withFixes || found.findings.length === 0) return found;
+      if (!settings.withFixes) return analyze(text, file, { config: settings.config, parser, kind, project });
+      // One analysis either way: fixes are worked out only for a file that has findings.
       const fix = fixOptionsForFile(file, settings.withFixes, settings.config.fix?.runtime !== undefined);
       return analyzeWithFixes(text, file, { config: settings.config, fix, parser, kind, project });
     });

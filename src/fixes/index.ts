@@ -43,7 +43,8 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     ...(options.eslintDirectives !== undefined ? { eslintDirectives: options.eslintDirectives } : {}),
   });
   const model = detailed.model;
-  if (!model) return detailed.result;
+  // Most files have nothing to fix: no style, names or module top to work out for them.
+  if (!model || detailed.details.length === 0) return detailed.result;
   const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options.fix };
   const style = detectStyle(text, model.ast, fileName);
   const moduleNames = moduleLevelNames(detailed);
