@@ -105,6 +105,9 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
     return EXIT_OK;
   }
   if (options.fix && options.fixDryRun) throw new UsageError('use one of --fix and --fix-dry-run');
+  // A baseline written from part of the files would drop every other file's entries.
+  const partial = options.shard ? '--shard' : options.changedSince !== undefined ? '--changed-since' : options.stdin ? '--stdin' : undefined;
+  if (partial && options.baselineWrite !== undefined) throw new UsageError(`--baseline-write records every finding of a full run; with ${partial} it would drop the other files' entries`);
   if (options.stdinFilename !== undefined && !options.stdin) throw new UsageError('--stdin-filename names the code read with --stdin; pass --stdin too');
   if (options.stdin) {
     if (options.paths.length > 0) throw new UsageError(`--stdin checks standard input, not files; drop ${options.paths.join(' ')}`);

@@ -57,5 +57,9 @@ describe('--shard and merge-reports', () => {
     expect(runCli(['merge-reports', 'a.json', 'a.sarif'], dir)).toMatchObject({ code: 2, stderr: 'awaitguard: merge-reports merges reports of one format: all JSON (--format json) or all SARIF\n' });
     expect(runCli(['merge-reports', 'missing.json'], dir).stderr).toMatch(/^awaitguard: cannot read the report missing.json: /);
     expect(runCli(['merge-reports'], dir).code).toBe(2);
+    expect(runCli(['check', '--shard', '1/3', '--baseline-write', 'b.json'], dir)).toMatchObject({
+      code: 2,
+      stderr: "awaitguard: --baseline-write records every finding of a full run; with --shard it would drop the other files' entries\n",
+    });
   });
 });
