@@ -15,7 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { analyze, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type FileKind, type FixEdits, type TextEdit } from '../engine/index.js';
-import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText } from '../fixes/index.js';
+import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText, withoutVendoring, type FixOptions } from '../fixes/index.js';
 import { disableFileAction, FIX_ALL_KIND, removeDirectiveAction, showDocumentationAction, toCodeAction, toDiagnostic, toDirectiveDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { landsInside } from '../shared/paths.js';
@@ -24,7 +24,7 @@ import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
-import { fixOptionsForFile } from '../shared/runtimeHome.js';
+import { fixOptionsForFile, packageRootOf } from '../shared/runtimeHome.js';
 import { classifyFile, GENERATED_WHY, skippedAsGenerated, type SkipReason } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
 import { checkWorkspace } from './workspace.js';
@@ -149,20 +149,6 @@ export function startServer(connection: Connection): void {
     const settings = await settingsFor(uri);
     const folder = folderOf(uri);
     const eff = effectiveConfig(settings, folder);
-    if (!folder) {
-      // Outside every workspace folder: vendor next to the file's own package, or, for an unsaved
-      // buffer, import the package instead of writing a file somewhere arbitrary.
-      const root = uri.startsWith('file:') ? packageRootOf(fileNameOf(uri)) : undefined;
-      eff.fix = root ? { ...eff.fix, projectRoot: root } : { ...eff.fix, runtime: eff.fix.runtime === 'async-mutex' ? 'async-mutex' : 'package' };
-    }
-    // The runtime the file's package already has (a dependency on awaitguard, a copy), as `check --fix` picks it.
-    if (uri.startsWith('file:')) eff.fix = fixOptionsForFile(fileNameOf(uri), eff.fix, false);
-    const fix = { ...DEFAULT_FIX_OPTIONS, ...eff.fix };
-    if (fix.runtime === 'vendor' && !landsInside(path.resolve(fix.projectRoot, fix.vendorPath), fix.projectRoot)) {
-      // A linked folder on the way would put the runtime copy outside the project: import the package instead.
-      logOnce(`"fix.vendorPath" (${fix.vendorPath}) leads outside ${fix.projectRoot} through a link; fixes import awaitguard/runtime instead`);
-      eff.fix = { ...eff.fix, runtime: 'package' };
-    }
     if (eff.configError && !reportedConfigErrors.has(eff.configError)) {
       reportedConfigErrors.add(eff.configError);
       void connection.window.showWarningMessage(`awaitguard: ${eff.configError} (using the editor settings only)`);
@@ -173,6 +159,26 @@ export function startServer(connection: Connection): void {
     const judged = classifyFile(file, folder ?? path.dirname(file), eff.config, documents.get(uri)?.getText());
     const generated = skippedAsGenerated(judged, eff.config);
     return { ...eff, settings, kind: judged.kind, ...(generated !== undefined ? { generated } : {}) };
+  }
+
+  /**
+   * Where the runtime the fixes of `uri` import comes from, decided from disk when fixes are built (not on every
+   * analysis): the file's package, as `check --fix` decides it (shared/runtimeHome.ts).
+   */
+  function fixFor(uri: string, configured: Partial<FixOptions>): Partial<FixOptions> {
+    const file = uri.startsWith('file:') ? fileNameOf(uri) : undefined;
+    let fix = configured;
+    // Outside every workspace folder and every package, or an unsaved buffer: import the package rather than
+    // write a file somewhere arbitrary.
+    if (!folderOf(uri) && !(file && packageRootOf(path.dirname(file)))) fix = withoutVendoring(fix);
+    if (file) fix = fixOptionsForFile(file, fix, false);
+    const full = { ...DEFAULT_FIX_OPTIONS, ...fix };
+    if (full.runtime === 'vendor' && !landsInside(path.resolve(full.projectRoot, full.vendorPath), full.projectRoot)) {
+      // A linked folder on the way would put the runtime copy outside the project: import the package instead.
+      logOnce(`"fix.vendorPath" (${full.vendorPath}) leads outside ${full.projectRoot} through a link; fixes import awaitguard/runtime instead`);
+      fix = { ...fix, runtime: 'package' };
+    }
+    return fix;
   }
 
   /** A path for the engine: the file's own, or for unsaved buffers a name whose extension fits the language. */
@@ -312,19 +318,21 @@ export function startServer(connection: Connection): void {
   const fixedFindings = new VersionCache<AnalysisResult>();
 
   async function findingsWithFixes(doc: TextDocument): Promise<AnalysisResult> {
-    const { config, fix, settings, kind } = await configFor(doc.uri);
+    const { config, fix: configured, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return { findings: [] };
-    // Whether a vendored runtime file exists is read when the action is built, so it is not part of the key.
+    const fix = fixFor(doc.uri, configured);
+    // The copies already in the package are part of the key; whether the one a fix creates exists yet is read when the action is built.
     const key = JSON.stringify([fileName, config, fix]);
     return fixedFindings.get(doc.uri, doc.version, key, () => analyzeWithFixes(doc.getText(), fileName, { config, fix, parser: fastParser(), kind, project }));
   }
 
   /** Fix-all as `awaitguard check --fix` does it: passes until nothing is left, as one edit of the document. */
   async function fixAllEdit(doc: TextDocument): Promise<{ fix: FixEdits; applied: number } | null> {
-    const { config, fix, settings, kind } = await configFor(doc.uri);
+    const { config, fix: configured, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     if (!analysable(doc, fileName, settings, config)) return null;
+    const fix = fixFor(doc.uri, configured);
     const text = doc.getText();
     const outcome = fixText(text, fileName, config, fix, { parser: fastParser(), kind, project });
     if (outcome.applied === 0) return null;
@@ -416,14 +424,6 @@ function minimalEdit(before: string, after: string): TextEdit {
   let end = 0;
   while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
   return { offset: [start, before.length - end], text: after.slice(start, after.length - end) };
-}
-
-/** The nearest folder with a package.json above a file, if any. */
-function packageRootOf(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
 }
 
 // Never die on a stray rejection or exception: log it and keep serving.
