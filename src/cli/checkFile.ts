@@ -94,8 +94,9 @@ export function checkFile(file: string, settings: CheckSettings, given?: SourceF
     const project = projectFor(settings, parser);
     const { result: analysis, dependencies } = project.track(() => {
       if (!settings.withFixes) return analyze(text, file, { config: settings.config, parser, kind, project });
-      // One analysis either way: fixes are worked out only for a file that has findings.
-      const fix = fixOptionsForFile(file, settings.withFixes, settings.config.fix?.runtime !== undefined);
+      // One analysis either way: fixes, and where their runtime comes from, are worked out only for a file with findings.
+      const shown = settings.withFixes;
+      const fix = () => fixOptionsForFile(file, shown, settings.config.fix?.runtime !== undefined);
       return analyzeWithFixes(text, file, { config: settings.config, fix, parser, kind, project });
     });
     const others = Object.entries(dependencies).filter(([dependency]) => dependency !== file);
@@ -125,7 +126,9 @@ function projectFor(settings: CheckSettings, parser: FastParser | undefined): Di
 
 /** Applies and writes the fixes of `file`; returns the text to report on (the original when not written). */
 function fixFile(file: string, source: SourceFile, runFix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
-  const fix = fixOptionsForFile(file, runFix, settings.config.fix?.runtime !== undefined);
+  // Read from the disk once, and only for a file that has something to fix.
+  let resolved: Partial<FixOptions> | undefined;
+  const fix = (): Partial<FixOptions> => (resolved ??= fixOptionsForFile(file, runFix, settings.config.fix?.runtime !== undefined));
   const fixed = fixText(source.text, file, settings.config, fix, { parser, ...(outcome.result.kind ? { kind: outcome.result.kind } : {}), project: projectFor(settings, parser) });
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;

@@ -19,10 +19,6 @@ export interface FixOutcome {
   unfixed: number;
 }
 
-/**
- * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses
- * and has fewer findings than before it. Never returns text that does not parse.
- */
 /** How `fixText` analyses: see `AnalyzeOptions` for each. */
 export interface FixTextOptions {
   parser?: FastParser;
@@ -30,7 +26,12 @@ export interface FixTextOptions {
   project?: ProjectHost;
 }
 
-export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions>, how: FixTextOptions = {}): FixOutcome {
+/**
+ * Applies the preferred fix of each finding, pass after pass, keeping a pass only if the result still parses
+ * and has fewer findings than before it. Never returns text that does not parse. `fix`: as `analyzeWithFixes`
+ * takes it; a function is called only in a pass that has findings.
+ */
+export function fixText(text: string, file: string, config: AwaitguardConfig, fix: Partial<FixOptions> | (() => Partial<FixOptions>), how: FixTextOptions = {}): FixOutcome {
   const { parser, kind, project } = how;
   let kept: FixOutcome = { text, applied: 0, createFiles: [], unfixed: 0 };
   let next: FixOutcome | null = null;

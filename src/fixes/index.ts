@@ -14,7 +14,7 @@ import { detectStyle } from './style.js';
 import { suppressFix } from './suppress.js';
 
 export { applyEdits, editsOverlap } from './apply.js';
-export { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
+export { DEFAULT_FIX_OPTIONS, withoutVendoring, type FixOptions } from './options.js';
 export { fixText, type FixOutcome } from './fixAll.js';
 
 export interface FixAnalyzeOptions {
@@ -23,7 +23,8 @@ export interface FixAnalyzeOptions {
   ast?: Program;
   /** See `AnalyzeOptions.parser`. */
   parser?: FastParser;
-  fix?: Partial<FixOptions>;
+  /** Or a function, called only for a file that has findings to fix (options that cost reading the disk). */
+  fix?: Partial<FixOptions> | (() => Partial<FixOptions>);
   /** See `AnalyzeOptions.kind`. */
   kind?: FileKind;
   /** See `AnalyzeOptions.project`. */
@@ -45,7 +46,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
   const model = detailed.model;
   // Most files have nothing to fix: no style, names or module top to work out for them.
   if (!model || detailed.details.length === 0) return detailed.result;
-  const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options.fix };
+  const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...(typeof options.fix === 'function' ? options.fix() : options.fix) };
   const style = detectStyle(text, model.ast, fileName);
   const moduleNames = moduleLevelNames(detailed);
   const ctx: FixContext = {
