@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ALL_RULES, ConfigError, FIX_DEFAULTS, confidenceCeiling, severityIn, type AwaitguardConfig, type CreatedFile } from '../engine/index.js';
 import { classifyFile } from '../shared/fileKind.js';
 import { packageRootOf } from '../shared/runtimeHome.js';
-import type { FixOptions } from '../fixes/index.js';
+import { withoutVendoring, type FixOptions } from '../fixes/index.js';
 import { applyBaseline, buildBaseline, pruneBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache, resolveCacheFile } from './cache.js';
 import { checkFile, errorMessage, readSource, type CheckSettings } from './checkFile.js';
@@ -63,7 +63,7 @@ const FORMATTERS: Record<FormatName, Formatter> = {
  */
 function fixesShownBy(format: FormatName, config: AwaitguardConfig, projectRoot: string): Partial<FixOptions> | undefined {
   if (format === 'json') return { ...config.fix, projectRoot };
-  if (format === 'eslint') return { ...config.fix, runtime: config.fix?.runtime === 'async-mutex' ? 'async-mutex' : 'package', projectRoot };
+  if (format === 'eslint') return withoutVendoring({ ...config.fix, projectRoot });
   return undefined;
 }
 
@@ -182,18 +182,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   const toFile = options.output !== undefined;
   const color = options.color ?? (!toFile && autoColor(io));
   const text = FORMATTERS[options.format](report, { color });
-  if (options.output !== undefined) {
-    const target = path.resolve(cwd, options.output);
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, text);
-    } catch (err) {
-      io.stderr.write(`awaitguard: cannot write the report to ${displayPath(target, cwd)}: ${errorMessage(err)}\n`);
-      return EXIT_USAGE;
-    }
-  } else {
-    io.stdout.write(text);
-  }
+  if (!writeReport(text, options.output, cwd, io)) return EXIT_USAGE;
 
   if (options.summary !== undefined) {
     const target = path.resolve(cwd, options.summary);
@@ -220,22 +209,28 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
   return EXIT_OK;
 }
 
+/** The report on stdout, or in `output`; false (said on stderr) when it cannot be written there. */
+function writeReport(text: string, output: string | undefined, cwd: string, io: RunIO): boolean {
+  if (output === undefined) {
+    io.stdout.write(text);
+    return true;
+  }
+  const target = path.resolve(cwd, output);
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    return true;
+  } catch (err) {
+    io.stderr.write(`awaitguard: cannot write the report to ${displayPath(target, cwd)}: ${errorMessage(err)}\n`);
+    return false;
+  }
+}
+
 /** `awaitguard merge-reports`: the shards' reports as one, on stdout or in `--output`, with the run's exit code. */
 function merge(options: MergeOptions, io: RunIO): number {
   const cwd = path.resolve(io.cwd);
   const merged = mergeReports(options, cwd);
-  if (options.output !== undefined) {
-    const target = path.resolve(cwd, options.output);
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, merged.text);
-    } catch (err) {
-      io.stderr.write(`awaitguard: cannot write the report to ${displayPath(target, cwd)}: ${errorMessage(err)}\n`);
-      return EXIT_USAGE;
-    }
-  } else {
-    io.stdout.write(merged.text);
-  }
+  if (!writeReport(merged.text, options.output, cwd, io)) return EXIT_USAGE;
   if (merged.why) io.stderr.write(`awaitguard: ${merged.why}\n`);
   return merged.exitCode;
 }

@@ -78,7 +78,7 @@ export function analyzeDetailed(text: string, fileName: string, options: Analyze
     return { result: { findings: [], unusedDirectives: unusedDirectives(suppressions, text, lines, directives) }, details: [] };
   }
   attachLines(parsed.ast, lines);
-  return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, options);
+  return analyzeTree(parsed.ast, text, fileName, config, lines, kind, rules, directives, options);
 }
 
 /** The severity unused disable directives are reported at, when they are and `text` may hold one. */
@@ -119,6 +119,8 @@ function analyzeTree(
   lines: LineIndex,
   kind: FileKind,
   rules: readonly ShownRule[],
+  /** The severity unused directives are reported at, when they are (see `reportsDirectives`). */
+  directives: ReportedSeverity | undefined,
   { project, eslintDirectives }: AnalyzeOptions,
 ): DetailedAnalysis {
   const toRange = (anchor: Anchor): SourceRange => {
@@ -135,7 +137,6 @@ function analyzeTree(
       decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule },
     }));
     const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
-    const directives = reportsDirectives(config, text);
     const suppressions = new Suppressions(ast.comments ?? [], lines, { track: directives !== undefined, eslint: eslintDirectives });
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];

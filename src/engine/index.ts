@@ -1,14 +1,12 @@
 // Public surface of the engine: front ends (CLI, language server, ESLint plugin) import only from here.
-export { severityIn } from './analyze.js';
-export { confidenceCeiling } from './rules/meta.js';
-export { analyze, analyzeDetailed, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
+export { analyze, analyzeDetailed, severityIn, type AnalyzeOptions, type DetailedAnalysis, type DetailedFinding } from './analyze.js';
 export type { FixSubject } from './rules/rule.js';
 export type { FileModel } from './model.js';
 export { loadModule, type LoadedModule, type ProjectHost } from './callees.js';
 export { ALL_RULES, RULE_IDS, isRuleId, ruleMeta, type RuleId } from './rules/index.js';
 export { closest, didYouMean } from './didYouMean.js';
 export { configJsonSchema } from './configSchema.js';
-export { docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
+export { confidenceCeiling, docsUrl, DOCS_BASE_URL, type RuleMeta } from './rules/meta.js';
 export {
   validateConfig,
   parseRuleOverride,

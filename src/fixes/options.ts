@@ -21,6 +21,11 @@ export interface FixOptions {
   existingCopies?: readonly string[];
 }
 
+/** The same fix options, importing the runtime instead of vendoring it: where no file may be created (a suggestion, an unsaved buffer). */
+export function withoutVendoring<T extends { runtime?: Runtime }>(fix: T): T {
+  return { ...fix, runtime: fix.runtime === 'async-mutex' ? 'async-mutex' : 'package' };
+}
+
 export const DEFAULT_FIX_OPTIONS: FixOptions = {
   ...FIX_DEFAULTS,
   projectRoot: '/',
