@@ -15,6 +15,27 @@ export interface SourceRange {
   offset: [number, number];
 }
 
+/**
+ * How a finding's harm comes about, step by step: the concurrent calls (or a call and a teardown, a request and
+ * its response, two runs of an effect) and what each does, in the order that loses the update or doubles the act.
+ */
+export interface Interleaving {
+  /** Left to right: `id` is short (`A`, `item 1`), `label` says what runs (`call A of \`deposit()\``). */
+  actors: { id: string; label: string }[];
+  /** In the order they happen; each at a place in the analysed file. */
+  steps: InterleavingStep[];
+  /** What the interleaving ends in: "A's update is lost". */
+  outcome: string;
+}
+
+export interface InterleavingStep {
+  /** Index into `actors`. */
+  actor: number;
+  range: SourceRange;
+  /** What happens there, without naming the actor: "reads `this.balance` (v)". */
+  text: string;
+}
+
 export interface RelatedLocation {
   range: SourceRange;
   /** What this place is in the interleaving: "read of `this.balance`", "yields here". */
@@ -87,6 +108,8 @@ export interface Finding {
    */
   functionLines?: { start: number; end: number };
   related: RelatedLocation[];
+  /** The interleaving that makes it harmful, step by step. */
+  interleaving?: Interleaving;
   fixes: Fix[];
   /** How sure the rule is, from the evidence it found (see CONFIDENCES). */
   confidence: Confidence;

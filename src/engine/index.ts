@@ -42,6 +42,8 @@ export type {
   SourceRange,
   Position,
   RelatedLocation,
+  Interleaving,
+  InterleavingStep,
   ParseError,
   AnalysisResult,
   ReportedSeverity,

@@ -78,6 +78,49 @@ function checkFindingShape(fixture: Fixture, finding: Finding): void {
   }
 }
 
+/**
+ * The interleaving behind a finding (issue: show the interleaving): two or more actors, each with a step; every
+ * step at a real place of the fixture (non-blank code), at the finding itself or at one of its related
+ * locations, so the timeline and the diagnostic tell the same story; each actor's steps in source order (but an
+ * expression ends after its parts, and a called method may be defined anywhere); the harm, the finding's own line, among the steps.
+ */
+function checkInterleaving(fixture: Fixture, finding: Finding): void {
+  const where = `${fixture.rel}:${finding.range.start.line} ${finding.ruleId}`;
+  const timeline = finding.interleaving;
+  expect(timeline, `${where}: no interleaving`).toBeDefined();
+  if (!timeline) return;
+  expect(timeline.actors.length, `${where}: fewer than two actors`).toBeGreaterThanOrEqual(2);
+  for (const actor of timeline.actors) expect(actor.id.trim() !== '' && actor.label.trim() !== '', `${where}: an actor without id or label`).toBe(true);
+  expect(timeline.steps.length, `${where}: fewer than three steps`).toBeGreaterThanOrEqual(3);
+  expect(timeline.outcome.trim(), `${where}: no outcome`).not.toBe('');
+  const lines = lineCount(fixture.text);
+  const places = new Set([finding.range.start.line, ...finding.related.map((r) => r.range.start.line)]);
+  timeline.actors.forEach((_, i) => expect(timeline.steps.some((s) => s.actor === i), `${where}: actor ${i} takes no step`).toBe(true));
+  const last = new Map<number, { start: number; end: number; calls: boolean }>();
+  for (const step of timeline.steps) {
+    const at = `${where}: step "${step.text}" (line ${step.range.start.line})`;
+    expect(step.actor >= 0 && step.actor < timeline.actors.length, `${at}: unknown actor`).toBe(true);
+    expect(step.text.trim(), `${at}: no text`).not.toBe('');
+    expect(step.range.start.line >= 1 && step.range.end.line <= lines, `${at}: outside the file`).toBe(true);
+    const [start, end] = step.range.offset;
+    expect(fixture.text.slice(start, end).trim(), `${at}: points at no code`).not.toBe('');
+    expect(places.has(step.range.start.line), `${at}: neither the finding's line nor a related one (${[...places].join(', ')})`).toBe(true);
+    const previous = last.get(step.actor);
+    // `this.total += await f()` ends after the await inside it, `Promise.all(xs.map(…))` after the calls it starts.
+    const encloses = previous !== undefined && start <= previous.start && previous.end <= end;
+    // After "calls `addCall()`" the next step is in that method, wherever it is defined.
+    expect(previous === undefined || previous.start <= start || encloses || previous.calls, `${at}: before the actor's previous step`).toBe(true);
+    last.set(step.actor, { start, end, calls: /\bcalls `[^`]+\(\)`/.test(step.text) });
+  }
+  expect(timeline.steps.some((s) => s.range.start.line === finding.range.start.line), `${where}: the finding's line is not a step`).toBe(true);
+  // The race itself: the second actor starts before the first is done (a leaked lock only hurts the calls after).
+  if (finding.ruleId !== 'lock-leak') {
+    const lastOfFirst = timeline.steps.map((s) => s.actor).lastIndexOf(0);
+    const firstOfSecond = timeline.steps.findIndex((s) => s.actor === 1);
+    expect(firstOfSecond, `${where}: the actors do not overlap`).toBeLessThan(lastOfFirst);
+  }
+}
+
 describe('fixture corpus', () => {
   it('is laid out as <group>/<racy|safe>/ with known groups only', () => {
     const unexpected = readdirSync(FIXTURES).filter((name) => !GROUPS.includes(name) && !SUPPORT_ENTRIES.includes(name));
@@ -170,7 +213,10 @@ for (const group of GROUPS) {
         expect(f.confidence === 'low', `${fixture.rel}:${f.range.start.line} ${f.ruleId} is ${f.confidence}; its marker says${marked ? '' : ' not'} (low)`).toBe(marked);
       }
 
-      for (const finding of result.findings) checkFindingShape(fixture, finding);
+      for (const finding of result.findings) {
+        checkFindingShape(fixture, finding);
+        checkInterleaving(fixture, finding);
+      }
     });
   });
 }

@@ -9,6 +9,7 @@ import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
+import { twoCalls, type InterleavingDraft } from '../interleaving.js';
 
 export const checkThenAct: FlowRule<'check-then-act'> = {
   meta: {
@@ -329,5 +330,25 @@ function report(w: SharedWrite, check: Node, read: Node, awaited: Node): RuleRep
       { anchor: awaited, message: 'the call yields here; other calls can pass the same check' },
       ...(helper ? [{ anchor: w.via!, message: `\`${helper}()\` sets ${loc} here` }] : []),
     ],
+    interleaving: timeline(w, loc, read, awaited, helper),
   };
+}
+
+/** A checks and yields; B passes the same check before A acts; then both act. */
+function timeline(w: SharedWrite, loc: string, read: Node, awaited: Node, helper: string | null): InterleavingDraft {
+  const act = w.via ?? w.node;
+  const before = [{ anchor: read, text: `checks ${loc}: passes` }, ...(awaited !== w.node ? [{ anchor: awaited, text: 'yields' }] : [])];
+  const after = [
+    ...(helper && awaited === w.node ? [{ anchor: w.node, text: `calls \`${helper}()\`, which yields` }] : helper ? [{ anchor: w.node, text: `calls \`${helper}()\`` }] : []),
+    ...(!helper && awaited === w.node ? [{ anchor: w.node, text: 'yields, then acts:', quote: act }] : [{ anchor: act, text: w.kind === 'collection' ? 'acts:' : 'sets it:', quote: act }]),
+  ];
+  const outcome =
+    w.kind === 'collection' && clears(w)
+      ? `B acted on what it checked before A's change: an entry stored meanwhile is removed with it`
+      : w.kind === 'collection'
+        ? 'both passed the check and both did the work: it is done twice (a stampede)'
+        : clears(w)
+          ? `both passed the check and both cleared ${loc}: B acts on what A already released`
+          : `both passed the check and both set ${loc}: it is initialized twice, and A's result is lost`;
+  return twoCalls(w.node, before, after, outcome, { again: (s) => (s.anchor === read ? { ...s, text: `checks ${loc}: still passes` } : s) });
 }

@@ -282,5 +282,18 @@ function report(set: LateSet, after: Node, deps: TSESTree.ArrayExpression | null
     message: `\`${setter}(…)\`${also} runs after ${waits}, and the effect has no cleanup that ignores or aborts a stale run: if ${when} while the work is pending, the effect runs again and a slow result for the old value can arrive last and overwrite the new state; set an \`ignore\` flag in the effect's cleanup and check it before \`${setter}\` (or abort the request)`,
     location: setter,
     related: [{ anchor: after, message: 'the effect waits here; the component can re-render with new dependencies meanwhile' }],
+    interleaving: {
+      actors: [
+        { id: 'run 1', label: 'the effect for the old dependencies' },
+        { id: 'run 2', label: 'the effect for the new dependencies' },
+      ],
+      steps: [
+        { actor: 0, anchor: after, text: 'starts its work and waits (slow)' },
+        { actor: 1, anchor: after, text: `runs when ${when}, while run 1 is pending, and waits (fast)` },
+        { actor: 1, anchor: set, text: `calls \`${setter}\` with the new result` },
+        { actor: 0, anchor: set, text: `resumes and calls \`${setter}\` with the old result` },
+      ],
+      outcome: `the state shows the result for the old dependencies, not the current ones`,
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
+import { functionLabel, type InterleavingDraft } from '../interleaving.js';
 
 export const lockLeak: Rule<'lock-leak'> = {
   meta: {
@@ -77,6 +78,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
         message: `${lockText} is acquired on line ${line(awaitNode)} but released only inside a nested block: on the other paths the lock is never released and later callers wait forever`,
         location: key,
         related: rest[0] ? [{ anchor: rest[0], message: 'paths from here can skip the release' }] : [],
+        interleaving: timeline(awaitNode, lockText, rest[0] ? { anchor: rest[0], text: 'takes a path that skips the release' } : null),
       };
     }
     if (releasedByPairMethod(fn, key) && rest.every(cannotFailAfterAcquire)) return null;
@@ -87,6 +89,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       message: `${lockText} is acquired on line ${line(awaitNode)} and never released in this function: every later caller waits forever`,
       location: key,
       related: last ? [{ anchor: last, message: 'the function ends here with the lock still held' }] : [],
+      interleaving: timeline(awaitNode, lockText, last ? { anchor: last, text: 'ends with the lock still held' } : null),
     };
   }
   const between = rest.slice(0, releaseIndex);
@@ -95,7 +98,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   const hazard = between.map((s) => firstHazard(s)).find((h) => h !== null) ?? null;
   if (!hazard && (directRelease || releasedWhenChainSettles(releaseStmt, isRelease))) return null;
   const what = hazard
-    ? hazard.type === 'ReturnStatement' || hazard.type === 'ThrowStatement' || hazard.type === 'BreakStatement' || hazard.type === 'ContinueStatement'
+    ? isExit(hazard)
       ? `the early exit on line ${line(hazard)} skips it`
       : `if line ${line(hazard)} throws, it never runs`
     : 'it does not run on every path';
@@ -107,6 +110,34 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
       { anchor: releaseStmt, message: 'released here, outside a `finally`' },
       ...(hazard ? [{ anchor: hazard, message: 'this can throw or exit before the release' }] : []),
     ],
+    interleaving: timeline(
+      awaitNode,
+      lockText,
+      hazard
+        ? { anchor: hazard, text: isExit(hazard) ? `leaves here: the release on line ${line(releaseStmt)} never runs` : `throws here (it can): the release on line ${line(releaseStmt)} never runs` }
+        : { anchor: releaseStmt, text: 'does not reach the release on every path' },
+    ),
+  };
+}
+
+function isExit(n: Node): boolean {
+  return n.type === 'ReturnStatement' || n.type === 'ThrowStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement';
+}
+
+/** A acquires and leaves without releasing; B, and every call after it, waits at the acquire forever. */
+function timeline(acquire: TSESTree.AwaitExpression, lock: string, leaves: { anchor: Node; text: string } | null): InterleavingDraft {
+  const label = functionLabel(acquire);
+  return {
+    actors: [
+      { id: 'A', label: `call A of ${label}` },
+      { id: 'B', label: `call B of ${label} (and every later caller)` },
+    ],
+    steps: [
+      { actor: 0, anchor: acquire, text: `acquires ${lock}` },
+      ...(leaves ? [{ actor: 0, ...leaves }] : []),
+      { actor: 1, anchor: acquire, text: `waits for ${lock}: forever` },
+    ],
+    outcome: `${lock} is never released: B and every later caller hang`,
   };
 }
 

@@ -7,6 +7,7 @@ import type { FlowRule, RuleReport } from './rule.js';
 import { differentKeys, entryPhrase, keyOf, sharedKey } from '../keys.js';
 import { deletesWhatWasListed, listing } from '../listings.js';
 import { line, yieldPhrase } from './text.js';
+import { twoCalls, type InterleavingDraft } from '../interleaving.js';
 
 /**
  * The read a write's value derives from that an await separates from the write, outside any lock hold the two
@@ -161,5 +162,29 @@ function report(path: string, read: Node, awaited: Node, write: Node): RuleRepor
       { anchor: read, message: `${loc} is read here` },
       { anchor: awaited, message: 'the call yields here; other calls can run and change it' },
     ],
+    interleaving: timeline(loc, read, awaited, write),
   };
+}
+
+/**
+ * A reads, yields; B reads the same value, yields; A writes; B writes what it computed from the same old value
+ * over A's write.
+ */
+function timeline(loc: string, read: Node, awaited: Node, write: Node): InterleavingDraft {
+  const asked = awaited.type === 'AwaitExpression' && awaited.argument === read;
+  const before = asked
+    ? [{ anchor: read, text: `reads ${loc} and waits for the answer (v)` }]
+    : [
+        { anchor: read, text: `reads ${loc} (v)` },
+        { anchor: awaited, text: 'yields' },
+      ];
+  const outcome = empties(write)
+    ? `both handled the entries they copied, and each emptied ${loc}: entries added between a copy and its emptying are dropped`
+    : splicesAt(write, read)
+      ? `B splices at positions it computed before A's splice moved the entries: the wrong entries are removed`
+      : `B's write is computed from the same v as A's and overwrites it: A's update is lost`;
+  return twoCalls(write, before, [{ anchor: write, text: empties(write) ? 'empties it:' : 'writes', quote: write }], outcome, {
+    stale: read,
+    again: (s) => (s.anchor === read ? { ...s, text: asked ? `reads ${loc}: the same v` : `reads ${loc}: still v` } : s),
+  });
 }

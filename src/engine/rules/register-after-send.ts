@@ -6,6 +6,7 @@ import type { SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line } from './text.js';
+import { functionLabel, type InterleavingDraft } from '../interleaving.js';
 
 /*
  * A request goes out and is awaited, and only then is its response handler put where the code that receives
@@ -43,12 +44,29 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
           location: displayPath(w.path),
           subject: { kind: 'register', registration: w.node, send: found.send, key: found.key },
           related: [{ anchor: found.send, message: `the request carrying \`${found.key}\` is sent here, before its handler is registered` }],
+          interleaving: timeline(w.node, found.send, '`' + found.key + '`', where),
         });
       },
       reports: () => reports,
     };
   },
 };
+
+/** The call sends and waits; the response comes back during the wait and finds no handler; the call registers one too late. */
+function timeline(registration: Node, send: Node, key: string, where: string): InterleavingDraft {
+  return {
+    actors: [
+      { id: 'call', label: functionLabel(registration) },
+      { id: 'response', label: `the response to ${key}` },
+    ],
+    steps: [
+      { actor: 0, anchor: send, text: `sends the request carrying ${key} and waits` },
+      { actor: 1, anchor: send, text: `arrives while the send is pending: no handler for ${key} in ${where} yet, so it is dropped` },
+      { actor: 0, anchor: registration, text: `registers the handler for ${key}: too late` },
+    ],
+    outcome: 'the response was dropped: the handler never runs and the call never settles',
+  };
+}
 
 /** Verbs of calls that put a message on the wire. */
 const SENDS = /^(send|write|post|publish|emit|transmit|request|dispatch|sendMessage|postMessage|sendRequest|writeMessage|sendRaw|sendPacket|sendFrame|enqueue)([A-Z_]|$)/;

@@ -5,6 +5,7 @@ import type { RuleMeta } from './meta.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowObserver } from '../flow/index.js';
 import type { Confidence } from '../findings.js';
+import type { InterleavingDraft } from '../interleaving.js';
 
 /** A place a report points at. */
 export type Anchor = TSESTree.Node | TSESTree.Token;
@@ -41,6 +42,8 @@ export interface RuleReport {
   subject?: FixSubject;
   /** Default `medium`. */
   confidence?: Confidence;
+  /** The steps that make it harmful (see findings.ts `Interleaving`). */
+  interleaving?: InterleavingDraft;
 }
 
 /** A flow rule's observer for one file: it hears every write of shared state in the file's async functions. */

@@ -10,6 +10,7 @@ import { calledMethod, classOf } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
+import { functionLabel, type InterleavingDraft } from '../interleaving.js';
 
 /*
  * An operation of an object awaits, and while it is suspended another operation of the same object tears it down
@@ -520,7 +521,38 @@ function report(w: Write, found: Found): RuleReport {
     related: [
       { anchor: yielded, message: `the operation is suspended here; ${teardown} can run` },
       ...(w.via ? [{ anchor: w.via, message: `the method the operation calls writes ${field} here` }] : []),
-      ...(inherited === null ? [{ anchor: reset, message: revived ? `${teardown} ends the object's life here` : `${teardown} resets ${field} here` }] : []),
+      ...(inherited === null
+        ? [{ anchor: reset, message: revived ? `${teardown} ends the object's life here` : `${teardown} resets ${field} here` }]
+        : [{ anchor: inheritedAt(found), message: `${teardown} is inherited from \`${inherited}\`, where it ${revived ? "ends the object's life" : `resets ${field}`}` }]),
     ],
+    interleaving: timeline(w, found, field, helper, inherited),
+  };
+}
+
+/** A teardown a base class in another module defines is shown at the class's `extends`, in this file. */
+function inheritedAt({ operation, yielded }: Pick<Found, 'operation' | 'yielded'>): Node {
+  const klass = classOf(operation)?.parent;
+  return (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && klass.superClass ? klass.superClass : yielded;
+}
+
+/** The operation yields; the teardown runs and resets; the operation resumes and writes as if it had not. */
+function timeline(w: Write, { operation, teardown: t, reset, yielded, revived }: Found, field: string, helper: string | null, inherited: string | null): InterleavingDraft {
+  const teardown = '`' + t.name + '()`';
+  const teardownAt = inherited === null ? reset : inheritedAt({ operation, yielded });
+  const resets = revived ? 'marks the object as ended' : `resets ${field}`;
+  return {
+    actors: [
+      { id: 'operation', label: functionLabel(w.node) },
+      { id: 'teardown', label: teardown },
+    ],
+    steps: [
+      { actor: 0, anchor: yielded, text: 'yields' },
+      { actor: 1, anchor: teardownAt, text: inherited !== null ? `runs (inherited from \`${inherited}\`) and ${resets}` : `runs and ${resets}` },
+      ...(helper ? [{ actor: 0, anchor: w.node, text: `resumes and calls \`${helper}()\`` }] : []),
+      { actor: 0, anchor: w.via ?? w.node, text: helper ? (revived ? 'which sets the state back:' : 'which stores it again:') : revived ? 'resumes and sets the state back:' : 'resumes and stores it again:', quote: w.via ?? w.node },
+    ],
+    outcome: revived
+      ? `the object is alive again after ${teardown} ended it`
+      : `what is stored in ${field} after ${teardown} is never released: it outlives the object`,
   };
 }

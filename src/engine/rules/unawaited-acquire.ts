@@ -5,6 +5,7 @@ import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
+import { functionLabel, type InterleavingDraft } from '../interleaving.js';
 
 export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
   meta: {
@@ -32,6 +33,7 @@ export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
         message: `\`${acquire.key}.acquire()\` on line ${line(node)} returns a promise that is not awaited: ${why}`,
         location: acquire.key,
         related: next ? [{ anchor: next, message: 'this runs at once, without the lock' }] : [],
+        interleaving: timeline(node, '`' + acquire.key + '`', next),
       });
     }
     return reports;
@@ -92,4 +94,22 @@ function isTransparent(node: Node): boolean {
     node.type === 'ChainExpression' ||
     (node.type === 'UnaryExpression' && node.operator === 'void')
   );
+}
+
+/** A asks for the lock and goes on without it; B holds the lock and runs the same section: both are in it. */
+function timeline(acquire: TSESTree.CallExpression, lock: string, next: Node | null): InterleavingDraft {
+  const label = functionLabel(acquire);
+  return {
+    actors: [
+      { id: 'A', label: `call A of ${label}` },
+      { id: 'B', label: `call B of ${label}` },
+    ],
+    steps: [
+      { actor: 1, anchor: acquire, text: `acquires ${lock} (awaited or not, it gets it first)` },
+      ...(next ? [{ actor: 1, anchor: next, text: 'runs the section it guards' }] : []),
+      { actor: 0, anchor: acquire, text: `asks for ${lock} and does not wait for it` },
+      ...(next ? [{ actor: 0, anchor: next, text: 'runs the same section at once, without the lock' }] : []),
+    ],
+    outcome: `A and B are in the section ${lock} should guard at the same time`,
+  };
 }

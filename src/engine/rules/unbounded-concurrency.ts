@@ -9,6 +9,7 @@ import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls 
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
+import type { InterleavingDraft } from '../interleaving.js';
 
 const COMBINATORS = new Set(['all', 'allSettled']);
 const BOUNDED_NAME = /(chunk|batch|page|window|group|pair|few|top|first)/i;
@@ -60,11 +61,40 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
           { anchor: call, message: 'one callback per element, all started at once' },
           ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
         ],
+        interleaving: timeline(node, call, firstAwait, src, origin),
       });
     }
     return reports;
   },
 };
+
+const SIZED_BY = {
+  outside: 'comes from outside the program (rows, a response, a listing, a request)',
+  caller: 'is whatever the caller passes',
+  unknown: 'is not known here',
+} as const;
+
+/**
+ * The first element's callback starts and waits on its I/O; every other element's starts before it is done: n
+ * operations in flight at once, and nothing bounds n.
+ */
+function timeline(combinator: TSESTree.CallExpression, map: Node, firstAwait: Node | null, src: string, origin: Exclude<Origin, 'bounded'>): InterleavingDraft {
+  const code = '`' + src + '`';
+  return {
+    actors: [
+      { id: 'item 1', label: `the callback for the first element of ${code}` },
+      { id: 'items 2…n', label: `the callbacks for every other element` },
+    ],
+    steps: [
+      { actor: 0, anchor: map, text: 'starts' },
+      ...(firstAwait ? [{ actor: 0, anchor: firstAwait, text: 'starts its I/O and waits' }] : []),
+      { actor: 1, anchor: map, text: 'start at once, before item 1 is done' },
+      ...(firstAwait ? [{ actor: 1, anchor: firstAwait, text: 'n I/O operations in flight together' }] : []),
+      { actor: 0, anchor: combinator, text: `\`${calleeText(combinator)}\` waits for all n` },
+    ],
+    outcome: `n is the size of ${code}, which ${SIZED_BY[origin]}: nothing bounds how many run at once`,
+  };
+}
 
 /**
  * Where the mapped collection's size comes from. Only a size from outside can be unbounded: rows of a query, a
