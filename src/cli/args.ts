@@ -22,6 +22,8 @@ export interface CheckOptions {
   color?: boolean;
   /** Report errors only. */
   quiet: boolean;
+  /** `--explain`: print each finding's interleaving under it (stylish). */
+  explain?: boolean;
   /** `--min-confidence`: hide findings below it (default: the configuration's, else medium). */
   minConfidence?: Confidence;
   /** Apply the preferred fix of each finding and write the files. */
@@ -134,6 +136,9 @@ Options:
       --cache-location PATH
                           Cache file, or a folder for it (default:
                           node_modules/.cache/awaitguard/)
+      --explain           Print under each finding the interleaving that makes it
+                          a race, step by step (stylish format; JSON and SARIF
+                          always carry it)
       --color, --no-color Force or disable colors (default: on when stdout is a
                           terminal and NO_COLOR is not set)
   -h, --help              Show this help
@@ -149,7 +154,7 @@ Exit codes:
 `;
 
 type ValueOption = 'config' | 'format' | 'output' | 'max-warnings' | 'rule' | 'jobs' | 'cache-location' | 'baseline' | 'baseline-write' | 'baseline-prune' | 'min-confidence' | 'unused-directives-severity' | 'stdin-filename' | 'print-config' | 'changed-since' | 'shard' | 'summary';
-type FlagOption = 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
+type FlagOption = 'explain' | 'quiet' | 'fix' | 'cache' | 'color' | 'no-color' | 'help' | 'version' | 'include-generated' | 'debug' | 'unused-directives' | 'stdin' | 'fix-dry-run';
 
 const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config',
@@ -176,6 +181,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
 };
 
 const FLAG_OPTIONS: Record<string, FlagOption> = {
+  '--explain': 'explain',
   '--quiet': 'quiet',
   '--include-generated': 'include-generated',
   '--debug': 'debug',
@@ -233,6 +239,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (flag !== undefined) {
       if (inlineValue !== undefined) throw new UsageError(`option ${name} does not take a value`);
       if (flag === 'quiet') options.quiet = true;
+      else if (flag === 'explain') options.explain = true;
       else if (flag === 'include-generated') options.includeGenerated = true;
       else if (flag === 'debug') options.debug = true;
       // ESLint's flag reports them as errors.

@@ -50,6 +50,8 @@ export interface Report {
 
 export interface FormatOptions {
   color: boolean;
+  /** `--explain`: the stylish format prints each finding's interleaving. */
+  explain?: boolean;
 }
 
 export type Formatter = (report: Report, options: FormatOptions) => string;

@@ -181,7 +181,7 @@ async function check(options: CheckOptions, io: RunIO, host: RunHost): Promise<n
 
   const toFile = options.output !== undefined;
   const color = options.color ?? (!toFile && autoColor(io));
-  const text = FORMATTERS[options.format](report, { color });
+  const text = FORMATTERS[options.format](report, { color, explain: options.explain === true });
   if (!writeReport(text, options.output, cwd, io)) return EXIT_USAGE;
 
   if (options.summary !== undefined) {

@@ -56,6 +56,15 @@ function jsonFinding(f: Finding) {
     ...(f.location !== undefined ? { location: f.location } : {}),
     range: f.range,
     related: f.related.map((r) => ({ message: r.message, ...oneBased(r.range), range: r.range })),
+    ...(f.interleaving
+      ? {
+          interleaving: {
+            actors: f.interleaving.actors,
+            steps: f.interleaving.steps.map((s) => ({ actor: s.actor, text: s.text, ...oneBased(s.range), range: s.range })),
+            outcome: f.interleaving.outcome,
+          },
+        }
+      : {}),
     fixCount: f.fixes.length,
   };
 }

@@ -1,6 +1,7 @@
-import type { RelatedLocation } from '../../engine/index.js';
+import type { Interleaving, RelatedLocation } from '../../engine/index.js';
 import { countResults, describeFiles, plural, type FormatOptions, type Report } from '../report.js';
 import { unifiedDiff } from '../unifiedDiff.js';
+import { timelineLines } from './timeline.js';
 
 interface Row {
   line: number;
@@ -9,6 +10,7 @@ interface Row {
   message: string;
   ruleId: string;
   related: RelatedLocation[];
+  interleaving?: Interleaving;
 }
 
 type Paint = (s: string) => string;
@@ -26,7 +28,7 @@ function palette(color: boolean): Record<'red' | 'green' | 'yellow' | 'blue' | '
  * (`line:col  severity  message  rule-id`), the related locations under it, and a summary line.
  * Prints nothing when there is nothing to report.
  */
-export function formatStylish(report: Report, { color }: FormatOptions): string {
+export function formatStylish(report: Report, { color, explain }: FormatOptions): string {
   const c = palette(color);
   // --fix-dry-run: what the fixes would change, as `git diff` shows it, before what would be left to report.
   let out = report.results.map((r) => (r.fixPreview ? colorDiff(unifiedDiff(r.relPath, r.fixPreview.before, r.fixPreview.after), c) : '')).join('');
@@ -48,6 +50,7 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
         message: f.message.replace(/([^ ])\.$/u, '$1'),
         ruleId: f.ruleId,
         related: f.related,
+        ...(explain && f.interleaving ? { interleaving: f.interleaving } : {}),
       });
     }
     // Like ESLint: an unused directive is nobody's rule, so it has no rule id.
@@ -69,6 +72,11 @@ export function formatStylish(report: Report, { color }: FormatOptions): string 
       out += `  ${position}  ${severity}  ${message}${x.ruleId === '' ? '' : `  ${c.dim(x.ruleId)}`}`.trimEnd() + '\n';
       for (const rel of x.related) {
         out += `${relatedIndent}${c.dim(`↳ ${rel.range.start.line}:${rel.range.start.column + 1}`)} ${rel.message}\n`;
+      }
+      if (x.interleaving) {
+        out += `${relatedIndent}${c.bold('interleaving:')}\n`;
+        for (const l of timelineLines(x.interleaving, c)) out += `${relatedIndent}  ${l}\n`;
+        out += '\n';
       }
     }
   }
