@@ -11,7 +11,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { CheckProgressBridge } from './progress';
-import { DOCUMENT_SELECTOR, STATUS_NOTIFICATION } from './protocol';
+import { DOCUMENT_SELECTOR, STATUS_NOTIFICATION, type InitializationOptions } from './protocol';
 import { StatusController, type ServerState } from './status';
 
 const SERVER_STATE: Record<State, ServerState> = {
@@ -118,6 +118,8 @@ export class ClientManager implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
+      // This client highlights a finding's interleaving in the editor; the server offers the action that asks for it.
+      initializationOptions: { showInterleaving: true } satisfies InitializationOptions,
       diagnosticCollectionName: 'awaitguard',
       outputChannel: this.output,
       traceOutputChannel: this.trace,

@@ -8,7 +8,9 @@ import {
   isSupportedScheme,
   type CheckWorkspaceResult,
   type FixAllResult,
+  type ShowInterleavingArgs,
 } from './protocol';
+import type { InterleavingView } from './interleaving';
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -135,8 +137,10 @@ async function restartServer(manager: ClientManager): Promise<void> {
 }
 
 /** Registers the contributed commands. Each returns its result too, for tests and other extensions. */
-export function registerCommands(manager: ClientManager): vscode.Disposable[] {
+export function registerCommands(manager: ClientManager, interleaving: InterleavingView): vscode.Disposable[] {
   return [
+    vscode.commands.registerCommand(COMMANDS.showInterleaving, (args: ShowInterleavingArgs) => ({ shown: interleaving.show(args) })),
+    vscode.commands.registerCommand(COMMANDS.clearInterleaving, () => interleaving.clear()),
     vscode.commands.registerCommand(COMMANDS.checkWorkspace, () => checkWorkspace(manager)),
     vscode.commands.registerCommand(COMMANDS.fixAllInFile, (arg?: unknown) => fixAllInFile(manager, arg)),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => manager.output.show()),

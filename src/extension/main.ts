@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ClientManager } from './client';
 import { registerCommands } from './commands';
+import { InterleavingView } from './interleaving';
 import { watchProjectConfig } from './configWatcher';
 import { TraceChannel } from './trace';
 
@@ -17,11 +18,13 @@ export function activate(context: vscode.ExtensionContext): AwaitguardApi {
   const trace = new TraceChannel(output);
   manager = new ClientManager(context, output, trace);
   const m = manager;
+  const interleaving = new InterleavingView();
   context.subscriptions.push(
+    interleaving,
     output,
     trace,
     m,
-    ...registerCommands(m),
+    ...registerCommands(m, interleaving),
     watchProjectConfig((changed) => {
       output.info(`${vscode.workspace.asRelativePath(changed)} changed; re-analysing open files`);
       m.notifyProjectConfigChanged();

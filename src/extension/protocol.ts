@@ -1,8 +1,8 @@
 /** The client's side of what it and the language server agree on; the shared names live in src/shared/protocol.ts. */
 import { NotificationType } from 'vscode-languageclient/node';
-import { STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
+import { SHOW_INTERLEAVING_COMMAND, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
 
-export { SERVER_COMMANDS, type CheckWorkspaceResult, type StatusParams } from '../shared/protocol.js';
+export { SERVER_COMMANDS, type CheckWorkspaceResult, type InitializationOptions, type ShowInterleavingArgs, type StatusParams } from '../shared/protocol.js';
 
 /** The languages awaitguard analyses, as VS Code names them. */
 export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
@@ -18,6 +18,9 @@ export const COMMANDS = {
   fixAllInFile: 'awaitguard.fixAllInFile',
   showOutput: 'awaitguard.showOutput',
   restartServer: 'awaitguard.restartServer',
+  /** Run by the server's "Show interleaving" code action, with a ShowInterleavingArgs. */
+  showInterleaving: SHOW_INTERLEAVING_COMMAND,
+  clearInterleaving: 'awaitguard.clearInterleaving',
 } as const;
 
 export interface FixAllResult {

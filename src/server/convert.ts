@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docsUrl, ruleMeta, type Finding, type Fix, type FixEdits, type SourceRange, type UnusedDirective } from '../engine/index.js';
-import { SERVER_COMMANDS } from '../shared/protocol.js';
+import { SERVER_COMMANDS, SHOW_INTERLEAVING_COMMAND, type ShowInterleavingArgs } from '../shared/protocol.js';
 
 export const SOURCE = 'awaitguard';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.awaitguard`;
@@ -126,5 +126,48 @@ export function toCodeAction(doc: TextDocument, finding: Finding, fix: Fix, diag
     diagnostics: [diagnostic],
     isPreferred: fix.preferred === true,
     edit: toWorkspaceEdit(doc, fix, vendored),
+  };
+}
+
+/**
+ * A finding's interleaving as Markdown for a hover: a table with a column per concurrent call, a row per step in
+ * order, each row's line linking to it (for a saved file), then the outcome.
+ */
+export function interleavingMarkdown(doc: TextDocument, finding: Finding): string | null {
+  const timeline = finding.interleaving;
+  if (!timeline) return null;
+  // GFM splits table cells at `|` before it reads code spans, so a `|` is escaped even inside one.
+  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const linkable = doc.uri.startsWith('file:');
+  const lineCell = (range: SourceRange): string => {
+    const p = doc.positionAt(range.offset[0]);
+    // VS Code opens `file:…#L12,5` at line 12, column 5.
+    return linkable ? `[${p.line + 1}](${doc.uri}#L${p.line + 1},${p.character + 1})` : String(p.line + 1);
+  };
+  const rows = [
+    `| line | ${timeline.actors.map((a) => cell(a.label)).join(' | ')} |`,
+    `|---:|${timeline.actors.map(() => '---').join('|')}|`,
+    ...timeline.steps.map((s) => `| ${lineCell(s.range)} | ${timeline.actors.map((_, i) => (i === s.actor ? cell(s.text) : ' ')).join(' | ')} |`),
+  ];
+  return [`**${finding.ruleId}: how it happens**`, '', ...rows, '', `→ ${timeline.outcome}`].join('\n');
+}
+
+/** "Show interleaving": the client numbers the steps in the editor (SHOW_INTERLEAVING_COMMAND). */
+export function showInterleavingAction(doc: TextDocument, finding: Finding, diagnostic: Diagnostic): CodeAction | null {
+  const timeline = finding.interleaving;
+  if (!timeline) return null;
+  const args: ShowInterleavingArgs = {
+    uri: doc.uri,
+    version: doc.version,
+    ruleId: finding.ruleId,
+    actors: timeline.actors,
+    steps: timeline.steps.map((s) => ({ actor: s.actor, text: s.text, range: toRange(doc, s.range) })),
+    outcome: timeline.outcome,
+  };
+  return {
+    title: `Show interleaving of this ${finding.ruleId}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    command: { title: 'Show interleaving', command: SHOW_INTERLEAVING_COMMAND, arguments: [args] },
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  MarkupKind,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -14,14 +15,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type FileKind, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyze, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
 import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText, withoutVendoring, type FixOptions } from '../fixes/index.js';
-import { disableFileAction, FIX_ALL_KIND, removeDirectiveAction, showDocumentationAction, toCodeAction, toDiagnostic, toDirectiveDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
+import { disableFileAction, FIX_ALL_KIND, interleavingMarkdown, removeDirectiveAction, showDocumentationAction, showInterleavingAction, toCodeAction, toDiagnostic, toDirectiveDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { landsInside } from '../shared/paths.js';
 import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
-import { SERVER_COMMANDS, STATUS_METHOD, type StatusParams } from '../shared/protocol.js';
+import { SERVER_COMMANDS, STATUS_METHOD, type InitializationOptions, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
 import { DiskProject } from '../shared/projectHost.js';
 import { fixOptionsForFile, packageRootOf } from '../shared/runtimeHome.js';
@@ -47,6 +48,8 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Diagnostics of the last version that parsed; kept while the user is mid-edit. */
   lastGood: Diagnostic[];
+  /** The findings behind them, and the document version they were found in (for hovers). */
+  findings?: { version: number; list: Finding[] };
   /** Over awaitguard.maxFileSize at the last validation (logged once, not on every edit). */
   tooLarge?: boolean;
 }
@@ -57,6 +60,8 @@ export function startServer(connection: Connection): void {
   let folders: WorkspaceFolder[] = [];
   let hasConfigurationCapability = false;
   let hasWorkspaceFolderCapability = false;
+  /** The client can show an interleaving in the editor (the VS Code extension can; a bare LSP client cannot). */
+  let clientShowsInterleaving = false;
   let globalSettings = DEFAULT_SETTINGS;
   const settingsCache = new Map<string, Promise<ClientSettings>>();
   const reportedConfigErrors = new Set<string>();
@@ -75,11 +80,14 @@ export function startServer(connection: Connection): void {
     hasConfigurationCapability = params.capabilities.workspace?.configuration === true;
     hasWorkspaceFolderCapability = params.capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    clientShowsInterleaving = (params.initializationOptions as InitializationOptions | undefined)?.showInterleaving === true;
     return {
       capabilities: {
         // Saves too: with `awaitguard.run: onSave` a file is analysed when it is saved, not as it is typed.
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        // A finding's interleaving, as a table under its diagnostic.
+        hoverProvider: true,
         executeCommandProvider: { commands: [COMMANDS.checkWorkspace, COMMANDS.fixAll, COMMANDS.showDocumentation] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -225,6 +233,7 @@ export function startServer(connection: Connection): void {
       }
       if (generated !== undefined) {
         st.lastGood = [];
+        st.findings = undefined;
         await connection.sendDiagnostics({ uri, diagnostics: [] });
         const message = `${GENERATED_WHY[generated]}: not analysed ("includeGenerated": true in awaitguard.config.json checks it)`;
         void connection.sendNotification(STATUS_METHOD, { uri, state: 'generated', findings: 0, message } satisfies StatusParams);
@@ -252,6 +261,7 @@ export function startServer(connection: Connection): void {
         await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
         return;
       }
+      st.findings = { version, list: result.findings };
       st.lastGood = [...result.findings.map((f) => toDiagnostic(doc, f)), ...(result.unusedDirectives ?? []).map((u) => toDirectiveDiagnostic(doc, u))];
       await connection.sendDiagnostics({ uri, version, diagnostics: st.lastGood });
       void connection.sendNotification(STATUS_METHOD, { uri, state: 'ok', findings: st.lastGood.length, parser } satisfies StatusParams);
@@ -267,6 +277,7 @@ export function startServer(connection: Connection): void {
     if (!st.tooLarge) log(`${fileName}: ${message}`);
     st.tooLarge = true;
     st.lastGood = [];
+    st.findings = undefined;
     await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     void connection.sendNotification(STATUS_METHOD, { uri: doc.uri, state: 'tooLarge', findings: 0, message } satisfies StatusParams);
   }
@@ -356,6 +367,8 @@ export function startServer(connection: Connection): void {
           if (!inRange(finding.range)) continue;
           const diagnostic = toDiagnostic(doc, finding);
           for (const fix of finding.fixes) actions.push(toCodeAction(doc, finding, fix, diagnostic, vendored));
+          const show = clientShowsInterleaving ? showInterleavingAction(doc, finding, diagnostic) : null;
+          if (show) actions.push(show);
           actions.push(disableFileAction(doc, finding, diagnostic), showDocumentationAction(finding, diagnostic));
         }
         for (const directive of analysis.unusedDirectives ?? []) {
@@ -371,6 +384,19 @@ export function startServer(connection: Connection): void {
       log(`code actions failed: ${String(err)}`);
       return [];
     }
+  });
+
+  connection.onHover((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const found = state.get(params.textDocument.uri)?.findings;
+    // Findings of an older version point at text that has moved: say nothing rather than something wrong.
+    if (!doc || !found || found.version !== doc.version) return null;
+    const at = doc.offsetAt(params.position);
+    const tables = found.list
+      .filter((f) => f.range.offset[0] <= at && at <= f.range.offset[1])
+      .map((f) => interleavingMarkdown(doc, f))
+      .filter((m): m is string => m !== null);
+    return tables.length > 0 ? { contents: { kind: MarkupKind.Markdown, value: tables.join('\n\n---\n\n') } } : null;
   });
 
   connection.onExecuteCommand(async (params) => {

@@ -11,6 +11,28 @@ export const SERVER_COMMANDS = {
   showDocumentation: 'awaitguard.server.showDocumentation',
 } as const;
 
+/**
+ * A command of the VS Code client, not of the server: it highlights the steps of a finding's interleaving in the
+ * editor, numbered in order, until the next edit. The server offers the "Show interleaving" action that runs it
+ * only to a client that says it has the command (`InitializationOptions.showInterleaving`).
+ */
+export const SHOW_INTERLEAVING_COMMAND = 'awaitguard.showInterleaving';
+
+export interface InitializationOptions {
+  showInterleaving?: boolean;
+}
+
+/** The argument of SHOW_INTERLEAVING_COMMAND: LSP ranges (0-based lines, UTF-16 characters). */
+export interface ShowInterleavingArgs {
+  uri: string;
+  /** The document version the ranges belong to: the client ignores a request about another one. */
+  version: number;
+  ruleId: string;
+  actors: { id: string; label: string }[];
+  steps: { actor: number; text: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
+  outcome: string;
+}
+
 /** Sent after each analysis so the client's status item can show the state and the count. */
 export const STATUS_METHOD = 'awaitguard/status';
 
