@@ -137,8 +137,8 @@ Options:
                           Cache file, or a folder for it (default:
                           node_modules/.cache/awaitguard/)
       --explain           Print under each finding the interleaving that makes it
-                          a race, step by step (stylish format; JSON and SARIF
-                          always carry it)
+                          a race, step by step (stylish and github formats;
+                          JSON and SARIF always carry it)
       --color, --no-color Force or disable colors (default: on when stdout is a
                           terminal and NO_COLOR is not set)
   -h, --help              Show this help

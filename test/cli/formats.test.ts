@@ -259,3 +259,63 @@ describe('--format github', () => {
     expect(runCli(['check', '--format', 'github'], makeProject({ 'clean.ts': CLEAN }))).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });
+
+describe('the interleaving', () => {
+  it('--explain prints each finding\'s timeline under it: a column per call, a row per step with its line, the outcome', () => {
+    const dir = makeProject({ 'src/racy.ts': RACY });
+    const plain = runCli(['check'], dir);
+    expect(plain.stdout).not.toContain('interleaving:');
+    const { code, stdout } = runCli(['check', '--explain'], dir);
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    const at = lines.findIndex((l) => l.trim() === 'interleaving:');
+    expect(at).toBeGreaterThan(0);
+    const table = lines.slice(at + 1, at + 9).map((l) => l.trimEnd());
+    expect(table[0]).toMatch(/^\s+line {2}call A of `inc\(\)`\s+call B of `inc\(\)`$/);
+    // Each step in its call's column: B's steps start where B's header does.
+    const bColumn = table[0]!.indexOf('call B');
+    expect(table.slice(1, 7).map((l) => l.trim())).toEqual([
+      '3  reads `n` (v)',
+      '4  yields',
+      expect.stringMatching(/^3\s+reads `n`: still v$/),
+      expect.stringMatching(/^4\s+yields$/),
+      '5  writes `n = v + 1`',
+      expect.stringMatching(/^5\s+writes `n = v \+ 1`$/),
+    ]);
+    expect(table[3]!.indexOf('reads')).toBe(bColumn);
+    expect(table[7]).toMatch(/→ B's write is computed from the same v as A's and overwrites it: A's update is lost$/);
+    // Colour only on a terminal or when asked: each call's steps in its own colour.
+    const coloured = runCli(['check', '--explain', '--color'], dir).stdout;
+    expect(coloured).toContain('\u001b[36m  reads `n` (v)');
+  });
+
+  it('the JSON format carries the steps with their lines, always', () => {
+    const dir = makeProject({ 'src/racy.ts': RACY });
+    const report = parseJsonOutput<{ results: { findings: { interleaving: { actors: { id: string; label: string }[]; steps: { actor: number; text: string; line: number; column: number }[]; outcome: string } }[] }[] }>(
+      runCli(['check', '--format', 'json'], dir).stdout,
+    );
+    const timeline = report.results[0]!.findings[0]!.interleaving;
+    expect(timeline.actors).toEqual([
+      { id: 'A', label: 'call A of `inc()`' },
+      { id: 'B', label: 'call B of `inc()`' },
+    ]);
+    expect(timeline.steps.map((s) => [s.actor, s.line, s.column, s.text])).toEqual([
+      [0, 3, 13, 'reads `n` (v)'],
+      [0, 4, 3, 'yields'],
+      [1, 3, 13, 'reads `n`: still v'],
+      [1, 4, 3, 'yields'],
+      [0, 5, 3, 'writes `n = v + 1`'],
+      [1, 5, 3, 'writes `n = v + 1`'],
+    ]);
+    expect(timeline.outcome).toContain("A's update is lost");
+  });
+
+  it('--format github --explain lists the steps in the annotation, numbered (an annotation is not monospaced)', () => {
+    const dir = makeProject({ 'src/racy.ts': RACY });
+    expect(runCli(['check', '--format', 'github'], dir).stdout).not.toContain('Interleaving');
+    const { stdout } = runCli(['check', '--format', 'github', '--explain'], dir);
+    const message = decodeURIComponent(stdout.trim().split('::')[2]!);
+    expect(message).toContain('Interleaving (A: call A of `inc()`; B: call B of `inc()`):\n1. A, line 3: reads `n` (v)\n2. A, line 4: yields\n3. B, line 3: reads `n`: still v');
+    expect(message).toMatch(/\n6\. B, line 5: writes `n = v \+ 1`\n→ .*A's update is lost$/);
+  });
+});

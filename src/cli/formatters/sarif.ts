@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DOCS_BASE_URL, docsUrl, type Finding, type ReportedSeverity, type RuleMeta, type SourceRange } from '../../engine/index.js';
+import { DOCS_BASE_URL, docsUrl, type Finding, type Interleaving, type ReportedSeverity, type RuleMeta, type SourceRange } from '../../engine/index.js';
 import { UNUSED_DIRECTIVE_ID, type FileResult, type Report } from '../report.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -98,6 +98,7 @@ export function formatSarif(report: Report): string {
               })),
             }
           : {}),
+        ...(f.interleaving ? { codeFlows: [codeFlow(f.interleaving, location)] } : {}),
         partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
         // SARIF's rank (0-100) orders results by how likely they are real; code scanning shows it as priority.
         rank: RANK[f.confidence],
@@ -225,6 +226,28 @@ function directoryUri(dir: string): string {
 export function lineHash(f: Finding, lineText: string): string {
   const normalized = lineText.replace(/\s+/g, '');
   return createHash('sha256').update(`${f.ruleId}\0${f.location ?? ''}\0${normalized}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * The interleaving as one code flow with a thread flow per concurrent call: each step at its place, with what the
+ * call does there, and `executionOrder` numbering the steps across the threads in the order they happen (code
+ * scanning shows each thread's steps as a path).
+ */
+function codeFlow(timeline: Interleaving, artifactLocation: { uri: string; uriBaseId?: string; index: number }) {
+  const order = new Map(timeline.steps.map((s, i) => [s, i + 1]));
+  return {
+    message: { text: escapeText(timeline.outcome) },
+    threadFlows: timeline.actors.map((actor, i) => ({
+      id: actor.id,
+      message: { text: escapeText(actor.label) },
+      locations: timeline.steps
+        .filter((s) => s.actor === i)
+        .map((s) => ({
+          location: { physicalLocation: { artifactLocation, region: region(s.range) }, message: { text: escapeText(s.text) } },
+          executionOrder: order.get(s)!,
+        })),
+    })),
+  };
 }
 
 /** The finding's sentence, then links to its related locations (GitHub shows them only when linked). */
