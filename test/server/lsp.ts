@@ -74,6 +74,8 @@ export interface StartOptions {
   settings?: SettingsProvider | Record<string, unknown>;
   /** Answer `workspace/configuration` (capabilities.workspace.configuration). Default true. */
   configuration?: boolean;
+  /** Sent as `initializationOptions` (the VS Code extension sends `{ showInterleaving: true }`). */
+  initializationOptions?: Record<string, unknown>;
   /** Answer `workspace/applyEdit` with this. Default { applied: true }. */
   applyEditResult?: { applied: boolean };
 }
@@ -173,6 +175,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: folders[0] ? uriOf(folders[0]) : null,
       workspaceFolders: folders.map((f, i) => ({ uri: uriOf(f), name: `folder${i}` })),
+      ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
       capabilities: {
         workspace: {
           configuration: options.configuration ?? true,

@@ -25,9 +25,9 @@ afterEach(() => {
 });
 
 /** A workspace folder with a package.json, the server started on it (debounce 0), and the racy file's uri. */
-async function racyWorkspace(settings: Record<string, unknown> = {}): Promise<{ c: LspClient; dir: string; uri: string }> {
+async function racyWorkspace(settings: Record<string, unknown> = {}, initializationOptions?: Record<string, unknown>): Promise<{ c: LspClient; dir: string; uri: string }> {
   const dir = makeFolder({ 'package.json': '{ "name": "demo", "type": "module" }\n' });
-  client = await startClient({ folders: [dir], settings: { debounce: 0, ...settings } });
+  client = await startClient({ folders: [dir], settings: { debounce: 0, ...settings }, ...(initializationOptions ? { initializationOptions } : {}) });
   return { c: client, dir, uri: uriOf(path.join(dir, 'src', 'counter.ts')) };
 }
 
@@ -47,6 +47,7 @@ describe('language server over stdio', () => {
     const caps = result.capabilities;
     expect(caps.textDocumentSync).toEqual({ openClose: true, change: 2, save: { includeText: false } }); // Incremental
     expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.awaitguard'] });
+    expect(caps.hoverProvider).toBe(true);
     expect(caps.executeCommandProvider?.commands).toEqual(['awaitguard.server.checkWorkspace', 'awaitguard.server.fixAll', 'awaitguard.server.showDocumentation']);
     expect(caps.workspace?.workspaceFolders).toEqual({ supported: true, changeNotifications: true });
   });
@@ -154,6 +155,63 @@ describe('language server over stdio', () => {
     const from = c.diagnostics.length;
     await c.change(uri, 2, disabled);
     expect((await c.waitDiagnostics(uri, { version: 2, from })).diagnostics).toEqual([]);
+  });
+
+  test('hovering a finding shows its interleaving: a table with a column per call, each line linking to its step, then the outcome', async () => {
+    const { c, uri } = await racyWorkspace();
+    await c.open(uri, RACY);
+    const d = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics[0]!;
+    const hover = await c.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: d.range.start });
+    expect(hover!.contents.kind).toBe('markdown');
+    const link = (line: number, column: number) => `[${line}](${uri}#L${line},${column})`;
+    expect(hover!.contents.value.split('\n')).toEqual([
+      '**lost-update: how it happens**',
+      '',
+      '| line | call A of `inc()` | call B of `inc()` |',
+      '|---:|---|---|',
+      `| ${link(3, 13)} | reads \`n\` (v) |   |`,
+      `| ${link(4, 3)} | yields |   |`,
+      `| ${link(3, 13)} |   | reads \`n\`: still v |`,
+      `| ${link(4, 3)} |   | yields |`,
+      `| ${link(5, 3)} | writes \`n = v + 1\` |   |`,
+      `| ${link(5, 3)} |   | writes \`n = v + 1\` |`,
+      '',
+      "→ B's write is computed from the same v as A's and overwrites it: A's update is lost",
+    ]);
+    // Away from any finding, and once the text has moved on (the findings are of an older version), nothing.
+    expect(await c.request('textDocument/hover', { textDocument: { uri }, position: at(0, 0) })).toBeNull();
+    const from = c.diagnostics.length;
+    await c.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: at(0, 0), end: at(0, 0) }, text: '\n' }] });
+    expect(await c.request('textDocument/hover', { textDocument: { uri }, position: d.range.start })).toBeNull();
+    await c.waitDiagnostics(uri, { version: 2, from });
+    const moved = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: at(5, 3) });
+    expect(moved.contents.value).toContain(`| ${link(6, 3)} | writes`);
+  });
+
+  test('"Show interleaving" is offered to a client that declares it, with the steps as LSP ranges of this version', async () => {
+    const plain = await racyWorkspace();
+    await plain.c.open(plain.uri, RACY);
+    const pd = (await plain.c.waitDiagnostics(plain.uri, { version: 1 })).diagnostics[0]!;
+    expect((await plain.c.codeActions(plain.uri, pd.range, [pd]))!.map((a) => a.title)).not.toContain('Show interleaving of this lost-update');
+    plain.c.kill();
+
+    const { c, uri } = await racyWorkspace({}, { showInterleaving: true });
+    await c.open(uri, RACY);
+    const d = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics[0]!;
+    const show = (await c.codeActions(uri, d.range, [d]))!.find((a) => a.title === 'Show interleaving of this lost-update')!;
+    expect(show.kind).toBe('quickfix');
+    expect(show.edit).toBeUndefined();
+    expect(show.command!.command).toBe('awaitguard.showInterleaving');
+    const [args] = show.command!.arguments as [{ uri: string; version: number; ruleId: string; actors: unknown[]; steps: { actor: number; text: string; range: unknown }[]; outcome: string }];
+    expect(args).toMatchObject({ uri, version: 1, ruleId: 'lost-update', actors: [{ id: 'A' }, { id: 'B' }] });
+    expect(args.steps.map((s) => [s.actor, s.range])).toEqual([
+      [0, { start: at(2, 12), end: at(2, 13) }],
+      [0, { start: at(3, 2), end: at(3, 25) }],
+      [1, { start: at(2, 12), end: at(2, 13) }],
+      [1, { start: at(3, 2), end: at(3, 25) }],
+      [0, { start: at(4, 2), end: at(4, 11) }],
+      [1, { start: at(4, 2), end: at(4, 11) }],
+    ]);
   });
 
   test('"Show documentation" asks the client to open the rule page', async () => {
