@@ -1,5 +1,6 @@
 // Regenerates the lists of rules outside the engine (package.json's awaitguard.rules setting, the .d.ts RuleId,
-// the README rule table) from the registry, src/engine/rules/index.ts. See test/ruleLists.ts.
+// the README rule table) from the registry, src/engine/rules/index.ts, and each rule page's interleaving from its
+// racy example. See test/ruleLists.ts.
 //   node scripts/sync-rule-lists.mjs
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ try {
   const outfile = join(dir, 'lists.mjs');
   await build({
     stdin: {
-      contents: "export { RULE_LISTS } from './test/ruleLists.ts'; export { ALL_RULES } from './src/engine/index.ts';",
+      contents: "export { RULE_LISTS, syncDocTimeline } from './test/ruleLists.ts'; export { ALL_RULES } from './src/engine/index.ts';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -25,9 +26,11 @@ try {
     outfile,
     logLevel: 'error',
   });
-  const { RULE_LISTS, ALL_RULES } = await import(pathToFileURL(outfile).href);
+  const { RULE_LISTS, ALL_RULES, syncDocTimeline } = await import(pathToFileURL(outfile).href);
   const rules = ALL_RULES.map((r) => r.meta);
-  for (const [rel, sync] of RULE_LISTS) {
+  // Each rule's page shows the interleaving of its racy example, as the tool tells it.
+  const pages = rules.map((meta) => [meta.docsPath, (text) => syncDocTimeline(text, meta)]);
+  for (const [rel, sync] of [...RULE_LISTS, ...pages]) {
     const file = join(root, rel);
     const before = readFileSync(file, 'utf8');
     const after = sync(before, rules);

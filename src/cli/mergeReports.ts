@@ -123,6 +123,16 @@ function mergeSarif(logs: Json[], options: MergeOptions): Merged {
     const at = (loc: Json): Json => ({ ...loc, physicalLocation: { ...(loc.physicalLocation as Json), artifactLocation: { ...artifact, index } } });
     const out: Json = { ...item, locations: (item.locations as Json[]).map(at) };
     if (Array.isArray(item.relatedLocations)) out.relatedLocations = (item.relatedLocations as Json[]).map(at);
+    // The steps of the interleaving are in the result's file too.
+    if (Array.isArray(item.codeFlows)) {
+      out.codeFlows = (item.codeFlows as Json[]).map((flow) => ({
+        ...flow,
+        threadFlows: (flow.threadFlows as Json[]).map((thread) => ({
+          ...thread,
+          locations: (thread.locations as Json[]).map((step) => ({ ...step, location: at(step.location as Json) })),
+        })),
+      }));
+    }
     if (typeof item.ruleId === 'string' && ruleIndex.has(item.ruleId)) out.ruleIndex = ruleIndex.get(item.ruleId);
     return out;
   };

@@ -1,6 +1,7 @@
 // End to end, as a user works: the packaged .vsix installed into code-server (VS Code in the browser),
 // the fixture workspace open, a racy file opened from the Explorer, the diagnostic in the Problems panel,
-// the quick-fix menu on it, "Guard `this.balance` with a Lock" applied and saved; the file on disk holds
+// its interleaving in the hover (a table) and in the editor ("Show interleaving"), the quick-fix menu on it,
+// "Guard `this.balance` with a Lock" applied and saved; the file on disk holds
 // the lock code, the runtime file was created, and the Problems panel no longer lists the finding.
 //
 // Run by scripts/e2e/run.mjs (npm run test:e2e); not a vitest file.
@@ -62,6 +63,68 @@ export async function run({ page, url, workspace, test, screenshot, waitFor }) {
     await screenshot('diagnostic');
   });
 
+  await test('hovering the diagnostic shows the interleaving as a table', async () => {
+    const line = page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'how it happens' });
+    // The panel closed (Ctrl+J), so the hover has the room to show the whole table; reopened below.
+    await page.keyboard.press('Control+J');
+    await page.locator('.markers-panel').first().waitFor({ state: 'hidden', timeout: 5_000 });
+    // The cursor on the reported write, then "Show or Focus Hover" (Ctrl+K Ctrl+I): the hover a mouse resting on
+    // the squiggle opens, without depending on where the mouse is.
+    await line.locator('span span', { hasText: 'balance' }).first().click();
+    await waitFor('the hover to show the interleaving table', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      return hover.locator('table').first().waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false);
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    const table = await hover.locator('table').first().innerText();
+    for (const expected of ['call A of `deposit()`'.replace(/`/g, ''), 'call B of', 'reads this.balance (v)', 'still v', 'writes this.balance = v + amount']) {
+      if (!table.replace(/`/g, '').includes(expected)) throw new Error(`the hover's table lacks "${expected}":\n${table}`);
+    }
+    // A row per step: a header, then six steps.
+    const rows = await hover.locator('table tr').count();
+    if (rows !== 7) throw new Error(`the hover's table has ${rows} rows, not 7:\n${table}`);
+    if (!(await hover.innerText()).includes("A's update is lost")) throw new Error('the hover does not say the outcome');
+    // The hover is as tall as VS Code lets it be: scroll it down to its table for the picture (the mouse on the
+    // hover keeps it open). Only the picture depends on it.
+    await hover.first().hover({ timeout: 3_000 }).then(() => page.mouse.wheel(0, 120)).catch(() => {});
+    await page.waitForTimeout(300);
+    await screenshot('hover-interleaving');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+J');
+    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 5_000 });
+  });
+
+  await test('"Show interleaving" numbers the steps in the editor until the next edit', async () => {
+    const line = page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first();
+    await line.locator('span span', { hasText: 'balance' }).first().click();
+    const menu = page.locator('.action-widget');
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Show interleaving of this lost-update' });
+    await waitFor('the quick-fix menu to offer "Show interleaving"', async () => {
+      if (!(await menu.isVisible().catch(() => false))) {
+        await page.keyboard.press('Control+.');
+        await menu.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+      }
+      if ((await item.count()) > 0) return true;
+      await page.keyboard.press('Escape');
+      return false;
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    await item.first().click();
+    // The steps' notes are text VS Code injects at the end of their lines: ① on the read, ⑥ with the outcome on the write.
+    // VS Code draws a decoration's `after` text with a CSS rule (`content: "…"`) made for it, not as text in the
+    // DOM: read the rules.
+    const editorText = () => injectedText(page);
+    await waitFor('the numbered steps in the editor', async () => /① A: reads/.test(await editorText()) && /⑥ B: writes/.test(await editorText()), { timeoutMs: 15_000, intervalMs: 300 }).catch(async (err) => {
+      throw new Error(`${err.message}; the editor shows:\n${await editorText()}`);
+    });
+    const text = await editorText();
+    if (!/③ B: reads `this\.balance`: still v/.test(text)) throw new Error(`B's read is not numbered ③:\n${text}`);
+    if (!/A's update is lost/.test(text)) throw new Error(`the outcome is not shown:\n${text}`);
+    if ((await page.locator('.monaco-editor [class*="ced-"]').count()) === 0) throw new Error('the steps are not highlighted');
+    await screenshot('interleaving');
+  });
+
   await test('quick-fix menu on the diagnostic offers "Guard with a Lock"', async () => {
     // Put the cursor inside the reported write (`this.balance = ...`, from column 5), then Ctrl+.
     const line = page.locator('.monaco-editor .view-line', { hasText: RACY_LINE }).first();
@@ -111,6 +174,9 @@ export async function run({ page, url, workspace, test, screenshot, waitFor }) {
       await page.keyboard.press('S');
       await waitFor('src/awaitguard-lock.ts to hold the Lock class', () => readFileSync(lockPath, 'utf8').includes('class Lock'), { timeoutMs: 15_000 });
     }
+    // The edit cleared the interleaving's notes: they would point at moved code.
+    const notes = (await injectedText(page)).match(/[①-⑳] [AB]:/g);
+    if (notes) throw new Error(`the interleaving is still shown after an edit: ${notes.join(', ')}`);
     console.log(`[e2e]   applied: ${label.split('\n')[0]}`);
   });
 
@@ -125,4 +191,21 @@ export async function run({ page, url, workspace, test, screenshot, waitFor }) {
     await page.locator('.monaco-editor .view-line', { hasText: 'finally' }).first().waitFor({ state: 'visible', timeout: 5_000 });
     await screenshot('fixed');
   });
+}
+
+/** The text of every CSS `content` rule in the page: what decorations inject before or after code. */
+function injectedText(page) {
+  return page.evaluate(() =>
+    // eslint-disable-next-line no-undef -- runs in the page
+    [...document.styleSheets]
+      .flatMap((sheet) => {
+        try {
+          return [...sheet.cssRules].map((rule) => rule.style?.content ?? '');
+        } catch {
+          return []; // another origin's sheet
+        }
+      })
+      .filter((content) => content && content !== 'none' && content !== 'normal')
+      .join('\n'),
+  );
 }

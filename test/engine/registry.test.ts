@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_RULES, analyze, DEFAULT_CONFIG, docsUrl, RULE_IDS, type RuleMeta } from '../../src/engine/index.js';
 import plugin from '../../src/eslint/index.js';
 import { SUGGESTION_FOR_KIND } from '../../src/eslint/suggestions.js';
-import { RULE_LISTS } from '../ruleLists.js';
+import { RULE_LISTS, syncDocTimeline } from '../ruleLists.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
@@ -39,6 +39,12 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r.meta] as const))('rule %s', (id
   });
 
   const blocks = existsSync(join(ROOT, meta.docsPath)) ? examples(read(meta.docsPath)) : [];
+
+  it('its page shows the interleaving the tool gives for its racy example (npm run sync-rules writes it)', () => {
+    const text = read(meta.docsPath);
+    expect(text).toContain('How it happens, step by step:');
+    expect(syncDocTimeline(text, meta) === text, `${meta.docsPath}: the interleaving is stale: run npm run sync-rules`).toBe(true);
+  });
 
   it('has a racy and a safe example on its doc page', () => {
     expect(blocks.filter((b) => b.kind === 'racy').length).toBeGreaterThan(0);

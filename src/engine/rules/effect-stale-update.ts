@@ -284,8 +284,8 @@ function report(set: LateSet, after: Node, deps: TSESTree.ArrayExpression | null
     related: [{ anchor: after, message: 'the effect waits here; the component can re-render with new dependencies meanwhile' }],
     interleaving: {
       actors: [
-        { id: 'run 1', label: 'the effect for the old dependencies' },
-        { id: 'run 2', label: 'the effect for the new dependencies' },
+        { id: 'run 1', label: 'run 1 (old dependencies)' },
+        { id: 'run 2', label: 'run 2 (new dependencies)' },
       ],
       steps: [
         { actor: 0, anchor: after, text: 'starts its work and waits (slow)' },

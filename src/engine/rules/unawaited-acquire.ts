@@ -105,7 +105,7 @@ function timeline(acquire: TSESTree.CallExpression, lock: string, next: Node | n
       { id: 'B', label: `call B of ${label}` },
     ],
     steps: [
-      { actor: 1, anchor: acquire, text: `acquires ${lock} (awaited or not, it gets it first)` },
+      { actor: 1, anchor: acquire, text: `acquires ${lock} first` },
       ...(next ? [{ actor: 1, anchor: next, text: 'runs the section it guards' }] : []),
       { actor: 0, anchor: acquire, text: `asks for ${lock} and does not wait for it` },
       ...(next ? [{ actor: 0, anchor: next, text: 'runs the same section at once, without the lock' }] : []),
