@@ -15,7 +15,7 @@ try {
   const outfile = join(dir, 'lists.mjs');
   await build({
     stdin: {
-      contents: "export { RULE_LISTS, syncDocTimeline } from './test/ruleLists.ts'; export { ALL_RULES } from './src/engine/index.ts';",
+      contents: "export { RULE_LISTS, DOC_PAGES, syncDocTimeline } from './test/ruleLists.ts'; export { ALL_RULES } from './src/engine/index.ts';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -26,11 +26,11 @@ try {
     outfile,
     logLevel: 'error',
   });
-  const { RULE_LISTS, ALL_RULES, syncDocTimeline } = await import(pathToFileURL(outfile).href);
+  const { RULE_LISTS, DOC_PAGES, ALL_RULES, syncDocTimeline } = await import(pathToFileURL(outfile).href);
   const rules = ALL_RULES.map((r) => r.meta);
   // Each rule's page shows the interleaving of its racy example, as the tool tells it.
   const pages = rules.map((meta) => [meta.docsPath, (text) => syncDocTimeline(text, meta)]);
-  for (const [rel, sync] of [...RULE_LISTS, ...pages]) {
+  for (const [rel, sync] of [...RULE_LISTS, ...pages, ...DOC_PAGES]) {
     const file = join(root, rel);
     const before = readFileSync(file, 'utf8');
     const after = sync(before, rules);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_RULES, analyze, DEFAULT_CONFIG, docsUrl, RULE_IDS, type RuleMeta } from '../../src/engine/index.js';
 import plugin from '../../src/eslint/index.js';
 import { SUGGESTION_FOR_KIND } from '../../src/eslint/suggestions.js';
-import { RULE_LISTS, syncDocTimeline } from '../ruleLists.js';
+import { DOC_PAGES, RULE_LISTS, syncDocTimeline } from '../ruleLists.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
@@ -61,6 +61,13 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r.meta] as const))('rule %s', (id
     const reported = result.findings.filter((f) => f.ruleId === id);
     if (block.kind === 'racy') expect(reported.length, 'the racy example is reported').toBeGreaterThan(0);
     else expect(reported.map((f) => `${f.range.start.line}: ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('generated pages', () => {
+  it.each(DOC_PAGES.map(([rel, sync]) => [rel, sync] as const))('%s is what node scripts/sync-rule-lists.mjs writes', (rel, sync) => {
+    const text = read(rel);
+    expect(sync(text) === text, `${rel} is stale: run npm run sync-rules`).toBe(true);
   });
 });
 

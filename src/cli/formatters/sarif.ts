@@ -233,7 +233,7 @@ export function lineHash(f: Finding, lineText: string): string {
  * call does there, and `executionOrder` numbering the steps across the threads in the order they happen (code
  * scanning shows each thread's steps as a path).
  */
-function codeFlow(timeline: Interleaving, artifactLocation: { uri: string; uriBaseId?: string; index: number }) {
+export function codeFlow(timeline: Interleaving, artifactLocation: { uri: string; uriBaseId?: string; index: number }) {
   const order = new Map(timeline.steps.map((s, i) => [s, i + 1]));
   return {
     message: { text: escapeText(timeline.outcome) },
