@@ -1,5 +1,6 @@
 -- Loaded after the README's Neovim 0.7 snippet (test/neovim/run.mjs): waits for the server's diagnostics on the
--- file Neovim was opened on, writes them to $AG_OUT, applies the preferred quick fix, saves, and quits.
+-- file Neovim was opened on, writes them and the finding's hover to $AG_OUT, applies the preferred quick fix,
+-- saves, and quits.
 local out = {}
 local function finish(ok, why)
   out.ok = ok
@@ -26,6 +27,14 @@ vim.defer_fn(function()
       range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
       context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf, d.lnum) },
     }
+    -- The hover a user gets with K on the finding: its interleaving as a Markdown table.
+    local hovers = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+      textDocument = params.textDocument,
+      position = { line = d.lnum, character = d.col },
+    }, 10000) or {}
+    for _, response in pairs(hovers) do
+      if response.result and response.result.contents then out.hover = response.result.contents.value end
+    end
     local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 10000) or {}
     out.titles = {}
     local preferred

@@ -59,6 +59,8 @@ export function problems(seen) {
   if (!seen.ok) out.push(`Neovim run failed: ${seen.why}`);
   const d = seen.diagnostics?.[0];
   if (!d || d.code !== 'lost-update' || d.line !== 5 || d.source !== 'awaitguard') out.push(`expected a lost-update diagnostic from awaitguard on line 5, got ${JSON.stringify(seen.diagnostics)}`);
+  if (!/\| line \| call A of `inc\(\)` \| call B of `inc\(\)` \|/.test(seen.hover ?? '') || !/A's update is lost/.test(seen.hover ?? '')) out.push(`expected the hover to hold the interleaving table, got ${JSON.stringify(seen.hover)}`);
+  if (seen.titles?.some((t) => t.startsWith('Show interleaving'))) out.push('"Show interleaving" is offered to Neovim, which has no command to run it');
   if (!seen.titles?.includes('Disable lost-update for this line')) out.push(`expected the quick fixes to include "Disable lost-update for this line", got ${JSON.stringify(seen.titles)}`);
   if (!/await nLock\.acquire\(\);/.test(seen.fixed ?? '') || !/nLock\.release\(\);/.test(seen.fixed ?? '')) out.push(`expected the saved file to hold the lock fix, got:\n${seen.fixed}`);
   return out;
