@@ -10,6 +10,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docsUrl, ruleMeta, type Finding, type Fix, type FixEdits, type SourceRange, type UnusedDirective } from '../engine/index.js';
 import { SERVER_COMMANDS, SHOW_INTERLEAVING_COMMAND, type ShowInterleavingArgs } from '../shared/protocol.js';
+import { interleavingTable } from '../shared/interleavingTable.js';
 
 export const SOURCE = 'awaitguard';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.awaitguard`;
@@ -136,20 +137,13 @@ export function toCodeAction(doc: TextDocument, finding: Finding, fix: Fix, diag
 export function interleavingMarkdown(doc: TextDocument, finding: Finding): string | null {
   const timeline = finding.interleaving;
   if (!timeline) return null;
-  // GFM splits table cells at `|` before it reads code spans, so a `|` is escaped even inside one.
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const linkable = doc.uri.startsWith('file:');
-  const lineCell = (range: SourceRange): string => {
+  const lineCell = ({ range }: { range: SourceRange }): string => {
     const p = doc.positionAt(range.offset[0]);
     // VS Code opens `file:…#L12,5` at line 12, column 5.
     return linkable ? `[${p.line + 1}](${doc.uri}#L${p.line + 1},${p.character + 1})` : String(p.line + 1);
   };
-  const rows = [
-    `| line | ${timeline.actors.map((a) => cell(a.label)).join(' | ')} |`,
-    `|---:|${timeline.actors.map(() => '---').join('|')}|`,
-    ...timeline.steps.map((s) => `| ${lineCell(s.range)} | ${timeline.actors.map((_, i) => (i === s.actor ? cell(s.text) : ' ')).join(' | ')} |`),
-  ];
-  return [`**${finding.ruleId}: how it happens**`, '', ...rows, '', `→ ${timeline.outcome}`].join('\n');
+  return [`**${finding.ruleId}: how it happens**`, '', ...interleavingTable(timeline, lineCell)].join('\n');
 }
 
 /** "Show interleaving": the client numbers the steps in the editor (SHOW_INTERLEAVING_COMMAND). */

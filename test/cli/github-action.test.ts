@@ -67,6 +67,10 @@ describe('the GitHub Action', () => {
     expect(r.summary).toContain('### awaitguard');
     expect(r.summary).toContain('| `lost-update` | 1 | 0 | 0 |');
     expect(r.summary).toContain('2 files checked: 2 source');
+    // Each finding, with how it happens folded under it: a reviewer sees the interleaving on the run's page.
+    expect(r.summary).toContain('- `src/counter.ts:5` **lost-update** (error): `n` is read on line 3');
+    expect(r.summary).toMatch(/<details><summary>How it happens<\/summary>\n\n {2}\| line \| call A of `inc\(\)` \| call B of `inc\(\)` \|\n/);
+    expect(r.summary).toContain("  → B's write is computed from the same v as A's and overwrites it: A's update is lost\n\n  </details>");
     expect(existsSync(path.join(dir, '.awaitguard-cache', 'check-cache.json'))).toBe(true);
   });
 
