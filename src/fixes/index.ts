@@ -1,4 +1,4 @@
-import { analyzeDetailed, type AnalysisResult, type FileKind, type FastParser, type Program, type ProjectHost, type AwaitguardConfig, type DetailedFinding, type Fix } from '../engine/index.js';
+import { analyzeDetailed, type AnalysisResult, type FileKind, type FastParser, type Program, type ProjectHost, type AwaitguardConfig, type DetailedAnalysis, type DetailedFinding, type Finding, type Fix } from '../engine/index.js';
 import { lockFixes, plannedSection, type FixContext } from './lockWrap.js';
 import { LockReach } from './lockReach.js';
 import { ClassMembers } from './classMembers.js';
@@ -43,10 +43,34 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     ...(options.project ? { project: options.project } : {}),
     ...(options.eslintDirectives !== undefined ? { eslintDirectives: options.eslintDirectives } : {}),
   });
-  const model = detailed.model;
   // Most files have nothing to fix: no style, names or module top to work out for them.
-  if (!model || detailed.details.length === 0) return detailed.result;
-  const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...(typeof options.fix === 'function' ? options.fix() : options.fix) };
+  if (!detailed.model || detailed.details.length === 0) return detailed.result;
+  const ctx = fixContext(detailed, text, fileName, options.fix);
+  for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
+  return detailed.result;
+}
+
+/**
+ * The findings of an analysis already made (`analyzeDetailed` of this very text) that `wanted` picks, each mapped
+ * to a copy with its fixes: the light bulb on one line builds the fixes of that line's findings, not the whole
+ * file's, and does not analyse the file again.
+ */
+export function fixesOfAnalysis(
+  detailed: DetailedAnalysis,
+  text: string,
+  fileName: string,
+  fix: FixAnalyzeOptions['fix'],
+  wanted: (finding: Finding) => boolean,
+): Map<Finding, Finding> {
+  const picked = detailed.details.filter((d) => wanted(d.finding));
+  if (!detailed.model || picked.length === 0) return new Map(picked.map((d) => [d.finding, d.finding]));
+  const ctx = fixContext(detailed, text, fileName, fix);
+  return new Map(picked.map((d) => [d.finding, { ...d.finding, fixes: fixesFor(d, ctx) }]));
+}
+
+function fixContext(detailed: DetailedAnalysis, text: string, fileName: string, fix: FixAnalyzeOptions['fix']): FixContext {
+  const model = detailed.model!;
+  const fixOptions: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...(typeof fix === 'function' ? fix() : fix) };
   const style = detectStyle(text, model.ast, fileName);
   const moduleNames = moduleLevelNames(detailed);
   const ctx: FixContext = {
@@ -59,6 +83,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
     names: namesIn(model.ast),
     top: new ModuleTop(model.ast, text, fileName, style, fixOptions, moduleNames),
     members: new ClassMembers(),
+    // Where every finding's lock would go, the ones not asked for too: fixes of one line must agree with the others'.
     reach: new LockReach(model, text, () =>
       detailed.details.flatMap((d) => {
         const planned = d.subject?.kind === 'race' ? plannedSection(d.subject, ctx) : null;
@@ -66,8 +91,7 @@ export function analyzeWithFixes(text: string, fileName: string, options: FixAna
       }),
     ),
   };
-  for (const d of detailed.details) d.finding.fixes = fixesFor(d, ctx);
-  return detailed.result;
+  return ctx;
 }
 
 function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {

@@ -15,8 +15,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
-import { analyze, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
-import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixText, withoutVendoring, type FixOptions } from '../fixes/index.js';
+import { analyzeDetailed, isSupportedFile, type AnalysisResult, type AwaitguardConfig, type DetailedAnalysis, type FileKind, type Finding, type FixEdits, type TextEdit } from '../engine/index.js';
+import { analyzeWithFixes, DEFAULT_FIX_OPTIONS, fixesOfAnalysis, fixText, withoutVendoring, type FixOptions } from '../fixes/index.js';
 import { disableFileAction, FIX_ALL_KIND, interleavingMarkdown, removeDirectiveAction, showDocumentationAction, showInterleavingAction, toCodeAction, toDiagnostic, toDirectiveDiagnostic, toWorkspaceEdit, type VendorReader } from './convert.js';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type ClientSettings } from './settings.js';
 import { landsInside } from '../shared/paths.js';
@@ -36,6 +36,22 @@ import { serverCommand } from './commandLine.js';
 import { isMainThread } from 'node:worker_threads';
 
 const COMMANDS = SERVER_COMMANDS;
+
+/** The analysis behind a document's diagnostics, and the fixes built from it so far. */
+interface KeptAnalysis {
+  version: number;
+  /** The file name, kind and configuration it was made with (`analysisKey`). */
+  key: string;
+  detailed: DetailedAnalysis;
+  fixed?: { key: string; byFinding: Map<Finding, Finding> };
+}
+
+/**
+ * How many documents' last analyses (their trees and findings' subjects) are kept for the light bulb: the ones
+ * being edited. A code action on one of them builds the fixes of its line's findings from the analysis the
+ * diagnostics came from, without analysing the file again; on any other it analyses as before.
+ */
+const KEPT_ANALYSES = 3;
 
 const LANGUAGE_EXTENSIONS: Record<string, string> = {
   typescript: '.ts',
@@ -60,6 +76,14 @@ export function startServer(connection: Connection): void {
   let folders: WorkspaceFolder[] = [];
   let hasConfigurationCapability = false;
   let hasWorkspaceFolderCapability = false;
+  /** Per document, most recent last: the analysis behind its diagnostics, for its version and configuration. */
+  const kept = new Map<string, KeptAnalysis>();
+  const keep = (uri: string, entry: KeptAnalysis | undefined): void => {
+    kept.delete(uri);
+    if (!entry) return;
+    kept.set(uri, entry);
+    while (kept.size > KEPT_ANALYSES) kept.delete(kept.keys().next().value!);
+  };
   /** The client can show an interleaving in the editor (the VS Code extension can; a bare LSP client cannot). */
   let clientShowsInterleaving = false;
   let globalSettings = DEFAULT_SETTINGS;
@@ -245,9 +269,11 @@ export function startServer(connection: Connection): void {
       }
       st.tooLarge = false;
       const version = doc.version;
-      const { result, dependencies } = project.track(() => analyze(doc.getText(), fileName, { config, parser: fastParser(), kind, project }));
+      const { result: detailed, dependencies } = project.track(() => analyzeDetailed(doc.getText(), fileName, { config, parser: fastParser(), kind, project }));
+      const result = detailed.result;
       dependsOn.set(uri, new Set(Object.keys(dependencies)));
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
+      keep(uri, result.parseError ? undefined : { version, key: analysisKey(fileName, config, kind), detailed });
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
         log(`${fileName}:${result.parseError.line}:${result.parseError.column + 1}: ${result.parseError.message} (keeping the last diagnostics)`);
@@ -295,6 +321,7 @@ export function startServer(connection: Connection): void {
       if (uri === doc.uri || ![...deps].some((d) => changed.has(d))) continue;
       const dependent = documents.get(uri);
       fixedFindings.delete(uri);
+      keep(uri, undefined);
       if (dependent) schedule(dependent, undefined, typed);
     }
   }
@@ -318,6 +345,7 @@ export function startServer(connection: Connection): void {
     state.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     fixedFindings.delete(e.document.uri);
+    keep(e.document.uri, undefined);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -327,6 +355,35 @@ export function startServer(connection: Connection): void {
       .map((f) => ({ path: f.path, uri: pathToFileURL(f.path).href, text: readTemplate(f.template) }));
 
   const fixedFindings = new VersionCache<AnalysisResult>();
+
+  /**
+   * The findings in [start, end] with their fixes, and the unused directives there: from the analysis behind the
+   * diagnostics when it is of this version and configuration (only these findings' fixes are built), else from a
+   * fresh analysis with fixes.
+   */
+  async function findingsInRange(doc: TextDocument, start: number, end: number): Promise<AnalysisResult> {
+    const inRange = ({ offset: [a, b] }: { offset: [number, number] }): boolean => !(b < start || a > end);
+    const { config, fix: configured, settings, kind } = await configFor(doc.uri);
+    const fileName = fileNameOf(doc.uri, doc.languageId);
+    const last = kept.get(doc.uri);
+    if (last && last.version === doc.version && last.key === analysisKey(fileName, config, kind) && analysable(doc, fileName, settings, config)) {
+      // Fixes once built are kept with the analysis, for the fix settings they were built with.
+      const fixKey = JSON.stringify(configured);
+      if (last.fixed?.key !== fixKey) last.fixed = { key: fixKey, byFinding: new Map() };
+      const known = last.fixed.byFinding;
+      const wanted = last.detailed.result.findings.filter((f) => inRange(f.range));
+      const missing = wanted.filter((f) => !known.has(f));
+      if (missing.length > 0) {
+        for (const [f, withFixes] of fixesOfAnalysis(last.detailed, doc.getText(), fileName, () => fixFor(doc.uri, configured), (f) => missing.includes(f))) known.set(f, withFixes);
+      }
+      const findings = wanted.map((f) => known.get(f) ?? f);
+      const unused = last.detailed.result.unusedDirectives?.filter((u) => inRange(u.range));
+      return unused ? { findings, unusedDirectives: unused } : { findings };
+    }
+    const all = await findingsWithFixes(doc);
+    const unused = all.unusedDirectives?.filter((u) => inRange(u.range));
+    return { findings: all.findings.filter((f) => inRange(f.range)), ...(unused ? { unusedDirectives: unused } : {}) };
+  }
 
   async function findingsWithFixes(doc: TextDocument): Promise<AnalysisResult> {
     const { config, fix: configured, settings, kind } = await configFor(doc.uri);
@@ -357,23 +414,19 @@ export function startServer(connection: Connection): void {
       const only = params.context.only;
       const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
       const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
-      const analysis = wantsQuickFix ? await findingsWithFixes(doc) : { findings: [] };
+      const start = doc.offsetAt(params.range.start);
+      const end = doc.offsetAt(params.range.end);
+      const analysis = wantsQuickFix ? await findingsInRange(doc, start, end) : { findings: [] };
       const actions: CodeAction[] = [];
       if (wantsQuickFix) {
-        const start = doc.offsetAt(params.range.start);
-        const end = doc.offsetAt(params.range.end);
-        const inRange = ({ offset: [a, b] }: { offset: [number, number] }): boolean => !(b < start || a > end);
         for (const finding of analysis.findings) {
-          if (!inRange(finding.range)) continue;
           const diagnostic = toDiagnostic(doc, finding);
           for (const fix of finding.fixes) actions.push(toCodeAction(doc, finding, fix, diagnostic, vendored));
           const show = clientShowsInterleaving ? showInterleavingAction(doc, finding, diagnostic) : null;
           if (show) actions.push(show);
           actions.push(disableFileAction(doc, finding, diagnostic), showDocumentationAction(finding, diagnostic));
         }
-        for (const directive of analysis.unusedDirectives ?? []) {
-          if (inRange(directive.range)) actions.push(removeDirectiveAction(doc, directive, toDirectiveDiagnostic(doc, directive)));
-        }
+        for (const directive of analysis.unusedDirectives ?? []) actions.push(removeDirectiveAction(doc, directive, toDirectiveDiagnostic(doc, directive)));
       }
       if (wantsFixAll) {
         const all = await fixAllEdit(doc);
@@ -441,6 +494,11 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** What an analysis depends on besides the text: the file's name and kind, and the configuration. */
+function analysisKey(fileName: string, config: AwaitguardConfig, kind: FileKind): string {
+  return JSON.stringify([fileName, kind, config]);
 }
 
 /** One edit that turns `before` into `after`: the changed middle, so the editor keeps markers outside it. */

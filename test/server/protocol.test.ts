@@ -214,6 +214,26 @@ describe('language server over stdio', () => {
     ]);
   });
 
+  test('the light bulb on an analysed version builds that line\'s fixes from the kept analysis: the same actions as a fresh analysis gives', async () => {
+    const { c, dir, uri } = await racyWorkspace();
+    // Two findings on two lines, so a request on one line must not return the other's fixes.
+    const text = `${RACY}let m = 0;\nexport async function dec(): Promise<void> {\n  const w = m;\n  await Promise.resolve();\n  m = w - 1;\n}\n`;
+    await c.open(uri, text);
+    const [first, second] = (await c.waitDiagnostics(uri, { version: 1 })).diagnostics;
+    const actionsOn = async (d: typeof first) => (await c.codeActions(uri, d!.range, [d!]))!.map((a) => ({ title: a.title, edit: a.edit, command: a.command }));
+    const kept = await actionsOn(second);
+    expect(kept.some((a) => a.title.startsWith('Guard `m` with a Lock'))).toBe(true);
+    expect(kept.some((a) => a.title.includes('`n`'))).toBe(false);
+    // Other documents analysed since push this one's analysis out: the same request analyses the file afresh.
+    for (let i = 0; i < 3; i++) {
+      const other = uriOf(path.join(dir, 'src', `other${i}.ts`));
+      await c.open(other, RACY);
+      await c.waitDiagnostics(other, { version: 1 });
+    }
+    expect(await actionsOn(second)).toEqual(kept);
+    expect((await actionsOn(first)).some((a) => a.title.startsWith('Guard `n` with a Lock'))).toBe(true);
+  });
+
   test('"Show documentation" asks the client to open the rule page', async () => {
     const { c, uri } = await racyWorkspace();
     await c.open(uri, RACY);
