@@ -301,7 +301,12 @@ if (wanted('editor')) {
       const p95Target = `p95 ≤ ${f.maxP95Ms} ms`;
       const caTarget = `p95 ≤ ${TARGETS.codeActionP95Ms} ms`;
       const firstTarget = f.maxFirstMs ? `≤ ${f.maxFirstMs} ms` : undefined;
-      const labels = [[`  ${name}: edit median / p95`, p95Target], ['    code action median / p95', caTarget], ['    first analysis', firstTarget]];
+      const labels = [
+        [`  ${name}: edit median / p95`, p95Target],
+        ['    code action after an edit, median / p95', caTarget],
+        ['    code action again on that version', undefined],
+        ['    first analysis', firstTarget],
+      ];
       const why = !f.present ? `the snapshot of ${f.repo} is missing (${f.file})` : server.missing;
       if (why) {
         section(`editor, ${server.id}, ${basename(f.path)}: skipped, ${why}`);
@@ -317,10 +322,14 @@ if (wanted('editor')) {
       }
       const j = r.json;
       const ca = j.codeAction;
+      // The light bulb's first request on a fresh version is what a user waits for; a repeat is served from a cache.
+      const first = j.codeActionAfterEdit;
       const parser = j.parser ? `${j.parser.name}${/raw transfer/.test(j.parser.detail) ? ', raw transfer' : /json/i.test(j.parser.detail) ? ', JSON transfer' : ''}` : 'parser not reported';
       figure(`  ${name}, ${j.file.lines.toLocaleString('en-US')} lines: edit median / p95`, `${msText(j.didChange.medianMs)} / ${msText(j.didChange.p95Ms)}`, p95Target, j.didChange.p95Ms <= f.maxP95Ms);
-      if (ca) figure('    code action median / p95', `${msText(ca.medianMs)} / ${msText(ca.p95Ms)}`, caTarget, ca.p95Ms <= TARGETS.codeActionP95Ms);
-      else skipped('    code action median / p95', 'n/a (no finding)', caTarget);
+      if (first) figure('    code action after an edit, median / p95', `${msText(first.medianMs)} / ${msText(first.p95Ms)}`, caTarget, first.p95Ms <= TARGETS.codeActionP95Ms);
+      else skipped('    code action after an edit, median / p95', 'n/a (no finding)', caTarget);
+      if (ca) figure('    code action again on that version', `${msText(ca.medianMs)} / ${msText(ca.p95Ms)}`);
+      else skipped('    code action again on that version', 'n/a (no finding)');
       figure('    first analysis', msText(j.firstAnalysisMs), firstTarget, f.maxFirstMs ? j.firstAnalysisMs <= f.maxFirstMs : undefined);
       figure(`    peak memory; ${parser}; ${j.file.findings} finding${j.file.findings === 1 ? '' : 's'}`, j.peakMemoryMb === null ? 'n/a' : `${Math.round(j.peakMemoryMb)} MB`);
       console.log(`  (${sText(r.ms)})`);
