@@ -69,7 +69,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
 };
 
 const SIZED_BY = {
-  outside: 'comes from outside the program (rows, a response, a listing, a request)',
+  outside: 'comes from outside the program',
   caller: 'is whatever the caller passes',
   unknown: 'is not known here',
 } as const;
