@@ -5,7 +5,7 @@ import type { FileKind } from './fileKinds.js';
 import { atLeast, type Confidence, type ReportedSeverity } from './findings.js';
 import type { AnalysisResult, Finding, SourceRange } from './findings.js';
 import { EnclosingContexts } from './context.js';
-import { renderInterleaving } from './interleaving.js';
+import { inProgram, renderInterleaving } from './interleaving.js';
 import { buildModel, type FileModel } from './model.js';
 import { attachLines, LineIndex } from './lines.js';
 import { parseSource, type FastParser, type ParseOutcome, type Program } from './parse.js';
@@ -157,8 +157,9 @@ function analyzeTree(
           ...(report.location !== undefined ? { location: report.location } : {}),
           ...(context !== undefined ? { context } : {}),
           ...(outermost ? { functionLines: { start: lines.line(outermost[0]), end: lines.line(outermost[1]) } } : {}),
-          related: report.related.map((r) => ({ range: toRange(r.anchor), message: r.message })),
-          ...(report.interleaving ? { interleaving: renderInterleaving(report.interleaving, text, toRange) } : {}),
+          // Only places in this file: a line of another module would point at the wrong code here.
+          related: report.related.filter((r) => inProgram(r.anchor, ast)).map((r) => ({ range: toRange(r.anchor), message: r.message })),
+          ...(report.interleaving ? { interleaving: renderInterleaving(report.interleaving, text, toRange, ast) } : {}),
           fixes: [],
           confidence,
         };

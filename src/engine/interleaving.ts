@@ -3,6 +3,7 @@ import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from '.
 import type { Interleaving, SourceRange } from './findings.js';
 import type { Anchor } from './rules/rule.js';
 import { memberKeyName } from './summaries.js';
+import { programOf } from './modules.js';
 
 /*
  * The interleaving behind a finding, as the rule that found it tells it: two (or more) things that run
@@ -35,17 +36,23 @@ export interface InterleavingDraft {
 /** How long quoted code may be before it is cut (with an ellipsis). */
 const QUOTE_LIMIT = 60;
 
-export function renderInterleaving(draft: InterleavingDraft, text: string, toRange: (anchor: Anchor) => SourceRange): Interleaving {
+export function renderInterleaving(draft: InterleavingDraft, text: string, toRange: (anchor: Anchor) => SourceRange, program: Node): Interleaving {
   const staleName = draft.stale ? staleLocal(draft.stale) : null;
   return {
     actors: draft.actors,
-    steps: draft.steps.map((s) => ({
+    // A step in another module (a method a base class there defines) has no place in this file's lines.
+    steps: draft.steps.filter((s) => inProgram(s.anchor, program) && (!s.quote || inProgram(s.quote, program))).map((s) => ({
       actor: s.actor,
       range: toRange(s.anchor),
       text: s.quote ? `${s.text} \`${quote(s.quote, text, draft.stale, staleName)}\`` : s.text,
     })),
     outcome: draft.outcome,
   };
+}
+
+/** Whether `anchor` is code of `program` (a token has no parent, and is). */
+export function inProgram(anchor: Anchor, program: Node): boolean {
+  return !('parent' in anchor) || programOf(anchor as Node) === program;
 }
 
 /** The source of `node`, on one line, with the stale value shown as `v`, cut at QUOTE_LIMIT characters. */
