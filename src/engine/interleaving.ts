@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, memberName, type Node } from './ast.js';
 import type { Interleaving, SourceRange } from './findings.js';
 import type { Anchor } from './rules/rule.js';
 import { memberKeyName } from './summaries.js';
@@ -90,7 +90,10 @@ function isPropertyName(id: TSESTree.Identifier): boolean {
   return (p?.type === 'MemberExpression' && p.property === id && !p.computed) || (p?.type === 'Property' && p.key === id && !p.computed && !p.shorthand);
 }
 
-/** How a function reads in a timeline: `deposit()`, `Account.deposit()`; else `this function`. */
+/**
+ * How a function reads in a timeline: its name (`deposit()`), the function that returns it, or for a callback the
+ * function around it; else `this function`.
+ */
 export function functionLabel(node: Node): string {
   const fn = enclosingFunction(node);
   if (!fn) return 'the module code';
@@ -110,12 +113,9 @@ function nameOf(fn: Node): string | null {
   if (p.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
   if (p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') return memberName(p.left);
   if (p.type === 'CallExpression') {
-    // A callback: name it after the call it is handed to (`useEffect(…)`, `.map(…)`).
-    const callee = unwrap(p.callee);
+    // A callback (`lock.runExclusive(async () => …)`) runs as part of the function that hands it on.
     const outer = enclosingFunction(p);
-    const host = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-    const around = outer ? nameOf(outer) : null;
-    return around ?? (host !== null ? `${host} callback` : null);
+    return outer ? nameOf(outer) : null;
   }
   return null;
 }
