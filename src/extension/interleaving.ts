@@ -9,7 +9,7 @@ function stepNumber(i: number): string {
 /**
  * "Show interleaving": each step of a finding's interleaving highlighted in the editor in its call's colour, and at
  * the end of its line, numbered in order, who does what there (`① A reads this.balance (v)`). Cleared by the
- * next edit of the document, by showing another one, or by "awaitguard: Clear Interleaving".
+ * next edit of the document, by showing another one, or by "awaitguard: Clear Interleaving Highlights".
  */
 export class InterleavingView implements vscode.Disposable {
   /** One highlight per actor (two alternate), and one for the text at the end of each line. */
@@ -52,15 +52,15 @@ export class InterleavingView implements vscode.Disposable {
       byLine.set(line, [...(byLine.get(line) ?? []), `${stepNumber(i)} ${actor}: ${step.text}`]);
     });
     this.highlights.forEach((type, i) => editor.setDecorations(type, byActor[i]!));
-    const last = Math.max(...byLine.keys());
+    // The outcome goes on the line of the last step, where the harm is done.
+    const last = args.steps.at(-1)?.range.start.line;
     editor.setDecorations(
       this.notes,
-      [...byLine].map(([line, texts]) => ({
+      [...byLine].map(([line, texts]) => {
         // At the end of the line: `after` text goes after its range.
-        range: editor.document.lineAt(Math.min(line, editor.document.lineCount - 1)).range.with({ start: editor.document.lineAt(Math.min(line, editor.document.lineCount - 1)).range.end }),
-        // The outcome after the last step's line: where the harm is done.
-        renderOptions: { after: { contentText: texts.join('   ') + (line === last ? `   → ${args.outcome}` : '') } },
-      })),
+        const end = editor.document.lineAt(Math.min(line, editor.document.lineCount - 1)).range.end;
+        return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: texts.join('   ') + (line === last ? `   → ${args.outcome}` : '') } } };
+      }),
     );
     this.shownIn = editor.document.uri.toString();
     const first = args.steps[0];
