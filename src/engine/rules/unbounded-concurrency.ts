@@ -82,8 +82,8 @@ function timeline(combinator: TSESTree.CallExpression, map: Node, firstAwait: No
   const code = '`' + src + '`';
   return {
     actors: [
-      { id: 'item 1', label: `the callback for the first element of ${code}` },
-      { id: 'items 2…n', label: `the callbacks for every other element` },
+      { id: 'item 1', label: `the first element of ${code}` },
+      { id: 'items 2…n', label: 'every other element' },
     ],
     steps: [
       { actor: 0, anchor: map, text: 'starts' },
