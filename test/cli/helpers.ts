@@ -44,26 +44,33 @@ function sleep(ms: number): void {
  */
 export function ensureBuilt(): void {
   if (isFresh()) return;
-  const lock = path.join(os.tmpdir(), `awaitguard-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + 120_000;
+  underLock(path.join(os.tmpdir(), `awaitguard-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`), 120_000, () => {
+    if (isFresh()) return;
+    const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`node esbuild.js failed:\n${result.stdout}\n${result.stderr}`);
+  });
+}
+
+/**
+ * Runs `work` holding the lock folder `lock` (mkdir is atomic), so that of the test files running in parallel one
+ * does it and the others wait, then see it done when they get the lock. A lock older than `maxMs` is taken as left
+ * by a killed run.
+ */
+export function underLock(lock: string, maxMs: number, work: () => void): void {
+  const deadline = Date.now() + maxMs;
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true }); // stale
-      } catch {
-        // released meanwhile
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`);
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > maxMs) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${lock}`);
       sleep(100);
     }
   }
   try {
-    if (isFresh()) return;
-    const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`node esbuild.js failed:\n${result.stdout}\n${result.stderr}`);
+    work();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

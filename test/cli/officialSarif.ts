@@ -5,14 +5,16 @@
  * one the package validates with; the validator's binary runs on Linux x64 only.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../fixtureCorpus.js';
+import { underLock } from './helpers.js';
 
 const PACKAGE = '@microsoft/sarif-multitool-linux';
 const VERSION = '5.7.0';
 const HOME = path.join(ROOT, '.cache', 'sarif-multitool', VERSION);
 const UNPACKED = path.join(HOME, 'package');
+const COMPLETE = path.join(HOME, '.complete');
 
 export interface OfficialSarif {
   /** sarif-2.1.0.json from the package. */
@@ -24,43 +26,30 @@ export interface OfficialSarif {
 export function officialSarif(): OfficialSarif {
   const schemaPath = path.join(UNPACKED, 'sarif-2.1.0.json');
   const binary = path.join(UNPACKED, 'Sarif.Multitool');
-  if (!existsSync(schemaPath) || !existsSync(binary)) fetchPackage();
+  if (!existsSync(COMPLETE)) {
+    mkdirSync(path.dirname(HOME), { recursive: true });
+    underLock(`${HOME}.lock`, 300_000, () => {
+      if (!existsSync(COMPLETE)) fetchPackage();
+    });
+  }
   const runs = process.platform === 'linux' && process.arch === 'x64';
   if (runs) chmodSync(binary, 0o755);
   return { schemaPath, validator: runs ? binary : null };
 }
 
+/** `npm pack` and unpack; the stamp, written last, says the unpacked package is whole. */
 function fetchPackage(): void {
-  const lock = `${HOME}.lock`;
-  mkdirSync(path.dirname(HOME), { recursive: true });
-  // One test file fetches; a second waits for it (mkdir is atomic).
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(path.join(UNPACKED, 'Sarif.Multitool'))) return;
-      const held = statSync(lock, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
+  rmSync(HOME, { recursive: true, force: true });
+  mkdirSync(HOME, { recursive: true });
+  const pack = spawnSync('npm', ['pack', `${PACKAGE}@${VERSION}`, '--pack-destination', HOME, '--silent'], { encoding: 'utf8', timeout: 240_000 });
+  const tarball = readdirSync(HOME).find((f) => f.endsWith('.tgz'));
+  if (pack.status !== 0 || !tarball) {
+    throw new Error(`could not fetch ${PACKAGE}@${VERSION} from the npm registry (npm pack exited ${pack.status}): ${pack.stderr.trim()}`);
   }
-  try {
-    rmSync(HOME, { recursive: true, force: true });
-    mkdirSync(HOME, { recursive: true });
-    const pack = spawnSync('npm', ['pack', `${PACKAGE}@${VERSION}`, '--pack-destination', HOME, '--silent'], { encoding: 'utf8', timeout: 240_000 });
-    const tarball = readdirSync(HOME).find((f) => f.endsWith('.tgz'));
-    if (pack.status !== 0 || !tarball) {
-      throw new Error(`could not fetch ${PACKAGE}@${VERSION} from the npm registry (npm pack exited ${pack.status}): ${pack.stderr.trim()}`);
-    }
-    const tar = spawnSync('tar', ['xzf', path.join(HOME, tarball), '-C', HOME], { encoding: 'utf8' });
-    if (tar.status !== 0) throw new Error(`could not unpack ${tarball}: ${tar.stderr.trim()}`);
-    rmSync(path.join(HOME, tarball));
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  const tar = spawnSync('tar', ['xzf', path.join(HOME, tarball), '-C', HOME], { encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`could not unpack ${tarball}: ${tar.stderr.trim()}`);
+  rmSync(path.join(HOME, tarball));
+  writeFileSync(COMPLETE, '');
 }
 
 export interface ValidatorResult {
