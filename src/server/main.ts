@@ -40,8 +40,8 @@ const COMMANDS = SERVER_COMMANDS;
 /** The analysis behind a document's diagnostics, and the fixes built from it so far. */
 interface KeptAnalysis {
   version: number;
-  /** The file name, kind and configuration it was made with (`analysisKey`). */
-  key: string;
+  /** What it was made with besides the text; compared only when a code action asks (`sameInputs`). */
+  inputs: AnalysisInputs;
   detailed: DetailedAnalysis;
   fixed?: { key: string; byFinding: Map<Finding, Finding> };
 }
@@ -273,7 +273,7 @@ export function startServer(connection: Connection): void {
       const result = detailed.result;
       dependsOn.set(uri, new Set(Object.keys(dependencies)));
       if (documents.get(uri)?.version !== version) return; // a newer edit is on its way
-      keep(uri, result.parseError ? undefined : { version, key: analysisKey(fileName, config, kind), detailed });
+      keep(uri, result.parseError ? undefined : { version, inputs: { fileName, kind, config }, detailed });
       if (result.parseError) {
         // Keep what the user saw while they are mid-edit; the parse error goes to the log.
         log(`${fileName}:${result.parseError.line}:${result.parseError.column + 1}: ${result.parseError.message} (keeping the last diagnostics)`);
@@ -366,15 +366,15 @@ export function startServer(connection: Connection): void {
     const { config, fix: configured, settings, kind } = await configFor(doc.uri);
     const fileName = fileNameOf(doc.uri, doc.languageId);
     const last = kept.get(doc.uri);
-    if (last && last.version === doc.version && last.key === analysisKey(fileName, config, kind) && analysable(doc, fileName, settings, config)) {
+    if (last && last.version === doc.version && sameInputs(last.inputs, { fileName, kind, config }) && analysable(doc, fileName, settings, config)) {
       // Fixes once built are kept with the analysis, for the fix settings they were built with.
       const fixKey = JSON.stringify(configured);
       if (last.fixed?.key !== fixKey) last.fixed = { key: fixKey, byFinding: new Map() };
       const known = last.fixed.byFinding;
       const wanted = last.detailed.result.findings.filter((f) => inRange(f.range));
-      const missing = wanted.filter((f) => !known.has(f));
-      if (missing.length > 0) {
-        for (const [f, withFixes] of fixesOfAnalysis(last.detailed, doc.getText(), fileName, () => fixFor(doc.uri, configured), (f) => missing.includes(f))) known.set(f, withFixes);
+      const missing = new Set(wanted.filter((f) => !known.has(f)));
+      if (missing.size > 0) {
+        for (const [f, withFixes] of fixesOfAnalysis(last.detailed, doc.getText(), fileName, () => fixFor(doc.uri, configured), (f) => missing.has(f))) known.set(f, withFixes);
       }
       const findings = wanted.map((f) => known.get(f) ?? f);
       const unused = last.detailed.result.unusedDirectives?.filter((u) => inRange(u.range));
@@ -497,8 +497,15 @@ export function startServer(connection: Connection): void {
 }
 
 /** What an analysis depends on besides the text: the file's name and kind, and the configuration. */
-function analysisKey(fileName: string, config: AwaitguardConfig, kind: FileKind): string {
-  return JSON.stringify([fileName, kind, config]);
+interface AnalysisInputs {
+  fileName: string;
+  kind: FileKind;
+  config: AwaitguardConfig;
+}
+
+/** The configuration is rebuilt from the settings on each request: equal by value, not by identity. */
+function sameInputs(a: AnalysisInputs, b: AnalysisInputs): boolean {
+  return a.fileName === b.fileName && a.kind === b.kind && (a.config === b.config || JSON.stringify(a.config) === JSON.stringify(b.config));
 }
 
 /** One edit that turns `before` into `after`: the changed middle, so the editor keeps markers outside it. */
