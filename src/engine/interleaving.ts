@@ -120,18 +120,23 @@ function nameOf(fn: Node): string | null {
   return null;
 }
 
+/** The two calls A and B of the function around `at`; `laterToo` says B stands for every call after A. */
+export function callsOf(at: Node, laterToo = false): InterleavingDraft['actors'] {
+  const label = functionLabel(at);
+  return [
+    { id: 'A', label: `call A of ${label}` },
+    { id: 'B', label: `call B of ${label}${laterToo ? ' (and every later caller)' : ''}` },
+  ];
+}
+
 /**
  * Two calls of the same code, A and B: A runs `before` (up to and including its yield), B runs the same steps,
  * then A runs `after`, then B does: the interleaving of every race of a function with itself.
  */
 export function twoCalls(at: Node, before: Omit<StepDraft, 'actor'>[], after: Omit<StepDraft, 'actor'>[], outcome: string, options: { stale?: Node; again?: (step: Omit<StepDraft, 'actor'>) => Omit<StepDraft, 'actor'> } = {}): InterleavingDraft {
-  const label = functionLabel(at);
   const again = options.again ?? ((s) => s);
   return {
-    actors: [
-      { id: 'A', label: `call A of ${label}` },
-      { id: 'B', label: `call B of ${label}` },
-    ],
+    actors: callsOf(at),
     steps: [
       ...before.map((s) => ({ ...s, actor: 0 })),
       ...before.map((s) => ({ ...again(s), actor: 1 })),

@@ -7,7 +7,7 @@ import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
-import { functionLabel, type InterleavingDraft } from '../interleaving.js';
+import { callsOf, type InterleavingDraft } from '../interleaving.js';
 
 export const lockLeak: Rule<'lock-leak'> = {
   meta: {
@@ -126,12 +126,8 @@ function isExit(n: Node): boolean {
 
 /** A acquires and leaves without releasing; B, and every call after it, waits at the acquire forever. */
 function timeline(acquire: TSESTree.AwaitExpression, lock: string, leaves: { anchor: Node; text: string } | null): InterleavingDraft {
-  const label = functionLabel(acquire);
   return {
-    actors: [
-      { id: 'A', label: `call A of ${label}` },
-      { id: 'B', label: `call B of ${label} (and every later caller)` },
-    ],
+    actors: callsOf(acquire, true),
     steps: [
       { actor: 0, anchor: acquire, text: `acquires ${lock}` },
       ...(leaves ? [{ actor: 0, ...leaves }] : []),

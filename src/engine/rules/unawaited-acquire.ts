@@ -5,7 +5,7 @@ import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
-import { functionLabel, type InterleavingDraft } from '../interleaving.js';
+import { callsOf, type InterleavingDraft } from '../interleaving.js';
 
 export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
   meta: {
@@ -98,12 +98,8 @@ function isTransparent(node: Node): boolean {
 
 /** A asks for the lock and goes on without it; B holds the lock and runs the same section: both are in it. */
 function timeline(acquire: TSESTree.CallExpression, lock: string, next: Node | null): InterleavingDraft {
-  const label = functionLabel(acquire);
   return {
-    actors: [
-      { id: 'A', label: `call A of ${label}` },
-      { id: 'B', label: `call B of ${label}` },
-    ],
+    actors: callsOf(acquire),
     steps: [
       { actor: 1, anchor: acquire, text: `acquires ${lock} first` },
       ...(next ? [{ actor: 1, anchor: next, text: 'runs the section it guards' }] : []),
