@@ -3,7 +3,7 @@ import { analyzeWithFixes, fixText, type FixOptions } from '../fixes/index.js';
 import { fastParser } from '../shared/fastParser.js';
 import { classifyFile, skippedAsGenerated } from '../shared/fileKind.js';
 import { DiskProject, hash } from '../shared/projectHost.js';
-import { fixOptionsForFile } from '../shared/runtimeHome.js';
+import { fixOptionsForFile, memoizedLookups, type RuntimeLookups } from '../shared/runtimeHome.js';
 import { displayPath } from '../shared/paths.js';
 import { NotReadableError, readRegularFile } from '../shared/readFile.js';
 import { writeFixedFile, type SourceFile } from './fix.js';
@@ -96,7 +96,7 @@ export function checkFile(file: string, settings: CheckSettings, given?: SourceF
       if (!settings.withFixes) return analyze(text, file, { config: settings.config, parser, kind, project });
       // One analysis either way: fixes, and where their runtime comes from, are worked out only for a file with findings.
       const shown = settings.withFixes;
-      const fix = () => fixOptionsForFile(file, shown, settings.config.fix?.runtime !== undefined);
+      const fix = () => fixOptionsForFile(file, shown, settings.config.fix?.runtime !== undefined, lookupsFor(settings));
       return analyzeWithFixes(text, file, { config: settings.config, fix, parser, kind, project });
     });
     const others = Object.entries(dependencies).filter(([dependency]) => dependency !== file);
@@ -118,6 +118,15 @@ export function checkFile(file: string, settings: CheckSettings, given?: SourceF
 // One project per thread and run: modules that several files import are read and parsed once.
 const projects = new WeakMap<CheckSettings, DiskProject>();
 
+const lookups = new WeakMap<CheckSettings, RuntimeLookups>();
+
+/** One run's answers about the packages around its files: the copies its fixes vendor are written after all files are checked. */
+function lookupsFor(settings: CheckSettings): RuntimeLookups {
+  let found = lookups.get(settings);
+  if (!found) lookups.set(settings, (found = memoizedLookups()));
+  return found;
+}
+
 function projectFor(settings: CheckSettings, parser: FastParser | undefined): DiskProject {
   let project = projects.get(settings);
   if (!project) projects.set(settings, (project = new DiskProject(parser)));
@@ -128,7 +137,7 @@ function projectFor(settings: CheckSettings, parser: FastParser | undefined): Di
 function fixFile(file: string, source: SourceFile, runFix: Partial<FixOptions>, settings: CheckSettings, outcome: FileOutcome, parser: FastParser | undefined): string {
   // Read from the disk once, and only for a file that has something to fix.
   let resolved: Partial<FixOptions> | undefined;
-  const fix = (): Partial<FixOptions> => (resolved ??= fixOptionsForFile(file, runFix, settings.config.fix?.runtime !== undefined));
+  const fix = (): Partial<FixOptions> => (resolved ??= fixOptionsForFile(file, runFix, settings.config.fix?.runtime !== undefined, lookupsFor(settings)));
   const fixed = fixText(source.text, file, settings.config, fix, { parser, ...(outcome.result.kind ? { kind: outcome.result.kind } : {}), project: projectFor(settings, parser) });
   if (fixed.unfixed > 0) outcome.result.unfixed = fixed.unfixed;
   if (fixed.applied === 0) return source.text;

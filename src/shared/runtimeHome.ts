@@ -27,10 +27,51 @@ interface RuntimeSettings {
 
 /** The folder of the nearest package.json at or above `dir`, if any. */
 export function packageRootOf(dir: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, 'package.json'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
+  return DISK.packageRoot(dir);
+}
+
+/**
+ * What deciding a runtime home asks the disk. A long-lived process (the language server) asks anew each time,
+ * since a package.json may change under it; one CLI run asks once per folder (`memoizedLookups`): deciding it
+ * for every file with a finding read each package.json from the file's folder up, on a 20 MB corpus 2% of the
+ * run.
+ */
+export interface RuntimeLookups {
+  /** The folder of the nearest package.json at or above `dir`. */
+  packageRoot(dir: string): string | undefined;
+  /** Does a package.json at or above `dir` depend on awaitguard (a monorepo's root for all its packages)? */
+  installed(dir: string): boolean;
+  exists(file: string): boolean;
+}
+
+const DISK: RuntimeLookups = {
+  packageRoot(dir) {
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (existsSync(path.join(d, 'package.json'))) return d;
+      if (path.dirname(d) === d) return undefined;
+    }
+  },
+  installed(dir) {
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (dependsOnAwaitguard(d)) return true;
+      if (path.dirname(d) === d) return false;
+    }
+  },
+  exists: existsSync,
+};
+
+/** The disk as one run sees it: each question answered once. */
+export function memoizedLookups(): RuntimeLookups {
+  const memo = <T>(ask: (key: string) => T): ((key: string) => T) => {
+    const known = new Map<string, T>();
+    return (key) => {
+      if (known.has(key)) return known.get(key)!;
+      const answer = ask(key);
+      known.set(key, answer);
+      return answer;
+    };
+  };
+  return { packageRoot: memo(DISK.packageRoot), installed: memo(DISK.installed), exists: memo(DISK.exists) };
 }
 
 /**
@@ -38,23 +79,15 @@ export function packageRootOf(dir: string): string | undefined {
  * the project root, runtime and existing copies its package gives. `explicitRuntime`: the configuration set
  * `fix.runtime`, which then stands.
  */
-export function fixOptionsForFile<T extends RuntimeSettings>(file: string, base: T, explicitRuntime: boolean): T {
+export function fixOptionsForFile<T extends RuntimeSettings>(file: string, base: T, explicitRuntime: boolean, disk: RuntimeLookups = DISK): T {
   const runtime = base.runtime ?? FIX_DEFAULTS.runtime;
   if (runtime !== 'vendor') return base;
-  const root = packageRootOf(path.dirname(file)) ?? base.projectRoot ?? path.dirname(file);
+  const root = disk.packageRoot(path.dirname(file)) ?? base.projectRoot ?? path.dirname(file);
   const vendorPath = base.vendorPath ?? FIX_DEFAULTS.vendorPath;
-  if (!explicitRuntime && installedFrom(path.dirname(file))) return { ...base, runtime: 'package' };
+  if (!explicitRuntime && disk.installed(path.dirname(file))) return { ...base, runtime: 'package' };
   const stem = path.resolve(root, vendorPath).replace(/\.[mc]?[jt]sx?$/, '');
-  const existingCopies = VARIANTS.map((ext) => stem + ext).filter((p) => existsSync(p));
+  const existingCopies = VARIANTS.map((ext) => stem + ext).filter((p) => disk.exists(p));
   return { ...base, projectRoot: root, ...(existingCopies.length > 0 ? { existingCopies } : {}) };
-}
-
-/** Does a package.json at or above `dir` depend on awaitguard (a monorepo's root for all its packages)? */
-function installedFrom(dir: string): boolean {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (dependsOnAwaitguard(d)) return true;
-    if (path.dirname(d) === d) return false;
-  }
 }
 
 function dependsOnAwaitguard(root: string): boolean {
