@@ -10,7 +10,8 @@
 //               revision of bench/real/repos.json (snapshot extracted by bench/real/run.mjs)
 //   cli-corpus  node bench/check.mjs --json --jobs 1 --rounds N      the same on the generated corpus, bench/corpus/
 //   eslint      node bench/ci.mjs --json --rounds N --only cold-jobs-1,eslint
-//               ESLint's require-atomic-updates against awaitguard --jobs 1 on the 20 MB generated corpus
+//               ESLint's require-atomic-updates against awaitguard --jobs 1 on the 20 MB generated corpus, under
+//               this `node` and again under Node 24 from .cache/e2e when it is there (oxc raw transfer)
 //   editor      node bench/lsp.mjs --json --edits N --file <file> [--vsix awaitguard-linux-x64.vsix]
 //               didChange -> diagnostics (debounce 0), code actions, first analysis and peak memory for the
 //               3,000-line SeedlessOnboardingController.ts of MetaMask/core and the 9,018-line src/client.ts of
@@ -243,7 +244,7 @@ head('issue 14 speed figures (bench/speed.mjs)');
 head(`load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min) on ${cores} CPUs before the run`);
 head(`build        dist/cli-run.js ${buildAtStart.cli}, dist/server.js ${buildAtStart.server} (sha1)`);
 head(
-  `node         ${process.version} for check.mjs and ci.mjs; editor rows under ` +
+  `node         ${process.version} for check.mjs and ci.mjs${editorNode !== process.execPath ? ` (ci.mjs again under ${editorNodeVersion})` : ''}; editor rows under ` +
     (editorNode === process.execPath
       ? `this node, ${process.version} (Node 24 not found at ${relative(ROOT, node24)}: oxc by JSON transfer, not as VS Code runs it)`
       : `${editorNodeVersion} (${relative(ROOT, editorNode)}), as VS Code's extension host: oxc raw transfer`),
@@ -276,17 +277,22 @@ if (wanted('cli-corpus')) {
   await cliRatio('cli-corpus', 'CLI --jobs 1 against parse-only on the generated corpus (bench/corpus/)', 'CLI / oxc parse-only, generated corpus', []);
 }
 if (wanted('eslint')) {
-  section('eslint: ESLint require-atomic-updates against awaitguard check --jobs 1 (bench/ci.mjs)');
-  const r = await runScript(process.execPath, 'ci.mjs', ['--json', '--rounds', String(opts.rounds), '--only', 'cold-jobs-1,eslint']);
-  const label = 'ESLint / awaitguard --jobs 1, 20 MB corpus, CPU';
-  const target = `≥ ${TARGETS.eslintOverAwaitguardCpu}×`;
-  if (r.error) failed('eslint', r, [[label, target]]);
-  else {
-    const ratio = r.json.ratios.eslintOverColdJobs1;
-    const cmd = r.json.commands;
-    figure(label, ratioText(ratio.cpu), target, ratio.cpu >= TARGETS.eslintOverAwaitguardCpu);
-    figure(`  wall; CPU ${sText(cmd.eslint.medianCpuMs)} / ${sText(cmd['cold-jobs-1'].medianCpuMs)}`, ratioText(ratio.value));
-    console.log(`  (${sText(r.ms)})`);
+  // Both tools under this node (Node 20: oxc hands its tree over as JSON), and again under Node 24 when it is there
+  // (raw transfer, as on Node 22 and later, which CI runners and VS Code run now that Node 20 is past its end of life).
+  const runtimes = [{ node: process.execPath, version: process.version }, ...(editorNode !== process.execPath ? [{ node: editorNode, version: editorNodeVersion }] : [])];
+  for (const { node, version } of runtimes) {
+    section(`eslint: ESLint require-atomic-updates against awaitguard check --jobs 1 (bench/ci.mjs), both under Node ${version}`);
+    const r = await runScript(node, 'ci.mjs', ['--json', '--rounds', String(opts.rounds), '--only', 'cold-jobs-1,eslint']);
+    const label = `ESLint / awaitguard --jobs 1, 20 MB corpus, Node ${version}, CPU`;
+    const target = `≥ ${TARGETS.eslintOverAwaitguardCpu}×`;
+    if (r.error) failed('eslint', r, [[label, target]]);
+    else {
+      const ratio = r.json.ratios.eslintOverColdJobs1;
+      const cmd = r.json.commands;
+      figure(label, ratioText(ratio.cpu), target, ratio.cpu >= TARGETS.eslintOverAwaitguardCpu);
+      figure(`  wall; CPU ${sText(cmd.eslint.medianCpuMs)} / ${sText(cmd['cold-jobs-1'].medianCpuMs)}`, ratioText(ratio.value));
+      console.log(`  (${sText(r.ms)})`);
+    }
   }
 }
 if (wanted('editor')) {
