@@ -135,7 +135,7 @@ function analyzeTree(
       rule,
       severity,
       ceiling,
-      decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe() } : { by: 'model' as const, checker: rule },
+      decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe({ kind }) } : { by: 'model' as const, checker: rule },
     }));
     const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
     const suppressions = new Suppressions(ast.comments ?? [], lines, { track: directives !== undefined, eslint: eslintDirectives });

@@ -4,11 +4,12 @@
 // markers exactly, so an extra finding in a racy file fails just like a missing one.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Engine from '../../src/engine/index.js';
 import type { AnalysisResult, Finding } from '../../src/engine/index.js';
 import { DEFAULT_CONFIG } from '../../src/engine/config.js';
+import { conventionalFileKind } from '../../src/engine/fileKinds.js';
 import { RULE_IDS, type RuleId } from '../../src/engine/rules/meta.js';
 import { DiskProject } from '../../src/shared/projectHost.js';
 import {
@@ -199,7 +200,9 @@ for (const group of GROUPS) {
       // Fixtures import helpers from test/fixtures/modules, read as the CLI reads a project's modules.
       // At every confidence: a finding counts when it is shown by default, or when a `(low)` marker asks for it.
       const config = { ...DEFAULT_CONFIG, minConfidence: 'low' as const };
-      const all = await analyze(fixture.text, fixture.abs, { project: new DiskProject(undefined), config });
+      // A fixture named like a test file (`test-helper-….ts`) is analysed as test code, as the CLI would take it.
+      const kind = conventionalFileKind(basename(fixture.abs));
+      const all = await analyze(fixture.text, fixture.abs, { project: new DiskProject(undefined), config, kind });
       const lowMarked = new Set(fixture.markers.filter((m) => m.low).map((m) => key(m.line, m.ruleId)));
       const result = { ...all, findings: all.findings.filter((f) => f.confidence !== 'low' || lowMarked.has(key(f.range.start.line, f.ruleId))) };
 

@@ -29,6 +29,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'a generator cannot await a Lock; the fix is to select after the call (the safe twin) or to run the worker with takeLatest',
   'lost-update/racy/co-style-job-counter.js:11 lost-update':
     'a generator cannot await a Lock; the fix is to read the counter after the yield (the safe twin)',
+  'lost-update/racy/scoped-store-restored-in-promise-finally.ts:10 lost-update':
+    'run() is not async (it hands back the callback\'s promise): a lock there would need an await; AsyncLocalStorage is the fix',
   'lost-update/racy/saga-upload-total-yield.ts:9 lost-update':
     'a generator cannot await a Lock; the fix is to read the total after the yield (the safe twin), which the saga runner serializes',
 };

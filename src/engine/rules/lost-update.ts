@@ -2,8 +2,10 @@ import { empties, shareHold, type AwaitPoint, type ReadFact, type SharedWrite } 
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { memberName, unwrap, type Node } from '../ast.js';
+import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import type { FileKind } from '../fileKinds.js';
 import type { FlowRule, RuleReport } from './rule.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { differentKeys, entryPhrase, keyOf, sharedKey } from '../keys.js';
 import { deletesWhatWasListed, listing } from '../listings.js';
 import { line, yieldPhrase } from './text.js';
@@ -72,7 +74,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     // Test runners run a file's cases and hooks one after another: concurrency there is deliberate and rare.
     confidenceIn: { test: 'low' },
   },
-  observe() {
+  observe({ kind }) {
     const reports: RuleReport[] = [];
     // A loop body is walked twice: one report per write.
     const seen = new Set<Node>();
@@ -80,9 +82,15 @@ export const lostUpdate: FlowRule<'lost-update'> = {
       write(w) {
         const stale = staleRead(w);
         // `const a = await cache.get(k1); …; cache.set(k2, f(a))`: another entry than the one read.
-        if (!stale || differentKeys(stale.read.node, w.node) || seen.has(w.node) || appends(w) || restores(w.node, stale.read.node) || inSingleFlight(w.node, w.kind === 'collection')) return;
+        if (!stale || differentKeys(stale.read.node, w.node) || seen.has(w.node) || appends(w) || inSingleFlight(w.node, w.kind === 'collection')) return;
+        // Writing back the very value read restores a state on purpose. In code that runs calls at once, a value
+        // set for the time of an await and restored after it is a race of its own (see `scopedOverride`).
+        const restore = restores(w.node, stale.read.node) ? w.node : null;
+        const override = restore && !STUBBING_KINDS.has(kind) ? scopedOverride(restore as TSESTree.AssignmentExpression, stale.read.node, stale.yielded.node) : null;
+        if (restore && !override) return;
         seen.add(w.node);
-        reports.push({ ...report(w.path, stale.read.node, stale.yielded.node, w.node), confidence: rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium' });
+        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium';
+        reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       reports: () => reports,
     };
@@ -129,6 +137,89 @@ function restores(write: Node, read: Node): boolean {
     declarator.id.type === 'Identifier' &&
     declarator.id.name === value.name
   );
+}
+
+/**
+ * Where saving a value, stubbing it for an await and putting it back is how the code is meant to run: a test
+ * swaps a dependency around one awaited call, and its cases run one after another.
+ */
+const STUBBING_KINDS: ReadonlySet<FileKind> = new Set(['test', 'benchmark']);
+
+/**
+ * `const prev = current; current = next; try { return await work(); } finally { current = prev; }`: a shared value
+ * set for the time of an await (a "current" context, a hook, a swapped implementation) and restored from the
+ * saved copy in a `finally` (or a promise's `.finally` callback). Overlapping calls each save what the other set:
+ * the first to finish restores the original while the second still runs, and the second then restores the first's
+ * value, which stays. The assignment that sets the value between the save and the await, when there is one; a
+ * restore in a `catch` or a branch (rolling back a claim that failed) is not this shape.
+ */
+function scopedOverride(restore: TSESTree.AssignmentExpression, saved: Node, yielded: Node): TSESTree.AssignmentExpression | null {
+  if (!inFinally(restore)) return null;
+  const fn = enclosingFunction(saved);
+  if (!fn) return null;
+  let found: TSESTree.AssignmentExpression | null = null;
+  forEachNode(fn.body, (n) => {
+    if (found) return false;
+    if (n !== fn.body && isFunction(n)) return false;
+    if (n.range[1] <= saved.range[1] || n.range[0] >= yielded.range[0]) return n.range[0] < yielded.range[0] && n.range[1] > saved.range[1];
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && n !== restore && sameTarget(n.left, restore.left)) found = n;
+    return !found;
+  });
+  return found;
+}
+
+/** In the `finally` block of a `try`, or in a callback handed to a promise's `.finally(…)`. */
+function inFinally(node: Node): boolean {
+  for (let child: Node = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'TryStatement' && p.finalizer === child) return true;
+    if (isFunction(p)) {
+      const call = p.parent;
+      if (call?.type !== 'CallExpression' || !call.arguments.includes(p as TSESTree.CallExpressionArgument)) return false;
+      const callee = unwrap(call.callee);
+      return callee.type === 'MemberExpression' && memberName(callee) === 'finally';
+    }
+  }
+  return false;
+}
+
+/** `current` and `current`, `this.#ctx` and `this.#ctx`, `Module._resolve` and `Module._resolve`: one place, written the same way. */
+function sameTarget(a: Node, b: Node): boolean {
+  const x = unwrap(a);
+  const y = unwrap(b);
+  if (x.type !== y.type) return false;
+  if (x.type === 'Identifier' || x.type === 'PrivateIdentifier') return x.name === (y as typeof x).name;
+  if (x.type === 'ThisExpression') return true;
+  if (x.type !== 'MemberExpression' || y.type !== 'MemberExpression' || x.computed !== y.computed) return false;
+  if (x.computed && !(x.property.type === 'Literal' && y.property.type === 'Literal' && x.property.value === y.property.value)) return false;
+  return (x.computed || sameTarget(x.property, y.property)) && sameTarget(x.object, y.object);
+}
+
+/** The message of a scoped override (see `scopedOverride`): what overlapping calls see, and what stays set. */
+function overrideReport(path: string, saved: Node, override: Node, awaited: Node, restore: Node): RuleReport {
+  const loc = displayPath(path);
+  const message = `\`${loc}\` is saved on line ${line(saved)} and replaced on line ${line(override)}, the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} restores the saved value: calls that overlap see each other's value while they wait and restore out of order, so the last to finish leaves another call's value set`;
+  return {
+    anchor: restore,
+    message,
+    location: loc,
+    subject: { kind: 'race', path, from: saved, to: restore, check: false },
+    related: [
+      { anchor: saved, message: `the value of \`${loc}\` is saved here` },
+      { anchor: override, message: 'and replaced here for the time of the await' },
+      { anchor: awaited, message: 'the call yields here; another call saves the replaced value and sets its own' },
+    ],
+    interleaving: twoCalls(
+      restore,
+      [
+        { anchor: saved, text: `saves \`${loc}\` (v)` },
+        { anchor: override, text: 'sets its own value' },
+        { anchor: awaited, text: 'yields' },
+      ],
+      [{ anchor: restore, text: 'restores what it saved', quote: restore }],
+      `A restores v while B still waits, and B then restores A's value: it stays set after both calls ended`,
+      { again: (s) => (s.anchor === saved ? { ...s, text: `saves \`${loc}\`: A's value, not v` } : s) },
+    ),
+  };
 }
 
 /** `this.queue.splice(0, idx)` where `idx` came from the stale read: a position, not a stored value. */

@@ -6,6 +6,7 @@ import type { FunctionNode } from '../scope.js';
 import type { FlowObserver } from '../flow/index.js';
 import type { Confidence } from '../findings.js';
 import type { InterleavingDraft } from '../interleaving.js';
+import type { FileKind } from '../fileKinds.js';
 
 /** A place a report points at. */
 export type Anchor = TSESTree.Node | TSESTree.Token;
@@ -63,10 +64,16 @@ export interface CheckRule<Id extends string = RuleId> {
   mentions?: RegExp;
 }
 
+/** What a flow rule is told about the file it observes. */
+export interface ObservedFile {
+  /** Where the file's code lives (see `FileKind`): some shapes mean one thing in a test and another in source. */
+  kind: FileKind;
+}
+
 /** A rule decided from the walker's events (flow/events.ts): a fresh observer for each file. */
 export interface FlowRule<Id extends string = RuleId> {
   meta: RuleMeta<Id>;
-  observe(): RuleObserver;
+  observe(file: ObservedFile): RuleObserver;
 }
 
 /** One rule: its descriptor and its decision. `Id` is its literal id, from which the registry's RuleId is built. */
