@@ -13,8 +13,9 @@
 // A race is found when the CLI reports its rule on a line inside `span` (the racy function at `before`); found
 // under another rule counts apart. It is flagged after the fix when the same rule is reported inside `spanAfter`,
 // except on a line of `leftAfter`: a window the upstream fix left open, each with the reason it is still racy.
-// The file is checked on its own, at its path in the repository (so its kind, source or test, is the one a user
-// would get).
+// The file is checked at its path in the repository (so its kind, source or test, is the one a user would get),
+// on its own, or with the modules of `with` beside it (paths in the repository, taken at the same revision) when
+// the race goes through a helper another module defines, as the CLI would find them in the project.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -45,13 +46,18 @@ function fileAt(repo, rev, file) {
   return r.status === 0 ? r.stdout : null;
 }
 
-/** The findings the CLI reports for one file, checked at its repository path under a scratch root. */
-function findingsOf(o, file, text) {
+/**
+ * The findings the CLI reports for one file, checked at its repository path under a scratch root, with the
+ * `modules` ({ file, text }) it imports written beside it.
+ */
+function findingsOf(o, file, text, modules = []) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'awaitguard-race-'));
   try {
-    const target = path.join(dir, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, text);
+    for (const m of [...modules, { file, text }]) {
+      const target = path.join(dir, m.file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, m.text);
+    }
     const out = path.join(dir, 'report.json');
     const args = [o.cli, 'check', file, '--format', 'json', '--output', out, ...(o.minConfidence ? ['--min-confidence', o.minConfidence] : [])];
     const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
@@ -74,12 +80,15 @@ function main() {
   for (const race of races) {
     const before = fileAt(race.repo, race.before, race.path);
     const after = fileAt(race.repo, race.fix, race.pathAfter ?? race.path);
-    if (before === null || after === null) {
+    const modulesAt = (rev) => (race.with ?? []).map((file) => ({ file, text: fileAt(race.repo, rev, file) }));
+    const withBefore = modulesAt(race.before);
+    const withAfter = modulesAt(race.fix);
+    if (before === null || after === null || [...withBefore, ...withAfter].some((m) => m.text === null)) {
       missing.add(race.repo);
       continue;
     }
-    const inBefore = findingsOf(o, race.path, before).filter(within(race.span));
-    const inAfter = findingsOf(o, race.pathAfter ?? race.path, after).filter(within(race.spanAfter));
+    const inBefore = findingsOf(o, race.path, before, withBefore).filter(within(race.span));
+    const inAfter = findingsOf(o, race.pathAfter ?? race.path, after, withAfter).filter(within(race.spanAfter));
     const found = inBefore.some((f) => f.rule === race.rule);
     const other = !found && inBefore.length > 0;
     // A window the fix left open, read and explained in the race's `leftAfter` ({ line, reason }), is the tool

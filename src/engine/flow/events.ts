@@ -1,6 +1,7 @@
 import type { Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
 import type { AwaitPoint, Holds, ReadFact } from './state.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
 /*
  * What the walker tells the flow rules, as it happens, with no decision taken: a rule that looks at writes of
@@ -66,9 +67,20 @@ export interface MethodCall {
   yieldedSince: SharedWrite['yieldedSince'];
 }
 
+/** A call of a plain name (`unhook()`), seen once its arguments are evaluated. */
+export interface LocalCall {
+  node: TSESTree.CallExpression;
+  /** The awaits that may have run before it: what a later event's `yieldedSince` takes. */
+  passed: AwaitSet;
+  holds: Holds;
+  yieldedSince: SharedWrite['yieldedSince'];
+}
+
 /** Receives the walker's events for every async function of one file. */
 export interface FlowObserver {
   write(w: SharedWrite): void;
   /** Only for the rules that follow a write into the methods it calls. */
   methodCall?(c: MethodCall): void;
+  /** Only for the rules that follow what a call of a plain name does. */
+  localCall?(c: LocalCall): void;
 }

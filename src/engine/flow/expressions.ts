@@ -592,9 +592,11 @@ export abstract class ExpressionWalker extends WalkerCore {
         this.release(key);
         return NO_DEPS;
       }
-    } else {
-      this.expr(callee);
+      const deps = this.exprs(node.arguments);
+      this.localCall(node);
+      return deps;
     }
+    this.expr(callee);
     return this.exprs(node.arguments);
   }
 

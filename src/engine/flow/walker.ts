@@ -1,4 +1,5 @@
 import type { Variable } from '@typescript-eslint/scope-manager';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, memberName, unwrap, type Node } from '../ast.js';
 import type { AwaitSet } from '../awaitSet.js';
 import { pathsOverlap, REMOTE_DELETES, type PathContext } from '../locations.js';
@@ -8,7 +9,7 @@ import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
 import { classOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
-import type { FlowObserver, Guard, GuardingCheck, MethodCall, SharedWrite } from './events.js';
+import type { FlowObserver, Guard, GuardingCheck, LocalCall, MethodCall, SharedWrite } from './events.js';
 import { initialState, NO_DEPS, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
 /*
@@ -32,6 +33,8 @@ export abstract class WalkerCore implements PathContext {
   protected inSharedChain = false;
   /** The observers that follow method calls (`FlowObserver.methodCall`), found on the first call. */
   private callObservers: FlowObserver[] | undefined;
+  /** The observers of calls of plain names (`FlowObserver.localCall`), found on the first such call. */
+  private localCallObservers: FlowObserver[] | undefined;
   /** Set by an awaited acquire so a declaration can bind its release function or guard. */
   protected pendingAcquireKey: string | null = null;
 
@@ -145,6 +148,15 @@ export abstract class WalkerCore implements PathContext {
       yieldedSince: (since) => this.awaitSince(since, now),
     };
     for (const o of listening) o.methodCall!(event);
+  }
+
+  /** A call of a plain name (`unhook()`, `hookResolver(wrap)`), its arguments evaluated, for the observers that follow them. */
+  protected localCall(node: TSESTree.CallExpression): void {
+    const listening = (this.localCallObservers ??= this.observers.filter((o) => o.localCall));
+    if (listening.length === 0) return;
+    const now = this.st.passed;
+    const event: LocalCall = { node, passed: now, holds: this.st.holds, yieldedSince: (since) => this.awaitSince(since, now) };
+    for (const o of listening) o.localCall!(event);
   }
 
   /** A write of shared state: the conditions it acts on stop being open, and the observers hear of it. */

@@ -1,8 +1,10 @@
-import { empties, shareHold, type AwaitPoint, type ReadFact, type SharedWrite } from '../flow/index.js';
+import { empties, shareHold, type AwaitPoint, type LocalCall, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { constInit, resolveCallee } from '../callees.js';
+import type { FunctionNode } from '../scope.js';
 import type { FileKind } from '../fileKinds.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
@@ -78,6 +80,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     const reports: RuleReport[] = [];
     // A loop body is walked twice: one report per write.
     const seen = new Set<Node>();
+    const installs = new Map<Node, LocalCall>();
     return {
       write(w) {
         const stale = staleRead(w);
@@ -91,6 +94,22 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         seen.add(w.node);
         const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
+      },
+      localCall(c) {
+        if (STUBBING_KINDS.has(kind)) return;
+        // `const unhook = hookResolver(…)`: where it is made, to measure the window to its call from.
+        if (c.node.parent?.type === 'VariableDeclarator') {
+          installs.set(c.node, c);
+          return;
+        }
+        if (seen.has(c.node)) return;
+        const override = helperOverride(c.node);
+        const installed = override ? installs.get(override.install) : undefined;
+        if (!override || !installed) return;
+        const yielded = c.yieldedSince(installed.passed);
+        if (!yielded || shareHold(installed.holds, c.holds)) return;
+        seen.add(c.node);
+        reports.push({ ...helperOverrideReport(override.target, override.install, yielded.node, c.node), confidence: 'medium' });
       },
       reports: () => reports,
     };
@@ -166,6 +185,121 @@ function scopedOverride(restore: TSESTree.AssignmentExpression, saved: Node, yie
     return !found;
   });
   return found;
+}
+
+/**
+ * `const unhook = hookResolve(make); try { return await load(id); } finally { unhook(); }`, where the helper saves a
+ * shared value, replaces it and hands back a function that puts the saved one back: the scoped override of
+ * `scopedOverride`, made by a helper of this module or an imported one. `restore` is the call of the restoring
+ * function, a `const` of the caller, made with no condition in the `finally` of a `try` (a count of calls in
+ * flight, `if (--inFlight === 0) unhook()`, keeps the override for as long as any call needs it); what is
+ * returned is the call that made it and the place it replaces. Whether the call yields in between, outside a
+ * lock held across both, is the walk's to say.
+ */
+function helperOverride(restore: TSESTree.CallExpression): { install: TSESTree.CallExpression; target: TSESTree.MemberExpression | TSESTree.Identifier } | null {
+  const undo = unwrap(restore.callee);
+  if (undo.type !== 'Identifier' || restore.arguments.length > 0) return null;
+  const stmt = restore.parent;
+  const block = stmt?.parent;
+  const attempt = block?.parent;
+  if (stmt?.type !== 'ExpressionStatement' || block?.type !== 'BlockStatement' || attempt?.type !== 'TryStatement' || attempt.finalizer !== block) return null;
+  const install = installedBefore(undo, attempt);
+  const helper = install ? resolveCallee(install.callee) : null;
+  const made = helper && !helper.async ? restoringClosure(helper) : null;
+  return install && made ? { install, target: made.target } : null;
+}
+
+/** `const unhook = hookResolve(…)` among the statements of the block that holds `attempt`, before it. */
+function installedBefore(undo: TSESTree.Identifier, attempt: TSESTree.TryStatement): TSESTree.CallExpression | null {
+  const block = attempt.parent;
+  if (block?.type !== 'BlockStatement') return null;
+  for (const stmt of block.body) {
+    if (stmt === attempt) break;
+    if (stmt.type !== 'VariableDeclaration' || stmt.kind !== 'const') continue;
+    for (const d of stmt.declarations) {
+      const init = d.init ? unwrap(d.init) : null;
+      if (d.id.type === 'Identifier' && d.id.name === undo.name && init?.type === 'CallExpression') return init;
+    }
+  }
+  return null;
+}
+
+/**
+ * `const prev = M._resolve; M._resolve = make(prev); return () => { M._resolve = prev; };` in `fn`: what it
+ * replaces, when the place outlives the call (not a parameter's, nor an object the helper makes).
+ */
+function restoringClosure(fn: FunctionNode): { target: TSESTree.MemberExpression | TSESTree.Identifier } | null {
+  if (fn.body.type !== 'BlockStatement') return null;
+  const body = fn.body.body;
+  const returned = body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement');
+  const closure = returned?.argument ? unwrap(returned.argument) : null;
+  if (!closure || !isFunction(closure)) return null;
+  const statements = closure.body.type === 'BlockStatement' ? closure.body.body : [];
+  for (const s of statements) {
+    const put = s.type === 'ExpressionStatement' ? unwrap(s.expression) : null;
+    if (put?.type !== 'AssignmentExpression' || put.operator !== '=' || unwrap(put.right).type !== 'Identifier') continue;
+    const savedName = (unwrap(put.right) as TSESTree.Identifier).name;
+    const target = put.left;
+    if (target.type !== 'MemberExpression' && target.type !== 'Identifier') continue;
+    const saves = body.some((d) => d.type === 'VariableDeclaration' && d.kind === 'const' && d.declarations.some((x) => x.id.type === 'Identifier' && x.id.name === savedName && x.init !== null && x.init !== undefined && sameTarget(x.init, target)));
+    const replaces = body.some((r) => r.type === 'ExpressionStatement' && unwrap(r.expression).type === 'AssignmentExpression' && sameTarget((unwrap(r.expression) as TSESTree.AssignmentExpression).left, target));
+    if (saves && replaces && outlivesCall(target, fn)) return { target };
+  }
+  return null;
+}
+
+/** The root of `target` is no parameter of `fn` and no object `fn` makes: the place is there for other calls too. */
+function outlivesCall(target: Node, fn: FunctionNode): boolean {
+  let root = unwrap(target);
+  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  if (root.type === 'ThisExpression') return true;
+  if (root.type !== 'Identifier') return false;
+  const name = root.name;
+  if (fn.params.some((p) => p.type === 'Identifier' && p.name === name)) return false;
+  const init = constInit(root);
+  const made = init ? unwrap(init) : null;
+  return !(made && (made.type === 'ObjectExpression' || made.type === 'ArrayExpression' || made.type === 'NewExpression'));
+}
+
+function helperOverrideReport(target: TSESTree.MemberExpression | TSESTree.Identifier, install: TSESTree.CallExpression, awaited: Node, restore: TSESTree.CallExpression): RuleReport {
+  const loc = targetText(target);
+  const helper = calleeText(install);
+  const undo = (unwrap(restore.callee) as TSESTree.Identifier).name;
+  return {
+    anchor: restore,
+    message: `\`${helper}\` on line ${line(install)} replaces \`${loc}\` and hands back \`${undo}\`, which puts back the value it saved; the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} calls \`${undo}\`: calls that overlap see each other's value while they wait and restore out of order, so the last to finish leaves another call's value set`,
+    location: loc,
+    subject: { kind: 'race', path: loc, from: install, to: restore, check: false },
+    related: [
+      { anchor: install, message: `saves \`${loc}\` and replaces it for the time of the await` },
+      { anchor: awaited, message: 'the call yields here; another call saves the replaced value and sets its own' },
+    ],
+    interleaving: twoCalls(
+      restore,
+      [
+        { anchor: install, text: `saves \`${loc}\` (v) and sets its own` },
+        { anchor: awaited, text: 'yields' },
+      ],
+      [{ anchor: restore, text: `restores what \`${helper}\` saved`, quote: restore }],
+      `A restores v while B still waits, and B then restores A's value: it stays set after both calls ended`,
+      { again: (s) => (s.anchor === install ? { ...s, text: `saves \`${loc}\`: A's value, not v` } : s) },
+    ),
+  };
+}
+
+/** `Module._resolveFilename`, `current`: a place as written (dotted names; a computed part as `[…]`). */
+function targetText(n: Node): string {
+  const e = unwrap(n);
+  if (e.type === 'Identifier') return e.name;
+  if (e.type === 'ThisExpression') return 'this';
+  if (e.type === 'MemberExpression') return `${targetText(e.object)}${e.computed ? '[…]' : `.${e.property.type === 'PrivateIdentifier' ? '#' : ''}${(e.property as TSESTree.Identifier).name}`}`;
+  return '…';
+}
+
+/** `hookResolve(…)`, `hooks.install(…)`. */
+function calleeText(call: TSESTree.CallExpression): string {
+  const c = unwrap(call.callee);
+  return `${c.type === 'Identifier' || c.type === 'MemberExpression' ? targetText(c) : 'the helper'}(…)`;
 }
 
 /** In the `finally` block of a `try`, or in a callback handed to a promise's `.finally(…)`. */
