@@ -1,4 +1,5 @@
 import { forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { resolveCallee } from './callees.js';
 
 /*
  * AbortController and AbortSignal as the rules meet them: work that takes a signal ends when the signal's
@@ -16,14 +17,22 @@ export function mentionsSignal(root: Node): boolean {
 }
 
 /** Does the code abort a controller (`controller.abort()`, `this.abortController?.abort()`)? */
-export function callsAbort(root: Node): boolean {
+export function callsAbort(root: Node, depth = 0): boolean {
   let found = false;
   forEachNode(root, (n) => {
     if (n.type === 'CallExpression') {
       const callee = unwrap(n.callee);
       if (callee.type === 'MemberExpression' && memberName(callee) === 'abort') found = true;
+      // `abortAndIgnore(controller)`, `cancelRequest(ctrl)`: a helper that aborts what it is given, seen in its body
+      // when this module or an imported one defines it, else by its name.
+      else if (callee.type === 'Identifier' && n.arguments.length > 0) {
+        const helper = depth < 2 ? resolveCallee(callee) : null;
+        found = helper ? callsAbort(helper.body, depth + 1) : ABORT_HELPER.test(callee.name);
+      }
     }
     return !found;
   });
   return found;
 }
+
+const ABORT_HELPER = /^abort/i;

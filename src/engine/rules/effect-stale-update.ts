@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -67,6 +67,7 @@ function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TS
  */
 function runsOnce(effect: FunctionNode): boolean {
   if (effect.body.type !== 'BlockStatement') return false;
+  if (asyncRuns(effect).some(startsOnce)) return true;
   const assigned = new Set<string>();
   // A variable of the run itself (`let timer; … if (timer) clearTimeout(timer)`) lives and dies with the run.
   const own = new Set<string>();
@@ -97,6 +98,53 @@ function runsOnce(effect: FunctionNode): boolean {
     return !guarded;
   });
   return guarded;
+}
+
+/** The async functions the effect defines in its own body (`async function run() { … } run()`): its runs' work. */
+function asyncRuns(effect: FunctionNode): FunctionNode[] {
+  const runs: FunctionNode[] = [];
+  forEachNode(effect.body, (n) => {
+    if (!isFunction(n)) return true;
+    if (n.async && n.parent?.type !== 'ReturnStatement') runs.push(n);
+    return false;
+  });
+  return runs;
+}
+
+/**
+ * The same flag, checked and set inside the async work the effect starts, before its first await:
+ * `async function run() { if (IS_RUNNING || !preview) return; …; IS_RUNNING = true; try { await create(); … } }`.
+ * Both happen while the run is synchronous, so a later run finds the flag set and starts nothing.
+ */
+function startsOnce(run: FunctionNode): boolean {
+  if (run.body.type !== 'BlockStatement') return false;
+  const before: TSESTree.Statement[] = [];
+  for (const stmt of run.body.body) {
+    if (containsAwait(stmt)) break;
+    before.push(stmt);
+  }
+  const own = new Set<string>();
+  for (const stmt of before) {
+    if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) if (d.id.type === 'Identifier') own.add(d.id.name);
+  }
+  const set = new Set<string>();
+  for (const stmt of before) {
+    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=') continue;
+    const flag = flagText(e.left);
+    const value = unwrap(e.right);
+    if (flag !== null && !own.has(flag) && value.type === 'Literal' && Boolean(value.value)) set.add(flag);
+  }
+  return before.some((stmt) => {
+    if (stmt.type !== 'IfStatement' || !exitsAt(stmt.consequent)) return false;
+    let reads = false;
+    forEachNode(stmt.test, (t) => {
+      const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
+      if (text !== null && set.has(text)) reads = true;
+      return !reads;
+    });
+    return reads && before.indexOf(stmt) < before.findIndex((s) => s.type === 'ExpressionStatement' && unwrap(s.expression).type === 'AssignmentExpression' && set.has(flagText((unwrap(s.expression) as TSESTree.AssignmentExpression).left) ?? ''));
+  });
 }
 
 function exitsAt(branch: Node): boolean {
@@ -150,25 +198,31 @@ export type LateSet = TSESTree.CallExpression | TSESTree.Identifier;
 function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: LateSet; after: Node }[] {
   const out: { set: LateSet; after: Node }[] = [];
   const visit = (fn: FunctionNode, chained: Node | null): void => {
-    let after = chained;
+    // Source order: each await makes what follows it late, and is the one a guard must come after; not what
+    // follows in a branch the await's branch excludes (`if (value) { await load() } else { setDocs([]) }`).
+    const awaits: Node[] = [];
+    const lastBefore = (n: Node): Node | null => {
+      for (let i = awaits.length - 1; i >= 0; i--) if (!exclusive(awaits[i]!, n)) return awaits[i]!;
+      return chained;
+    };
     forEachNode(fn.body, (n) => {
       if (isFunction(n)) {
         const parent = n.parent;
         // A promise callback runs once the promise settles: after the work.
-        if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, after ?? parent);
+        if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, lastBefore(parent) ?? parent);
         // An async function the effect defines and starts (an IIFE, `const load = async () => …; load()`).
-        else if (n.async && n !== effect) visit(n, after);
+        else if (n.async && n !== effect) visit(n, lastBefore(n));
         // The cleanup and event handlers run apart from the async work.
         return false;
       }
-      // Source order: each await makes what follows it late, and is the one a guard must come after.
       if (n.type === 'AwaitExpression') {
-        after = n;
+        awaits.push(n);
         return true;
       }
       if (n.type === 'CallExpression') {
         const callee = unwrap(n.callee);
-        if (after !== null && n.range[0] > after.range[0] && callee.type === 'Identifier' && setters.has(callee.name)) out.push({ set: n, after });
+        const after = callee.type === 'Identifier' && setters.has(callee.name) ? lastBefore(n) : null;
+        if (after !== null && n.range[0] > after.range[0]) out.push({ set: n, after });
         // `.then(setUser)`: the setter itself is the callback.
         if (isPromiseChainCall(n)) {
           for (const a of n.arguments) if (a.type === 'Identifier' && setters.has(a.name)) out.push({ set: a, after: n });
@@ -179,6 +233,28 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
   };
   visit(effect, null);
   return out;
+}
+
+/** `a` and `b` sit in the two branches of one `if` or `? :`: no run reaches both. */
+function exclusive(a: Node, b: Node): boolean {
+  const above = new Set<Node>();
+  for (let p: Node | undefined = a; p; p = p.parent) above.add(p);
+  let child: Node = b;
+  for (let p = b.parent; p; child = p, p = p.parent) {
+    if (!above.has(p)) continue;
+    if (p.type !== 'IfStatement' && p.type !== 'ConditionalExpression') return false;
+    const branchOf = (n: Node): 'then' | 'else' | null => {
+      for (let q: Node | undefined = n; q && q !== p; q = q.parent) {
+        if (q === p.consequent) return 'then';
+        if (q === p.alternate) return 'else';
+      }
+      return null;
+    };
+    const sideA = branchOf(a);
+    const sideB = child === p.consequent ? 'then' : child === p.alternate ? 'else' : null;
+    return sideA !== null && sideB !== null && sideA !== sideB;
+  }
+  return false;
 }
 
 /**
