@@ -262,7 +262,7 @@ function outlivesCall(target: Node, fn: FunctionNode): boolean {
 }
 
 function helperOverrideReport(target: TSESTree.MemberExpression | TSESTree.Identifier, install: TSESTree.CallExpression, awaited: Node, restore: TSESTree.CallExpression): RuleReport {
-  const loc = targetText(target);
+  const loc = targetText(target, true);
   const helper = calleeText(install);
   const undo = (unwrap(restore.callee) as TSESTree.Identifier).name;
   return {
@@ -287,13 +287,28 @@ function helperOverrideReport(target: TSESTree.MemberExpression | TSESTree.Ident
   };
 }
 
-/** `Module._resolveFilename`, `current`: a place as written (dotted names; a computed part as `[…]`). */
-function targetText(n: Node): string {
+/**
+ * `Module._resolveFilename`, `current`: a place as written (dotted names; a computed part as `[…]`). With `named`,
+ * a root the helper binds to a required module is shown as that module (`require('module')._resolveFilename`),
+ * since the helper's own name for it means nothing where the finding is read.
+ */
+function targetText(n: Node, named = false): string {
   const e = unwrap(n);
-  if (e.type === 'Identifier') return e.name;
+  if (e.type === 'Identifier') return (named && requiredModule(e)) || e.name;
   if (e.type === 'ThisExpression') return 'this';
-  if (e.type === 'MemberExpression') return `${targetText(e.object)}${e.computed ? '[…]' : `.${e.property.type === 'PrivateIdentifier' ? '#' : ''}${(e.property as TSESTree.Identifier).name}`}`;
+  if (e.type === 'MemberExpression') return `${targetText(e.object, named)}${e.computed ? '[…]' : `.${e.property.type === 'PrivateIdentifier' ? '#' : ''}${(e.property as TSESTree.Identifier).name}`}`;
   return '…';
+}
+
+/** `require('module')` when `id` is a const given `require('module')` (or a `createRequire` result's call). */
+function requiredModule(id: TSESTree.Identifier): string | null {
+  const init = constInit(id);
+  const call = init ? unwrap(init) : null;
+  if (call?.type !== 'CallExpression') return null;
+  const callee = unwrap(call.callee);
+  const arg = call.arguments[0];
+  const name = callee.type === 'Identifier' ? callee.name : null;
+  return name !== null && /require$/i.test(name) && arg?.type === 'Literal' && typeof arg.value === 'string' ? `require('${arg.value}')` : null;
 }
 
 /** `hookResolve(…)`, `hooks.install(…)`. */
