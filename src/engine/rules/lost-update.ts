@@ -4,6 +4,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { constInit, resolveCallee } from '../callees.js';
+import { receiverText } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
 import type { FileKind } from '../fileKinds.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -262,42 +263,33 @@ function outlivesCall(target: Node, fn: FunctionNode): boolean {
 }
 
 function helperOverrideReport(target: TSESTree.MemberExpression | TSESTree.Identifier, install: TSESTree.CallExpression, awaited: Node, restore: TSESTree.CallExpression): RuleReport {
-  const loc = targetText(target, true);
-  const helper = calleeText(install);
+  const loc = helperTargetText(target);
+  const helper = `${receiverText(install.callee) ?? 'the helper'}(…)`;
   const undo = (unwrap(restore.callee) as TSESTree.Identifier).name;
   return {
     anchor: restore,
-    message: `\`${helper}\` on line ${line(install)} replaces \`${loc}\` and hands back \`${undo}\`, which puts back the value it saved; the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} calls \`${undo}\`: calls that overlap see each other's value while they wait and restore out of order, so the last to finish leaves another call's value set`,
+    message: `\`${helper}\` on line ${line(install)} replaces \`${loc}\` and hands back \`${undo}\`, which puts back the value it saved; the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} calls \`${undo}\`: ${OVERRIDE_HARM}`,
     location: loc,
     subject: { kind: 'race', path: loc, from: install, to: restore, check: false },
     related: [
       { anchor: install, message: `saves \`${loc}\` and replaces it for the time of the await` },
-      { anchor: awaited, message: 'the call yields here; another call saves the replaced value and sets its own' },
+      { anchor: awaited, message: OVERRIDE_YIELD },
     ],
-    interleaving: twoCalls(
-      restore,
-      [
-        { anchor: install, text: `saves \`${loc}\` (v) and sets its own` },
-        { anchor: awaited, text: 'yields' },
-      ],
-      [{ anchor: restore, text: `restores what \`${helper}\` saved`, quote: restore }],
-      `A restores v while B still waits, and B then restores A's value: it stays set after both calls ended`,
-      { again: (s) => (s.anchor === install ? { ...s, text: `saves \`${loc}\`: A's value, not v` } : s) },
-    ),
+    interleaving: overrideTimeline(loc, [{ anchor: install, text: `saves \`${loc}\` (v) and sets its own` }], awaited, restore, `restores what \`${helper}\` saved`),
   };
 }
 
 /**
- * `Module._resolveFilename`, `current`: a place as written (dotted names; a computed part as `[…]`). With `named`,
- * a root the helper binds to a required module is shown as that module (`require('module')._resolveFilename`),
- * since the helper's own name for it means nothing where the finding is read.
+ * The place a helper replaces, as its caller should read it: a root the helper binds to a required module is
+ * shown as that module (`require('module')._resolveFilename`), since the helper's own name for it means nothing
+ * where the finding is read.
  */
-function targetText(n: Node, named = false): string {
-  const e = unwrap(n);
-  if (e.type === 'Identifier') return (named && requiredModule(e)) || e.name;
-  if (e.type === 'ThisExpression') return 'this';
-  if (e.type === 'MemberExpression') return `${targetText(e.object, named)}${e.computed ? '[…]' : `.${e.property.type === 'PrivateIdentifier' ? '#' : ''}${(e.property as TSESTree.Identifier).name}`}`;
-  return '…';
+function helperTargetText(target: TSESTree.MemberExpression | TSESTree.Identifier): string {
+  const text = receiverText(target) ?? '…';
+  let root: Node = unwrap(target);
+  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  const required = root.type === 'Identifier' ? requiredModule(root) : null;
+  return required ? required + text.slice(text.indexOf('.') < 0 ? text.length : text.indexOf('.')) : text;
 }
 
 /** `require('module')` when `id` is a const given `require('module')` (or a `createRequire` result's call). */
@@ -309,12 +301,6 @@ function requiredModule(id: TSESTree.Identifier): string | null {
   const arg = call.arguments[0];
   const name = callee.type === 'Identifier' ? callee.name : null;
   return name !== null && /require$/i.test(name) && arg?.type === 'Literal' && typeof arg.value === 'string' ? `require('${arg.value}')` : null;
-}
-
-/** `hookResolve(…)`, `hooks.install(…)`. */
-function calleeText(call: TSESTree.CallExpression): string {
-  const c = unwrap(call.callee);
-  return `${c.type === 'Identifier' || c.type === 'MemberExpression' ? targetText(c) : 'the helper'}(…)`;
 }
 
 /** In the `finally` block of a `try`, or in a callback handed to a promise's `.finally(…)`. */
@@ -333,40 +319,47 @@ function inFinally(node: Node): boolean {
 
 /** `current` and `current`, `this.#ctx` and `this.#ctx`, `Module._resolve` and `Module._resolve`: one place, written the same way. */
 function sameTarget(a: Node, b: Node): boolean {
-  const x = unwrap(a);
-  const y = unwrap(b);
-  if (x.type !== y.type) return false;
-  if (x.type === 'Identifier' || x.type === 'PrivateIdentifier') return x.name === (y as typeof x).name;
-  if (x.type === 'ThisExpression') return true;
-  if (x.type !== 'MemberExpression' || y.type !== 'MemberExpression' || x.computed !== y.computed) return false;
-  if (x.computed && !(x.property.type === 'Literal' && y.property.type === 'Literal' && x.property.value === y.property.value)) return false;
-  return (x.computed || sameTarget(x.property, y.property)) && sameTarget(x.object, y.object);
+  const text = receiverText(a);
+  return text !== null && text === receiverText(b);
+}
+
+/** What overlapping calls of a scoped override see, and what stays set: the end of both its messages. */
+const OVERRIDE_HARM = "calls that overlap see each other's value while they wait and restore out of order, so the last to finish leaves another call's value set";
+const OVERRIDE_YIELD = 'the call yields here; another call saves the replaced value and sets its own';
+
+/**
+ * A saves v and sets its own value, yields; B saves A's value and sets its own, yields; A restores v while B still
+ * waits; B restores A's value, which stays. `saving` are the steps up to the await, the first of them the save.
+ */
+function overrideTimeline(loc: string, saving: { anchor: Node; text: string }[], awaited: Node, restore: Node, restoring: string): InterleavingDraft {
+  const save = saving[0]!.anchor;
+  return twoCalls(restore, [...saving, { anchor: awaited, text: 'yields' }], [{ anchor: restore, text: restoring, quote: restore }], `A restores v while B still waits, and B then restores A's value: it stays set after both calls ended`, {
+    again: (s) => (s.anchor === save ? { ...s, text: `saves \`${loc}\`: A's value, not v` } : s),
+  });
 }
 
 /** The message of a scoped override (see `scopedOverride`): what overlapping calls see, and what stays set. */
 function overrideReport(path: string, saved: Node, override: Node, awaited: Node, restore: Node): RuleReport {
   const loc = displayPath(path);
-  const message = `\`${loc}\` is saved on line ${line(saved)} and replaced on line ${line(override)}, the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} restores the saved value: calls that overlap see each other's value while they wait and restore out of order, so the last to finish leaves another call's value set`;
   return {
     anchor: restore,
-    message,
+    message: `\`${loc}\` is saved on line ${line(saved)} and replaced on line ${line(override)}, the call yields at ${yieldPhrase(awaited)}, and line ${line(restore)} restores the saved value: ${OVERRIDE_HARM}`,
     location: loc,
     subject: { kind: 'race', path, from: saved, to: restore, check: false },
     related: [
       { anchor: saved, message: `the value of \`${loc}\` is saved here` },
       { anchor: override, message: 'and replaced here for the time of the await' },
-      { anchor: awaited, message: 'the call yields here; another call saves the replaced value and sets its own' },
+      { anchor: awaited, message: OVERRIDE_YIELD },
     ],
-    interleaving: twoCalls(
-      restore,
+    interleaving: overrideTimeline(
+      loc,
       [
         { anchor: saved, text: `saves \`${loc}\` (v)` },
         { anchor: override, text: 'sets its own value' },
-        { anchor: awaited, text: 'yields' },
       ],
-      [{ anchor: restore, text: 'restores what it saved', quote: restore }],
-      `A restores v while B still waits, and B then restores A's value: it stays set after both calls ended`,
-      { again: (s) => (s.anchor === saved ? { ...s, text: `saves \`${loc}\`: A's value, not v` } : s) },
+      awaited,
+      restore,
+      'restores what it saved',
     ),
   };
 }
