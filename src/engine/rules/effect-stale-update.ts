@@ -86,14 +86,9 @@ function runsOnce(effect: FunctionNode): boolean {
   forEachNode(effect.body, (n) => {
     if (guarded || isFunction(n)) return false;
     if (n.type === 'IfStatement') {
-      let flag: string | null = null;
-      forEachNode(n.test, (t) => {
-        const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
-        if (text !== null && assigned.has(text)) flag = text;
-        return flag === null;
-      });
+      const flag = flagsRead(n.test).find((f) => assigned.has(f));
       // `if (flag) return;`, or `if (!flag) { flag = true; start(); }`: not `if (channelRef.current) { close it }`.
-      if (flag !== null && (exitsAt(n.consequent) || setsFlag(n.consequent, flag))) guarded = true;
+      if (flag !== undefined && (exitsAt(n.consequent) || setsFlag(n.consequent, flag))) guarded = true;
     }
     return !guarded;
   });
@@ -118,33 +113,34 @@ function asyncRuns(effect: FunctionNode): FunctionNode[] {
  */
 function startsOnce(run: FunctionNode): boolean {
   if (run.body.type !== 'BlockStatement') return false;
-  const before: TSESTree.Statement[] = [];
-  for (const stmt of run.body.body) {
-    if (containsAwait(stmt)) break;
-    before.push(stmt);
-  }
+  // A variable of the run itself lives and dies with the run.
   const own = new Set<string>();
-  for (const stmt of before) {
-    if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) if (d.id.type === 'Identifier') own.add(d.id.name);
+  const checked = new Set<string>();
+  for (const stmt of run.body.body) {
+    if (containsAwait(stmt)) return false;
+    if (stmt.type === 'VariableDeclaration') {
+      for (const d of stmt.declarations) if (d.id.type === 'Identifier') own.add(d.id.name);
+    } else if (stmt.type === 'IfStatement' && exitsAt(stmt.consequent)) {
+      for (const flag of flagsRead(stmt.test)) checked.add(flag);
+    } else if (stmt.type === 'ExpressionStatement') {
+      const e = unwrap(stmt.expression);
+      const flag = e.type === 'AssignmentExpression' && e.operator === '=' ? flagText(e.left) : null;
+      const value = flag !== null ? unwrap((e as TSESTree.AssignmentExpression).right) : null;
+      if (flag !== null && !own.has(flag) && checked.has(flag) && value?.type === 'Literal' && Boolean(value.value)) return true;
+    }
   }
-  const set = new Set<string>();
-  for (const stmt of before) {
-    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
-    if (e?.type !== 'AssignmentExpression' || e.operator !== '=') continue;
-    const flag = flagText(e.left);
-    const value = unwrap(e.right);
-    if (flag !== null && !own.has(flag) && value.type === 'Literal' && Boolean(value.value)) set.add(flag);
-  }
-  return before.some((stmt) => {
-    if (stmt.type !== 'IfStatement' || !exitsAt(stmt.consequent)) return false;
-    let reads = false;
-    forEachNode(stmt.test, (t) => {
-      const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
-      if (text !== null && set.has(text)) reads = true;
-      return !reads;
-    });
-    return reads && before.indexOf(stmt) < before.findIndex((s) => s.type === 'ExpressionStatement' && unwrap(s.expression).type === 'AssignmentExpression' && set.has(flagText((unwrap(s.expression) as TSESTree.AssignmentExpression).left) ?? ''));
+  return false;
+}
+
+/** The flags a condition reads (see `flagText`). */
+function flagsRead(test: Node): string[] {
+  const flags: string[] = [];
+  forEachNode(test, (t) => {
+    const text = t.type === 'Identifier' || t.type === 'MemberExpression' ? flagText(t) : null;
+    if (text !== null) flags.push(text);
+    return true;
   });
+  return flags;
 }
 
 function exitsAt(branch: Node): boolean {
