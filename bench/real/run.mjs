@@ -225,6 +225,13 @@ async function main() {
   const stillReported = relevant.filter((v) => matched.has(v));
   const count = (list, verdict) => list.filter((v) => v.verdict === verdict).length;
   console.log(`\njudged: ${relevant.length} verdicts; still reported ${stillReported.length} (real ${count(stillReported, 'real')}, harmless ${count(stillReported, 'harmless')}, not a race ${count(stillReported, 'not-a-race')})`);
+  // A consistency pass re-judged old verdicts by one written standard (JUDGING.md) and kept what they were; the
+  // same findings counted by the verdicts as first given, so figures from before the pass stay comparable.
+  if (stillReported.some((v) => v.verdictBefore)) {
+    const first = stillReported.map((v) => ({ verdict: v.verdictBefore ?? v.verdict }));
+    const changed = stillReported.filter((v) => v.verdictBefore && v.verdictBefore !== v.verdict).length;
+    console.log(`  by the verdicts as first given (${changed} changed by a consistency pass, see JUDGING.md): real ${count(first, 'real')}, harmless ${count(first, 'harmless')}, not a race ${count(first, 'not-a-race')}`);
+  }
   for (const rule of rules) {
     const mine = stillReported.filter((v) => v.rule === rule);
     const judged = relevant.filter((v) => v.rule === rule);
