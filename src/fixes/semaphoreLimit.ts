@@ -7,12 +7,14 @@ import { indentAt, lineStart } from './style.js';
 type FanOut = Extract<FixSubject, { kind: 'fan-out' }>;
 
 /**
- * "Limit concurrency with a Semaphore": a Semaphore declared just before the statement, and each
- * callback's body run under it. Arrow functions keep `this` and `arguments`, so the body is unchanged.
+ * "Limit concurrency with a Semaphore": a Semaphore declared just before the statement that maps, and each
+ * callback's body run under it. Arrow functions keep `this` and `arguments`, so the body is unchanged. The
+ * statement is the map's, not the combinator's: `const uploads = xs.map(…)` runs its callbacks where it stands,
+ * so a Semaphore declared later, before `await Promise.all(uploads)`, would not exist yet when they call it.
  */
 export function semaphoreFix(subject: FanOut, ctx: FixContext): Fix[] {
   const { callback } = subject;
-  let stmt: Node = subject.combinator;
+  let stmt: Node = subject.map;
   while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
   if (!stmt.parent) return [];
   const permits = ctx.options.semaphorePermits;

@@ -212,6 +212,36 @@ describe('fixed code behaves', () => {
     await fixed.sendAll(ids);
     expect(fixed.peak).toBe(8);
   });
+  it('unbounded-concurrency: promises mapped into consts and spread into the combinator run under a Semaphore that exists when they start', async () => {
+    // The callbacks run where the map stands, before the combinator: a Semaphore declared just before
+    // `await Promise.all(…)` would still be in its temporal dead zone when they call it.
+    const source = `
+      const tick = () => new Promise<void>((r) => setTimeout(r, 2));
+      export let running = 0;
+      export let peak = 0;
+      async function work(id: number): Promise<number> {
+        running++;
+        peak = Math.max(peak, running);
+        await tick();
+        running--;
+        return id;
+      }
+      export async function syncAll(removed: number[], added: number[] | undefined): Promise<void> {
+        const removals = removed.map(async (id) => work(id));
+        const uploads = added?.map(async (id) => { await work(id); }) ?? [];
+        await Promise.allSettled([...removals, ...uploads]);
+      }
+    `;
+    type M = { syncAll(removed: number[], added: number[] | undefined): Promise<void>; peak: number };
+    const ids = Array.from({ length: 30 }, (_, i) => i);
+    const racy = await load<M>(source);
+    await racy.syncAll(ids, ids);
+    expect(racy.peak).toBe(60);
+    const fixed = await load<M>(fix(source, 'unbounded-concurrency'));
+    await fixed.syncAll(ids, ids);
+    // One Semaphore(8) per mapped array: at most 8 of each run at once.
+    expect(fixed.peak).toBe(16);
+  });
   it('teardown-race: stop() during start() leaves no interval running after the generation-guard fix', async () => {
     const source = `
       const tick = () => new Promise<void>((r) => setTimeout(r, 2));

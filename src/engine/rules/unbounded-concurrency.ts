@@ -33,36 +33,35 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       if (!isPromiseCombinator(node)) continue;
       const arg = node.arguments[0];
       if (!arg) continue;
-      const mapped = mappedCall(arg, model);
-      if (!mapped) continue;
-      const { source, callback, call } = mapped;
-      if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
-      const invoked = invokesElement(callback);
-      const origin = originOf(source, { model, handlers: invoked }, 0);
-      if (origin === 'bounded') continue;
-      const src = sourceText(source, model);
-      const firstAwait = findAwait(callback);
-      // Each element goes through methods a base class in another module defines: the I/O, and whatever
-      // serializes it (one connection, a lock in `query()`), is out of this file's sight.
-      const klass = classOf(callback);
-      const unseen = klass !== null && awaitedWork(callback, klass) === 'inherited';
-      // `entries.map((entry) => entry.run(ctx))`, `loaders.map((load) => load())`: what each element does is out of
-      // sight, so the I/O is a guess. Judged on real code, none of these was a real overload (handlers' bookkeeping,
-      // a session's `finish()`): shown on request, except rows from outside that each write themselves back
-      // (`rows.map((row) => row.destroy())`), one query per row.
-      const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model) && !(origin === 'outside' && persistsElement(callback));
-      reports.push({
-        anchor: node,
-        message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
-        location: src,
-        subject: { kind: 'fan-out', combinator: node, map: call, callback },
-        confidence: unseen || guessed ? 'low' : CONFIDENCE[origin],
-        related: [
-          { anchor: call, message: 'one callback per element, all started at once' },
-          ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
-        ],
-        interleaving: timeline(node, call, firstAwait, src, origin),
-      });
+      for (const { source, callback, call } of mappedCalls(arg, model)) {
+        if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
+        const invoked = invokesElement(callback);
+        const origin = originOf(source, { model, handlers: invoked }, 0);
+        if (origin === 'bounded') continue;
+        const src = sourceText(source, model);
+        const firstAwait = findAwait(callback);
+        // Each element goes through methods a base class in another module defines: the I/O, and whatever
+        // serializes it (one connection, a lock in `query()`), is out of this file's sight.
+        const klass = classOf(callback);
+        const unseen = klass !== null && awaitedWork(callback, klass) === 'inherited';
+        // `entries.map((entry) => entry.run(ctx))`, `loaders.map((load) => load())`: what each element does is out of
+        // sight, so the I/O is a guess. Judged on real code, none of these was a real overload (handlers' bookkeeping,
+        // a session's `finish()`): shown on request, except rows from outside that each write themselves back
+        // (`rows.map((row) => row.destroy())`), one query per row.
+        const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model) && !(origin === 'outside' && persistsElement(callback));
+        reports.push({
+          anchor: node,
+          message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
+          location: src,
+          subject: { kind: 'fan-out', combinator: node, map: call, callback },
+          confidence: unseen || guessed ? 'low' : CONFIDENCE[origin],
+          related: [
+            { anchor: call, message: 'one callback per element, all started at once' },
+            ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
+          ],
+          interleaving: timeline(node, call, firstAwait, src, origin),
+        });
+      }
     }
     return reports;
   },
@@ -433,17 +432,38 @@ interface Mapped {
   call: TSESTree.CallExpression;
 }
 
-/** `xs.map(fn)`, `Array.from(xs, fn)`, or a const holding one of those. */
-function mappedCall(arg: Node, model: FileModel): Mapped | null {
+/**
+ * The mapped arrays a combinator waits on: `xs.map(fn)`, `Array.from(xs, fn)`, a const holding one, and each
+ * spread of an array literal (`[...deletes, ...uploads]`); `xs?.map(fn) ?? []` is the map.
+ */
+function mappedCalls(arg: Node, model: FileModel, depth = 0): Mapped[] {
   const n = unwrap(arg);
+  if (depth > 4) return [];
+  if (n.type === 'ArrayExpression') {
+    return n.elements.flatMap((e) => (e?.type === 'SpreadElement' ? mappedCalls(e.argument, model, depth + 1) : []));
+  }
+  if (n.type === 'LogicalExpression' && (n.operator === '??' || n.operator === '||') && isEmptyArray(n.right)) {
+    return mappedCalls(n.left, model, depth + 1);
+  }
   if (n.type === 'Identifier') {
     const v = model.scope.variableOf(n);
     const def = v?.defs[0];
     if (v && def?.node.type === 'VariableDeclarator' && def.node.init && v.defs.length === 1) {
-      return mappedCall(def.node.init, model);
+      return mappedCalls(def.node.init, model, depth + 1);
     }
-    return null;
+    return [];
   }
+  const mapped = mappedCall(n);
+  return mapped ? [mapped] : [];
+}
+
+function isEmptyArray(node: Node): boolean {
+  const n = unwrap(node);
+  return n.type === 'ArrayExpression' && n.elements.length === 0;
+}
+
+/** `xs.map(fn)`, `Array.from(xs, fn)`. */
+function mappedCall(n: Node): Mapped | null {
   if (n.type !== 'CallExpression') return null;
   const callee = unwrap(n.callee);
   if (callee.type !== 'MemberExpression') return null;
