@@ -267,7 +267,12 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       if (stmt.type !== 'ReturnStatement' || !stmt.argument) continue;
       const cleanup = unwrap(stmt.argument);
       forEachNode(cleanup, (n) => {
-        if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') flags.add(n.left.name);
+        // `ignore = true`, `latest.current = null`, `generation.current++`, or a ref handed to a helper that
+        // does it (`invalidateRequest(generationRef)`): what a check of the same name then tells apart.
+        const target = n.type === 'AssignmentExpression' ? n.left : n.type === 'UpdateExpression' ? n.argument : null;
+        const root = target ? rootName(target) : null;
+        if (root) flags.add(root);
+        if (n.type === 'CallExpression') for (const a of n.arguments) if (a.type === 'Identifier') flags.add(a.name);
         return true;
       });
       if (callsAbort(cleanup)) aborts = true;
@@ -288,6 +293,13 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       return earlyExit(set, after, guards);
     },
   };
+}
+
+/** `flag`, `ref.current`, `state.gen.value`: the name the place hangs from. */
+function rootName(target: Node): string | null {
+  let n = unwrap(target);
+  while (n.type === 'MemberExpression') n = unwrap(n.object);
+  return n.type === 'Identifier' ? n.name : null;
 }
 
 /** An await before `set`, in its function, whose work takes a signal. */
