@@ -24,7 +24,7 @@ type Effect = Extract<FixSubject, { kind: 'effect' }>;
 export function ignoreStaleRunFix(subject: Effect, ctx: FixContext): Fix[] {
   const body = subject.effect.body;
   if (body.type !== 'BlockStatement' || body.body.length === 0 || subject.sets.length === 0) return [];
-  if (body.body.some((s) => s.type === 'ReturnStatement')) return [];
+  if (body.body.some((s) => s.type === 'ReturnStatement') || setsOutside(subject)) return [];
   // Declared in the effect's own scope: only a name the effect already uses would clash.
   const used = namesIn(subject.effect);
   const flag = freshName('ignore', (n) => used.has(n));
@@ -90,7 +90,7 @@ function guard(set: TSESTree.CallExpression | TSESTree.Identifier, flag: string,
 export function abortStaleRunFix(subject: Effect, ctx: FixContext): Fix[] {
   const body = subject.effect.body;
   if (body.type !== 'BlockStatement' || body.body.length === 0 || subject.sets.length === 0) return [];
-  if (body.body.some((s) => s.type === 'ReturnStatement')) return [];
+  if (body.body.some((s) => s.type === 'ReturnStatement') || setsOutside(subject)) return [];
   const fetches = fetchesIn(subject.effect);
   if (fetches.length === 0 || fetches.some((f) => !caught(f, subject.effect) || !signalSlot(f))) return [];
   const used = namesIn(subject.effect);
@@ -146,4 +146,13 @@ function signalSlot(call: TSESTree.CallExpression): ((signal: string) => TextEdi
   if (init.type !== 'ObjectExpression' || init.properties.some((p) => p.type !== 'Property' || (p.key.type === 'Identifier' && p.key.name === 'signal'))) return null;
   const at = init.range[0] + 1;
   return (signal) => ({ offset: [at, at], text: init.properties.length === 0 ? ` signal: ${signal} ` : ` signal: ${signal},` });
+}
+
+/**
+ * A set in a function the effect calls but does not hold (`const load = useCallback(async () => { …; setX(v) })`)
+ * cannot see a flag declared in the effect; guarding it there is the author's redesign, not an edit.
+ */
+function setsOutside(subject: Effect): boolean {
+  const [start, end] = subject.effect.range;
+  return subject.sets.some((set) => set.range[0] < start || set.range[1] > end);
 }

@@ -46,10 +46,15 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
 
 const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 
+/** `useEffect`, `React.useCallback`: the name a call's callee ends in. */
+function hookName(call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  return callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+}
+
 /** `useEffect(fn, [deps…])` with at least one dependency, or none given (it runs after every render). */
 function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TSESTree.ArrayExpression | null } | null {
-  const callee = unwrap(call.callee);
-  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  const name = hookName(call);
   if (name === null || !EFFECT_HOOKS.has(name)) return null;
   const fn = call.arguments[0] ? unwrap(call.arguments[0]) : null;
   if (!fn || !isFunction(fn)) return null;
@@ -193,6 +198,7 @@ export type LateSet = TSESTree.CallExpression | TSESTree.Identifier;
  */
 function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: LateSet; after: Node }[] {
   const out: { set: LateSet; after: Node }[] = [];
+  const seen = new Set<FunctionNode>();
   const visit = (fn: FunctionNode, chained: Node | null): void => {
     // Source order: each await makes what follows it late, and is the one a guard must come after; not what
     // follows in a branch the await's branch excludes (`if (value) { await load() } else { setDocs([]) }`).
@@ -217,6 +223,12 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
       }
       if (n.type === 'CallExpression') {
         const callee = unwrap(n.callee);
+        // `load()` of `const load = useCallback(async () => { … }, [id])` in the component: the effect starts it.
+        const started = fn === effect && callee.type === 'Identifier' ? componentAsync(effect, callee.name) : null;
+        if (started && !seen.has(started)) {
+          seen.add(started);
+          visit(started, lastBefore(n));
+        }
         const after = callee.type === 'Identifier' && setters.has(callee.name) ? lastBefore(n) : null;
         if (after !== null && n.range[0] > after.range[0]) out.push({ set: n, after });
         // `.then(setUser)`: the setter itself is the callback.
@@ -229,6 +241,26 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
   };
   visit(effect, null);
   return out;
+}
+
+/**
+ * The async function `name` holds in the component around `effect`, declared at its top level: `const load =
+ * useCallback(async () => …, deps)`, `const load = async () => …`, `async function load() { … }`.
+ */
+function componentAsync(effect: FunctionNode, name: string): FunctionNode | null {
+  const component = effect.parent ? enclosingFunction(effect.parent) : null;
+  if (!component || component.body.type !== 'BlockStatement') return null;
+  for (const stmt of component.body.body) {
+    if (stmt.type === 'FunctionDeclaration' && stmt.id?.name === name) return stmt.async ? stmt : null;
+    if (stmt.type !== 'VariableDeclaration' || stmt.kind !== 'const') continue;
+    for (const d of stmt.declarations) {
+      if (d.id.type !== 'Identifier' || d.id.name !== name || !d.init) continue;
+      let init = unwrap(d.init);
+      if (init.type === 'CallExpression' && hookName(init) === 'useCallback' && init.arguments[0]) init = unwrap(init.arguments[0]);
+      return isFunction(init) && init.async ? init : null;
+    }
+  }
+  return null;
 }
 
 /** `a` and `b` sit in the two branches of one `if` or `? :`: no run reaches both. */
@@ -284,7 +316,8 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       if (arg && isFunction(arg)) return true;
       // The request takes the signal the cleanup aborts: the awaits after it reject too (a fetch's body stream is aborted with it).
       if (aborts && (mentionsSignal(after) || abortableBefore(set))) return true;
-      const guards = (test: Node): boolean => readsAny(test, flags) || staleTest(test);
+      const seen = set.range[0] < effect.range[0] || set.range[1] > effect.range[1] ? flagsThroughParams(effect, set, flags) : flags;
+      const guards = (test: Node): boolean => readsAny(test, seen) || staleTest(test);
       for (let p: Node | undefined = set.parent; p && p !== effect; p = p.parent) {
         const test = p.type === 'IfStatement' || p.type === 'ConditionalExpression' ? p.test : p.type === 'LogicalExpression' ? p.left : null;
         if (test && guards(test)) return true;
@@ -300,6 +333,30 @@ function rootName(target: Node): string | null {
   let n = unwrap(target);
   while (n.type === 'MemberExpression') n = unwrap(n.object);
   return n.type === 'Identifier' ? n.name : null;
+}
+
+/**
+ * For a set in a loader the effect calls (`loadData(false, () => cancelled)`): the loader's parameters that the
+ * effect fills with something reading a cleanup flag, so `if (isCancelled?.()) return` checks the flag.
+ */
+function flagsThroughParams(effect: FunctionNode, set: Node, flags: ReadonlySet<string>): ReadonlySet<string> {
+  const loader = enclosingFunction(set);
+  let holder: Node | undefined = loader?.parent;
+  if (holder?.type === 'CallExpression') holder = holder.parent; // useCallback(async (…) => …, deps)
+  const name = loader?.type === 'FunctionDeclaration' ? loader.id?.name : holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
+  if (!loader || !name) return flags;
+  const names = new Set(flags);
+  forEachNode(effect.body, (n) => {
+    if (n.type !== 'CallExpression') return true;
+    const callee = unwrap(n.callee);
+    if (callee.type !== 'Identifier' || callee.name !== name) return true;
+    loader.params.forEach((param, i) => {
+      const arg = n.arguments[i];
+      if (param.type === 'Identifier' && arg && readsAny(arg, flags)) names.add(param.name);
+    });
+    return true;
+  });
+  return names;
 }
 
 /** An await before `set`, in its function, whose work takes a signal. */
