@@ -191,6 +191,13 @@ export function isFunction(node: Node): node is FunctionNode {
 }
 
 /** Strips wrappers that do not change a value: `x!`, `x as T`, `<T>x`, `(x satisfies T)`, `a?.b` chains. */
+/** `a` of `a.b?.c!.d`: the object a chain of member accesses starts from (`node` itself when it is none). */
+export function memberRoot(node: Node): Node {
+  let n = unwrap(node);
+  while (n.type === 'MemberExpression') n = unwrap(n.object);
+  return n;
+}
+
 export function unwrap(node: Node): Node {
   let n = node;
   for (;;) {

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, propertyKey, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -421,8 +421,7 @@ function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
       return false;
     case 'MemberExpression': {
       // `await this.ready`, `await item.result`: a promise kept somewhere; `await local.p` may be one just started.
-      let root: Node = e;
-      while (root.type === 'MemberExpression') root = unwrap(root.object);
+      const root = memberRoot(e);
       return root.type === 'Identifier' ? identifierStartsIo(root, depth, walk) : root.type !== 'ThisExpression';
     }
     case 'ConditionalExpression':

@@ -2,7 +2,7 @@ import { resolveCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, propertyKey, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, propertyKey, unwrap, type Node } from '../ast.js';
 import { COLLECTION_INSERTS, COLLECTION_READS, COLLECTION_WRITES, DOCUMENT_WRITES, ENTRY_WRITES, identifierIsLocation, isKeyedLookup, pathsOverlap, REMOTE_COLLECTION_READS, REMOTE_DELETES, runsDuringCall, sharedPath, STORAGE_READS, STORAGE_WRITES, storedAccessor, type PathContext } from '../locations.js';
 import { classOf, methodsOf } from '../summaries.js';
 import { listing } from '../listings.js';
@@ -733,8 +733,7 @@ function accessorNouns(klass: TSESTree.ClassBody): Map<string, { reads: boolean;
 
 /** `ctx.session`: a field of a local or parameter object, as text (its holder is no shared location); else null. */
 function localField(member: TSESTree.MemberExpression, ctx: ExpressionWalker & PathContext): string | null {
-  let root: Node = member;
-  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  const root = memberRoot(member);
   if (root.type !== 'Identifier') return null;
   const kind = ctx.scope.bindingOf(root, ctx.fn).kind;
   return kind === 'local' ? receiverText(member) : null;

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -302,8 +302,9 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
         // `ignore = true`, `latest.current = null`, `generation.current++`, or a ref handed to a helper that
         // does it (`invalidateRequest(generationRef)`): what a check of the same name then tells apart.
         const target = n.type === 'AssignmentExpression' ? n.left : n.type === 'UpdateExpression' ? n.argument : null;
-        const root = target ? rootName(target) : null;
-        if (root) flags.add(root);
+        // `flag`, `ref.current`, `state.gen.value`: the name the place hangs from.
+        const root = target ? memberRoot(target) : null;
+        if (root?.type === 'Identifier') flags.add(root.name);
         if (n.type === 'CallExpression') for (const a of n.arguments) if (a.type === 'Identifier') flags.add(a.name);
         return true;
       });
@@ -326,13 +327,6 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       return earlyExit(set, after, guards);
     },
   };
-}
-
-/** `flag`, `ref.current`, `state.gen.value`: the name the place hangs from. */
-function rootName(target: Node): string | null {
-  let n = unwrap(target);
-  while (n.type === 'MemberExpression') n = unwrap(n.object);
-  return n.type === 'Identifier' ? n.name : null;
 }
 
 /**

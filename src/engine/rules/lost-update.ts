@@ -2,7 +2,7 @@ import { empties, shareHold, type AwaitPoint, type LocalCall, type ReadFact, typ
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { constInit, resolveCallee } from '../callees.js';
 import { receiverText } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
@@ -251,8 +251,7 @@ function restoringClosure(fn: FunctionNode): { target: TSESTree.MemberExpression
 
 /** The root of `target` is no parameter of `fn` and no object `fn` makes: the place is there for other calls too. */
 function outlivesCall(target: Node, fn: FunctionNode): boolean {
-  let root = unwrap(target);
-  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  const root = memberRoot(target);
   if (root.type === 'ThisExpression') return true;
   if (root.type !== 'Identifier') return false;
   const name = root.name;
@@ -286,8 +285,7 @@ function helperOverrideReport(target: TSESTree.MemberExpression | TSESTree.Ident
  */
 function helperTargetText(target: TSESTree.MemberExpression | TSESTree.Identifier): string {
   const text = receiverText(target) ?? '…';
-  let root: Node = unwrap(target);
-  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  const root = memberRoot(target);
   const required = root.type === 'Identifier' ? requiredModule(root) : null;
   return required ? required + text.slice(text.indexOf('.') < 0 ? text.length : text.indexOf('.')) : text;
 }

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, isFunction, memberName, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -180,7 +180,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
     case 'Identifier':
       return identifierOrigin(n, walk, depth);
     case 'MemberExpression': {
-      const root = rootOf(n);
+      const root = memberRoot(n);
       if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
       if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1]))) return 'outside';
       return root.type === 'Identifier' || root.type === 'AwaitExpression' || root.type === 'CallExpression' ? originOf(root, walk, depth + 1) : 'unknown';
@@ -397,13 +397,6 @@ function inConstructor(node: Node): boolean {
   return false;
 }
 
-function rootOf(node: TSESTree.MemberExpression): Node {
-  let n: Node = node;
-  while (n.type === 'MemberExpression' || n.type === 'ChainExpression' || n.type === 'TSNonNullExpression') {
-    n = n.type === 'MemberExpression' ? unwrap(n.object) : unwrap(n.expression);
-  }
-  return n;
-}
 
 
 /** The origin that can hold more: outside > caller > unknown > bounded. */
@@ -629,8 +622,7 @@ function waitsOnlyOnElement(fn: FunctionNode): boolean {
     names.size > 0 &&
     calls.length > 0 &&
     calls.every((c) => {
-      let root = unwrap(c.callee);
-      while (root.type === 'MemberExpression') root = unwrap(root.object);
+      const root = memberRoot(c.callee);
       return root.type === 'Identifier' && names.has(root.name);
     })
   );
