@@ -1,6 +1,7 @@
 import { empties, shareHold, type AwaitPoint, type LocalCall, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
+import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { constInit, resolveCallee } from '../callees.js';
@@ -93,7 +94,8 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         const override = restore && !STUBBING_KINDS.has(kind) ? scopedOverride(restore as TSESTree.AssignmentExpression, stale.read.node, stale.yielded.node) : null;
         if (restore && !override) return;
         seen.add(w.node);
-        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) ? 'low' : 'medium';
+        // A value set for an await and restored is seen by any other code that runs meanwhile, not only by this function's next run.
+        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node)) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       localCall(c) {

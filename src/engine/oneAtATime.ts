@@ -1,0 +1,83 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { enclosingFunction, type Node } from './ast.js';
+import { localCallSites } from './callees.js';
+import { privateMethodCalls } from './summaries.js';
+import type { FunctionNode } from './scope.js';
+
+/*
+ * A check-then-act or a lost update inside one function needs two runs of that function to overlap. A function
+ * only this file can call, called only from code that runs once (a script's top level, a `main()` called once)
+ * and only ever waited on before the next call, never overlaps itself: `for (const r of releases) await
+ * resolveUsername(r)` in a release script, `run()` called once at the end of a CLI. Judged on real code, such
+ * findings were never races; they are shown on request.
+ */
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+/** How many callers deep the question is followed; a chain longer than this is not assumed sequential. */
+const MAX_DEPTH = 6;
+
+const memo = new WeakMap<FunctionNode, boolean>();
+
+/** Do the runs of `fn` never overlap one another, by how this file calls it? */
+export function runsOneAtATime(fn: FunctionNode): boolean {
+  let answer = memo.get(fn);
+  if (answer === undefined) {
+    answer = decide(fn, new Set(), 0) !== 'may overlap';
+    memo.set(fn, answer);
+  }
+  return answer;
+}
+
+/** How often a function runs: at most once, one run after another, or maybe several at once. */
+type Runs = 'once' | 'in turn' | 'may overlap';
+
+function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): Runs {
+  if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
+  const calls = callSites(fn);
+  if (!calls || calls.length === 0) return 'may overlap';
+  // Every call made from one place that runs once at a time: two call sites in two different such functions
+  // may still run together (`a(); b();`, each calling it).
+  const home = enclosingFunction(calls[0]!);
+  if (calls.some((c) => enclosingFunction(c) !== home)) return 'may overlap';
+  let homeRuns: Runs = 'once';
+  if (home !== null) {
+    deciding.add(fn);
+    homeRuns = decide(home, deciding, depth + 1);
+    deciding.delete(fn);
+  }
+  if (homeRuns === 'may overlap') return 'may overlap';
+  const awaited = calls.every(awaitedInPlace);
+  // One call outside any loop, in code that runs once, runs once; left running, it could otherwise overlap the
+  // next run of its caller's. Calls waited on before the code goes on run one after another.
+  if (calls.length === 1 && !inLoop(calls[0]!, home) && (homeRuns === 'once' || awaited)) return homeRuns;
+  return awaited ? 'in turn' : 'may overlap';
+}
+
+/** The calls of a function only this file can reach: a module function it does not export, a private method. */
+function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
+  const owner = fn.parent;
+  if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
+  return localCallSites(fn);
+}
+
+function inLoop(call: Node, home: FunctionNode | null): boolean {
+  for (let p = call.parent; p && p !== home; p = p.parent) if (LOOPS.has(p.type)) return true;
+  return false;
+}
+
+/**
+ * `await f(x)`, wherever it stands in its function (`names.push(await f(x))`): the function waits for this run
+ * before it evaluates anything else, so the next call starts after it. Anything else (`const p = f(x)`,
+ * `[f(a), f(b)]`, an argument to `Promise.all`) may leave it running.
+ */
+function awaitedInPlace(call: TSESTree.CallExpression): boolean {
+  let n: Node = call;
+  while (n.parent && (n.parent.type === 'TSAsExpression' || n.parent.type === 'TSNonNullExpression')) n = n.parent;
+  return n.parent?.type === 'AwaitExpression';
+}
+
+/** Is `node` in a function whose runs never overlap (see `runsOneAtATime`)? */
+export function inOneAtATimeFunction(node: Node): boolean {
+  const fn = enclosingFunction(node);
+  return fn !== null && runsOneAtATime(fn);
+}
