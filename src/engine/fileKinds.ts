@@ -12,6 +12,12 @@ const TEST_DIR_PART = /^[a-z0-9]+[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground']);
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
+/**
+ * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,
+ * `tools/`. Deeper down the names are a package's own (`packages/tools/`, `src/docs/` of a docs generator).
+ * GitHub's linguist treats a root `docs/` the same way, as documentation rather than the product.
+ */
+const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tools']);
 /** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`; `x.bench.ts`. */
 const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
@@ -57,7 +63,8 @@ export function generatedByPath(relPath: string): GeneratedReason | null {
 /**
  * The kind of a file by common conventions, from its path relative to the project root (`/` or `\` separated):
  * a folder named `test`, `__tests__`, `spec`, … or a name like `*.test.ts` makes it test code; `bench/`,
- * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `examples/`, … a script; anything else is source.
+ * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `examples/`, … (and at the root `docs/`, `website/`,
+ * `tools/`) a script; anything else is source.
  * The innermost convention wins, so `packages/a/test/bench/x.ts` is a benchmark and `test/scripts/x.ts` a script.
  */
 export function conventionalFileKind(relPath: string, options: { generated?: boolean } = {}): FileKind {
@@ -70,7 +77,7 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
     const dir = parts[i]!.toLowerCase();
     if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir)) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
-    if (SCRIPT_DIRS.has(dir)) return 'script';
+    if (SCRIPT_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code
     // (a library's development-build helpers).
     if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';

@@ -53,6 +53,11 @@ describe('file kinds', () => {
     ['.yarn/plugins/@yarnpkg/plugin-interactive-tools.cjs', 'generated'],
     ['.pnp.cjs', 'generated'],
     ['src/pnp.cjs', 'source'],
+    ['docs/.vitepress/scripts/assets.ts', 'script'],
+    ['website/src/components/Demo.tsx', 'script'],
+    ['tools/releaser/src/publish.ts', 'script'],
+    ['packages/tools/src/index.ts', 'source'],
+    ['packages/docs-generator/src/docs/render.ts', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
     expect(conventionalFileKind(rel)).toBe(kind);
   });
