@@ -52,6 +52,9 @@ function flightOf(node: Node): Flight {
   // `this.heartbeat = sharedPromiseTo(async () => …)`: a wrapper, found in its module, whose function hands every
   // call the one promise it keeps while `fn` runs.
   if (host?.type === 'CallExpression' && host.callee !== fn && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && sharesFlightOfWrapped(host)) return 'whole';
+  // `this.initializing = (async () => { …; await connect(); this.ready = true; })()`: the run is the in-flight
+  // promise callers find in the field, as for a private method started only so.
+  if (host?.type === 'CallExpression' && host.callee === fn) return storedInField(host);
   if (fn?.type === 'FunctionDeclaration') return functionFlight(fn);
   const method = fn?.parent;
   if (method?.type !== 'MethodDefinition' || method.value !== fn) return null;
