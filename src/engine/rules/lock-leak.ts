@@ -8,17 +8,18 @@ import { RELEASE_METHODS } from '../locks/index.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 import { callsOf, type InterleavingDraft } from '../interleaving.js';
+import { stuckLatches, type StuckLatch } from '../promiseLatches.js';
 
 export const lockLeak: Rule<'lock-leak'> = {
   meta: {
     id: 'lock-leak',
     shortDescription: 'A lock is acquired but not released on every path (release outside finally, or early exit).',
     fullDescription:
-      'Reports an awaited acquire whose release does not run on every path: the release is not in a finally block while code between acquire and release can throw or return, or there is no release at all. A leaked lock makes every later caller wait forever.',
+      'Reports an awaited acquire whose release does not run on every path: the release is not in a finally block while code between acquire and release can throw or return, or there is no release at all. A leaked lock makes every later caller wait forever. Also reports an in-flight promise kept in a field as a latch and cleared only when its work succeeds: after a failure every later caller gets the rejected promise.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/lock-leak.md',
     messageId: 'lockLeak',
-    fixKinds: [],
+    fixKinds: ['clear-on-failure'],
     // A test that holds a lock on purpose checks the timeout or the queue; a leak there ends with the test.
     confidenceIn: { test: 'low' },
   },
@@ -30,6 +31,7 @@ export const lockLeak: Rule<'lock-leak'> = {
       const report = checkAcquire(node, acquire.key);
       if (report) reports.push(report);
     }
+    for (const latch of stuckLatches(model.ast, model.index.assignments, model.text)) reports.push(latchReport(latch));
     return reports;
   },
 };
@@ -117,6 +119,37 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
         ? { anchor: hazard, text: isExit(hazard) ? `leaves here: the release on line ${line(releaseStmt)} never runs` : `throws here (it can): the release on line ${line(releaseStmt)} never runs` }
         : { anchor: releaseStmt, text: 'does not reach the release on every path' },
     ),
+  };
+}
+
+/**
+ * A promise kept in a field as the in-flight run (see promiseLatches.ts), let go only when the work succeeds: after
+ * a rejection every later caller finds the rejected promise, the lock never released.
+ */
+function latchReport(latch: StuckLatch): RuleReport {
+  const target = '`' + latch.target + '`';
+  const skipped =
+    latch.form === 'then'
+      ? `is cleared on line ${line(latch.clear)} only in a \`.then\` callback, which a rejection skips`
+      : `is cleared on line ${line(latch.clear)} after the \`await\` on line ${line(latch.awaited!)}, outside a \`finally\`: a rejection throws from the await past the clear`;
+  return {
+    anchor: latch.store,
+    message: `${target} holds the in-flight promise stored on line ${line(latch.store)} and ${skipped}; if the work fails, ${target} keeps the rejected promise and every later caller gets that failure instead of starting the work again; clear it in a \`finally\``,
+    location: latch.target,
+    subject: { kind: 'latch', target: latch.target, store: latch.store, clear: latch.clear, ...(latch.then ? { then: latch.then } : {}), ...(latch.awaited ? { awaited: latch.awaited } : {}) },
+    related: [
+      { anchor: latch.clear, message: 'cleared here only when the work succeeds' },
+      ...(latch.awaited ? [{ anchor: latch.awaited, message: 'a rejection throws here, past the clear' }] : []),
+    ],
+    interleaving: {
+      actors: callsOf(latch.store, true),
+      steps: [
+        { actor: 0, anchor: latch.store, text: `stores the in-flight promise in ${target}` },
+        { actor: 0, anchor: latch.awaited ?? latch.clear, text: latch.form === 'then' ? 'the work rejects: this callback never runs' : 'the work rejects: the await throws' },
+        { actor: 1, anchor: latch.store, text: `finds ${target} still set and takes the rejected promise` },
+      ],
+      outcome: `${target} is never cleared: B and every later caller fail without the work being tried again`,
+    },
   };
 }
 

@@ -33,6 +33,11 @@ export type FixSubject =
    */
   /** A response handler registered (`registration`) after the awaited send (`send`) of the request carrying `key`. */
   | { kind: 'register'; registration: TSESTree.Node; send: TSESTree.Node; key: string }
+  /**
+   * An in-flight promise stored in `target` at `store` and cleared at `clear` only when it fulfils: in the `.then`
+   * call `then` (form `then`), or after the await `awaited` (form `await`).
+   */
+  | { kind: 'latch'; target: string; store: TSESTree.AssignmentExpression; clear: TSESTree.Node; then?: TSESTree.CallExpression; awaited?: TSESTree.AwaitExpression }
   | { kind: 'teardown'; operation: FunctionNode; teardown: FunctionNode; teardownName: string; write: TSESTree.Node; release?: { value: string; method: string } };
 
 export interface RuleReport {
