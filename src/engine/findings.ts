@@ -71,6 +71,7 @@ export type FixMeaning =
   | { kind: 'abort-stale-run'; data: { controller: string } }
   | { kind: 'generation-guard'; data: { field: string; teardown: string } }
   | { kind: 'register-first'; data: { key: string } }
+  | { kind: 'clear-on-failure'; data: { target: string } }
   | { kind: 'suppress'; data: { ruleId: RuleId } };
 
 export type FixKind = FixMeaning['kind'];

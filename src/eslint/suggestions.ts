@@ -12,6 +12,7 @@ export const SUGGESTION_MESSAGES = {
   abortStaleRun: "Abort stale runs: pass an AbortController's signal to fetch and abort it in the effect cleanup",
   generationGuard: 'Skip the write when `{{teardown}}()` ran during the await (a generation counter)',
   registerFirst: 'Register the handler for `{{key}}` before sending the request',
+  clearOnFailure: 'Clear `{{target}}` when the work fails too',
 } as const;
 
 export type SuggestionId = keyof typeof SUGGESTION_MESSAGES;
@@ -25,6 +26,7 @@ export const SUGGESTION_FOR_KIND: Record<Exclude<FixKind, 'suppress'>, Suggestio
   'abort-stale-run': 'abortStaleRun',
   'generation-guard': 'generationGuard',
   'register-first': 'registerFirst',
+  'clear-on-failure': 'clearOnFailure',
 };
 
 export interface Suggestion {
@@ -53,6 +55,8 @@ export function suggestionFor(fix: Fix): Suggestion | undefined {
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { teardown: fix.data.teardown } };
     case 'register-first':
       return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { key: fix.data.key } };
+    case 'clear-on-failure':
+      return { messageId: SUGGESTION_FOR_KIND[fix.kind], data: { target: fix.data.target } };
     case 'suppress':
       return undefined;
   }

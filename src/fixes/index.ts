@@ -7,6 +7,7 @@ import { DEFAULT_FIX_OPTIONS, type FixOptions } from './options.js';
 import { generationGuardFix } from './generationGuard.js';
 import { abortStaleRunFix, ignoreStaleRunFix } from './ignoreStaleRun.js';
 import { registerFirstFix } from './registerFirst.js';
+import { clearOnFailureFix } from './clearOnFailure.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
 import { namesIn } from './names.js';
@@ -110,6 +111,8 @@ function fixesFor(d: DetailedFinding, ctx: FixContext): Fix[] {
       fixes.push(...generationGuardFix(subject, ctx));
     } else if (subject?.kind === 'register') {
       fixes.push(...registerFirstFix(subject, ctx));
+    } else if (subject?.kind === 'latch') {
+      fixes.push(...clearOnFailureFix(subject, ctx));
     }
   } catch {
     // A fix that cannot be built is left out; the finding and its suppression still stand.

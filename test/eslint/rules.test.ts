@@ -28,6 +28,7 @@ const SUGGESTION_ID: Record<FixKind, string | null> = {
   'abort-stale-run': 'abortStaleRun',
   'generation-guard': 'generationGuard',
   'register-first': 'registerFirst',
+  'clear-on-failure': 'clearOnFailure',
   suppress: null,
 };
 

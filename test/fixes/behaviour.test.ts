@@ -362,6 +362,79 @@ describe('fixed code behaves', () => {
     await expect(failing.call('ping')).rejects.toThrow('socket closed');
     expect(failing.pending.size).toBe(0);
   });
+  it('lock-leak on an in-flight promise: after one failure the next call starts the work again, for each form of the fix', async () => {
+    // A drain cleared in a `.then` that only clears (becomes `.finally`), one whose `.then` does more on success
+    // (gets a `.catch` that clears and rethrows), and a refresh cleared after its await (the clear moves onto it).
+    const source = `
+      let failNext = true;
+      async function work(): Promise<string> {
+        await new Promise<void>((r) => setTimeout(r, 1));
+        if (failNext) {
+          failNext = false;
+          throw new Error('network down');
+        }
+        return 'ok';
+      }
+      export function failOnce(): void { failNext = true; }
+      export class Drainer {
+        runs = 0;
+        private draining: Promise<void> | null = null;
+        run(): Promise<void> {
+          this.draining ??= work().then(() => {
+            this.draining = null;
+          });
+          this.runs++;
+          return this.draining;
+        }
+      }
+      export class Rollout {
+        done = 0;
+        private current: Promise<void> | null = null;
+        run(): Promise<void> {
+          if (this.current == null) {
+            this.current = work().then(() => {
+              this.current = null;
+              this.done++;
+            });
+          }
+          return this.current;
+        }
+      }
+      let refreshing: Promise<string> | null = null;
+      export async function refresh(): Promise<string> {
+        if (!refreshing) {
+          refreshing = work();
+        }
+        const token = await refreshing;
+        refreshing = null;
+        return token;
+      }
+    `;
+    type M = { failOnce(): void; Drainer: new () => { run(): Promise<void> }; Rollout: new () => { done: number; run(): Promise<void> }; refresh(): Promise<string> };
+    const exercise = async (m: M): Promise<string[]> => {
+      const outcome = async (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: Error) => e.message);
+      m.failOnce();
+      const drainer = new m.Drainer();
+      const d = [await outcome(drainer.run()), await outcome(drainer.run())];
+      m.failOnce();
+      const rollout = new m.Rollout();
+      const r = [await outcome(rollout.run()), await outcome(rollout.run()), String(rollout.done)];
+      m.failOnce();
+      const t = [await outcome(m.refresh()), await outcome(m.refresh())];
+      return [...d, ...r, ...t];
+    };
+    const racy = await load<M>(source);
+    // Every call after the first failure gets that failure again: the work never runs again.
+    expect(await exercise(racy)).toEqual(['network down', 'network down', 'network down', 'network down', '0', 'network down', 'network down']);
+
+    const fixedSource = fix(source, 'lock-leak');
+    expect(fixedSource).toContain('.finally(() => {\n            this.draining = null;');
+    expect(fixedSource).toContain('.catch((error: unknown) => { this.current = null; throw error; })');
+    expect(fixedSource).toContain('await refreshing.finally(() => { refreshing = null; })');
+    const fixed = await load<M>(fixedSource);
+    // The failure still reaches the caller that waited on it; the next call works.
+    expect(await exercise(fixed)).toEqual(['network down', 'ok', 'network down', 'ok', '1', 'network down', 'ok']);
+  });
   it('effect-stale-update: a slow response for the old prop no longer overwrites the new one after the ignore-flag fix', async () => {
     const hooks = miniReact();
     const source = `
