@@ -4,6 +4,7 @@
 // (bench/real/verdicts.json). Run by hand where the snapshots are present; CI cannot fetch them.
 //
 //   node bench/real/run.mjs [--repos a/b,c/d] [--cli FILE] [--out FILE] [--sample N --seed S] [--sample-out FILE]
+//   node bench/real/run.mjs --score FILE    (scores the findings an earlier --out wrote against today's verdicts, running nothing)
 //
 // For each repository it extracts the recorded revision's source files from its mirror (/work/.mirror/<owner>+<name>/repo, or
 // $AWAITGUARD_MIRROR/<owner>+<name>/repo; made by the search tool's `fetch`) into $AWAITGUARD_REAL_CACHE, runs
@@ -27,7 +28,7 @@ const CACHE = process.env.AWAITGUARD_REAL_CACHE ?? path.join(os.tmpdir(), 'await
 const MIRROR = process.env.AWAITGUARD_MIRROR ?? '/work/.mirror';
 
 function parseArgs(argv) {
-  const o = { repos: undefined, cli: path.join(ROOT, 'dist', 'cli.js'), out: undefined, sample: 0, seed: 1, sampleOut: path.join(CACHE, 'sample.json') };
+  const o = { repos: undefined, cli: path.join(ROOT, 'dist', 'cli.js'), out: undefined, score: undefined, sample: 0, seed: 1, sampleOut: path.join(CACHE, 'sample.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -37,6 +38,7 @@ function parseArgs(argv) {
     if (a === '--repos') o.repos = v().split(',');
     else if (a === '--cli') o.cli = path.resolve(v());
     else if (a === '--out') o.out = path.resolve(v());
+    else if (a === '--score') o.score = path.resolve(v());
     else if (a === '--sample') o.sample = Number(v());
     else if (a === '--seed') o.seed = Number(v());
     else if (a === '--sample-out') o.sampleOut = path.resolve(v());
@@ -156,8 +158,7 @@ function matchVerdicts(verdicts, findings) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  if (!existsSync(o.cli)) throw new Error(`${o.cli} is missing: run npm run build first`);
-  const { conventionalFileKind: fileKindOf } = await import(pathToFileURL(path.join(path.dirname(o.cli), 'engine.js')).href);
+  if (!o.score && !existsSync(o.cli)) throw new Error(`${o.cli} is missing: run npm run build first`);
   const { repos } = JSON.parse(readFileSync(path.join(HERE, 'repos.json'), 'utf8'));
   const verdicts = existsSync(path.join(HERE, 'verdicts.json')) ? JSON.parse(readFileSync(path.join(HERE, 'verdicts.json'), 'utf8')).verdicts : [];
   mkdirSync(CACHE, { recursive: true });
@@ -165,7 +166,17 @@ async function main() {
   const all = [];
   const lines = {};
   const rows = [];
-  for (const repo of repos) {
+  // An earlier run's findings, to score against verdicts judged since (its lines per kind are not known).
+  if (o.score) {
+    for (const f of JSON.parse(readFileSync(o.score, 'utf8'))) if (!o.repos || o.repos.includes(f.repo)) all.push(f);
+    for (const name of new Set(all.map((f) => f.repo))) {
+      const perRule = {};
+      for (const f of all) if (f.repo === name && f.confidence !== 'low') perRule[f.rule] = (perRule[f.rule] ?? 0) + 1;
+      rows.push({ repo: name, files: 0, ms: 0, perRule });
+    }
+  }
+  const { conventionalFileKind: fileKindOf } = o.score ? {} : await import(pathToFileURL(path.join(path.dirname(o.cli), 'engine.js')).href);
+  for (const repo of o.score ? [] : repos) {
     if (o.repos && !o.repos.includes(repo.name)) continue;
     const dir = snapshot(repo);
     if (!dir) {
@@ -210,7 +221,7 @@ async function main() {
     console.log(`  ${kind.padEnd(10)} ${String(lines[kind]).padStart(8)} lines  ${String(mine.length).padStart(5)} findings  ${((mine.length / lines[kind]) * 1e4).toFixed(2).padStart(7)} per 10k  (${byRule})`);
   }
   const total = Object.values(lines).reduce((a, b) => a + b, 0);
-  console.log(`  ${'all'.padEnd(10)} ${String(total).padStart(8)} lines  ${String(shown.length).padStart(5)} findings  ${((shown.length / total) * 1e4).toFixed(2).padStart(7)} per 10k`);
+  if (total > 0) console.log(`  ${'all'.padEnd(10)} ${String(total).padStart(8)} lines  ${String(shown.length).padStart(5)} findings  ${((shown.length / total) * 1e4).toFixed(2).padStart(7)} per 10k`);
   if (all.some((f) => f.confidence)) {
     const conf = {};
     for (const f of all) conf[f.confidence ?? 'none'] = (conf[f.confidence ?? 'none'] ?? 0) + 1;
