@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
+import { removeLine } from './ranges.js';
 
 type Latch = Extract<FixSubject, { kind: 'latch' }>;
 
@@ -45,7 +46,7 @@ function awaitEdits(subject: Latch, awaited: TSESTree.AwaitExpression, ctx: FixC
   const { semi } = ctx.style;
   return [
     { offset: [operand.range[1], operand.range[1]], text: `.finally(() => { ${clearText(subject, ctx)}${semi} })` },
-    removeStatement(stmt, ctx.text),
+    removeLine(stmt.range[0], stmt.range[1], ctx.text),
   ];
 }
 
@@ -61,19 +62,3 @@ function clearText(subject: Latch, ctx: FixContext): string {
 function isTypeScript(fileName: string): boolean {
   return /\.[cm]?tsx?$/.test(fileName);
 }
-
-/** The statement's whole line when nothing else is on it, else just the statement. */
-function removeStatement(stmt: Node, text: string): TextEdit {
-  let start = stmt.range[0];
-  let end = stmt.range[1];
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const lineStart = start === 0 || text[start - 1] === '\n';
-  let after = end;
-  while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
-  if (lineStart && (text[after] === '\n' || text.startsWith('\r\n', after))) {
-    end = text[after] === '\n' ? after + 1 : after + 2;
-    return { offset: [start, end], text: '' };
-  }
-  return { offset: [stmt.range[0], stmt.range[1]], text: '' };
-}
-

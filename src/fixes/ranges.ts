@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel } from '../engine/index.js';
+import { enclosingFunction, forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel, type TextEdit } from '../engine/index.js';
 
 export type StatementList = TSESTree.BlockStatement | TSESTree.Program;
 
@@ -222,4 +222,17 @@ export function blockStatementOf(node: Node): TSESTree.Statement | null {
   let cur: Node = node;
   while (cur.parent && cur.parent.type !== 'BlockStatement' && cur.parent !== fn) cur = cur.parent;
   return cur.parent?.type === 'BlockStatement' && enclosingFunction(cur) === fn ? (cur as TSESTree.Statement) : null;
+}
+
+/** Deletes [from, to) with its own line when nothing else is on it. */
+export function removeLine(from: number, to: number, text: string): TextEdit {
+  let start = from;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  let end = to;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const alone = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  if (!alone) return { offset: [from, to], text: '' };
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  return { offset: [start, end], text: '' };
 }

@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
-import { blockStatementOf } from './ranges.js';
+import { blockStatementOf, removeLine } from './ranges.js';
 import { freshName, namesIn } from './names.js';
 import { indentAt } from './style.js';
 
@@ -23,6 +23,8 @@ type Register = Extract<FixSubject, { kind: 'register' }>;
  * send's own result, an id the reply carries), or when the two are not statements of one block.
  */
 export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
+  const chained = unwrap(subject.send);
+  if (chained.type === 'CallExpression' && isThen(chained)) return chainedFix(subject, chained, ctx);
   const reg = blockStatementOf(subject.registration);
   const send = blockStatementOf(subject.send);
   if (!reg || !send || reg.parent !== send.parent || reg.type !== 'ExpressionStatement' || reg.expression !== subject.registration) return [];
@@ -57,6 +59,36 @@ export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
       preferred: true,
     },
   ];
+}
+
+function isThen(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'then';
+}
+
+/**
+ * `write(frame).then(() => { this.resolveReply = resolve; })`: the registration moves out of the callback to
+ * just before the statement that sends, and a `.then` left with nothing to do goes:
+ *
+ *   this.resolveReply = resolve;
+ *   this.socket.write(frame).catch(reject);
+ */
+function chainedFix(subject: Register, then: TSESTree.CallExpression, ctx: FixContext): Fix[] {
+  const callback = then.arguments[0] ? unwrap(then.arguments[0] as Node) : null;
+  if (!callback || !isFunction(callback) || callback.body.type !== 'BlockStatement' || callback.params.length > 0) return [];
+  const reg = blockStatementOf(subject.registration);
+  const sendStmt = blockStatementOf(then);
+  if (!reg || reg.parent !== callback.body || reg.type !== 'ExpressionStatement' || reg.expression !== subject.registration || !sendStmt) return [];
+  const text = ctx.text;
+  const indent = indentAt(text, sendStmt.range[0]);
+  const tail = /^[ \t]*\/\/[^\r\n]*/.exec(text.slice(reg.range[1]))?.[0] ?? '';
+  const registered = text.slice(reg.range[0], reg.range[1]) + tail;
+  const object = (unwrap(then.callee) as TSESTree.MemberExpression).object;
+  const edits: TextEdit[] = [
+    { offset: [sendStmt.range[0], sendStmt.range[0]], text: `${registered}${ctx.style.eol}${indent}` },
+    callback.body.body.length === 1 ? { offset: [object.range[1], then.range[1]], text: '' } : removeLine(reg.range[0], reg.range[1] + tail.length, text),
+  ];
+  return [{ kind: 'register-first', data: { key: subject.key }, title: `Register the handler for \`${subject.key}\` before sending the request`, edits, preferred: true }];
 }
 
 /** The registration reads a name that the code in [start, end) declares or assigns. */
@@ -102,17 +134,4 @@ function removalOf(registration: Node, text: string): string | null {
 /** A send statement spread over several lines would need re-indenting inside the `try`; it is moved around instead. */
 function sendsAcrossLines(send: Node, text: string): boolean {
   return text.slice(send.range[0], send.range[1]).includes('\n');
-}
-
-/** Deletes [from, to) with its own line when nothing else is on it. */
-function removeLine(from: number, to: number, text: string): TextEdit {
-  let start = from;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  let end = to;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  const alone = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
-  if (!alone) return { offset: [from, to], text: '' };
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  return { offset: [start, end], text: '' };
 }

@@ -362,6 +362,36 @@ describe('fixed code behaves', () => {
     await expect(failing.call('ping')).rejects.toThrow('socket closed');
     expect(failing.pending.size).toBe(0);
   });
+  it('register-after-send, one reply slot filled in the send\'s .then: a reply read before the write settles reaches its caller after the fix', async () => {
+    const source = `
+      export class RpcChannel {
+        private queue: Promise<void> = Promise.resolve();
+        private resolveReply: (value: string) => void = () => undefined;
+        // The server answers at once; the write's own promise settles a little later.
+        private write(frame: string): Promise<void> {
+          queueMicrotask(() => this.resolveReply(frame.toUpperCase()));
+          return new Promise<void>((r) => setTimeout(r, 2));
+        }
+        request(frame: string): Promise<string> {
+          return new Promise<string>((resolve, reject) => {
+            this.queue = this.queue.then(() => {
+              this.write(frame)
+                .then(() => {
+                  this.resolveReply = resolve;
+                })
+                .catch(reject);
+            });
+          });
+        }
+      }
+    `;
+    type M = { RpcChannel: new () => { request(frame: string): Promise<string> } };
+    const within = <T,>(p: Promise<T>): Promise<T | 'never settled'> => Promise.race([p, new Promise<'never settled'>((r) => setTimeout(() => r('never settled'), 50))]);
+    const racy = await load<M>(source);
+    expect(await within(new racy.RpcChannel().request('ping'))).toBe('never settled');
+    const fixed = await load<M>(fix(source, 'register-after-send'));
+    expect(await within(new fixed.RpcChannel().request('ping'))).toBe('PING');
+  });
   it('lock-leak on an in-flight promise: after one failure the next call starts the work again, for each form of the fix', async () => {
     // A drain cleared in a `.then` that only clears (becomes `.finally`), one whose `.then` does more on success
     // (gets a `.catch` that clears and rethrows), and a refresh cleared after its await (the clear moves onto it).

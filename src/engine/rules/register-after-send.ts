@@ -21,7 +21,7 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
     id: 'register-after-send',
     shortDescription: 'A response handler is registered in a shared map only after the request was sent and awaited: a fast response finds no handler.',
     fullDescription:
-      'Reports a handler stored in a shared collection under a request id (`pending.set(id, { resolve, reject })`, `callbacks[id] = cb`) after an await of a call that sends a message carrying that id (`await socket.send({ id, … })`). The response can be received while the send is still awaited; the receiver finds no handler under the id and drops it, and the caller waits forever. Register the handler before sending.',
+      'Reports a handler stored in a shared collection under a request id (`pending.set(id, { resolve, reject })`, `callbacks[id] = cb`) after an await of a call that sends a message carrying that id (`await socket.send({ id, … })`). Also reports the `resolve`/`reject` of the promise the call returns, stored in a one-request reply slot (`this.resolveReply = resolve`) after the send settles. The response can be received while the send is still awaited; the receiver finds no handler under the id and drops it, and the caller waits forever. Register the handler before sending.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/register-after-send.md',
     messageId: 'registerAfterSend',
@@ -38,13 +38,15 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
         if (!found) return;
         seen.add(w.node);
         const where = '`' + displayPath(w.path) + '`';
+        const handler = found.resolver ? `\`${found.key}\`, which settles this call,` : `the handler for \`${found.key}\``;
+        const request = found.resolver ? 'the request' : `the request carrying \`${found.key}\``;
         reports.push({
           anchor: w.node,
-          message: `the handler for \`${found.key}\` is stored in ${where} on line ${line(w.node)}, after the request carrying \`${found.key}\` is sent and awaited on line ${line(found.send)}: a response that arrives while the send is pending finds no handler and is dropped, and this call never settles; register the handler before sending`,
+          message: `${handler} is stored in ${where} on line ${line(w.node)}, after ${request} is sent and awaited on line ${line(found.send)}: a response that arrives while the send is pending finds no handler and is dropped, and this call never settles; register the handler before sending`,
           location: displayPath(w.path),
           subject: { kind: 'register', registration: w.node, send: found.send, key: found.key },
-          related: [{ anchor: found.send, message: `the request carrying \`${found.key}\` is sent here, before its handler is registered` }],
-          interleaving: timeline(w.node, found.send, '`' + found.key + '`', where),
+          related: [{ anchor: found.send, message: `${request} is sent here, before its handler is registered` }],
+          interleaving: timeline(w.node, found.send, found.resolver ? 'its reply' : '`' + found.key + '`', where),
         });
       },
       reports: () => reports,
@@ -71,30 +73,64 @@ function timeline(registration: Node, send: Node, key: string, where: string): I
 /** Verbs of calls that put a message on the wire. */
 const SENDS = /^(send|write|post|publish|emit|transmit|request|dispatch|sendMessage|postMessage|sendRequest|writeMessage|sendRaw|sendPacket|sendFrame|enqueue)([A-Z_]|$)/;
 
-function registersAfterSend(w: SharedWrite): { key: string; send: Node } | null {
-  const registered = registration(w);
+function registersAfterSend(w: SharedWrite): { key: string; send: Node; resolver: boolean } | null {
+  const keyed = registration(w);
+  const resolver = keyed ? null : resolverRegistration(w);
+  const registered = keyed ?? (resolver ? { key: null } : null);
   if (!registered || !w.yieldedSince(AwaitSet.EMPTY)) return null;
-  // The send nearest before the registration that carries its key: `await this.loaded` may come first.
   const fn = enclosingFunction(w.node);
   if (!fn) return null;
+  // `send(frame).then(() => { this.resolveRPC = resolve })`: registered in the callback the send's settling runs.
+  const host = fn.parent;
+  if (registered.key === null && host?.type === 'CallExpression' && host.arguments[0] === fn && isThenOf(host) && isSend((unwrap(host.callee) as TSESTree.MemberExpression).object)) return { key: resolver!, send: host, resolver: true };
+  // The send nearest before the registration that carries its key: `await this.loaded` may come first.
   let send: Node | null = null;
   forEachNode(fn.body, (n) => {
     if (isFunction(n) || n.range[0] >= w.node.range[0]) return false;
-    if (n.type === 'AwaitExpression' && n.range[1] <= w.node.range[0] && sendsKey(n.argument, registered.key)) send = n;
+    if (n.type === 'AwaitExpression' && n.range[1] <= w.node.range[0] && (registered.key === null ? isSend(n.argument) : sendsKey(n.argument, registered.key))) send = n;
     return true;
   });
-  return send ? { key: registered.key, send } : null;
+  return send ? { key: registered.key ?? resolver!, send, resolver: registered.key === null } : null;
 }
 
-/** A call that puts a message on the wire (`send`, `write`, `postMessage`, …) and carries `key` in its arguments. */
-function sendsKey(argument: Node, key: string): boolean {
+function isThenOf(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && memberName(callee) === 'then';
+}
+
+/**
+ * `this.resolveRPC = resolve`: the settle function of the promise the call hands back (a parameter of the
+ * executor of an enclosing `new Promise((resolve, reject) => …)`) stored in a field the receiver calls, one
+ * reply at a time. No id pairs it with its request: the next reply is its answer.
+ */
+function resolverRegistration(w: SharedWrite): string | null {
+  const n = w.node;
+  if (w.kind !== 'assign' || n.type !== 'AssignmentExpression' || n.operator !== '=' || n.left.type !== 'MemberExpression' || n.left.computed) return null;
+  const value = unwrap(n.right);
+  if (value.type !== 'Identifier') return null;
+  for (let p: Node | undefined = n.parent; p; p = p.parent) {
+    if (!isFunction(p)) continue;
+    const made: Node | undefined = p.parent;
+    if (made?.type === 'NewExpression' && made.arguments[0] === p && unwrap(made.callee).type === 'Identifier' && (unwrap(made.callee) as TSESTree.Identifier).name === 'Promise') {
+      return p.params.slice(0, 2).some((param) => param.type === 'Identifier' && param.name === value.name) ? value.name : null;
+    }
+  }
+  return null;
+}
+
+/** A call that puts a message on the wire (`send`, `write`, `postMessage`, …). */
+function isSend(argument: Node): boolean {
   const sent = unwrap(argument);
   if (sent.type !== 'CallExpression') return false;
   const callee = unwrap(sent.callee);
   const verb = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-  if (verb === null || !SENDS.test(verb)) return false;
+  return verb !== null && SENDS.test(verb);
+}
+
+/** A send (`isSend`) that carries `key` in its arguments. */
+function sendsKey(argument: Node, key: string): boolean {
   // The id is what pairs the request with its handler: the request must carry the one registered.
-  return sent.arguments.some((a) => mentions(a, key, 0));
+  return isSend(argument) && (unwrap(argument) as TSESTree.CallExpression).arguments.some((a) => mentions(a, key, 0));
 }
 
 /** `pending.set(id, handler)` or `callbacks[id] = handler`: a handler stored under a key named by a variable. */
