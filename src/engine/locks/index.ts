@@ -4,6 +4,7 @@ import { asyncSema } from './async-sema.js';
 import { bottleneck } from './bottleneck.js';
 import { conventional } from './conventional.js';
 import type { FixApi, LockLibrary, RunMethod } from './descriptor.js';
+import { metautil } from './metautil.js';
 import { navigatorLocks } from './navigator-locks.js';
 import { pLimit } from './p-limit.js';
 import { pQueue } from './p-queue.js';
@@ -26,6 +27,7 @@ export const LOCK_LIBRARIES: readonly LockLibrary[] = [
   pQueue,
   bottleneck,
   throat,
+  metautil,
 ];
 
 const methods = (pick: (lib: LockLibrary) => readonly string[] | undefined, libs = LOCK_LIBRARIES): ReadonlySet<string> =>
