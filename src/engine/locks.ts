@@ -68,8 +68,8 @@ export class LockTable {
     const declared = this.declared(text);
     if (declared) return declared.kind;
     const last = lastSegment(text);
-    if (/(lock|mutex)$/i.test(last) || /^(lock|mutex)/i.test(last)) return 'mutex';
-    if (/(semaphore|sem|limiter)$/i.test(last)) return 'semaphore';
+    if (namesWord(last, 'lock|mutex')) return 'mutex';
+    if (namesWord(last, 'semaphore|sem|limiter', true)) return 'semaphore';
     return null;
   }
 
@@ -418,3 +418,14 @@ function isInFinally(release: Node, call: Node): boolean {
   }
   return false;
 }
+
+/**
+ * Does the name end with one of `words` as a word of its own (`lock`, `userLock`, `write_lock`, `LOCK`), or, unless
+ * `suffixOnly`, start with one (`lockForUser`)? `clock`, `block` and `deadlock` are not locks.
+ */
+function namesWord(name: string, words: string, suffixOnly = false): boolean {
+  const capitalized = words.replace(/(^|\|)(\w)/g, (_m, bar: string, c: string) => bar + c.toUpperCase());
+  if (new RegExp(`^(${words})$`, 'i').test(name) || new RegExp(`(^|[a-z0-9])(${capitalized})$`).test(name) || new RegExp(`[_$](${words})$`, 'i').test(name)) return true;
+  return !suffixOnly && new RegExp(`^(${words})([A-Z_$0-9]|$)`).test(name);
+}
+
