@@ -18,18 +18,68 @@ export function classOf(fn: Node): TSESTree.ClassBody | null {
   return null;
 }
 
-export function memberReads(body: TSESTree.ClassBody): Map<string, string[]> {
+/**
+ * What `this` is in a method: a class's body, or an object literal whose methods share it (a Pinia or Vuex
+ * store's `actions`, a singleton `const api = { token: null, async call() { … this.token … } }`).
+ */
+export type MemberOwner = TSESTree.ClassBody | TSESTree.ObjectExpression;
+
+/**
+ * The object literal whose method `fn` is (or is inside, through arrow functions, which keep its `this`):
+ * `{ async ensure() { … } }`, `{ ensure: function () { … } }`. Null for anything else.
+ */
+export function objectOf(fn: Node): TSESTree.ObjectExpression | null {
+  let child: Node = fn;
+  for (let p = fn.parent; p; child = p, p = p.parent) {
+    if (isFunction(child) && child.type !== 'ArrowFunctionExpression') {
+      return p.type === 'Property' && p.value === child && !p.computed && p.parent?.type === 'ObjectExpression' ? p.parent : null;
+    }
+  }
+  return null;
+}
+
+/** The class or object literal whose `this` a function sees (see `MemberOwner`). */
+export function ownerOf(fn: Node): MemberOwner | null {
+  return classOf(fn) ?? objectOf(fn);
+}
+
+/** A member of a class or object literal: its name as `this.<name>` reaches it, and its function, if any. */
+interface Member {
+  name: string | null;
+  kind: 'method' | 'get' | 'set' | 'constructor' | 'field';
+  isStatic: boolean;
+  fn: FunctionNode | null;
+}
+
+function membersOf(owner: MemberOwner): Member[] {
+  if (owner.type === 'ClassBody') {
+    return owner.body.flatMap((m): Member[] => {
+      if (m.type === 'MethodDefinition') return [{ name: memberKeyName(m), kind: m.kind, isStatic: m.static, fn: m.value.body ? m.value : null }];
+      if (m.type === 'PropertyDefinition') return [{ name: memberKeyName(m), kind: 'field', isStatic: m.static, fn: m.value && isFunction(m.value) && m.value.body ? m.value : null }];
+      return [];
+    });
+  }
+  return owner.properties.flatMap((p): Member[] => {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') return [];
+    const value = unwrap(p.value as Node);
+    // An arrow's `this` is the one around the literal, not the object: it is no method of it.
+    const fn = isFunction(value) && value.type !== 'ArrowFunctionExpression' ? value : null;
+    return [{ name: p.key.name, kind: p.kind === 'init' ? (fn ? 'method' : 'field') : p.kind, isStatic: false, fn }];
+  });
+}
+
+export function memberReads(body: MemberOwner): Map<string, string[]> {
   let summary = cache.get(body);
   if (summary) return summary;
   summary = new Map();
   const walk = classWalk(body);
-  for (const member of body.body) {
-    if (member.type !== 'MethodDefinition' || member.static || member.value.async) continue;
+  for (const member of membersOf(body)) {
+    if (member.isStatic || !member.fn || member.fn.async) continue;
     if (member.kind !== 'method' && member.kind !== 'get') continue;
-    const name = memberKeyName(member);
-    if (!name || !member.value.body) continue;
+    const name = member.name;
+    if (!name) continue;
     const fields = new Set<string>();
-    for (const n of walk.thisMembers.get(member.value) ?? []) {
+    for (const n of walk.thisMembers.get(member.fn) ?? []) {
       if (n.object.type !== 'ThisExpression') continue;
       const path = readPath(n);
       if (path) fields.add(path);
@@ -50,14 +100,14 @@ interface ClassWalk {
   calls: Map<FunctionNode | null, TSESTree.CallExpression[]>;
 }
 
-const classWalks = new WeakMap<TSESTree.ClassBody, ClassWalk>();
+const classWalks = new WeakMap<MemberOwner, ClassWalk>();
 
 /**
  * One walk of a class for the summaries of all its methods (a 9,000-line client is one class with hundreds):
  * its `this.x` expressions and its calls, each under the function whose `this` it sees. Arrow functions keep
  * their method's `this`; the class body outside any method is `null`.
  */
-function classWalk(body: TSESTree.ClassBody): ClassWalk {
+function classWalk(body: MemberOwner): ClassWalk {
   let walk = classWalks.get(body);
   if (walk) return walk;
   const found: ClassWalk = { thisMembers: new Map(), calls: new Map() };
@@ -208,15 +258,13 @@ function awaitedExpressions(fn: FunctionNode): Node[] {
 const methodsCache = new WeakMap<Node, Map<string, FunctionNode>>();
 
 /** The class's own instance methods and function-valued fields, by name. */
-export function methodsOf(body: TSESTree.ClassBody): Map<string, FunctionNode> {
+export function methodsOf(body: MemberOwner): Map<string, FunctionNode> {
   let methods = methodsCache.get(body);
   if (methods) return methods;
   methods = new Map();
-  for (const member of body.body) {
-    if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.static) continue;
-    const name = memberKeyName(member);
-    const value = member.value;
-    if (name && value && isFunction(value) && value.body) methods.set(name, value);
+  for (const member of membersOf(body)) {
+    if (member.isStatic || !member.name || !member.fn || member.kind === 'constructor') continue;
+    methods.set(member.name, member.fn);
   }
   methodsCache.set(body, methods);
   return methods;
@@ -232,7 +280,7 @@ export function memberKeyName(member: TSESTree.MethodDefinition | TSESTree.Prope
 /** The method `this.m` names in the enclosing class, when the class defines it. */
 export function calledMethod(callee: Node): FunctionNode | null {
   if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'ThisExpression') return null;
-  const klass = classOf(callee);
+  const klass = ownerOf(callee);
   const name = memberName(callee);
   return klass && name !== null ? (methodsOf(klass).get(name) ?? null) : null;
 }
@@ -294,7 +342,7 @@ export class MemberWrites {
   private readonly resolved = new Map<string, HelperWrite[]>();
 
   constructor(
-    body: TSESTree.ClassBody,
+    body: MemberOwner,
     private readonly isShared: (fn: FunctionNode) => boolean,
   ) {
     this.methods = methodsOf(body);
@@ -371,7 +419,7 @@ const writesCache = new WeakMap<Node, MemberWrites>();
  * own analysis reports it when that re-check races). So is everything a method writes whose promise it keeps
  * for its callers to share (`isShared`): the work runs once, whoever calls.
  */
-export function memberWrites(body: TSESTree.ClassBody, isShared: (fn: FunctionNode) => boolean): MemberWrites {
+export function memberWrites(body: MemberOwner, isShared: (fn: FunctionNode) => boolean): MemberWrites {
   let summary = writesCache.get(body);
   if (!summary) writesCache.set(body, (summary = new MemberWrites(body, isShared)));
   return summary;

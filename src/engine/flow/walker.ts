@@ -8,7 +8,7 @@ import { deletesWhatWasListed } from '../listings.js';
 import { callbackLock, heldByEveryCaller, type LockTable } from '../locks.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import { sharesInFlight } from '../callees.js';
-import { classOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
+import { ownerOf, memberReads, memberWrites, type MemberWrites } from '../summaries.js';
 import type { FlowObserver, Guard, GuardingCheck, LocalCall, MethodCall, SharedWrite } from './events.js';
 import { initialState, NO_DEPS, type AwaitPoint, type Check, type Holds, type ReadFact, type State } from './state.js';
 
@@ -58,7 +58,7 @@ export abstract class WalkerCore implements PathContext {
   /** Fields written by the enclosing class's methods (see `memberWrites`). */
   protected classWrites(): MemberWrites | null {
     if (this.classWritesCache === undefined) {
-      const body = classOf(this.fn);
+      const body = ownerOf(this.fn);
       this.classWritesCache = body ? memberWrites(body, sharesInFlight) : null;
     }
     return this.classWritesCache;
@@ -67,7 +67,7 @@ export abstract class WalkerCore implements PathContext {
   /** Fields read by the enclosing class's synchronous methods and getters. */
   protected classReads(): Map<string, string[]> | null {
     if (this.classReadsCache === undefined) {
-      const body = classOf(this.fn);
+      const body = ownerOf(this.fn);
       this.classReadsCache = body ? memberReads(body) : null;
     }
     return this.classReadsCache;
