@@ -252,8 +252,10 @@ function awaitsFound(read: Node, yielded: Node): boolean {
   return text !== null && (text === at.id.name || text.startsWith(at.id.name + '.'));
 }
 
-// `isExpired`, `expiresAt`, `ttl`, `tokenIsValid`; not `validate()`, which checks a value's shape.
+// `isExpired`, `expiresAt`, `ttl`, `tokenIsValid`, `isAccessTokenValid`; not `validate()`, which checks a value's
+// shape, nor `valid` in the middle of a name (`validFrom`).
 const EXPIRY = /expir|stale|fresh|ttl|(^|is)valid$/i;
+const IS_VALID = /^is[A-Z]\w*Valid$/;
 
 /**
  * `if (!this.token || this.isExpired(this.token)) await this.refresh()`: a check that asks whether a cached value
@@ -265,7 +267,7 @@ function testsExpiry(check: Node): boolean {
   forEachNode(check, (n) => {
     if (found) return false;
     const name = n.type === 'Identifier' ? n.name : n.type === 'MemberExpression' ? memberName(n) : null;
-    if (name !== null && (EXPIRY.test(name) || (name === 'now' && n.type === 'MemberExpression' && receiverText(n.object) === 'Date') || name === 'getTime')) found = true;
+    if (name !== null && (EXPIRY.test(name) || IS_VALID.test(name) || (name === 'now' && n.type === 'MemberExpression' && receiverText(n.object) === 'Date') || name === 'getTime')) found = true;
     return !found;
   });
   return found;
