@@ -402,6 +402,15 @@ export abstract class ExpressionWalker extends WalkerCore {
     return deps;
   }
 
+  /**
+   * `this.remember(await refreshing)`: the helper is handed what one shared operation produced, and what it stores
+   * (`this.token = resp.token`, `this.expiresAt = Date.now() + resp.ttl`) is that result's bookkeeping, the same
+   * for every caller; the work itself ran once.
+   */
+  private passesSharedResult(call: TSESTree.CallExpression): boolean {
+    return call.arguments.some((a) => a.type !== 'SpreadElement' && this.fromSharedOperation(a, 0));
+  }
+
   protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
     const right = unwrap(node.right);
     this.sharedResult = this.fromSharedOperation(right, 0);
@@ -543,7 +552,16 @@ export abstract class ExpressionWalker extends WalkerCore {
           const reads = (fields ?? []).map((f) => this.read(f, node));
           const args = this.exprs(node.arguments);
           // What the method writes before it first yields happens in this call; the rest once it settles.
-          for (const w of writes ?? []) if (!w.afterYield) this.write(w.path, NO_DEPS, node, w.kind, w.node);
+          const shared = writes?.some((w) => !w.afterYield) === true && this.passesSharedResult(node);
+          for (const w of writes ?? []) {
+            if (w.afterYield) continue;
+            this.sharedResult = shared;
+            try {
+              this.write(w.path, NO_DEPS, node, w.kind, w.node);
+            } finally {
+              this.sharedResult = false;
+            }
+          }
           return [...accessorRead, ...reads, ...args];
         }
       }
