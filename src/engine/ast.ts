@@ -191,13 +191,6 @@ export function isFunction(node: Node): node is FunctionNode {
 }
 
 /** Strips wrappers that do not change a value: `x!`, `x as T`, `<T>x`, `(x satisfies T)`, `a?.b` chains. */
-/** `a` of `a.b?.c!.d`: the object a chain of member accesses starts from (`node` itself when it is none). */
-export function memberRoot(node: Node): Node {
-  let n = unwrap(node);
-  while (n.type === 'MemberExpression') n = unwrap(n.object);
-  return n;
-}
-
 export function unwrap(node: Node): Node {
   let n = node;
   for (;;) {
@@ -213,6 +206,24 @@ export function unwrap(node: Node): Node {
       return n;
     }
   }
+}
+
+/** `a` of `a.b?.c!.d`: the object a chain of member accesses starts from (`node` itself when it is none). */
+export function memberRoot(node: Node): Node {
+  let n = unwrap(node);
+  while (n.type === 'MemberExpression') n = unwrap(n.object);
+  return n;
+}
+
+/** Does any node under `root` (itself included) pass `test`? */
+export function containsNode(root: Node, test: (n: Node) => boolean): boolean {
+  let found = false;
+  forEachNode(root, (n) => {
+    if (found) return false;
+    if (test(n)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** The function whose body directly contains `node` (not counting the node itself). */

@@ -68,8 +68,8 @@ export class LockTable {
     const declared = this.declared(text);
     if (declared) return declared.kind;
     const last = lastSegment(text);
-    if (namesWord(last, 'lock|mutex')) return 'mutex';
-    if (namesWord(last, 'semaphore|sem|limiter', true)) return 'semaphore';
+    if (MUTEX_NAME.some((p) => p.test(last))) return 'mutex';
+    if (SEMAPHORE_NAME.some((p) => p.test(last))) return 'semaphore';
     return null;
   }
 
@@ -420,12 +420,15 @@ function isInFinally(release: Node, call: Node): boolean {
 }
 
 /**
- * Does the name end with one of `words` as a word of its own (`lock`, `userLock`, `write_lock`, `LOCK`), or, unless
- * `suffixOnly`, start with one (`lockForUser`)? `clock`, `block` and `deadlock` are not locks.
+ * A name that has one of `words` as a word of its own at its end (`lock`, `userLock`, `write_lock`, `LOCK`) or,
+ * unless `suffixOnly`, at its start (`lockForUser`). `clock`, `block` and `deadlock` are not locks. Built once:
+ * receivers are looked up for every acquire-like call.
  */
-function namesWord(name: string, words: string, suffixOnly = false): boolean {
+function wordAtEnd(words: string, suffixOnly = false): RegExp[] {
   const capitalized = words.replace(/(^|\|)(\w)/g, (_m, bar: string, c: string) => bar + c.toUpperCase());
-  if (new RegExp(`^(${words})$`, 'i').test(name) || new RegExp(`(^|[a-z0-9])(${capitalized})$`).test(name) || new RegExp(`[_$](${words})$`, 'i').test(name)) return true;
-  return !suffixOnly && new RegExp(`^(${words})([A-Z_$0-9]|$)`).test(name);
+  const patterns = [new RegExp(`^(${words})$`, 'i'), new RegExp(`[_$](${words})$`, 'i'), new RegExp(`[a-z0-9](${capitalized})$`)];
+  return suffixOnly ? patterns : [...patterns, new RegExp(`^(${words})[A-Z_$0-9]`)];
 }
 
+const MUTEX_NAME = wordAtEnd('lock|mutex');
+const SEMAPHORE_NAME = wordAtEnd('semaphore|sem|limiter', true);

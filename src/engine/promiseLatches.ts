@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { calleeObject, containsNode as contains, enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from './ast.js';
 import { shadowed } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 
@@ -61,9 +61,7 @@ function latchTarget(node: Node, text: string): string | null {
     return program && !shadowed(n) && moduleTable(program).variables.has(n.name) ? n.name : null;
   }
   if (n.type !== 'MemberExpression' || n.computed) return null;
-  let root: Node = n;
-  while (root.type === 'MemberExpression' && !root.computed) root = unwrap(root.object);
-  return root.type === 'ThisExpression' ? text.slice(n.range[0], n.range[1]) : null;
+  return memberRoot(n).type === 'ThisExpression' ? text.slice(n.range[0], n.range[1]) : null;
 }
 
 /** `target = null`, `target = undefined`, `delete target`: the latch let go. */
@@ -94,26 +92,14 @@ function clearedOnRejection(program: Node, target: string, text: string): boolea
   return found;
 }
 
-function contains(root: Node, test: (n: Node) => boolean): boolean {
-  let found = false;
-  forEachNode(root, (n) => {
-    if (found) return false;
-    if (test(n)) found = true;
-    return !found;
-  });
-  return found;
-}
-
 /**
- * Is the store made only where the field was found empty: `??=`/`||=`, `t = t ?? start()`, inside `if (!t)` (or
+ * Is the store made only where the field was found empty: `??=`/`||=`, `t = t ?? start()` (`defaulted`), inside `if (!t)` (or
  * the `else` of `if (t)`), or after an `if (t) … return` on the way to it? Then the field decides whether the work
  * starts, a latch. A field tested only on some other path (`if (this.started) { if (this.p) await this.p; return }`)
  * is a handle to join; another flag gates the work, and clearing the handle would not start it again.
  */
-function gatedBy(store: TSESTree.AssignmentExpression, target: string, text: string): boolean {
-  if (store.operator === '??=' || store.operator === '||=') return true;
-  const value = unwrap(store.right);
-  if (value.type === 'LogicalExpression' && value.operator !== '&&' && text.slice(value.left.range[0], value.left.range[1]) === target) return true;
+function gatedBy(store: TSESTree.AssignmentExpression, defaulted: boolean, target: string, text: string): boolean {
+  if (store.operator === '??=' || store.operator === '||=' || defaulted) return true;
   const fn = enclosingFunction(store);
   for (let child: Node = store, p: Node | undefined = store.parent; p && p !== fn; child = p, p = p.parent) {
     if (p.type === 'IfStatement' && child !== p.test) {
@@ -184,16 +170,17 @@ export function stuckLatches(program: TSESTree.Program, assignments: readonly TS
     if (store.operator !== '=' && store.operator !== '??=' && store.operator !== '||=') continue;
     const target = latchTarget(store.left, text);
     if (target === null) continue;
-    let value = unwrap(store.right);
+    const right = unwrap(store.right);
     // `this.p = this.p ?? start()`
-    if (value.type === 'LogicalExpression' && value.operator !== '&&' && text.slice(value.left.range[0], value.left.range[1]) === target) value = unwrap(value.right);
-    const links = chainLinks(value);
+    const defaulted = right.type === 'LogicalExpression' && right.operator !== '&&' && text.slice(right.left.range[0], right.left.range[1]) === target;
+    const links = chainLinks(defaulted ? right.right : right);
     if (links.length === 0 || links.some(handlesRejection)) continue;
     const first = links[links.length - 1]!;
-    const root = unwrap(first.callee).type === 'MemberExpression' ? unwrap((unwrap(first.callee) as TSESTree.MemberExpression).object) : first;
-    if (cannotReject(root)) continue;
+    if (cannotReject(calleeObject(first) ?? first)) continue;
+    // The cheap tests first: most fields stored from a call are no latch, and finding the clear walks the function.
+    if (!gatedBy(store, defaulted, target, text)) continue;
     const latch = thenOnlyClear(links[0]!, target, text) ?? awaitedThenCleared(store, target, text);
-    if (!latch || !gatedBy(store, target, text) || clearedElsewhere(target)) continue;
+    if (!latch || clearedElsewhere(target)) continue;
     found.push({ store, target, ...latch });
   }
   return found;

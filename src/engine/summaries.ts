@@ -263,7 +263,7 @@ export function methodsOf(body: MemberOwner): Map<string, FunctionNode> {
   if (methods) return methods;
   methods = new Map();
   for (const member of membersOf(body)) {
-    if (member.isStatic || !member.name || !member.fn || member.kind === 'constructor') continue;
+    if (member.isStatic || !member.name || !member.fn) continue;
     methods.set(member.name, member.fn);
   }
   methodsCache.set(body, methods);

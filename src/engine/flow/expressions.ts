@@ -362,12 +362,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       // `this.credentials = tokens` where the helper got `tokens` from `await this.refreshToken(t)`, which hands
       // every caller one in-flight refresh: each caller stores what that one refresh produced.
       const value = w.node.type === 'AssignmentExpression' ? w.node.right : null;
-      this.sharedResult = value !== null && this.fromSharedOperation(value, 0);
-      try {
-        this.write(w.path, NO_DEPS, call, w.kind, w.node);
-      } finally {
-        this.sharedResult = false;
-      }
+      this.asSharedResult(value !== null && this.fromSharedOperation(value, 0), () => this.write(w.path, NO_DEPS, call, w.kind, w.node));
     }
   }
 
@@ -412,10 +407,14 @@ export abstract class ExpressionWalker extends WalkerCore {
   }
 
   protected assignShared(node: TSESTree.AssignmentExpression, deps: ReadFact[]): void {
-    const right = unwrap(node.right);
-    this.sharedResult = this.fromSharedOperation(right, 0);
+    this.asSharedResult(this.fromSharedOperation(unwrap(node.right), 0), () => this.assignTo(node.left, deps, node));
+  }
+
+  /** Writes made by `write` store what one shared operation produced when `shared` (see `SharedWrite.sharedResult`). */
+  private asSharedResult(shared: boolean, write: () => void): void {
+    this.sharedResult = shared;
     try {
-      this.assignTo(node.left, deps, node);
+      write();
     } finally {
       this.sharedResult = false;
     }
@@ -553,15 +552,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           const args = this.exprs(node.arguments);
           // What the method writes before it first yields happens in this call; the rest once it settles.
           const shared = writes?.some((w) => !w.afterYield) === true && this.passesSharedResult(node);
-          for (const w of writes ?? []) {
-            if (w.afterYield) continue;
-            this.sharedResult = shared;
-            try {
-              this.write(w.path, NO_DEPS, node, w.kind, w.node);
-            } finally {
-              this.sharedResult = false;
-            }
-          }
+          for (const w of writes ?? []) if (!w.afterYield) this.asSharedResult(shared, () => this.write(w.path, NO_DEPS, node, w.kind, w.node));
           return [...accessorRead, ...reads, ...args];
         }
       }

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsAwait, containsNode as contains, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { programOf } from '../modules.js';
@@ -278,18 +278,6 @@ function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
   return releaseVar !== null && recv === releaseVar;
 }
 
-function contains(root: Node, pred: (n: Node) => boolean): boolean {
-  let found = false;
-  forEachNode(root, (n) => {
-    if (found) return false;
-    if (pred(n)) {
-      found = true;
-      return false;
-    }
-    return true;
-  });
-  return found;
-}
 
 /** The release function is returned or stored for someone else to call. */
 function handsOffRelease(fn: Node, name: string, decl: Node): boolean {

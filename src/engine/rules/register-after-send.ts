@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, calleeObject, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { AwaitSet } from '../awaitSet.js';
 import { constInit } from '../callees.js';
 import type { SharedWrite } from '../flow/index.js';
@@ -74,28 +74,24 @@ function timeline(registration: Node, send: Node, key: string, where: string): I
 const SENDS = /^(send|write|post|publish|emit|transmit|request|dispatch|sendMessage|postMessage|sendRequest|writeMessage|sendRaw|sendPacket|sendFrame|enqueue)([A-Z_]|$)/;
 
 function registersAfterSend(w: SharedWrite): { key: string; send: Node; resolver: boolean } | null {
-  const keyed = registration(w);
-  const resolver = keyed ? null : resolverRegistration(w);
-  const registered = keyed ?? (resolver ? { key: null } : null);
-  if (!registered || !w.yieldedSince(AwaitSet.EMPTY)) return null;
+  if (!w.yieldedSince(AwaitSet.EMPTY)) return null;
+  const keyed = registration(w)?.key ?? null;
+  const resolver = keyed === null ? resolverRegistration(w) : null;
   const fn = enclosingFunction(w.node);
-  if (!fn) return null;
+  if ((keyed === null && resolver === null) || !fn) return null;
+  const key = (keyed ?? resolver)!;
   // `send(frame).then(() => { this.resolveRPC = resolve })`: registered in the callback the send's settling runs.
   const host = fn.parent;
-  if (registered.key === null && host?.type === 'CallExpression' && host.arguments[0] === fn && isThenOf(host) && isSend((unwrap(host.callee) as TSESTree.MemberExpression).object)) return { key: resolver!, send: host, resolver: true };
+  const sentBefore = host?.type === 'CallExpression' && host.arguments[0] === fn && calleeName(host) === 'then' ? calleeObject(host) : null;
+  if (resolver !== null && sentBefore !== null && isSend(sentBefore)) return { key, send: host!, resolver: true };
   // The send nearest before the registration that carries its key: `await this.loaded` may come first.
   let send: Node | null = null;
   forEachNode(fn.body, (n) => {
     if (isFunction(n) || n.range[0] >= w.node.range[0]) return false;
-    if (n.type === 'AwaitExpression' && n.range[1] <= w.node.range[0] && (registered.key === null ? isSend(n.argument) : sendsKey(n.argument, registered.key))) send = n;
+    if (n.type === 'AwaitExpression' && n.range[1] <= w.node.range[0] && (keyed === null ? isSend(n.argument) : sendsKey(n.argument, keyed))) send = n;
     return true;
   });
-  return send ? { key: registered.key ?? resolver!, send, resolver: registered.key === null } : null;
-}
-
-function isThenOf(call: TSESTree.CallExpression): boolean {
-  const callee = unwrap(call.callee);
-  return callee.type === 'MemberExpression' && memberName(callee) === 'then';
+  return send ? { key, send, resolver: keyed === null } : null;
 }
 
 /**
