@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
+import { isFunction, unwrap, type Fix, type FixSubject, type FunctionNode, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
 import { removeLine } from './ranges.js';
 
@@ -29,19 +29,19 @@ function thenEdits(subject: Latch, then: TSESTree.CallExpression, ctx: FixContex
   if (callee.type !== 'MemberExpression' || callee.computed || !onFulfilled || !isFunction(onFulfilled)) return null;
   if (onFulfilled.params.length === 0 && onlyClears(onFulfilled, subject.clear)) return [{ offset: [callee.property.range[0], callee.property.range[1]], text: 'finally' }];
   const { semi } = ctx.style;
-  const error = isTypeScript(ctx.fileName) ? 'error: unknown' : 'error';
+  const error = ctx.style.typescript ? 'error: unknown' : 'error';
   return [{ offset: [then.range[1], then.range[1]], text: `.catch((${error}) => { ${clearText(subject, ctx)}${semi} throw error${semi} })` }];
 }
 
 /** The callback does nothing but the clear: `() => { this.p = null; }`, `() => (this.p = null)`. */
-function onlyClears(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration, clear: Node): boolean {
+function onlyClears(fn: FunctionNode, clear: Node): boolean {
   if (fn.body.type !== 'BlockStatement') return unwrap(fn.body) === clear;
   return fn.body.body.length === 1 && fn.body.body[0]!.type === 'ExpressionStatement' && unwrap((fn.body.body[0] as TSESTree.ExpressionStatement).expression) === clear;
 }
 
 function awaitEdits(subject: Latch, awaited: TSESTree.AwaitExpression, ctx: FixContext): TextEdit[] | null {
   const stmt = subject.clear.parent;
-  if (stmt?.type !== 'ExpressionStatement' || !usedOnceAsStatement(stmt)) return null;
+  if (stmt?.type !== 'ExpressionStatement' || (stmt.parent?.type !== 'BlockStatement' && stmt.parent?.type !== 'Program')) return null;
   const operand = awaited.argument;
   const { semi } = ctx.style;
   return [
@@ -50,15 +50,6 @@ function awaitEdits(subject: Latch, awaited: TSESTree.AwaitExpression, ctx: FixC
   ];
 }
 
-function usedOnceAsStatement(stmt: TSESTree.ExpressionStatement): boolean {
-  const block = stmt.parent;
-  return block?.type === 'BlockStatement' || block?.type === 'Program';
-}
-
 function clearText(subject: Latch, ctx: FixContext): string {
   return ctx.text.slice(subject.clear.range[0], subject.clear.range[1]);
-}
-
-function isTypeScript(fileName: string): boolean {
-  return /\.[cm]?tsx?$/.test(fileName);
 }

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
+import { calleeName, calleeObject, enclosingFunction, forEachNode, isFunction, unwrap, type Fix, type FixSubject, type Node, type TextEdit } from '../engine/index.js';
 import type { FixContext } from './lockWrap.js';
 import { blockStatementOf, removeLine } from './ranges.js';
 import { freshName, namesIn } from './names.js';
@@ -24,7 +24,7 @@ type Register = Extract<FixSubject, { kind: 'register' }>;
  */
 export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
   const chained = unwrap(subject.send);
-  if (chained.type === 'CallExpression' && isThen(chained)) return chainedFix(subject, chained, ctx);
+  if (chained.type === 'CallExpression' && calleeObject(chained) !== null && calleeName(chained) === 'then') return chainedFix(subject, chained, ctx);
   const reg = blockStatementOf(subject.registration);
   const send = blockStatementOf(subject.send);
   if (!reg || !send || reg.parent !== send.parent || reg.type !== 'ExpressionStatement' || reg.expression !== subject.registration) return [];
@@ -50,20 +50,11 @@ export function registerFirstFix(subject: Register, ctx: FixContext): Fix[] {
     edits.push({ offset: [send.range[0], send.range[0]], text: `${registered}${eol}${indent}` });
   }
   edits.sort((a, b) => a.offset[0] - b.offset[0]);
-  return [
-    {
-      kind: 'register-first',
-      data: { key: subject.key },
-      title: `Register the handler for \`${subject.key}\` before sending the request`,
-      edits,
-      preferred: true,
-    },
-  ];
+  return [registerFirst(subject.key, edits)];
 }
 
-function isThen(call: TSESTree.CallExpression): boolean {
-  const callee = unwrap(call.callee);
-  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'then';
+function registerFirst(key: string, edits: TextEdit[]): Fix {
+  return { kind: 'register-first', data: { key }, title: `Register the handler for \`${key}\` before sending the request`, edits, preferred: true };
 }
 
 /**
@@ -83,12 +74,13 @@ function chainedFix(subject: Register, then: TSESTree.CallExpression, ctx: FixCo
   const indent = indentAt(text, sendStmt.range[0]);
   const tail = /^[ \t]*\/\/[^\r\n]*/.exec(text.slice(reg.range[1]))?.[0] ?? '';
   const registered = text.slice(reg.range[0], reg.range[1]) + tail;
+  // Not unwrapped: a `!` or `as` on the sending call stays.
   const object = (unwrap(then.callee) as TSESTree.MemberExpression).object;
   const edits: TextEdit[] = [
     { offset: [sendStmt.range[0], sendStmt.range[0]], text: `${registered}${ctx.style.eol}${indent}` },
     callback.body.body.length === 1 ? { offset: [object.range[1], then.range[1]], text: '' } : removeLine(reg.range[0], reg.range[1] + tail.length, text),
   ];
-  return [{ kind: 'register-first', data: { key: subject.key }, title: `Register the handler for \`${subject.key}\` before sending the request`, edits, preferred: true }];
+  return [registerFirst(subject.key, edits)];
 }
 
 /** The registration reads a name that the code in [start, end) declares or assigns. */
