@@ -3,16 +3,17 @@ import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, memb
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
-import { calledMethod, methodsOf } from './summaries.js';
+import { calledMethod, classOf, memberKeyName, methodsOf } from './summaries.js';
 
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
- * front end loads on request (`ProjectHost`). Two facts so far, both used to stay quiet:
+ * front end loads on request (`ProjectHost`). Three facts so far, all used to stay quiet:
  * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a timer). An async
  *   function that only filters an in-memory list does not, whatever its name.
  * - `sharesInFlight`: whether every concurrent call gets the one promise the function keeps in shared state
  *   (`if (!(k in cache)) cache[k] = load(k); return cache[k]`): awaiting it repeats no work, and storing its
  *   result stores the same value whoever stores it.
+ * - `settlesAtOnce`: whether awaiting the call lets only the microtasks already queued run: it waits on nothing.
  * Unknown callees (a method of a parameter, a package) have no facts: the callers assume the worst.
  */
 
@@ -72,7 +73,7 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
   }
   if (callee.type !== 'MemberExpression') return null;
   const object = unwrap(callee.object);
-  if (object.type === 'ThisExpression') return calledMethod(callee);
+  if (object.type === 'ThisExpression') return calledMethod(callee) ?? inheritedMethod(callee, depth);
   // `const selector = new Selector(args); selector.addExample(e)`: a method of a class this module defines.
   if (object.type === 'Identifier') {
     const made = instanceMethod(object, memberName(callee), table) ?? factoryMethod(object, memberName(callee), depth);
@@ -85,6 +86,29 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
     if ((ns?.name === '*' || ns?.commonJs) && name !== null) return exported(program, ns.from, name, depth);
   }
   return null;
+}
+
+/**
+ * `this.connect()` in a class that inherits `connect` from a base class of the project (`class Runner extends
+ * AbstractRunner`, the base in another module): the nearest base's method, when no class on the way has a member
+ * of that name (a field holding a function, an accessor) that would shadow it.
+ */
+function inheritedMethod(callee: TSESTree.MemberExpression, depth: number): FunctionNode | null {
+  const name = memberName(callee);
+  const own = classOf(callee);
+  if (name === null || name.startsWith('#') || own === null || declaresMember(own, name)) return null;
+  let klass = baseClassOf(own.parent);
+  for (let d = depth; klass && d < MAX_DEPTH; d++) {
+    const method = methodsOf(klass.body).get(name);
+    if (method) return method;
+    if (declaresMember(klass.body, name)) return null;
+    klass = baseClassOf(klass);
+  }
+  return null;
+}
+
+function declaresMember(body: TSESTree.ClassBody, name: string): boolean {
+  return body.body.some((m) => (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') && !m.static && memberKeyName(m) === name);
 }
 
 function instanceMethod(object: TSESTree.Identifier, name: string | null, table: ModuleTable): FunctionNode | null {
@@ -487,6 +511,82 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   const target = resolveIn(callee, depth);
   if (target === null) return !computes(callee);
   return ioOf(target, walk);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// settlesAtOnce
+
+/**
+ * Does awaiting `awaited` give up control only until the microtasks already queued have run? True for a call of
+ * a function the project defines that waits on nothing pending: everything it awaits or returns is a value, or
+ * a call of such a function (`await this.stop()` where `stop` clears a timer, `await this.connect()` returning
+ * `Promise.resolve(this.db)`). No request, timer or event can come in meanwhile; only a call started in the same
+ * tick can. Stricter than `startsIo`: a promise kept in a field (`await this.ready`) may still be pending.
+ */
+export function settlesAtOnce(awaited: Node): boolean {
+  return settledValue(awaited, new Set(), 0);
+}
+
+function settledValue(node: Node, deciding: Set<FunctionNode>, depth: number): boolean {
+  const e = unwrap(node);
+  if (depth > MAX_DEPTH) return false;
+  switch (e.type) {
+    case 'Literal':
+    case 'TemplateLiteral':
+    case 'ThisExpression':
+    case 'ArrayExpression':
+    case 'ObjectExpression':
+    case 'UnaryExpression':
+    case 'BinaryExpression':
+    case 'UpdateExpression':
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      return true;
+    case 'AwaitExpression':
+      return settledValue(e.argument, deciding, depth + 1);
+    case 'ConditionalExpression':
+      return settledValue(e.consequent, deciding, depth + 1) && settledValue(e.alternate, deciding, depth + 1);
+    case 'LogicalExpression':
+      return settledValue(e.left, deciding, depth + 1) && settledValue(e.right, deciding, depth + 1);
+    case 'Identifier': {
+      if (e.name === 'undefined') return true;
+      // Only a const of the function, by what it was given: a parameter or a field may hold a pending promise.
+      const fn = enclosingFunction(e);
+      const own = fn ? namesBoundIn(fn).get(e.name) : undefined;
+      return own?.init != null && settledValue(own.init, deciding, depth + 1);
+    }
+    case 'CallExpression':
+      return settledCall(e, deciding, depth);
+    default:
+      return false;
+  }
+}
+
+function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>, depth: number): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier' && IN_MEMORY_GLOBALS.has(callee.name)) return true;
+  if (callee.type === 'MemberExpression') {
+    const object = unwrap(callee.object);
+    const name = memberName(callee);
+    if (object.type === 'Identifier' && object.name === 'Promise') {
+      const arg = call.arguments[0];
+      if (name === 'reject') return true;
+      // `Promise.resolve(this.db)` wraps a value on purpose: a pending promise would be returned as it is.
+      if (name === 'resolve') return arg === undefined || (arg.type !== 'SpreadElement' && (unwrap(arg).type === 'MemberExpression' || settledValue(arg, deciding, depth + 1)));
+      return false;
+    }
+    if (object.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name)) return true;
+  }
+  const target = resolveIn(callee, depth);
+  if (target === null) return false;
+  // A recursive call waits on nothing the outer one does not.
+  if (deciding.has(target)) return true;
+  deciding.add(target);
+  try {
+    return waitedOn(target).every((v) => v.type !== 'ForOfStatement' && v.type !== 'VariableDeclaration' && settledValue(v, deciding, depth + 1));
+  } finally {
+    deciding.delete(target);
+  }
 }
 
 /**

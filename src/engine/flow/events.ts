@@ -30,6 +30,8 @@ export interface SharedWrite {
   sharedResult: boolean;
   /** The first await that may have run after `since` and before this write, or null. */
   yieldedSince(since: AwaitSet): AwaitPoint | null;
+  /** Every await that may have run after `since` and before this write, in source order. */
+  yieldsSince(since: AwaitSet): AwaitPoint[];
   /** For a write made by a method of the class that `node` calls: the write in that method. */
   via?: Node;
   /**

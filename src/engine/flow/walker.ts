@@ -85,6 +85,10 @@ export abstract class WalkerCore implements PathContext {
     return first === null ? null : this.awaits[first]!;
   }
 
+  private awaitsSince(before: AwaitSet, now: AwaitSet): AwaitPoint[] {
+    return this.awaits.filter((a) => now.has(a.id) && !before.has(a.id));
+  }
+
   protected read(path: string, node: Node): ReadFact {
     return { path, node, passed: this.st.passed, holds: this.st.holds };
   }
@@ -197,6 +201,7 @@ export abstract class WalkerCore implements PathContext {
       holds: this.st.holds,
       sharedResult: this.sharedResult || this.inSharedChain,
       yieldedSince: (since) => this.awaitSince(since, now),
+      yieldsSince: (since) => this.awaitsSince(since, now),
       ...(via ? { via } : {}),
       ...(holder !== undefined ? { holder } : {}),
     };
