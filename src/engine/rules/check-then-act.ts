@@ -44,6 +44,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
             for (const c of w.checksInForce()) if (c.reads.every(fresh)) c.check.close();
             const rest = unconditionalTail(w.node, g.check.node);
             if (rest) once.push(rest);
+          } else {
+            const rest = latchedBranchTail(w.node, g.check.node);
+            if (rest) once.push(rest);
           }
         }
         if (once.some(([from, to]) => w.node.range[0] >= from && w.node.range[1] <= to)) return;
@@ -129,6 +132,44 @@ function unconditionalTail(latch: Node, check: Node): [number, number] | null {
   const block = stmt?.parent;
   if (stmt?.type !== 'ExpressionStatement' || !guard || guard.parent !== block || block?.type !== 'BlockStatement') return null;
   return [stmt.range[1], block.range[1]];
+}
+
+/**
+ * `if (this.loading) { await this.loading; } else { this.loading = load(); …; this.loaded = true; }`: the latch is
+ * a statement of the branch taken only while the location is empty, so every later caller takes the other
+ * branch, and the rest of this one runs once at a time. The span runs from the latch to the branch's end.
+ */
+function latchedBranchTail(latch: Node, check: Node): [number, number] | null {
+  const stmt = latch.parent;
+  const block = stmt?.parent;
+  const branch = check.parent;
+  if (stmt?.type !== 'ExpressionStatement' || block?.type !== 'BlockStatement' || branch?.type !== 'IfStatement' || branch.test !== check) return null;
+  const taken = branchTakenWhenEmpty(check);
+  if (taken === null || branch[taken] !== block) return null;
+  return [stmt.range[1], block.range[1]];
+}
+
+/** Which branch of an `if` on this test runs while the tested location is empty: `!x`, `x == null` the first; `x`, `x.has(k)` the other. */
+function branchTakenWhenEmpty(test: Node): 'consequent' | 'alternate' | null {
+  const t = unwrap(test);
+  if (t.type === 'UnaryExpression' && t.operator === '!') return isLocation(t.argument) ? 'consequent' : null;
+  if (t.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(t.operator)) {
+    const [value, other] = isNothing(t.right) ? [t.left, t.right] : [t.right, t.left];
+    if (!isNothing(other) || !isLocation(value)) return null;
+    return t.operator.startsWith('=') ? 'consequent' : 'alternate';
+  }
+  return isLocation(t) ? 'alternate' : null;
+}
+
+function isNothing(n: Node): boolean {
+  const e = unwrap(n);
+  return (e.type === 'Literal' && e.value === null) || (e.type === 'Identifier' && e.name === 'undefined');
+}
+
+/** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
+function isLocation(n: Node): boolean {
+  const e = unwrap(n);
+  return e.type === 'MemberExpression' || e.type === 'Identifier' || (e.type === 'CallExpression' && isLookup(e));
 }
 
 /**
