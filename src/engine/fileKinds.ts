@@ -35,11 +35,17 @@ const PNP_FILE = /^\.pnp\.(c?js|loader\.mjs)$/;
  */
 const VENDOR_DIRS = new Set(['vendor', 'vendors', 'third_party', 'third-party', 'bower_components', 'jspm_packages']);
 const OUTPUT_DIRS = new Set(['dist', 'coverage', '.next', '.nuxt', '.svelte-kit', '.output', 'storybook-static']);
+/**
+ * Docusaurus's `versioned_docs/version-3.14/`: a copy of the docs (their code samples included) that its
+ * `docs:version` command makes at each release. The live copy is checked where it lives; each frozen copy
+ * would repeat its findings once per version.
+ */
+const VERSIONED_DOCS_DIRS = new Set(['versioned_docs', 'versioned_sidebars']);
 /** `chart.min.js`, `app.bundle.mjs`: a name that says a tool wrote it. */
 const BUILT_NAME = /\.(min|bundle)\.[cm]?js$/i;
 
 /** Why a file counts as code nobody here wrote by hand, when it does. */
-export type GeneratedReason = 'package manager' | 'vendored' | 'build output folder' | 'minified name' | 'source map' | 'minified' | 'generated marker';
+export type GeneratedReason = 'package manager' | 'vendored' | 'versioned docs' | 'build output folder' | 'minified name' | 'source map' | 'minified' | 'generated marker';
 
 /**
  * Is the file, by its path relative to the project root, code nobody here wrote: a package manager's bundle,
@@ -57,6 +63,7 @@ export function generatedByPath(relPath: string): GeneratedReason | null {
   const vendor = lower.findIndex((p) => VENDOR_DIRS.has(p));
   if (vendor !== -1 && !lower.slice(0, vendor).some((p) => TEST_DIRS.has(p))) return 'vendored';
   if (lower.some((p) => OUTPUT_DIRS.has(p))) return 'build output folder';
+  if (lower.some((p) => VERSIONED_DOCS_DIRS.has(p))) return 'versioned docs';
   return null;
 }
 

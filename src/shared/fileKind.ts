@@ -59,6 +59,7 @@ export const GENERATED_WHY: Readonly<Record<SkipReason, string>> = {
   fileKinds: "generated code (the project's fileKinds say so)",
   'package manager': "a package manager's own bundle",
   vendored: 'vendored code (a vendor or third-party folder)',
+  'versioned docs': "a documentation site's frozen copy of its docs for an older release (versioned_docs)",
   'build output folder': "a build's output folder",
   'minified name': 'a minified or bundled file, by its name',
   'source map': 'build output (it ends with a source map comment)',

@@ -19,6 +19,7 @@ describe('by path', () => {
     ['third_party/lodash/debounce.js', 'vendored'],
     ['packages/client/dist/client.js', 'build output folder'],
     ['coverage/lcov-report/sorter.js', 'build output folder'],
+    ['website/versioned_docs/version-3.14/guides/parallel-scraping/shared.mjs', 'versioned docs'],
   ])('%s: %s', (rel, reason) => {
     expect(generatedByPath(rel)).toBe(reason);
   });
@@ -34,6 +35,8 @@ describe('by path', () => {
     'test/browser/third-party/axios-upload.runtime.js',
     'src/distance.ts',
     'src/vendors-api.ts',
+    // The live docs are the project's own.
+    'website/docs/guides/parallel-scraping/shared.mjs',
   ])('%s is hand-written', (rel) => {
     expect(generatedByPath(rel)).toBeNull();
   });
