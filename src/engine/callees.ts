@@ -424,25 +424,19 @@ const IN_MEMORY_METHODS = new Set([
 /** Globals whose calls compute in memory. */
 const IN_MEMORY_GLOBALS = new Set(['JSON', 'Object', 'Math', 'Array', 'Number', 'String', 'Boolean', 'structuredClone', 'parseInt', 'parseFloat']);
 
+/** Expressions whose value is no promise a call just started: awaiting one waits for nothing new. */
+const PLAIN_VALUES = new Set<string>(['Literal', 'TemplateLiteral', 'ThisExpression', 'ArrayExpression', 'ObjectExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression', 'ArrowFunctionExpression', 'FunctionExpression']);
+
 function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
   const e = unwrap(node);
   if (depth > MAX_DEPTH) return true;
+  // A value, or a promise something else started: waiting for it starts nothing.
+  if (PLAIN_VALUES.has(e.type)) return false;
   switch (e.type) {
     case 'AwaitExpression':
       return valueStartsIo(e.argument, depth + 1, walk);
     case 'Identifier':
       return identifierStartsIo(e, depth, walk);
-    case 'Literal':
-    case 'TemplateLiteral':
-    case 'ThisExpression':
-    case 'ArrayExpression':
-    case 'ObjectExpression':
-    case 'UnaryExpression':
-    case 'BinaryExpression':
-    case 'ArrowFunctionExpression':
-    case 'FunctionExpression':
-      // A value, or a promise something else started: waiting for it starts nothing.
-      return false;
     case 'MemberExpression': {
       // `await this.ready`, `await item.result`: a promise kept somewhere; `await local.p` may be one just started.
       const root = memberRoot(e);
@@ -453,8 +447,6 @@ function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
     case 'AssignmentExpression':
       // `(this.store[id] = row)` is the value stored; `n += 1` a number.
       return e.operator === '=' && valueStartsIo(e.right, depth + 1, walk);
-    case 'UpdateExpression':
-      return false;
     case 'LogicalExpression':
       return valueStartsIo(e.left, depth + 1, walk) || valueStartsIo(e.right, depth + 1, walk);
     case 'CallExpression':
@@ -530,18 +522,8 @@ export function settlesAtOnce(awaited: Node): boolean {
 function settledValue(node: Node, deciding: Set<FunctionNode>, depth: number): boolean {
   const e = unwrap(node);
   if (depth > MAX_DEPTH) return false;
+  if (PLAIN_VALUES.has(e.type)) return true;
   switch (e.type) {
-    case 'Literal':
-    case 'TemplateLiteral':
-    case 'ThisExpression':
-    case 'ArrayExpression':
-    case 'ObjectExpression':
-    case 'UnaryExpression':
-    case 'BinaryExpression':
-    case 'UpdateExpression':
-    case 'ArrowFunctionExpression':
-    case 'FunctionExpression':
-      return true;
     case 'AwaitExpression':
       return settledValue(e.argument, deciding, depth + 1);
     case 'ConditionalExpression':
