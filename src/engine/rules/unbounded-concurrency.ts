@@ -526,6 +526,7 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
+      if (chainsOnElement(b, fn, model)) return false;
       const callee = unwrap(b.callee);
       const target = definedHere(callee, model) ?? resolveCallee(callee);
       // An async function that never awaits or hands back a promise runs to its end when called.
@@ -541,6 +542,37 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `promises.map((p) => Promise.resolve(p).then((value) => ({ status: 'fulfilled', value }), …))`, an `allSettled`
+ * written by hand: each callback waits on its element, a promise started before the fan-out, and its handlers
+ * only shape the outcome; nothing new starts per element.
+ */
+function chainsOnElement(call: TSESTree.CallExpression, fn: FunctionNode, model: FileModel): boolean {
+  const callee = unwrap(call.callee);
+  const handlers = call.arguments.map((a) => unwrap(a));
+  if (callee.type !== 'MemberExpression' || !PROMISE_METHODS.has(memberName(callee) ?? '')) return false;
+  if (!handlers.every((h) => isFunction(h) && !doesIo(h, model))) return false;
+  let target = unwrap(callee.object);
+  if (target.type === 'CallExpression') {
+    const wrapped = promiseResolveArgument(target);
+    if (wrapped === null) return chainsOnElement(target, fn, model);
+    target = wrapped;
+  }
+  const root = memberRoot(target);
+  return root.type === 'Identifier' && fn.params.some((p) => p.type === 'Identifier' && p.name === root.name);
+}
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/** `x` of `Promise.resolve(x)`, or null for any other call. */
+function promiseResolveArgument(call: TSESTree.CallExpression): Node | null {
+  const callee = unwrap(call.callee);
+  const arg = call.arguments[0];
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'resolve' || !arg || arg.type === 'SpreadElement') return null;
+  const object = unwrap(callee.object);
+  return object.type === 'Identifier' && object.name === 'Promise' ? unwrap(arg) : null;
 }
 
 /** The function a callee names when this file defines it: a module function, or a method of the enclosing class. */
