@@ -7,13 +7,14 @@ import { calledMethod, classOf, memberKeyName, methodsOf } from './summaries.js'
 
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
- * front end loads on request (`ProjectHost`). Three facts so far, all used to stay quiet:
+ * front end loads on request (`ProjectHost`). Facts used to stay quiet, and one (a singleton) to see shared state:
  * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a timer). An async
  *   function that only filters an in-memory list does not, whatever its name.
  * - `sharesInFlight`: whether every concurrent call gets the one promise the function keeps in shared state
  *   (`if (!(k in cache)) cache[k] = load(k); return cache[k]`): awaiting it repeats no work, and storing its
  *   result stores the same value whoever stores it.
  * - `settlesAtOnce`: whether awaiting the call lets only the microtasks already queued run: it waits on nothing.
+ * - `returnsSingleton`: whether the call hands every caller the one object its module keeps.
  * Unknown callees (a method of a parameter, a package) have no facts: the callers assume the worst.
  */
 
@@ -503,6 +504,64 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   const target = resolveIn(callee, depth);
   if (target === null) return !computes(callee);
   return ioOf(target, walk);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// returnsSingleton
+
+const singletonMemo = new WeakMap<FunctionNode, boolean>();
+
+/**
+ * Does `fn` hand every caller the one object it keeps: a variable of its module or a property of `globalThis`
+ * (`return (globalThis as any)[key]`, `return instance ??= new Registry()`)? A synchronous getter of a singleton,
+ * declared at the top of its module: what a caller changes through the result, every other caller sees.
+ */
+export function returnsSingleton(fn: FunctionNode): boolean {
+  let answer = singletonMemo.get(fn);
+  if (answer === undefined) {
+    const values = returnedValues(fn);
+    const program = programOf(fn);
+    answer = !fn.async && !fn.generator && program !== null && enclosingFunction(fn) === null && values !== null && values.length > 0 && values.every((v) => isKept(v, fn, moduleTable(program)));
+    singletonMemo.set(fn, answer);
+  }
+  return answer;
+}
+
+/** What `fn` returns, or null when some path returns nothing. */
+function returnedValues(fn: FunctionNode): Node[] | null {
+  if (fn.body.type !== 'BlockStatement') return [fn.body];
+  const out: Node[] = [];
+  let bare = false;
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'ReturnStatement') {
+      if (n.argument) out.push(n.argument);
+      else bare = true;
+    }
+    return true;
+  });
+  return bare ? null : out;
+}
+
+function isKept(value: Node, fn: FunctionNode, table: ModuleTable): boolean {
+  const v = unwrap(value);
+  switch (v.type) {
+    case 'Identifier':
+      return table.variables.has(v.name) && !namesBoundIn(fn).has(v.name);
+    case 'MemberExpression': {
+      const root = memberRoot(v);
+      return root.type === 'Identifier' && root.name === 'globalThis' && !namesBoundIn(fn).has('globalThis');
+    }
+    case 'LogicalExpression':
+      return isKept(v.left, fn, table) && isKept(v.right, fn, table);
+    case 'ConditionalExpression':
+      return isKept(v.consequent, fn, table) && isKept(v.alternate, fn, table);
+    case 'AssignmentExpression':
+      // `return (instance ??= new Registry())`: the value now kept there.
+      return isKept(v.left, fn, table);
+    default:
+      return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { isStorePath, STORE_PATH } from './sagas.js';
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { isFunction, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
+import { resolveCallee, returnsSingleton } from './callees.js';
 
 /** Methods that read a collection's contents without changing it. */
 export const COLLECTION_READS = new Set([
@@ -206,6 +207,8 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
         return SHARED_GLOBALS.has(n.name) ? n.name : null;
     }
   }
+  // `getGlobalState().context.storage`: one object every caller of the getter gets.
+  if (n.type === 'CallExpression') return singletonPath(n);
   if (n.type === 'MemberExpression') {
     const base = sharedPath(n.object, ctx);
     if (base === null) return null;
@@ -214,6 +217,14 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
     return n.computed ? `${base}[${JSON.stringify(name)}]` : `${base}.${name}`;
   }
   return null;
+}
+
+/** `getGlobalState()`, a call of a getter that hands every caller its module's one object (see `returnsSingleton`). */
+function singletonPath(call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  if (call.arguments.length > 0 || callee.type !== 'Identifier') return null;
+  const fn = resolveCallee(callee);
+  return fn && returnsSingleton(fn) ? `${callee.name}()` : null;
 }
 
 /** Is an identifier path one that names a reassignable shared binding (as opposed to a const root)? */

@@ -197,7 +197,7 @@ class FunctionWalker extends ExpressionWalker {
       }
       if (node.kind !== 'const') continue;
       // A const bound to shared state aliases it: `const self = this`, `const acct = this.accounts.get(id)`.
-      const path = init.type === 'CallExpression' ? collectionGetPath(init, this) : sharedPath(init, this);
+      const path = init.type === 'CallExpression' ? (collectionGetPath(init, this) ?? sharedPath(init, this)) : sharedPath(init, this);
       if (path !== null) this.st.aliases.set(variable, path);
     }
   }
