@@ -10,7 +10,7 @@ import { registerFirstFix } from './registerFirst.js';
 import { clearOnFailureFix } from './clearOnFailure.js';
 import { semaphoreFix } from './semaphoreLimit.js';
 import { shareInFlightFix } from './shareInFlight.js';
-import { namesIn } from './names.js';
+import { WordsOfText } from './names.js';
 import { detectStyle } from './style.js';
 import { suppressFix } from './suppress.js';
 
@@ -81,7 +81,7 @@ function fixContext(detailed: DetailedAnalysis, text: string, fileName: string, 
     style,
     options: fixOptions,
     moduleNames,
-    names: namesIn(model.ast),
+    names: new WordsOfText(text),
     top: new ModuleTop(model.ast, text, fileName, style, fixOptions, moduleNames),
     members: new ClassMembers(),
     // Where every finding's lock would go, the ones not asked for too: fixes of one line must agree with the others'.

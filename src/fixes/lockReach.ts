@@ -70,6 +70,9 @@ export class LockReach {
   /** Functions reached from the calls of the functions that take `lock` as written. */
   private reachedFromHolders(lock: string): Map<FunctionNode, boolean> {
     let known = this.byHolders.get(lock);
+    // A lock a fix is about to declare is taken nowhere yet (some word of it is nowhere in the text): no need to
+    // look at every function of the file.
+    if (!known && !(lock.match(/[\w$#]+/g) ?? []).every((word) => this.text.includes(word))) this.byHolders.set(lock, (known = new Map()));
     if (!known) {
       const seeds = this.functions().filter((f) => this.takes(f).has(lock)).flatMap((f) => this.callsIn(f.body, f));
       known = this.reach(seeds);

@@ -33,8 +33,8 @@ export interface FixContext {
   options: FixOptions;
   /** Names declared at module level, to avoid clashing with an import. */
   moduleNames: ReadonlySet<string>;
-  /** Every identifier name in the file (see `namesIn`): a new lock's name avoids them all. */
-  names: ReadonlySet<string>;
+  /** The words the file spells (see `WordsOfText`): a new lock's name avoids them all. */
+  names: { has(name: string): boolean };
   /** The file's imports and top-level declarations, looked at once for all its fixes. */
   top: ModuleTop;
   /** The members of its classes, likewise. */
