@@ -7,14 +7,15 @@ import { calledMethod, classOf, memberKeyName, methodsOf } from './summaries.js'
 
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
- * front end loads on request (`ProjectHost`). Facts used to stay quiet, and one (a singleton) to see shared state:
+ * front end loads on request (`ProjectHost`). Three facts let a rule stay quiet, one lets it see shared state:
  * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a timer). An async
  *   function that only filters an in-memory list does not, whatever its name.
  * - `sharesInFlight`: whether every concurrent call gets the one promise the function keeps in shared state
  *   (`if (!(k in cache)) cache[k] = load(k); return cache[k]`): awaiting it repeats no work, and storing its
  *   result stores the same value whoever stores it.
  * - `settlesAtOnce`: whether awaiting the call lets only the microtasks already queued run: it waits on nothing.
- * - `returnsSingleton`: whether the call hands every caller the one object its module keeps.
+ * - `returnsSingleton`: whether the call hands every caller the one object its module keeps, so what a caller
+ *   changes through it is shared.
  * Unknown callees (a method of a parameter, a package) have no facts: the callers assume the worst.
  */
 
