@@ -1,4 +1,4 @@
-import { calleeName, enclosingFunction, forEachNode, forEachNodeIn, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, memberName, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
@@ -75,6 +75,8 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // `if (live.getToken() === tokenSeenBefore) live.setToken(next)`: the condition compares the stale copy
           // with the location as it is now, a compare-and-set.
           if (w.guards.some((g) => g.check === check && w.yieldedSince(g.read.passed) === null)) continue;
+          // `result.then((v) => cache.set(k, v)); … cache.set(k, result)`: the promise is kept before the callback runs.
+          if (isPromiseCallback(yielded.node) && keptBeforeCallback(w.node, yielded.node)) continue;
           // One report per check: the first act it guarded is enough to explain the stampede.
           check.close();
           seen.add(w.node);
@@ -170,6 +172,56 @@ function isNothing(n: Node): boolean {
 function isLocation(n: Node): boolean {
   const e = unwrap(n);
   return e.type === 'MemberExpression' || e.type === 'Identifier' || (e.type === 'CallExpression' && isLookup(e));
+}
+
+/**
+ * `if (…) { result = load(); result.then((v) => cache.set(k, v)); } cache.set(k, result);`: a promise callback runs
+ * only once the code that chained it has gone on to its next await (or its end), so what that code stores at the
+ * very location the callback writes (the in-flight promise, at the same key) is in place first: later callers
+ * find it and wait, and the callback swaps in the one result. Looked for in the statements after the chaining one,
+ * out of enclosing `if` branches, up to the first await; a loop or any other statement around stops the search.
+ */
+function keptBeforeCallback(act: Node, chained: Node): boolean {
+  const target = writtenLocation(act);
+  if (target === null) return false;
+  let stmt: Node | undefined = chained;
+  while (stmt && stmt.parent?.type !== 'BlockStatement') stmt = stmt.parent;
+  while (stmt?.parent?.type === 'BlockStatement') {
+    const block: TSESTree.BlockStatement = stmt.parent;
+    for (const next of block.body.slice(block.body.indexOf(stmt as TSESTree.Statement) + 1)) {
+      if (containsAwait(next)) return false;
+      if (next.type === 'ExpressionStatement' && sameLocation(writtenLocation(next.expression), target, next.expression)) return true;
+    }
+    // Past the end of an `if` branch, the code after the `if` runs before the callback too.
+    const branch = block.parent;
+    if (branch?.type !== 'IfStatement') return false;
+    stmt = branch;
+  }
+  return false;
+}
+
+/** What a write names: `cache.set(key, …)` the receiver and key as written, `x = …` / `this.x = …` its target. */
+function writtenLocation(node: Node): { receiver: string; key: string | null } | null {
+  const n = unwrap(node);
+  if (n.type === 'AssignmentExpression' && n.operator === '=') {
+    const receiver = receiverText(n.left);
+    return receiver === null ? null : { receiver, key: null };
+  }
+  if (n.type !== 'CallExpression') return null;
+  const callee = unwrap(n.callee);
+  const key = n.arguments[0];
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'set' || n.arguments.length !== 2 || !key || key.type === 'SpreadElement') return null;
+  const receiver = receiverText(callee.object);
+  const keyText = receiverText(key);
+  return receiver === null || keyText === null ? null : { receiver, key: keyText };
+}
+
+/** The same location, stored a value later callers find (not `undefined` or `null`). */
+function sameLocation(written: { receiver: string; key: string | null } | null, target: { receiver: string; key: string | null }, node: Node): boolean {
+  if (written === null || written.receiver !== target.receiver || written.key !== target.key) return false;
+  const n = unwrap(node);
+  const value = n.type === 'AssignmentExpression' ? n.right : n.type === 'CallExpression' ? n.arguments[1] : undefined;
+  return value !== undefined && value.type !== 'SpreadElement' && !isNothing(value);
 }
 
 /**
