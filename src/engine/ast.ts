@@ -215,6 +215,31 @@ export function memberRoot(node: Node): Node {
   return n;
 }
 
+/** `null` or `undefined`, as written (`x == null`, `x = undefined`). */
+export function isNullOrUndefined(node: Node): boolean {
+  const n = unwrap(node);
+  return (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
+}
+
+/**
+ * Does `test` pass when what `isSubject` names is set? `x`, `x != null` (true); `!x`, `x == null`, `x === undefined`
+ * (false); null when the test says nothing of it.
+ */
+export function presenceTest(test: Node, isSubject: (n: Node) => boolean): boolean | null {
+  const t = unwrap(test);
+  if (isSubject(t)) return true;
+  if (t.type === 'UnaryExpression' && t.operator === '!') {
+    const inner = presenceTest(t.argument, isSubject);
+    return inner === null ? null : !inner;
+  }
+  if (t.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(t.operator)) {
+    const side = isSubject(unwrap(t.left)) ? t.right : isSubject(unwrap(t.right)) ? t.left : null;
+    if (side === null || !isNullOrUndefined(side)) return null;
+    return t.operator.startsWith('!');
+  }
+  return null;
+}
+
 /** Does any node under `root` (itself included) pass `test`? */
 export function containsNode(root: Node, test: (n: Node) => boolean): boolean {
   let found = false;

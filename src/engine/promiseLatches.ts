@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeObject, containsNode as contains, enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from './ast.js';
+import { calleeObject, containsNode as contains, enclosingFunction, forEachNode, isFunction, isNullOrUndefined, memberName, memberRoot, presenceTest, unwrap, type Node } from './ast.js';
 import { shadowed } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 
@@ -69,7 +69,7 @@ function clearOf(n: Node, target: string, text: string): n is TSESTree.Assignmen
   if (n.type === 'UnaryExpression' && n.operator === 'delete') return text.slice(n.argument.range[0], n.argument.range[1]) === target;
   if (n.type !== 'AssignmentExpression' || n.operator !== '=') return false;
   const v = unwrap(n.right);
-  const empty = (v.type === 'Literal' && v.value === null) || (v.type === 'Identifier' && v.name === 'undefined') || (v.type === 'UnaryExpression' && v.operator === 'void');
+  const empty = isNullOrUndefined(v) || (v.type === 'UnaryExpression' && v.operator === 'void');
   return empty && text.slice(n.left.range[0], n.left.range[1]) === target;
 }
 
@@ -103,33 +103,20 @@ function gatedBy(store: TSESTree.AssignmentExpression, defaulted: boolean, targe
   const fn = enclosingFunction(store);
   for (let child: Node = store, p: Node | undefined = store.parent; p && p !== fn; child = p, p = p.parent) {
     if (p.type === 'IfStatement' && child !== p.test) {
-      const presence = presenceTest(p.test, target, text);
+      const presence = presenceOfTarget(p.test, target, text);
       if (presence !== null && (child === p.consequent) === !presence) return true;
     }
     if (p.type === 'BlockStatement' || p.type === 'Program') {
       const before = (p.body as Node[]).slice(0, (p.body as Node[]).indexOf(child));
-      if (before.some((s) => s.type === 'IfStatement' && presenceTest(s.test, target, text) === true && !s.alternate && alwaysExits(s.consequent))) return true;
+      if (before.some((s) => s.type === 'IfStatement' && presenceOfTarget(s.test, target, text) === true && !s.alternate && alwaysExits(s.consequent))) return true;
     }
   }
   return false;
 }
 
-/** `t`, `t != null` (true: passes when the field is set); `!t`, `t == null`, `t === undefined` (false); null otherwise. */
-function presenceTest(test: Node, target: string, text: string): boolean | null {
-  const t = unwrap(test);
-  const isTarget = (n: Node): boolean => text.slice(unwrap(n).range[0], unwrap(n).range[1]) === target;
-  if (isTarget(t)) return true;
-  if (t.type === 'UnaryExpression' && t.operator === '!') {
-    const inner = presenceTest(t.argument, target, text);
-    return inner === null ? null : !inner;
-  }
-  if (t.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(t.operator)) {
-    const [side, other] = isTarget(t.left) ? [t.left, unwrap(t.right)] : isTarget(t.right) ? [t.right, unwrap(t.left)] : [null, null];
-    const empty = other !== null && ((other.type === 'Literal' && other.value === null) || (other.type === 'Identifier' && other.name === 'undefined'));
-    if (side === null || !empty) return null;
-    return t.operator.startsWith('!');
-  }
-  return null;
+/** Does `test` pass when `target` (as written) is set (see `presenceTest`)? */
+function presenceOfTarget(test: Node, target: string, text: string): boolean | null {
+  return presenceTest(test, (n) => text.slice(n.range[0], n.range[1]) === target);
 }
 
 function alwaysExits(n: Node): boolean {

@@ -1,4 +1,4 @@
-import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, isNullOrUndefined, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
@@ -9,7 +9,7 @@ import { inSingleFlight } from '../singleFlight.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { differentKeys, entryPhrase, keyOf } from '../keys.js';
+import { callKey, differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
 import { twoCalls, type InterleavingDraft } from '../interleaving.js';
 
@@ -153,19 +153,8 @@ function latchedBranchTail(latch: Node, check: Node): [number, number] | null {
 
 /** Which branch of an `if` on this test runs while the tested location is empty: `!x`, `x == null` the first; `x`, `x.has(k)` the other. */
 function branchTakenWhenEmpty(test: Node): 'consequent' | 'alternate' | null {
-  const t = unwrap(test);
-  if (t.type === 'UnaryExpression' && t.operator === '!') return isLocation(t.argument) ? 'consequent' : null;
-  if (t.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(t.operator)) {
-    const [value, other] = isNothing(t.right) ? [t.left, t.right] : [t.right, t.left];
-    if (!isNothing(other) || !isLocation(value)) return null;
-    return t.operator.startsWith('=') ? 'consequent' : 'alternate';
-  }
-  return isLocation(t) ? 'alternate' : null;
-}
-
-function isNothing(n: Node): boolean {
-  const e = unwrap(n);
-  return (e.type === 'Literal' && e.value === null) || (e.type === 'Identifier' && e.name === 'undefined');
+  const passesWhenSet = presenceTest(test, isLocation);
+  return passesWhenSet === null ? null : passesWhenSet ? 'alternate' : 'consequent';
 }
 
 /** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
@@ -209,11 +198,10 @@ function writtenLocation(node: Node): { receiver: string; key: string | null } |
   }
   if (n.type !== 'CallExpression') return null;
   const callee = unwrap(n.callee);
-  const key = n.arguments[0];
-  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'set' || n.arguments.length !== 2 || !key || key.type === 'SpreadElement') return null;
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'set' || n.arguments.length !== 2) return null;
   const receiver = receiverText(callee.object);
-  const keyText = receiverText(key);
-  return receiver === null || keyText === null ? null : { receiver, key: keyText };
+  const key = callKey(n);
+  return receiver === null || key === null ? null : { receiver, key };
 }
 
 /** The same location, stored a value later callers find (not `undefined` or `null`). */
@@ -221,7 +209,7 @@ function sameLocation(written: { receiver: string; key: string | null } | null, 
   if (written === null || written.receiver !== target.receiver || written.key !== target.key) return false;
   const n = unwrap(node);
   const value = n.type === 'AssignmentExpression' ? n.right : n.type === 'CallExpression' ? n.arguments[1] : undefined;
-  return value !== undefined && value.type !== 'SpreadElement' && !isNothing(value);
+  return value !== undefined && value.type !== 'SpreadElement' && !isNullOrUndefined(value);
 }
 
 /**
@@ -304,7 +292,7 @@ function clears(w: SharedWrite): boolean {
   }
   if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=') return false;
   const value = unwrap(w.node.right);
-  return (value.type === 'Identifier' && value.name === 'undefined') || (value.type === 'Literal' && value.value === null);
+  return isNullOrUndefined(value);
 }
 
 function awaitsTheChecked(yielded: Node, read: Node): boolean {
@@ -389,7 +377,7 @@ function testsPresence(read: Node): boolean {
   if (at.type === 'UnaryExpression') return at.operator === '!';
   if (at.type === 'BinaryExpression') {
     const other = unwrap(at.left === n ? at.right : at.left);
-    return ['==', '===', '!=', '!=='].includes(at.operator) && ((other.type === 'Literal' && other.value === null) || (other.type === 'Identifier' && other.name === 'undefined'));
+    return ['==', '===', '!=', '!=='].includes(at.operator) && isNullOrUndefined(other);
   }
   return at.type === 'IfStatement' || at.type === 'LogicalExpression' || at.type === 'ConditionalExpression';
 }
