@@ -99,12 +99,12 @@ function inheritedMethod(callee: TSESTree.MemberExpression, depth: number): Func
   const name = memberName(callee);
   const own = classOf(callee);
   if (name === null || name.startsWith('#') || own === null || declaresMember(own, name)) return null;
-  let klass = baseClassOf(own.parent);
-  for (let d = depth; klass && d < MAX_DEPTH; d++) {
-    const method = methodsOf(klass.body).get(name);
+  let base = baseBodyOf(own);
+  for (let d = depth; base && d < MAX_DEPTH; d++) {
+    const method = methodsOf(base).get(name);
     if (method) return method;
-    if (declaresMember(klass.body, name)) return null;
-    klass = baseClassOf(klass);
+    if (declaresMember(base, name)) return null;
+    base = baseBodyOf(base);
   }
   return null;
 }
@@ -222,6 +222,12 @@ export function baseClassOf(klass: TSESTree.ClassDeclaration | TSESTree.ClassExp
   if (local) return local;
   const imported = table.imports.get(base.name);
   return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, 0, (t, name) => t.classes.get(name)) : null;
+}
+
+/** The body of the class `body`'s class extends, when the project defines it (see `baseClassOf`). */
+export function baseBodyOf(body: TSESTree.ClassBody): TSESTree.ClassBody | null {
+  const klass = body.parent;
+  return klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? (baseClassOf(klass)?.body ?? null) : null;
 }
 
 /**
@@ -426,6 +432,13 @@ const IN_MEMORY_METHODS = new Set([
 /** Globals whose calls compute in memory. */
 const IN_MEMORY_GLOBALS = new Set(['JSON', 'Object', 'Math', 'Array', 'Number', 'String', 'Boolean', 'structuredClone', 'parseInt', 'parseFloat']);
 
+/** `JSON.parse(s)`, `Math.max(a, b)`, `structuredClone(v)`: a global that computes in memory. */
+function callsInMemoryGlobal(callee: Node): boolean {
+  if (callee.type === 'Identifier') return IN_MEMORY_GLOBALS.has(callee.name);
+  const object = callee.type === 'MemberExpression' ? unwrap(callee.object) : null;
+  return object?.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name);
+}
+
 /** Expressions whose value is no promise a call just started: awaiting one waits for nothing new. */
 const PLAIN_VALUES = new Set<string>(['Literal', 'TemplateLiteral', 'ThisExpression', 'ArrayExpression', 'ObjectExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression', 'ArrowFunctionExpression', 'FunctionExpression']);
 
@@ -494,11 +507,10 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
     }
     return true;
   }
-  if (callee.type === 'Identifier' && IN_MEMORY_GLOBALS.has(callee.name)) return false;
+  if (callsInMemoryGlobal(callee)) return false;
   if (callee.type === 'MemberExpression') {
     const object = unwrap(callee.object);
     const name = memberName(callee);
-    if (object.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name)) return false;
     if (object.type === 'Identifier' && object.name === 'Promise' && (name === 'resolve' || name === 'reject')) return false;
     if (object.type !== 'ThisExpression' && name !== null && IN_MEMORY_METHODS.has(name)) return false;
   }
@@ -606,7 +618,7 @@ function settledValue(node: Node, deciding: Set<FunctionNode>, depth: number): b
 
 function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>, depth: number): boolean {
   const callee = unwrap(call.callee);
-  if (callee.type === 'Identifier' && IN_MEMORY_GLOBALS.has(callee.name)) return true;
+  if (callsInMemoryGlobal(callee)) return true;
   if (callee.type === 'MemberExpression') {
     const object = unwrap(callee.object);
     const name = memberName(callee);
@@ -617,7 +629,6 @@ function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>,
       if (name === 'resolve') return arg === undefined || (arg.type !== 'SpreadElement' && (unwrap(arg).type === 'MemberExpression' || settledValue(arg, deciding, depth + 1)));
       return false;
     }
-    if (object.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name)) return true;
   }
   const target = resolveIn(callee, depth);
   if (target === null) return false;

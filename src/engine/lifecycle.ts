@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
-import { baseClassOf } from './callees.js';
+import { baseBodyOf } from './callees.js';
 import { classOf, memberKeyName, methodsOf } from './summaries.js';
 
 /*
@@ -91,18 +91,13 @@ function withInherited(body: TSESTree.ClassBody): Map<string, { method: Function
   for (let depth = 0; klass && depth < MAX_BASES; depth++) {
     const methods = methodsOf(klass);
     for (const [name, method] of methods) if (!out.has(name)) out.set(name, { method, methods });
-    klass = baseOf(klass);
+    klass = baseBodyOf(klass);
   }
   return out;
 }
 
 /** How far up a chain of base classes teardowns are looked for. */
 const MAX_BASES = 4;
-
-function baseOf(body: TSESTree.ClassBody): TSESTree.ClassBody | null {
-  const klass = body.parent;
-  return klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? (baseClassOf(klass)?.body ?? null) : null;
-}
 
 function findTeardowns(body: TSESTree.ClassBody): Teardown[] {
   const out: Teardown[] = [];
@@ -222,7 +217,7 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
         // super.stop(): the base class's teardown is part of this one.
         if (named && object.type === 'Super' && name !== null) {
           const own = classOf(fn);
-          const base = own ? baseOf(own) : null;
+          const base = own ? baseBodyOf(own) : null;
           const inherited = base ? methodsOf(base).get(name) : undefined;
           if (base && inherited && !seen.has(inherited)) {
             seen.add(inherited);
