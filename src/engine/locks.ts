@@ -1,9 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { localCallSites, resolveCallee } from './callees.js';
+import { constInit, localCallSites, resolveCallee } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
-import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
+import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, DECLARED_ONLY_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
 import type { FunctionNode } from './scope.js';
 
 export type { LockKind } from './locks/index.js';
@@ -65,7 +65,7 @@ export class LockTable {
   kindOf(receiver: Node): LockKind | null {
     const text = receiverText(receiver);
     if (text === null) return null;
-    const declared = this.declared(text);
+    const declared = this.declared(text) ?? this.takenFromCollection(receiver);
     if (declared) return declared.kind;
     const last = lastSegment(text);
     if (MUTEX_NAME.some((p) => p.test(last))) return 'mutex';
@@ -76,7 +76,30 @@ export class LockTable {
   /** The library whose instance a receiver is declared as in this file, if any. */
   libraryOf(receiver: Node): LockLibrary | null {
     const text = receiverText(receiver);
-    return text === null ? null : (this.declared(text)?.library ?? null);
+    return text === null ? null : ((this.declared(text) ?? this.takenFromCollection(receiver))?.library ?? null);
+  }
+
+  /** `const queue = this.locks.get(key)!` where the file stores `new AsyncQueue()` in `this.locks`: one per key. */
+  private takenFromCollection(receiver: Node): Made | undefined {
+    const r = unwrap(receiver);
+    const init = r.type === 'Identifier' ? constInit(r) : null;
+    const call = init ? unwrap(init) : null;
+    if (call?.type !== 'CallExpression') return undefined;
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || memberName(callee) !== 'get') return undefined;
+    const collection = receiverText(callee.object);
+    return collection === null ? undefined : this.made.get(`${collection}[]`);
+  }
+
+  /** Is `method` a lock method on this receiver? `wait` and `shift` only on an instance of their library. */
+  private countsOn(method: string, receiver: Node): boolean {
+    const library = DECLARED_ONLY_METHODS.get(method);
+    return library === undefined || this.libraryOf(receiver) === library;
+  }
+
+  /** The kind of lock `receiver` is, when `method` acquires or releases it there. */
+  kindFor(method: string, receiver: Node): LockKind | null {
+    return this.countsOn(method, receiver) ? this.kindOf(receiver) : null;
   }
 
   isMutex(receiver: Node): boolean {
@@ -138,6 +161,12 @@ function namesAssignedFrom(node: TSESTree.NewExpression | TSESTree.CallExpressio
     return text ? [text] : [];
   }
   if (parent.type === 'Property' && !parent.computed && parent.key.type === 'Identifier') return [parent.key.name];
+  // `this.locks.set(key, new AsyncQueue())`: a collection of locks, one per key, as `this.locks[]`.
+  if (parent.type === 'CallExpression' && parent.arguments[1] === node) {
+    const callee = unwrap(parent.callee);
+    const collection = callee.type === 'MemberExpression' && memberName(callee) === 'set' ? receiverText(callee.object) : null;
+    return collection === null ? [] : [`${collection}[]`];
+  }
   return [];
 }
 
@@ -154,7 +183,7 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
   if (name === null || !ACQUIRE_METHODS.has(name)) return null;
-  const kind = locks.kindOf(callee.object);
+  const kind = locks.kindFor(name, callee.object);
   if (!kind) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
@@ -168,7 +197,7 @@ export function releaseCall(node: Node, locks: LockTable): string | null {
   if (callee.type !== 'MemberExpression') return null;
   const name = memberName(callee);
   if (name === null || !RELEASE_METHODS.has(name)) return null;
-  if (!locks.kindOf(callee.object)) return null;
+  if (!locks.kindFor(name, callee.object)) return null;
   return receiverText(callee.object);
 }
 

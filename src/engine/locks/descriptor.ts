@@ -34,6 +34,11 @@ export interface LockLibrary {
   acquireFunctions?: readonly string[];
   /** Methods that give a held lock back. */
   release?: readonly string[];
+  /**
+   * Its acquire and release methods count only on an instance the file is seen making (`new AsyncQueue()`),
+   * not on a receiver named like a lock: the names are words other objects use (`wait`, `shift`).
+   */
+  declaredOnly?: true;
   /** Methods that run a callback while holding a lock. */
   run?: readonly RunMethod[];
   /** The instance itself is a function that runs its callback under it (`limit(() => io())`). */

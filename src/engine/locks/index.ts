@@ -10,6 +10,7 @@ import { pLimit } from './p-limit.js';
 import { pQueue } from './p-queue.js';
 import { promiseTail } from './promise-tail.js';
 import { runtime } from './runtime.js';
+import { sapphireAsyncQueue } from './sapphire-async-queue.js';
 import { throat } from './throat.js';
 
 export type { FixApi, KindFrom, LockKind, LockLibrary, Maker, RunMethod } from './descriptor.js';
@@ -28,6 +29,7 @@ export const LOCK_LIBRARIES: readonly LockLibrary[] = [
   bottleneck,
   throat,
   metautil,
+  sapphireAsyncQueue,
 ];
 
 const methods = (pick: (lib: LockLibrary) => readonly string[] | undefined, libs = LOCK_LIBRARIES): ReadonlySet<string> =>
@@ -38,6 +40,10 @@ const limiters = LOCK_LIBRARIES.filter((lib) => lib.boundsFanOut);
 export const ACQUIRE_FUNCTIONS = methods((lib) => lib.acquireFunctions);
 /** Methods that resolve to a held lock: `await m.acquire()`. */
 export const ACQUIRE_METHODS = methods((lib) => lib.acquire);
+/** Acquire and release methods that count only on an instance of their library (see `declaredOnly`). */
+export const DECLARED_ONLY_METHODS = new Map(
+  LOCK_LIBRARIES.filter((lib) => lib.declaredOnly).flatMap((lib) => [...(lib.acquire ?? []), ...(lib.release ?? [])].map((m) => [m, lib] as const)),
+);
 /** Methods that give a held lock back: the one list every rule and fix uses. */
 export const RELEASE_METHODS = methods((lib) => lib.release);
 /** Methods that run a callback under a lock, by name. */

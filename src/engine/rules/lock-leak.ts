@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, containsNode as contains, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
-import { promiseAcquire, receiverText } from '../locks.js';
+import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
@@ -28,7 +28,7 @@ export const lockLeak: Rule<'lock-leak'> = {
     for (const node of model.index.awaits) {
       const acquire = promiseAcquire(node.argument, model.locks);
       if (!acquire) continue;
-      const report = checkAcquire(node, acquire.key);
+      const report = checkAcquire(node, acquire.key, model.locks);
       if (report) reports.push(report);
     }
     for (const latch of stuckLatches(model.ast, model.index.assignments, model.text)) reports.push(latchReport(latch));
@@ -36,7 +36,7 @@ export const lockLeak: Rule<'lock-leak'> = {
   },
 };
 
-function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleReport | null {
+function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string, locks: LockTable): RuleReport | null {
   const stmt = awaitNode.parent;
   let releaseVar: string | null = null;
   let statement: Node;
@@ -56,6 +56,7 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string): RuleRep
   if (!fn) return null;
   const isRelease = (n: Node): boolean => isReleaseOf(n, key, releaseVar);
   if (releaseVar && (handsOffRelease(fn, releaseVar, statement) || releasingClosures(fn, releaseVar).some(([name, decl]) => handsOffRelease(fn, name, decl)))) return null;
+  if (restoresCallersHold(fn, awaitNode, key, locks)) return null;
 
   // Protected: inside a try whose finally releases, or followed by such a try.
   for (let p: Node | undefined = statement.parent, child: Node = statement; p && p !== fn; child = p, p = p.parent) {
@@ -278,6 +279,23 @@ function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
   return releaseVar !== null && recv === releaseVar;
 }
 
+
+/**
+ * `this.queue.shift(); await sleep(ms); await this.queue.wait(); return this.retry()`: the function gave back,
+ * before this acquire, a lock it never took itself. It runs holding its caller's turn and takes the turn again
+ * for the caller, whose own `finally` releases it.
+ */
+function restoresCallersHold(fn: FunctionNode, awaitNode: TSESTree.AwaitExpression, key: string, locks: LockTable): boolean {
+  let restores = false;
+  let decided = false;
+  forEachNode(fn.body, (n) => {
+    if (decided || n.range[0] >= awaitNode.range[0] || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'AwaitExpression' && promiseAcquire(n.argument, locks)?.key === key) decided = true;
+    else if (isReleaseOf(n, key, null)) restores = decided = true;
+    return !decided;
+  });
+  return restores;
+}
 
 /** The release function is returned or stored for someone else to call. */
 function handsOffRelease(fn: Node, name: string, decl: Node): boolean {

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { Node } from '../ast.js';
-import { promiseAcquire } from '../locks.js';
+import { memberName, unwrap, type Node } from '../ast.js';
+import { promiseAcquire, receiverText } from '../locks.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -12,7 +12,7 @@ export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
     id: 'unawaited-acquire',
     shortDescription: 'A lock acquire is not awaited, so the code after it runs without holding the lock.',
     fullDescription:
-      'Reports calls to a promise-returning acquire (runtime Lock, async-mutex Mutex or Semaphore) that are not awaited: the critical section that follows runs immediately, without the lock, and the later release frees a hold this call may not have.',
+      'Reports calls to a promise-returning acquire (runtime Lock, async-mutex Mutex or Semaphore, @sapphire/async-queue wait) that are not awaited: the critical section that follows runs immediately, without the lock, and the later release frees a hold this call may not have.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/unawaited-acquire.md',
     messageId: 'unawaitedAcquire',
@@ -26,11 +26,11 @@ export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
       const acquire = promiseAcquire(node, model.locks);
       if (!acquire) continue;
       const why = unawaitedUse(node, model);
-      if (!why) continue;
+      if (!why || takesLockJustMade(node, acquire.key)) continue;
       const next = nextStatement(node);
       reports.push({
         anchor: node,
-        message: `\`${acquire.key}.acquire()\` on line ${line(node)} returns a promise that is not awaited: ${why}`,
+        message: `\`${calleeText(node, acquire.key)}()\` on line ${line(node)} returns a promise that is not awaited: ${why}`,
         location: acquire.key,
         related: next ? [{ anchor: next, message: 'this runs at once, without the lock' }] : [],
         interleaving: timeline(node, '`' + acquire.key + '`', next),
@@ -74,6 +74,40 @@ function unawaitedUse(call: TSESTree.CallExpression, model: FileModel): string |
     }
   }
   return null;
+}
+
+/** `this.queue.wait()` or `acquireLock()`: how the acquire is written. */
+function calleeText(call: TSESTree.CallExpression, key: string): string {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier') return callee.name;
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  return method === null ? key : `${key}.${method}`;
+}
+
+/**
+ * `this.sublimited = new AsyncQueue(); void this.sublimited.wait();`: nothing can hold a lock made by the
+ * statement before, so the acquire takes it at once; not waiting is how code closes a new queue to others.
+ */
+function takesLockJustMade(call: TSESTree.CallExpression, key: string): boolean {
+  const stmt = enclosingStatement(call);
+  const block = stmt?.parent;
+  if (!stmt || (block?.type !== 'BlockStatement' && block?.type !== 'Program')) return false;
+  const body = block.body as Node[];
+  const before = body[body.indexOf(stmt) - 1];
+  if (before?.type === 'ExpressionStatement') {
+    const e = unwrap(before.expression);
+    return e.type === 'AssignmentExpression' && unwrap(e.right).type === 'NewExpression' && receiverText(e.left) === key;
+  }
+  if (before?.type === 'VariableDeclaration') {
+    return before.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === key && d.init !== null && unwrap(d.init).type === 'NewExpression');
+  }
+  return false;
+}
+
+function enclosingStatement(node: Node): Node | null {
+  let stmt: Node = node;
+  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
+  return stmt.parent ? stmt : null;
 }
 
 /** The statement after the one holding `node`, in the same block. */
