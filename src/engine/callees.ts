@@ -16,7 +16,9 @@ import { calledMethod, classOf, memberKeyName, methodsOf } from './summaries.js'
  * - `settlesAtOnce`: whether awaiting the call lets only the microtasks already queued run: it waits on nothing.
  * - `returnsSingleton`: whether the call hands every caller the one object its module keeps, so what a caller
  *   changes through it is shared.
- * Unknown callees (a method of a parameter, a package) have no facts: the callers assume the worst.
+ * A method of a parameter or field is known when its declared type is a class of the project (`bot: Bot`,
+ * `private readonly channel: SecureChannel`). Unknown callees (an interface's method, a package) have no facts:
+ * the callers assume the worst.
  */
 
 /** Loads the modules of the project a file imports; front ends implement it (files on disk, open documents). */
@@ -61,7 +63,17 @@ export function resolveCallee(callee: Node): FunctionNode | null {
   return resolveIn(unwrap(callee), 0);
 }
 
-function resolveIn(callee: Node, depth: number): FunctionNode | null {
+/**
+ * `resolveCallee`, or else the method of the project class the receiver is declared as (`bot: Bot`). A subclass
+ * may override that method, so it answers only the questions whose answer lets a rule stay quiet when the
+ * declared class's method says so (does it settle at once, does it share its in-flight work); whether a call
+ * starts I/O also weighs the method's name (see `startsIo`).
+ */
+export function resolveDeclaredCallee(callee: Node): FunctionNode | null {
+  return resolveIn(unwrap(callee), 0, true);
+}
+
+function resolveIn(callee: Node, depth: number, declared = false): FunctionNode | null {
   const program = programOf(callee);
   if (!program) return null;
   const table = moduleTable(program);
@@ -81,6 +93,7 @@ function resolveIn(callee: Node, depth: number): FunctionNode | null {
     const made = instanceMethod(object, memberName(callee), table) ?? factoryMethod(object, memberName(callee), depth);
     if (made) return made;
   }
+  if (declared) return declaredClassMethod(object, memberName(callee), depth);
   // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
   if (object.type === 'Identifier' && !shadowed(object)) {
     const ns = table.imports.get(object.name);
@@ -107,6 +120,82 @@ function inheritedMethod(callee: TSESTree.MemberExpression, depth: number): Func
     base = baseBodyOf(base);
   }
   return null;
+}
+
+/**
+ * `bot.init()` with the parameter `bot: Bot<C>`, `this.channel.generateCode()` with the field `private readonly
+ * channel: SecureChannel`: the method of the project class the receiver is declared as (or its nearest base's).
+ * A subclass may override it; a caller that declares the base class relies on what the base class does, and so
+ * do the facts read from it.
+ */
+function declaredClassMethod(object: Node, name: string | null, depth: number): FunctionNode | null {
+  if (name === null || name.startsWith('#') || depth >= MAX_DEPTH) return null;
+  const annotation = declaredType(object);
+  const klass = annotation ? classNamed(annotation, depth) : null;
+  for (let body: TSESTree.ClassBody | null = klass?.body ?? null, d = depth; body && d < MAX_DEPTH; d++) {
+    const method = methodsOf(body).get(name);
+    if (method) return method;
+    if (declaresMember(body, name)) return null;
+    body = baseBodyOf(body);
+  }
+  return null;
+}
+
+/** The type annotation of the parameter, variable or field a receiver names (`x`, `this.x`, `this.#x`). */
+function declaredType(object: Node): TSESTree.TypeNode | null {
+  if (object.type === 'Identifier') {
+    for (let fn = enclosingFunction(object); fn; fn = enclosingFunction(fn)) {
+      if (!namesBoundIn(fn).has(object.name)) continue;
+      return annotatedBinding(fn, object.name);
+    }
+    return null;
+  }
+  if (object.type !== 'MemberExpression' || unwrap(object.object).type !== 'ThisExpression') return null;
+  const field = memberName(object);
+  const body = classOf(object);
+  if (field === null || body === null) return null;
+  for (const member of body.body) {
+    if (member.type === 'PropertyDefinition' && !member.static && memberKeyName(member) === field) return member.typeAnnotation?.typeAnnotation ?? null;
+    if (member.type === 'MethodDefinition' && member.kind === 'constructor') {
+      for (const p of member.value.params) {
+        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field) return p.parameter.typeAnnotation?.typeAnnotation ?? null;
+      }
+    }
+  }
+  return null;
+}
+
+/** The annotation `fn` gives `name` where it binds it: a parameter (`bot: Bot`) or a variable (`let q: Queue`). */
+function annotatedBinding(fn: FunctionNode, name: string): TSESTree.TypeNode | null {
+  for (const p of fn.params) {
+    const id = p.type === 'TSParameterProperty' ? p.parameter : p.type === 'AssignmentPattern' ? p.left : p;
+    const bound = id.type === 'AssignmentPattern' ? id.left : id;
+    if (bound.type === 'Identifier' && bound.name === name) return bound.typeAnnotation?.typeAnnotation ?? null;
+  }
+  let found: TSESTree.TypeNode | null = null;
+  forEachNode(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name) found = n.id.typeAnnotation?.typeAnnotation ?? null;
+    return found === null;
+  });
+  return found;
+}
+
+/** The project class a type names: `Bot`, `Bot<C>`, `Channel | undefined`; null for an interface or a package's. */
+function classNamed(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDeclaration | null {
+  if (type.type === 'TSUnionType') {
+    const named = type.types.filter((t) => t.type !== 'TSUndefinedKeyword' && t.type !== 'TSNullKeyword');
+    return named.length === 1 ? classNamed(named[0]!, depth) : null;
+  }
+  if (type.type !== 'TSTypeReference' || type.typeName.type !== 'Identifier') return null;
+  const name = type.typeName.name;
+  const program = programOf(type);
+  if (!program) return null;
+  const table = moduleTable(program);
+  const local = table.classes.get(name);
+  if (local) return local;
+  const imported = table.imports.get(name) ?? table.typeImports.get(name);
+  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth + 1, (t, n) => t.classes.get(n)) : null;
 }
 
 function declaresMember(body: TSESTree.ClassBody, name: string): boolean {
@@ -515,8 +604,10 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
     if (object.type !== 'ThisExpression' && name !== null && IN_MEMORY_METHODS.has(name)) return false;
   }
   const target = resolveIn(callee, depth);
-  if (target === null) return !computes(callee);
-  return ioOf(target, walk);
+  if (target !== null) return ioOf(target, walk);
+  // A method known only by the receiver's declared class: quiet when its body or its name says so.
+  const declared = resolveIn(callee, depth, true);
+  return !computes(callee) && (declared === null || ioOf(declared, walk));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -630,7 +721,7 @@ function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>,
       return false;
     }
   }
-  const target = resolveIn(callee, depth);
+  const target = resolveIn(callee, depth, true);
   if (target === null) return false;
   // A recursive call waits on nothing the outer one does not.
   if (deciding.has(target)) return true;
@@ -679,6 +770,47 @@ export function sharesInFlight(fn: FunctionNode): boolean {
   return answer;
 }
 
+const sharedWorkMemo = new WeakMap<FunctionNode, boolean>();
+
+/**
+ * Whether awaiting a call of `fn` waits only on work that calls made at the same time share: it shares its
+ * in-flight promise (`sharesInFlight`), or each of its awaits waits on a promise it kept in shared state before
+ * its first await (`this.mePromise ??= getMe(); me = await this.mePromise`) or on such a call, and it hands back
+ * no promise of its own. Callers that overlap start the work once.
+ */
+export function waitsOnSharedWork(fn: FunctionNode): boolean {
+  let answer = sharedWorkMemo.get(fn);
+  if (answer === undefined) {
+    sharedWorkMemo.set(fn, false);
+    answer = sharesInFlight(fn) || awaitsOnlyKept(fn);
+    sharedWorkMemo.set(fn, answer);
+  }
+  return answer;
+}
+
+function awaitsOnlyKept(fn: FunctionNode): boolean {
+  const stores = storesBeforeFirstAwait(fn);
+  let waitsOnKept = false;
+  for (const e of waitedOn(fn)) {
+    if (e.type === 'ForOfStatement' || e.type === 'VariableDeclaration') return false;
+    const awaited = e.parent?.type === 'AwaitExpression';
+    if (sharedReturn(e, stores, fn, 0)) waitsOnKept ||= awaited;
+    // A returned value that calls nothing is no promise of the call's own (`return this.me`).
+    else if (awaited || callsAnything(e)) return false;
+  }
+  return waitsOnKept;
+}
+
+function callsAnything(root: Node): boolean {
+  let found = false;
+  forEachNode(root, (n) => {
+    if (found || isFunction(n)) return false;
+    found = n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression' || n.type === 'TaggedTemplateExpression';
+    return !found;
+  });
+  return found;
+}
+
 function decideShares(fn: FunctionNode): boolean {
   const returned: Node[] = [];
   if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
@@ -725,7 +857,7 @@ function sharedReturn(node: Node, stores: ReadonlySet<string>, fn: FunctionNode,
       const root = storageRoot(callee.object, fn);
       return root !== null && stores.has(root);
     }
-    const target = resolveIn(callee, depth);
+    const target = resolveIn(callee, depth, true);
     return target !== null && target !== fn && sharesInFlight(target);
   }
   if (e.type === 'MemberExpression' || e.type === 'Identifier') {

@@ -1,5 +1,7 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
-import { settlesAtOnce } from './callees.js';
+import { containsNode, unwrap, type Node } from './ast.js';
+import { resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
 /**
@@ -12,4 +14,30 @@ import type { SharedWrite } from './flow/index.js';
 export function waitedOnNothingSince(w: SharedWrite, since: AwaitSet): boolean {
   const yields = w.yieldsSince(since);
   return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && settlesAtOnce(y.node.argument));
+}
+
+/**
+ * `if (!initialized) { await bot.init(); initialized = true; }` where `init` keeps its in-flight request: the
+ * branch the check guards only waits on work that overlapping calls share, then stores a constant. Calls that
+ * pass the check together wait on the one operation and store the same value: nothing is done twice. Anything
+ * else in the branch (registering a listener, starting a timer) would be done twice, so it must be nothing else.
+ */
+export function waitedOnSharedWorkSince(w: SharedWrite, since: AwaitSet, check: Node): boolean {
+  const n = w.node;
+  if (n.type !== 'AssignmentExpression' || n.operator !== '=' || unwrap(n.right).type !== 'Literal') return false;
+  const stmt = n.parent;
+  const block = stmt?.parent;
+  const branch = block?.parent;
+  if (stmt?.type !== 'ExpressionStatement' || block?.type !== 'BlockStatement' || branch?.type !== 'IfStatement' || branch.consequent !== block) return false;
+  if (!containsNode(branch.test, (t) => t === check)) return false;
+  const before = block.body.slice(0, block.body.indexOf(stmt));
+  const yields = w.yieldsSince(since);
+  return before.length > 0 && yields.length === before.length && before.every((s) => s.type === 'ExpressionStatement' && unwrap(s.expression).type === 'AwaitExpression' && awaitsSharedCall((unwrap(s.expression) as TSESTree.AwaitExpression).argument));
+}
+
+function awaitsSharedCall(awaited: TSESTree.Expression): boolean {
+  const call = unwrap(awaited);
+  if (call.type !== 'CallExpression') return false;
+  const callee = resolveDeclaredCallee(call.callee);
+  return callee !== null && waitsOnSharedWork(callee);
 }

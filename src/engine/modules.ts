@@ -17,6 +17,11 @@ export interface ModuleTable {
   constInits: ReadonlyMap<string, TSESTree.Expression>;
   /** Local name -> where it comes from: `import { a as b } from './m'` gives b -> { from: './m', name: 'a' }. */
   imports: ReadonlyMap<string, Imported>;
+  /**
+   * `import type { Channel } from './channel'`, `import { type Channel }`: names only a type annotation can use.
+   * Kept apart so no call resolves through them; a declared type (`bot: Bot`) does.
+   */
+  typeImports: ReadonlyMap<string, Imported>;
   /** Exported name -> the local name it exports (`default` for a default export of a named declaration). */
   exports: ReadonlyMap<string, string>;
   /** `export { x } from './y'` and `export * from './y'`: names passed on from another module. */
@@ -43,6 +48,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   const variables = new Set<string>();
   const constInits = new Map<string, TSESTree.Expression>();
   const imports = new Map<string, Imported>();
+  const typeImports = new Map<string, Imported>();
   const exports = new Map<string, string>();
   const reexports: { from: string; name: string; as: string }[] = [];
   let defaultFunction: FunctionNode | undefined;
@@ -69,11 +75,10 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   };
   for (const top of program.body) {
     if (top.type === 'ImportDeclaration') {
-      if (top.importKind === 'type') continue;
       for (const s of top.specifiers) {
-        if (s.type === 'ImportSpecifier' && s.importKind === 'type') continue;
         const name = s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : nameOf(s.imported);
-        imports.set(s.local.name, { from: top.source.value, name });
+        const typeOnly = top.importKind === 'type' || (s.type === 'ImportSpecifier' && s.importKind === 'type');
+        (typeOnly ? typeImports : imports).set(s.local.name, { from: top.source.value, name });
       }
     } else if (top.type === 'ExportNamedDeclaration') {
       if (top.declaration) declare(top.declaration, true);
@@ -115,7 +120,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       declare(top, false);
     }
   }
-  table = { functions, classes, variables, constInits, imports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
+  table = { functions, classes, variables, constInits, imports, typeImports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
   cache.set(program, table);
   return table;
 }

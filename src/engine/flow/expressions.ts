@@ -1,4 +1,4 @@
-import { resolveCallee, sharesInFlight } from '../callees.js';
+import { resolveDeclaredCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
@@ -432,7 +432,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       const awaited = unwrap(n.argument);
       if (awaited.type === 'ImportExpression' || this.sharedPromise(awaited, depth)) return true;
       if (awaited.type !== 'CallExpression') return false;
-      const callee = resolveCallee(awaited.callee);
+      const callee = resolveDeclaredCallee(awaited.callee);
       return callee !== null && sharesInFlight(callee);
     }
     if (n.type === 'MemberExpression') return this.fromSharedOperation(n.object, depth + 1);

@@ -4,7 +4,7 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, isFunction, 
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { computes, localCallSites, resolveCallee, startsIo, waitedOn } from '../callees.js';
+import { computes, localCallSites, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -528,10 +528,12 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     if (b.type === 'CallExpression') {
       if (chainsOnElement(b, fn, model)) return false;
       const callee = unwrap(b.callee);
-      const target = definedHere(callee, model) ?? resolveCallee(callee);
+      const resolved = definedHere(callee, model) ?? resolveCallee(callee);
+      // Known only by its receiver's declared class, the method may be overridden: its name counts as well.
+      const target = resolved ?? resolveDeclaredCallee(callee);
       // An async function that never awaits or hands back a promise runs to its end when called.
       if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsIo(target))) return false;
-      if (!target && computes(callee)) return false;
+      if (!resolved && computes(callee)) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
       const method = memberName(callee);
