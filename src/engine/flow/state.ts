@@ -131,11 +131,29 @@ export function restate(f: ReadFact, awaits: AwaitSet): ReadFact {
   return g;
 }
 
-/** `a` then the facts of `b` not in it: paths that meet again must not double what they carry. */
+/**
+ * `a` then the facts of `b` not in it: paths that meet again must not double what they carry. One read that the
+ * two paths re-stated differently (each counting the other's awaits as passed) is carried on once, counting as
+ * passed only the awaits both did: an await either path ran after it may have run after it. Kept apart, the
+ * copies of one read doubled at every `if` after it (2^n copies after n branches with awaits).
+ */
 function unionFacts(a: ReadFact[], b: ReadFact[]): ReadFact[] {
   const seen = new Set(a);
+  const byBase = new Map<ReadFact, number>();
   const out = [...a];
-  for (const f of b) if (!seen.has(f)) out.push(f);
+  a.forEach((f, i) => byBase.set(f.base ?? f, i));
+  for (const f of b) {
+    if (seen.has(f)) continue;
+    const base = f.base ?? f;
+    const at = byBase.get(base);
+    if (at === undefined) {
+      byBase.set(base, out.length);
+      out.push(f);
+      continue;
+    }
+    const other = out[at]!;
+    out[at] = restate(base, other.passed.minus(other.passed.minus(f.passed)));
+  }
   return out;
 }
 
