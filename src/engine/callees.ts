@@ -99,6 +99,9 @@ function resolveIn(callee: Node, depth: number, declared = false): FunctionNode 
     const ns = table.imports.get(object.name);
     const name = memberName(callee);
     if ((ns?.name === '*' || ns?.commonJs) && name !== null) return exported(program, ns.from, name, depth);
+    // `HubLock.acquire(file)`: a static method of a class this module declares or imports.
+    const klass = name === null ? null : (table.classes.get(object.name) ?? (ns && ns.name !== '*' && !ns.commonJs ? exportedDeclaration(program, ns.from, ns.name, depth, (t, n) => t.classes.get(n)) : null));
+    if (klass && name !== null) return staticMethod(klass.body, name);
   }
   return null;
 }
@@ -196,6 +199,13 @@ function classNamed(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDecla
   if (local) return local;
   const imported = table.imports.get(name) ?? table.typeImports.get(name);
   return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth + 1, (t, n) => t.classes.get(n)) : null;
+}
+
+function staticMethod(body: TSESTree.ClassBody, name: string): FunctionNode | null {
+  for (const m of body.body) {
+    if (m.type === 'MethodDefinition' && m.static && m.kind === 'method' && m.value.body && memberKeyName(m) === name) return m.value;
+  }
+  return null;
 }
 
 function declaresMember(body: TSESTree.ClassBody, name: string): boolean {
@@ -629,6 +639,43 @@ export function returnsSingleton(fn: FunctionNode): boolean {
     singletonMemo.set(fn, answer);
   }
   return answer;
+}
+
+const PROMISE_TYPES = new Set(['Promise', 'PromiseLike', 'Thenable']);
+
+/**
+ * Whether a call of `fn` hands back no promise: it is not async, and it is declared to return something else
+ * (`static acquire(file: string): HubLock`) or, undeclared, returns only values it makes (`new HubLock(file)`).
+ * `any`, `unknown` or a type parameter could be a promise.
+ */
+export function returnsNoPromise(fn: FunctionNode): boolean {
+  if (fn.async) return false;
+  const declared = fn.returnType?.typeAnnotation;
+  if (declared) return !mayBePromise(declared);
+  const values = returnedValues(fn);
+  return values !== null && values.length > 0 && values.every((v) => {
+    const e = unwrap(v);
+    return (e.type === 'NewExpression' && !(e.callee.type === 'Identifier' && e.callee.name === 'Promise')) || e.type === 'ObjectExpression' || e.type === 'ArrayExpression' || e.type === 'Literal' || e.type === 'ThisExpression';
+  });
+}
+
+function mayBePromise(type: TSESTree.TypeNode): boolean {
+  switch (type.type) {
+    case 'TSUnionType':
+    case 'TSIntersectionType':
+      return type.types.some(mayBePromise);
+    case 'TSTypeReference':
+      // A type parameter (`T`) or an alias could stand for a promise; a class of the project cannot.
+      return type.typeName.type !== 'Identifier' || PROMISE_TYPES.has(type.typeName.name) || classNamed(type, 0) === null;
+    case 'TSAnyKeyword':
+    case 'TSUnknownKeyword':
+    case 'TSTypeQuery':
+    case 'TSIndexedAccessType':
+    case 'TSConditionalType':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** What `fn` returns, or null when some path returns nothing. */

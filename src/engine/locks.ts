@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { constInit, localCallSites, resolveCallee } from './callees.js';
+import { constInit, localCallSites, resolveCallee, resolveDeclaredCallee, returnsNoPromise } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, DECLARED_ONLY_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
@@ -185,6 +185,9 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   if (name === null || !ACQUIRE_METHODS.has(name)) return null;
   const kind = locks.kindFor(name, callee.object);
   if (!kind) return null;
+  // `HubLock.acquire(file)` of the project, returning the lock it took: nothing to await, nothing acquired later.
+  const target = resolveCallee(callee) ?? resolveDeclaredCallee(callee);
+  if (target && returnsNoPromise(target)) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
 }

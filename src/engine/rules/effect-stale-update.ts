@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
+import { moduleTable, programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -62,7 +63,85 @@ function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TS
   // `[]`: the effect runs once; nothing newer can be overwritten (unmounting only wastes the set).
   if (deps?.type === 'ArrayExpression' && deps.elements.length === 0) return null;
   if (deps && deps.type !== 'ArrayExpression') return null;
+  // `[load]` with `const load = useCallback(async () => …, [])`: no dependency ever changes, so it runs once too.
+  if (deps?.type === 'ArrayExpression' && deps.elements.every((d) => d !== null && isStable(d, 0))) return null;
   return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
+}
+
+/** Hooks whose result is the same object on every render: a ref, and (below) state setters and dispatchers. */
+const STABLE_HOOKS = new Set(['useRef']);
+const STATE_HOOKS = new Set(['useState', 'useReducer', 'useTransition', 'useActionState']);
+const MEMO_HOOKS = new Set(['useCallback', 'useMemo']);
+
+/**
+ * A dependency that is the same on every render of the component: a module's constant or import, a ref, a
+ * state setter, a literal, or a `useCallback` / `useMemo` whose own dependencies are all such. React compares
+ * them with `Object.is`, so an effect that depends only on them never runs again while mounted.
+ */
+function isStable(dep: Node, depth: number): boolean {
+  const d = unwrap(dep);
+  if (d.type === 'Literal') return true;
+  if (d.type !== 'Identifier' || depth > 4) return false;
+  const binding = bindingOf(d);
+  if (binding === 'module') return true;
+  if (!binding) return false;
+  const { declarator } = binding;
+  const init = declarator.init ? unwrap(declarator.init) : null;
+  if (declarator.parent?.type !== 'VariableDeclaration' || declarator.parent.kind !== 'const' || !init) return false;
+  if (init.type === 'Literal') return true;
+  if (init.type !== 'CallExpression') return false;
+  const hook = hookName(init);
+  if (hook === null) return false;
+  // `const [value, setValue] = useState()`: the setter (second) is stable, the value is not.
+  if (declarator.id.type === 'ArrayPattern') {
+    const second = declarator.id.elements[1];
+    return STATE_HOOKS.has(hook) && second?.type === 'Identifier' && second.name === d.name;
+  }
+  if (STABLE_HOOKS.has(hook)) return true;
+  if (!MEMO_HOOKS.has(hook)) return false;
+  const memoDeps = init.arguments[1] ? unwrap(init.arguments[1]) : null;
+  return memoDeps?.type === 'ArrayExpression' && memoDeps.elements.every((e) => e !== null && e.type !== 'SpreadElement' && isStable(e, depth + 1));
+}
+
+/** Where `id` is declared: the module (a top-level const, function, class or import), or a function's variable. */
+function bindingOf(id: TSESTree.Identifier): 'module' | { declarator: TSESTree.VariableDeclarator } | null {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    let found: TSESTree.VariableDeclarator | null | undefined;
+    if (fn.params.some((p) => paramBinds(p, id.name))) return null;
+    forEachNode(fn.body, (n) => {
+      if (found !== undefined) return false;
+      // A function the component declares is made again on every render.
+      if (n.type === 'FunctionDeclaration' && n.id?.name === id.name) found = null;
+      if (n !== fn.body && isFunction(n)) return false;
+      if (n.type === 'VariableDeclarator' && declares(n.id, id.name)) found = n;
+      return found === undefined;
+    });
+    if (found === null) return null;
+    if (found) return { declarator: found };
+  }
+  const program = programOf(id);
+  if (!program) return null;
+  const table = moduleTable(program);
+  const constant = table.constInits.has(id.name) || table.functions.has(id.name) || table.classes.has(id.name) || table.imports.has(id.name);
+  return constant ? 'module' : null;
+}
+
+function paramBinds(p: TSESTree.Parameter, name: string): boolean {
+  let binds = false;
+  forEachNode(p, (n) => {
+    if (n.type === 'Identifier' && n.name === name) binds = true;
+    return !binds;
+  });
+  return binds;
+}
+
+function declares(pattern: TSESTree.Node, name: string): boolean {
+  if (pattern.type === 'Identifier') return pattern.name === name;
+  if (pattern.type === 'ArrayPattern') return pattern.elements.some((e) => e !== null && declares(e, name));
+  if (pattern.type === 'ObjectPattern') return pattern.properties.some((p) => declares(p.type === 'Property' ? p.value : p.argument, name));
+  if (pattern.type === 'AssignmentPattern') return declares(pattern.left, name);
+  if (pattern.type === 'RestElement') return declares(pattern.argument, name);
+  return false;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, containsNode as contains, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsNode as contains, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
 import { programOf } from '../modules.js';
@@ -64,7 +64,8 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string, locks: L
   }
   const block = statement.parent;
   if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program' && block.type !== 'StaticBlock')) return null;
-  const rest = block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1);
+  // `if (!lease.acquired) return …`: on that path nothing was taken, so leaving there leaks nothing.
+  const rest = block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1).filter((s) => !(releaseVar && leavesWhenNotAcquired(s, releaseVar)));
   // Followed by a try whose finally releases, with nothing in between that can throw or leave.
   for (const s of rest) {
     if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return null;
@@ -152,6 +153,21 @@ function latchReport(latch: StuckLatch): RuleReport {
       outcome: `${target} is never cleared: B and every later caller fail without the work being tried again`,
     },
   };
+}
+
+/**
+ * `if (!result.success) { …; return { success: false } }`, `if (!lease) return;`: a branch taken only when the
+ * try-acquire held in `name` took nothing, and that leaves. Nothing is held there.
+ */
+function leavesWhenNotAcquired(stmt: Node, name: string): boolean {
+  if (stmt.type !== 'IfStatement' || stmt.alternate) return false;
+  const test = unwrap(stmt.test);
+  const subject = test.type === 'UnaryExpression' && test.operator === '!' ? unwrap(test.argument) : null;
+  const root = subject?.type === 'MemberExpression' && !subject.computed ? unwrap(subject.object) : subject;
+  if (root?.type !== 'Identifier' || root.name !== name) return false;
+  const body = stmt.consequent.type === 'BlockStatement' ? stmt.consequent.body : [stmt.consequent];
+  const last = body[body.length - 1];
+  return last !== undefined && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement');
 }
 
 function isExit(n: Node): boolean {
@@ -339,6 +355,12 @@ function firstHazard(stmt: Node): Node | null {
   forEachNode(stmt, (n) => {
     if (hazard) return false;
     if (n !== stmt && isFunction(n)) return false;
+    // `try { … } catch (e) { log(e) }`: what throws in the block is caught; only leaving it, or a catch or
+    // finally that can throw, gets past.
+    if (n.type === 'TryStatement' && n.handler) {
+      hazard = firstExit(n.block) ?? firstHazard(n.handler.body) ?? (n.finalizer ? firstHazard(n.finalizer) : null);
+      return false;
+    }
     if (n.type === 'CallExpression' && cannotThrow(n)) return true;
     if (
       n.type === 'AwaitExpression' ||
@@ -354,20 +376,60 @@ function firstHazard(stmt: Node): Node | null {
     }
     return true;
   });
-  return hazard ?? (containsAwait(stmt) ? stmt : null);
+  return hazard ?? (awaitsUncaught(stmt) ? stmt : null);
 }
 
-/** Calls that do not throw in practice: collection access and logging (`console.log`, `this.logger.debug(…)`). */
+/** Does `stmt` await (`for await`, `await using` too) outside the block of a `try` that catches? */
+function awaitsUncaught(stmt: Node): boolean {
+  let found = false;
+  forEachNode(stmt, (n) => {
+    if (found || (n !== stmt && isFunction(n))) return false;
+    if (n.type === 'TryStatement' && n.handler) {
+      found = awaitsUncaught(n.handler.body) || (n.finalizer !== null && awaitsUncaught(n.finalizer));
+      return false;
+    }
+    found = n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await) || (n.type === 'VariableDeclaration' && n.kind === 'await using');
+    return !found;
+  });
+  return found;
+}
+
+/** A `return`, `break` or `continue` that leaves `block` (not one of a nested function). */
+function firstExit(block: Node): Node | null {
+  let exit: Node | null = null;
+  forEachNode(block, (n) => {
+    if (exit || (n !== block && isFunction(n))) return false;
+    if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') exit = n;
+    return exit === null;
+  });
+  return exit;
+}
+
+/**
+ * Calls that do not throw in practice: collection access, logging (`console.log`, `this.logger.debug(…)`),
+ * timers, and globals that only compute (`Date.now()`, `Array.from(set)`, `Math.min(…)`; not `JSON.parse`).
+ */
 function cannotThrow(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier') return TIMERS.has(callee.name);
   if (callee.type !== 'MemberExpression') return false;
   const name = memberName(callee);
   const recv = unwrap(callee.object);
   if (recv.type === 'Identifier' && recv.name === 'console') return true;
+  if (recv.type === 'Identifier' && name !== null && NO_THROW_STATICS.get(recv.name)?.has(name)) return true;
   if (name !== null && LOG_LEVELS.has(name) && LOGGER.test(receiverText(recv) ?? '')) return true;
   return name !== null && (COLLECTION_READS.has(name) || COLLECTION_WRITES.has(name));
 }
 
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask']);
+const NO_THROW_STATICS = new Map<string, ReadonlySet<string>>([
+  ['Date', new Set(['now'])],
+  ['performance', new Set(['now'])],
+  ['Array', new Set(['from', 'isArray', 'of'])],
+  ['Object', new Set(['keys', 'values', 'entries', 'assign', 'freeze'])],
+  ['Math', new Set(['min', 'max', 'floor', 'ceil', 'round', 'abs', 'random', 'trunc'])],
+  ['Number', new Set(['isFinite', 'isInteger', 'isNaN'])],
+]);
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'log', 'verbose']);
 /** `log`, `logger`, `this.#log`, `this.logger`, `ctx.log`. */
 const LOGGER = /(^|\.)#?_?(log|logger)$/i;

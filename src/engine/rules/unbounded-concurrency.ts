@@ -589,14 +589,24 @@ function definedHere(callee: Node, model: FileModel): FunctionNode | null {
 }
 
 function returnsCall(fn: FunctionNode): boolean {
-  if (fn.body.type !== 'BlockStatement') return unwrap(fn.body).type === 'CallExpression';
+  if (fn.body.type !== 'BlockStatement') return handsBackCall(fn.body);
   let found = false;
   forEachNode(fn.body, (n) => {
     if (found || isFunction(n)) return false;
-    if (n.type === 'ReturnStatement' && n.argument && unwrap(n.argument).type === 'CallExpression') found = true;
+    if (n.type === 'ReturnStatement' && n.argument && handsBackCall(n.argument)) found = true;
     return !found;
   });
   return found;
+}
+
+/** `load()`, `win ? findWin() : findUnix()`, `cached ?? fetchIt()`: a value that can be what a call returned. */
+function handsBackCall(value: Node): boolean {
+  const v = unwrap(value);
+  if (v.type === 'CallExpression') return true;
+  if (v.type === 'ConditionalExpression') return handsBackCall(v.consequent) || handsBackCall(v.alternate);
+  if (v.type === 'LogicalExpression') return handsBackCall(v.left) || handsBackCall(v.right);
+  if (v.type === 'SequenceExpression') return handsBackCall(v.expressions[v.expressions.length - 1]!);
+  return false;
 }
 
 /** The calls a callback waits on, outside `catch` blocks: reporting a failure is no work per element. */
