@@ -18,8 +18,8 @@ const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
  * GitHub's linguist treats a root `docs/` the same way, as documentation rather than the product.
  */
 const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tools']);
-/** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`; `x.bench.ts`. */
-const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]/i;
+/** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`, `x.vitest.ts` (kept apart from jest's); `x.bench.ts`. */
+const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]|\.vitest\.[cm]?[jt]sx?$/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
 /**
  * Yarn's own code, checked in by projects that use it: `.yarn/releases/yarn-4.x.cjs`, `.yarn/plugins/…`, the

@@ -34,6 +34,8 @@ describe('file kinds', () => {
     ['packages/x/__tests__/a.ts', 'test'],
     ['src/a.test.ts', 'test'],
     ['src/a.spec.mjs', 'test'],
+    ['core/diff/streamDiff.vitest.ts', 'test'],
+    ['src/vitest.config.ts', 'source'],
     ['bench/a.ts', 'benchmark'],
     ['src/a.bench.ts', 'benchmark'],
     ['scripts/release.mjs', 'script'],

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
+import { constInit } from '../callees.js';
 import { moduleTable, programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -395,7 +396,7 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
       const arg = set.type === 'CallExpression' && set.arguments[0] ? unwrap(set.arguments[0]) : null;
       if (arg && isFunction(arg)) return true;
       // The request takes the signal the cleanup aborts: the awaits after it reject too (a fetch's body stream is aborted with it).
-      if (aborts && (mentionsSignal(after) || abortableBefore(set))) return true;
+      if (aborts && (mentionsSignal(after) || madeWithSignal(after) || abortableBefore(set))) return true;
       const seen = set.range[0] < effect.range[0] || set.range[1] > effect.range[1] ? flagsThroughParams(effect, set, flags) : flags;
       const guards = (test: Node): boolean => readsAny(test, seen) || staleTest(test);
       for (let p: Node | undefined = set.parent; p && p !== effect; p = p.parent) {
@@ -430,6 +431,18 @@ function flagsThroughParams(effect: FunctionNode, set: Node, flags: ReadonlySet<
     return true;
   });
   return names;
+}
+
+/**
+ * `const sub = new Subscription(url, { signal }); await sub.subscribe()`: the awaited call is a method of an
+ * object made with the signal, so aborting it rejects what the object does.
+ */
+function madeWithSignal(after: Node): boolean {
+  const awaited = after.type === 'AwaitExpression' ? unwrap(after.argument) : null;
+  const callee = awaited?.type === 'CallExpression' ? unwrap(awaited.callee) : null;
+  const object = callee?.type === 'MemberExpression' ? unwrap(callee.object) : null;
+  const init = object?.type === 'Identifier' ? constInit(object) : null;
+  return init !== null && mentionsSignal(init);
 }
 
 /** An await before `set`, in its function, whose work takes a signal. */

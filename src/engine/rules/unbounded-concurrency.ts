@@ -382,7 +382,7 @@ function grownIn(model: FileModel): Set<string> {
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression' || !GROWS.has(memberName(callee) ?? '') || inConstructor(call)) continue;
     const text = receiverText(unwrap(callee.object));
-    if (text !== null) found.add(text);
+    if (text !== null && !cappedAfter(call, text)) found.add(text);
   }
   for (const n of model.index.assignments) {
     if (n.left.type === 'MemberExpression' && n.left.computed && !inConstructor(n)) {
@@ -393,6 +393,51 @@ function grownIn(model: FileModel): Set<string> {
   set = found;
   grown.set(model, set);
   return set;
+}
+
+/**
+ * `const n = this.recent.unshift(doc); if (n >= MAX) this.recent = this.recent.slice(0, MAX);`: the function that
+ * adds to the collection cuts it back to a fixed size right after (a slice kept, `splice(n)`, `length = n`, or
+ * a `pop`/`shift` under a test of its length), so it never holds more than that.
+ */
+function cappedAfter(growth: TSESTree.CallExpression, text: string): boolean {
+  const fn = enclosingFunction(growth);
+  if (!fn) return false;
+  let capped = false;
+  forEachNode(fn.body, (n) => {
+    if (capped || isFunction(n)) return false;
+    if (n.range[0] < growth.range[1]) return true;
+    if (n.type === 'AssignmentExpression' && n.operator === '=') {
+      const left = receiverText(n.left);
+      const right = unwrap(n.right);
+      if (left === text && right.type === 'CallExpression' && isTrimOf(right, text, 'slice', 2)) capped = true;
+      if (n.left.type === 'MemberExpression' && memberName(n.left) === 'length' && receiverText(n.left.object) === text) capped = true;
+    } else if (n.type === 'CallExpression') {
+      if (isTrimOf(n, text, 'splice', 1)) capped = true;
+      else if ((isTrimOf(n, text, 'pop', 0) || isTrimOf(n, text, 'shift', 0)) && underLengthTest(n, growth)) capped = true;
+    }
+    return !capped;
+  });
+  return capped;
+}
+
+/** `text.method(…)` with at least `args` arguments, none of them spread. */
+function isTrimOf(call: TSESTree.CallExpression, text: string, method: string, args: number): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && memberName(callee) === method && receiverText(callee.object) === text && call.arguments.length >= args && call.arguments.every((a) => a.type !== 'SpreadElement');
+}
+
+/** Inside an `if` or `while` that compares a length, or the count the growth call returned, with `>` or `>=`. */
+function underLengthTest(node: Node, growth: TSESTree.CallExpression): boolean {
+  const counted = growth.parent?.type === 'VariableDeclarator' && growth.parent.id.type === 'Identifier' ? growth.parent.id.name : null;
+  for (let p = node.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type !== 'IfStatement' && p.type !== 'WhileStatement') continue;
+    const test = unwrap(p.test);
+    if (test.type !== 'BinaryExpression' || (test.operator !== '>' && test.operator !== '>=')) continue;
+    const left = unwrap(test.left as Node);
+    if ((left.type === 'MemberExpression' && memberName(left) === 'length') || (left.type === 'Identifier' && left.name === counted)) return true;
+  }
+  return false;
 }
 
 function inConstructor(node: Node): boolean {
