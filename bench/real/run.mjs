@@ -3,7 +3,7 @@
 // revision, never their code) and scores its findings against verdicts judged by reading the code
 // (bench/real/verdicts.json). Run by hand where the snapshots are present; CI cannot fetch them.
 //
-//   node bench/real/run.mjs [--repos a/b,c/d] [--cli FILE] [--out FILE] [--sample N --seed S] [--sample-out FILE]
+//   node bench/real/run.mjs [--repos a/b,c/d] [--cli FILE] [--out FILE] [--sample N --seed S [--uniform]] [--sample-out FILE]
 //   node bench/real/run.mjs --score FILE    (scores the findings an earlier --out wrote against today's verdicts, running nothing)
 //
 // For each repository it extracts the recorded revision's source files from its mirror (/work/.mirror/<owner>+<name>/repo, or
@@ -11,7 +11,7 @@
 // `awaitguard check --format json` from the snapshot's root (so its .gitignore applies, as for a new user), and
 // prints: findings per rule, per kind of file (source, test, benchmark, script: src/engine/fileKinds.ts) and per
 // 10k lines; then the judged sample: how many judged findings still appear, by verdict, and the judged-false
-// ones by name. `--sample N` also writes N not-yet-judged findings, drawn with a seeded shuffle and spread evenly over the rules, with their code
+// ones by name. `--sample N` also writes N not-yet-judged findings, drawn with a seeded shuffle and spread evenly over the rules (or, with `--uniform`, drawn plainly, so rules count as often as they fire), with their code
 // around them, for judging (--sample-out, default $TMPDIR/awaitguard-real/sample.json). Snapshots are kept in
 // $AWAITGUARD_REAL_CACHE (default $TMPDIR/awaitguard-real). `--out` writes every finding as JSON, low-confidence ones included (each carries its confidence).
 import { spawnSync } from 'node:child_process';
@@ -42,6 +42,7 @@ function parseArgs(argv) {
     else if (a === '--sample') o.sample = Number(v());
     else if (a === '--seed') o.seed = Number(v());
     else if (a === '--sample-out') o.sampleOut = path.resolve(v());
+    else if (a === '--uniform') o.uniform = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -284,11 +285,13 @@ async function main() {
   if (o.out) writeFileSync(o.out, JSON.stringify(all, null, 1) + '\n');
   if (o.sample > 0) {
     const judgedKeys = new Set(verdicts.map(keyOf));
-    // Stratified by rule, round-robin: a uniform draw would be nearly all of the most frequent rule.
+    const unjudged = shuffle(shown.filter((f) => !judgedKeys.has(keyOf(f))), o.seed);
+    // Stratified by rule, round-robin, so that rare rules get judged at all; or, with --uniform, a plain draw
+    // whose rate is the one a user meets (the rules weighted by how often they fire).
     const byRule = new Map();
-    for (const f of shuffle(shown.filter((f) => !judgedKeys.has(keyOf(f))), o.seed)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
-    const pick = [];
-    for (let round = 0; pick.length < o.sample && [...byRule.values()].some((l) => l.length > round); round++) {
+    for (const f of unjudged) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    const pick = o.uniform ? unjudged.slice(0, o.sample) : [];
+    for (let round = 0; !o.uniform && pick.length < o.sample && [...byRule.values()].some((l) => l.length > round); round++) {
       for (const list of byRule.values()) if (list[round] && pick.length < o.sample) pick.push(list[round]);
     }
     const withContext = pick.map((f) => {
