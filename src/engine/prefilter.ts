@@ -1,4 +1,4 @@
-import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from './locks/index.js';
+import { ACQUIRE_FUNCTIONS, ACQUIRE_WORDS } from './locks/index.js';
 
 /*
  * Most files of a project never give up control: no `async`, no `await`, no `yield`, no promise, no lock. No rule can report
@@ -7,7 +7,7 @@ import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from './locks/index.js';
  * `Promise` in a comment only costs the analysis that would have run anyway.
  */
 const MAY_YIELD = new RegExp(
-  `\\b(async|await|yield|Promise|${[...ACQUIRE_METHODS, ...ACQUIRE_FUNCTIONS].map(escape).join('|')})\\b|\\.\\s*(then|catch|finally)\\b`,
+  `\\b(async|await|yield|Promise|${[...ACQUIRE_WORDS, ...ACQUIRE_FUNCTIONS].map(escape).join('|')})\\b|\\.\\s*(then|catch|finally)\\b`,
 );
 
 function escape(name: string): string {

@@ -44,6 +44,15 @@ export const ACQUIRE_METHODS = methods((lib) => lib.acquire);
 export const DECLARED_ONLY_METHODS = new Map(
   LOCK_LIBRARIES.filter((lib) => lib.declaredOnly).flatMap((lib) => [...(lib.acquire ?? []), ...(lib.release ?? [])].map((m) => [m, lib] as const)),
 );
+/**
+ * Words a file that acquires a lock must spell: the acquire methods, except those that count only on an
+ * instance the file makes (`wait`), for which the maker's name (`AsyncQueue`) stands in. A text filter over
+ * these stays exact without letting every file that says "wait" through.
+ */
+export const ACQUIRE_WORDS: ReadonlySet<string> = new Set([
+  ...[...ACQUIRE_METHODS].filter((m) => !DECLARED_ONLY_METHODS.has(m) || LOCK_LIBRARIES.some((lib) => !lib.declaredOnly && lib.acquire?.includes(m))),
+  ...LOCK_LIBRARIES.filter((lib) => lib.declaredOnly).flatMap((lib) => lib.makers.map((m) => m.name)),
+]);
 /** Methods that give a held lock back: the one list every rule and fix uses. */
 export const RELEASE_METHODS = methods((lib) => lib.release);
 /** Methods that run a callback under a lock, by name. */

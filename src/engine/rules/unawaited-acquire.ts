@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { memberName, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
-import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS } from '../locks/index.js';
+import { ACQUIRE_FUNCTIONS, ACQUIRE_WORDS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -18,8 +18,8 @@ export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
     messageId: 'unawaitedAcquire',
     fixKinds: [],
   },
-  // Every finding is a call of an acquire function or method, by one of these names.
-  mentions: new RegExp(`\\b(${[...ACQUIRE_FUNCTIONS, ...ACQUIRE_METHODS].join('|')})\\b`),
+  // Every finding is a call of an acquire function or method, by one of these names (or of a lock the file makes).
+  mentions: new RegExp(`\\b(${[...ACQUIRE_FUNCTIONS, ...ACQUIRE_WORDS].join('|')})\\b`),
   check(model) {
     const reports: RuleReport[] = [];
     for (const node of model.index.calls) {
