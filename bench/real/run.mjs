@@ -258,7 +258,21 @@ async function main() {
     const mine = stillReported.filter((v) => sampleOf(v) === sample);
     if (mine.length === 0) continue;
     const pct = (n) => `${Math.round((n / mine.length) * 100)}%`;
-    console.log(`  sample ${sample.padEnd(15)} still reported ${String(mine.length).padStart(3)}: real ${count(mine, 'real')}, harmless ${count(mine, 'harmless')}, not a race ${count(mine, 'not-a-race')}  (${pct(count(mine, 'real') + count(mine, 'harmless'))} worth a look, ${pct(count(mine, 'not-a-race'))} not a race)`);
+    console.log(`  sample ${sample.padEnd(15)} still reported ${String(mine.length).padStart(3)}: real ${count(mine, 'real')}, harmless ${count(mine, 'harmless')}, not a race ${count(mine, 'not-a-race')}  (${pct(count(mine, 'real') + count(mine, 'harmless'))} worth a look, ${pct(count(mine, 'not-a-race'))} not a race)${weightedBy(mine)}`);
+  }
+  // A sample spread over the rules over-weights the rare ones: its rate, each rule weighted by how many findings
+  // it has today in the repositories the sample was drawn from (the rules it judged none of left out).
+  function weightedBy(mine) {
+    const from = new Set(mine.map((v) => v.repo));
+    let weight = 0;
+    let wrong = 0;
+    for (const rule of new Set(mine.map((v) => v.rule))) {
+      const judgedHere = mine.filter((v) => v.rule === rule);
+      const found = shown.filter((f) => f.rule === rule && from.has(f.repo)).length;
+      weight += found;
+      wrong += (count(judgedHere, 'not-a-race') / judgedHere.length) * found;
+    }
+    return weight > 0 ? `; weighted by rule frequency ${Math.round((wrong / weight) * 100)}% not a race` : '';
   }
   // The samples are drawn evenly over the rules; weighting each rule's judged rate by how many findings it has
   // estimates what a user sees on the whole output.
