@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, type Node } from './ast.js';
-import { localCallSites } from './callees.js';
+import { containsAwait, enclosingFunction, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { localCallSites, shadowed } from './callees.js';
+import { moduleTable, programOf } from './modules.js';
 import { privateMethodCalls } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
@@ -35,6 +36,9 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): R
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
   const calls = callSites(fn);
   if (!calls || calls.length === 0) return 'may overlap';
+  // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
+  // however often the code around it runs.
+  if (calls.every(storedWhileMissing)) return 'in turn';
   // Every call made from one place that runs once at a time: two call sites in two different such functions
   // may still run together (`a(); b();`, each calling it).
   const home = enclosingFunction(calls[0]!);
@@ -53,11 +57,46 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): R
   return awaited ? 'in turn' : 'may overlap';
 }
 
-/** The calls of a function only this file can reach: a module function it does not export, a private method. */
+/** The calls of a function only this file can reach: a module function it does not export, a private method, an IIFE. */
 function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
+  if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
   return localCallSites(fn);
+}
+
+const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * `p ??= load()`, `if (!p) { p = load().catch(reset) }`: the call's promise is stored in a module variable the
+ * code checks is empty, with no await between the check and the store, so a second run starts only once the place is
+ * empty again: after the first run's promise is dropped (when it failed, or by a reset), not while it is kept.
+ */
+function storedWhileMissing(call: TSESTree.CallExpression): boolean {
+  let value: Node = call;
+  for (;;) {
+    while (value.parent && (value.parent.type === 'TSAsExpression' || value.parent.type === 'TSNonNullExpression')) value = value.parent;
+    const member: Node | undefined = value.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== value || !CHAIN_METHODS.has(memberName(member) ?? '')) break;
+    const chained: Node | undefined = member.parent;
+    if (chained?.type !== 'CallExpression' || chained.callee !== member) break;
+    value = chained;
+  }
+  const assign = value.parent;
+  if (assign?.type !== 'AssignmentExpression' || assign.right !== value) return false;
+  // A module's own variable: one per program. A field or a factory's variable is one per object, and the runs
+  // of two objects may still overlap on whatever else they share.
+  const program = programOf(assign);
+  const place = assign.left.type === 'Identifier' && !shadowed(assign.left) && program && moduleTable(program).variables.has(assign.left.name) ? assign.left.name : null;
+  if (place === null) return false;
+  if (assign.operator === '??=' || assign.operator === '||=') return true;
+  if (assign.operator !== '=') return false;
+  const stmt = assign.parent;
+  const block = stmt?.type === 'ExpressionStatement' ? stmt.parent : null;
+  const branch = block?.type === 'BlockStatement' ? block.parent : block;
+  if (stmt?.type !== 'ExpressionStatement' || branch?.type !== 'IfStatement' || (branch.consequent !== block && branch.consequent !== stmt)) return false;
+  if (block?.type === 'BlockStatement' && block.body.slice(0, block.body.indexOf(stmt)).some((s) => containsAwait(s))) return false;
+  return presenceTest(branch.test, (n) => n.type === 'Identifier' && n.name === place) === false;
 }
 
 function inLoop(call: Node, home: FunctionNode | null): boolean {
