@@ -93,17 +93,16 @@ function resolveIn(callee: Node, depth: number, declared = false): FunctionNode 
     const made = instanceMethod(object, memberName(callee), table) ?? factoryMethod(object, memberName(callee), depth);
     if (made) return made;
   }
-  if (declared) return declaredClassMethod(object, memberName(callee), depth);
   // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
   if (object.type === 'Identifier' && !shadowed(object)) {
     const ns = table.imports.get(object.name);
     const name = memberName(callee);
     if ((ns?.name === '*' || ns?.commonJs) && name !== null) return exported(program, ns.from, name, depth);
     // `HubLock.acquire(file)`: a static method of a class this module declares or imports.
-    const klass = name === null ? null : (table.classes.get(object.name) ?? (ns && ns.name !== '*' && !ns.commonJs ? exportedDeclaration(program, ns.from, ns.name, depth, (t, n) => t.classes.get(n)) : null));
+    const klass = name === null ? null : classNamed(program, object.name, depth, false);
     if (klass && name !== null) return staticMethod(klass.body, name);
   }
-  return null;
+  return declared ? declaredClassMethod(object, memberName(callee), depth) : null;
 }
 
 /**
@@ -115,12 +114,16 @@ function inheritedMethod(callee: TSESTree.MemberExpression, depth: number): Func
   const name = memberName(callee);
   const own = classOf(callee);
   if (name === null || name.startsWith('#') || own === null || declaresMember(own, name)) return null;
-  let base = baseBodyOf(own);
-  for (let d = depth; base && d < MAX_DEPTH; d++) {
-    const method = methodsOf(base).get(name);
+  return methodFrom(baseBodyOf(own), name, depth);
+}
+
+/** Method `name` of the class `body` or of its nearest project base, unless a member of that name shadows it. */
+function methodFrom(body: TSESTree.ClassBody | null, name: string, depth: number): FunctionNode | null {
+  for (let d = depth; body && d < MAX_DEPTH; d++) {
+    const method = methodsOf(body).get(name);
     if (method) return method;
-    if (declaresMember(base, name)) return null;
-    base = baseBodyOf(base);
+    if (declaresMember(body, name)) return null;
+    body = baseBodyOf(body);
   }
   return null;
 }
@@ -134,14 +137,8 @@ function inheritedMethod(callee: TSESTree.MemberExpression, depth: number): Func
 function declaredClassMethod(object: Node, name: string | null, depth: number): FunctionNode | null {
   if (name === null || name.startsWith('#') || depth >= MAX_DEPTH) return null;
   const annotation = declaredType(object);
-  const klass = annotation ? classNamed(annotation, depth) : null;
-  for (let body: TSESTree.ClassBody | null = klass?.body ?? null, d = depth; body && d < MAX_DEPTH; d++) {
-    const method = methodsOf(body).get(name);
-    if (method) return method;
-    if (declaresMember(body, name)) return null;
-    body = baseBodyOf(body);
-  }
-  return null;
+  const klass = annotation ? classOfType(annotation, depth) : null;
+  return klass ? methodFrom(klass.body, name, depth) : null;
 }
 
 /** The type annotation of the parameter, variable or field a receiver names (`x`, `this.x`, `this.#x`). */
@@ -185,20 +182,26 @@ function annotatedBinding(fn: FunctionNode, name: string): TSESTree.TypeNode | n
 }
 
 /** The project class a type names: `Bot`, `Bot<C>`, `Channel | undefined`; null for an interface or a package's. */
-function classNamed(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDeclaration | null {
+function classOfType(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDeclaration | null {
   if (type.type === 'TSUnionType') {
     const named = type.types.filter((t) => t.type !== 'TSUndefinedKeyword' && t.type !== 'TSNullKeyword');
-    return named.length === 1 ? classNamed(named[0]!, depth) : null;
+    return named.length === 1 ? classOfType(named[0]!, depth) : null;
   }
   if (type.type !== 'TSTypeReference' || type.typeName.type !== 'Identifier') return null;
-  const name = type.typeName.name;
   const program = programOf(type);
-  if (!program) return null;
+  return program ? classNamed(program, type.typeName.name, depth + 1, true) : null;
+}
+
+/**
+ * The class `name` means in `program`: one it declares, or one it imports from a module of the project (by a
+ * type-only import too, when `types`: an annotation may name it so).
+ */
+function classNamed(program: Program, name: string, depth: number, types: boolean): TSESTree.ClassDeclaration | null {
   const table = moduleTable(program);
   const local = table.classes.get(name);
   if (local) return local;
-  const imported = table.imports.get(name) ?? table.typeImports.get(name);
-  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth + 1, (t, n) => t.classes.get(n)) : null;
+  const imported = table.imports.get(name) ?? (types ? table.typeImports.get(name) : undefined);
+  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth, (t, n) => t.classes.get(n)) : null;
 }
 
 function staticMethod(body: TSESTree.ClassBody, name: string): FunctionNode | null {
@@ -315,12 +318,7 @@ export function baseClassOf(klass: TSESTree.ClassDeclaration | TSESTree.ClassExp
   const base = klass.superClass ? unwrap(klass.superClass) : null;
   if (base?.type !== 'Identifier' || shadowed(base)) return null;
   const program = programOf(klass);
-  if (!program) return null;
-  const table = moduleTable(program);
-  const local = table.classes.get(base.name);
-  if (local) return local;
-  const imported = table.imports.get(base.name);
-  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, 0, (t, name) => t.classes.get(name)) : null;
+  return program ? classNamed(program, base.name, 0, false) : null;
 }
 
 /** The body of the class `body`'s class extends, when the project defines it (see `baseClassOf`). */
@@ -616,7 +614,7 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   const target = resolveIn(callee, depth);
   if (target !== null) return ioOf(target, walk);
   // A method known only by the receiver's declared class: quiet when its body or its name says so.
-  const declared = resolveIn(callee, depth, true);
+  const declared = callee.type === 'MemberExpression' ? declaredClassMethod(unwrap(callee.object), memberName(callee), depth) : null;
   return !computes(callee) && (declared === null || ioOf(declared, walk));
 }
 
@@ -666,7 +664,7 @@ function mayBePromise(type: TSESTree.TypeNode): boolean {
       return type.types.some(mayBePromise);
     case 'TSTypeReference':
       // A type parameter (`T`) or an alias could stand for a promise; a class of the project cannot.
-      return type.typeName.type !== 'Identifier' || PROMISE_TYPES.has(type.typeName.name) || classNamed(type, 0) === null;
+      return type.typeName.type !== 'Identifier' || PROMISE_TYPES.has(type.typeName.name) || classOfType(type, 0) === null;
     case 'TSAnyKeyword':
     case 'TSUnknownKeyword':
     case 'TSTypeQuery':

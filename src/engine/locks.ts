@@ -186,7 +186,7 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   const kind = locks.kindFor(name, callee.object);
   if (!kind) return null;
   // `HubLock.acquire(file)` of the project, returning the lock it took: nothing to await, nothing acquired later.
-  const target = resolveCallee(callee) ?? resolveDeclaredCallee(callee);
+  const target = resolveDeclaredCallee(callee);
   if (target && returnsNoPromise(target)) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
