@@ -257,17 +257,18 @@ export function enclosingFunction(node: Node): FunctionNode | null {
   return null;
 }
 
+/** `await x`, `for await (…)`, `await using r = …`: a point where the function gives up control. */
+export function isAwaitPoint(n: Node): boolean {
+  return n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await) || (n.type === 'VariableDeclaration' && n.kind === 'await using');
+}
+
 /** Does `root` contain an await point outside nested functions? */
 export function containsAwait(root: Node): boolean {
   let found = false;
   forEachNode(root, (n) => {
     if (found) return false;
     if (n !== root && isFunction(n)) return false;
-    if (
-      n.type === 'AwaitExpression' ||
-      (n.type === 'ForOfStatement' && n.await) ||
-      (n.type === 'VariableDeclaration' && n.kind === 'await using')
-    ) {
+    if (isAwaitPoint(n)) {
       found = true;
       return false;
     }

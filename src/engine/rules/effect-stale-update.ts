@@ -2,8 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { constInit } from '../callees.js';
-import { moduleTable, programOf } from '../modules.js';
-import type { FunctionNode } from '../scope.js';
+import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
 
@@ -30,7 +29,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
   check(model) {
     const reports: RuleReport[] = [];
     for (const call of model.index.calls) {
-      const effect = effectOf(call);
+      const effect = effectOf(call, model.scope);
       if (!effect) continue;
       const setters = settersAround(call);
       if (setters.size === 0 || runsOnce(effect.body)) continue;
@@ -55,7 +54,7 @@ function hookName(call: TSESTree.CallExpression): string | null {
 }
 
 /** `useEffect(fn, [deps…])` with at least one dependency, or none given (it runs after every render). */
-function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TSESTree.ArrayExpression | null } | null {
+function effectOf(call: TSESTree.CallExpression, scope: ScopeInfo): { body: FunctionNode; deps: TSESTree.ArrayExpression | null } | null {
   const name = hookName(call);
   if (name === null || !EFFECT_HOOKS.has(name)) return null;
   const fn = call.arguments[0] ? unwrap(call.arguments[0]) : null;
@@ -65,7 +64,7 @@ function effectOf(call: TSESTree.CallExpression): { body: FunctionNode; deps: TS
   if (deps?.type === 'ArrayExpression' && deps.elements.length === 0) return null;
   if (deps && deps.type !== 'ArrayExpression') return null;
   // `[load]` with `const load = useCallback(async () => …, [])`: no dependency ever changes, so it runs once too.
-  if (deps?.type === 'ArrayExpression' && deps.elements.every((d) => d !== null && isStable(d, 0))) return null;
+  if (deps?.type === 'ArrayExpression' && deps.elements.every((d) => d !== null && isStable(d, scope, 0))) return null;
   return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
 }
 
@@ -79,16 +78,18 @@ const MEMO_HOOKS = new Set(['useCallback', 'useMemo']);
  * state setter, a literal, or a `useCallback` / `useMemo` whose own dependencies are all such. React compares
  * them with `Object.is`, so an effect that depends only on them never runs again while mounted.
  */
-function isStable(dep: Node, depth: number): boolean {
+function isStable(dep: Node, scope: ScopeInfo, depth: number): boolean {
   const d = unwrap(dep);
   if (d.type === 'Literal') return true;
   if (d.type !== 'Identifier' || depth > 4) return false;
-  const binding = bindingOf(d);
-  if (binding === 'module') return true;
-  if (!binding) return false;
-  const { declarator } = binding;
-  const init = declarator.init ? unwrap(declarator.init) : null;
-  if (declarator.parent?.type !== 'VariableDeclaration' || declarator.parent.kind !== 'const' || !init) return false;
+  const variable = scope.variableOf(d);
+  const def = variable?.defs[0];
+  if (!variable || !def) return false;
+  const owner = variable.scope.variableScope.type;
+  const declarator = def.type === 'Variable' && def.parent?.kind === 'const' ? def.node : null;
+  if (owner === 'module' || owner === 'global') return def.type === 'ImportBinding' || def.type === 'FunctionName' || def.type === 'ClassName' || declarator !== null;
+  const init = declarator?.init ? unwrap(declarator.init) : null;
+  if (!declarator || !init) return false;
   if (init.type === 'Literal') return true;
   if (init.type !== 'CallExpression') return false;
   const hook = hookName(init);
@@ -101,48 +102,7 @@ function isStable(dep: Node, depth: number): boolean {
   if (STABLE_HOOKS.has(hook)) return true;
   if (!MEMO_HOOKS.has(hook)) return false;
   const memoDeps = init.arguments[1] ? unwrap(init.arguments[1]) : null;
-  return memoDeps?.type === 'ArrayExpression' && memoDeps.elements.every((e) => e !== null && e.type !== 'SpreadElement' && isStable(e, depth + 1));
-}
-
-/** Where `id` is declared: the module (a top-level const, function, class or import), or a function's variable. */
-function bindingOf(id: TSESTree.Identifier): 'module' | { declarator: TSESTree.VariableDeclarator } | null {
-  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
-    let found: TSESTree.VariableDeclarator | null | undefined;
-    if (fn.params.some((p) => paramBinds(p, id.name))) return null;
-    forEachNode(fn.body, (n) => {
-      if (found !== undefined) return false;
-      // A function the component declares is made again on every render.
-      if (n.type === 'FunctionDeclaration' && n.id?.name === id.name) found = null;
-      if (n !== fn.body && isFunction(n)) return false;
-      if (n.type === 'VariableDeclarator' && declares(n.id, id.name)) found = n;
-      return found === undefined;
-    });
-    if (found === null) return null;
-    if (found) return { declarator: found };
-  }
-  const program = programOf(id);
-  if (!program) return null;
-  const table = moduleTable(program);
-  const constant = table.constInits.has(id.name) || table.functions.has(id.name) || table.classes.has(id.name) || table.imports.has(id.name);
-  return constant ? 'module' : null;
-}
-
-function paramBinds(p: TSESTree.Parameter, name: string): boolean {
-  let binds = false;
-  forEachNode(p, (n) => {
-    if (n.type === 'Identifier' && n.name === name) binds = true;
-    return !binds;
-  });
-  return binds;
-}
-
-function declares(pattern: TSESTree.Node, name: string): boolean {
-  if (pattern.type === 'Identifier') return pattern.name === name;
-  if (pattern.type === 'ArrayPattern') return pattern.elements.some((e) => e !== null && declares(e, name));
-  if (pattern.type === 'ObjectPattern') return pattern.properties.some((p) => declares(p.type === 'Property' ? p.value : p.argument, name));
-  if (pattern.type === 'AssignmentPattern') return declares(pattern.left, name);
-  if (pattern.type === 'RestElement') return declares(pattern.argument, name);
-  return false;
+  return memoDeps?.type === 'ArrayExpression' && memoDeps.elements.every((e) => e !== null && e.type !== 'SpreadElement' && isStable(e, scope, depth + 1));
 }
 
 /**

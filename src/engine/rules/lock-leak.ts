@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsNode as contains, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from '../ast.js';
+import { containsNode as contains, enclosingFunction, forEachNode, isAwaitPoint, isFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
 import { programOf } from '../modules.js';
@@ -161,10 +161,11 @@ function latchReport(latch: StuckLatch): RuleReport {
  */
 function leavesWhenNotAcquired(stmt: Node, name: string): boolean {
   if (stmt.type !== 'IfStatement' || stmt.alternate) return false;
-  const test = unwrap(stmt.test);
-  const subject = test.type === 'UnaryExpression' && test.operator === '!' ? unwrap(test.argument) : null;
-  const root = subject?.type === 'MemberExpression' && !subject.computed ? unwrap(subject.object) : subject;
-  if (root?.type !== 'Identifier' || root.name !== name) return false;
+  const isResult = (n: Node): boolean => {
+    const root = n.type === 'MemberExpression' && !n.computed ? unwrap(n.object) : n;
+    return root.type === 'Identifier' && root.name === name;
+  };
+  if (presenceTest(stmt.test, isResult) !== false) return false;
   const body = stmt.consequent.type === 'BlockStatement' ? stmt.consequent.body : [stmt.consequent];
   const last = body[body.length - 1];
   return last !== undefined && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement');
@@ -388,7 +389,7 @@ function awaitsUncaught(stmt: Node): boolean {
       found = awaitsUncaught(n.handler.body) || (n.finalizer !== null && awaitsUncaught(n.finalizer));
       return false;
     }
-    found = n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await) || (n.type === 'VariableDeclaration' && n.kind === 'await using');
+    found = isAwaitPoint(n);
     return !found;
   });
   return found;

@@ -89,11 +89,7 @@ function calleeText(call: TSESTree.CallExpression, key: string): string {
  * statement before, so the acquire takes it at once; not waiting is how code closes a new queue to others.
  */
 function takesLockJustMade(call: TSESTree.CallExpression, key: string): boolean {
-  const stmt = enclosingStatement(call);
-  const block = stmt?.parent;
-  if (!stmt || (block?.type !== 'BlockStatement' && block?.type !== 'Program')) return false;
-  const body = block.body as Node[];
-  const before = body[body.indexOf(stmt) - 1];
+  const before = siblingStatement(call, -1);
   if (before?.type === 'ExpressionStatement') {
     const e = unwrap(before.expression);
     return e.type === 'AssignmentExpression' && unwrap(e.right).type === 'NewExpression' && receiverText(e.left) === key;
@@ -104,20 +100,19 @@ function takesLockJustMade(call: TSESTree.CallExpression, key: string): boolean 
   return false;
 }
 
-function enclosingStatement(node: Node): Node | null {
-  let stmt: Node = node;
-  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
-  return stmt.parent ? stmt : null;
-}
-
-/** The statement after the one holding `node`, in the same block. */
-function nextStatement(node: Node): Node | null {
+/** The statement `offset` places from the one holding `node`, in the same block. */
+function siblingStatement(node: Node, offset: number): Node | null {
   let stmt: Node = node;
   while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
   const block = stmt.parent;
   if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
   const body = block.body as Node[];
-  return body[body.indexOf(stmt) + 1] ?? null;
+  return body[body.indexOf(stmt) + offset] ?? null;
+}
+
+/** The statement after the one holding `node`, in the same block. */
+function nextStatement(node: Node): Node | null {
+  return siblingStatement(node, 1);
 }
 
 function isTransparent(node: Node): boolean {
