@@ -3,7 +3,7 @@ import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unw
 import { localCallSites, resolveCallee, shadowed, sharesInFlight } from './callees.js';
 import type { FunctionNode } from './scope.js';
 import { moduleTable, programOf } from './modules.js';
-import { privateMethodCalls } from './summaries.js';
+import { classOf, privateMethodCalls } from './summaries.js';
 
 /*
  * `connect() { if (this.connecting) return this.connecting; this.connecting = this.#connect(); … }`: a private
@@ -38,16 +38,32 @@ export function inSingleFlight(node: Node, keyed: boolean): boolean {
 
 /**
  * Helpers named for what they do with concurrent calls: `coalesceAsync(key, fn)`, `singleFlight(key, fn)`,
- * `dedupe(fn)` run `fn` once for all callers that arrive while it runs (per key when they take one).
+ * `dedupe(fn)`, `tenantConfigSingleFlight(id, { load, commit })` run `fn` (or the task object's functions) once for
+ * all callers that arrive while it runs (per key when they take one).
  */
-const COALESCING = /^(coalesce|coalesceAsync|singleFlight|singleflight|dedupe|dedup|dedupeAsync)$/;
+function namesCoalescing(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_$]+/);
+  return words.some((w, i) => w === 'coalesce' || w === 'dedupe' || w === 'dedup' || w === 'singleflight' || (w === 'single' && words[i + 1] === 'flight'));
+}
+
+/** The call `fn` is handed to: as an argument, or as a property of an object argument (a task: `{ load, commit }`). */
+function handedTo(fn: FunctionNode | null): { call: TSESTree.CallExpression; argument: Node } | null {
+  const host = fn?.parent;
+  if (host?.type === 'CallExpression' && host.callee !== fn && host.arguments.includes(fn as TSESTree.CallExpressionArgument)) return { call: host, argument: fn! };
+  const object = host?.type === 'Property' && host.value === fn ? host.parent : undefined;
+  const call = object?.parent;
+  if (object?.type === 'ObjectExpression' && call?.type === 'CallExpression' && call.arguments.includes(object)) return { call, argument: object };
+  return null;
+}
 
 function flightOf(node: Node): Flight {
   const fn = enclosingFunction(node);
   const host = fn?.parent;
-  if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && COALESCING.test(calleeName(host) ?? '')) {
+  const handed = handedTo(fn);
+  if (handed && namesCoalescing(calleeName(handed.call) ?? '')) {
+    const { call, argument } = handed;
     // `coalesce(key, fn)` takes the key first; the `singleFlight(fn)` wrapper keys by its calls' arguments.
-    return (host.arguments.length > 1 && host.arguments[0] !== fn) || calleeName(host) === 'singleFlight' ? 'keyed' : 'whole';
+    return (call.arguments.length > 1 && call.arguments[0] !== argument) || calleeName(call) === 'singleFlight' ? 'keyed' : 'whole';
   }
   // `this.heartbeat = sharedPromiseTo(async () => …)`: a wrapper, found in its module, whose function hands every
   // call the one promise it keeps while `fn` runs.
@@ -187,15 +203,25 @@ function storesEntry(call: TSESTree.CallExpression, shared: (target: Node) => bo
   return callee.type === 'MemberExpression' && memberName(callee) === 'set' && shared(callee.object);
 }
 
-/** `this.x`, `this.cache.current`: a location on the instance. */
+/**
+ * `this.x`, `this.cache.current`: a location on the instance; `Reranker.#loading` in a method of `Reranker`: one
+ * on the class, which every instance shares.
+ */
 function isThisField(node: Node): boolean {
   let n = unwrap(node);
   while (n.type === 'MemberExpression') {
     const object = unwrap(n.object);
-    if (object.type === 'ThisExpression') return true;
+    if (object.type === 'ThisExpression' || (object.type === 'Identifier' && object.name === enclosingClassName(n))) return true;
     n = object;
   }
   return false;
+}
+
+function enclosingClassName(node: Node): string | null {
+  const fn = enclosingFunction(node);
+  const klass = fn ? classOf(fn)?.parent : undefined;
+  if (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') return klass.id?.name ?? null;
+  return null;
 }
 
 /** A variable declared at the top of the module (`let initPromise`). */
