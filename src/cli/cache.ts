@@ -4,6 +4,7 @@ import { FILE_KINDS, isOneOf, type FileKind, type Finding, type ParseError, type
 import { isDirectory } from '../shared/discover.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
+import { ProjectFiles } from '../shared/projectFiles.js';
 import { dependenciesChanged } from '../shared/projectHost.js';
 import { errorMessage, hashText, MAX_FILE_BYTES, readSource } from './checkFile.js';
 import type { FileResult } from './report.js';
@@ -57,6 +58,13 @@ export function resolveCacheFile(cwd: string, location: string | undefined): str
  */
 export class ResultCache {
   private readonly entries: Map<string, CacheEntry>;
+  /** The projects whose files an entry's findings asked which of them name a word, listed once per run. */
+  private readonly projects = new Map<string, ProjectFiles>();
+  private readonly mentioning = (root: string, word: string): string[] | undefined => {
+    let project = this.projects.get(root);
+    if (!project) this.projects.set(root, (project = new ProjectFiles(root)));
+    return project.mentioning(word);
+  };
 
   private constructor(
     readonly file: string,
@@ -111,7 +119,7 @@ export class ResultCache {
     if (hashText(text) !== entry.hash) return undefined;
     // A run that shows fixes needs them made with its options; any other run ignores what an entry carries.
     if (this.fixes !== undefined && entry.findings.length > 0 && entry.fixes !== this.fixes) return undefined;
-    if (entry.dependencies && dependenciesChanged(entry.dependencies, readIfPossible)) return undefined;
+    if (entry.dependencies && dependenciesChanged(entry.dependencies, readIfPossible, this.mentioning)) return undefined;
     const result: FileResult = { path: file, relPath: key, findings: entry.findings };
     if (entry.kind) result.kind = entry.kind;
     if (entry.parseError) result.parseError = entry.parseError;

@@ -28,6 +28,18 @@ export interface ProjectHost {
    * is outside the project (a package), cannot be found or read, or does not parse.
    */
   load(fromFile: string, specifier: string): LoadedModule | undefined;
+  /**
+   * The project's modules whose text names `word`, as `load` parses them, to ask how the project uses a
+   * declaration (where it makes a class). Test and benchmark files are left out: they do not show how the code
+   * runs. Undefined when the project cannot be listed (or is too large to).
+   */
+  mentioning?(fromFile: string, word: string): LoadedModule[] | undefined;
+  /**
+   * Whether `fromFile` belongs to a package other code imports (a library: its package.json declares `types`,
+   * `exports`, `module` or `publishConfig`). What such a package exports may be made and kept by code outside
+   * the project, so how the project itself uses it says little.
+   */
+  inLibrary?(fromFile: string): boolean;
 }
 
 export interface LoadedModule {
@@ -57,6 +69,36 @@ export function bindProgram(program: Program, fileName: string, host: ProjectHos
 }
 
 const MAX_DEPTH = 8;
+
+/** The file `specifier`, imported from `program`, names in its project; null when it is outside or unknown. */
+export function importedFile(program: Program, specifier: string): string | null {
+  const binding = bindings.get(program);
+  return binding?.host?.load(binding.fileName, specifier)?.fileName ?? null;
+}
+
+/** Is `program` part of a package that other code imports (see `ProjectHost.inLibrary`)? Unknown counts as yes. */
+export function inLibrary(program: Program): boolean {
+  const binding = bindings.get(program);
+  return binding?.host?.inLibrary?.(binding.fileName) ?? true;
+}
+
+/** The file `program` was parsed from, as its front end named it. */
+export function fileOf(program: Program): string | null {
+  return bindings.get(program)?.fileName ?? null;
+}
+
+/**
+ * The modules of `program`'s project that name `word`, `program` itself among them when it does (as analysed,
+ * not as on disk); null when its front end cannot say.
+ */
+export function modulesMentioning(program: Program, word: string): Program[] | null {
+  const binding = bindings.get(program);
+  const found = binding?.host?.mentioning?.(binding.fileName, word);
+  if (!found) return null;
+  const others = found.filter((m) => m.fileName !== binding!.fileName);
+  for (const m of others) if (!bindings.has(m.ast)) bindProgram(m.ast, m.fileName, binding!.host);
+  return [program, ...others.map((m) => m.ast)];
+}
 
 /** The function a callee expression names, when it can be found: a function of its module, an import, `this.m`. */
 export function resolveCallee(callee: Node): FunctionNode | null {

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf } from './modules.js';
 import { inIteratorStep } from './iterators.js';
+import { inPerCallInstance } from './perCallInstances.js';
 import { classOf } from './summaries.js';
 
 /*
@@ -47,8 +48,9 @@ function isRecord(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): 
 
 /**
  * Is the `this` field `path`, written at `node`, on an instance whose calls do not overlap in practice: an ORM
- * record, or an iterator stepped by its `next`? Findings there are shown on request.
+ * record, an iterator stepped by its `next`, an object the project makes for one call and keeps to it? Findings
+ * there are shown on request.
  */
 export function fieldOfSequentialInstance(path: string, node: Node): boolean {
-  return path.startsWith('this.') && (inRecordClass(node) || inIteratorStep(node));
+  return path.startsWith('this.') && (inRecordClass(node) || inIteratorStep(node) || inPerCallInstance(node));
 }

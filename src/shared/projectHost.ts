@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModule, type FastParser, type LoadedModule, type Program, type ProjectHost } from '../engine/index.js';
+import { ProjectFiles } from './projectFiles.js';
 import { readRegularFile } from './readFile.js';
 import { WorkspacePackages } from './workspaces.js';
 
@@ -29,6 +30,8 @@ export class DiskProject implements ProjectHost {
   private readonly edges = new Map<string, Set<string>>();
   private used: Set<string> | null = null;
   private readonly workspaces = new WorkspacePackages();
+  /** Project folder -> its files, for `mentioning`. */
+  private readonly projects = new Map<string, ProjectFiles>();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
   private readonly stamps = new Map<string, string>();
@@ -56,6 +59,49 @@ export class DiskProject implements ProjectHost {
       this.used?.add(found.fileName);
     }
     return found;
+  }
+
+  /**
+   * The modules of the project `from` belongs to (its monorepo, or else its package) that name `word`. What the
+   * answer rests on is kept as a dependency of its own (`mentionsKey`): the list of files that name the word.
+   */
+  mentioning(from: string, word: string): LoadedModule[] | undefined {
+    const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
+    const root = this.workspaces.rootFor(fromFile) ?? packageRoot(fromFile);
+    if (root === null) return undefined;
+    let project = this.projects.get(root);
+    if (!project) this.projects.set(root, (project = new ProjectFiles(root, this.options.overlay)));
+    const files = project.mentioning(word);
+    if (!files) return undefined;
+    const key = mentionsKey(root, word);
+    this.hashes.set(key, hash(files.join('\n')));
+    this.used?.add(key);
+    let targets = this.edges.get(fromFile);
+    if (!targets) this.edges.set(fromFile, (targets = new Set()));
+    targets.add(key);
+    const found: LoadedModule[] = [];
+    for (const file of files) {
+      const loaded = this.resolve([file]);
+      if (!loaded) continue;
+      targets.add(file);
+      this.used?.add(file);
+      found.push(loaded);
+    }
+    return found;
+  }
+
+  private readonly libraries = new Map<string, boolean>();
+
+  inLibrary(from: string): boolean {
+    const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
+    const root = packageRoot(fromFile);
+    if (root === null) return false;
+    let answer = this.libraries.get(root);
+    if (answer === undefined) {
+      answer = declaresLibrary(path.join(root, 'package.json'));
+      this.libraries.set(root, answer);
+    }
+    return answer;
   }
 
   /**
@@ -113,6 +159,8 @@ export class DiskProject implements ProjectHost {
    */
   invalidate(file: string): Set<string> {
     const gone = new Set<string>([file]);
+    // A file that starts or stops naming a word changes what `mentioning` answered for it.
+    for (const [root, project] of this.projects) for (const word of project.update(file)) gone.add(mentionsKey(root, word));
     for (let grew = true; grew; ) {
       grew = false;
       for (const [from, targets] of this.edges) {
@@ -182,11 +230,56 @@ export function hash(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
-/** Has any of the files a result depended on changed (or gone) since it was read? */
-export function dependenciesChanged(consulted: Readonly<Record<string, string>>, read: (file: string) => string | undefined): boolean {
+/**
+ * Has any of the files a result depended on changed (or gone) since it was read, or has the list of files that
+ * name a word it asked about (`mentionsKey`) changed? `mentioning` answers the latter; without it such a result
+ * counts as changed.
+ */
+export function dependenciesChanged(
+  consulted: Readonly<Record<string, string>>,
+  read: (file: string) => string | undefined,
+  mentioning?: (root: string, word: string) => string[] | undefined,
+): boolean {
   for (const [file, was] of Object.entries(consulted)) {
+    const asked = mentionsOf(file);
+    if (asked) {
+      const files = mentioning?.(asked.root, asked.word);
+      if (!files || hash(files.join('\n')) !== was) return true;
+      continue;
+    }
     const text = read(file);
     if (text === undefined || hash(text) !== was) return true;
   }
   return false;
+}
+
+const MENTIONS = 'mentions:';
+
+/** The dependency a `mentioning` answer adds: which files of the project at `root` name `word`. */
+export function mentionsKey(root: string, word: string): string {
+  return MENTIONS + JSON.stringify([root, word]);
+}
+
+function mentionsOf(key: string): { root: string; word: string } | null {
+  if (!key.startsWith(MENTIONS)) return null;
+  const [root, word] = JSON.parse(key.slice(MENTIONS.length)) as [string, string];
+  return { root, word };
+}
+
+/** A package.json that says others import the package: it declares typings, entry points or how it is published. */
+function declaresLibrary(manifest: string): boolean {
+  try {
+    const pkg = JSON.parse(readRegularFile(manifest, MAX_MODULE_BYTES).toString('utf8')) as Record<string, unknown>;
+    return ['types', 'typings', 'exports', 'module', 'publishConfig'].some((k) => pkg[k] !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest folder above `file` with a package.json, or null. */
+function packageRoot(file: string): string | null {
+  for (let d = path.dirname(file); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
 }

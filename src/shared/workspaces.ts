@@ -47,6 +47,11 @@ export class WorkspacePackages {
     return entryCandidates(dir, subpath);
   }
 
+  /** The root of the monorepo `file` sits in, or null. */
+  rootFor(file: string): string | null {
+    return this.workspaceRoot(path.dirname(file));
+  }
+
   private workspaceRoot(dir: string): string | null {
     const seen: string[] = [];
     let found: string | null = null;

@@ -1,10 +1,11 @@
 // The project host of the CLI, the server and the ESLint plugin: which file an import names, what a result
 // depends on, and what an edit makes it read again.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiskProject, dependenciesChanged } from '../../src/shared/projectHost.js';
+import { DiskProject, dependenciesChanged, mentionsKey } from '../../src/shared/projectHost.js';
+import { ProjectFiles } from '../../src/shared/projectFiles.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -132,5 +133,64 @@ describe('DiskProject', () => {
     const stmt = loaded.ast.body[0];
     const declared = stmt?.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration' ? stmt.declaration.declarations[0]?.id : undefined;
     expect(declared?.type === 'Identifier' ? declared.name : undefined).toBe('edited');
+  });
+
+  it('finds the modules of a package that name a word, leaving out tests, ignored files and other words', () => {
+    const dir = project({
+      'package.json': '{"name":"app"}',
+      '.gitignore': 'built/\n',
+      'src/runner.ts': 'export class Runner {}',
+      'src/use.ts': "import { Runner } from './runner';\nexport const r = () => new Runner();",
+      'src/other.ts': 'export class RunnerPool {}\nconst $Runner = 1;',
+      'src/runner.test.ts': "import { Runner } from './runner';\nconst shared = new Runner();",
+      'built/use.js': 'new Runner();',
+    });
+    const host = new DiskProject(undefined);
+    const found = host.mentioning(path.join(dir, 'src/main.ts'), 'Runner')!.map((m) => path.relative(dir, m.fileName));
+    expect(found.sort()).toEqual(['src/runner.ts', 'src/use.ts']);
+  });
+
+  it('lists the whole monorepo, and nothing when no package.json is above the file', () => {
+    const dir = project({
+      'package.json': '{"name":"mono","workspaces":["packages/*"]}',
+      'packages/a/package.json': '{"name":"a"}',
+      'packages/a/src/client.ts': 'export class Client {}',
+      'packages/b/package.json': '{"name":"b"}',
+      'packages/b/src/main.ts': "import { Client } from 'a';\nexport const client = new Client();",
+    });
+    const host = new DiskProject(undefined);
+    const found = host.mentioning(path.join(dir, 'packages/a/src/client.ts'), 'Client')!.map((m) => path.relative(dir, m.fileName));
+    expect(found.sort()).toEqual(['packages/a/src/client.ts', 'packages/b/src/main.ts']);
+    expect(host.mentioning(path.join(tmpdir(), 'nowhere', 'x.ts'), 'Client')).toBeUndefined();
+  });
+
+  it('makes the list of files that name a word a dependency, changed when a file starts naming it', () => {
+    const dir = project({ 'package.json': '{}', 'src/runner.ts': 'export class Runner {}', 'src/a.ts': 'export const a = 1;' });
+    const host = new DiskProject(undefined);
+    const main = path.join(dir, 'src/main.ts');
+    const { dependencies } = host.track(() => host.mentioning(main, 'Runner'));
+    const key = mentionsKey(dir, 'Runner');
+    expect(Object.keys(dependencies)).toContain(key);
+    expect(Object.keys(dependencies)).toContain(path.join(dir, 'src/runner.ts'));
+    const read = (file: string): string | undefined => (file.startsWith(dir) ? readFileSync(file, 'utf8') : undefined);
+    const fresh = (root: string, word: string): string[] | undefined => new ProjectFiles(root).mentioning(word);
+    expect(dependenciesChanged(dependencies, read, fresh)).toBe(false);
+    // Without a way to list the project, such a result cannot be trusted.
+    expect(dependenciesChanged(dependencies, read)).toBe(true);
+    writeFileSync(path.join(dir, 'src/a.ts'), "import { Runner } from './runner';\nexport const shared = new Runner();");
+    expect(dependenciesChanged(dependencies, read, fresh)).toBe(true);
+  });
+
+  it('tells an editor which answers an edit changed', () => {
+    const dir = project({ 'package.json': '{}', 'src/runner.ts': 'export class Runner {}', 'src/a.ts': 'export const a = 1;' });
+    const a = path.join(dir, 'src/a.ts');
+    let open: string | undefined;
+    const host = new DiskProject(undefined, { overlay: (file) => (file === a ? open : undefined) });
+    host.mentioning(path.join(dir, 'src/main.ts'), 'Runner');
+    open = 'export const a = 2;';
+    expect(host.invalidate(a).has(mentionsKey(dir, 'Runner'))).toBe(false);
+    open = "import { Runner } from './runner';\nexport const shared = new Runner();";
+    expect(host.invalidate(a).has(mentionsKey(dir, 'Runner'))).toBe(true);
+    expect(host.mentioning(path.join(dir, 'src/main.ts'), 'Runner')!.map((m) => m.fileName)).toContain(a);
   });
 });
