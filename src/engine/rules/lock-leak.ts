@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsNode as contains, enclosingFunction, forEachNode, isAwaitPoint, isFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
+import { resolveCallee } from '../callees.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
@@ -410,17 +411,52 @@ function firstExit(block: Node): Node | null {
  * Calls that do not throw in practice: collection access, logging (`console.log`, `this.logger.debug(…)`),
  * timers, and globals that only compute (`Date.now()`, `Array.from(set)`, `Math.min(…)`; not `JSON.parse`).
  */
-function cannotThrow(call: TSESTree.CallExpression): boolean {
+function cannotThrow(call: TSESTree.CallExpression, depth = 0): boolean {
   const callee = unwrap(call.callee);
-  if (callee.type === 'Identifier') return TIMERS.has(callee.name);
-  if (callee.type !== 'MemberExpression') return false;
-  const name = memberName(callee);
-  const recv = unwrap(callee.object);
-  if (recv.type === 'Identifier' && recv.name === 'console') return true;
-  if (recv.type === 'Identifier' && name !== null && NO_THROW_STATICS.get(recv.name)?.has(name)) return true;
-  if (name !== null && LOG_LEVELS.has(name) && LOGGER.test(receiverText(recv) ?? '')) return true;
-  return name !== null && (COLLECTION_READS.has(name) || COLLECTION_WRITES.has(name));
+  if (callee.type === 'Identifier' && TIMERS.has(callee.name)) return true;
+  if (callee.type === 'MemberExpression') {
+    const name = memberName(callee);
+    const recv = unwrap(callee.object);
+    if (recv.type === 'Identifier' && recv.name === 'console') return true;
+    if (recv.type === 'Identifier' && name !== null && NO_THROW_STATICS.get(recv.name)?.has(name)) return true;
+    if (name !== null && LOG_LEVELS.has(name) && LOGGER.test(receiverText(recv) ?? '')) return true;
+    if (name !== null && (COLLECTION_READS.has(name) || COLLECTION_WRITES.has(name))) return true;
+  }
+  const helper = depth < MAX_HELPER_DEPTH ? resolveCallee(callee) : null;
+  return helper !== null && onlyComputes(helper, depth + 1);
 }
+
+const MAX_HELPER_DEPTH = 3;
+const computesMemo = new WeakMap<FunctionNode, boolean>();
+
+/**
+ * `truncatePattern(prefix)`: a function of the project that only computes, so it does not throw in practice: not
+ * async, no `throw`, no `new`, and it calls nothing but string and collection methods and other such functions.
+ */
+function onlyComputes(fn: FunctionNode, depth: number): boolean {
+  const known = computesMemo.get(fn);
+  if (known !== undefined) return known;
+  computesMemo.set(fn, false); // a recursive call is decided as unsafe until the walk is done
+  let pure = !fn.async && !fn.generator;
+  forEachNode(fn.body, (n) => {
+    if (!pure || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'ThrowStatement' || n.type === 'AwaitExpression' || n.type === 'YieldExpression') pure = false;
+    else if (n.type === 'NewExpression') pure = n.callee.type === 'Identifier' && COMPUTING_CLASSES.has(n.callee.name);
+    else if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      const name = callee.type === 'MemberExpression' ? memberName(callee) : null;
+      pure = (name !== null && STRING_METHODS.has(name)) || cannotThrow(n, depth);
+    }
+    return pure;
+  });
+  computesMemo.set(fn, pure);
+  return pure;
+}
+
+/** Built-in classes whose construction only allocates (not `URL`, which parses and throws). */
+const COMPUTING_CLASSES = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Date', 'TextEncoder', 'Array', 'Object']);
+/** String methods (and `TextEncoder#encode`) that throw only on bad arguments no caller passes by accident. */
+const STRING_METHODS = new Set(['encode', 'charAt', 'charCodeAt', 'codePointAt', 'slice', 'substring', 'substr', 'indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'trim', 'trimStart', 'trimEnd', 'padStart', 'padEnd', 'replace', 'replaceAll', 'split', 'concat', 'toString', 'localeCompare']);
 
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask']);
 const NO_THROW_STATICS = new Map<string, ReadonlySet<string>>([

@@ -37,7 +37,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
       const arg = node.arguments[0];
       if (!arg) continue;
       for (const { source, callback, call } of mappedCalls(arg, model)) {
-        if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback)) continue;
+        if (isBounded(source) || !doesIo(callback, model) || isLimited(callback, model) || onOneTransaction(callback) || drainsSharedQueue(callback)) continue;
         const invoked = invokesElement(callback);
         const origin = originOf(source, { model, handlers: invoked }, 0);
         if (origin === 'bounded') continue;
@@ -562,6 +562,53 @@ function isWindow(start: Node | undefined, end: Node | undefined): boolean {
   const to = unwrap(end);
   if (from.type !== 'Identifier' || to.type !== 'BinaryExpression' || to.operator !== '+') return false;
   return [to.left, to.right].some((side) => side.type === 'Identifier' && side.name === from.name);
+}
+
+/**
+ * `workers.map(async (worker) => { while (queue.length > 0) { const page = queue.shift(); await worker.run(page); } })`:
+ * each callback is a worker that takes items one at a time from a queue they share, so as many operations run at
+ * once as there are workers, however long the queue. The fan-out over the workers is the bound itself.
+ */
+function drainsSharedQueue(fn: FunctionNode): boolean {
+  let drains = false;
+  forEachNode(fn.body, (n) => {
+    if (drains || (n !== fn.body && isFunction(n))) return false;
+    if (LOOPS.has(n.type)) drains = takesFromOutside(n, fn);
+    return !drains;
+  });
+  return drains;
+}
+
+/** The loop takes items from a collection the callback does not own: `queue.shift()`, `this.pending.pop()`. */
+function takesFromOutside(loop: Node, fn: FunctionNode): boolean {
+  let takes = false;
+  forEachNode(loop, (n) => {
+    if (takes || isFunction(n)) return false;
+    if (n.type !== 'CallExpression') return true;
+    const callee = unwrap(n.callee);
+    if (callee.type !== 'MemberExpression' || !TAKES.has(memberName(callee) ?? '')) return true;
+    // A queue is a place (`queue`, `this.pending`); `name.split('_').shift()` takes from a fresh value.
+    const queue = unwrap(callee.object);
+    if (receiverText(queue) === null) return true;
+    const root = memberRoot(queue);
+    const own = root.type === 'Identifier' && (fn.params.some((p) => p.type === 'Identifier' && p.name === root.name) || declaredIn(fn, root.name));
+    takes = !own && containsAwait(loop);
+    return !takes;
+  });
+  return takes;
+}
+
+const TAKES = new Set(['shift', 'pop']);
+
+/** Is `name` declared in `fn`'s own body (a local of the callback)? */
+function declaredIn(fn: FunctionNode, name: string): boolean {
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunction(n))) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** The callback awaits something, or returns the result of a call (a promise). */
