@@ -52,12 +52,15 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
         // a session's `finish()`): shown on request, except rows from outside that each write themselves back
         // (`rows.map((row) => row.destroy())`), one query per row.
         const guessed = waitsOnlyOnElement(callback) && !madeHere(source, model) && !(origin === 'outside' && persistsElement(callback));
+        // `workers.map((w) => w.stop())`, `children.map((c) => this.kill(c))`: stopping what already runs frees
+        // connections and processes rather than taking more. Judged on real code, none was a real overload.
+        const tearsDown = onlyTearsDown(callback);
         reports.push({
           anchor: node,
           message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
           location: src,
           subject: { kind: 'fan-out', combinator: node, map: call, callback },
-          confidence: unseen || guessed ? 'low' : CONFIDENCE[origin],
+          confidence: unseen || guessed || tearsDown ? 'low' : CONFIDENCE[origin],
           related: [
             { anchor: call, message: 'one callback per element, all started at once' },
             ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
@@ -753,6 +756,14 @@ function persistsElement(fn: FunctionNode): boolean {
     return callee.type === 'MemberExpression' && RECORD_WRITES.test(memberName(callee) ?? '');
   });
 }
+
+/** Every call the callback waits on stops or closes something: `close()`, `stopWorker(w)`, `kill(child)`. */
+function onlyTearsDown(fn: FunctionNode): boolean {
+  const { calls } = waitedCalls(fn);
+  return calls.length > 0 && calls.every((c) => TEARDOWN.test(calleeName(c) ?? ''));
+}
+
+const TEARDOWN = /^(close|stop|kill|terminate|quit|disconnect|shutdown|dispose|unsubscribe|abort|cancel|end)([A-Z]|$)/;
 
 function waitsOnlyOnElement(fn: FunctionNode): boolean {
   const names = elementNames(fn);
