@@ -803,7 +803,8 @@ function awaitsOnlyStarted(fn: FunctionNode): boolean {
  * the callback waits on runs in one transaction, on its one connection, which sends the queries one at a time.
  */
 function onOneTransaction(fn: FunctionNode): boolean {
-  const waited = waitedOn(fn);
+  // `return { row }` hands back a value it made, not work that runs outside the transaction.
+  const waited = waitedOn(fn).filter((n) => !(n.parent?.type === 'ReturnStatement' && !['CallExpression', 'AwaitExpression'].includes(unwrap(n).type)));
   const inTransaction = (node: Node): boolean => {
     const e = unwrap(node.type === 'AwaitExpression' ? node.argument : node);
     if (e.type !== 'CallExpression') return false;
