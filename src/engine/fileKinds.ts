@@ -10,7 +10,8 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'sp
 /** `system-test/`, `integration-tests/`, `e2e-tests/`, `test-helpers/`: a test folder by its name's part. */
 const TEST_DIR_PART = /^[a-z0-9]+[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
-const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground']);
+/** Scripts, examples, and a database's seeders (`seeds/`, `seeders/`): development data, loaded once by a CLI. */
+const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /**
  * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,

@@ -42,6 +42,8 @@ describe('file kinds', () => {
     ['examples/app/src/a.ts', 'script'],
     ['test/bench/a.ts', 'benchmark'],
     ['dev/gossip.js', 'script'],
+    ['packages/prisma/seed/documents.ts', 'script'],
+    ['db/seeders/20240101-users.js', 'script'],
     ['apps/dev/server.ts', 'script'],
     ['src/dev/loadMessages.ts', 'source'],
     ['packages/core/lib/dev/warn.ts', 'source'],
