@@ -49,21 +49,28 @@ function madePerCall(klass: Klass, depth: number): boolean {
   // A library's users make what it exports, and keep it as they like.
   if (inLibrary(program) && exportedFrom(program, name)) return false;
   const modules = whereMade(program, name);
-  if (!modules) return false;
-  let sites = 0;
-  for (const [module, names] of modules) {
+  return modules !== null && everyUse(modules.keys(), (n, module) => (n !== klass.id && modules.get(module)!.has(n.name) ? useOf(n, klass, depth) : 'none'));
+}
+
+/**
+ * Looks at every identifier of `modules` with `judge`: true when some use makes one kept to its call and none
+ * leaves the question open.
+ */
+function everyUse(modules: Iterable<Program>, judge: (id: TSESTree.Identifier, module: Program) => Use): boolean {
+  let made = 0;
+  for (const module of modules) {
     let open = false;
     forEachNode(module, (n) => {
       if (open) return false;
-      if (n.type !== 'Identifier' || !names.has(n.name) || n === klass.id) return true;
-      const use = useOf(n, klass, depth);
+      if (n.type !== 'Identifier') return true;
+      const use = judge(n, module);
       if (use === 'open') open = true;
-      else if (use === 'made') sites++;
+      else if (use === 'made') made++;
       return !open;
     });
     if (open) return false;
   }
-  return sites > 0;
+  return made > 0;
 }
 
 /** The modules that may make the class: the project's modules that name it, or only its own if it is not exported. */
@@ -264,22 +271,14 @@ function factoryKeepsToCall(fn: FunctionNode, klass: Klass, depth: number): bool
   const program = programOf(fn);
   if (!id || !program || enclosingFunction(fn) !== null) return false;
   const modules = whereNamed(program, id.name);
-  if (!modules) return false;
-  let calls = 0;
-  for (const module of modules) {
-    let open = false;
-    forEachNode(module, (n) => {
-      if (open) return false;
-      if (n.type !== 'Identifier' || n.name !== id.name || n === id || isTypePosition(n) || isDeclarationOrExport(n)) return true;
-      if (isPropertyName(n)) return true;
+  return (
+    modules !== null &&
+    everyUse(modules, (n) => {
+      if (n.name !== id.name || n === id || isTypePosition(n) || isDeclarationOrExport(n) || isPropertyName(n)) return 'none';
       const at = n.parent;
-      if (at?.type === 'CallExpression' && at.callee === n && keptToCall(at, klass, depth)) calls++;
-      else open = true;
-      return !open;
-    });
-    if (open) return false;
-  }
-  return calls > 0;
+      return at?.type === 'CallExpression' && at.callee === n && keptToCall(at, klass, depth) ? 'made' : 'open';
+    })
+  );
 }
 
 /** A method of some object that makes one more ready for its caller may be called on any receiver: all its calls are looked at. */
@@ -293,22 +292,12 @@ function methodCallsKeepToCall(method: TSESTree.MethodDefinition, klass: Klass, 
   if (program && inLibrary(program) && method.key.type !== 'PrivateIdentifier' && method.accessibility !== 'private') return false;
   const modules = name === null || program === null ? null : modulesMentioning(program, name);
   if (!modules || modules.length > MAX_METHOD_MODULES) return false;
-  let calls = 0;
-  for (const module of modules) {
-    let open = false;
-    forEachNode(module, (n) => {
-      if (open) return false;
-      if (n.type !== 'Identifier' || n.name !== name) return true;
-      const at = n.parent;
-      if (at?.type !== 'MemberExpression' || at.property !== n || at.computed) return true;
-      const call = at.parent;
-      if (call?.type === 'CallExpression' && call.callee === at && keptToCall(call, klass, depth)) calls++;
-      else open = true;
-      return !open;
-    });
-    if (open) return false;
-  }
-  return calls > 0;
+  return everyUse(modules, (n) => {
+    const at = n.parent;
+    if (n.name !== name || at?.type !== 'MemberExpression' || at.property !== n || at.computed) return 'none';
+    const call = at.parent;
+    return call?.type === 'CallExpression' && call.callee === at && keptToCall(call, klass, depth) ? 'made' : 'open';
+  });
 }
 
 /**
