@@ -24,7 +24,7 @@ import { readTemplate } from '../shared/vendorTemplates.js';
 import { selectedByConfig } from '../shared/discover.js';
 import { SERVER_COMMANDS, STATUS_METHOD, type InitializationOptions, type StatusParams } from '../shared/protocol.js';
 import { fastParser, parserInUse } from '../shared/fastParser.js';
-import { DiskProject } from '../shared/projectHost.js';
+import { DiskProject, mentionsRoot } from '../shared/projectHost.js';
 import { fixOptionsForFile, packageRootOf } from '../shared/runtimeHome.js';
 import { classifyFile, GENERATED_WHY, skippedAsGenerated, type SkipReason } from '../shared/fileKind.js';
 import { VersionCache } from './versionCache.js';
@@ -309,7 +309,20 @@ export function startServer(connection: Connection): void {
   }
 
   // The modules open documents import, read from the editor's text when they are open themselves, else from disk.
-  const project = new DiskProject(fastParser(), { overlay: (file) => documents.get(pathToFileURL(file).href)?.getText(), revalidate: true });
+  // A workspace is listed for `mentioning` in the background; the documents that asked meanwhile are checked again.
+  const project = new DiskProject(fastParser(), {
+    overlay: (file) => documents.get(pathToFileURL(file).href)?.getText(),
+    revalidate: true,
+    onMentionsListed: (root) => {
+      for (const [uri, deps] of dependsOn) {
+        const doc = documents.get(uri);
+        if (!doc || ![...deps].some((d) => mentionsRoot(d) === root)) continue;
+        fixedFindings.delete(uri);
+        keep(uri, undefined);
+        schedule(doc, 0);
+      }
+    },
+  });
   /** Per open document: the other files its findings rest on. */
   const dependsOn = new Map<string, Set<string>>();
 

@@ -7,6 +7,8 @@ import { readRegularFile } from './readFile.js';
 const MAX_FILES = 20_000;
 const MAX_BYTES = 96 * 1024 * 1024;
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** How many files `listSoon` reads before it lets other work run. */
+const SLICE = 100;
 
 /**
  * The source files of one project folder (its .gitignore applied; tests, benchmarks and generated code left
@@ -16,6 +18,8 @@ export class ProjectFiles {
   /** undefined: not listed yet; null: too large to list. */
   private files: Map<string, string | null> | null | undefined;
   private readonly answers = new Map<string, string[]>();
+  /** Listing in the background (`listSoon`): who to tell when it is done. */
+  private waiting: (() => void)[] | null = null;
 
   /** `overlay`: the text of files open in an editor, which wins over the disk. */
   constructor(
@@ -27,10 +31,57 @@ export class ProjectFiles {
     return this.overlay?.(file) ?? readText(file);
   }
 
+  /** Has the project been listed (or found too large to be)? */
+  get listed(): boolean {
+    return this.files !== undefined;
+  }
+
+  /**
+   * Lists the project a slice of files at a time, between other work (a language server keeps answering while a
+   * large workspace is read), and calls `ready` when done. `mentioning` answers only once it is.
+   */
+  listSoon(ready: () => void): void {
+    if (this.files !== undefined) return ready();
+    if (this.waiting) {
+      this.waiting.push(ready);
+      return;
+    }
+    this.waiting = [ready];
+    let listing: string[] | null;
+    try {
+      listing = discoverFiles({ cwd: this.root, paths: ['.'], include: [], exclude: [], configDir: this.root }).files.filter((f) => listed(path.relative(this.root, f)));
+    } catch {
+      listing = null;
+    }
+    const files = new Map<string, string | null>();
+    let bytes = 0;
+    const done = (result: Map<string, string | null> | null): void => {
+      this.files = result;
+      const waiting = this.waiting ?? [];
+      this.waiting = null;
+      for (const w of waiting) w();
+    };
+    if (listing === null || listing.length > MAX_FILES) return done(null);
+    const all = listing;
+    let next = 0;
+    const slice = (): void => {
+      for (const end = Math.min(next + SLICE, all.length); next < end; next++) {
+        const text = this.read(all[next]!) ?? null;
+        bytes += text?.length ?? 0;
+        if (bytes > MAX_BYTES) return done(null);
+        files.set(all[next]!, text);
+      }
+      if (next < all.length) setImmediate(slice);
+      else done(files);
+    };
+    setImmediate(slice);
+  }
+
   /** The files whose text names `word` as an identifier, sorted; undefined when the project cannot be listed. */
   mentioning(word: string): string[] | undefined {
     const known = this.answers.get(word);
     if (known) return known;
+    if (this.waiting) return undefined;
     const files = this.list();
     if (!files) return undefined;
     const found: string[] = [];

@@ -40,9 +40,14 @@ export class DiskProject implements ProjectHost {
    * `revalidate`: a long-lived process (the language server, an ESLint run in an editor) looks at each module
    * again on every load and reads it anew when it changed; a CLI run takes the project as it was when it started.
    */
+  /**
+   * `onMentionsListed`: a long-lived process (the language server) lists a project in the background rather than
+   * while it analyses an edit: until it is listed, `mentioning` answers nothing (and the result depends on the
+   * answer to come), and this is called with the project's folder once it is.
+   */
   constructor(
     private readonly parser: FastParser | undefined,
-    private readonly options: { overlay?: (file: string) => string | undefined; revalidate?: boolean } = {},
+    private readonly options: { overlay?: (file: string) => string | undefined; revalidate?: boolean; onMentionsListed?: (root: string) => void } = {},
   ) {}
 
   load(from: string, specifier: string): LoadedModule | undefined {
@@ -71,9 +76,16 @@ export class DiskProject implements ProjectHost {
     if (root === null) return undefined;
     let project = this.projects.get(root);
     if (!project) this.projects.set(root, (project = new ProjectFiles(root, this.options.overlay)));
+    const key = mentionsKey(root, word);
+    const notify = this.options.onMentionsListed;
+    if (notify && !project.listed) {
+      this.hashes.set(key, 'listing');
+      this.used?.add(key);
+      project.listSoon(() => notify(root));
+      return undefined;
+    }
     const files = project.mentioning(word);
     if (!files) return undefined;
-    const key = mentionsKey(root, word);
     this.hashes.set(key, hash(files.join('\n')));
     this.used?.add(key);
     let targets = this.edges.get(fromFile);
@@ -258,6 +270,11 @@ const MENTIONS = 'mentions:';
 /** The dependency a `mentioning` answer adds: which files of the project at `root` name `word`. */
 export function mentionsKey(root: string, word: string): string {
   return MENTIONS + JSON.stringify([root, word]);
+}
+
+/** The project folder a `mentionsKey` dependency is about, or null for a file. */
+export function mentionsRoot(key: string): string | null {
+  return mentionsOf(key)?.root ?? null;
 }
 
 function mentionsOf(key: string): { root: string; word: string } | null {

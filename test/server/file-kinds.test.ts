@@ -53,3 +53,35 @@ test("the project's minConfidence hides what is less sure", async () => {
   expect(await ruleIdsAt(high, 'src/notify.ts', fromCaller)).toEqual([]);
   expect(await ruleIdsAt(high, 'src/rows.ts', FAN_OUT)).toEqual(['unbounded-concurrency']);
 });
+
+// A runner the project makes for one query and keeps to it: its memo is no race (shown only on request). The
+// class is exported, so the server lists the workspace in the background to find every place it is made, then
+// checks the document again.
+const PER_QUERY = `import type { Pool, PoolClient } from './db';
+export class QueryRunner {
+  private conn: PoolClient | undefined;
+  constructor(private readonly pool: Pool) {}
+  async connection(): Promise<PoolClient> {
+    if (!this.conn) {
+      this.conn = await this.pool.connect();
+    }
+    return this.conn;
+  }
+}
+export async function runQuery(pool: Pool): Promise<PoolClient> {
+  const runner = new QueryRunner(pool);
+  return await runner.connection();
+}
+`;
+
+test('an object made per call goes quiet once the workspace has been listed in the background', async () => {
+  const dir = makeFolder({ 'package.json': '{ "name": "app" }\n', 'src/other.ts': 'export const x = 1;\n' });
+  client = await startClient({ folders: [dir], settings: { debounce: 0 } });
+  const uri = uriOf(path.join(dir, 'src/runner.ts'));
+  await client.open(uri, PER_QUERY);
+  // First, before the listing: where the class is made is not known yet, so the memo is reported.
+  const first = await client.waitDiagnostics(uri, { version: 1 });
+  expect(first.diagnostics.map((d) => String(d.code))).toEqual(['check-then-act']);
+  const settled = await client.waitDiagnostics(uri, { version: 1, where: (p) => p.diagnostics.length === 0 });
+  expect(settled.diagnostics).toEqual([]);
+});

@@ -193,4 +193,21 @@ describe('DiskProject', () => {
     expect(host.invalidate(a).has(mentionsKey(dir, 'Runner'))).toBe(true);
     expect(host.mentioning(path.join(dir, 'src/main.ts'), 'Runner')!.map((m) => m.fileName)).toContain(a);
   });
+
+  it('lists a project in the background for a long-lived process, and says when it is done', async () => {
+    const dir = project({ 'package.json': '{}', 'src/runner.ts': 'export class Runner {}', 'src/use.ts': "import { Runner } from './runner';\nexport const r = () => new Runner();" });
+    const listed: string[] = [];
+    const host = new DiskProject(undefined, { onMentionsListed: (root) => listed.push(root) });
+    const main = path.join(dir, 'src/main.ts');
+    const first = host.track(() => host.mentioning(main, 'Runner'));
+    // Not listed yet: no answer, and the result rests on the answer to come.
+    expect(first.result).toBeUndefined();
+    expect(Object.keys(first.dependencies)).toContain(mentionsKey(dir, 'Runner'));
+    await new Promise<void>((resolve) => {
+      const wait = (): void => void (listed.length > 0 ? resolve() : setImmediate(wait));
+      wait();
+    });
+    expect(listed).toEqual([dir]);
+    expect(host.mentioning(main, 'Runner')!.map((m) => path.relative(dir, m.fileName)).sort()).toEqual(['src/runner.ts', 'src/use.ts']);
+  });
 });
