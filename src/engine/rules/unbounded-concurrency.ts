@@ -12,7 +12,20 @@ import { line } from './text.js';
 import type { InterleavingDraft } from '../interleaving.js';
 
 const COMBINATORS = new Set(['all', 'allSettled']);
-const BOUNDED_NAME = /(chunk|batch|page|window|group|pair|few|top|first)/i;
+/**
+ * A name that says it holds one bounded slice: `batch`, `chunk`, `pageItems`, `firstTen`, `topUsers`. Whole words
+ * only, and singular: `pages`, `batches` and `chunks` are every page or batch there is, and `topics` no top of
+ * anything.
+ */
+const BOUND_WORDS = new Set(['chunk', 'batch', 'page', 'window', 'group', 'pair', 'few', 'top', 'first']);
+
+function namesABound(name: string): boolean {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((w) => BOUND_WORDS.has(w));
+}
 
 export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
   meta: {
@@ -531,11 +544,11 @@ function isBounded(source: Node): boolean {
     const name = calleeName(s) ?? '';
     if ((name === 'slice' || name === 'splice') && (isLiteralBound(s.arguments[1]) || isWindow(s.arguments[0], s.arguments[1]))) return true;
     if (name === 'from' && s.arguments[0]?.type === 'ObjectExpression') return true;
-    if (BOUNDED_NAME.test(name)) return true;
+    if (namesABound(name)) return true;
     if (callee.type === 'MemberExpression') return false;
   }
   const text = receiverText(s);
-  return text !== null && BOUNDED_NAME.test(text.slice(text.lastIndexOf('.') + 1));
+  return text !== null && namesABound(text.slice(text.lastIndexOf('.') + 1));
 }
 
 /** `slice(0, 10)`, `slice(i, i + 10)`, `splice(0, 10)`: the window has a literal size. */
