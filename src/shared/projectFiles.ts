@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { conventionalFileKind, generatedByPath } from '../engine/index.js';
 import { discoverFiles } from './discover.js';
+import { isInside, toPosix } from './paths.js';
 import { readRegularFile } from './readFile.js';
 
 /** A project with more source files than this, or more text, is not listed: the scans would cost more than they save. */
@@ -47,32 +48,13 @@ export class ProjectFiles {
       return;
     }
     this.waiting = [ready];
-    let listing: string[] | null;
-    try {
-      listing = discoverFiles({ cwd: this.root, paths: ['.'], include: [], exclude: [], configDir: this.root }).files.filter((f) => listed(path.relative(this.root, f)));
-    } catch {
-      listing = null;
-    }
-    const files = new Map<string, string | null>();
-    let bytes = 0;
-    const done = (result: Map<string, string | null> | null): void => {
-      this.files = result;
+    const reading = this.startReading();
+    const slice = (): void => {
+      if (reading && this.readSome(reading, SLICE) === 'more') return void setImmediate(slice);
+      this.files = reading && reading.bytes <= MAX_BYTES ? reading.files : null;
       const waiting = this.waiting ?? [];
       this.waiting = null;
       for (const w of waiting) w();
-    };
-    if (listing === null || listing.length > MAX_FILES) return done(null);
-    const all = listing;
-    let next = 0;
-    const slice = (): void => {
-      for (const end = Math.min(next + SLICE, all.length); next < end; next++) {
-        const text = this.read(all[next]!) ?? null;
-        bytes += text?.length ?? 0;
-        if (bytes > MAX_BYTES) return done(null);
-        files.set(all[next]!, text);
-      }
-      if (next < all.length) setImmediate(slice);
-      else done(files);
     };
     setImmediate(slice);
   }
@@ -96,7 +78,7 @@ export class ProjectFiles {
    * dropped, and their words returned.
    */
   update(file: string): string[] {
-    if (!this.files || !isInside(file, this.root) || !listed(path.relative(this.root, file))) return [];
+    if (!this.files || file === this.root || !isInside(file, this.root) || !listed(path.relative(this.root, file))) return [];
     const text = this.read(file) ?? null;
     this.files.set(file, text);
     const changed: string[] = [];
@@ -112,29 +94,44 @@ export class ProjectFiles {
 
   private list(): Map<string, string | null> | null {
     if (this.files !== undefined) return this.files;
-    let listing: string[];
-    try {
-      listing = discoverFiles({ cwd: this.root, paths: ['.'], include: [], exclude: [], configDir: this.root }).files;
-    } catch {
-      return (this.files = null);
-    }
-    const files = new Map<string, string | null>();
-    let bytes = 0;
-    for (const file of listing) {
-      if (!listed(path.relative(this.root, file))) continue;
-      if (files.size >= MAX_FILES) return (this.files = null);
-      const text = this.read(file) ?? null;
-      bytes += text?.length ?? 0;
-      if (bytes > MAX_BYTES) return (this.files = null);
-      files.set(file, text);
-    }
-    return (this.files = files);
+    const reading = this.startReading();
+    if (reading) this.readSome(reading, Infinity);
+    return (this.files = reading && reading.bytes <= MAX_BYTES ? reading.files : null);
   }
+
+  /** The files to read (null when the project cannot be listed, or has too many), none read yet. */
+  private startReading(): Reading | null {
+    try {
+      const all = discoverFiles({ cwd: this.root, paths: ['.'], include: [], exclude: [], configDir: this.root }).files.filter((f) => listed(path.relative(this.root, f)));
+      return all.length > MAX_FILES ? null : { all, next: 0, files: new Map(), bytes: 0 };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads up to `count` more files: 'more' when some are left, 'done' when all are read or the text is too much. */
+  private readSome(reading: Reading, count: number): 'more' | 'done' {
+    for (const end = Math.min(reading.next + count, reading.all.length); reading.next < end; reading.next++) {
+      const file = reading.all[reading.next]!;
+      const text = this.read(file) ?? null;
+      reading.bytes += text?.length ?? 0;
+      if (reading.bytes > MAX_BYTES) return 'done';
+      reading.files.set(file, text);
+    }
+    return reading.next < reading.all.length ? 'more' : 'done';
+  }
+}
+
+interface Reading {
+  all: string[];
+  next: number;
+  files: Map<string, string | null>;
+  bytes: number;
 }
 
 /** Source, scripts and examples show how the project runs; tests, benchmarks and generated code do not. */
 function listed(relative: string): boolean {
-  const rel = relative.split(path.sep).join('/');
+  const rel = toPosix(relative);
   if (generatedByPath(rel) !== null) return false;
   const kind = conventionalFileKind(rel, { generated: false });
   return kind !== 'test' && kind !== 'benchmark';
@@ -142,11 +139,6 @@ function listed(relative: string): boolean {
 
 function wordPattern(word: string): RegExp {
   return new RegExp(`(?<![\\w$#])${word.replace(/[$]/g, '\\$')}(?![\\w$])`);
-}
-
-function isInside(file: string, root: string): boolean {
-  const rel = path.relative(root, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function readText(file: string): string | undefined {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModule, type FastParser, type LoadedModule, type Program, type ProjectHost } from '../engine/index.js';
 import { ProjectFiles } from './projectFiles.js';
 import { readRegularFile } from './readFile.js';
+import { packageRootOf } from './runtimeHome.js';
 import { WorkspacePackages } from './workspaces.js';
 
 /** A module larger than this is not consulted (its facts would cost more than they save). */
@@ -32,6 +33,8 @@ export class DiskProject implements ProjectHost {
   private readonly workspaces = new WorkspacePackages();
   /** Project folder -> its files, for `mentioning`. */
   private readonly projects = new Map<string, ProjectFiles>();
+  /** Package folder -> whether it is a library, for `inLibrary`. */
+  private readonly libraries = new Map<string, boolean>();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
   private readonly stamps = new Map<string, string>();
@@ -39,8 +42,6 @@ export class DiskProject implements ProjectHost {
   /**
    * `revalidate`: a long-lived process (the language server, an ESLint run in an editor) looks at each module
    * again on every load and reads it anew when it changed; a CLI run takes the project as it was when it started.
-   */
-  /**
    * `onMentionsListed`: a long-lived process (the language server) lists a project in the background rather than
    * while it analyses an edit: until it is listed, `mentioning` answers nothing (and the result depends on the
    * answer to come), and this is called with the project's folder once it is.
@@ -72,8 +73,8 @@ export class DiskProject implements ProjectHost {
    */
   mentioning(from: string, word: string): LoadedModule[] | undefined {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
-    const root = this.workspaces.rootFor(fromFile) ?? packageRoot(fromFile);
-    if (root === null) return undefined;
+    const root = this.workspaces.rootFor(fromFile) ?? packageRootOf(path.dirname(fromFile));
+    if (root === undefined) return undefined;
     let project = this.projects.get(root);
     if (!project) this.projects.set(root, (project = new ProjectFiles(root, this.options.overlay)));
     const key = mentionsKey(root, word);
@@ -102,12 +103,10 @@ export class DiskProject implements ProjectHost {
     return found;
   }
 
-  private readonly libraries = new Map<string, boolean>();
-
   inLibrary(from: string): boolean {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
-    const root = packageRoot(fromFile);
-    if (root === null) return false;
+    const root = packageRootOf(path.dirname(fromFile));
+    if (root === undefined) return false;
     let answer = this.libraries.get(root);
     if (answer === undefined) {
       answer = declaresLibrary(path.join(root, 'package.json'));
@@ -290,13 +289,5 @@ function declaresLibrary(manifest: string): boolean {
     return ['types', 'typings', 'exports', 'module', 'publishConfig'].some((k) => pkg[k] !== undefined);
   } catch {
     return false;
-  }
-}
-
-/** The nearest folder above `file` with a package.json, or null. */
-function packageRoot(file: string): string | null {
-  for (let d = path.dirname(file); ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, 'package.json'))) return d;
-    if (path.dirname(d) === d) return null;
   }
 }
