@@ -303,6 +303,15 @@ export function isPromiseChainCall(call: TSESTree.CallExpression): boolean {
 }
 
 /** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
+/** The words of an identifier, lower-cased: `tenantConfigSingleFlight` -> tenant, config, single, flight. */
+export function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
+
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier') return callee.name;

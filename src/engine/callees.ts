@@ -381,6 +381,11 @@ function enclosingDeclaration(id: TSESTree.Identifier): FunctionNode | null | un
   return undefined;
 }
 
+/** Does `fn` bind `name` itself: a parameter, or a declaration of its own body (not of a nested function)? */
+export function bindsName(fn: FunctionNode, name: string): boolean {
+  return namesBoundIn(fn).has(name);
+}
+
 /** A name a function binds: to a function it declares, and, for a `const`, to its initializer. */
 interface LocalBinding {
   fn: FunctionNode | null;
@@ -563,10 +568,11 @@ export function waitedOn(fn: FunctionNode): Node[] {
  * Methods of built-in values (arrays, strings) that compute in memory and never return a promise. Not `has`,
  * `keys`, `values` or `entries`: key-value clients have them too (`await redis.keys(pattern)`).
  */
-const IN_MEMORY_METHODS = new Set([
+export const IN_MEMORY_METHODS: ReadonlySet<string> = new Set([
   'filter', 'map', 'sort', 'slice', 'concat', 'join', 'flat', 'flatMap', 'reverse', 'includes', 'indexOf', 'some',
   'every', 'toSorted', 'toReversed', 'toString', 'trim', 'split', 'replace', 'replaceAll', 'toLowerCase',
   'toUpperCase', 'startsWith', 'endsWith', 'padStart', 'padEnd', 'at',
+  'charAt', 'charCodeAt', 'codePointAt', 'substring', 'substr', 'lastIndexOf', 'trimStart', 'trimEnd', 'localeCompare',
 ]);
 /** Globals whose calls compute in memory. */
 const IN_MEMORY_GLOBALS = new Set(['JSON', 'Object', 'Math', 'Array', 'Number', 'String', 'Boolean', 'structuredClone', 'parseInt', 'parseFloat']);

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { localCallSites, resolveCallee, shadowed, sharesInFlight } from './callees.js';
 import type { FunctionNode } from './scope.js';
 import { moduleTable, programOf } from './modules.js';
@@ -42,7 +42,7 @@ export function inSingleFlight(node: Node, keyed: boolean): boolean {
  * all callers that arrive while it runs (per key when they take one).
  */
 function namesCoalescing(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_$]+/);
+  const words = identifierWords(name);
   return words.some((w, i) => w === 'coalesce' || w === 'dedupe' || w === 'dedup' || w === 'singleflight' || (w === 'single' && words[i + 1] === 'flight'));
 }
 

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsNode as contains, enclosingFunction, forEachNode, isAwaitPoint, isFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
-import { resolveCallee } from '../callees.js';
+import { IN_MEMORY_METHODS, resolveCallee } from '../callees.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
@@ -431,7 +431,8 @@ const computesMemo = new WeakMap<FunctionNode, boolean>();
 
 /**
  * `truncatePattern(prefix)`: a function of the project that only computes, so it does not throw in practice: not
- * async, no `throw`, no `new`, and it calls nothing but string and collection methods and other such functions.
+ * async, no `throw`, no `new` but of a class that only allocates, and it calls nothing but string and array methods
+ * and other such functions.
  */
 function onlyComputes(fn: FunctionNode, depth: number): boolean {
   const known = computesMemo.get(fn);
@@ -445,7 +446,8 @@ function onlyComputes(fn: FunctionNode, depth: number): boolean {
     else if (n.type === 'CallExpression') {
       const callee = unwrap(n.callee);
       const name = callee.type === 'MemberExpression' ? memberName(callee) : null;
-      pure = (name !== null && STRING_METHODS.has(name)) || cannotThrow(n, depth);
+      // Methods of strings and arrays that compute in memory, and `TextEncoder#encode`.
+      pure = (name !== null && (IN_MEMORY_METHODS.has(name) || name === 'encode')) || cannotThrow(n, depth);
     }
     return pure;
   });
@@ -455,8 +457,6 @@ function onlyComputes(fn: FunctionNode, depth: number): boolean {
 
 /** Built-in classes whose construction only allocates (not `URL`, which parses and throws). */
 const COMPUTING_CLASSES = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Date', 'TextEncoder', 'Array', 'Object']);
-/** String methods (and `TextEncoder#encode`) that throw only on bad arguments no caller passes by accident. */
-const STRING_METHODS = new Set(['encode', 'charAt', 'charCodeAt', 'codePointAt', 'slice', 'substring', 'substr', 'indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'trim', 'trimStart', 'trimEnd', 'padStart', 'padEnd', 'replace', 'replaceAll', 'split', 'concat', 'toString', 'localeCompare']);
 
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask']);
 const NO_THROW_STATICS = new Map<string, ReadonlySet<string>>([

@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { computes, localCallSites, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
+import { bindsName, computes, localCallSites, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -20,11 +20,7 @@ const COMBINATORS = new Set(['all', 'allSettled']);
 const BOUND_WORDS = new Set(['chunk', 'batch', 'page', 'window', 'group', 'pair', 'few', 'top', 'first']);
 
 function namesABound(name: string): boolean {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .some((w) => BOUND_WORDS.has(w));
+  return identifierWords(name).some((w) => BOUND_WORDS.has(w));
 }
 
 export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
@@ -607,7 +603,7 @@ function takesFromOutside(loop: Node, fn: FunctionNode): boolean {
     const queue = unwrap(callee.object);
     if (receiverText(queue) === null) return true;
     const root = memberRoot(queue);
-    const own = root.type === 'Identifier' && (fn.params.some((p) => p.type === 'Identifier' && p.name === root.name) || declaredIn(fn, root.name));
+    const own = root.type === 'Identifier' && bindsName(fn, root.name);
     takes = !own && containsAwait(loop);
     return !takes;
   });
@@ -615,17 +611,6 @@ function takesFromOutside(loop: Node, fn: FunctionNode): boolean {
 }
 
 const TAKES = new Set(['shift', 'pop']);
-
-/** Is `name` declared in `fn`'s own body (a local of the callback)? */
-function declaredIn(fn: FunctionNode, name: string): boolean {
-  let found = false;
-  forEachNode(fn.body, (n) => {
-    if (found || (n !== fn.body && isFunction(n))) return false;
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name) found = true;
-    return !found;
-  });
-  return found;
-}
 
 /** The callback awaits something, or returns the result of a call (a promise). */
 function doesIo(fn: FunctionNode, model: FileModel): boolean {
