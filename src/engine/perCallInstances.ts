@@ -116,27 +116,28 @@ function exportedFunction(fn: FunctionNode): boolean {
 }
 
 function exportedFrom(program: Program, name: string): boolean {
-  return exportsAsWhole(program, name) || [...moduleTable(program).exports.values()].includes(name) || exportedByCommonJs(program, name);
+  return [...moduleTable(program).exports.values()].includes(name) || commonJsExport(program, name) !== null;
 }
 
-/** `module.exports = { make }`, `exports.make = make`, `module.exports.make = make`. */
-function exportedByCommonJs(program: Program, name: string): boolean {
-  const named = (n: Node): boolean => n.type === 'Identifier' && n.name === name;
-  return program.body.some((stmt) => {
-    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
-    if (e?.type !== 'AssignmentExpression' || !isExportsTarget(unwrap(e.left))) return false;
-    const value = unwrap(e.right);
-    return named(value) || (value.type === 'ObjectExpression' && value.properties.some((p) => p.type === 'Property' && named(unwrap(p.value))));
-  });
-}
-
-/** `export default class Loader`, `module.exports = Loader`. */
+/** `export default class Loader`, `module.exports = Loader`: the module is the class, imported under any name. */
 function exportsAsWhole(program: Program, name: string): boolean {
-  if (moduleTable(program).exports.get('default') === name) return true;
-  return program.body.some((stmt) => {
+  return moduleTable(program).exports.get('default') === name || commonJsExport(program, name) === 'whole';
+}
+
+/** `module.exports = Loader` ('whole'); `module.exports = { make }`, `exports.make = make` ('member'). */
+function commonJsExport(program: Program, name: string): 'whole' | 'member' | null {
+  const named = (n: Node): boolean => n.type === 'Identifier' && n.name === name;
+  let found: 'whole' | 'member' | null = null;
+  for (const stmt of program.body) {
     const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
-    return e?.type === 'AssignmentExpression' && isExportsTarget(unwrap(e.left)) && unwrap(e.right).type === 'Identifier' && (unwrap(e.right) as TSESTree.Identifier).name === name;
-  });
+    if (e?.type !== 'AssignmentExpression' || !isExportsTarget(unwrap(e.left))) continue;
+    const left = unwrap(e.left);
+    const value = unwrap(e.right);
+    const whole = left.type === 'MemberExpression' && memberName(left) === 'exports' && unwrap(left.object).type === 'Identifier';
+    if (named(value)) return whole ? 'whole' : 'member';
+    if (value.type === 'ObjectExpression' && value.properties.some((p) => p.type === 'Property' && named(unwrap(p.value)))) found = 'member';
+  }
+  return found;
 }
 
 /** The word an import of `file` ends with: its name without extension, or its folder's for an index module. */
@@ -150,7 +151,7 @@ type Use = 'made' | 'none' | 'open';
 
 function useOf(id: TSESTree.Identifier, klass: Klass, depth: number): Use {
   const at = id.parent;
-  if (!at || isTypePosition(id) || isDeclarationOrExport(id)) return 'none';
+  if (!at || isDeclarationOrExport(id)) return 'none';
   if (isPropertyName(id)) return 'none';
   if (at.type === 'BinaryExpression' && at.operator === 'instanceof') return 'none';
   if (at.type === 'NewExpression' && at.callee === id) {
@@ -218,7 +219,7 @@ function localKeptToCall(name: string, declared: TSESTree.Identifier, fn: Functi
     if (!kept) return false;
     if (n.type !== 'Identifier' || n.name !== name || n === declared) return true;
     const at = n.parent;
-    if (isPropertyName(n) || isTypePosition(n)) return true;
+    if (isPropertyName(n)) return true;
     // `const tx = new Transaction(client); await tx.begin(); return tx`: made and readied for the function's caller.
     if (at?.type === 'ReturnStatement' && enclosingFunction(n) === fn) {
       returned = true;
@@ -274,7 +275,7 @@ function factoryKeepsToCall(fn: FunctionNode, klass: Klass, depth: number): bool
   return (
     modules !== null &&
     everyUse(modules, (n) => {
-      if (n.name !== id.name || n === id || isTypePosition(n) || isDeclarationOrExport(n) || isPropertyName(n)) return 'none';
+      if (n.name !== id.name || n === id || isDeclarationOrExport(n) || isPropertyName(n)) return 'none';
       const at = n.parent;
       return at?.type === 'CallExpression' && at.callee === n && keptToCall(at, klass, depth) ? 'made' : 'open';
     })
@@ -389,11 +390,6 @@ function className(klass: Klass): string | null {
 function isPropertyName(id: TSESTree.Identifier): boolean {
   const at = id.parent;
   return (at?.type === 'MemberExpression' && at.property === id && !at.computed) || (at?.type === 'Property' && at.key === id && at.value !== id && !at.computed);
-}
-
-function isTypePosition(id: TSESTree.Identifier): boolean {
-  const at = id.parent;
-  return at !== undefined && (at.type.startsWith('TS') && at.type !== 'TSAsExpression' && at.type !== 'TSNonNullExpression' && at.type !== 'TSSatisfiesExpression');
 }
 
 /** `import { Runner }`, `export { Runner }`, `module.exports = { Runner }`, `exports.Runner = Runner`. */
