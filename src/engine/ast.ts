@@ -302,7 +302,6 @@ export function isPromiseChainCall(call: TSESTree.CallExpression): boolean {
   return callee.type === 'MemberExpression' && PROMISE_CALLBACK_METHODS.has(memberName(callee) ?? '');
 }
 
-/** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 /** The words of an identifier, lower-cased: `tenantConfigSingleFlight` -> tenant, config, single, flight. */
 export function identifierWords(name: string): string[] {
   return name
@@ -312,6 +311,7 @@ export function identifierWords(name: string): string[] {
     .filter((w) => w !== '');
 }
 
+/** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier') return callee.name;
