@@ -303,7 +303,7 @@ const thisUsesCache = new WeakMap<TSESTree.ClassBody, Map<string, TSESTree.CallE
  * For each name the class reaches as `this.<name>`: the calls it makes of it, or null when it also uses it other
  * than to call it. One walk of the class for all its methods (a 9,000-line client has hundreds).
  */
-function thisMemberUses(body: TSESTree.ClassBody): Map<string, TSESTree.CallExpression[] | null> {
+export function thisMemberUses(body: TSESTree.ClassBody): Map<string, TSESTree.CallExpression[] | null> {
   let uses = thisUsesCache.get(body);
   if (uses) return uses;
   const found = new Map<string, TSESTree.CallExpression[] | null>();

@@ -6,6 +6,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
+import { memberKeyName, thisMemberUses } from '../summaries.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
@@ -82,7 +83,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node) || waitedOnNothingSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node) || waitedOnNothingSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
@@ -283,6 +284,31 @@ function isPrecondition(check: Node): boolean {
   const last = body.type === 'BlockStatement' ? body.body[body.body.length - 1] : body;
   return last?.type === 'ThrowStatement';
 }
+
+/**
+ * `async start() { if (this.started) return; await registrar.handle(…); this.started = true; }`: a lifecycle hook
+ * whose flag only says it ran (a constant stored last). Its owner (an app's boot, a framework's service list) starts an object once; two
+ * overlapping starts are the owner's bug, not a stampede of on-demand callers. Judged on real code, none was a race.
+ * Not when the class starts itself (`this.start()` from `send`): then every operation is a caller, as for a lazy
+ * `init()`, whose double run is the classic stampede. Nor when it takes arguments (`start(onUpdate)`): callers
+ * that bring their own input are operations, not an owner.
+ */
+function startsOnItsOwnFlag(w: SharedWrite, read: ReadFact): boolean {
+  if (w.kind !== 'assign' || w.via !== undefined || !w.path.startsWith('this.') || !pathsOverlap(read.path, w.path)) return false;
+  // A resource stored last (`this.interval = setInterval(…)`, `this.processor = new JobProcessor(…)`) is what a
+  // second start leaks: judged real on real code. Only a constant records that it ran.
+  if (w.node.type !== 'AssignmentExpression' || w.node.operator !== '=' || unwrap(w.node.right).type !== 'Literal') return false;
+  const fn = enclosingFunction(w.node);
+  const method = fn?.parent;
+  if (method?.type !== 'MethodDefinition' || method.parent.type !== 'ClassBody' || method.value.params.length > 0) return false;
+  const name = memberKeyName(method);
+  if (name === null || !START.test(name)) return false;
+  // Null: the class hands the method on as a value (`this.start.bind(this)`), to callers out of sight.
+  const calls = thisMemberUses(method.parent).get(name);
+  return calls !== null && (calls?.length ?? 0) === 0;
+}
+
+const START = /^#?start($|[A-Z0-9_])/;
 
 /** `this.topology = undefined`, `this.conn = null`, `store.delete(key)`: the act tears the state down rather than filling it. */
 function clears(w: SharedWrite): boolean {

@@ -4,8 +4,9 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, localCallSites, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
-import { awaitedWork, calledMethod, classOf, lockingMethods, privateMethodCalls } from '../summaries.js';
+import { bindsName, computes, inLibrary, localCallSites, modulesMentioning, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
+import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
+import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -181,6 +182,10 @@ function combinedElement(init: Node, pattern: TSESTree.ArrayPattern, binding: No
 function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
   if (depth > 12) return 'unknown';
   const n = unwrap(node);
+  // What the fan-out itself would take as bounded (`rows.slice(i, i + 200)`, a `chunk`) is bounded wherever it
+  // comes from: an initializer, a caller's argument. Not a window of a size the code does not fix there
+  // (`files.slice(offset, offset + limit)`, where `limit` may be 'all').
+  if (depth > 0 && isBounded(n, false)) return 'bounded';
   switch (n.type) {
     case 'AwaitExpression':
       // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
@@ -301,10 +306,12 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   const host = fn.parent;
   if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
-  const calls = index < 0 ? null : privateCallSites(fn);
+  const unshared = index < 0 ? null : privateCallSites(fn) === null ? unsharedMethodCalls(fn, walk.model) : null;
+  const calls = index < 0 ? null : (privateCallSites(fn) ?? unshared?.calls ?? null);
   if (!calls || calls.length === 0) return 'caller';
   const rest = fn.params[index]?.type === 'RestElement';
-  let origin: Origin = 'bounded';
+  // Calls the project makes say what it passes, not what a library's users may: at best unsure.
+  let origin: Origin = unshared?.outsideMayCall ? 'unknown' : 'bounded';
   for (const call of calls) {
     const args = rest ? call.arguments.slice(index) : [call.arguments[index]];
     for (const arg of args) {
@@ -330,6 +337,26 @@ function privateCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
   return fn.type === 'FunctionDeclaration' && owner?.type === 'Program' ? localCallSites(fn) : null;
+}
+
+/**
+ * The calls of a public method that no other module of the project names, when this file only ever calls it
+ * (`this.filterMuted(chunk)`): all the calls the project makes. `outsideMayCall` when the file belongs to a
+ * package others import, whose users may call it too. Null when the front end cannot tell which modules name it.
+ */
+function unsharedMethodCalls(fn: FunctionNode, model: FileModel): { calls: TSESTree.CallExpression[]; outsideMayCall: boolean } | null {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.parent.type !== 'ClassBody') return null;
+  const name = memberKeyName(method);
+  const calls = name === null ? null : thisMemberUses(method.parent).get(name);
+  if (name === null || calls === null) return null;
+  const program = programOf(fn);
+  const mentions = program ? modulesMentioning(program, name) : null;
+  if (!mentions || mentions.length !== 1) return null;
+  // Every mention in this file is the definition or one of those calls: no `other.filterMuted(x)` elsewhere in it.
+  const uses = model.text.match(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
+  if (uses !== 1 + (calls?.length ?? 0)) return null;
+  return { calls: calls ?? [], outsideMayCall: inLibrary(program!) };
 }
 
 function grows(target: TSESTree.MemberExpression | TSESTree.Identifier, walk: OriginWalk): boolean {
@@ -531,14 +558,17 @@ function mappedCall(n: Node): Mapped | null {
   return null;
 }
 
-/** The size of the source is visibly bounded: a literal array, a literal slice, a chunk or batch. */
-function isBounded(source: Node): boolean {
+/**
+ * The size of the source is visibly bounded: a literal array, a literal slice, a chunk or batch; with `anyWindow`,
+ * also a moving window `slice(i, i + size)` of any size (the fan-out's own source, in a chunking loop).
+ */
+function isBounded(source: Node, anyWindow = true): boolean {
   const s = unwrap(source);
   if (s.type === 'ArrayExpression') return !s.elements.some((e) => e?.type === 'SpreadElement');
   if (s.type === 'CallExpression') {
     const callee = unwrap(s.callee);
     const name = calleeName(s) ?? '';
-    if ((name === 'slice' || name === 'splice') && (isLiteralBound(s.arguments[1]) || isWindow(s.arguments[0], s.arguments[1]))) return true;
+    if ((name === 'slice' || name === 'splice') && (isLiteralBound(s.arguments[1]) || (anyWindow && isWindow(s.arguments[0], s.arguments[1])))) return true;
     if (name === 'from' && s.arguments[0]?.type === 'ObjectExpression') return true;
     if (namesABound(name)) return true;
     if (callee.type === 'MemberExpression') return false;
