@@ -34,6 +34,8 @@ export interface ProjectHost {
    * runs. Undefined when the project cannot be listed (or is too large to).
    */
   mentioning?(fromFile: string, word: string): LoadedModule[] | undefined;
+  /** The files `mentioning` would load, loading none: whether another module names a word at all. */
+  filesMentioning?(fromFile: string, word: string): string[] | undefined;
   /**
    * Whether `fromFile` belongs to a package other code imports (a library: its package.json declares `types`,
    * `exports`, `module` or `publishConfig`). What such a package exports may be made and kept by code outside
@@ -98,6 +100,16 @@ export function modulesMentioning(program: Program, word: string): Program[] | n
   const others = found.filter((m) => m.fileName !== binding!.fileName);
   for (const m of others) if (!bindings.has(m.ast)) bindProgram(m.ast, m.fileName, binding!.host);
   return [program, ...others.map((m) => m.ast)];
+}
+
+/**
+ * Whether a module of `program`'s project other than `program` names `word` (parsing none of them); null when
+ * its front end cannot say.
+ */
+export function mentionedElsewhere(program: Program, word: string): boolean | null {
+  const binding = bindings.get(program);
+  const files = binding?.host?.filesMentioning?.(binding.fileName, word);
+  return files ? files.some((f) => f !== binding!.fileName) : null;
 }
 
 /** The function a callee expression names, when it can be found: a function of its module, an import, `this.m`. */

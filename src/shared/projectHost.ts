@@ -73,6 +73,26 @@ export class DiskProject implements ProjectHost {
    */
   mentioning(from: string, word: string): LoadedModule[] | undefined {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
+    const files = this.filesMentioning(fromFile, word);
+    if (!files) return undefined;
+    const targets = this.edges.get(fromFile)!;
+    const found: LoadedModule[] = [];
+    for (const file of files) {
+      const loaded = this.resolve([file]);
+      if (!loaded) continue;
+      targets.add(file);
+      this.used?.add(file);
+      found.push(loaded);
+    }
+    return found;
+  }
+
+  /**
+   * The files of `from`'s project that name `word`, parsing none of them: enough to ask whether any module but
+   * `from` names it. The answer is a dependency of `from` like `mentioning`'s.
+   */
+  filesMentioning(from: string, word: string): string[] | undefined {
+    const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
     const root = this.workspaces.rootFor(fromFile) ?? packageRootOf(path.dirname(fromFile));
     if (root === undefined) return undefined;
     let project = this.projects.get(root);
@@ -92,15 +112,7 @@ export class DiskProject implements ProjectHost {
     let targets = this.edges.get(fromFile);
     if (!targets) this.edges.set(fromFile, (targets = new Set()));
     targets.add(key);
-    const found: LoadedModule[] = [];
-    for (const file of files) {
-      const loaded = this.resolve([file]);
-      if (!loaded) continue;
-      targets.add(file);
-      this.used?.add(file);
-      found.push(loaded);
-    }
-    return found;
+    return files;
   }
 
   inLibrary(from: string): boolean {

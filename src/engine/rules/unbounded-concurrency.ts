@@ -4,7 +4,7 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, inLibrary, localCallSites, modulesMentioning, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
+import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
@@ -306,12 +306,12 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   const host = fn.parent;
   if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
-  const unshared = index < 0 ? null : privateCallSites(fn) === null ? unsharedMethodCalls(fn, walk.model) : null;
-  const calls = index < 0 ? null : (privateCallSites(fn) ?? unshared?.calls ?? null);
+  if (index < 0) return 'caller';
+  const own = privateCallSites(fn);
+  const calls = own ?? methodCallsHere(fn, walk.model);
   if (!calls || calls.length === 0) return 'caller';
   const rest = fn.params[index]?.type === 'RestElement';
-  // Calls the project makes say what it passes, not what a library's users may: at best unsure.
-  let origin: Origin = unshared?.outsideMayCall ? 'unknown' : 'bounded';
+  let origin: Origin = 'bounded';
   for (const call of calls) {
     const args = rest ? call.arguments.slice(index) : [call.arguments[index]];
     for (const arg of args) {
@@ -321,7 +321,14 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
       if (source) origin = widest(origin, originOf(source, walk, depth + 1));
     }
   }
-  return origin;
+  // A public method's calls here are all the project makes only when no other module names it; one call here
+  // that passes rows from outside is proof enough whatever others pass, so only a smaller answer asks.
+  if (own || origin === 'caller' || origin === 'outside') return origin;
+  const program = programOf(fn);
+  const method = memberKeyName(fn.parent as TSESTree.MethodDefinition);
+  if (!program || method === null || mentionedElsewhere(program, method) !== false) return 'caller';
+  // Calls the project makes say what it passes, not what a library's users may: at best unsure.
+  return inLibrary(program) ? widest(origin, 'unknown') : origin;
 }
 
 function paramName(p: TSESTree.Parameter): string | null {
@@ -340,23 +347,18 @@ function privateCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
 }
 
 /**
- * The calls of a public method that no other module of the project names, when this file only ever calls it
- * (`this.filterMuted(chunk)`): all the calls the project makes. `outsideMayCall` when the file belongs to a
- * package others import, whose users may call it too. Null when the front end cannot tell which modules name it.
+ * The calls of a public method when this file only ever calls it, as `this.filterMuted(chunk)` from its class,
+ * and names it nowhere else: what the file passes it. Null for anything else (a function, a static method, a
+ * method this file also hands on or calls on another receiver).
  */
-function unsharedMethodCalls(fn: FunctionNode, model: FileModel): { calls: TSESTree.CallExpression[]; outsideMayCall: boolean } | null {
+function methodCallsHere(fn: FunctionNode, model: FileModel): TSESTree.CallExpression[] | null {
   const method = fn.parent;
   if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.parent.type !== 'ClassBody') return null;
   const name = memberKeyName(method);
   const calls = name === null ? null : thisMemberUses(method.parent).get(name);
   if (name === null || calls === null) return null;
-  const program = programOf(fn);
-  const mentions = program ? modulesMentioning(program, name) : null;
-  if (!mentions || mentions.length !== 1) return null;
-  // Every mention in this file is the definition or one of those calls: no `other.filterMuted(x)` elsewhere in it.
   const uses = model.text.match(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
-  if (uses !== 1 + (calls?.length ?? 0)) return null;
-  return { calls: calls ?? [], outsideMayCall: inLibrary(program!) };
+  return uses === 1 + (calls?.length ?? 0) ? (calls ?? []) : null;
 }
 
 function grows(target: TSESTree.MemberExpression | TSESTree.Identifier, walk: OriginWalk): boolean {
