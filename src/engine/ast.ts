@@ -311,6 +311,14 @@ export function identifierWords(name: string): string[] {
     .filter((w) => w !== '');
 }
 
+/**
+ * Where source text names `name` as an identifier (or a member), not as part of a longer one nor as the private
+ * `#name`: a text search that needs no parse.
+ */
+export function namePattern(name: string, flags = ''): RegExp {
+  return new RegExp(`(?<![\\w$#])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, flags);
+}
+
 /** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);

@@ -54,7 +54,7 @@ export type { UnusedDirective } from './unusedDirectives.js';
 
 // For the fixes layer, which rewrites the trees the engine analysed (DESIGN.md: fixes use the engine through
 // this entry only), and for the fast parser that shared/ hands the engine.
-export { calleeName, calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, forEachNodeWithTypes, isFunction, isPromiseChainCall, memberName, unwrap, type Node } from './ast.js';
+export { calleeName, calleeObject, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, forEachNodeWithTypes, isFunction, isPromiseChainCall, memberName, namePattern, unwrap, type Node } from './ast.js';
 export type { FunctionNode } from './scope.js';
 export { classOf } from './summaries.js';
 export { programOf } from './modules.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { conventionalFileKind, generatedByPath } from '../engine/index.js';
+import { conventionalFileKind, generatedByPath, namePattern } from '../engine/index.js';
 import { discoverFiles } from './discover.js';
 import { isInside, toPosix } from './paths.js';
 import { readRegularFile } from './readFile.js';
@@ -67,7 +67,7 @@ export class ProjectFiles {
     const files = this.list();
     if (!files) return undefined;
     const found: string[] = [];
-    const pattern = wordPattern(word);
+    const pattern = namePattern(word);
     for (const [file, text] of files) if (text !== null && text.includes(word) && pattern.test(text)) found.push(file);
     this.answers.set(word, found);
     return found;
@@ -83,7 +83,7 @@ export class ProjectFiles {
     this.files.set(file, text);
     const changed: string[] = [];
     for (const [word, found] of this.answers) {
-      const names = text !== null && text.includes(word) && wordPattern(word).test(text);
+      const names = text !== null && text.includes(word) && namePattern(word).test(text);
       if (names !== found.includes(file)) {
         changed.push(word);
         this.answers.delete(word);
@@ -135,10 +135,6 @@ function listed(relative: string): boolean {
   if (generatedByPath(rel) !== null) return false;
   const kind = conventionalFileKind(rel, { generated: false });
   return kind !== 'test' && kind !== 'benchmark';
-}
-
-function wordPattern(word: string): RegExp {
-  return new RegExp(`(?<![\\w$#])${word.replace(/[$]/g, '\\$')}(?![\\w$])`);
 }
 
 function readText(file: string): string | undefined {

@@ -287,8 +287,8 @@ function isPrecondition(check: Node): boolean {
 
 /**
  * `async start() { if (this.started) return; await registrar.handle(…); this.started = true; }`: a lifecycle hook
- * whose flag only says it ran (a constant stored last). Its owner (an app's boot, a framework's service list) starts an object once; two
- * overlapping starts are the owner's bug, not a stampede of on-demand callers. Judged on real code, none was a race.
+ * whose flag only says it ran (a constant stored last). Its owner (an app's boot, a framework's service list)
+ * starts an object once; two overlapping starts are the owner's bug, not a stampede of on-demand callers.
  * Not when the class starts itself (`this.start()` from `send`): then every operation is a caller, as for a lazy
  * `init()`, whose double run is the classic stampede. Nor when it takes arguments (`start(onUpdate)`): callers
  * that bring their own input are operations, not an owner.

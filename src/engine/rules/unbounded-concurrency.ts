@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -357,7 +357,7 @@ function methodCallsHere(fn: FunctionNode, model: FileModel): TSESTree.CallExpre
   const name = memberKeyName(method);
   const calls = name === null ? null : thisMemberUses(method.parent).get(name);
   if (name === null || calls === null) return null;
-  const uses = model.text.match(new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
+  const uses = model.text.match(namePattern(name, 'g'))?.length ?? 0;
   return uses === 1 + (calls?.length ?? 0) ? (calls ?? []) : null;
 }
 
