@@ -58,7 +58,7 @@ const TEARDOWN_HOOKS = new Set(['componentWillUnmount', 'disconnectedCallback', 
 /** Fields whose `true` says the object is over. */
 const ENDED_FLAG = /^[#_]?(is|has|_)?(closed|closing|disposed|destroyed|stopped|stopping|terminated|ended|shutdown|shutDown|shuttingDown|left|leaving|aborted|cancell?ed|dead|killed|disconnected|unmounted)$/i;
 /** Fields whose `false` says the object is over. */
-const LIVE_FLAG = /^[#_]?(is|_)?(running|active|started|connected|alive|open|opened|listening|polling|mounted|joined)$/i;
+const LIVE_FLAG = /^[#_]?(is|_)?(running|active|started|connected|alive|open|opened|listening|polling|mounted|joined|initiali[sz]ed|ready)$/i;
 /** Fields that hold a lifecycle state. */
 const STATE_FIELD = /^(_|#)?(state|status|phase|lifecycle|connectionState|readyState|lifecycleState)$/i;
 /** Values of a state field that say the object is over: `'left'`, `State.Disconnected`, `'closing'`. */
@@ -170,6 +170,9 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
       found.writes.add(path);
       const value = unwrap(n.right) as TSESTree.Expression;
       if (isNothing(value)) reset(path, n, unwrap(value).type === 'ArrayExpression' || unwrap(value).type === 'NewExpression' ? 'empties' : 'forgets');
+      // `this.disposables.dispose(); this.disposables = new DisposableCollection()`: the old one disposed of and a
+      // fresh, empty one put in its place.
+      else if (value.type === 'NewExpression' && value.arguments.length === 0 && found.resets.get(path)?.kinds.has('disposes')) reset(path, n, 'empties');
       else if (memberName(n.left) === 'length' && isZeroLiteral(value)) reset(path.replace(/\.length$/, ''), n, 'empties');
       if (endsLife(n.left, value)) found.ends.set(path, { node: n, value });
       return true;
@@ -181,6 +184,10 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
     }
     if (n.type === 'CallExpression') {
       const callee = unwrap(n.callee);
+      // `return Promise.resolve(this.connecting).then(() => { … })`: the teardown's callbacks wait for the field's
+      // promise, as `await this.connecting` would.
+      const chained = callee.type === 'MemberExpression' && memberName(callee) === 'then' ? awaitedField(callee.object) : null;
+      if (chained !== null) found.awaits.add(chained);
       // clearInterval(this.timer)
       if (callee.type === 'Identifier' && TIMER_CLEARS.has(callee.name) && n.arguments[0]) {
         const arg = unwrap(n.arguments[0]);
@@ -251,13 +258,20 @@ function refuses(fn: FunctionNode): boolean {
   });
 }
 
-/** The field whose promise an await waits for: `await this.connecting`, `await this.connecting?.catch(() => {})`. */
+/**
+ * The field whose promise an await waits for: `await this.connecting`, `await this.connecting?.catch(() => {})`,
+ * `await Promise.resolve(this.connecting)`.
+ */
 function awaitedField(arg: Node): string | null {
   let e = unwrap(arg);
   while (e.type === 'CallExpression') {
     const callee = unwrap(e.callee);
-    if (callee.type !== 'MemberExpression' || !['then', 'catch', 'finally'].includes(memberName(callee) ?? '')) return null;
-    e = unwrap(callee.object);
+    if (callee.type !== 'MemberExpression') return null;
+    const name = memberName(callee);
+    const object = unwrap(callee.object);
+    if (name === 'resolve' && object.type === 'Identifier' && object.name === 'Promise' && e.arguments.length === 1) e = unwrap(e.arguments[0]!);
+    else if (name === 'then' || name === 'catch' || name === 'finally') e = object;
+    else return null;
   }
   return e.type === 'MemberExpression' ? thisPath(e) : null;
 }
