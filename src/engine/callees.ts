@@ -250,6 +250,22 @@ function classOfType(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDecl
  * The class `name` means in `program`: one it declares, or one it imports from a module of the project (by a
  * type-only import too, when `types`: an annotation may name it so).
  */
+/**
+ * The instance methods named `name` of the classes a module declares or imports from the project: what a call
+ * `x.name()` can reach when nothing says what `x` is (`const { lock } = createLock()` in a test of the class).
+ */
+export function methodsInSight(program: Program, name: string): FunctionNode[] {
+  const table = moduleTable(program);
+  const found: FunctionNode[] = [];
+  const add = (klass: TSESTree.ClassDeclaration | null): void => {
+    const method = klass ? methodFrom(klass.body, name, 0) : null;
+    if (method) found.push(method);
+  };
+  for (const klass of table.classes.values()) add(klass);
+  for (const [local, imported] of table.imports) if (imported.name !== '*') add(classNamed(program, local, 0, false));
+  return found;
+}
+
 function classNamed(program: Program, name: string, depth: number, types: boolean): TSESTree.ClassDeclaration | null {
   const table = moduleTable(program);
   const local = table.classes.get(name);
@@ -491,6 +507,23 @@ function onlyAwaitedAssignments(body: Node, name: string): boolean {
  * it (returned, stored, handed on as a callback): then anyone may call it.
  */
 export function localCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
+  const uses = localUses(fn);
+  if (!uses) return null;
+  const calls: TSESTree.CallExpression[] = [];
+  for (const use of uses) {
+    const at = use.parent;
+    if (at?.type !== 'CallExpression' || at.callee !== use) return null;
+    calls.push(at);
+  }
+  return calls;
+}
+
+/**
+ * Every place a named function of a module or of an enclosing function is mentioned by its name (`function open()
+ * {…}`, `const open = async () => {…}`), property keys aside; null when it has no such name or a module exports it,
+ * so that code out of sight may use it too.
+ */
+export function localUses(fn: FunctionNode): TSESTree.Identifier[] | null {
   const declarator = fn.parent;
   const id =
     fn.type === 'FunctionDeclaration' ? fn.id
@@ -501,19 +534,15 @@ export function localCallSites(fn: FunctionNode): TSESTree.CallExpression[] | nu
   const program = programOf(fn);
   if (!program || (!outer && [...moduleTable(program).exports.values()].includes(id.name))) return null;
   const bindsHere = (ref: TSESTree.Identifier): boolean => (outer ? enclosingDeclaration(ref) === fn : enclosingDeclaration(ref) === undefined);
-  const calls: TSESTree.CallExpression[] = [];
-  let escapes = false;
+  const uses: TSESTree.Identifier[] = [];
   forEachNode(outer ? outer.body : program, (n) => {
-    if (escapes) return false;
     if (n.type !== 'Identifier' || n.name !== id.name || n === id) return true;
     const at = n.parent;
     if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return true;
-    if (!bindsHere(n)) return true;
-    if (at?.type === 'CallExpression' && at.callee === n) calls.push(at);
-    else escapes = true;
+    if (bindsHere(n)) uses.push(n);
     return true;
   });
-  return escapes ? null : calls;
+  return uses;
 }
 
 /** A name bound by a parameter or a declaration of an enclosing function, hiding the module's. */

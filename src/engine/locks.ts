@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { constInit, localCallSites, resolveCallee, resolveDeclaredCallee, returnsNoPromise } from './callees.js';
+import { constInit, localCallSites, localUses, methodsInSight, resolveCallee, resolveDeclaredCallee, returnsNoPromise } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 import { calledMethod, memberKeyName, privateMethodCalls } from './summaries.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_METHODS, DECLARED_ONLY_METHODS, LOCK_LIBRARIES, RELEASE_METHODS, RUN_METHODS, type LockKind, type LockLibrary, type Maker, type RunMethod } from './locks/index.js';
@@ -188,8 +188,17 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   // `HubLock.acquire(file)` of the project, returning the lock it took: nothing to await, nothing acquired later.
   const target = resolveDeclaredCallee(callee);
   if (target && returnsNoPromise(target)) return null;
+  // `lock.acquire('visibility')` where the only lock classes in sight, this module's and the project's it imports,
+  // take it at once: a lock of one of them, not a promise to wait for.
+  if (!target && locks.libraryOf(callee.object) === null && acquiresAtOnceInSight(n, name)) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
+}
+
+function acquiresAtOnceInSight(call: Node, name: string): boolean {
+  const program = programOf(call);
+  const methods = program ? methodsInSight(program, name) : [];
+  return methods.length > 0 && methods.every(returnsNoPromise);
 }
 
 /** `x.release()` / `x.unlock()` on a lock receiver: returns the receiver's key. */
@@ -217,9 +226,31 @@ type Held = { key: string; kind: LockKind };
 
 function lockOfCallback(fn: FunctionNode, locks: LockTable, seen: Set<Node>): Held | null {
   const call = fn.parent;
-  if (call?.type !== 'CallExpression') return null;
-  const index = call.arguments.indexOf(fn as TSESTree.Expression);
-  return index < 0 ? null : lockOfArgument(call, index, locks, seen);
+  if (call?.type === 'CallExpression') {
+    const index = call.arguments.indexOf(fn as TSESTree.Expression);
+    return index < 0 ? null : lockOfArgument(call, index, locks, seen);
+  }
+  return lockOfNamedCallback(fn, locks, seen);
+}
+
+/**
+ * `async function openDatabase() {…}` handed by name to `navigator.locks.request(NAME, openDatabase)` or to
+ * `this.#openLock.runExclusive(openDatabase)`: when every mention of the function hands it to a lock to run, it
+ * never runs without one.
+ */
+function lockOfNamedCallback(fn: FunctionNode, locks: LockTable, seen: Set<Node>): Held | null {
+  if (seen.has(fn)) return null;
+  seen.add(fn);
+  const uses = localUses(fn);
+  let held: Held | null = null;
+  for (const use of uses ?? []) {
+    const at = use.parent;
+    const index = at?.type === 'CallExpression' ? at.arguments.indexOf(use) : -1;
+    const lock = index < 0 ? null : lockOfArgument(at as TSESTree.CallExpression, index, locks, seen);
+    if (!lock) return null;
+    held ??= lock;
+  }
+  return held;
 }
 
 /** The lock under which `call` runs the callback it gets as argument `index`, if any. */
@@ -238,7 +269,10 @@ function runLock(call: TSESTree.CallExpression, callee: TSESTree.MemberExpressio
   const args = call.arguments;
   if (run.callback === 'second' && index !== 1) return null;
   if (run.callback === 'last' && index !== args.length - 1) return null;
-  if (run.receiver && !(recvText !== null && run.receiver.test(recvText))) return null;
+  // `getNavigatorLocks().request(NAME, fn)`: a getter of the lock manager, where the lock is named by the call.
+  const getter = recvText === null && run.keyPrefix !== undefined && receiver.type === 'CallExpression' && receiver.arguments.length === 0 ? (calleeName(receiver)?.toLowerCase() ?? null) : null;
+  const named = recvText ?? getter;
+  if (run.receiver && !(named !== null && run.receiver.test(named))) return null;
   switch (run.lock) {
     case 'receiver':
       return recvText ? { key: recvText, kind: locks.kindOf(receiver) ?? 'mutex' } : null;
@@ -356,6 +390,8 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
     top = top.parent.parent;
   }
   const root = chainRoot(call);
+  const keyed = keyedTail(root, top);
+  if (keyed) return keyed;
   const rootText = root.type === 'CallExpression' ? null : receiverText(root);
   if (!rootText) return null;
   const assign = top.parent;
@@ -375,6 +411,36 @@ export function promiseTailKey(call: TSESTree.CallExpression): { key: string; ki
     return !stored;
   });
   return stored ? { key: `queue:${rootText}`, kind: 'mutex' } : null;
+}
+
+/**
+ * `const prev = tails.get(key) ?? Promise.resolve(); const run = prev.then(fn, fn); tails.set(key, run.then(…))`:
+ * a queue per key, kept in a map; each call runs after the one before it for the same key.
+ */
+function keyedTail(root: Node, top: Node): { key: string; kind: LockKind } | null {
+  if (root.type !== 'Identifier') return null;
+  const init = constInit(root);
+  let e = init ? unwrap(init) : null;
+  if (e?.type === 'LogicalExpression' && (e.operator === '??' || e.operator === '||')) e = unwrap(e.left);
+  const get = e?.type === 'CallExpression' ? unwrap(e.callee) : null;
+  if (get?.type !== 'MemberExpression' || memberName(get) !== 'get' || e?.type !== 'CallExpression' || e.arguments.length !== 1) return null;
+  const tails = receiverText(get.object);
+  const key = keyText(e.arguments[0]);
+  const declarator = top.parent;
+  const local = declarator?.type === 'VariableDeclarator' && declarator.init === top && declarator.id.type === 'Identifier' ? declarator.id.name : null;
+  const scope = enclosingFunction(top);
+  if (tails === null || !scope || scope.body.type !== 'BlockStatement') return null;
+  let stored = false;
+  forEachNode(scope.body, (n) => {
+    if (stored || isFunction(n)) return false;
+    const callee = n.type === 'CallExpression' ? unwrap(n.callee) : null;
+    if (n.type === 'CallExpression' && callee?.type === 'MemberExpression' && memberName(callee) === 'set' && receiverText(callee.object) === tails && n.arguments.length === 2 && keyText(n.arguments[0]) === key) {
+      const from = chainRoot(n.arguments[1]!);
+      stored = from === top || (local !== null && from.type === 'Identifier' && from.name === local);
+    }
+    return !stored;
+  });
+  return stored ? { key: `queue:${tails}[]`, kind: 'mutex' } : null;
 }
 
 /**
