@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
-import { baseBodyOf } from './callees.js';
+import { baseBodyOf, inLibrary, mentionedElsewhere } from './callees.js';
+import { programOf } from './modules.js';
 import { classOf, memberKeyName, methodsOf } from './summaries.js';
 
 /*
@@ -14,6 +15,11 @@ import { classOf, memberKeyName, methodsOf } from './summaries.js';
 export interface Teardown {
   name: string;
   method: FunctionNode;
+  /**
+   * `teardown` ends the object's life (`stop`, `close`, a method that sets `closed`); `reset` starts it over
+   * (`reset()`, `invalidateSession()`): it forgets what the object loaded so that the next call loads it afresh.
+   */
+  kind: 'teardown' | 'reset';
   /**
    * `this.feeds` -> where it is emptied, closed, cleared or set to nothing (what a later write would bring back),
    * and how (see `ResetKind`).
@@ -49,6 +55,9 @@ export interface Reset {
 const TEARDOWN_VERB =
   /^(stop|close|dispose|destroy|disconnect|leave|shutdown|shutDown|terminate|teardown|tearDown|unmount|detach|kill|quit|abort|unsubscribe|unload|hangup|hangUp|end|exit|deactivate|cleanup|cleanUp)($|[A-Z_0-9])/;
 
+/** Method names that start an object over: `reset`, `resetSession`, `invalidate`, `_invalidateCache`. */
+const RESET_VERB = /^(reset|invalidate)($|[A-Z_0-9])/;
+
 /**
  * Lifecycle hooks a framework calls when it tears a component down: React's class components, custom elements,
  * Angular, Lit, Stencil.
@@ -59,6 +68,11 @@ const TEARDOWN_HOOKS = new Set(['componentWillUnmount', 'disconnectedCallback', 
 const ENDED_FLAG = /^[#_]?(is|has|_)?(closed|closing|disposed|destroyed|stopped|stopping|terminated|ended|shutdown|shutDown|shuttingDown|left|leaving|aborted|cancell?ed|dead|killed|disconnected|unmounted)$/i;
 /** Fields whose `false` says the object is over. */
 const LIVE_FLAG = /^[#_]?(is|_)?(running|active|started|connected|alive|open|opened|listening|polling|mounted|joined|initiali[sz]ed|ready)$/i;
+/**
+ * Live flags that a method other than a teardown also turns off to start over (`reset()`, `reload()`): turning
+ * one off ends the object's life only in a method named for a teardown.
+ */
+const SETUP_FLAG = /^[#_]?(is|_)?(initiali[sz]ed|ready)$/i;
 /** Fields that hold a lifecycle state. */
 const STATE_FIELD = /^(_|#)?(state|status|phase|lifecycle|connectionState|readyState|lifecycleState)$/i;
 /** Values of a state field that say the object is over: `'left'`, `State.Disconnected`, `'closing'`. */
@@ -104,28 +118,37 @@ function findTeardowns(body: TSESTree.ClassBody): Teardown[] {
   for (const [name, { method, methods }] of withInherited(body)) {
     if (name === 'constructor' || method.parent?.type !== 'MethodDefinition' && method.parent?.type !== 'PropertyDefinition') continue;
     if (method.parent.type === 'MethodDefinition' && method.parent.kind !== 'method') continue;
-    const named = isTeardownName(name) && !actsOnSomething(name, method);
-    const found: Found = { resets: new Map(), ends: new Map(), writes: new Set(), awaits: new Set() };
+    const kind = isTeardownName(name) && !actsOnSomething(TEARDOWN_VERB, name, method) ? 'teardown' : isResetName(name) && !actsOnSomething(RESET_VERB, name, method) ? 'reset' : null;
+    const named = kind !== null;
+    const found: Found = { resets: new Map(), refills: new Set(), ends: new Map(), writes: new Set(), awaits: new Set() };
     // A method named for a teardown does it through its helpers too (`close() { this.cleanup(); }`); any other
     // method is one only by what it does itself (`onError() { this.closed = true; … }`), not by a teardown it
     // may call on some path (`placeCall()` hangs up when it fails).
-    collect(method, named ? methods : new Map(), named, found, new Set([method]));
-    if (!named && found.ends.size === 0) continue;
+    collect(method, named ? methods : new Map(), kind, found, new Set([method]));
+    if (!named && ![...found.ends.keys()].some((path) => !SETUP_FLAG.test(path.split('.').pop() ?? ''))) continue;
+    if (kind === 'reset') {
+      // A reset that puts a new value in place (`resetTimer()` clears the timer and sets another) restarts what
+      // the field holds rather than forgetting it; and one nothing calls cannot run during anything.
+      for (const path of found.refills) found.resets.delete(path);
+      if (!calledSomewhere(method, name)) continue;
+    }
     if (found.resets.size === 0 && found.ends.size === 0) continue;
-    out.push({ name, method, resets: found.resets, ends: found.ends, writes: found.writes, awaits: found.awaits, refuses: refuses(method) });
+    out.push({ name, method, kind: kind ?? 'teardown', resets: found.resets, ends: found.ends, writes: found.writes, awaits: found.awaits, refuses: refuses(method) });
   }
   return out;
 }
 
 interface Found {
   resets: Map<string, { node: Node; kinds: Set<ResetKind> }>;
+  /** Fields it stores something into (`this.timer = setTimeout(…)` after clearing the old one). */
+  refills: Set<string>;
   ends: Map<string, { node: Node; value: TSESTree.Expression }>;
   writes: Set<string>;
   awaits: Set<string>;
 }
 
 /** What `fn` resets and ends, following `this.m()` calls into the class's other `methods`. */
-function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, named: boolean, found: Found, seen: Set<FunctionNode>): void {
+function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, named: Teardown['kind'] | null, found: Found, seen: Set<FunctionNode>): void {
   const reset = (path: string, node: Node, kind: ResetKind): void => {
     const known = found.resets.get(path);
     if (!known) found.resets.set(path, { node, kinds: new Set([kind]) });
@@ -136,9 +159,10 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
   };
   forEachNode(fn.body, (n) => {
     // In a method named for a teardown, all of its code tears down, its callbacks too (`.finally(() =>
-    // clearTimeout(this.timer))` in the async body of `close()`); elsewhere a callback run now is part of the
-    // method (`this.feeds.forEach((f) => f.stop())`) and a deferred one is not.
-    if (isFunction(n)) return named || (n.parent?.type === 'CallExpression' && memberCallName(n.parent) === 'forEach');
+    // clearTimeout(this.timer))` in the async body of `close()`); elsewhere, and in a reset (whose timer restarts
+    // the object's work later: `setTimeout(() => this.flush(), ms)`), a callback run now is part of the method
+    // (`this.feeds.forEach((f) => f.stop())`) and a deferred one is not.
+    if (isFunction(n)) return named === 'teardown' || (n.parent?.type === 'CallExpression' && memberCallName(n.parent) === 'forEach');
     if (n.type === 'AwaitExpression') {
       const path = awaitedField(n.argument);
       if (path !== null) found.awaits.add(path);
@@ -174,6 +198,7 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
       // fresh, empty one put in its place.
       else if (value.type === 'NewExpression' && value.arguments.length === 0 && found.resets.get(path)?.kinds.has('disposes')) reset(path, n, 'empties');
       else if (memberName(n.left) === 'length' && isZeroLiteral(value)) reset(path.replace(/\.length$/, ''), n, 'empties');
+      else found.refills.add(path);
       if (endsLife(n.left, value)) found.ends.set(path, { node: n, value });
       return true;
     }
@@ -222,7 +247,7 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
           }
         }
         // super.stop(): the base class's teardown is part of this one.
-        if (named && object.type === 'Super' && name !== null) {
+        if (named !== null && object.type === 'Super' && name !== null) {
           const own = classOf(fn);
           const base = own ? baseBodyOf(own) : null;
           const inherited = base ? methodsOf(base).get(name) : undefined;
@@ -385,10 +410,35 @@ export function isLifecycleField(name: string): boolean {
  * name: an action on the object's business, not the end of its life. (`close(code)` and `stopPolling()` stay
  * teardowns.)
  */
-function actsOnSomething(name: string, method: FunctionNode): boolean {
+function actsOnSomething(verbs: RegExp, name: string, method: FunctionNode): boolean {
   const bare = name.replace(/^[_#]+/, '');
-  const verb = TEARDOWN_VERB.exec(bare)?.[1];
+  const verb = verbs.exec(bare)?.[1];
   return verb !== undefined && bare.length > verb.length && method.params.some((p) => p.type === 'Identifier' && !p.optional);
+}
+
+/**
+ * Is method `name` called: through a member of that name elsewhere in its module, or named by another module of
+ * the project? A library's public method is called by its users. (Without a project in sight, it may be.)
+ */
+function calledSomewhere(method: FunctionNode, name: string): boolean {
+  const program = programOf(method);
+  if (!program) return true;
+  const member = method.parent;
+  const isPrivate = member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition' ? member.key.type === 'PrivateIdentifier' || member.accessibility === 'private' : false;
+  if (!isPrivate && inLibrary(program)) return true;
+  let called = false;
+  const bare = name.replace(/^#/, '');
+  forEachNode(program, (n) => {
+    if (called) return false;
+    if (n.type === 'MemberExpression' && memberName(n) === name && n.parent?.type !== 'MethodDefinition') called = true;
+    return !called;
+  });
+  return called || (!isPrivate && mentionedElsewhere(program, bare) !== false);
+}
+
+/** `reset()`, `invalidateCache()`: a method that starts the object over. */
+export function isResetName(name: string): boolean {
+  return RESET_VERB.test(name.replace(/^[_#]+/, ''));
 }
 
 export function isTeardownName(name: string): boolean {

@@ -3,7 +3,7 @@ import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unw
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
 import type { SharedWrite } from '../flow/index.js';
-import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
+import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
 import { calledMethod, classOf } from '../summaries.js';
@@ -27,7 +27,7 @@ export const teardownRace: FlowRule<'teardown-race'> = {
     id: 'teardown-race',
     shortDescription: 'After an await, an operation stores a resource or revives state that a teardown method (stop, close, leave, dispose) may have reset meanwhile.',
     fullDescription:
-      'Reports a write after an await, in a method of a class, to a field that another method of the class resets when it tears the object down (stop, close, leave, dispose, destroy, disconnect, or any method that sets a closed/stopped/left state), with no check of the object state after the await. If the teardown runs while the operation is suspended, the write brings back what the teardown removed: a timer, connection or feed that is never released, or a state that says the object is alive after it ended.',
+      'Reports a write after an await, in a method of a class, to a field that another method of the class resets when it tears the object down (stop, close, leave, dispose, destroy, disconnect, or any method that sets a closed/stopped/left state), with no check of the object state after the await. If the teardown runs while the operation is suspended, the write brings back what the teardown removed: a timer, connection or feed that is never released, or a state that says the object is alive after it ended. A reset method (reset, invalidate) that forgets what the object loaded is undone the same way: the operation stores what it loaded before the reset.',
     defaultSeverity: 'warning',
     docsPath: 'docs/rules/teardown-race.md',
     messageId: 'teardownRace',
@@ -139,7 +139,7 @@ function raceWithTeardown(w: Write): Found | null {
   const operation = operationOf(w.node);
   if (!operation) return null;
   const { body, name } = operation;
-  if (isTeardownName(name)) return null;
+  if (isTeardownName(name) || isResetName(name)) return null;
   const all = teardownsOf(body);
   const candidates = all.filter((t) => t.name !== name && !t.refuses);
   if (candidates.length === 0) return null;
@@ -278,7 +278,8 @@ function liveWrite(w: Write): { field: string; value: Node | null } | null {
 function resetOf(t: Teardown, w: Write, written: { field: string; value: Node | null }): { node: Node; revived: boolean } | null {
   const reset = t.resets.get(w.path);
   // A cache the teardown only forgets, filled again: memory the object takes with it, no resource left running.
-  if (reset && CACHE.test(w.path.split('.').pop() ?? '') && [...reset.kinds].every((k) => k === 'forgets' || k === 'empties')) return null;
+  // (A reset forgets it so that it is loaded afresh: filling it with what was loaded before is the race.)
+  if (reset && t.kind === 'teardown' && CACHE.test(w.path.split('.').pop() ?? '') && [...reset.kinds].every((k) => k === 'forgets' || k === 'empties')) return null;
   if (reset) {
     const kinds = reset.kinds;
     if (w.kind === 'collection') {
@@ -509,12 +510,13 @@ function report(w: Write, found: Found): RuleReport {
   // A teardown inherited from a base class in another module: its lines are not this file's.
   const inherited = programOf(reset) !== programOf(w.node) ? className(reset) : null;
   const where = inherited !== null ? `in \`${inherited}\`` : `line ${line(reset)}`;
+  const words = WORDS[t.kind];
   const what = revived
-    ? `it marks the object as ended (${where}), and ${writer} then sets ${field} back to a live state`
-    : `it resets ${field} (${where}), and ${writer} then stores into it again what the teardown removed, which outlives the object`;
+    ? `it ${words.ends} (${where}), and ${writer} then sets ${field} back ${words.back}`
+    : `it ${words.resets(field)} (${where}), and ${writer} then ${words.storesAgain}`;
   return {
     anchor: w.node,
-    message: `${field} is written after ${yieldPhrase(yielded)}, with no check that the object is still live: if ${teardown} runs meanwhile, ${what}; check the state again after the await (and release what was acquired)`,
+    message: `${field} is written after ${yieldPhrase(yielded)}, with no check ${words.unchecked}: if ${teardown} runs meanwhile, ${what}; ${words.advice}`,
     location: w.path,
     subject: { kind: 'teardown', operation: found.operation, teardown: t.method, teardownName: t.name, write: w.node, ...releaseIn(found.operation, t) },
     confidence: 'low',
@@ -522,12 +524,37 @@ function report(w: Write, found: Found): RuleReport {
       { anchor: yielded, message: `the operation is suspended here; ${teardown} can run` },
       ...(w.via ? [{ anchor: w.via, message: `the method the operation calls writes ${field} here` }] : []),
       ...(inherited === null
-        ? [{ anchor: reset, message: revived ? `${teardown} ends the object's life here` : `${teardown} resets ${field} here` }]
-        : [{ anchor: inheritedAt(found), message: `${teardown} is inherited from \`${inherited}\`, where it ${revived ? "ends the object's life" : `resets ${field}`}` }]),
+        ? [{ anchor: reset, message: revived ? `${teardown} ${words.endsHere}` : `${teardown} ${words.resets(field)} here` }]
+        : [{ anchor: inheritedAt(found), message: `${teardown} is inherited from \`${inherited}\`, where it ${revived ? words.ends : words.resets(field)}` }]),
     ],
     interleaving: timeline(w, found, field, helper, inherited),
   };
 }
+
+/** How a finding tells of a teardown (the object's life ended) and of a reset (the object started over). */
+const WORDS = {
+  teardown: {
+    unchecked: 'that the object is still live',
+    ends: 'marks the object as ended',
+    endsHere: "ends the object's life here",
+    back: 'to a live state',
+    resets: (field: string) => `resets ${field}`,
+    storesAgain: 'stores into it again what the teardown removed, which outlives the object',
+    advice: 'check the state again after the await (and release what was acquired)',
+    outcome: (teardown: string, field: string, revived: boolean) =>
+      revived ? `the object is alive again after ${teardown} ended it` : `what is stored in ${field} after ${teardown} is never released: it outlives the object`,
+  },
+  reset: {
+    unchecked: 'that the object was not reset meanwhile',
+    ends: 'marks the object as not loaded',
+    endsHere: 'marks the object as not loaded here',
+    back: 'as if the reset had not happened',
+    resets: (field: string) => `clears ${field}`,
+    storesAgain: 'puts back a value from before the reset',
+    advice: 'check after the await that no reset ran (a generation counter the reset bumps) and drop the stale result',
+    outcome: (teardown: string, field: string) => `the reset is undone: ${field} holds what was loaded before ${teardown}`,
+  },
+} as const;
 
 /** A teardown a base class in another module defines is shown at the class's `extends`, in this file. */
 function inheritedAt({ operation, yielded }: Pick<Found, 'operation' | 'yielded'>): Node {
@@ -539,7 +566,8 @@ function inheritedAt({ operation, yielded }: Pick<Found, 'operation' | 'yielded'
 function timeline(w: Write, { operation, teardown: t, reset, yielded, revived }: Found, field: string, helper: string | null, inherited: string | null): InterleavingDraft {
   const teardown = '`' + t.name + '()`';
   const teardownAt = inherited === null ? reset : inheritedAt({ operation, yielded });
-  const resets = revived ? 'marks the object as ended' : `resets ${field}`;
+  const words = WORDS[t.kind];
+  const resets = revived ? words.ends : words.resets(field);
   return {
     actors: [
       { id: 'operation', label: functionLabel(w.node) },
@@ -551,8 +579,6 @@ function timeline(w: Write, { operation, teardown: t, reset, yielded, revived }:
       ...(helper ? [{ actor: 0, anchor: w.node, text: `resumes and calls \`${helper}()\`` }] : []),
       { actor: 0, anchor: w.via ?? w.node, text: helper ? (revived ? 'which sets the state back:' : 'which stores it again:') : revived ? 'resumes and sets the state back:' : 'resumes and stores it again:', quote: w.via ?? w.node },
     ],
-    outcome: revived
-      ? `the object is alive again after ${teardown} ended it`
-      : `what is stored in ${field} after ${teardown} is never released: it outlives the object`,
+    outcome: words.outcome(teardown, field, revived),
   };
 }
