@@ -135,14 +135,14 @@ function analyzeTree(
       rule,
       severity,
       ceiling,
-      decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe({ kind }) } : { by: 'model' as const, checker: rule },
+      decide: 'observe' in rule ? { by: 'flow' as const, observer: rule.observe({ kind }), checker: rule } : { by: 'model' as const, checker: rule },
     }));
     const model = buildModel(ast, text, fileName, config, enabled.flatMap(({ decide }) => (decide.by === 'flow' ? [decide.observer] : [])), project);
     const suppressions = new Suppressions(ast.comments ?? [], lines, { track: directives !== undefined, eslint: eslintDirectives });
     const contexts = new EnclosingContexts(model.index.functions, text);
     const details: DetailedFinding[] = [];
     for (const { rule, severity, ceiling, decide } of enabled) {
-      for (const report of decide.by === 'flow' ? decide.observer.reports() : decide.checker.check(model)) {
+      for (const report of decide.by === 'flow' ? [...decide.observer.reports(), ...(decide.checker.check?.(model) ?? [])] : decide.checker.check(model)) {
         const confidence = capped(report.confidence ?? 'medium', ceiling);
         if (!atLeast(confidence, minConfidence)) continue;
         const range = toRange(report.anchor);

@@ -31,6 +31,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'a generator cannot await a Lock; the fix is to read the counter after the yield (the safe twin)',
   'lost-update/racy/scoped-store-restored-in-promise-finally.ts:10 lost-update':
     'run() is not async (it hands back the callback\'s promise): a lock there would need an await; AsyncLocalStorage is the fix',
+  'register-after-send/racy/ipc-reply-subscribe-not-awaited.ts:16 register-after-send':
+    'the subscription is made in a Promise executor, which cannot await; chaining the send on it decides what a failed subscribe does to the caller (reject, retry), which the author must choose',
   'lost-update/racy/saga-upload-total-yield.ts:9 lost-update':
     'a generator cannot await a Lock; the fix is to read the total after the yield (the safe twin), which the saga runner serializes',
 };

@@ -1,7 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, calleeObject, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { AwaitSet } from '../awaitSet.js';
-import { constInit } from '../callees.js';
+import { constInit, resolveDeclaredCallee } from '../callees.js';
+import { receiverText } from '../locks.js';
+import { programOf } from '../modules.js';
 import type { SharedWrite } from '../flow/index.js';
 import { displayPath } from '../locations.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -21,7 +23,7 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
     id: 'register-after-send',
     shortDescription: 'A response handler is registered in a shared map only after the request was sent and awaited: a fast response finds no handler.',
     fullDescription:
-      'Reports a handler stored in a shared collection under a request id (`pending.set(id, { resolve, reject })`, `callbacks[id] = cb`) after an await of a call that sends a message carrying that id (`await socket.send({ id, … })`). Also reports the `resolve`/`reject` of the promise the call returns, stored in a one-request reply slot (`this.resolveReply = resolve`) after the send settles. The response can be received while the send is still awaited; the receiver finds no handler under the id and drops it, and the caller waits forever. Register the handler before sending.',
+      'Reports a handler stored in a shared collection under a request id (`pending.set(id, { resolve, reject })`, `callbacks[id] = cb`) after an await of a call that sends a message carrying that id (`await socket.send({ id, … })`). Also reports the `resolve`/`reject` of the promise the call returns, stored in a one-request reply slot (`this.resolveReply = resolve`) after the send settles. The response can be received while the send is still awaited; the receiver finds no handler under the id and drops it, and the caller waits forever. Also reports a reply subscription (`subscribe(channel, handler)`) left unawaited before the request carrying the id of the channel is sent. Register the handler before sending.',
     defaultSeverity: 'error',
     docsPath: 'docs/rules/register-after-send.md',
     messageId: 'registerAfterSend',
@@ -52,7 +54,114 @@ export const registerAfterSend: FlowRule<'register-after-send'> = {
       reports: () => reports,
     };
   },
+  check(model) {
+    const reports: RuleReport[] = [];
+    for (const call of model.index.calls) {
+      const subscription = unawaitedSubscription(call);
+      const send = subscription ? sendAfter(call, subscription.channel) : null;
+      if (!subscription || !send) continue;
+      const subscribe = '`' + subscription.text + '()`';
+      reports.push({
+        anchor: call,
+        message: `${subscribe} on line ${line(call)} is not awaited, and the request it is to receive the reply of is sent on line ${line(send)} right after: the reply can come back before the subscription is in place, and it is dropped; await the subscription before sending`,
+        location: subscription.receiver,
+        related: [{ anchor: send, message: 'the request goes out here, while the subscription may still be pending' }],
+        interleaving: {
+          actors: [
+            { id: 'call', label: functionLabel(call) },
+            { id: 'reply', label: 'the reply' },
+          ],
+          steps: [
+            { actor: 0, anchor: call, text: `starts ${subscribe} and goes on without waiting for it` },
+            { actor: 0, anchor: send, text: 'sends the request' },
+            { actor: 1, anchor: send, text: 'comes back before the subscription is in place: nobody receives it' },
+            { actor: 0, anchor: send, text: 'has its subscription in place only now, and waits for a reply that came and went' },
+          ],
+          outcome: 'the reply was dropped: the call waits for an answer that already came',
+        },
+      });
+    }
+    return reports;
+  },
 };
+
+/** Calls that put a handler in place for messages on a channel, and take time to do it (a round trip to a broker). */
+const SUBSCRIBES = /^(p?subscribe|subscribeTo[A-Z]\w*|listen)$/;
+
+/**
+ * `presence.subscribe(\`ipc:${requestId}\`, (message) => …)` as a statement of its own: a subscription with a
+ * handler whose promise nobody waits for, on a receiver whose subscriptions the code shows to be asynchronous
+ * (the method is async, or the module awaits the same call elsewhere). The channel's names come with it.
+ */
+function unawaitedSubscription(call: TSESTree.CallExpression): { receiver: string; text: string; channel: Set<string> } | null {
+  const callee = unwrap(call.callee);
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (callee.type !== 'MemberExpression' || method === null || !SUBSCRIBES.test(method)) return null;
+  if (call.arguments.length < 2 || !call.arguments.slice(1).some((a) => isFunction(unwrap(a)))) return null;
+  let node: Node = call;
+  while (node.parent && (node.parent.type === 'TSNonNullExpression' || node.parent.type === 'TSAsExpression')) node = node.parent;
+  const at = node.parent;
+  const dropped = at?.type === 'ExpressionStatement' || (at?.type === 'UnaryExpression' && at.operator === 'void' && at.parent?.type === 'ExpressionStatement');
+  const receiver = receiverText(callee.object);
+  if (!dropped || receiver === null || !subscribesAsynchronously(call, callee, receiver, method)) return null;
+  const first = unwrap(call.arguments[0]!);
+  if (isFunction(first)) return null;
+  return { receiver, text: `${receiver}.${method}`, channel: namesIn(first) };
+}
+
+function subscribesAsynchronously(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression, receiver: string, method: string): boolean {
+  const target = resolveDeclaredCallee(callee);
+  if (target) return target.async;
+  const program = programOf(call);
+  let awaited = false;
+  if (program) {
+    forEachNode(program, (n) => {
+      if (awaited) return false;
+      if (n.type === 'AwaitExpression') {
+        const a = unwrap(n.argument);
+        const c = a.type === 'CallExpression' ? unwrap(a.callee) : null;
+        if (c?.type === 'MemberExpression' && memberName(c) === method && receiverText(c.object) === receiver) awaited = true;
+      }
+      return !awaited;
+    });
+  }
+  return awaited;
+}
+
+/** The names an expression is made of, and those of the constants it names (`channel` = \`ipc:${requestId}\`). */
+function namesIn(root: Node): Set<string> {
+  const names = new Set<string>();
+  const add = (at: Node, depth: number): void => {
+    forEachNode(at, (n) => {
+      if (n.type !== 'Identifier' || (n.parent?.type === 'MemberExpression' && n.parent.property === n && !n.parent.computed)) return true;
+      names.add(n.name);
+      const init = depth < 2 ? constInit(n) : null;
+      if (init) add(init, depth + 1);
+      return true;
+    });
+  };
+  add(root, 0);
+  return names;
+}
+
+/** A send in a statement after the subscription's, in the same block, carrying a name of the channel. */
+function sendAfter(call: TSESTree.CallExpression, channel: ReadonlySet<string>): TSESTree.CallExpression | null {
+  let stmt: Node = call;
+  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
+  const block = stmt.parent;
+  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
+  const body = block.body as Node[];
+  for (const next of body.slice(body.indexOf(stmt) + 1)) {
+    let found: TSESTree.CallExpression | null = null;
+    forEachNode(next, (n) => {
+      if (found || isFunction(n)) return false;
+      if (n.type === 'CallExpression' && isSend(n) && n.arguments.some((a) => [...channel].some((name) => mentions(a, name, 0)))) found = n;
+      return !found;
+    });
+    if (found) return found;
+  }
+  return null;
+}
 
 /** The call sends and waits; the response comes back during the wait and finds no handler; the call registers one too late. */
 function timeline(registration: Node, send: Node, key: string, where: string): InterleavingDraft {

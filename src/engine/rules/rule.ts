@@ -79,6 +79,8 @@ export interface ObservedFile {
 export interface FlowRule<Id extends string = RuleId> {
   meta: RuleMeta<Id>;
   observe(file: ObservedFile): RuleObserver;
+  /** What it finds in the finished model besides the writes it hears (a shape with no shared write in it). */
+  check?(model: FileModel): RuleReport[];
 }
 
 /** One rule: its descriptor and its decision. `Id` is its literal id, from which the registry's RuleId is built. */
