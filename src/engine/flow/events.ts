@@ -85,4 +85,6 @@ export interface FlowObserver {
   methodCall?(c: MethodCall): void;
   /** Only for the rules that follow what a call of a plain name does. */
   localCall?(c: LocalCall): void;
+  /** Only for the rules that look at calls made on a field's object (`this.machine.count()`): `method` is the call's name. */
+  memberCall?(c: MethodCall & { path: string }): void;
 }

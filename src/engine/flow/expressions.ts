@@ -534,6 +534,10 @@ export abstract class ExpressionWalker extends WalkerCore {
         }
       }
       if (object.type === 'ThisExpression' && method !== null) this.methodCall(node, method);
+      else if (object.type === 'MemberExpression' && method !== null && unwrap(object.object).type === 'ThisExpression') {
+        const path = sharedPath(object, this);
+        if (path !== null) this.memberCall(node, path, method);
+      }
       const accessor = this.accessorPath(node);
       if (accessor?.writes) {
         // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them.

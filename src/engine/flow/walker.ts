@@ -31,6 +31,8 @@ export abstract class WalkerCore implements PathContext {
   protected sharedResult = false;
   /** Walking the callbacks of a promise chain other callers share (see `chainStoredShared`). */
   protected inSharedChain = false;
+  /** The observers that look at calls on a field's object (`FlowObserver.memberCall`), found on the first call. */
+  private memberCallObservers: FlowObserver[] | undefined;
   /** The observers that follow method calls (`FlowObserver.methodCall`), found on the first call. */
   private callObservers: FlowObserver[] | undefined;
   /** The observers of calls of plain names (`FlowObserver.localCall`), found on the first such call. */
@@ -142,16 +144,29 @@ export abstract class WalkerCore implements PathContext {
   protected methodCall(node: Node, method: string): void {
     const listening = (this.callObservers ??= this.observers.filter((o) => o.methodCall));
     if (listening.length === 0) return;
+    const event = this.callEvent(node, method);
+    for (const o of listening) o.methodCall!(event);
+  }
+
+  /** A call on the object a field of the class holds (`this.machine.count()`), for the observers that look at them. */
+  protected memberCall(node: Node, path: string, method: string): void {
+    const listening = (this.memberCallObservers ??= this.observers.filter((o) => o.memberCall));
+    if (listening.length === 0) return;
+    const event = { ...this.callEvent(node, method), path };
+    for (const o of listening) o.memberCall!(event);
+  }
+
+  /** What an observer of a call is told: the checks and lock holds in force there, and the awaits before it. */
+  private callEvent(node: Node, method: string): MethodCall {
     const now = this.st.passed;
     const checks = this.st.checks;
-    const event: MethodCall = {
+    return {
       node,
       method,
       holds: this.st.holds,
       checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, close: () => c.open.clear() }, reads: c.reads })),
       yieldedSince: (since) => this.awaitSince(since, now),
     };
-    for (const o of listening) o.methodCall!(event);
   }
 
   /** A call of a plain name (`unhook()`, `hookResolver(wrap)`), its arguments evaluated, for the observers that follow them. */

@@ -2,7 +2,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
-import type { SharedWrite } from '../flow/index.js';
+import type { MethodCall, SharedWrite } from '../flow/index.js';
+import type { ReadFact } from '../flow/state.js';
 import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
@@ -41,6 +42,16 @@ export const teardownRace: FlowRule<'teardown-race'> = {
   observe() {
     const reports: RuleReport[] = [];
     const seen = new Set<Node>();
+    // One act reported per await it follows: the first call after it.
+    const actsAfter = new Set<Node>();
+    const considerAct = (c: MethodCall & { path: string }, call: string): void => {
+      if (QUIET_CALLS.test(c.method) || QUIET_HOLDERS.test(c.path.split('.').pop() ?? '')) return;
+      const found = actAfterStaleLook(c);
+      if (!found || actsAfter.has(found.yielded) || seen.has(c.node)) return;
+      actsAfter.add(found.yielded);
+      seen.add(c.node);
+      reports.push(actReport(c, call, found));
+    };
     const consider = (w: Write): void => {
       if (seen.has(w.node) || !w.path.startsWith('this.')) return;
       const found = raceWithTeardown(w);
@@ -61,6 +72,10 @@ export const teardownRace: FlowRule<'teardown-race'> = {
         for (const made of writesThrough(method)) {
           consider({ path: made.path, kind: made.kind, node: c.node, via: made.node, steps: made.steps, holds: c.holds, checksInForce: c.checksInForce, yieldedSince: c.yieldedSince });
         }
+      },
+      memberCall(c) {
+        // Calls on what a field holds; a call of the object's own method is followed for its writes instead.
+        if (c.yieldedSince(AwaitSet.EMPTY)) considerAct(c, '`' + c.path + '.' + c.method + '()`');
       },
       reports: () => reports,
     };
@@ -429,7 +444,7 @@ function checksSignalAfter(w: Write, yieldedAt: Node): boolean {
 }
 
 /** The write is under a lock the teardown takes too. */
-function sharesLock(w: Write, t: Teardown): boolean {
+function sharesLock(w: Pick<Write, 'holds'>, t: Teardown): boolean {
   if (w.holds.size === 0) return false;
   const keys = new Set(w.holds.keys());
   let found = false;
@@ -491,6 +506,82 @@ function disposingMethod(reset: Node, path: string): string | null {
   const method = inner?.type === 'MemberExpression' ? memberName(inner) : null;
   const on = inner?.type === 'MemberExpression' ? unwrap(inner.object) : null;
   return method !== null && DISPOSING_CALLS.has(method) && body.type === 'CallExpression' && body.arguments.length === 0 && on?.type === 'Identifier' && on.name === each.params[0].name ? method : null;
+}
+
+/** Calls that only tell about the work (logging, tracing): nothing is done with the object. */
+const QUIET_CALLS = /^(log|debug|info|notice|warn|warning|error|trace|verbose|silly|fatal)$/;
+const QUIET_HOLDERS = /^[#_]?(log|logger|console|tracer|metrics|telemetry)$/i;
+
+interface StaleLook {
+  operation: FunctionNode;
+  teardown: Teardown;
+  /** The last look at the lifecycle field before the await, made after an earlier await. */
+  look: Node;
+  path: string;
+  yielded: Node;
+}
+
+/**
+ * `while (!this.stopped) { const batch = await next(); if (!batch || this.stopped) return; await send(batch);
+ * this.machine.count(); }`: the operation looks at the object's life again after one await (so it knows a
+ * teardown can run while it waits), and then uses what the object holds (a call on a field's object) after a
+ * later await without looking again. A teardown that ran during that await is not seen: the operation goes on
+ * with a machine, socket or session its owner released when it stopped the object.
+ */
+function actAfterStaleLook(c: MethodCall): StaleLook | null {
+  const operation = operationOf(c.node);
+  if (!operation || isTeardownName(operation.name) || isResetName(operation.name)) return null;
+  const ending = new Map<string, Teardown>();
+  for (const t of teardownsOf(operation.body)) {
+    if (t.kind !== 'teardown' || t.name === operation.name || t.refuses || !racesWith(t, operation)) continue;
+    for (const path of t.ends.keys()) if (!ending.has(path)) ending.set(path, t);
+  }
+  if (ending.size === 0) return null;
+  // The latest look at the object's life in force here.
+  let last: { read: ReadFact; teardown: Teardown } | null = null;
+  for (const { reads } of c.checksInForce()) {
+    for (const read of reads) {
+      const t = ending.get(read.path);
+      if (t && (last === null || read.node.range[0] > last.read.node.range[0])) last = { read, teardown: t };
+    }
+  }
+  // Looked at after an earlier await (the operation knows a teardown can come while it waits), and not since.
+  if (last === null || last.read.passed.equals(AwaitSet.EMPTY)) return null;
+  const since = c.yieldedSince(last.read.passed);
+  if (since === null || sharesLock(c, last.teardown)) return null;
+  return { operation: operation.fn, teardown: last.teardown, look: last.read.node, path: last.read.path, yielded: since.node };
+}
+
+function actReport(c: MethodCall, call: string, found: StaleLook): RuleReport {
+  const { teardown: t, look, path, yielded } = found;
+  const field = '`' + path + '`';
+  const teardown = '`' + t.name + '()`';
+  const ended = t.ends.get(path)!.node;
+  return {
+    anchor: c.node,
+    message: `${call} runs after ${yieldPhrase(yielded)} with no new look at ${field}, which this method looks at after an earlier await (line ${line(look)}): if ${teardown} runs during that await, line ${line(c.node)} still goes on with the object it ended; look at ${field} again after the await`,
+    location: path,
+    subject: { kind: 'teardown', operation: found.operation, teardown: t.method, teardownName: t.name, write: c.node },
+    confidence: 'low',
+    related: [
+      { anchor: look, message: `${field} is last looked at here` },
+      { anchor: yielded, message: `the operation is suspended here; ${teardown} can run` },
+      { anchor: ended, message: `${teardown} ends the object's life here` },
+    ],
+    interleaving: {
+      actors: [
+        { id: 'operation', label: functionLabel(c.node) },
+        { id: 'teardown', label: teardown },
+      ],
+      steps: [
+        { actor: 0, anchor: look, text: `looks at ${field}: still live` },
+        { actor: 0, anchor: yielded, text: 'yields' },
+        { actor: 1, anchor: ended, text: `runs and ends the object's life` },
+        { actor: 0, anchor: c.node, text: 'resumes and goes on as if it were live:', quote: c.node },
+      ],
+      outcome: `the operation works with an object after ${teardown} ended it`,
+    },
+  };
 }
 
 /** The name of the class whose code `node` is. */
