@@ -7,7 +7,7 @@ import type { ReadFact } from '../flow/state.js';
 import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
-import { calledMethod, classOf } from '../summaries.js';
+import { calledMethod, classOf, memberKeyName } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
@@ -48,6 +48,8 @@ export const teardownRace: FlowRule<'teardown-race'> = {
       if (QUIET_CALLS.test(c.method) || QUIET_HOLDERS.test(c.path.split('.').pop() ?? '')) return;
       const found = actAfterStaleLook(c);
       if (!found || actsAfter.has(found.yielded) || seen.has(c.node)) return;
+      const body = classOf(found.operation);
+      if (body && holdsCollection(body, c.path)) return;
       actsAfter.add(found.yielded);
       seen.add(c.node);
       reports.push(actReport(c, call, found));
@@ -508,8 +510,31 @@ function disposingMethod(reset: Node, path: string): string | null {
   return method !== null && DISPOSING_CALLS.has(method) && body.type === 'CallExpression' && body.arguments.length === 0 && on?.type === 'Identifier' && on.name === each.params[0].name ? method : null;
 }
 
-/** Calls that only tell about the work (logging, tracing): nothing is done with the object. */
-const QUIET_CALLS = /^(log|debug|info|notice|warn|warning|error|trace|verbose|silly|fatal)$/;
+/** Calls that use no resource of the object's, only tell about the work: logging, tracing, an event to listeners. */
+const QUIET_CALLS = /^(log|debug|info|notice|warn|warning|error|trace|verbose|silly|fatal|emit)$/;
+
+/**
+ * `this.queue.shift()`, `this.streams.get(id)` on a field the class fills with a plain collection (`= new Map()`,
+ * `= []`): a teardown may empty it, but nothing is freed that the call could use.
+ */
+function holdsCollection(body: TSESTree.ClassBody, path: string): boolean {
+  const field = path.split('.').length === 2 ? path.split('.')[1] : null;
+  if (!field) return false;
+  const isCollection = (value: Node | null | undefined): boolean => {
+    const v = value ? unwrap(value) : null;
+    if (!v) return false;
+    if (v.type === 'ArrayExpression') return true;
+    return v.type === 'NewExpression' && v.callee.type === 'Identifier' && /^(Map|Set|WeakMap|WeakSet|Array)$/.test(v.callee.name);
+  };
+  let found = false;
+  forEachNode(body, (n) => {
+    if (found) return false;
+    if (n.type === 'PropertyDefinition' && !n.static && memberKeyName(n) === field && isCollection(n.value)) found = true;
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression' && thisPath(n.left) === path && isCollection(n.right)) found = true;
+    return !found;
+  });
+  return found;
+}
 const QUIET_HOLDERS = /^[#_]?(log|logger|console|tracer|metrics|telemetry)$/i;
 
 interface StaleLook {
