@@ -512,6 +512,8 @@ function disposingMethod(reset: Node, path: string): string | null {
 
 /** Calls that use no resource of the object's, only tell about the work: logging, tracing, an event to listeners. */
 const QUIET_CALLS = /^(log|debug|info|notice|warn|warning|error|trace|verbose|silly|fatal|emit)$/;
+/** Fields that hold such a teller: `this.logger.notice(…)`. */
+const QUIET_HOLDERS = /^[#_]?(log|logger|console|tracer|metrics|telemetry)$/i;
 
 /**
  * `this.queue.shift()`, `this.streams.get(id)` on a field the class fills with a plain collection (`= new Map()`,
@@ -535,8 +537,6 @@ function holdsCollection(body: TSESTree.ClassBody, path: string): boolean {
   });
   return found;
 }
-const QUIET_HOLDERS = /^[#_]?(log|logger|console|tracer|metrics|telemetry)$/i;
-
 interface StaleLook {
   operation: FunctionNode;
   teardown: Teardown;
