@@ -532,17 +532,46 @@ export function localUses(fn: FunctionNode): TSESTree.Identifier[] | null {
   if (!id) return null;
   const outer = enclosingFunction(fn);
   const program = programOf(fn);
-  if (!program || (!outer && [...moduleTable(program).exports.values()].includes(id.name))) return null;
+  if (!program || (!outer && exportedLocals(program).has(id.name))) return null;
   const bindsHere = (ref: TSESTree.Identifier): boolean => (outer ? enclosingDeclaration(ref) === fn : enclosingDeclaration(ref) === undefined);
-  const uses: TSESTree.Identifier[] = [];
-  forEachNode(outer ? outer.body : program, (n) => {
-    if (n.type !== 'Identifier' || n.name !== id.name || n === id) return true;
+  return (identifiersByName(outer ? outer.body : program).get(id.name) ?? []).filter((n) => {
+    if (n === id) return false;
     const at = n.parent;
-    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return true;
-    if (bindsHere(n)) uses.push(n);
-    return true;
+    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return false;
+    return bindsHere(n);
   });
-  return uses;
+}
+
+const identifierIndex = new WeakMap<Node, Map<string, TSESTree.Identifier[]>>();
+
+/**
+ * Every identifier under `root`, by name, in source order. Built in one walk per root: every named function of a
+ * module asks about its own name, and a walk each would cost the module's size once per function.
+ */
+function identifiersByName(root: Node): Map<string, TSESTree.Identifier[]> {
+  let index = identifierIndex.get(root);
+  if (!index) {
+    const built = new Map<string, TSESTree.Identifier[]>();
+    forEachNode(root, (n) => {
+      if (n.type === 'Identifier') {
+        const list = built.get(n.name);
+        if (list) list.push(n);
+        else built.set(n.name, [n]);
+      }
+      return true;
+    });
+    identifierIndex.set(root, (index = built));
+  }
+  return index;
+}
+
+const exportedIndex = new WeakMap<Program, ReadonlySet<string>>();
+
+/** The local names a module exports, as a set: asked once per named function. */
+function exportedLocals(program: Program): ReadonlySet<string> {
+  let names = exportedIndex.get(program);
+  if (!names) exportedIndex.set(program, (names = new Set(moduleTable(program).exports.values())));
+  return names;
 }
 
 /** A name bound by a parameter or a declaration of an enclosing function, hiding the module's. */
