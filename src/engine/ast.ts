@@ -320,6 +320,18 @@ export function namePattern(name: string, flags = ''): RegExp {
 }
 
 /** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
+/**
+ * The statement that holds `node` in the nearest block (or the program), and that block's statements: where code
+ * runs just before or after it.
+ */
+export function holdingStatement(node: Node): { stmt: Node; siblings: readonly Node[] } | null {
+  let stmt: Node = node;
+  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
+  const block = stmt.parent;
+  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
+  return { stmt, siblings: block.body as Node[] };
+}
+
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier') return callee.name;

@@ -250,6 +250,14 @@ function classOfType(type: TSESTree.TypeNode, depth: number): TSESTree.ClassDecl
  * The class `name` means in `program`: one it declares, or one it imports from a module of the project (by a
  * type-only import too, when `types`: an annotation may name it so).
  */
+function classNamed(program: Program, name: string, depth: number, types: boolean): TSESTree.ClassDeclaration | null {
+  const table = moduleTable(program);
+  const local = table.classes.get(name);
+  if (local) return local;
+  const imported = table.imports.get(name) ?? (types ? table.typeImports.get(name) : undefined);
+  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth, (t, n) => t.classes.get(n)) : null;
+}
+
 /**
  * The instance methods named `name` of the classes a module declares or imports from the project: what a call
  * `x.name()` can reach when nothing says what `x` is (`const { lock } = createLock()` in a test of the class).
@@ -264,14 +272,6 @@ export function methodsInSight(program: Program, name: string): FunctionNode[] {
   for (const klass of table.classes.values()) add(klass);
   for (const [local, imported] of table.imports) if (imported.name !== '*') add(classNamed(program, local, 0, false));
   return found;
-}
-
-function classNamed(program: Program, name: string, depth: number, types: boolean): TSESTree.ClassDeclaration | null {
-  const table = moduleTable(program);
-  const local = table.classes.get(name);
-  if (local) return local;
-  const imported = table.imports.get(name) ?? (types ? table.typeImports.get(name) : undefined);
-  return imported && imported.name !== '*' ? exportedDeclaration(program, imported.from, imported.name, depth, (t, n) => t.classes.get(n)) : null;
 }
 
 function staticMethod(body: TSESTree.ClassBody, name: string): FunctionNode | null {

@@ -347,9 +347,16 @@ export function isNothing(value: Node): boolean {
   if (v.type === 'UnaryExpression') return v.operator === 'void';
   if (v.type === 'ArrayExpression') return v.elements.length === 0;
   if (v.type === 'ObjectExpression') return v.properties.length === 0;
-  if (v.type === 'NewExpression') return v.arguments.length === 0 && v.callee.type === 'Identifier' && ['Map', 'Set', 'WeakMap', 'WeakSet', 'Array'].includes(v.callee.name);
+  if (v.type === 'NewExpression') return v.arguments.length === 0 && isCollectionClass(v.callee);
   return false;
 }
+
+/** `Map`, `Set`, `Array` and their weak kin: what `new` makes a plain collection of. */
+export function isCollectionClass(callee: Node): boolean {
+  return callee.type === 'Identifier' && COLLECTION_CLASSES.has(callee.name);
+}
+
+const COLLECTION_CLASSES: ReadonlySet<string> = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
 
 function isZeroLiteral(v: Node): boolean {
   return v.type === 'Literal' && v.value === 0;

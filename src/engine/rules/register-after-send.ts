@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, calleeObject, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { calleeName, calleeObject, enclosingFunction, forEachNode, holdingStatement, isFunction, memberName, unwrap, type Node } from '../ast.js';
 import { AwaitSet } from '../awaitSet.js';
 import { constInit, resolveDeclaredCallee } from '../callees.js';
 import { receiverText } from '../locks.js';
@@ -146,12 +146,9 @@ function namesIn(root: Node): Set<string> {
 
 /** A send in a statement after the subscription's, in the same block, carrying a name of the channel. */
 function sendAfter(call: TSESTree.CallExpression, channel: ReadonlySet<string>): TSESTree.CallExpression | null {
-  let stmt: Node = call;
-  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
-  const block = stmt.parent;
-  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
-  const body = block.body as Node[];
-  for (const next of body.slice(body.indexOf(stmt) + 1)) {
+  const held = holdingStatement(call);
+  if (!held) return null;
+  for (const next of held.siblings.slice(held.siblings.indexOf(held.stmt) + 1)) {
     let found: TSESTree.CallExpression | null = null;
     forEachNode(next, (n) => {
       if (found || isFunction(n)) return false;

@@ -4,7 +4,7 @@ import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { AwaitSet } from '../awaitSet.js';
 import type { MethodCall, SharedWrite } from '../flow/index.js';
 import type { ReadFact } from '../flow/state.js';
-import { classMemberOf, DISPOSING_CALLS, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
+import { classMemberOf, DISPOSING_CALLS, isCollectionClass, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
 import { calledMethod, classOf, memberKeyName } from '../summaries.js';
@@ -526,7 +526,7 @@ function holdsCollection(body: TSESTree.ClassBody, path: string): boolean {
     const v = value ? unwrap(value) : null;
     if (!v) return false;
     if (v.type === 'ArrayExpression') return true;
-    return v.type === 'NewExpression' && v.callee.type === 'Identifier' && /^(Map|Set|WeakMap|WeakSet|Array)$/.test(v.callee.name);
+    return v.type === 'NewExpression' && isCollectionClass(v.callee);
   };
   let found = false;
   forEachNode(body, (n) => {
@@ -537,6 +537,7 @@ function holdsCollection(body: TSESTree.ClassBody, path: string): boolean {
   });
   return found;
 }
+
 interface StaleLook {
   operation: FunctionNode;
   teardown: Teardown;

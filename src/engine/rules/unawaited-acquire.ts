@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { memberName, unwrap, type Node } from '../ast.js';
+import { holdingStatement, memberName, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_WORDS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -102,12 +102,8 @@ function takesLockJustMade(call: TSESTree.CallExpression, key: string): boolean 
 
 /** The statement `offset` places from the one holding `node`, in the same block. */
 function siblingStatement(node: Node, offset: number): Node | null {
-  let stmt: Node = node;
-  while (stmt.parent && stmt.parent.type !== 'BlockStatement' && stmt.parent.type !== 'Program') stmt = stmt.parent;
-  const block = stmt.parent;
-  if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return null;
-  const body = block.body as Node[];
-  return body[body.indexOf(stmt) + offset] ?? null;
+  const held = holdingStatement(node);
+  return held ? (held.siblings[held.siblings.indexOf(held.stmt) + offset] ?? null) : null;
 }
 
 /** The statement after the one holding `node`, in the same block. */
