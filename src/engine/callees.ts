@@ -42,6 +42,11 @@ export interface ProjectHost {
    * the project, so how the project itself uses it says little.
    */
   inLibrary?(fromFile: string): boolean;
+  /**
+   * Whether `fromFile` belongs to an application: the package.json above it is private, or runs (`main`, `bin`)
+   * without declaring a library. Every caller of its code is then in the repository.
+   */
+  inApplication?(fromFile: string): boolean;
 }
 
 export interface LoadedModule {
@@ -82,6 +87,12 @@ export function importedFile(program: Program, specifier: string): string | null
 export function inLibrary(program: Program): boolean {
   const binding = bindings.get(program);
   return binding?.host?.inLibrary?.(binding.fileName) ?? true;
+}
+
+/** Is `program` part of an application's package (see `ProjectHost.inApplication`)? Unknown counts as no. */
+export function inApplication(program: Program): boolean {
+  const binding = bindings.get(program);
+  return binding?.host?.inApplication?.(binding.fileName) ?? false;
 }
 
 /** The file `program` was parsed from, as its front end named it. */
@@ -271,6 +282,26 @@ export function methodsInSight(program: Program, name: string): FunctionNode[] {
   };
   for (const klass of table.classes.values()) add(klass);
   for (const [local, imported] of table.imports) if (imported.name !== '*') add(classNamed(program, local, 0, false));
+  return found;
+}
+
+/**
+ * The instance methods named `name` of every class in the project's modules that name it, declared or
+ * expressed (`module.exports = class SessionState { … }`): what `this.state._unlock()` can reach when neither
+ * the receiver's type nor an import says which class it is. Null when the front end cannot list the modules.
+ */
+export function methodsNamedInProject(program: Program, name: string): FunctionNode[] | null {
+  const modules = modulesMentioning(program, name);
+  if (!modules) return null;
+  const found: FunctionNode[] = [];
+  for (const module of modules) {
+    forEachNode(module, (n) => {
+      if (n.type !== 'ClassBody') return true;
+      const method = methodsOf(n).get(name);
+      if (method) found.push(method);
+      return true;
+    });
+  }
   return found;
 }
 

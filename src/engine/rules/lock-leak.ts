@@ -2,7 +2,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsNode as contains, enclosingFunction, forEachNode, isAwaitPoint, isFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { COLLECTION_READS, COLLECTION_WRITES } from '../locations.js';
 import { promiseAcquire, receiverText, type LockTable } from '../locks.js';
-import { IN_MEMORY_METHODS, resolveCallee } from '../callees.js';
+import { IN_MEMORY_METHODS, methodsInSight, methodsNamedInProject, resolveCallee } from '../callees.js';
+import { classOf, methodsOf } from '../summaries.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
 import { RELEASE_METHODS } from '../locks/index.js';
@@ -67,23 +68,20 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string, locks: L
   if (!block || (block.type !== 'BlockStatement' && block.type !== 'Program' && block.type !== 'StaticBlock')) return null;
   // `if (!lease.acquired) return …`: on that path nothing was taken, so leaving there leaks nothing.
   const rest = block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1).filter((s) => !(releaseVar && leavesWhenNotAcquired(s, releaseVar)));
-  // Followed by a try whose finally releases, with nothing in between that can throw or leave.
-  for (const s of rest) {
-    if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return null;
-    if (releasesBeforeLeaving(s, isRelease)) continue;
-    if (firstHazard(s) !== null || contains(s, isRelease)) break;
-  }
+  const after = releasedOnEveryPathAfter(block, rest, isRelease);
+  if (after === 'released') return null;
 
   const lockText = '`' + key + '`';
   const releaseIndex = rest.findIndex((s) => contains(s, isRelease));
   if (releaseIndex < 0) {
+    const skipFrom = rest[0] ?? after;
     if (contains(fn.body, isRelease)) {
       return {
         anchor: awaitNode.argument,
         message: `${lockText} is acquired on line ${line(awaitNode)} but released only inside a nested block: on the other paths the lock is never released and later callers wait forever`,
         location: key,
-        related: rest[0] ? [{ anchor: rest[0], message: 'paths from here can skip the release' }] : [],
-        interleaving: timeline(awaitNode, lockText, rest[0] ? { anchor: rest[0], text: 'takes a path that skips the release' } : null),
+        related: skipFrom ? [{ anchor: skipFrom, message: 'paths from here can skip the release' }] : [],
+        interleaving: timeline(awaitNode, lockText, skipFrom ? { anchor: skipFrom, text: 'takes a path that skips the release' } : null),
       };
     }
     if (releasedByPairMethod(fn, key) && rest.every(cannotFailAfterAcquire)) return null;
@@ -198,18 +196,24 @@ function releasesBeforeLeaving(stmt: Node, isRelease: (n: Node) => boolean): boo
   return [stmt.consequent, stmt.alternate].every((branch) => {
     if (!branch) return true;
     const body = branch.type === 'BlockStatement' ? branch.body : [branch];
-    const at = body.findIndex((b) => contains(b, isRelease));
-    if (at < 0) return body.every((b) => firstHazard(b) === null);
-    const release = body[at]!;
-    const last = body[body.length - 1]!;
-    return (
-      release.type === 'ExpressionStatement' &&
-      isRelease(unwrap(release.expression)) &&
-      body.slice(0, at).every((b) => firstHazard(b) === null) &&
-      at < body.length - 1 &&
-      (last.type === 'ReturnStatement' || last.type === 'ThrowStatement')
-    );
+    return body.some((b) => contains(b, isRelease)) ? branchReleasesBeforeLeaving(branch, isRelease) : body.every((b) => firstHazard(b) === null);
   });
+}
+
+/** `{ …; lock.unlock(); return }`: the branch releases, with nothing before that can fail, then leaves. */
+function branchReleasesBeforeLeaving(branch: Node, isRelease: (n: Node) => boolean): boolean {
+  const body = branch.type === 'BlockStatement' ? branch.body : [branch];
+  const at = body.findIndex((b) => contains(b, isRelease));
+  if (at < 0) return false;
+  const release = body[at]!;
+  const last = body[body.length - 1]!;
+  return (
+    release.type === 'ExpressionStatement' &&
+    isRelease(unwrap(release.expression)) &&
+    body.slice(0, at).every((b) => firstHazard(b) === null) &&
+    at < body.length - 1 &&
+    (last.type === 'ReturnStatement' || last.type === 'ThrowStatement')
+  );
 }
 
 /**
@@ -286,6 +290,36 @@ function releaseBinding(id: TSESTree.BindingName): string | null | undefined {
   return undefined;
 }
 
+/**
+ * Followed by a try whose finally releases, with nothing in between that can throw or leave; a try whose catch
+ * releases and rethrows (`try { await other.lock() } catch (e) { lock.unlock(); throw e }`) lets the lock pass
+ * on. Taken at the end of a branch or a try block (`if (locked) { await lock.lock(); … } try { … } finally { if
+ * (locked) lock.unlock() }`), the search goes on after the statement that holds it. Otherwise the statement
+ * where it stopped, if any.
+ */
+function releasedOnEveryPathAfter(block: Node, rest: readonly Node[], isRelease: (n: Node) => boolean): 'released' | Node | null {
+  for (;;) {
+    for (const s of rest) {
+      if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return 'released';
+      if (releasesBeforeLeaving(s, isRelease) || releasesInCatch(s, isRelease)) continue;
+      if (firstHazard(s) !== null || contains(s, isRelease)) return s;
+    }
+    const holder = block.parent;
+    const passes =
+      (holder?.type === 'IfStatement' && (holder.consequent === block || holder.alternate === block)) ||
+      (holder?.type === 'TryStatement' && holder.block === block && (!holder.finalizer || firstHazard(holder.finalizer) === null));
+    const outer = holder?.parent;
+    if (!passes || (outer?.type !== 'BlockStatement' && outer?.type !== 'Program')) return null;
+    block = outer;
+    rest = outer.body.slice(outer.body.indexOf(holder as TSESTree.Statement) + 1);
+  }
+}
+
+/** `try { … } catch (e) { lock.unlock(); throw e }`: what fails in the block releases and leaves; the rest goes on. */
+function releasesInCatch(stmt: Node, isRelease: (n: Node) => boolean): boolean {
+  return stmt.type === 'TryStatement' && stmt.handler !== null && !stmt.finalizer && firstExit(stmt.block) === null && branchReleasesBeforeLeaving(stmt.handler.body, isRelease);
+}
+
 function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
   if (n.type !== 'CallExpression') return false;
   const callee = unwrap(n.callee);
@@ -294,7 +328,26 @@ function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
   const name = memberName(callee);
   const recv = receiverText(callee.object);
   if (name !== null && RELEASE_METHODS.has(name) && recv === key) return true;
-  return releaseVar !== null && recv === releaseVar;
+  if (releaseVar !== null && recv === releaseVar) return true;
+  return name !== null && recv !== null && releasesThroughMethod(n, recv, name, key);
+}
+
+/**
+ * `finally { this._unlock() }` with `_unlock() { this._clearBatch(); this.mutex.unlock() }`, or
+ * `this.state._unlock()` for the lock `this.state.mutex`: a method that always releases the receiver's lock
+ * before it returns is the release. Every method the call can reach must do so, as its own statement (not
+ * behind a condition), and without waiting: an async method that releases at its end (`return this.send(x)`
+ * from inside `send`) takes the lock again first. A method out of sight is no release.
+ */
+function releasesThroughMethod(call: TSESTree.CallExpression, receiver: string, name: string, key: string): boolean {
+  if (!key.startsWith(receiver + '.')) return false;
+  const own = `this${key.slice(receiver.length)}`;
+  const program = programOf(call);
+  const klass = receiver === 'this' ? classOf(call) : null;
+  const mine = klass ? methodsOf(klass).get(name) : undefined;
+  const inSight = !mine && receiver !== 'this' && program ? methodsInSight(program, name) : [];
+  const methods = mine ? [mine] : inSight.length > 0 || !program || receiver === 'this' ? inSight : (methodsNamedInProject(program, name) ?? []);
+  return methods.length > 0 && methods.every((m) => !m.async && m.body?.type === 'BlockStatement' && m.body.body.some((s) => s.type === 'ExpressionStatement' && isReleaseOf(s.expression, own, null)));
 }
 
 
