@@ -33,8 +33,8 @@ export class DiskProject implements ProjectHost {
   private readonly workspaces = new WorkspacePackages();
   /** Project folder -> its files, for `mentioning`. */
   private readonly projects = new Map<string, ProjectFiles>();
-  /** Package folder -> whether it is a library, for `inLibrary`. */
-  private readonly libraries = new Map<string, boolean>();
+  /** Package folder -> what its package.json says it is, for `inLibrary` and `inApplication`. */
+  private readonly packageKinds = new Map<string, 'library' | 'application' | null>();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
   private readonly stamps = new Map<string, string>();
@@ -116,15 +116,23 @@ export class DiskProject implements ProjectHost {
   }
 
   inLibrary(from: string): boolean {
+    return this.packageKind(from) === 'library';
+  }
+
+  inApplication(from: string): boolean {
+    return this.packageKind(from) === 'application';
+  }
+
+  private packageKind(from: string): 'library' | 'application' | null {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
     const root = packageRootOf(path.dirname(fromFile));
-    if (root === undefined) return false;
-    let answer = this.libraries.get(root);
-    if (answer === undefined) {
-      answer = declaresLibrary(path.join(root, 'package.json'));
-      this.libraries.set(root, answer);
+    if (root === undefined) return null;
+    let kind = this.packageKinds.get(root);
+    if (kind === undefined) {
+      kind = packageKindOf(path.join(root, 'package.json'));
+      this.packageKinds.set(root, kind);
     }
-    return answer;
+    return kind;
   }
 
   /**
@@ -295,11 +303,17 @@ function mentionsOf(key: string): { root: string; word: string } | null {
 }
 
 /** A package.json that says others import the package: it declares typings, entry points or how it is published. */
-function declaresLibrary(manifest: string): boolean {
+/**
+ * What a package.json says its package is: a library when it declares what importers get (`types`, `typings`,
+ * `exports`, `module`, `publishConfig`); an application when it is private, or runs (`main`, `bin`) without
+ * declaring any of those; unknown when it says neither (`{ "name": "app", "type": "module" }`).
+ */
+function packageKindOf(manifest: string): 'library' | 'application' | null {
   try {
     const pkg = JSON.parse(readRegularFile(manifest, MAX_MODULE_BYTES).toString('utf8')) as Record<string, unknown>;
-    return ['types', 'typings', 'exports', 'module', 'publishConfig'].some((k) => pkg[k] !== undefined);
+    if (['types', 'typings', 'exports', 'module', 'publishConfig'].some((k) => pkg[k] !== undefined)) return 'library';
+    return pkg.private === true || pkg.main !== undefined || pkg.bin !== undefined ? 'application' : null;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -6,7 +6,9 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { memberKeyName, thisMemberUses } from '../summaries.js';
+import { classOf, memberKeyName, thisMemberUses } from '../summaries.js';
+import { inApplication } from '../callees.js';
+import { programOf } from '../modules.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
@@ -83,7 +85,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node) || waitedOnNothingSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node) || waitedOnNothingSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || inApplicationClass(check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
@@ -462,4 +464,22 @@ function timeline(w: SharedWrite, loc: string, read: Node, awaited: Node, helper
           ? `both passed the check and both cleared ${loc}: B acts on what A already released`
           : `both passed the check and both set ${loc}: it is initialized twice, and A's result is lost`;
   return twoCalls(w.node, before, after, outcome, { again: (s) => (s.anchor === read ? { ...s, text: `checks ${loc}: still passes` } : s) });
+}
+
+/**
+ * A method of a class in an application (a package that publishes no library): every caller is in the
+ * repository, and whether two runs overlap depends on them, on how many objects the application makes and on
+ * what drives it (one command per process, a framework's lifecycle hook run once, a connection pool that hands
+ * one connection to one caller), which this analysis does not follow. Judged on real code, about three in four
+ * such findings were not races and one in fifty was real; a library's methods, which outside callers may run at
+ * once, stay shown; so does a check in a callback the method starts.
+ */
+function inApplicationClass(node: Node): boolean {
+  const fn = enclosingFunction(node);
+  const member = fn?.parent;
+  const program = programOf(node);
+  // In a callback the method starts (`Promise.all(items.map(async (item) => …))`, a listener), the overlap is
+  // in sight and the finding keeps its confidence.
+  const isMethod = (member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.value === fn;
+  return isMethod && fn !== null && program !== null && classOf(fn) !== null && inApplication(program);
 }
