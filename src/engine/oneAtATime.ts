@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { localCallSites, shadowed } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
-import { privateMethodCalls } from './summaries.js';
+import { memberKeyName, privateMethodCalls } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
 /*
@@ -34,6 +34,7 @@ type Runs = 'once' | 'in turn' | 'may overlap';
 
 function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): Runs {
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
+  if (commandEntry(fn)) return 'once';
   const calls = callSites(fn);
   if (!calls || calls.length === 0) return 'may overlap';
   // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
@@ -63,6 +64,26 @@ function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
   if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
   return localCallSites(fn);
+}
+
+/** What a command-line framework's command class declares about itself: oclif, AdonisJS ace, npm's own commands. */
+const COMMAND_STATICS = new Set(['commandName', 'description', 'summary', 'flags', 'args', 'params', 'usage', 'examples']);
+
+/**
+ * `class Logout extends BaseCommand { static description = '…'; async exec(args) { … } }`: a command of a
+ * command-line tool, which the tool makes and runs once per process, so each of its public methods runs once.
+ * A chat bot's commands (`class Ping extends Command` with its options handed to `super()` or a decorator) run
+ * once per message, and do not declare themselves so.
+ */
+function commandEntry(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private' || method.key.type === 'PrivateIdentifier') return false;
+  const klass = method.parent.parent;
+  if ((klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || (klass.decorators?.length ?? 0) > 0 || !klass.superClass) return false;
+  const base = unwrap(klass.superClass);
+  const baseName = base.type === 'Identifier' ? base.name : base.type === 'MemberExpression' ? memberName(base) : null;
+  if (!baseName?.endsWith('Command')) return false;
+  return klass.body.body.some((m) => (m.type === 'PropertyDefinition' || m.type === 'MethodDefinition') && m.static && COMMAND_STATICS.has(memberKeyName(m) ?? ''));
 }
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
