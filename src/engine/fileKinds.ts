@@ -12,6 +12,13 @@ const TEST_DIR_PART = /^[a-z0-9]+[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 /** Scripts, examples, and a database's seeders (`seeds/`, `seeders/`): development data, loaded once by a CLI. */
 const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
+/**
+ * The repository's own automation, wherever it sits: release notes (`.changeset/`), CI helpers
+ * (`.github/scripts/`), git hooks (`.husky/`).
+ */
+const TOOLING_DIRS = new Set(['.changeset', '.github', '.husky']);
+/** A task runner's entry file: `gulpfile.js`, `Gruntfile.cjs`, `jakefile.ts`. */
+const TASK_FILE = /^(gulpfile|gruntfile|jakefile)(\.[a-z]+)?\.[cm]?[jt]s$/i;
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /**
  * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,
@@ -71,8 +78,8 @@ export function generatedByPath(relPath: string): GeneratedReason | null {
 /**
  * The kind of a file by common conventions, from its path relative to the project root (`/` or `\` separated):
  * a folder named `test`, `__tests__`, `spec`, … or a name like `*.test.ts` makes it test code; `bench/`,
- * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `examples/`, … (and at the root `docs/`, `website/`,
- * `tools/`) a script; anything else is source.
+ * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `examples/`, `.changeset/`, `.github/`, a
+ * `gulpfile.js`, … (and at the root `docs/`, `website/`, `tools/`) a script; anything else is source.
  * The innermost convention wins, so `packages/a/test/bench/x.ts` is a benchmark and `test/scripts/x.ts` a script.
  */
 export function conventionalFileKind(relPath: string, options: { generated?: boolean } = {}): FileKind {
@@ -81,11 +88,12 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
   const name = parts.pop() ?? '';
   if (BENCH_FILE.test(name)) return 'benchmark';
   if (TEST_FILE.test(name)) return 'test';
+  if (TASK_FILE.test(name)) return 'script';
   for (let i = parts.length - 1; i >= 0; i--) {
     const dir = parts[i]!.toLowerCase();
     if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir)) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
-    if (SCRIPT_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
+    if (SCRIPT_DIRS.has(dir) || TOOLING_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code
     // (a library's development-build helpers).
     if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';
