@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { containsAwait, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
 import { baseBodyOf, inLibrary, mentionedElsewhere } from './callees.js';
 import { programOf } from './modules.js';
@@ -257,6 +257,12 @@ function collect(fn: FunctionNode, methods: ReadonlyMap<string, FunctionNode>, n
           }
         }
       }
+    }
+    // `while (this.#working) await delay(10)`: the teardown waits until the flag the operation holds is down.
+    if ((n.type === 'WhileStatement' || n.type === 'DoWhileStatement') && containsAwait(n.body)) {
+      const flag = unwrap(n.test);
+      const path = flag.type === 'MemberExpression' ? thisPath(flag) : null;
+      if (path !== null) found.awaits.add(path);
     }
     if (n.type === 'ForOfStatement') {
       const right = unwrap(n.right);

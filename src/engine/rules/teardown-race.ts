@@ -7,7 +7,7 @@ import type { ReadFact } from '../flow/state.js';
 import { classMemberOf, DISPOSING_CALLS, isCollectionClass, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
-import { calledMethod, classOf, memberKeyName } from '../summaries.js';
+import { calledMethod, classOf, memberKeyName, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import { line, yieldPhrase } from './text.js';
@@ -185,7 +185,22 @@ function racesWith(t: Teardown, operation: { body: TSESTree.ClassBody; name: str
   const { calls: own, writes } = ownEffects(operation.fn);
   // `_startTicker() { await this._stopTicker(); this.ticker = setInterval(…) }`: the method that writes runs it too.
   if (own.has(t.name) || steps.some((step) => ownEffects(step.fn).calls.has(t.name))) return false;
-  return ![...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(operation.body, p, operation.name));
+  return ![...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(operation.body, p, operation.name) || everyCallerWrites(operation.fn, p));
+}
+
+/**
+ * `async #onPoll() { this.#working = true; try { await this.#process() } finally { this.#working = false } }`:
+ * a private method only ever run by methods that set the flag a teardown waits on (`while (this.#working)
+ * await delay(10)`) runs inside the flag's span too.
+ */
+function everyCallerWrites(fn: FunctionNode, path: string): boolean {
+  const method = fn.parent;
+  const calls = method?.type === 'MethodDefinition' ? privateMethodCalls(method) : null;
+  if (!calls || calls.length === 0) return false;
+  return calls.every((call) => {
+    const caller = enclosingFunction(call);
+    return caller !== null && caller !== fn && ownEffects(caller).writes.has(path);
+  });
 }
 
 /** Some method of the class stores the promise of a call of method `name` in `path` (`this.connecting ??= this.establish()`). */
