@@ -23,7 +23,11 @@ import { classOf, memberKeyName } from './summaries.js';
 /** How many factories deep (`getProvider()` returning `new OpenAiLLM()`) a made object is followed. */
 const MAX_DEPTH = 2;
 
-type Klass = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+/**
+ * What makes the objects: a class, or a constructor function whose methods are assigned to its prototype
+ * (`function RestWrite(config) { … }` with `RestWrite.prototype.execute = function () { … }`).
+ */
+type Klass = TSESTree.ClassDeclaration | TSESTree.ClassExpression | TSESTree.FunctionDeclaration;
 
 const memo = new WeakMap<Node, boolean>();
 
@@ -31,8 +35,8 @@ const memo = new WeakMap<Node, boolean>();
 export function inPerCallInstance(node: Node): boolean {
   const fn = enclosingFunction(node);
   const body = fn ? classOf(fn) : null;
-  const klass = body?.parent;
-  if (!klass || (klass.type !== 'ClassDeclaration' && klass.type !== 'ClassExpression')) return false;
+  const klass = body?.parent ?? (fn ? constructorOfPrototypeMethod(fn) : null);
+  if (!klass || (klass.type !== 'ClassDeclaration' && klass.type !== 'ClassExpression' && klass.type !== 'FunctionDeclaration')) return false;
   let answer = memo.get(klass);
   if (answer === undefined) {
     answer = madePerCall(klass, 0);
@@ -45,7 +49,10 @@ function madePerCall(klass: Klass, depth: number): boolean {
   const name = className(klass);
   const program = programOf(klass);
   // A decorated class is made by a framework (a container's singleton, a component): not by the code in sight.
-  if (name === null || program === null || (klass.decorators?.length ?? 0) > 0 || registersCallbacks(klass.body) || handsOutItself(klass.body)) return false;
+  if (name === null || program === null) return false;
+  if (klass.type === 'FunctionDeclaration') {
+    if ([klass, ...prototypeMethods(klass).values()].some((f) => registersCallbacks(f.body) || handsOutItself(f.body))) return false;
+  } else if ((klass.decorators?.length ?? 0) > 0 || registersCallbacks(klass.body) || handsOutItself(klass.body)) return false;
   // A library's users make what it exports, and keep it as they like.
   if (inLibrary(program) && exportedFrom(program, name)) return false;
   const modules = whereMade(program, name);
@@ -204,11 +211,62 @@ function usedInPlace(member: TSESTree.MemberExpression, klass: Klass): boolean {
   if (memberName(member) === 'then' || memberName(member) === 'catch' || memberName(member) === 'finally') return true;
   if (settledWhereCalled(call)) return true;
   const method = instanceMethod(klass, memberName(member));
-  return method !== null && !method.value.async;
+  return method !== null && !method.async;
 }
 
-function instanceMethod(klass: Klass, name: string | null): TSESTree.MethodDefinition | null {
-  for (const m of klass.body.body) if (m.type === 'MethodDefinition' && !m.static && m.kind === 'method' && memberKeyName(m) === name) return m;
+function instanceMethod(klass: Klass, name: string | null): FunctionNode | null {
+  if (name === null) return null;
+  if (klass.type === 'FunctionDeclaration') return prototypeMethods(klass).get(name) ?? null;
+  for (const m of klass.body.body) if (m.type === 'MethodDefinition' && !m.static && m.kind === 'method' && memberKeyName(m) === name && m.value.type === 'FunctionExpression') return m.value;
+  return null;
+}
+
+const prototypeMethodsMemo = new WeakMap<TSESTree.FunctionDeclaration, Map<string, FunctionNode>>();
+
+/** `X.prototype.run = function () { … }` at the top level of the module that declares `function X`. */
+function prototypeMethods(ctor: TSESTree.FunctionDeclaration): Map<string, FunctionNode> {
+  let found = prototypeMethodsMemo.get(ctor);
+  if (found) return found;
+  found = new Map();
+  const program = programOf(ctor);
+  for (const stmt of program?.body ?? []) {
+    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=') continue;
+    const target = prototypeTarget(e.left);
+    const value = unwrap(e.right);
+    if (target && target.owner === ctor.id?.name && (value.type === 'FunctionExpression' || value.type === 'ArrowFunctionExpression')) found.set(target.method, value);
+  }
+  prototypeMethodsMemo.set(ctor, found);
+  return found;
+}
+
+/** `X.prototype.m`: the constructor's and the method's names. */
+function prototypeTarget(left: Node): { owner: string; method: string } | null {
+  const member = unwrap(left);
+  if (member.type !== 'MemberExpression') return null;
+  const proto = unwrap(member.object);
+  const method = memberName(member);
+  if (proto.type !== 'MemberExpression' || memberName(proto) !== 'prototype' || method === null) return null;
+  const owner = unwrap(proto.object);
+  return owner.type === 'Identifier' ? { owner: owner.name, method } : null;
+}
+
+/**
+ * The constructor function `fn` is a prototype method of (`RestWrite.prototype.execute = function () { … }`),
+ * or an arrow function inside one, which keeps its `this`.
+ */
+function constructorOfPrototypeMethod(start: FunctionNode): TSESTree.FunctionDeclaration | null {
+  let fn: FunctionNode | null = start;
+  while (fn?.type === 'ArrowFunctionExpression') fn = enclosingFunction(fn);
+  const assign = fn?.parent;
+  if (fn?.type !== 'FunctionExpression' || assign?.type !== 'AssignmentExpression' || assign.right !== fn) return null;
+  const target = prototypeTarget(assign.left);
+  const program = target ? programOf(fn) : null;
+  if (!target || !program) return null;
+  for (const stmt of program.body) {
+    const decl = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt;
+    if (decl?.type === 'FunctionDeclaration' && decl.id?.name === target.owner) return decl;
+  }
   return null;
 }
 
@@ -264,7 +322,7 @@ function settledWhereCalled(call: TSESTree.CallExpression): boolean {
 /** A function that hands back a made object: its calls are where the object is made. */
 function factoryKeepsToCall(fn: FunctionNode, klass: Klass, depth: number): boolean {
   const method = fn.parent;
-  if (method?.type === 'MethodDefinition' && method.static && method.parent === klass.body) return true; // its calls are found as `Class.create(…)`
+  if (method?.type === 'MethodDefinition' && method.static && klass.type !== 'FunctionDeclaration' && method.parent === klass.body) return true; // its calls are found as `Class.create(…)`
   if (method?.type === 'MethodDefinition') return methodCallsKeepToCall(method, klass, depth);
   if (inLibrary(programOf(fn)!) && exportedFunction(fn)) return false;
   const declarator = fn.parent;
@@ -308,6 +366,8 @@ function methodCallsKeepToCall(method: TSESTree.MethodDefinition, klass: Klass, 
  */
 function staticFactory(klass: Klass, name: string | null, depth: number): 'factory' | Use {
   if (name === null) return 'none';
+  // `X.prototype.run = …` defines; any other use of a constructor's own properties is not looked into.
+  if (klass.type === 'FunctionDeclaration') return name === 'prototype' ? 'none' : 'open';
   const own = className(klass);
   for (const m of klass.body.body) {
     if (m.type !== 'MethodDefinition' || !m.static || memberKeyName(m) !== name) continue;
@@ -334,7 +394,7 @@ function staticFactory(klass: Klass, name: string | null, depth: number): 'facto
  * own code as a callback runs it whenever the callback fires, alongside whatever its maker calls; its fields are
  * shared between those runs. (`new Promise((r) => setTimeout(r, ms))`, a pause, registers none of it.)
  */
-function registersCallbacks(body: TSESTree.ClassBody): boolean {
+function registersCallbacks(body: Node): boolean {
   let found = false;
   forEachNode(body, (n) => {
     if (found) return false;
@@ -366,16 +426,27 @@ function runsOwnCode(arg: Node): boolean {
  * `if (Wrapper._instance) return Wrapper._instance; Wrapper._instance = this`, `registry.set(id, this)`: an object
  * that keeps or hands itself out (or a constructor that returns another) is shared whoever makes it.
  */
-function handsOutItself(body: TSESTree.ClassBody): boolean {
+function handsOutItself(body: Node): boolean {
   let found = false;
   forEachNode(body, (n) => {
     if (found || (isFunction(n) && n.type !== 'ArrowFunctionExpression' && n.parent?.type !== 'MethodDefinition')) return false;
     const at = n.parent;
-    if (n.type === 'ThisExpression' && at && ((at.type === 'AssignmentExpression' && at.right === n) || (at.type === 'CallExpression' && at.callee !== n) || at.type === 'ArrayExpression' || (at.type === 'Property' && at.value === n) || (at.type === 'VariableDeclarator' && at.init === n))) found = true;
+    if (n.type === 'ThisExpression' && at && ((at.type === 'AssignmentExpression' && at.right === n) || (at.type === 'CallExpression' && at.callee !== n && !boundOrLent(at, n)) || at.type === 'ArrayExpression' || (at.type === 'Property' && at.value === n) || (at.type === 'VariableDeclarator' && at.init === n && at.id.type !== 'ObjectPattern'))) found = true;
     if (n.type === 'ReturnStatement' && n.argument && enclosingFunction(n)?.parent?.type === 'MethodDefinition' && (enclosingFunction(n)!.parent as TSESTree.MethodDefinition).kind === 'constructor') found = true;
     return !found;
   });
   return found;
+}
+
+/**
+ * `this.next.bind(this)`: a method bound to its own object, which goes where the bound function goes (see
+ * `registersCallbacks`); `await validate(data, this)`: lent to a call of the project that only reads it and is
+ * done with it when the call is.
+ */
+function boundOrLent(call: TSESTree.CallExpression, self: Node): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'MemberExpression' && memberName(callee) === 'bind' && call.arguments[0] === self) return true;
+  return lentTo(call, self);
 }
 
 const REGISTERS = /^(on|once|addListener|addEventListener|subscribe|setInterval|setTimeout|setImmediate|watch)$/;
