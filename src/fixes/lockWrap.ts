@@ -47,8 +47,9 @@ export interface FixContext {
 export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   let range = coveringStatements(subject.from, subject.to, ctx.model);
   if (!range) return [];
-  const narrowed = ctx.style.typescript && pathMentionedAfter(range, subject.path, ctx.text);
-  // A callback would cut off narrowing that later code relies on; keep the names in scope instead.
+  // A callback would cut off narrowing that later code relies on; keep the names in scope instead. A check in
+  // JavaScript narrows too where it is type-checked (`// @ts-check`, JSDoc types, `checkJs`).
+  const narrowed = (ctx.style.typescript || subject.check) && pathMentionedAfter(range, subject.path, ctx.text);
   if (narrowed && range.exports.names.length > 0) range = extendToBlockEnd(range);
   const fn = enclosingFunction(range.first);
   // `await` needs an async function; a lock at module top level would serialize nothing useful.
