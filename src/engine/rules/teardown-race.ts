@@ -7,6 +7,7 @@ import type { ReadFact } from '../flow/state.js';
 import { classMemberOf, DISPOSING_CALLS, isCollectionClass, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
+import { modulesMentioning } from '../callees.js';
 import { calledMethod, classOf, memberKeyName, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -182,6 +183,7 @@ const CACHE = /cache|cached|memo/i;
  * keeps in a field (`await this.starting`): it waits for the operation to end.
  */
 function racesWith(t: Teardown, operation: { body: TSESTree.ClassBody; name: string; fn: FunctionNode }, steps: readonly Step[] = []): boolean {
+  if (readiedBeforeHandedOut(operation.body, operation.name)) return false;
   const { calls: own, writes } = ownEffects(operation.fn);
   // `_startTicker() { await this._stopTicker(); this.ticker = setInterval(…) }`: the method that writes runs it too.
   if (own.has(t.name) || steps.some((step) => ownEffects(step.fn).calls.has(t.name))) return false;
@@ -201,6 +203,54 @@ function everyCallerWrites(fn: FunctionNode, path: string): boolean {
     const caller = enclosingFunction(call);
     return caller !== null && caller !== fn && ownEffects(caller).writes.has(path);
   });
+}
+
+/** How many modules' mentions of a method name are looked at before giving up. */
+const MAX_READY_MODULES = 40;
+
+/**
+ * `const channel = new SandboxChannel(opts); await channel.open(); return channel`: every call of the method in
+ * the project is awaited on an object its caller has just made and not yet handed to anyone, so nothing else
+ * holds the object to tear it down while the method waits. A method called any other way, or on an object
+ * that was used in between, may be running on an object others hold.
+ */
+function readiedBeforeHandedOut(body: TSESTree.ClassBody, name: string): boolean {
+  const klass = body.parent;
+  const className = klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? klass.id?.name : undefined;
+  const program = programOf(body);
+  if (!className || !program || isTeardownName(name)) return false;
+  const modules = modulesMentioning(program, name);
+  if (!modules || modules.length > MAX_READY_MODULES) return false;
+  let calls = 0;
+  for (const module of modules) {
+    let open = false;
+    forEachNode(module, (n) => {
+      if (open) return false;
+      if (n.type !== 'MemberExpression' || memberName(n) !== name || unwrap(n.object).type === 'ThisExpression' || unwrap(n.object).type === 'Super') return true;
+      const call = n.parent;
+      if (call?.type !== 'CallExpression' || call.callee !== n || !readiesFreshObject(call, n.object, className)) open = true;
+      else calls++;
+      return !open;
+    });
+    if (open) return false;
+  }
+  return calls > 0;
+}
+
+/** `await x.open()` as the statement right after `const x = new Name(…)` (or `new Name(…).open()` awaited in place). */
+function readiesFreshObject(call: TSESTree.CallExpression, receiver: Node, className: string): boolean {
+  const awaited = call.parent;
+  if (awaited?.type !== 'AwaitExpression') return false;
+  const object = unwrap(receiver);
+  if (object.type === 'NewExpression') return object.callee.type === 'Identifier' && object.callee.name === className;
+  if (object.type !== 'Identifier') return false;
+  const stmt = awaited.parent?.type === 'ExpressionStatement' ? awaited.parent : null;
+  const block = stmt?.parent;
+  if (!stmt || (block?.type !== 'BlockStatement' && block?.type !== 'Program')) return false;
+  const before = block.body[block.body.indexOf(stmt) - 1];
+  const made = before?.type === 'VariableDeclaration' && before.declarations.length === 1 ? before.declarations[0] : null;
+  const init = made?.init ? unwrap(made.init) : null;
+  return made?.id.type === 'Identifier' && made.id.name === object.name && init?.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === className;
 }
 
 /** Some method of the class stores the promise of a call of method `name` in `path` (`this.connecting ??= this.establish()`). */
