@@ -319,7 +319,6 @@ export function namePattern(name: string, flags = ''): RegExp {
   return new RegExp(`(?<![\\w$#])${name.replace(/[$]/g, '\\$')}(?![\\w$])`, flags);
 }
 
-/** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 /**
  * The statement that holds `node` in the nearest block (or the program), and that block's statements: where code
  * runs just before or after it.
@@ -332,6 +331,7 @@ export function holdingStatement(node: Node): { stmt: Node; siblings: readonly N
   return { stmt, siblings: block.body as Node[] };
 }
 
+/** Name of the method called: `a.b.c()` -> `c`, `f()` -> `f`. */
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier') return callee.name;

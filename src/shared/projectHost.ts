@@ -302,7 +302,6 @@ function mentionsOf(key: string): { root: string; word: string } | null {
   return { root, word };
 }
 
-/** A package.json that says others import the package: it declares typings, entry points or how it is published. */
 /**
  * What a package.json says its package is: a library when it declares what importers get (`types`, `typings`,
  * `exports`, `module`, `publishConfig`); an application when it is private, or runs (`main`, `bin`) without

@@ -6,7 +6,7 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { classOf, memberKeyName, thisMemberUses } from '../summaries.js';
+import { memberKeyName, thisMemberUses } from '../summaries.js';
 import { inApplication } from '../callees.js';
 import { programOf } from '../modules.js';
 import { staleRead } from './lost-update.js';
@@ -481,5 +481,5 @@ function inApplicationClass(node: Node): boolean {
   // In a callback the method starts (`Promise.all(items.map(async (item) => …))`, a listener), the overlap is
   // in sight and the finding keeps its confidence.
   const isMethod = (member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.value === fn;
-  return isMethod && fn !== null && program !== null && classOf(fn) !== null && inApplication(program);
+  return isMethod && program !== null && inApplication(program);
 }
