@@ -291,19 +291,25 @@ export function methodsInSight(program: Program, name: string): FunctionNode[] {
  * the receiver's type nor an import says which class it is. Null when the front end cannot list the modules.
  */
 export function methodsNamedInProject(program: Program, name: string): FunctionNode[] | null {
+  let byName = methodsNamedMemo.get(program);
+  if (!byName) methodsNamedMemo.set(program, (byName = new Map()));
+  if (byName.has(name)) return byName.get(name)!;
   const modules = modulesMentioning(program, name);
-  if (!modules) return null;
-  const found: FunctionNode[] = [];
-  for (const module of modules) {
+  const found: FunctionNode[] | null = modules ? [] : null;
+  for (const module of modules ?? []) {
     forEachNode(module, (n) => {
       if (n.type !== 'ClassBody') return true;
       const method = methodsOf(n).get(name);
-      if (method) found.push(method);
+      if (method) found!.push(method);
       return true;
     });
   }
+  byName.set(name, found);
   return found;
 }
+
+// Per program: one lock-leak check asks once per helper call in a `finally`, and a file has many.
+const methodsNamedMemo = new WeakMap<Program, Map<string, FunctionNode[] | null>>();
 
 function staticMethod(body: TSESTree.ClassBody, name: string): FunctionNode | null {
   for (const m of body.body) {

@@ -341,13 +341,28 @@ function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
  */
 function releasesThroughMethod(call: TSESTree.CallExpression, receiver: string, name: string, key: string): boolean {
   if (!key.startsWith(receiver + '.')) return false;
+  const methods = methodsReached(call, receiver, name);
+  // The lock as the method names it: `this.mutex` for `this.state.mutex` reached through `this.state._unlock()`.
   const own = `this${key.slice(receiver.length)}`;
+  const releasesOwn = (stmt: Node): boolean => {
+    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
+    const callee = e?.type === 'CallExpression' ? unwrap(e.callee) : null;
+    return callee?.type === 'MemberExpression' && RELEASE_METHODS.has(memberName(callee) ?? '') && receiverText(callee.object) === own;
+  };
+  return methods.length > 0 && methods.every((m) => !m.async && m.body?.type === 'BlockStatement' && m.body.body.some(releasesOwn));
+}
+
+/** The methods `receiver.name()` can reach: the class's own for `this`, else those in sight, else the project's. */
+function methodsReached(call: Node, receiver: string, name: string): FunctionNode[] {
+  if (receiver === 'this') {
+    const klass = classOf(call);
+    const mine = klass ? methodsOf(klass).get(name) : undefined;
+    return mine ? [mine] : [];
+  }
   const program = programOf(call);
-  const klass = receiver === 'this' ? classOf(call) : null;
-  const mine = klass ? methodsOf(klass).get(name) : undefined;
-  const inSight = !mine && receiver !== 'this' && program ? methodsInSight(program, name) : [];
-  const methods = mine ? [mine] : inSight.length > 0 || !program || receiver === 'this' ? inSight : (methodsNamedInProject(program, name) ?? []);
-  return methods.length > 0 && methods.every((m) => !m.async && m.body?.type === 'BlockStatement' && m.body.body.some((s) => s.type === 'ExpressionStatement' && isReleaseOf(s.expression, own, null)));
+  if (!program) return [];
+  const inSight = methodsInSight(program, name);
+  return inSight.length > 0 ? inSight : (methodsNamedInProject(program, name) ?? []);
 }
 
 
