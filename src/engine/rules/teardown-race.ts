@@ -142,15 +142,19 @@ function collectWrites(fn: FunctionNode, out: MadeWrite[], before: readonly Step
   });
 }
 
-interface Found {
-  /** The class member the write is part of. */
+/** An operation suspended at `yielded` while `teardown` can run. */
+interface Race {
+  /** The class member the act is part of. */
   operation: FunctionNode;
   teardown: Teardown;
+  yielded: Node;
+}
+
+interface Found extends Race {
   /** Where the teardown resets or ends what the write touches. */
   reset: Node;
   /** The write sets the object's state back to a live one. */
   revived: boolean;
-  yielded: Node;
 }
 
 function raceWithTeardown(w: Write): Found | null {
@@ -183,11 +187,11 @@ const CACHE = /cache|cached|memo/i;
  * keeps in a field (`await this.starting`): it waits for the operation to end.
  */
 function racesWith(t: Teardown, operation: { body: TSESTree.ClassBody; name: string; fn: FunctionNode }, steps: readonly Step[] = []): boolean {
-  if (readiedBeforeHandedOut(operation.body, operation.name)) return false;
   const { calls: own, writes } = ownEffects(operation.fn);
   // `_startTicker() { await this._stopTicker(); this.ticker = setInterval(…) }`: the method that writes runs it too.
   if (own.has(t.name) || steps.some((step) => ownEffects(step.fn).calls.has(t.name))) return false;
-  return ![...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(operation.body, p, operation.name) || everyCallerWrites(operation.fn, p));
+  if ([...t.awaits].some((p) => writes.has(p) || keepsPromiseOf(operation.body, p, operation.name) || everyCallerWrites(operation.fn, p))) return false;
+  return !readiedBeforeHandedOut(operation.body, operation.name);
 }
 
 /**
@@ -215,6 +219,17 @@ const MAX_READY_MODULES = 40;
  * that was used in between, may be running on an object others hold.
  */
 function readiedBeforeHandedOut(body: TSESTree.ClassBody, name: string): boolean {
+  let byName = readied.get(body);
+  if (!byName) readied.set(body, (byName = new Map()));
+  let answer = byName.get(name);
+  if (answer === undefined) byName.set(name, (answer = findReadiedBeforeHandedOut(body, name)));
+  return answer;
+}
+
+// Per class and method: asked for every teardown of the class and every write of the operation.
+const readied = new WeakMap<TSESTree.ClassBody, Map<string, boolean>>();
+
+function findReadiedBeforeHandedOut(body: TSESTree.ClassBody, name: string): boolean {
   const klass = body.parent;
   const className = klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? klass.id?.name : undefined;
   const program = programOf(body);
@@ -603,13 +618,10 @@ function holdsCollection(body: TSESTree.ClassBody, path: string): boolean {
   return found;
 }
 
-interface StaleLook {
-  operation: FunctionNode;
-  teardown: Teardown;
+interface StaleLook extends Race {
   /** The last look at the lifecycle field before the await, made after an earlier await. */
   look: Node;
   path: string;
-  yielded: Node;
 }
 
 /**
