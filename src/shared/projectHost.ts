@@ -33,7 +33,7 @@ export class DiskProject implements ProjectHost {
   private readonly workspaces = new WorkspacePackages();
   /** Project folder -> its files, for `mentioning`. */
   private readonly projects = new Map<string, ProjectFiles>();
-  /** Package folder -> what its package.json says it is, for `inLibrary` and `inApplication`. */
+  /** package.json file -> what it says its package is, for `inLibrary` and `inApplication`. */
   private readonly packageKinds = new Map<string, 'library' | 'application' | null>();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
@@ -123,15 +123,28 @@ export class DiskProject implements ProjectHost {
     return this.packageKind(from) === 'application';
   }
 
+  /**
+   * What the package.json of `from`'s package says it is. The manifest is a dependency of the result like a
+   * module it loaded: making a package private, or giving it `types`, changes what its findings are.
+   */
   private packageKind(from: string): 'library' | 'application' | null {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
     const root = packageRootOf(path.dirname(fromFile));
     if (root === undefined) return null;
-    let kind = this.packageKinds.get(root);
+    const manifest = path.join(root, 'package.json');
+    if (this.options.revalidate && this.packageKinds.has(manifest) && this.stampOf(manifest) !== this.stamps.get(manifest)) this.invalidate(manifest);
+    let kind = this.packageKinds.get(manifest);
     if (kind === undefined) {
-      kind = packageKindOf(path.join(root, 'package.json'));
-      this.packageKinds.set(root, kind);
+      const text = this.read(manifest);
+      kind = text === undefined ? null : packageKindOf(text);
+      this.packageKinds.set(manifest, kind);
+      if (text !== undefined) this.hashes.set(manifest, hash(text));
+      if (this.options.revalidate) this.stamps.set(manifest, this.stampOf(manifest) ?? '');
     }
+    this.used?.add(manifest);
+    let targets = this.edges.get(fromFile);
+    if (!targets) this.edges.set(fromFile, (targets = new Set()));
+    targets.add(manifest);
     return kind;
   }
 
@@ -202,6 +215,7 @@ export class DiskProject implements ProjectHost {
     }
     for (const f of gone) {
       this.modules.delete(f);
+      this.packageKinds.delete(f);
       this.hashes.delete(f);
       this.stamps.delete(f);
       this.edges.delete(f);
@@ -309,7 +323,7 @@ function mentionsOf(key: string): { root: string; word: string } | null {
  */
 function packageKindOf(manifest: string): 'library' | 'application' | null {
   try {
-    const pkg = JSON.parse(readRegularFile(manifest, MAX_MODULE_BYTES).toString('utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(manifest) as Record<string, unknown>;
     if (['types', 'typings', 'exports', 'module', 'publishConfig'].some((k) => pkg[k] !== undefined)) return 'library';
     return pkg.private === true || pkg.main !== undefined || pkg.bin !== undefined ? 'application' : null;
   } catch {

@@ -73,6 +73,21 @@ describe('--cache', () => {
     expect(cacheStats(warm.stderr)).toEqual({ checked: 0, cached: 2 });
   });
 
+  it("re-analyses a file when its package.json changes what the package is", () => {
+    // A class's lazy load is shown in a library and held back in an application (every caller is in the repository).
+    const session = `declare function fetchProfile(): Promise<string>;\nexport class Session {\n  private profile: string | null = null;\n  async ensureProfile() {\n    if (!this.profile) this.profile = await fetchProfile();\n    return this.profile;\n  }\n}\n`;
+    const dir = makeProject({ 'package.json': JSON.stringify({ name: 'sdk', types: 'dist/index.d.ts' }), 'src/session.ts': session });
+    const library = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    expect(findingCount(library.stdout)).toBe(1);
+
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'web', private: true }));
+    const application = runCli(['check', '--cache', '--format', 'json'], dir, DEBUG);
+    expect(cacheStats(application.stderr)).toEqual({ checked: 1, cached: 0 });
+    expect(findingCount(application.stdout)).toBe(0);
+    expect(application.stdout).toBe(runCli(['check', '--format', 'json'], dir).stdout);
+    expect(cacheStats(runCli(['check', '--cache', '--format', 'json'], dir, DEBUG).stderr)).toEqual({ checked: 0, cached: 1 });
+  });
+
   it('starts over when the rules change, and when another build wrote the cache', () => {
     const dir = project();
     runCli(['check', '--cache'], dir);
