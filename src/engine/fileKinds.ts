@@ -17,15 +17,17 @@ const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo',
  * (`.github/scripts/`), git hooks (`.husky/`).
  */
 const TOOLING_DIRS = new Set(['.changeset', '.github', '.husky']);
+/** `repo-scripts/`, `build-scripts/`, `release_scripts/`: a scripts folder by its name's part. */
+const SCRIPT_DIR_PART = /^[a-z0-9]+[-_]scripts?$/;
 /** A task runner's entry file: `gulpfile.js`, `Gruntfile.cjs`, `jakefile.ts`. */
 const TASK_FILE = /^(gulpfile|gruntfile|jakefile)(\.[a-z]+)?\.[cm]?[jt]s$/i;
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /**
  * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,
- * `tools/`. Deeper down the names are a package's own (`packages/tools/`, `src/docs/` of a docs generator).
+ * `tools/`, `tooling/`. Deeper down the names are a package's own (`packages/tools/`, `src/docs/` of a docs generator).
  * GitHub's linguist treats a root `docs/` the same way, as documentation rather than the product.
  */
-const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tools']);
+const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tools', 'tooling']);
 /** `x.test.ts`, `x.spec.js`, `x.e2e.ts`, `x.test-d.ts`, `x_test.js`, `x.vitest.ts` (kept apart from jest's); `x.bench.ts`. */
 const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]|\.vitest\.[cm]?[jt]sx?$/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
@@ -78,8 +80,8 @@ export function generatedByPath(relPath: string): GeneratedReason | null {
 /**
  * The kind of a file by common conventions, from its path relative to the project root (`/` or `\` separated):
  * a folder named `test`, `__tests__`, `spec`, … or a name like `*.test.ts` makes it test code; `bench/`,
- * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `examples/`, `.changeset/`, `.github/`, a
- * `gulpfile.js`, … (and at the root `docs/`, `website/`, `tools/`) a script; anything else is source.
+ * `benchmarks/` or `*.bench.ts` a benchmark; `scripts/`, `build-scripts/`, `examples/`, `.changeset/`, `.github/`, a
+ * `gulpfile.js`, … (and at the root `docs/`, `website/`, `tools/`, `tooling/`) a script; anything else is source.
  * The innermost convention wins, so `packages/a/test/bench/x.ts` is a benchmark and `test/scripts/x.ts` a script.
  */
 export function conventionalFileKind(relPath: string, options: { generated?: boolean } = {}): FileKind {
@@ -93,7 +95,7 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
     const dir = parts[i]!.toLowerCase();
     if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir)) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
-    if (SCRIPT_DIRS.has(dir) || TOOLING_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
+    if (SCRIPT_DIRS.has(dir) || SCRIPT_DIR_PART.test(dir) || TOOLING_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code
     // (a library's development-build helpers).
     if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';

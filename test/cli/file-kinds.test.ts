@@ -68,6 +68,12 @@ describe('file kinds', () => {
     ['website/src/components/Demo.tsx', 'script'],
     ['tools/releaser/src/publish.ts', 'script'],
     ['packages/tools/src/index.ts', 'source'],
+    ['tooling/release/src/upload.ts', 'script'],
+    ['packages/tooling/src/index.ts', 'source'],
+    ['repo-scripts/changelog-generator/index.ts', 'script'],
+    ['www/packages/build-scripts/src/generate-sidebar.ts', 'script'],
+    ['src/transcripts/parse.ts', 'source'],
+    ['src/scriptsRunner.ts', 'source'],
     ['packages/docs-generator/src/docs/render.ts', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
     expect(conventionalFileKind(rel)).toBe(kind);
