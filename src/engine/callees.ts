@@ -941,7 +941,17 @@ const COMPUTE_VERBS = /^(parse|stringify|serialize|deserialize|encode|decode|enc
 
 export function computes(callee: Node): boolean {
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-  return name !== null && COMPUTE_VERBS.test(name.replace(/^[_#]+/, ''));
+  return name !== null && (COMPUTE_VERBS.test(name.replace(/^[_#]+/, '')) || isWebCrypto(callee));
+}
+
+/**
+ * `crypto.subtle.importKey(…)`, `subtle.deriveBits(…)`: Web Crypto computes on the machine (a thread of its
+ * own, no connection or file), whatever the method's name.
+ */
+function isWebCrypto(callee: Node): boolean {
+  if (callee.type !== 'MemberExpression') return false;
+  const object = unwrap(callee.object);
+  return (object.type === 'Identifier' && object.name === 'subtle') || (object.type === 'MemberExpression' && memberName(object) === 'subtle');
 }
 
 // ---------------------------------------------------------------------------------------------------------
