@@ -1,3 +1,4 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
 import { displayPath } from './locations.js';
@@ -47,12 +48,15 @@ const POSITIONAL = new Set(['indexOf', 'lastIndexOf', 'findIndex', 'findLastInde
 
 /** The key of a keyed call (`get(k)`, `set(k, v)`, `hasFoo(k)`), as text; null when it has none we can name. */
 export function callKey(node: Node): string | null {
-  if (node.type !== 'CallExpression') return null;
-  // `indexOf(x)` … `splice(i, n)`: an array's value to look for and a position, not keys of entries.
-  const callee = unwrap(node.callee);
-  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && POSITIONAL.has(callee.property.name)) return null;
+  if (node.type !== 'CallExpression' || positional(node)) return null;
   const first = node.arguments[0];
   return first && first.type !== 'SpreadElement' ? keyText(first) : null;
+}
+
+/** `indexOf(x)` … `slice(0, n)`, `splice(i, n)`: an array's value to look for and a position, not keys of entries. */
+function positional(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && POSITIONAL.has(callee.property.name);
 }
 
 /** Both are keyed calls (`get(k)`, `set(k, v)`) whose keys are plainly different expressions. */
@@ -66,7 +70,7 @@ export function differentKeys(read: Node, write: Node): boolean {
 
 /** The key text a keyed read and write of one entry share: `namespace, key` for `get(namespace, key)` … `set(namespace, key, v)`. */
 export function sharedKey(read: Node, write: Node): string | null {
-  if (read.type !== 'CallExpression' || write.type !== 'CallExpression' || read.arguments.length === 0) return null;
+  if (read.type !== 'CallExpression' || write.type !== 'CallExpression' || read.arguments.length === 0 || positional(read) || positional(write)) return null;
   const keys: string[] = [];
   for (const [i, a] of read.arguments.entries()) {
     const w = write.arguments[i];

@@ -18,13 +18,18 @@ const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'Whil
 const MAX_DEPTH = 6;
 
 const memo = new WeakMap<FunctionNode, boolean>();
+const memoPerObject = new WeakMap<FunctionNode, boolean>();
 
-/** Do the runs of `fn` never overlap one another, by how this file calls it? */
-export function runsOneAtATime(fn: FunctionNode): boolean {
-  let answer = memo.get(fn);
+/**
+ * Do the runs of `fn` never overlap one another, by how this file calls it? `perObject`: asked about state of
+ * `this`, so runs on two objects may overlap (each object's calls are kept apart by its own field).
+ */
+export function runsOneAtATime(fn: FunctionNode, perObject = false): boolean {
+  const table = perObject ? memoPerObject : memo;
+  let answer = table.get(fn);
   if (answer === undefined) {
-    answer = decide(fn, new Set(), 0) !== 'may overlap';
-    memo.set(fn, answer);
+    answer = decide(fn, new Set(), 0, perObject) !== 'may overlap';
+    table.set(fn, answer);
   }
   return answer;
 }
@@ -32,14 +37,14 @@ export function runsOneAtATime(fn: FunctionNode): boolean {
 /** How often a function runs: at most once, one run after another, or maybe several at once. */
 type Runs = 'once' | 'in turn' | 'may overlap';
 
-function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): Runs {
+function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, perObject: boolean): Runs {
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
   if (commandEntry(fn)) return 'once';
   const calls = callSites(fn);
   if (!calls || calls.length === 0) return 'may overlap';
   // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
   // however often the code around it runs.
-  if (calls.every(storedWhileMissing)) return 'in turn';
+  if (calls.every((c) => storedWhileMissing(c, perObject))) return 'in turn';
   // Every call made from one place that runs once at a time: two call sites in two different such functions
   // may still run together (`a(); b();`, each calling it).
   const home = enclosingFunction(calls[0]!);
@@ -47,7 +52,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number): R
   let homeRuns: Runs = 'once';
   if (home !== null) {
     deciding.add(fn);
-    homeRuns = decide(home, deciding, depth + 1);
+    homeRuns = decide(home, deciding, depth + 1, perObject);
     deciding.delete(fn);
   }
   if (homeRuns === 'may overlap') return 'may overlap';
@@ -89,11 +94,12 @@ function commandEntry(fn: FunctionNode): boolean {
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 
 /**
- * `p ??= load()`, `if (!p) { p = load().catch(reset) }`: the call's promise is stored in a module variable the
- * code checks is empty, with no await between the check and the store, so a second run starts only once the place is
- * empty again: after the first run's promise is dropped (when it failed, or by a reset), not while it is kept.
+ * `p ??= load()`, `if (!p) { p = load().catch(reset) }`, `if (p) return p; p = load().finally(() => (p = null))`:
+ * the call's promise is stored in a module variable the code checks is empty, with no await between the check and
+ * the store, so a second run starts only once the place is empty again: after the first run's promise is dropped
+ * (when it settled, failed, or by a reset), not while it is kept. `perObject`: a field of `this` counts too.
  */
-function storedWhileMissing(call: TSESTree.CallExpression): boolean {
+function storedWhileMissing(call: TSESTree.CallExpression, perObject: boolean): boolean {
   let value: Node = call;
   for (;;) {
     while (value.parent && (value.parent.type === 'TSAsExpression' || value.parent.type === 'TSNonNullExpression')) value = value.parent;
@@ -107,17 +113,42 @@ function storedWhileMissing(call: TSESTree.CallExpression): boolean {
   if (assign?.type !== 'AssignmentExpression' || assign.right !== value) return false;
   // A module's own variable: one per program. A field or a factory's variable is one per object, and the runs
   // of two objects may still overlap on whatever else they share.
-  const program = programOf(assign);
-  const place = assign.left.type === 'Identifier' && !shadowed(assign.left) && program && moduleTable(program).variables.has(assign.left.name) ? assign.left.name : null;
-  if (place === null) return false;
+  const isPlace = storedPlace(assign.left, perObject);
+  if (isPlace === null) return false;
   if (assign.operator === '??=' || assign.operator === '||=') return true;
   if (assign.operator !== '=') return false;
   const stmt = assign.parent;
   const block = stmt?.type === 'ExpressionStatement' ? stmt.parent : null;
-  const branch = block?.type === 'BlockStatement' ? block.parent : block;
-  if (stmt?.type !== 'ExpressionStatement' || branch?.type !== 'IfStatement' || (branch.consequent !== block && branch.consequent !== stmt)) return false;
-  if (block?.type === 'BlockStatement' && block.body.slice(0, block.body.indexOf(stmt)).some((s) => containsAwait(s))) return false;
-  return presenceTest(branch.test, (n) => n.type === 'Identifier' && n.name === place) === false;
+  if (stmt?.type !== 'ExpressionStatement' || !block) return false;
+  const before = block.type === 'BlockStatement' || block.type === 'Program' ? block.body.slice(0, block.body.indexOf(stmt)) : [];
+  // `if (p) return p;` just before, nothing awaited between: a run stores only while the place is empty.
+  for (let i = before.length - 1; i >= 0; i--) {
+    const s = before[i]!;
+    if (containsAwait(s)) return false;
+    if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && presenceTest(s.test, isPlace) === true) return true;
+  }
+  const branch = block.type === 'BlockStatement' ? block.parent : block;
+  if (branch?.type !== 'IfStatement' || (branch.consequent !== block && branch.consequent !== stmt)) return false;
+  return presenceTest(branch.test, isPlace) === false;
+}
+
+/** The test for the place an assignment stores into, when it is one that outlives the call: a module variable, or (`perObject`) a field of `this`. */
+function storedPlace(left: Node, perObject: boolean): ((n: Node) => boolean) | null {
+  const program = programOf(left);
+  if (left.type === 'Identifier') {
+    if (shadowed(left) || !program || !moduleTable(program).variables.has(left.name)) return null;
+    const name = left.name;
+    return (n) => n.type === 'Identifier' && n.name === name;
+  }
+  const name = perObject && left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression' ? memberName(left) : null;
+  if (name === null) return null;
+  return (n) => n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && memberName(n) === name;
+}
+
+/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
+function exits(stmt: Node): boolean {
+  if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
+  return stmt.type === 'BlockStatement' && stmt.body.length > 0 && exits(stmt.body[stmt.body.length - 1]!);
 }
 
 function inLoop(call: Node, home: FunctionNode | null): boolean {
@@ -136,8 +167,8 @@ function awaitedInPlace(call: TSESTree.CallExpression): boolean {
   return n.parent?.type === 'AwaitExpression';
 }
 
-/** Is `node` in a function whose runs never overlap (see `runsOneAtATime`)? */
-export function inOneAtATimeFunction(node: Node): boolean {
+/** Is `node` in a function whose runs never overlap (see `runsOneAtATime`), as far as state at `path` can tell? */
+export function inOneAtATimeFunction(node: Node, path?: string): boolean {
   const fn = enclosingFunction(node);
-  return fn !== null && runsOneAtATime(fn);
+  return fn !== null && runsOneAtATime(fn, path?.startsWith('this.') === true);
 }

@@ -95,7 +95,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         if (restore && !override) return;
         seen.add(w.node);
         // A value set for an await and restored is seen by any other code that runs meanwhile, not only by this function's next run.
-        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node)) ? 'low' : 'medium';
+        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       localCall(c) {
