@@ -8,7 +8,7 @@ import type { LockReach, PlannedSection } from './lockReach.js';
 import type { ModuleTop } from './moduleTop.js';
 import { freshName } from './names.js';
 import type { FixOptions } from './options.js';
-import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, rangeStatements, type StatementRange } from './ranges.js';
+import { coveringStatements, extendToBlockEnd, movableIntoCallback, pathMentionedAfter, rangeStatements, readsNarrowableLet, type StatementRange } from './ranges.js';
 import { indentAt, lineEnd, lineStart, type CodeStyle } from './style.js';
 
 type RaceSubject = Extract<FixSubject, { kind: 'race' }>;
@@ -77,7 +77,7 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   }
   const tryFinally = make('try/finally', wrapTryFinally(range, lock, absorbed, ctx), want === 'try-finally');
   fixes.push(tryFinally);
-  if (!narrowed && movableIntoCallback(range, ctx.model)) {
+  if (!narrowed && movableIntoCallback(range, ctx.model) && !readsNarrowableLet(range, fn, ctx.model)) {
     fixes.push(make('runExclusive', wrapRunExclusive(range, lock, absorbed, ctx), want === 'runExclusive'));
   }
   if (ctx.options.allowAwaitUsing && ctx.options.runtime !== 'async-mutex' && ctx.style.typescript) {

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, isFunction, WRITTEN_CALLS, type Node, type FileModel, type TextEdit } from '../engine/index.js';
+import { enclosingFunction, forEachNode, forEachNodeIn, isFunction, WRITTEN_CALLS, type Node, type FileModel, type TextEdit } from '../engine/index.js';
 
 export type StatementList = TSESTree.BlockStatement | TSESTree.Program;
 
@@ -194,6 +194,29 @@ export function movableIntoCallback(range: StatementRange, model: FileModel): bo
     });
   }
   return ok;
+}
+
+/**
+ * Does the range read a `let` (or `var`) that is assigned after its declaration and mentioned earlier in the
+ * function (`if (!board) return; … board.firmware = image`)? A type checker narrows it for the code that follows
+ * the check, but not inside a callback made there (it may be reassigned before the callback runs), so moving the
+ * range into `runExclusive(async () => …)` would make it possibly null again.
+ */
+export function readsNarrowableLet(range: StatementRange, fn: Node, model: FileModel): boolean {
+  const start = range.first.range[0];
+  let found = false;
+  forEachNodeIn(model.ast, start, range.last.range[1], (n) => {
+    if (found) return false;
+    if (n.type !== 'Identifier') return true;
+    const v = model.scope.variableOf(n);
+    const def = v?.defs[0];
+    if (!v || def?.type !== 'Variable' || def.parent.kind === 'const') return true;
+    const reassigned = v.references.some((r) => r.isWrite() && !(r.init ?? false));
+    const mentionedBefore = v.references.some((r) => r.identifier.range[0] < start && r.identifier.range[0] > fn.range[0]);
+    found = reassigned && mentionedBefore;
+    return !found;
+  });
+  return found;
 }
 
 /** A break/continue whose target loop or switch is itself inside [start, end). */
