@@ -62,6 +62,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // (`if (!this.token) await this.refresh()`); a test of its value that selects what to do next
           // (`if (this.blockUntil <= 0) await this.moveToActive()`) is no claim the method's write undoes.
           if (w.via && (!pathsOverlap(read.path, w.path) || !(testsPresence(read.node) || lookupBound(read.node)))) continue;
+          // That an object is there says nothing of what is inside it: `if (!driver) return; …; await
+          // driver.port.writeFrame(b)` uses what the check found rather than filling it.
+          if (testsPresence(read.node) && !fillsChecked(read.path, w.path)) continue;
           // `if (!(await cache.get(a))) { …; await cache.set(b, v) }`: another entry than the one checked.
           if (w.kind === 'collection' && differentKeys(read.node, w.node)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
@@ -161,6 +164,11 @@ function branchTakenWhenEmpty(test: Node): 'consequent' | 'alternate' | null {
 }
 
 /** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
+/** Can a write at `written` fill what a presence check of `checked` looked for: the place itself, or an object holding it? */
+function fillsChecked(checked: string, written: string): boolean {
+  return !pathsOverlap(checked, written) || written.length <= checked.length;
+}
+
 function isLocation(n: Node): boolean {
   const e = unwrap(n);
   return e.type === 'MemberExpression' || e.type === 'Identifier' || (e.type === 'CallExpression' && isLookup(e));
