@@ -1,8 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, memberName, presenceTest, unwrap, type Node } from './ast.js';
-import { localCallSites, shadowed } from './callees.js';
+import { containsAwait, enclosingFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { inLibrary, localCallSites, shadowed } from './callees.js';
+import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
-import { memberKeyName, privateMethodCalls } from './summaries.js';
+import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
 /*
@@ -39,7 +40,7 @@ type Runs = 'once' | 'in turn' | 'may overlap';
 
 function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, perObject: boolean): Runs {
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
-  if (commandEntry(fn)) return 'once';
+  if (commandEntry(fn) || (perObject && madeFreshForIt(fn))) return 'once';
   const calls = callSites(fn);
   if (!calls || calls.length === 0) return 'may overlap';
   // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
@@ -63,12 +64,35 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   return awaited ? 'in turn' : 'may overlap';
 }
 
-/** The calls of a function only this file can reach: a module function it does not export, a private method, an IIFE. */
+/**
+ * The calls of a function only this file can reach: a module function it does not export, a private method, an
+ * IIFE; and for a callback chained on a promise (`p.then(() => this.step())`), the `.then` that runs it once.
+ */
 function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
   if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
+  if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument) && isPromiseChainCall(owner)) return [owner];
   return localCallSites(fn);
+}
+
+/**
+ * `const perf = new Performance(app); perf._init(settings)`: a method the project calls only on objects made
+ * just for the call, and the class never calls itself, runs once per object. In a library, outside code may call
+ * a public method on any object it holds: only a method it cannot reach (private, protected, `#` or `_`-named)
+ * counts there.
+ */
+function madeFreshForIt(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method') return false;
+  const name = memberKeyName(method);
+  const program = programOf(method);
+  if (name === null || !program) return false;
+  const internal = method.accessibility === 'private' || method.accessibility === 'protected' || method.key.type === 'PrivateIdentifier' || name.startsWith('_');
+  if (!internal && inLibrary(program)) return false;
+  if (thisMemberUses(method.parent).has(name)) return false;
+  const calls = callsOnFreshObjects(method.parent, name);
+  return calls !== null && calls.length > 0;
 }
 
 /** What a command-line framework's command class declares about itself: oclif, AdonisJS ace, npm's own commands. */
@@ -157,14 +181,22 @@ function inLoop(call: Node, home: FunctionNode | null): boolean {
 }
 
 /**
- * `await f(x)`, wherever it stands in its function (`names.push(await f(x))`): the function waits for this run
- * before it evaluates anything else, so the next call starts after it. Anything else (`const p = f(x)`,
- * `[f(a), f(b)]`, an argument to `Promise.all`) may leave it running.
+ * `await f(x)`, wherever it stands in its function (`names.push(await f(x))`), or `return f(x)` (the function's
+ * own promise settles only after it), also at the head of a promise chain (`await f(x).then(g)`): the function
+ * waits for this run before it evaluates anything else, or before its caller goes on, so the next call starts
+ * after it. Anything else (`const p = f(x)`, `[f(a), f(b)]`, an argument to `Promise.all`) may leave it running.
  */
 function awaitedInPlace(call: TSESTree.CallExpression): boolean {
   let n: Node = call;
-  while (n.parent && (n.parent.type === 'TSAsExpression' || n.parent.type === 'TSNonNullExpression')) n = n.parent;
-  return n.parent?.type === 'AwaitExpression';
+  for (;;) {
+    while (n.parent && (n.parent.type === 'TSAsExpression' || n.parent.type === 'TSNonNullExpression')) n = n.parent;
+    const member: Node | undefined = n.parent;
+    const chained: Node | undefined = member?.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== n || chained?.type !== 'CallExpression' || chained.callee !== member || !isPromiseChainCall(chained)) break;
+    n = chained;
+  }
+  const parent = n.parent;
+  return parent?.type === 'AwaitExpression' || parent?.type === 'ReturnStatement' || (parent?.type === 'ArrowFunctionExpression' && parent.body === n);
 }
 
 /** Is `node` in a function whose runs never overlap (see `runsOneAtATime`), as far as state at `path` can tell? */

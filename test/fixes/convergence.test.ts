@@ -25,6 +25,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'getItem() is not async and acts in a promise callback: a lock would need an await, and the promise is not kept for sharing',
   'check-then-act/racy/listener-fills-provider-per-event.ts:20 check-then-act':
     'the listener is not async and acts in a promise callback: a lock would need an await, and the promise is not kept for sharing',
+  'check-then-act/racy/collection-restarted-on-held-controller.ts:19 check-then-act':
+    '_resumeCollection() is not async and acts in a promise callback: a lock would need an await, and the promise is not kept for sharing',
   'lost-update/racy/inventory-sell-refills-through-helper.mjs:21 lost-update':
     'sell() reaches restock() through refill() inside the section, and restock() takes the same lock: the wrap would deadlock',
   'lost-update/racy/saga-cart-count-select-put.ts:16 lost-update':

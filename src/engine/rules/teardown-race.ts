@@ -7,7 +7,7 @@ import type { ReadFact } from '../flow/state.js';
 import { classMemberOf, DISPOSING_CALLS, isCollectionClass, isLifecycleField, isNothing, isResetName, isTeardownName, revives, teardownsOf, thisPath, type Teardown } from '../lifecycle.js';
 import { COLLECTION_INSERTS } from '../locations.js';
 import { programOf } from '../modules.js';
-import { modulesMentioning } from '../callees.js';
+import { callsOnFreshObjects } from '../freshObjects.js';
 import { calledMethod, classOf, memberKeyName, privateMethodCalls } from '../summaries.js';
 import type { FunctionNode } from '../scope.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -209,63 +209,16 @@ function everyCallerWrites(fn: FunctionNode, path: string): boolean {
   });
 }
 
-/** How many modules' mentions of a method name are looked at before giving up. */
-const MAX_READY_MODULES = 40;
-
 /**
  * `const channel = new SandboxChannel(opts); await channel.open(); return channel`: every call of the method in
  * the project is awaited on an object its caller has just made and not yet handed to anyone, so nothing else
  * holds the object to tear it down while the method waits. A method called any other way, or on an object
- * that was used in between, may be running on an object others hold.
+ * that was stored or used in between, may be running on an object others hold.
  */
 function readiedBeforeHandedOut(body: TSESTree.ClassBody, name: string): boolean {
-  let byName = readied.get(body);
-  if (!byName) readied.set(body, (byName = new Map()));
-  let answer = byName.get(name);
-  if (answer === undefined) byName.set(name, (answer = findReadiedBeforeHandedOut(body, name)));
-  return answer;
-}
-
-// Per class and method: asked for every teardown of the class and every write of the operation.
-const readied = new WeakMap<TSESTree.ClassBody, Map<string, boolean>>();
-
-function findReadiedBeforeHandedOut(body: TSESTree.ClassBody, name: string): boolean {
-  const klass = body.parent;
-  const className = klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? klass.id?.name : undefined;
-  const program = programOf(body);
-  if (!className || !program || isTeardownName(name)) return false;
-  const modules = modulesMentioning(program, name);
-  if (!modules || modules.length > MAX_READY_MODULES) return false;
-  let calls = 0;
-  for (const module of modules) {
-    let open = false;
-    forEachNode(module, (n) => {
-      if (open) return false;
-      if (n.type !== 'MemberExpression' || memberName(n) !== name || unwrap(n.object).type === 'ThisExpression' || unwrap(n.object).type === 'Super') return true;
-      const call = n.parent;
-      if (call?.type !== 'CallExpression' || call.callee !== n || !readiesFreshObject(call, n.object, className)) open = true;
-      else calls++;
-      return !open;
-    });
-    if (open) return false;
-  }
-  return calls > 0;
-}
-
-/** `await x.open()` as the statement right after `const x = new Name(…)` (or `new Name(…).open()` awaited in place). */
-function readiesFreshObject(call: TSESTree.CallExpression, receiver: Node, className: string): boolean {
-  const awaited = call.parent;
-  if (awaited?.type !== 'AwaitExpression') return false;
-  const object = unwrap(receiver);
-  if (object.type === 'NewExpression') return object.callee.type === 'Identifier' && object.callee.name === className;
-  if (object.type !== 'Identifier') return false;
-  const stmt = awaited.parent?.type === 'ExpressionStatement' ? awaited.parent : null;
-  const block = stmt?.parent;
-  if (!stmt || (block?.type !== 'BlockStatement' && block?.type !== 'Program')) return false;
-  const before = block.body[block.body.indexOf(stmt) - 1];
-  const made = before?.type === 'VariableDeclaration' && before.declarations.length === 1 ? before.declarations[0] : null;
-  const init = made?.init ? unwrap(made.init) : null;
-  return made?.id.type === 'Identifier' && made.id.name === object.name && init?.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === className;
+  if (isTeardownName(name)) return false;
+  const calls = callsOnFreshObjects(body, name);
+  return calls !== null && calls.length > 0 && calls.every((c) => c.awaited && !c.stored);
 }
 
 /** Some method of the class stores the promise of a call of method `name` in `path` (`this.connecting ??= this.establish()`). */
