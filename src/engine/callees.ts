@@ -658,6 +658,14 @@ function ioOf(fn: FunctionNode, walk: IoWalk): boolean {
   return answer;
 }
 
+/**
+ * Can awaiting `value` (the argument of an `await`) wait on I/O? False only when it is a value, a promise
+ * started elsewhere, or a call of code that starts none (see `startsIo`): `await this.deriveKey()` over Web Crypto.
+ */
+export function awaitedValueStartsIo(value: Node): boolean {
+  return valueStartsIo(value, 0, { deciding: new Set(), leaned: false });
+}
+
 /** What awaiting a call of `fn` waits for: what it awaits, and what it returns (an async function adopts it). */
 export function waitedOn(fn: FunctionNode): Node[] {
   const out: Node[] = fn.body.type === 'BlockStatement' ? [] : [fn.body];

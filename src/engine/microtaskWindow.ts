@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
 import { containsNode, unwrap, type Node } from './ast.js';
-import { resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
+import { awaitedValueStartsIo, resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
 /**
@@ -14,6 +14,19 @@ import type { SharedWrite } from './flow/index.js';
 export function waitedOnNothingSince(w: SharedWrite, since: AwaitSet): boolean {
   const yields = w.yieldsSince(since);
   return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && settlesAtOnce(y.node.argument));
+}
+
+/**
+ * `this.key = await deriveKey(secret)`, where the awaited work is done on the machine (Web Crypto, a resolved
+ * helper that builds bytes) and the act only stores its result: overlapping calls repeat a computation and store
+ * the same value; no request, file or listener is duplicated. Judged on real code, such checks were never
+ * races. A lost update is not eased by it, as above.
+ */
+export function storesComputedSince(w: SharedWrite, since: AwaitSet): boolean {
+  const n = w.node;
+  if (n.type !== 'AssignmentExpression') return false;
+  const yields = w.yieldsSince(since);
+  return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && containsNode(n.right, (m) => m === y.node) && !awaitedValueStartsIo(y.node.argument));
 }
 
 /**
