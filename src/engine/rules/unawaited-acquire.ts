@@ -1,5 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { holdingStatement, memberName, unwrap, type Node } from '../ast.js';
+import { forEachNode, holdingStatement, isFunction, memberName, unwrap, type Node } from '../ast.js';
+import { returnsNoPromise } from '../callees.js';
+import type { FunctionNode } from '../scope.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { ACQUIRE_FUNCTIONS, ACQUIRE_WORDS } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -26,7 +28,7 @@ export const unawaitedAcquire: Rule<'unawaited-acquire'> = {
       const acquire = promiseAcquire(node, model.locks);
       if (!acquire) continue;
       const why = unawaitedUse(node, model);
-      if (!why || takesLockJustMade(node, acquire.key)) continue;
+      if (!why || takesLockJustMade(node, acquire.key) || definedWithoutPromise(node, model)) continue;
       const next = nextStatement(node);
       reports.push({
         anchor: node,
@@ -76,6 +78,47 @@ function unawaitedUse(call: TSESTree.CallExpression, model: FileModel): string |
   return null;
 }
 
+/**
+ * `const lock = { acquire: () => { pending++; }, release: … }`: the file defines the method the call names itself,
+ * and no definition of it here hands back a promise: a counting latch of the project's own, not a lock to wait
+ * for. (A library's lock is imported, and defines nothing here.)
+ */
+function definedWithoutPromise(call: TSESTree.CallExpression, model: FileModel): boolean {
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (name === null) return false;
+  let byName = ownDefinitions.get(model);
+  if (!byName) ownDefinitions.set(model, (byName = new Map()));
+  let answer = byName.get(name);
+  if (answer === undefined) {
+    const defs: FunctionNode[] = [];
+    forEachNode(model.ast, (n) => {
+      if (n.type !== 'Property' && n.type !== 'MethodDefinition' && n.type !== 'PropertyDefinition') return true;
+      const value = n.value ? unwrap(n.value) : null;
+      const key = n.computed ? null : n.key.type === 'Identifier' ? n.key.name : n.key.type === 'Literal' ? n.key.value : null;
+      if (value && isFunction(value) && key === name) defs.push(value);
+      return true;
+    });
+    answer = defs.length > 0 && defs.every((fn) => returnsNoPromise(fn) || returnsNothing(fn));
+    byName.set(name, answer);
+  }
+  return answer;
+}
+
+const ownDefinitions = new WeakMap<FileModel, Map<string, boolean>>();
+
+/** `() => { pending++; }`: not async, and no `return` hands anything back. */
+function returnsNothing(fn: FunctionNode): boolean {
+  if (fn.async || fn.body.type !== 'BlockStatement') return false;
+  let returns = false;
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'ReturnStatement' && n.argument) returns = true;
+    return !returns;
+  });
+  return !returns;
+}
+
 /** `this.queue.wait()` or `acquireLock()`: how the acquire is written. */
 function calleeText(call: TSESTree.CallExpression, key: string): string {
   const callee = unwrap(call.callee);
@@ -106,9 +149,21 @@ function siblingStatement(node: Node, offset: number): Node | null {
   return held ? (held.siblings[held.siblings.indexOf(held.stmt) + offset] ?? null) : null;
 }
 
-/** The statement after the one holding `node`, in the same block. */
+/**
+ * The statement that runs after the one holding `node`: the next one in its block, or, when it ends its block
+ * (`for (const l of locks) { l.acquire(); }`), the next one after the enclosing statement, within the function.
+ */
 function nextStatement(node: Node): Node | null {
-  return siblingStatement(node, 1);
+  for (let at: Node | undefined = node; at && !isFunction(at); ) {
+    // The end of the function's own body: nothing after it runs in this call.
+    if (at.type === 'BlockStatement' && at.parent && isFunction(at.parent)) return null;
+    const held = holdingStatement(at);
+    if (!held) return null;
+    const next = held.siblings[held.siblings.indexOf(held.stmt) + 1];
+    if (next) return next;
+    at = held.stmt.parent;
+  }
+  return null;
 }
 
 function isTransparent(node: Node): boolean {
