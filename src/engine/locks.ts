@@ -468,6 +468,8 @@ function heldByCallers(fn: FunctionNode, locks: LockTable, seen: Set<Node>): Hel
     if (!calls || calls.length === 0) return null;
     let common: Held | null = null;
     for (const call of calls) {
+      // A recursive call runs inside a run its other callers started, under what they hold.
+      if (enclosingFunction(call) === fn) continue;
       const held = heldAt(call, locks, seen);
       if (!held || (common && common.key !== held.key)) return null;
       common = held;

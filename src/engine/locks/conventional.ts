@@ -24,6 +24,8 @@ export const conventional: LockLibrary = {
     { method: 'withLock', callback: 'any', lock: 'receiver' },
     { method: 'exclusive', callback: 'any', lock: 'receiver' },
     { method: 'synchronize', callback: 'any', lock: 'receiver' },
+    // miniflare's `Mutex`: `await this.#mutex.runWith(() => this.#reload())`.
+    { method: 'runWith', callback: 'any', lock: 'receiver' },
     // `mutex.mutex(fn)`, a keyed one's `mutex.mutex(key, fn)`: like async-lock, every key counts as the one lock.
     { method: 'mutex', callback: 'last', lock: 'receiver' },
   ],
