@@ -4,6 +4,7 @@ import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
 import { calledMethod, classOf, memberKeyName, methodsOf } from './summaries.js';
+import { LIMITED_METHODS, LOCK_LIBRARIES } from './locks/index.js';
 
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
@@ -620,11 +621,17 @@ export function shadowed(id: TSESTree.Identifier): boolean {
 // startsIo
 
 const ioMemo = new WeakMap<FunctionNode, boolean>();
+const unlimitedIoMemo = new WeakMap<FunctionNode, boolean>();
 
-/** One question's walk: the calls still being decided, and whether an answer leaned on one of them. */
+/**
+ * One question's walk: the calls still being decided, and whether an answer leaned on one of them. `limited`:
+ * work handed to a module's own limiter (`limitReads(() => read(p))` with `limitReads = pLimit(4)`) counts as
+ * none, since however many calls start it, only so many run at once.
+ */
 interface IoWalk {
   deciding: Set<FunctionNode>;
   leaned: boolean;
+  limited?: boolean;
 }
 
 /**
@@ -636,8 +643,14 @@ export function startsIo(fn: FunctionNode): boolean {
   return ioOf(fn, { deciding: new Set(), leaned: false });
 }
 
+/** `startsIo`, counting work that goes through a limiter of its module as none: what a fan-out of `fn` cannot multiply. */
+export function startsUnlimitedIo(fn: FunctionNode): boolean {
+  return ioOf(fn, { deciding: new Set(), leaned: false, limited: true });
+}
+
 function ioOf(fn: FunctionNode, walk: IoWalk): boolean {
-  const known = ioMemo.get(fn);
+  const memo = walk.limited ? unlimitedIoMemo : ioMemo;
+  const known = memo.get(fn);
   if (known !== undefined) return known;
   if (walk.deciding.has(fn)) {
     walk.leaned = true;
@@ -653,7 +666,7 @@ function ioOf(fn: FunctionNode, walk: IoWalk): boolean {
     walk.deciding.delete(fn);
   }
   // An answer that leaned on an undecided caller is final only once that caller is decided (or it found I/O).
-  if (answer || !walk.leaned || walk.deciding.size === 0) ioMemo.set(fn, answer);
+  if (answer || !walk.leaned || walk.deciding.size === 0) memo.set(fn, answer);
   walk.leaned = outer || (walk.leaned && walk.deciding.size > 0);
   return answer;
 }
@@ -756,6 +769,7 @@ const COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 
 function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk): boolean {
   const callee = unwrap(call.callee);
+  if (walk.limited && callsModuleLimiter(callee)) return false;
   if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' && COMBINATORS.has(memberName(callee) ?? '')) {
     const arg = call.arguments[0] ? unwrap(call.arguments[0]) : null;
     if (arg?.type === 'ArrayExpression') return arg.elements.some((el) => el !== null && (el.type === 'SpreadElement' || valueStartsIo(el, depth + 1, walk)));
@@ -779,6 +793,21 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   // A method known only by the receiver's declared class: quiet when its body or its name says so.
   const declared = callee.type === 'MemberExpression' ? declaredClassMethod(unwrap(callee.object), memberName(callee), depth) : null;
   return !computes(callee) && (declared === null || ioOf(declared, walk));
+}
+
+/**
+ * `limit(() => …)` or `queue.add(() => …)`, where `limit` or `queue` is a top-level const of the module made by a
+ * limiter library (`pLimit(4)`, `throat(2)`, `new PQueue({ concurrency: 4 })`).
+ */
+function callsModuleLimiter(callee: Node): boolean {
+  const holder = callee.type === 'Identifier' ? callee : callee.type === 'MemberExpression' && LIMITED_METHODS.has(memberName(callee) ?? '') ? unwrap(callee.object) : null;
+  if (holder?.type !== 'Identifier') return false;
+  const init = moduleConstInit(holder);
+  const made = init ? unwrap(init) : null;
+  const maker = made?.type === 'CallExpression' || made?.type === 'NewExpression' ? unwrap(made.callee) : null;
+  const program = programOf(holder);
+  const from = maker?.type === 'Identifier' && program ? moduleTable(program).imports.get(maker.name)?.from : undefined;
+  return from !== undefined && LOCK_LIBRARIES.some((lib) => lib.boundsFanOut && lib.modules.includes(from));
 }
 
 // ---------------------------------------------------------------------------------------------------------

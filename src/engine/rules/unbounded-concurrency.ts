@@ -4,7 +4,7 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsIo, waitedOn } from '../callees.js';
+import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
@@ -647,7 +647,7 @@ const TAKES = new Set(['shift', 'pop']);
 /** The callback awaits something, or returns the result of a call (a promise). */
 function doesIo(fn: FunctionNode, model: FileModel): boolean {
   // What the callback awaits may be in-memory work behind an async signature, here or in another module.
-  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn) && !waitsOnlyOnError(fn) && startsIo(fn);
+  if (fn.async && containsAwait(fn.body)) return !awaitsOnlyStarted(fn) && !waitsOnlyOnError(fn) && startsUnlimitedIo(fn);
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
@@ -657,7 +657,7 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
       // Known only by its receiver's declared class, the method may be overridden: its name counts as well.
       const target = resolved ?? resolveDeclaredCallee(callee);
       // An async function that never awaits or hands back a promise runs to its end when called.
-      if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsIo(target))) return false;
+      if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsUnlimitedIo(target))) return false;
       if (!resolved && computes(callee)) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
