@@ -53,6 +53,8 @@ export interface GuardingCheck {
   readonly node: Node;
   /** It exits early (`if (closing) return;`): all the code after it in the block runs only past it. */
   readonly guardsRest: boolean;
+  /** A loop's own test, in force for its body (see `Check.loopTest`). */
+  readonly loopTest: boolean;
   /** No later write acts on this condition (one report explains it). */
   close(): void;
 }

@@ -95,16 +95,18 @@ class FunctionWalker extends ExpressionWalker {
           else this.expr(node.init);
         }
         this.loop(() => {
-          if (node.test) this.expr(node.test);
+          const check = node.test ? this.loopTest(node.test) : null;
           this.statement(node.body);
+          this.dropCheck(check);
           if (!this.st.exited && node.update) this.expr(node.update);
         });
         if (node.test) this.exitTest(node.test, node.body);
         return;
       case 'WhileStatement':
         this.loop(() => {
-          this.expr(node.test);
+          const check = this.loopTest(node.test);
           this.statement(node.body);
+          this.dropCheck(check);
         });
         this.exitTest(node.test, node.body);
         return;
@@ -267,6 +269,16 @@ class FunctionWalker extends ExpressionWalker {
    * the last await, is false: after the loop that test is a check made afresh, as a re-check after an await
    * is. Not when the body can `break` out, nor when the test itself awaits.
    */
+  /**
+   * A loop's test, evaluated before each pass and in force for the body (see `Check.loopTest`). It leaves older
+   * checks open: a `break` can leave the loop with only them in force.
+   */
+  private loopTest(test: TSESTree.Expression): Check | null {
+    const check = this.pushCheck(this.expr(test), test, false);
+    if (check) check.loopTest = true;
+    return check;
+  }
+
   private exitTest(test: TSESTree.Expression, body: TSESTree.Statement): void {
     if (containsAwait(test) || leftByJump(body.parent!, this.fn)) return;
     this.pushCheck(this.expr(test), test);

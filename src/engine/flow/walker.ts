@@ -95,9 +95,14 @@ export abstract class WalkerCore implements PathContext {
     return { path, node, passed: this.st.passed, holds: this.st.holds };
   }
 
-  protected pushCheck(reads: ReadFact[], node: Node): Check | null {
+  protected pushCheck(reads: ReadFact[], node: Node, supersedes = true): Check | null {
     if (reads.length === 0) return null;
     const open = new Set(reads.map((r) => r.path));
+    if (!supersedes) {
+      const check: Check = { node, reads, open };
+      this.st.checks = [...this.st.checks, check];
+      return check;
+    }
     // A newer check of the same state supersedes older ones (a re-check after an await). A look inside it
     // (`if (this.topology.servers.length)` after `if (this.topology == null) return`) re-checks nothing of it.
     // A test of a copy made from the very read the older check made (`if (oldData)` where `oldData` came from
@@ -164,7 +169,7 @@ export abstract class WalkerCore implements PathContext {
       node,
       method,
       holds: this.st.holds,
-      checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, close: () => c.open.clear() }, reads: c.reads })),
+      checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, loopTest: c.loopTest === true, close: () => c.open.clear() }, reads: c.reads })),
       yieldedSince: (since) => this.awaitSince(since, now),
     };
   }
@@ -184,7 +189,7 @@ export abstract class WalkerCore implements PathContext {
     const handles = new Map<Check, GuardingCheck>();
     const handleOf = (check: Check): GuardingCheck => {
       let h = handles.get(check);
-      if (!h) handles.set(check, (h = { node: check.node, guardsRest: check.guardsRest === true, close: () => check.open.clear() }));
+      if (!h) handles.set(check, (h = { node: check.node, guardsRest: check.guardsRest === true, loopTest: check.loopTest === true, close: () => check.open.clear() }));
       return h;
     };
     for (let i = this.st.checks.length - 1; i >= 0; i--) {

@@ -56,6 +56,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlight(w.node, w.kind === 'collection')) return;
         for (const { check, read } of w.guards) {
+          if (check.loopTest) continue;
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds)) continue;
           // Through a called method, only the lazy fill: the check asks whether the very field is there
