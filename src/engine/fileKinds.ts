@@ -7,8 +7,8 @@ export const FILE_KINDS = ['source', 'test', 'benchmark', 'script', 'generated']
 export type FileKind = (typeof FILE_KINDS)[number];
 
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
-/** `system-test/`, `integration-tests/`, `e2e-tests/`, `test-helpers/`: a test folder by its name's part. */
-const TEST_DIR_PART = /^[a-z0-9]+[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
+/** `system-test/`, `integration-tests/`, `browser-integration-tests/`, `test-helpers/`: a test folder by its name's part. */
+const TEST_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 /** Scripts, examples, and a database's seeders (`seeds/`, `seeders/`): development data, loaded once by a CLI. */
 const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
@@ -18,7 +18,7 @@ const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo',
  */
 const TOOLING_DIRS = new Set(['.changeset', '.github', '.husky']);
 /** `repo-scripts/`, `build-scripts/`, `release_scripts/`: a scripts folder by its name's part. */
-const SCRIPT_DIR_PART = /^[a-z0-9]+[-_]scripts?$/;
+const SCRIPT_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]scripts?$/;
 /** A task runner's entry file: `gulpfile.js`, `Gruntfile.cjs`, `jakefile.ts`. */
 const TASK_FILE = /^(gulpfile|gruntfile|jakefile)(\.[a-z]+)?\.[cm]?[jt]s$/i;
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
