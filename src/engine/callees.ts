@@ -772,13 +772,10 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   if (walk.limited && callsModuleLimiter(callee)) return false;
   if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' && COMBINATORS.has(memberName(callee) ?? '')) {
     const arg = call.arguments[0] ? unwrap(call.arguments[0]) : null;
-    if (arg?.type === 'ArrayExpression') return arg.elements.some((el) => el !== null && (el.type === 'SpreadElement' || valueStartsIo(el, depth + 1, walk)));
+    // `Promise.all([a(), ...items.map(async (item) => …)])`: each element, and what each spread mapping's callback starts.
+    if (arg?.type === 'ArrayExpression') return arg.elements.some((el) => el !== null && (el.type === 'SpreadElement' ? mappingStartsIo(unwrap(el.argument), walk) : valueStartsIo(el, depth + 1, walk)));
     // `Promise.all(items.map(async (item) => …))`: what each callback starts.
-    if (arg?.type === 'CallExpression') {
-      const mapper = unwrap(arg.callee);
-      const cb = arg.arguments[0] ? unwrap(arg.arguments[0]) : null;
-      if (mapper.type === 'MemberExpression' && memberName(mapper) === 'map' && cb && isFunction(cb)) return ioOf(cb, walk);
-    }
+    if (arg?.type === 'CallExpression') return mappingStartsIo(arg, walk);
     return true;
   }
   if (callsInMemoryGlobal(callee)) return false;
@@ -793,6 +790,13 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   // A method known only by the receiver's declared class: quiet when its body or its name says so.
   const declared = callee.type === 'MemberExpression' ? declaredClassMethod(unwrap(callee.object), memberName(callee), depth) : null;
   return !computes(callee) && (declared === null || ioOf(declared, walk));
+}
+
+/** `items.map(async (item) => …)`: what its callback starts; anything else may hold promises started anywhere. */
+function mappingStartsIo(node: Node, walk: IoWalk): boolean {
+  const mapper = node.type === 'CallExpression' ? unwrap(node.callee) : null;
+  const cb = node.type === 'CallExpression' && node.arguments[0] ? unwrap(node.arguments[0]) : null;
+  return !(mapper?.type === 'MemberExpression' && memberName(mapper) === 'map' && cb && isFunction(cb)) || ioOf(cb, walk);
 }
 
 /**
