@@ -65,7 +65,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           if (w.via && (!pathsOverlap(read.path, w.path) || !(testsPresence(read.node) || lookupBound(read.node)))) continue;
           // That an object is there says nothing of what is inside it: `if (!driver) return; …; await
           // driver.port.writeFrame(b)` uses what the check found rather than filling it.
-          if (testsPresence(read.node) && !fillsChecked(read.path, w.path)) continue;
+          if ((testsPresence(read.node) || presenceOfBound(read.node, check.node)) && !fillsChecked(read.path, w.path)) continue;
           // `if (!(await cache.get(a))) { …; await cache.set(b, v) }`: another entry than the one checked.
           if (w.kind === 'collection' && differentKeys(read.node, w.node)) continue;
           // Clearing is a race on a resource the check found there; `if (this.last === event) return` dedupes.
@@ -165,6 +165,14 @@ function branchTakenWhenEmpty(test: Node): 'consequent' | 'alternate' | null {
 }
 
 /** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
+/** `const conn = connections[id]; if (!conn) return;`: the check asks whether the object kept in a local is there. */
+function presenceOfBound(read: Node, check: Node): boolean {
+  const at = read.parent;
+  if (at?.type !== 'VariableDeclarator' || at.init !== read || at.id.type !== 'Identifier') return false;
+  const name = at.id.name;
+  return presenceTest(check, (n) => n.type === 'Identifier' && n.name === name) !== null;
+}
+
 /** Can a write at `written` fill what a presence check of `checked` looked for: the place itself, or an object holding it? */
 function fillsChecked(checked: string, written: string): boolean {
   return !pathsOverlap(checked, written) || written.length <= checked.length;
