@@ -35,7 +35,8 @@ export function programFromOxc(result: ParseResult, text: string): Program | und
  */
 export function oxcAccepts(result: ParseResult, text: string): boolean {
   if (result.errors.some((e) => !ACCEPTED_BY_TYPESCRIPT_ESTREE.has(e.message))) return false;
-  return !(ANONYMOUS_CLASS_TEXT.test(text) && hasAnonymousClassDeclaration(result.program as unknown as Program));
+  const mayHaveAnonymous = ANONYMOUS_CLASS_TEXT.test(text) || ANONYMOUS_FUNCTION_TEXT.test(text);
+  return !(mayHaveAnonymous && hasAnonymousDeclaration(result.program as unknown as Program));
 }
 
 /**
@@ -56,17 +57,19 @@ const ACCEPTED_BY_TYPESCRIPT_ESTREE = new Set([
 const DECLARATION_FILE = /\.d(\.[^./\\]+)?\.[cm]?ts$/;
 
 /**
- * oxc accepts a class declaration without a name anywhere (`class {}` as a statement, `export class {}`),
- * where only `export default class {}` is valid; typescript-estree reports it. The text test keeps the walk
- * off almost every file.
+ * oxc accepts a class or function declaration without a name anywhere (`class {}` as a statement, `export class
+ * {}`, `export function <T>(…) {}`), where only `export default class {}` and `export default function () {}`
+ * are valid; typescript-estree reports it. The text tests keep the walk off almost every file: a function's only
+ * at the start of a statement.
  */
 const ANONYMOUS_CLASS_TEXT = /\bclass\s*(\{|extends\b)/;
+const ANONYMOUS_FUNCTION_TEXT = /(^|[;{}])\s*(export\s+)?(async\s+)?function\s*\*?\s*[(<]/m;
 
-function hasAnonymousClassDeclaration(program: Program): boolean {
+function hasAnonymousDeclaration(program: Program): boolean {
   const allowed = new Set<Node>(program.body.flatMap((s) => (s.type === 'ExportDefaultDeclaration' ? [s.declaration] : [])));
   let found = false;
   forEachNode(program, (n) => {
-    if (n.type === 'ClassDeclaration' && !n.id && !allowed.has(n)) found = true;
+    if ((n.type === 'ClassDeclaration' || n.type === 'FunctionDeclaration') && !n.id && !allowed.has(n)) found = true;
     return !found;
   });
   return found;

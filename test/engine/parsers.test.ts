@@ -109,6 +109,8 @@ describe('what counts as a syntax error', () => {
     ['an exported class without a name', 'export class { m() {} }\n'],
     ['a class statement without a name', 'class { }\n'],
     ['a nested class statement without a name', 'function f() { { class extends B {} } }\n'],
+    ['an exported function without a name', 'export function <T>(xs: T[]): T[] { return xs; }\n'],
+    ['a function statement without a name', 'async function () { await 1; }\n'],
   ])('%s is an error with either parser', (_, text) => {
     expect(parser(text, 'a.ts')).toBeUndefined();
     const reference = analyze(text, 'a.ts').parseError;
@@ -118,8 +120,8 @@ describe('what counts as a syntax error', () => {
     expect(parser.accepts!(text, 'a.ts')).toBe(false);
   });
 
-  it('a default-exported class without a name, and class expressions, stay valid', () => {
-    for (const text of ['export default class {}\n', 'export const A = class {};\n', 'export default class extends B {}\n']) {
+  it('a default-exported class or function without a name, and class and function expressions, stay valid', () => {
+    for (const text of ['export default class {}\n', 'export const A = class {};\n', 'export default class extends B {}\n', 'export default function () {}\n', 'export const f = function () {};\n', 'call(\n  function () {},\n);\n']) {
       expect(parser(text, 'a.ts')).toBeDefined();
       expect(analyze(text, 'a.ts').parseError).toBeUndefined();
     }
