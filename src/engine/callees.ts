@@ -839,18 +839,31 @@ const PROMISE_TYPES = new Set(['Promise', 'PromiseLike', 'Thenable']);
 
 /**
  * Whether a call of `fn` hands back no promise: it is not async, and it is declared to return something else
- * (`static acquire(file: string): HubLock`) or, undeclared, returns only values it makes (`new HubLock(file)`).
+ * (`static acquire(file: string): HubLock`) or, undeclared, returns nothing or only values it makes (`new HubLock(file)`).
  * `any`, `unknown` or a type parameter could be a promise.
  */
 export function returnsNoPromise(fn: FunctionNode): boolean {
   if (fn.async) return false;
   const declared = fn.returnType?.typeAnnotation;
   if (declared) return !mayBePromise(declared);
+  // `acquire: () => { pending++; }`: no `return` hands anything back.
+  if (!returnsAValue(fn)) return true;
   const values = returnedValues(fn);
   return values !== null && values.length > 0 && values.every((v) => {
     const e = unwrap(v);
     return (e.type === 'NewExpression' && !(e.callee.type === 'Identifier' && e.callee.name === 'Promise')) || e.type === 'ObjectExpression' || e.type === 'ArrayExpression' || e.type === 'Literal' || e.type === 'ThisExpression';
   });
+}
+
+function returnsAValue(fn: FunctionNode): boolean {
+  if (fn.body.type !== 'BlockStatement') return true;
+  let returns = false;
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'ReturnStatement' && n.argument) returns = true;
+    return !returns;
+  });
+  return returns;
 }
 
 function mayBePromise(type: TSESTree.TypeNode): boolean {

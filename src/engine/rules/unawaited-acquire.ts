@@ -99,25 +99,13 @@ function definedWithoutPromise(call: TSESTree.CallExpression, model: FileModel):
       if (value && isFunction(value) && key === name) defs.push(value);
       return true;
     });
-    answer = defs.length > 0 && defs.every((fn) => returnsNoPromise(fn) || returnsNothing(fn));
+    answer = defs.length > 0 && defs.every(returnsNoPromise);
     byName.set(name, answer);
   }
   return answer;
 }
 
 const ownDefinitions = new WeakMap<FileModel, Map<string, boolean>>();
-
-/** `() => { pending++; }`: not async, and no `return` hands anything back. */
-function returnsNothing(fn: FunctionNode): boolean {
-  if (fn.async || fn.body.type !== 'BlockStatement') return false;
-  let returns = false;
-  forEachNode(fn.body, (n) => {
-    if (isFunction(n)) return false;
-    if (n.type === 'ReturnStatement' && n.argument) returns = true;
-    return !returns;
-  });
-  return !returns;
-}
 
 /** `this.queue.wait()` or `acquireLock()`: how the acquire is written. */
 function calleeText(call: TSESTree.CallExpression, key: string): string {
