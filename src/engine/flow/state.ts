@@ -35,9 +35,9 @@ export interface Check {
   /** It exits early (`if (cached) return cached;`), so it guards the rest of the block, not a branch. */
   guardsRest?: boolean;
   /**
-   * A loop's own test, in force for its body (`while (queue.length > 0) queue.shift()`): it looks at the state
-   * afresh, which supersedes older checks of it, but a body that acts on it is a loop draining what it tests,
-   * not a check-then-act.
+   * A loop's own test, in force for its body (`while (queue.length > 0) queue.shift()`): a fresh look at the state
+   * before each pass, which leaves older checks open (a `break` can leave with only them in force); a body that
+   * acts on it is a loop draining what it tests, not a check-then-act.
    */
   loopTest?: boolean;
 }

@@ -265,11 +265,6 @@ class FunctionWalker extends ExpressionWalker {
   private loopDepth = 0;
 
   /**
-   * `while (this.queue.length === 0) await this.more();` leaves the loop only when its test, looked at after
-   * the last await, is false: after the loop that test is a check made afresh, as a re-check after an await
-   * is. Not when the body can `break` out, nor when the test itself awaits.
-   */
-  /**
    * A loop's test, evaluated before each pass and in force for the body (see `Check.loopTest`). It leaves older
    * checks open: a `break` can leave the loop with only them in force.
    */
@@ -279,6 +274,11 @@ class FunctionWalker extends ExpressionWalker {
     return check;
   }
 
+  /**
+   * `while (this.queue.length === 0) await this.more();` leaves the loop only when its test, looked at after
+   * the last await, is false: after the loop that test is a check made afresh, as a re-check after an await
+   * is. Not when the body can `break` out, nor when the test itself awaits.
+   */
   private exitTest(test: TSESTree.Expression, body: TSESTree.Statement): void {
     if (containsAwait(test) || leftByJump(body.parent!, this.fn)) return;
     this.pushCheck(this.expr(test), test);

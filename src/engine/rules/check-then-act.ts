@@ -164,7 +164,6 @@ function branchTakenWhenEmpty(test: Node): 'consequent' | 'alternate' | null {
   return passesWhenSet === null ? null : passesWhenSet ? 'alternate' : 'consequent';
 }
 
-/** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
 /** `const conn = connections[id]; if (!conn) return;`: the check asks whether the object kept in a local is there. */
 function presenceOfBound(read: Node, check: Node): boolean {
   const at = read.parent;
@@ -178,6 +177,7 @@ function fillsChecked(checked: string, written: string): boolean {
   return !pathsOverlap(checked, written) || written.length <= checked.length;
 }
 
+/** `this.loading`, `loading`, `this.pending.get(key)`, `pending.has(key)`. */
 function isLocation(n: Node): boolean {
   const e = unwrap(n);
   return e.type === 'MemberExpression' || e.type === 'Identifier' || (e.type === 'CallExpression' && isLookup(e));
