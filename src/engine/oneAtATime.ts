@@ -40,7 +40,9 @@ type Runs = 'once' | 'in turn' | 'may overlap';
 
 function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, perObject: boolean): Runs {
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
-  if (commandEntry(fn) || (perObject && madeFreshForIt(fn))) return 'once';
+  // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
+  // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
+  if (commandEntry(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
   const calls = callSites(fn);
   if (!calls || calls.length === 0) return 'may overlap';
   // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
@@ -74,6 +76,10 @@ function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
   if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument) && isPromiseChainCall(owner)) return [owner];
   return localCallSites(fn);
+}
+
+function isConstructor(fn: FunctionNode): boolean {
+  return fn.parent?.type === 'MethodDefinition' && fn.parent.kind === 'constructor';
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, isPromiseChainCall, unwrap, type Node } from './ast.js';
+import { enclosingFunction, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf } from './modules.js';
 import { inIteratorStep } from './iterators.js';
 import { inPerCallInstance } from './perCallInstances.js';
@@ -48,30 +48,10 @@ function isRecord(klass: TSESTree.ClassDeclaration | TSESTree.ClassExpression): 
 
 /**
  * Is the `this` field `path`, written at `node`, on an instance whose calls do not overlap in practice: an ORM
- * record, an iterator stepped by its `next`, an object the project makes for one call and keeps to it, or the
- * constructor's own run? Findings there are shown on request.
+ * record, an iterator stepped by its `next`, an object the project makes for one call and keeps to it? Findings
+ * there are shown on request.
  */
 export function fieldOfSequentialInstance(path: string, node: Node): boolean {
-  return path.startsWith('this.') && (inRecordClass(node) || inIteratorStep(node) || inPerCallInstance(node) || inConstructorRun(node));
-}
-
-/**
- * `constructor(p) { if (!this.auth) p.get().then((a) => (this.auth = a)); }`: a constructor runs once per object,
- * and so do the promise callbacks it chains and the async function it calls in place; what they check and set on
- * `this` has no second run to race with. (A listener it registers runs once per event, and may.)
- */
-function inConstructorRun(node: Node): boolean {
-  let fn = enclosingFunction(node);
-  while (fn?.type === 'ArrowFunctionExpression' && runsWhereMade(fn)) fn = enclosingFunction(fn);
-  return fn?.parent?.type === 'MethodDefinition' && fn.parent.kind === 'constructor';
-}
-
-/** An arrow called in place (`(async () => { … })()`) or chained on a promise (`p.then((v) => …)`): it runs once for each run of the code that makes it. */
-function runsWhereMade(fn: TSESTree.ArrowFunctionExpression): boolean {
-  let made: Node = fn;
-  while (made.parent && (made.parent.type === 'TSAsExpression' || made.parent.type === 'TSNonNullExpression')) made = made.parent;
-  const call = made.parent;
-  if (call?.type !== 'CallExpression') return false;
-  return unwrap(call.callee) === fn || (call.arguments.includes(made as TSESTree.CallExpressionArgument) && isPromiseChainCall(call));
+  return path.startsWith('this.') && (inRecordClass(node) || inIteratorStep(node) || inPerCallInstance(node));
 }
 
