@@ -1,8 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from './ast.js';
-import { inLibrary, localCallSites, shadowed } from './callees.js';
+import { containsAwait, enclosingFunction, forEachNode, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { inLibrary, localCallSites, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
+import { startedOnceByItsUser } from './startedOnce.js';
 import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
@@ -43,7 +44,10 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
   // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
   if (commandEntry(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
-  const calls = callSites(fn);
+  // Reached from a helper (not the function asked about): an object's start method its users call once.
+  if (depth > 0 && perObject && startedOnceByItsUser(fn)) return 'once';
+  // `return poll()` at the end of `poll`: the next turn of its own loop, which its run waits on.
+  const calls = callSites(fn)?.filter((c) => !(enclosingFunction(c) === fn && awaitedInPlace(c)));
   if (!calls || calls.length === 0) return 'may overlap';
   // `initPromise ??= (async () => { … })()`: each call starts a run only while the last one's promise is kept,
   // however often the code around it runs.
@@ -72,10 +76,37 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
  */
 function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
-  if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
+  if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner) ?? protectedMethodCalls(owner);
   if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
   if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument) && isPromiseChainCall(owner)) return [owner];
   return localCallSites(fn);
+}
+
+/**
+ * A protected method's calls through `this` in its class, when no class of the project extends it: a subclass
+ * made elsewhere reaches it only from the overrides it writes, which run in the chain that calls them.
+ */
+function protectedMethodCalls(method: TSESTree.MethodDefinition): TSESTree.CallExpression[] | null {
+  const name = memberKeyName(method);
+  if (name === null || method.accessibility !== 'protected' || method.static || method.kind !== 'method') return null;
+  const klass = method.parent.parent;
+  if ((klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id || extendedInProject(klass.id.name, method)) return null;
+  return thisMemberUses(method.parent).get(name) ?? [];
+}
+
+function extendedInProject(className: string, at: Node): boolean {
+  const program = programOf(at);
+  const modules = program ? modulesMentioning(program, className) : null;
+  if (!modules) return true;
+  return modules.some((m) => {
+    let extended = false;
+    forEachNode(m, (n) => {
+      if (extended) return false;
+      if ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.superClass && unwrap(n.superClass).type === 'Identifier' && (unwrap(n.superClass) as TSESTree.Identifier).name === className) extended = true;
+      return !extended;
+    });
+    return extended;
+  });
 }
 
 function isConstructor(fn: FunctionNode): boolean {

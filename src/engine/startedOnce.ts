@@ -1,0 +1,125 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { fileOf, modulesMentioning } from './callees.js';
+import { conventionalFileKind } from './fileKinds.js';
+import { moduleTable, programOf } from './modules.js';
+import type { Program } from './parse.js';
+import type { FunctionNode } from './scope.js';
+import { classOf, memberKeyName, thisMemberUses } from './summaries.js';
+
+/*
+ * `await adapter.start()`, `await client.connect()`: the user of an object starts it once, and when nothing in
+ * the project calls its start method, that call is the only one. The helpers the start method runs one after
+ * the other (`initPort()` then `closePort()`, the sync loop it starts) then run once per object: a check in such a
+ * helper is not overlapped by a second run of itself. Judged on real code (a serial port closed while opening, a
+ * key file written while starting a replica set, a sync loop's room list), such findings were never races.
+ *
+ * Only the walk up from a helper stops at a start method. A check in the start method itself stays: starting an
+ * object twice (once per UI connection, again on reconnect) is a race users do hit.
+ */
+
+/** The names an object's start method goes by. */
+const START_NAMES = new Set(['start', 'init', 'initialize', 'connect', 'open', 'setup', 'configure', 'bootstrap', 'launch', 'listen', 'boot', 'begin']);
+
+/** How many modules naming the class are looked at before giving up. */
+const MAX_MODULES = 80;
+
+const memo = new WeakMap<FunctionNode, boolean>();
+
+/**
+ * Is `fn` a start method (see `START_NAMES`) of a class that neither the class itself nor any module of the
+ * project naming the class (or its base class) calls? Scripts and examples are left out: they call it the way
+ * its users do, once.
+ */
+export function startedOnceByItsUser(fn: FunctionNode): boolean {
+  let answer = memo.get(fn);
+  if (answer === undefined) memo.set(fn, (answer = decide(fn)));
+  return answer;
+}
+
+function decide(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private') return false;
+  const name = memberKeyName(method);
+  const body = method.parent;
+  const klass = body.parent;
+  if (name === null || !START_NAMES.has(name) || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id) return false;
+  // `this.start()` elsewhere in the class: it starts itself again (a reconnect, a restart).
+  if (thisMemberUses(body).has(name)) return false;
+  const program = programOf(method);
+  const file = program ? fileOf(program) : null;
+  if (!program || !file) return false;
+  const base = klass.superClass ? unwrap(klass.superClass) : null;
+  // Callers may hold it as its base class of the project's own (`this.adapter.start()` of an `Adapter`); a
+  // package's base (`EventEmitter`) names nothing of the project's.
+  const imported = base?.type === 'Identifier' ? moduleTable(program).imports.get(base.name) : undefined;
+  const ownBase = base?.type === 'Identifier' && (imported === undefined || imported.from.startsWith('.'));
+  const words = [klass.id.name, ...(ownBase ? [base.name] : [])];
+  for (const word of words) {
+    const modules = modulesMentioning(program, word);
+    if (!modules || modules.length > MAX_MODULES) return false;
+    for (const module of modules) if (callsMethod(module, name, body, klass.id.name, file)) return false;
+  }
+  return true;
+}
+
+/** Does `module` (outside the class `body`, and unless it is a script or an example) call a method `name`? */
+function callsMethod(module: Program, name: string, body: TSESTree.ClassBody, className: string, classFile: string): boolean {
+  const file = fileOf(module);
+  if (file && file !== classFile && conventionalFileKind(relativeToShared(file, classFile)) === 'script') return false;
+  let calls = false;
+  forEachNode(module, (n) => {
+    if (calls) return false;
+    if (n.type !== 'MemberExpression' || memberName(n) !== name) return true;
+    if (n.range[0] >= body.range[0] && n.range[1] <= body.range[1] && module === programOf(body)) return true;
+    const object = unwrap(n.object);
+    // A subclass's `super.start()` is the same start, once per object.
+    if (object.type === 'Super') return true;
+    // Another class's `this.start()` is its own method, unless that class extends this one.
+    if (object.type === 'ThisExpression' && !inSubclass(n, className)) return true;
+    // `const instance = new MongoInstance(opts); await instance.start()`: another class's object.
+    if (object.type === 'Identifier' && madeOfOtherClass(object, className)) return true;
+    calls = true;
+    return false;
+  });
+  return calls;
+}
+
+/** `x` declared `const x = new Other(…)` in the function (or module) it is used in, `Other` not `className`. */
+function madeOfOtherClass(x: TSESTree.Identifier, className: string): boolean {
+  const scope = enclosingFunction(x) ?? programOf(x);
+  let other = false;
+  if (!scope) return false;
+  forEachNode(scope, (n) => {
+    if (other) return false;
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== x.name || !n.init) return true;
+    const init = unwrap(n.init);
+    // `new this(opts)` in a static factory makes the factory's own class.
+    const made = init.type !== 'NewExpression' ? null : init.callee.type === 'Identifier' ? init.callee.name : init.callee.type === 'ThisExpression' ? classNameOf(classOf(init)) : null;
+    other = made !== null && made !== className;
+    return false;
+  });
+  return other;
+}
+
+function classNameOf(body: TSESTree.ClassBody | null): string | null {
+  const klass = body?.parent;
+  return klass && (klass.type === 'ClassDeclaration' || klass.type === 'ClassExpression') ? (klass.id?.name ?? null) : null;
+}
+
+/** Is `node` in a class (the nearest one around it) that extends `className`? */
+function inSubclass(node: Node, className: string): boolean {
+  const body = classOf(node);
+  const klass = body?.parent;
+  const base = klass && (klass.type === 'ClassDeclaration' || klass.type === 'ClassExpression') && klass.superClass ? unwrap(klass.superClass) : null;
+  return base?.type === 'Identifier' && base.name === className;
+}
+
+/** `file`'s path below the deepest folder it shares with `other`: where it sits in their common project. */
+function relativeToShared(file: string, other: string): string {
+  const a = file.split(/[\\/]+/);
+  const b = other.split(/[\\/]+/);
+  let i = 0;
+  while (i < a.length - 1 && i < b.length - 1 && a[i] === b[i]) i++;
+  return a.slice(i).join('/');
+}
