@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { constInit } from '../callees.js';
+import { propFixedWhereRendered } from '../fixedProps.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -39,7 +40,11 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       const subject = { kind: 'effect' as const, effect: effect.body, sets: late.map((l) => l.set) };
       // One report per effect, at its first late set: the missing cleanup is one problem, however many sets it lets through.
       const first = late[0];
-      if (first) reports.push({ ...report(first.set, first.after, effect.deps, late.length - 1), subject });
+      if (!first) continue;
+      // Its changing dependencies are props the project only ever renders it with one literal for: each mount
+      // runs the effect once. Shown on request, as the next place that renders it may pass a variable.
+      const fixed = effect.deps !== null && effect.deps.elements.every((d) => d !== null && (isStable(d, model.scope, 0) || fixedProp(d, model.scope, call)));
+      reports.push({ ...report(first.set, first.after, effect.deps, late.length - 1), subject, ...(fixed ? { confidence: 'low' as const } : {}) });
     }
     return reports;
   },
@@ -66,6 +71,20 @@ function effectOf(call: TSESTree.CallExpression, scope: ScopeInfo): { body: Func
   // `[load]` with `const load = useCallback(async () => …, [])`: no dependency ever changes, so it runs once too.
   if (deps?.type === 'ArrayExpression' && deps.elements.every((d) => d !== null && isStable(d, scope, 0))) return null;
   return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
+}
+
+/** `offset` of `function TimeDisplay({ offset })`, rendered only with a literal `offset` (see `propFixedWhereRendered`). */
+function fixedProp(dep: Node, scope: ScopeInfo, effectCall: Node): boolean {
+  const d = unwrap(dep);
+  if (d.type !== 'Identifier') return false;
+  const def = scope.variableOf(d)?.defs[0];
+  if (def?.type !== 'Parameter') return false;
+  const component = enclosingFunction(effectCall);
+  const param = component?.params[0];
+  if (!component || param?.type !== 'ObjectPattern' || def.node !== component) return false;
+  const property = param.properties.find((p): p is TSESTree.Property => p.type === 'Property' && unwrap(p.value).type === 'Identifier' && (unwrap(p.value) as TSESTree.Identifier).name === d.name);
+  const key = property && !property.computed && property.key.type === 'Identifier' ? property.key.name : null;
+  return key !== null && propFixedWhereRendered(component, key);
 }
 
 /** Hooks whose result is the same object on every render: a ref, and (below) state setters and dispatchers. */
