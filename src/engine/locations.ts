@@ -4,6 +4,7 @@ import type { Variable } from '@typescript-eslint/scope-manager';
 import { isFunction, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
 import { resolveCallee, returnsSingleton } from './callees.js';
+import { getterField } from './getterAliases.js';
 
 /** Methods that read a collection's contents without changing it. */
 export const COLLECTION_READS = new Set([
@@ -214,6 +215,9 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
     if (base === null) return null;
     const name = memberName(n);
     if (name === null) return `${base}[*]`;
+    // `this.controller` read through `get controller() { return this._controller }`: the field itself.
+    const field = base === 'this' && !n.computed ? getterField(n, name) : null;
+    if (field !== null) return `this.${field}`;
     return n.computed ? `${base}[${JSON.stringify(name)}]` : `${base}.${name}`;
   }
   return null;
