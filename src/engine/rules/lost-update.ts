@@ -1,6 +1,7 @@
 import { empties, shareHold, type AwaitPoint, type LocalCall, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { displayPath, isStoreRead, pathsOverlap } from '../locations.js';
 import { fieldOfSequentialInstance } from '../records.js';
+import { onlyGatedWaits } from '../inputGates.js';
 import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from '../ast.js';
@@ -95,7 +96,9 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         if (restore && !override) return;
         seen.add(w.node);
         // A value set for an await and restored is seen by any other code that runs meanwhile, not only by this function's next run.
-        const confidence = rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
+        // A Durable Object's own storage calls keep its input gate shut: nothing else runs in the object meanwhile.
+        const gated = onlyGatedWaits([stale.yielded, ...w.yieldsSince(stale.read.passed)]);
+        const confidence = gated || rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       localCall(c) {
