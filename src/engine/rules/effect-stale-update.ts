@@ -87,8 +87,12 @@ function fixedProp(dep: Node, scope: ScopeInfo, effectCall: Node): boolean {
   return key !== null && propFixedWhereRendered(component, key);
 }
 
-/** Hooks whose result is the same object on every render: a ref, and (below) state setters and dispatchers. */
-const STABLE_HOOKS = new Set(['useRef']);
+/**
+ * Hooks whose result is the same object on every render: a ref; react-redux's `dispatch` (the store's own, as
+ * long as the Provider keeps its store; `useAppDispatch` is the typed alias Redux's docs set up); and (below)
+ * state setters and dispatchers.
+ */
+const STABLE_HOOKS = new Set(['useRef', 'useDispatch', 'useAppDispatch']);
 const STATE_HOOKS = new Set(['useState', 'useReducer', 'useTransition', 'useActionState']);
 const MEMO_HOOKS = new Set(['useCallback', 'useMemo']);
 
