@@ -147,11 +147,36 @@ export interface PathContext {
 }
 
 /** Is a variable captured from `owner` shared when read inside `fn`? Only if a closure in between runs concurrently. */
-export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: ScopeInfo): boolean {
+export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: ScopeInfo, variable?: Variable): boolean {
   for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
-    if (isFunction(f) && (isConcurrentClosure(f) || handedOutByName(f, scope))) return true;
+    if (!isFunction(f)) continue;
+    if (handedOutByName(f, scope)) return true;
+    if (isConcurrentClosure(f) && !(variable && scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f))) return true;
   }
   return false;
+}
+
+/** Schedulers that run their callback once, later: each call of the function around them gets one run. */
+const ONCE_SCHEDULERS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'nextTick']);
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/**
+ * `const renew = async ({ session }) => { setTimeout(async () => { if (!session) session = await load(); … }) }`:
+ * a timer callback scheduled once per call of `owner` (not in a loop, not from a callback that runs repeatedly).
+ * A variable of that call which only the callback uses is the callback's own: no other run sees it.
+ */
+function scheduledOnceByItsCall(f: FunctionNode, owner: FunctionNode): boolean {
+  const call = f.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(f as TSESTree.Expression)) return false;
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  if (name === null || !ONCE_SCHEDULERS.has(name)) return false;
+  for (let p: Node | undefined = call.parent; p && p !== owner; p = p.parent) if (LOOPS.has(p.type) || isFunction(p)) return false;
+  return true;
+}
+
+function usedOnlyInside(variable: Variable, f: FunctionNode): boolean {
+  return variable.references.every((r) => r.init === true || (r.identifier.range[0] >= f.range[0] && r.identifier.range[1] <= f.range[1]));
 }
 
 /**
@@ -201,7 +226,7 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
       case 'module':
         return n.name;
       case 'captured':
-        return capturedIsShared(ctx.fn, binding.owner, ctx.scope) && (!forWrite || variableCanChange(binding.variable)) ? n.name : null;
+        return capturedIsShared(ctx.fn, binding.owner, ctx.scope, binding.variable) && (!forWrite || variableCanChange(binding.variable)) ? n.name : null;
       case 'local':
         return ctx.aliasOf(binding.variable) ?? null;
       case 'global':
@@ -235,7 +260,7 @@ function singletonPath(call: TSESTree.CallExpression): string | null {
 export function identifierIsLocation(id: TSESTree.Identifier, ctx: PathContext): boolean {
   const binding = ctx.scope.bindingOf(id, ctx.fn);
   if (binding.kind === 'module') return variableCanChange(binding.variable);
-  if (binding.kind === 'captured') return capturedIsShared(ctx.fn, binding.owner, ctx.scope) && variableCanChange(binding.variable);
+  if (binding.kind === 'captured') return capturedIsShared(ctx.fn, binding.owner, ctx.scope, binding.variable) && variableCanChange(binding.variable);
   return false;
 }
 
