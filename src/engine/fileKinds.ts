@@ -97,8 +97,8 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
     if (BENCH_DIRS.has(dir)) return 'benchmark';
     if (SCRIPT_DIRS.has(dir) || SCRIPT_DIR_PART.test(dir) || TOOLING_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code
-    // (a library's development-build helpers).
-    if (dir === 'dev' && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'script';
+    // (a library's development-build helpers), and so is a `src/` inside it.
+    if (dir === 'dev' && !parts.some((p, j) => j !== i && SOURCE_DIRS.has(p.toLowerCase()))) return 'script';
   }
   return 'source';
 }

@@ -47,6 +47,8 @@ describe('file kinds', () => {
     ['apps/dev/server.ts', 'script'],
     ['src/dev/loadMessages.ts', 'source'],
     ['packages/core/lib/dev/warn.ts', 'source'],
+    // A package whose source lives under `dev/` (nodejs-firestore's `dev/src`, built to `build/src`).
+    ['dev/src/index.ts', 'source'],
     ['src/contest.ts', 'source'],
     ['src/latest-tests.ts', 'source'],
     ['system-test/storage.ts', 'test'],

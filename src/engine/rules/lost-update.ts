@@ -77,7 +77,9 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     messageId: 'lostUpdate',
     fixKinds: ['lock-wrap'],
     // Test runners run a file's cases and hooks one after another: concurrency there is deliberate and rare.
-    confidenceIn: { test: 'low' },
+    // A script or an example runs once, on a developer's machine, usually one call at a time: judged on real
+    // code, 5 of 7 findings there were not races. Shown on request.
+    confidenceIn: { test: 'low', script: 'low' },
   },
   observe({ kind }) {
     const reports: RuleReport[] = [];
