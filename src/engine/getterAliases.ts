@@ -3,8 +3,8 @@ import { isFunction, memberName, unwrap, type Node } from './ast.js';
 
 /*
  * `get controller() { if (!this._controller) throw new Error('not ready'); return this._controller; }`: a class
- * that keeps a field private and hands it out through a getter. `this.controller.setStatus(…)` then writes what
- * `this._controller.status` reads; spelled two ways, they are one place.
+ * that keeps a field private and hands it out through a getter, with no setter. `this.controller.setStatus(…)`
+ * then writes what `this._controller.status` reads; spelled two ways, they are one place.
  */
 
 const memo = new WeakMap<TSESTree.ClassBody, Map<string, string | null>>();
@@ -22,6 +22,9 @@ export function getterField(at: Node, name: string): string | null {
 
 function fieldReturned(body: TSESTree.ClassBody, name: string): string | null {
   const getter = body.body.find((m): m is TSESTree.MethodDefinition => m.type === 'MethodDefinition' && m.kind === 'get' && !m.static && !m.computed && keyName(m) === name);
+  // With a setter too, `this.state = x` is a call that may do more than store (emit an event), and the class's
+  // summaries keep the accessor's name: left as it is written.
+  if (body.body.some((m) => m.type === 'MethodDefinition' && m.kind === 'set' && !m.static && !m.computed && keyName(m) === name)) return null;
   const stmts = getter?.value.body?.body;
   if (!stmts || stmts.length === 0) return null;
   const last = stmts[stmts.length - 1]!;
