@@ -254,6 +254,37 @@ function settersAround(effectCall: TSESTree.CallExpression): Set<string> {
   return names;
 }
 
+/** Calls that register a callback to run on an event, later and apart from the effect's own run. */
+const REGISTRATIONS = new Set(['on', 'once', 'addListener', 'addEventListener', 'subscribe', 'block', 'listen', 'watch', 'observe', 'register']);
+
+/**
+ * Does the effect start this async function as part of its run: called in place (an IIFE), called by name, or
+ * handed to a call that runs it (`setTimeout(load)`, `void task(load)`)? An async callback handed to a
+ * registration (`history.block({ blockerFn })`, `emitter.on('x', async () => …)`) is an event handler: its
+ * awaits wait on the event's own work (here, the user's answer), not on a run of the effect.
+ */
+function startedByEffect(fn: FunctionNode, effect: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (parent?.type === 'CallExpression') return parent.callee === fn || !registers(parent);
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : parent?.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier' ? parent.id : null;
+  if (!id) return false;
+  let started = false;
+  forEachNode(effect.body, (n) => {
+    if (started) return false;
+    if (n.type !== 'Identifier' || n.name !== id.name || n === id) return true;
+    const at = n.parent;
+    started = at?.type === 'CallExpression' && (at.callee === n || (at.arguments.includes(n) && !registers(at)));
+    return !started;
+  });
+  return started;
+}
+
+function registers(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+  return name !== null && REGISTRATIONS.has(name);
+}
+
 /** A late state update: a setter called (`setUser(u)`) or handed to a promise chain (`.then(setUser)`). */
 export type LateSet = TSESTree.CallExpression | TSESTree.Identifier;
 
@@ -278,7 +309,7 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
         // A promise callback runs once the promise settles: after the work.
         if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, lastBefore(parent) ?? parent);
         // An async function the effect defines and starts (an IIFE, `const load = async () => …; load()`).
-        else if (n.async && n !== effect) visit(n, lastBefore(n));
+        else if (n.async && n !== effect && startedByEffect(n, effect)) visit(n, lastBefore(n));
         // The cleanup and event handlers run apart from the async work.
         return false;
       }
