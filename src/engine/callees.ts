@@ -849,10 +849,29 @@ export function returnsNoPromise(fn: FunctionNode): boolean {
   // `acquire: () => { pending++; }`: no `return` hands anything back.
   if (!returnsAValue(fn)) return true;
   const values = returnedValues(fn);
-  return values !== null && values.length > 0 && values.every((v) => {
-    const e = unwrap(v);
-    return (e.type === 'NewExpression' && !(e.callee.type === 'Identifier' && e.callee.name === 'Promise')) || e.type === 'ObjectExpression' || e.type === 'ArrayExpression' || e.type === 'Literal' || e.type === 'ThisExpression';
+  return values !== null && values.length > 0 && values.every((v) => plainValue(v) || plainValue(localConstInit(fn, v)));
+}
+
+/** A value that is no promise: an object made with `new` (of anything but `Promise`), a literal, `this`. */
+function plainValue(v: Node | null): boolean {
+  if (!v) return false;
+  const e = unwrap(v);
+  return (e.type === 'NewExpression' && !(e.callee.type === 'Identifier' && e.callee.name === 'Promise')) || e.type === 'ObjectExpression' || e.type === 'ArrayExpression' || e.type === 'Literal' || e.type === 'ThisExpression';
+}
+
+/** `const entry = new QueueEntry(this); …; return entry`: what a `const` of the function itself was given. */
+function localConstInit(fn: FunctionNode, v: Node): Node | null {
+  const id = unwrap(v);
+  if (id.type !== 'Identifier') return null;
+  let init: Node | null = null;
+  forEachNode(fn.body, (n) => {
+    if (init || isFunction(n)) return false;
+    if (n.type === 'VariableDeclaration' && n.kind === 'const') {
+      for (const d of n.declarations) if (d.id.type === 'Identifier' && d.id.name === id.name && d.init) init = d.init;
+    }
+    return !init;
   });
+  return init;
 }
 
 function returnsAValue(fn: FunctionNode): boolean {
