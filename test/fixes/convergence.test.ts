@@ -39,6 +39,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'the subscription is made in a Promise executor, which cannot await; chaining the send on it decides what a failed subscribe does to the caller (reject, retry), which the author must choose',
   'check-then-act/racy/status-set-only-after-reset.ts:24 check-then-act':
     'handleAckTimeout() is not async and acts in a promise callback: a lock would need an await; the fix is to mark the status before the reset starts (the safe twin)',
+  'check-then-act/racy/batched-invalidation-fixed-count.ts:11 check-then-act':
+    'the returned closure is not async and acts in a promise callback: a lock would need an await; the fix is to drain with shift() in the loop test (the safe twin)',
   'lost-update/racy/saga-upload-total-yield.ts:9 lost-update':
     'a generator cannot await a Lock; the fix is to read the total after the yield (the safe twin), which the saga runner serializes',
 };

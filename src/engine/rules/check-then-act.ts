@@ -1,4 +1,4 @@
-import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, isNullOrUndefined, memberName, presenceTest, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, isFunction, isNullOrUndefined, memberName, presenceTest, unwrap, type Node } from '../ast.js';
 import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
@@ -57,6 +57,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         if (once.some(([from, to]) => w.node.range[0] >= from && w.node.range[1] <= to)) return;
         // A lost update at the same write explains it better; storing one shared operation's result repeats no work.
         if (w.guards.length === 0 || w.sharedResult || seen.has(w.node) || staleRead(w) || inSingleFlight(w.node, w.kind === 'collection')) return;
+        if (takesInTest(w.node)) return;
         for (const { check, read } of w.guards) {
           if (check.loopTest) continue;
           const yielded = w.yieldedSince(read.passed);
@@ -501,4 +502,26 @@ function inApplicationClass(node: Node): boolean {
   // in sight and the finding keeps its confidence.
   const isMethod = (member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.value === fn;
   return isMethod && program !== null && inApplication(program);
+}
+
+/** Removals that hand back what they took, or nothing when there was nothing to take. */
+const TAKES = new Set(['shift', 'pop', 'delete']);
+
+/**
+ * `while ((key = queue.shift())) …`, `if (!pending.delete(id)) return`: the removal is the loop's (or the
+ * branch's) own test. It takes what is there now and says whether there was anything, so it looks afresh
+ * rather than acting on an older look: a second drain finds the queue empty and stops.
+ */
+function takesInTest(write: Node): boolean {
+  const call = unwrap(write);
+  if (call.type !== 'CallExpression') return false;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || !TAKES.has(memberName(callee) ?? '')) return false;
+  let child: Node = call;
+  for (let p: Node | undefined = call.parent; p && !isFunction(p); p = p.parent) {
+    if ((p.type === 'WhileStatement' || p.type === 'DoWhileStatement' || p.type === 'ForStatement' || p.type === 'IfStatement') && p.test === child) return true;
+    if (p.type.endsWith('Statement')) return false;
+    child = p;
+  }
+  return false;
 }
