@@ -1,5 +1,5 @@
-import { calleeName, containsAwait, enclosingFunction, forEachNode, forEachNodeIn, isFunction, isNullOrUndefined, memberName, presenceTest, unwrap, type Node } from '../ast.js';
-import { shareHold, type ReadFact, type SharedWrite } from '../flow/index.js';
+import { calleeName, containsAwait, containsNode, enclosingFunction, forEachNode, forEachNodeIn, isFunction, isNullOrUndefined, memberName, presenceTest, unwrap, type Node } from '../ast.js';
+import { shareHold, type GuardingCheck, type ReadFact, type SharedWrite } from '../flow/index.js';
 import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
@@ -8,7 +8,7 @@ import { storesComputedSince, waitedOnNothingSince, waitedOnSharedWorkSince } fr
 import { inSingleFlight } from '../singleFlight.js';
 import { memberKeyName, thisMemberUses } from '../summaries.js';
 import { inApplication } from '../callees.js';
-import { programOf } from '../modules.js';
+import { moduleTable, programOf } from '../modules.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
@@ -39,8 +39,9 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
     return {
       write(w) {
         const fresh = (r: ReadFact): boolean => w.yieldedSince(r.passed) === null;
-        for (const g of latches(w) ? w.guards : []) {
-          if (!fresh(g.read)) continue;
+        const latched = latches(w);
+        for (const g of w.guards) {
+          if (!fresh(g.read) || !(latched || movesStateOut(w, g.check, g.read.node))) continue;
           g.check.close();
           // Past an early exit that now always exits for later callers, nothing after it runs twice at once: the
           // checks in force now, and those made later in the function (`if (inited) return; inited = true; …
@@ -117,6 +118,41 @@ function latches(w: SharedWrite): boolean {
   }
   if (w.kind !== 'assign' || node.type !== 'AssignmentExpression' || node.operator !== '=' || w.deps.some((d) => d.path === w.path)) return false;
   return latchValue(unwrap(node.right), false);
+}
+
+/**
+ * `if (this.state !== IDLE) return; this.state = STARTING;`, `if (s === 'idle') { s = 'busy'; … }`: the write
+ * moves a state the check compares with a constant to another constant, before any await, so a later caller
+ * takes the exit (or skips the branch). Constants: literals, a module's `const` given one, an enum's member.
+ */
+function movesStateOut(w: SharedWrite, check: GuardingCheck, read: Node): boolean {
+  const node = w.node;
+  if (w.kind !== 'assign' || node.type !== 'AssignmentExpression' || node.operator !== '=') return false;
+  const test = unwrap(check.node);
+  if (test.type !== 'BinaryExpression') return false;
+  const equal = test.operator === '===' || test.operator === '==';
+  if (!equal && test.operator !== '!==' && test.operator !== '!=') return false;
+  const side = (n: Node): boolean => containsNode(n, (m) => m === read);
+  const other = side(test.left) ? test.right : side(test.right) ? test.left : null;
+  const from = other ? constantKey(other) : null;
+  const to = constantKey(node.right);
+  if (from === null || to === null || from === to) return false;
+  return equal ? !check.guardsRest : check.guardsRest;
+}
+
+function constantKey(value: Node): string | null {
+  const v = unwrap(value);
+  if (v.type === 'Literal') return `${typeof v.value}:${String(v.value)}`;
+  if (v.type === 'Identifier') {
+    const program = programOf(v);
+    const init = program ? moduleTable(program).constInits.get(v.name) : undefined;
+    return init && unwrap(init).type === 'Literal' ? constantKey(init) : null;
+  }
+  // `Status.Ready`: an enum's (or a frozen table's) member, told apart by its name.
+  if (v.type === 'MemberExpression' && !v.computed && unwrap(v.object).type === 'Identifier') {
+    return `${(unwrap(v.object) as TSESTree.Identifier).name}.${memberName(v)}`;
+  }
+  return null;
 }
 
 /**
