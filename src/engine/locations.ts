@@ -151,7 +151,7 @@ export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: S
   for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
     if (!isFunction(f)) continue;
     if (handedOutByName(f, scope)) return true;
-    if (isConcurrentClosure(f) && !(variable && scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f))) return true;
+    if (isConcurrentClosure(f) && !(variable && ((scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f)) || taskOfItsIteration(f, variable)))) return true;
   }
   return false;
 }
@@ -173,6 +173,21 @@ function scheduledOnceByItsCall(f: FunctionNode, owner: FunctionNode): boolean {
   if (name === null || !ONCE_SCHEDULERS.has(name)) return false;
   for (let p: Node | undefined = call.parent; p && p !== owner; p = p.parent) if (LOOPS.has(p.type) || isFunction(p)) return false;
   return true;
+}
+
+/**
+ * `for await (let peer of source) { yield async () => { if (!peer.addrs.length) peer = await find(peer.id) } }`:
+ * each pass of the loop has its own `peer`, and the task it yields captures that one. Another task never sees
+ * it; only running the same task twice would.
+ */
+function taskOfItsIteration(f: FunctionNode, variable: Variable): boolean {
+  if (f.parent?.type !== 'YieldExpression') return false;
+  const def = variable.defs[0];
+  const declaration = def?.type === 'Variable' ? def.parent : null;
+  const loop = declaration?.parent;
+  if (!declaration || declaration.type !== 'VariableDeclaration' || declaration.kind === 'var') return false;
+  if ((loop?.type !== 'ForOfStatement' && loop?.type !== 'ForInStatement') || loop.left !== declaration) return false;
+  return f.range[0] >= loop.body.range[0] && f.range[1] <= loop.body.range[1];
 }
 
 function usedOnlyInside(variable: Variable, f: FunctionNode): boolean {
