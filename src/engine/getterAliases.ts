@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isFunction, memberName, unwrap, type Node } from './ast.js';
+import type { FunctionNode } from './scope.js';
 
 /*
  * `get controller() { if (!this._controller) throw new Error('not ready'); return this._controller; }`: a class
@@ -9,9 +10,16 @@ import { isFunction, memberName, unwrap, type Node } from './ast.js';
 
 const memo = new WeakMap<TSESTree.ClassBody, Map<string, string | null>>();
 
-/** The field `this.<name>` reads through the class's getter, when the getter only guards and returns it. */
-export function getterField(at: Node, name: string): string | null {
-  const body = enclosingClassBody(at);
+/** Per function: the class body its `this` is, asked for every `this.x` path the flow resolves in it. */
+const classOfFn = new WeakMap<FunctionNode, TSESTree.ClassBody | null>();
+
+/**
+ * The field `this.<name>` reads through the class's getter, when the getter only guards and returns it. `fn`:
+ * the function the read is in.
+ */
+export function getterField(fn: FunctionNode, name: string): string | null {
+  let body = classOfFn.get(fn);
+  if (body === undefined) classOfFn.set(fn, (body = enclosingClassBody(fn)));
   if (!body) return null;
   let fields = memo.get(body);
   if (!fields) memo.set(body, (fields = new Map()));
@@ -45,9 +53,10 @@ function throws(s: Node): boolean {
   return s.type === 'ThrowStatement' || (s.type === 'BlockStatement' && s.body.length === 1 && s.body[0]!.type === 'ThrowStatement');
 }
 
-/** The class body whose `this` `at` sees: arrow functions keep it, other functions do not. */
-function enclosingClassBody(at: Node): TSESTree.ClassBody | null {
-  for (let p = at.parent; p; p = p.parent) {
+/** The class body whose `this` `fn` sees: arrow functions keep it, other functions do not. */
+function enclosingClassBody(fn: FunctionNode): TSESTree.ClassBody | null {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.parent?.type !== 'MethodDefinition' && fn.parent?.type !== 'PropertyDefinition') return null;
+  for (let p: Node | undefined = fn.parent; p; p = p.parent) {
     if (p.type === 'ClassBody') return p;
     if (isFunction(p) && p.type !== 'ArrowFunctionExpression' && p.parent?.type !== 'MethodDefinition') return null;
   }

@@ -150,8 +150,9 @@ export interface PathContext {
 export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: ScopeInfo, variable?: Variable): boolean {
   for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
     if (!isFunction(f)) continue;
-    if (handedOutByName(f, scope)) return true;
-    if (isConcurrentClosure(f) && !(variable && ((scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f)) || taskOfItsIteration(f, variable)))) return true;
+    // A timer scheduled once per call, or a task a loop yields, runs apart from the others but only once.
+    const concurrent = isConcurrentClosure(f) && !(variable && ((scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f)) || taskOfItsIteration(f, variable)));
+    if (concurrent || (!isConcurrentClosure(f) && handedOutByName(f, scope))) return true;
   }
   return false;
 }
@@ -256,7 +257,7 @@ export function sharedPath(node: Node, ctx: PathContext, forWrite = false): stri
     const name = memberName(n);
     if (name === null) return `${base}[*]`;
     // `this.controller` read through `get controller() { return this._controller }`: the field itself.
-    const field = base === 'this' && !n.computed ? getterField(n, name) : null;
+    const field = base === 'this' && !n.computed ? getterField(ctx.fn, name) : null;
     if (field !== null) return `this.${field}`;
     return n.computed ? `${base}[${JSON.stringify(name)}]` : `${base}.${name}`;
   }

@@ -94,7 +94,15 @@ function protectedMethodCalls(method: TSESTree.MethodDefinition): TSESTree.CallE
   return thisMemberUses(method.parent).get(name) ?? [];
 }
 
-function extendedInProject(className: string, at: Node): boolean {
+const extendedMemo = new WeakMap<TSESTree.ClassBody, boolean>();
+
+function extendedInProject(className: string, method: TSESTree.MethodDefinition): boolean {
+  let answer = extendedMemo.get(method.parent);
+  if (answer === undefined) extendedMemo.set(method.parent, (answer = findsSubclass(className, method)));
+  return answer;
+}
+
+function findsSubclass(className: string, at: Node): boolean {
   const program = programOf(at);
   const modules = program ? modulesMentioning(program, className) : null;
   if (!modules) return true;
