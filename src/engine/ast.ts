@@ -296,6 +296,9 @@ export function propertyKey(p: TSESTree.Property): string | null {
 /** `p.then(cb)`, `.catch(cb)`, `.finally(cb)`: the calls whose callbacks run when a promise settles. */
 export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
+/** The statements that repeat their body. */
+export const LOOP_STATEMENTS: ReadonlySet<string> = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
 /** Is `call` a `.then`/`.catch`/`.finally` on some promise? */
 export function isPromiseChainCall(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);

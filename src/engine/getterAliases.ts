@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, memberName, unwrap, type Node } from './ast.js';
+import { memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
+import { classOf } from './summaries.js';
 
 /*
  * `get controller() { if (!this._controller) throw new Error('not ready'); return this._controller; }`: a class
@@ -19,7 +20,8 @@ const classOfFn = new WeakMap<FunctionNode, TSESTree.ClassBody | null>();
  */
 export function getterField(fn: FunctionNode, name: string): string | null {
   let body = classOfFn.get(fn);
-  if (body === undefined) classOfFn.set(fn, (body = enclosingClassBody(fn)));
+  // A plain `function` (not a method's) has a `this` of its own.
+  if (body === undefined) classOfFn.set(fn, (body = fn.type === 'ArrowFunctionExpression' || fn.parent?.type === 'MethodDefinition' || fn.parent?.type === 'PropertyDefinition' ? classOf(fn) : null));
   if (!body) return null;
   let fields = memo.get(body);
   if (!fields) memo.set(body, (fields = new Map()));
@@ -51,14 +53,4 @@ function keyName(m: TSESTree.MethodDefinition): string | null {
 
 function throws(s: Node): boolean {
   return s.type === 'ThrowStatement' || (s.type === 'BlockStatement' && s.body.length === 1 && s.body[0]!.type === 'ThrowStatement');
-}
-
-/** The class body whose `this` `fn` sees: arrow functions keep it, other functions do not. */
-function enclosingClassBody(fn: FunctionNode): TSESTree.ClassBody | null {
-  if (fn.type !== 'ArrowFunctionExpression' && fn.parent?.type !== 'MethodDefinition' && fn.parent?.type !== 'PropertyDefinition') return null;
-  for (let p: Node | undefined = fn.parent; p; p = p.parent) {
-    if (p.type === 'ClassBody') return p;
-    if (isFunction(p) && p.type !== 'ArrowFunctionExpression' && p.parent?.type !== 'MethodDefinition') return null;
-  }
-  return null;
 }

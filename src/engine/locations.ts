@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isStorePath, STORE_PATH } from './sagas.js';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { isFunction, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
+import { isFunction, LOOP_STATEMENTS, memberName, PROMISE_CALLBACK_METHODS, unwrap, type Node } from './ast.js';
 import type { FunctionNode, ScopeInfo } from './scope.js';
 import { resolveCallee, returnsSingleton } from './callees.js';
 import { getterField } from './getterAliases.js';
@@ -150,16 +150,16 @@ export interface PathContext {
 export function capturedIsShared(fn: FunctionNode, owner: FunctionNode, scope: ScopeInfo, variable?: Variable): boolean {
   for (let f: Node | undefined = fn; f && f !== owner; f = f.parent) {
     if (!isFunction(f)) continue;
-    // A timer scheduled once per call, or a task a loop yields, runs apart from the others but only once.
-    const concurrent = isConcurrentClosure(f) && !(variable && ((scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f)) || taskOfItsIteration(f, variable)));
-    if (concurrent || (!isConcurrentClosure(f) && handedOutByName(f, scope))) return true;
+    if (isConcurrentClosure(f)) {
+      // A timer scheduled once per call, or a task a loop yields, runs apart from the others but only once.
+      if (!(variable && ((scheduledOnceByItsCall(f, owner) && usedOnlyInside(variable, f)) || taskOfItsIteration(f, variable)))) return true;
+    } else if (handedOutByName(f, scope)) return true;
   }
   return false;
 }
 
 /** Schedulers that run their callback once, later: each call of the function around them gets one run. */
 const ONCE_SCHEDULERS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'nextTick']);
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /**
  * `const renew = async ({ session }) => { setTimeout(async () => { if (!session) session = await load(); … }) }`:
@@ -172,7 +172,7 @@ function scheduledOnceByItsCall(f: FunctionNode, owner: FunctionNode): boolean {
   const callee = unwrap(call.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
   if (name === null || !ONCE_SCHEDULERS.has(name)) return false;
-  for (let p: Node | undefined = call.parent; p && p !== owner; p = p.parent) if (LOOPS.has(p.type) || isFunction(p)) return false;
+  for (let p: Node | undefined = call.parent; p && p !== owner; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
   return true;
 }
 

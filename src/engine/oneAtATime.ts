@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isPromiseChainCall, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { inLibrary, localCallSites, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
@@ -15,7 +15,6 @@ import type { FunctionNode } from './scope.js';
  * findings were never races; they are shown on request.
  */
 
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 /** How many callers deep the question is followed; a chain longer than this is not assumed sequential. */
 const MAX_DEPTH = 6;
 
@@ -221,7 +220,7 @@ function exits(stmt: Node): boolean {
 }
 
 function inLoop(call: Node, home: FunctionNode | null): boolean {
-  for (let p = call.parent; p && p !== home; p = p.parent) if (LOOPS.has(p.type)) return true;
+  for (let p = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type)) return true;
   return false;
 }
 

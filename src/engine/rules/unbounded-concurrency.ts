@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, LOOP_STATEMENTS, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -270,7 +270,6 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   return originOf(init, walk, depth + 1);
 }
 
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'indexOf', 'join', 'some', 'every', 'find', 'slice', 'at']);
 
 /**
@@ -290,7 +289,7 @@ function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpressi
     if (call?.type !== 'CallExpression' || call.callee !== member) return method !== null && READS_ONLY.has(method);
     if (method !== 'push' && method !== 'unshift') return method !== null && READS_ONLY.has(method);
     if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
-    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOPS.has(p.type) || isFunction(p)) return false;
+    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
     return true;
   });
 }
@@ -617,7 +616,7 @@ function drainsSharedQueue(fn: FunctionNode): boolean {
   let drains = false;
   forEachNode(fn.body, (n) => {
     if (drains || (n !== fn.body && isFunction(n))) return false;
-    if (LOOPS.has(n.type)) drains = takesFromOutside(n, fn);
+    if (LOOP_STATEMENTS.has(n.type)) drains = takesFromOutside(n, fn);
     return !drains;
   });
   return drains;
