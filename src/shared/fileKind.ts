@@ -64,5 +64,6 @@ export const GENERATED_WHY: Readonly<Record<SkipReason, string>> = {
   'minified name': 'a minified or bundled file, by its name',
   'source map': 'build output (it ends with a source map comment)',
   minified: 'minified code',
+  compiled: 'build output (a compiler\'s CommonJS: it declares `__esModule` and its exports `void 0`)',
   'generated marker': 'generated code (its header says so)',
 };

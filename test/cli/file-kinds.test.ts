@@ -1,7 +1,7 @@
 // Where code lives weighs its findings: fan-out in tests and benchmarks is deliberate, so the rule is off there
 // by default; each finding says how sure it is, and --min-confidence chooses what is shown.
 import { describe, expect, it, afterAll } from 'vitest';
-import { conventionalFileKind, DEFAULT_CONFIG, isBuildOutput, validateConfig } from '../../src/engine/index.js';
+import { conventionalFileKind, DEFAULT_CONFIG, generatedByContent, isBuildOutput, validateConfig } from '../../src/engine/index.js';
 import { fileKindOf } from '../../src/shared/fileKind.js';
 import { checkInProcess, makeProject, removeProjects } from './helpers.js';
 
@@ -81,6 +81,11 @@ describe('file kinds', () => {
     ['src/transcripts/parse.ts', 'source'],
     ['src/scriptsRunner.ts', 'source'],
     ['packages/docs-generator/src/docs/render.ts', 'source'],
+    ['integration/models/applicationConfig.ts', 'test'],
+    ['playwright/index.ts', 'test'],
+    ['cypress/support/commands.js', 'test'],
+    ['src/integration/slack.ts', 'source'],
+    ['packages/playwright/src/index.ts', 'source'],
   ])('%s is %s code by convention', (rel, kind) => {
     expect(conventionalFileKind(rel)).toBe(kind);
   });
@@ -108,6 +113,11 @@ describe('file kinds', () => {
     expect(isBuildOutput('public/one-liner.js', minified.slice(0, 600))).toBe(false);
     const handWritten = Array.from({ length: 100 }, (_, i) => `  const value${i} = await load(ids[${i}]); // one statement a line`).join('\n');
     expect(isBuildOutput('src/jobs.js', handWritten)).toBe(false);
+    // TypeScript's or Babel's CommonJS output, checked in: the preamble nobody writes by hand.
+    const compiled = '"use strict";\n/* Copyright */\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.save = exports.load = void 0;\nasync function load() {}\nexports.load = load;\n';
+    expect(generatedByContent('lib/build/store.js', compiled)).toBe('compiled');
+    expect(generatedByContent('lib/build/store.js', compiled.replace(/^exports\.save.*$/m, ''))).toBe(null);
+    expect(generatedByContent('lib/store.js', 'Object.defineProperty(exports, "__esModule", { value: true });\nexports.load = load;\n')).toBe(null);
     // The project's globs decide first.
     expect(fileKindOf('/p/dist/f.js', '/p', validateConfig({ fileKinds: { source: ['dist/**'] } }, 'x'), built)).toBe('source');
   });
