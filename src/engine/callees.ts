@@ -559,9 +559,9 @@ export function localCallSites(fn: FunctionNode): TSESTree.CallExpression[] | nu
 /**
  * Every place a named function of a module or of an enclosing function is mentioned by its name (`function open()
  * {…}`, `const open = async () => {…}`), property keys aside; null when it has no such name or a module exports it,
- * so that code out of sight may use it too.
+ * so that code out of sight may use it too (`evenIfExported`: its own module's uses all the same).
  */
-export function localUses(fn: FunctionNode): TSESTree.Identifier[] | null {
+export function localUses(fn: FunctionNode, evenIfExported = false): TSESTree.Identifier[] | null {
   const declarator = fn.parent;
   const id =
     fn.type === 'FunctionDeclaration' ? fn.id
@@ -570,7 +570,7 @@ export function localUses(fn: FunctionNode): TSESTree.Identifier[] | null {
   if (!id) return null;
   const outer = enclosingFunction(fn);
   const program = programOf(fn);
-  if (!program || (!outer && exportedLocals(program).has(id.name))) return null;
+  if (!program || (!outer && !evenIfExported && exportedLocals(program).has(id.name))) return null;
   const bindsHere = (ref: TSESTree.Identifier): boolean => (outer ? enclosingDeclaration(ref) === fn : enclosingDeclaration(ref) === undefined);
   return (identifiersByName(outer ? outer.body : program).get(id.name) ?? []).filter((n) => {
     if (n === id) return false;

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
-import { inLibrary, localCallSites, modulesMentioning, shadowed } from './callees.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
 import { startedOnceByItsUser } from './startedOnce.js';
@@ -43,6 +43,8 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
   // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
   if (commandEntry(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
+  // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back.
+  if (perObject && isStreamHook(fn)) return 'in turn';
   // Reached from a helper (not the function asked about): an object's start method its users call once.
   if (depth > 0 && perObject && startedOnceByItsUser(fn)) return 'once';
   // `return poll()` at the end of `poll`: the next turn of its own loop, which its run waits on.
@@ -62,7 +64,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
     deciding.delete(fn);
   }
   if (homeRuns === 'may overlap') return 'may overlap';
-  const awaited = calls.every(awaitedInPlace);
+  const awaited = calls.every((c) => awaitedInPlace(c) || (home !== null && callsBackAfter(c, home)));
   // One call outside any loop, in code that runs once, runs once; left running, it could otherwise overlap the
   // next run of its caller's. Calls waited on before the code goes on run one after another.
   if (calls.length === 1 && !inLoop(calls[0]!, home) && (homeRuns === 'once' || awaited)) return homeRuns;
@@ -114,6 +116,49 @@ function findsSubclass(className: string, at: Node): boolean {
     });
     return extended;
   });
+}
+
+/** The hooks a Node.js stream calls one at a time: the next only once the last one called its callback. */
+const STREAM_HOOKS = new Set(['_write', '_writev', '_transform', '_flush', '_final', '_read']);
+const STREAM_CLASSES = new Set(['Writable', 'Readable', 'Duplex', 'Transform', 'PassThrough']);
+
+/** `class Splitter extends Writable { _write(chunk, encoding, callback) { … } }` */
+function isStreamHook(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || !STREAM_HOOKS.has(memberKeyName(method) ?? '')) return false;
+  const klass = method.parent.parent;
+  const base = (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && klass.superClass ? unwrap(klass.superClass) : null;
+  const name = base?.type === 'Identifier' ? base.name : base?.type === 'MemberExpression' ? memberName(base) : null;
+  return name !== null && STREAM_CLASSES.has(name);
+}
+
+/**
+ * `this.handle(chunk).then(() => callback()).catch(callback)` in a stream hook: the stream waits for the hook's
+ * callback, which runs only once the call settled, before it calls the hook again.
+ */
+function callsBackAfter(call: TSESTree.CallExpression, hook: FunctionNode): boolean {
+  const last = hook.params[hook.params.length - 1];
+  if (!isStreamHook(hook) || last?.type !== 'Identifier') return false;
+  const callback = last.name;
+  const callsIt = (handler: Node): boolean => {
+    const h = unwrap(handler);
+    if (h.type === 'Identifier') return h.name === callback;
+    if (!isFunction(h)) return false;
+    let found = false;
+    forEachNode(h.body, (n) => {
+      if (n.type === 'CallExpression' && unwrap(n.callee).type === 'Identifier' && (unwrap(n.callee) as TSESTree.Identifier).name === callback) found = true;
+      return !found;
+    });
+    return found;
+  };
+  let n: Node = call;
+  for (;;) {
+    const member: Node | undefined = n.parent;
+    const chained: Node | undefined = member?.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== n || chained?.type !== 'CallExpression' || chained.callee !== member || !isPromiseChainCall(chained)) return false;
+    if (chained.arguments.some((a) => a.type !== 'SpreadElement' && callsIt(a))) return true;
+    n = chained;
+  }
 }
 
 function isConstructor(fn: FunctionNode): boolean {
@@ -241,6 +286,30 @@ function awaitedInPlace(call: TSESTree.CallExpression): boolean {
   }
   const parent = n.parent;
   return parent?.type === 'AwaitExpression' || parent?.type === 'ReturnStatement' || (parent?.type === 'ArrowFunctionExpression' && parent.body === n);
+}
+
+/**
+ * Does the module `fn` belongs to wait on every call of it it makes, and never hand it on as a value (a listener,
+ * a route handler, an `onStart` option) or start it without waiting (`void run()`, `Promise.all([run(a), run(b)])`)?
+ * The same is asked of the module's named functions that call it, up the chain: `await ensureRuntime()` in a
+ * `runTurn` the module hands to a dispatcher may still overlap. Only the module's own uses are looked at: what
+ * other modules do with an exported function is not.
+ */
+export function waitedOnWhereverItsModuleCallsIt(fn: FunctionNode, asking = new Set<FunctionNode>()): boolean {
+  if (asking.has(fn) || asking.size > MAX_DEPTH) return true;
+  const uses = localUses(fn, true);
+  if (!uses) return false;
+  asking.add(fn);
+  const waited = uses.every((use) => {
+    if (use.parent?.type !== 'CallExpression' || use.parent.callee !== use || !awaitedInPlace(use.parent)) return false;
+    const caller = enclosingFunction(use.parent);
+    if (caller === null || caller === fn) return true;
+    // A callback (`items.map(async (item) => { await ensure(item) })`, a listener) may run beside itself.
+    if (caller.parent?.type === 'CallExpression' && caller.parent.arguments.includes(caller as TSESTree.CallExpressionArgument)) return false;
+    return localUses(caller, true) === null || waitedOnWhereverItsModuleCallsIt(caller, asking);
+  });
+  asking.delete(fn);
+  return waited;
 }
 
 /** Is `node` in a function whose runs never overlap (see `runsOneAtATime`), as far as state at `path` can tell? */

@@ -1,7 +1,7 @@
 // In an application (a private package, or one that runs through `main` or `bin` and declares no library) every
-// caller is in the repository: whether a class's method overlaps itself depends on callers the analysis does not
-// follow, so its check-then-act is shown on request. A library's methods, which
-// outside code may call at once, and an application's module functions keep their confidence.
+// caller is in the repository: whether a class's method or a module's function overlaps itself depends on callers
+// the analysis does not follow, so its check-then-act is shown on request. A library's methods, which outside code
+// may call at once, keep their confidence; so does a module function its own module hands on or starts unwaited.
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInProcess, makeProject, removeProjects } from './helpers.js';
 
@@ -24,6 +24,77 @@ export async function ensureSettings() {
     settings = await loadSettings();
   }
   return settings;
+}
+`;
+
+// The module itself shows how the function is started: handed on as a handler, or started without waiting.
+const HANDED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
+declare function serve(handler: () => Promise<unknown>): void;
+let settings: Record<string, string> | null = null;
+async function ensureSettings() {
+  if (!settings) {
+    settings = await loadSettings();
+  }
+  return settings;
+}
+serve(ensureSettings);
+`;
+
+const STARTED_UNWAITED = `declare function loadSettings(): Promise<Record<string, string>>;
+let settings: Record<string, string> | null = null;
+export async function ensureSettings() {
+  if (!settings) {
+    settings = await loadSettings();
+  }
+  return settings;
+}
+export async function warm() {
+  void ensureSettings();
+  await ensureSettings();
+}
+`;
+
+// Waited on by a function the module hands on, or by a callback that may run beside itself.
+const CALLER_HANDED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
+declare function serve(handler: () => Promise<unknown>): void;
+let settings: Record<string, string> | null = null;
+async function ensureSettings() {
+  if (!settings) {
+    settings = await loadSettings();
+  }
+  return settings;
+}
+async function handle() {
+  return await ensureSettings();
+}
+serve(handle);
+`;
+
+const CALLED_BY_CALLBACK = `declare function loadSettings(): Promise<Record<string, string>>;
+let settings: Record<string, string> | null = null;
+async function ensureSettings() {
+  if (!settings) {
+    settings = await loadSettings();
+  }
+  return settings;
+}
+export async function all(ids: string[]) {
+  return Promise.all(ids.map(async (id) => (await ensureSettings())[id]));
+}
+`;
+
+// Waited on wherever its module calls it: the next call starts after this one settles.
+const WAITED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
+let settings: Record<string, string> | null = null;
+export async function ensureSettings() {
+  if (!settings) {
+    settings = await loadSettings();
+  }
+  return settings;
+}
+export async function main() {
+  const s = await ensureSettings();
+  return s;
 }
 `;
 
@@ -51,11 +122,20 @@ async function confidences(manifest: Record<string, unknown> | null, source = SE
 }
 
 describe('check-then-act in application code', () => {
-  it("is low in a method of an application's class, medium in its module functions", async () => {
-    const low = ['check-then-act:6:low', 'check-then-act:15:medium'];
+  it("is low in a method of an application's class and in its module functions", async () => {
+    const low = ['check-then-act:6:low', 'check-then-act:15:low'];
     expect(await confidences({ name: 'web', private: true })).toEqual(low);
     expect(await confidences({ name: 'server', main: 'src/server.js' })).toEqual(low);
     expect(await confidences({ name: 'tool', bin: { tool: 'bin/tool.js' } })).toEqual(low);
+  });
+
+  it("keeps a module function's confidence when its own module hands it on or starts it unwaited", async () => {
+    const app = { name: 'web', private: true };
+    expect(await confidences(app, HANDED_ON)).toEqual(['check-then-act:6:medium']);
+    expect(await confidences(app, STARTED_UNWAITED)).toEqual(['check-then-act:5:medium']);
+    expect(await confidences(app, CALLER_HANDED_ON)).toEqual(['check-then-act:6:medium']);
+    expect(await confidences(app, CALLED_BY_CALLBACK)).toEqual(['check-then-act:5:medium', 'unbounded-concurrency:10:medium']);
+    expect(await confidences(app, WAITED_ON)).toEqual(['check-then-act:5:low']);
   });
 
   it('keeps its confidence in a callback the method fans out', async () => {

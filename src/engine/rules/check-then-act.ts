@@ -3,7 +3,7 @@ import { shareHold, type GuardingCheck, type ReadFact, type SharedWrite } from '
 import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
-import { inOneAtATimeFunction } from '../oneAtATime.js';
+import { inOneAtATimeFunction, waitedOnWhereverItsModuleCallsIt } from '../oneAtATime.js';
 import { storesComputedSince, waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { memberKeyName, thisMemberUses } from '../summaries.js';
@@ -93,7 +93,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || inApplicationClass(check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || inApplicationCode(check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
@@ -523,21 +523,24 @@ function timeline(w: SharedWrite, loc: string, read: Node, awaited: Node, helper
 }
 
 /**
- * A method of a class in an application (a package that publishes no library): every caller is in the
- * repository, and whether two runs overlap depends on them, on how many objects the application makes and on
- * what drives it (one command per process, a framework's lifecycle hook run once, a connection pool that hands
- * one connection to one caller), which this analysis does not follow. Judged on real code, about three in four
- * such findings were not races and one in fifty was real; a library's methods, which outside callers may run at
- * once, stay shown; so does a check in a callback the method starts.
+ * A method of a class in an application (a package that publishes no library), or one of its module's own
+ * functions: every caller is in the repository, and whether two runs overlap depends on them, on how many objects
+ * the application makes and on what drives it (one command per process, a framework's lifecycle hook run once, a
+ * connection pool that hands one connection to one caller, a worker that handles one repository at a time), which
+ * this analysis does not follow. Judged on real code, about three in four such methods' findings and half such
+ * functions' were not races, and one in twenty was real. A library's methods, which outside callers may run at
+ * once, stay shown; so does a check in a callback the function starts, and a module function its own module
+ * hands on as a value or starts without waiting for it.
  */
-function inApplicationClass(node: Node): boolean {
+function inApplicationCode(node: Node): boolean {
   const fn = enclosingFunction(node);
-  const member = fn?.parent;
   const program = programOf(node);
+  if (!fn || !program || !inApplication(program)) return false;
   // In a callback the method starts (`Promise.all(items.map(async (item) => …))`, a listener), the overlap is
   // in sight and the finding keeps its confidence.
-  const isMethod = (member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.value === fn;
-  return isMethod && program !== null && inApplication(program);
+  const member = fn.parent;
+  if ((member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition') && member.value === fn) return true;
+  return enclosingFunction(fn) === null && waitedOnWhereverItsModuleCallsIt(fn);
 }
 
 /** Removals that hand back what they took, or nothing when there was nothing to take. */
