@@ -3,7 +3,7 @@ import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseCha
 import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
-import { startedOnceByItsUser } from './startedOnce.js';
+import { startedByItsOwner, startedOnceByItsUser } from './startedOnce.js';
 import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
@@ -47,6 +47,8 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   if (perObject && isStreamHook(fn)) return 'in turn';
   // Reached from a helper (not the function asked about): an object's start method its users call once.
   if (depth > 0 && perObject && startedOnceByItsUser(fn)) return 'once';
+  // An object's start method its owner calls from its own: one of the owner's helpers.
+  if (perObject && startedByItsOwner(fn)) return 'once';
   // `return poll()` at the end of `poll`: the next turn of its own loop, which its run waits on.
   const calls = callSites(fn)?.filter((c) => !(enclosingFunction(c) === fn && awaitedInPlace(c)));
   if (!calls || calls.length === 0) return 'may overlap';

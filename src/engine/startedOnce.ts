@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, memberName, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, LOOP_STATEMENTS, memberName, unwrap, type Node } from './ast.js';
 import { fileOf, modulesMentioning } from './callees.js';
 import { conventionalFileKind } from './fileKinds.js';
 import { moduleTable, programOf } from './modules.js';
@@ -15,7 +15,9 @@ import { classOf, memberKeyName, thisMemberUses } from './summaries.js';
  * key file written while starting a replica set, a sync loop's room list), such findings were never races.
  *
  * Only the walk up from a helper stops at a start method. A check in the start method itself stays: starting an
- * object twice (once per UI connection, again on reconnect) is a race users do hit.
+ * object twice (once per UI connection, again on reconnect) is a race users do hit. Unless the object is a part
+ * of another that starts it from its own start method (`async start() { await this.rulesRuntime.start() }`): that
+ * start method is then one of the owner's helpers, and a second start is the owner's finding to make.
  */
 
 /** The names an object's start method goes by. */
@@ -24,7 +26,10 @@ const START_NAMES = new Set(['start', 'init', 'initialize', 'connect', 'open', '
 /** How many modules naming the class are looked at before giving up. */
 const MAX_MODULES = 80;
 
-const memo = new WeakMap<FunctionNode, boolean>();
+/** Who starts an object: its user (nothing in the project calls the start method), its owner, or anyone. */
+type Starter = 'its user' | 'its owner' | 'anyone';
+
+const memo = new WeakMap<FunctionNode, Starter>();
 
 /**
  * Is `fn` a start method (see `START_NAMES`) of a class that neither the class itself nor any module of the
@@ -32,44 +37,69 @@ const memo = new WeakMap<FunctionNode, boolean>();
  * its users do, once.
  */
 export function startedOnceByItsUser(fn: FunctionNode): boolean {
+  return starterOf(fn) === 'its user';
+}
+
+/**
+ * Is `fn` a start method the project calls only as a part of other objects, from their start methods
+ * (`this.rulesRuntime.start()` in `StorageEmulator.start`), each call outside any loop, each owner started once
+ * by its user or as a part of its own owner?
+ */
+export function startedByItsOwner(fn: FunctionNode): boolean {
+  return starterOf(fn) === 'its owner';
+}
+
+function starterOf(fn: FunctionNode): Starter {
   let answer = memo.get(fn);
-  if (answer === undefined) memo.set(fn, (answer = decide(fn)));
+  if (answer === undefined) {
+    // Owners started by their owners are asked in turn; one asked again while deciding proves nothing.
+    memo.set(fn, 'anyone');
+    memo.set(fn, (answer = decide(fn)));
+  }
   return answer;
 }
 
-function decide(fn: FunctionNode): boolean {
+function decide(fn: FunctionNode): Starter {
   const method = fn.parent;
-  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private') return false;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private') return 'anyone';
   const name = memberKeyName(method);
   const body = method.parent;
   const klass = body.parent;
-  if (name === null || !START_NAMES.has(name) || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id) return false;
+  if (name === null || !START_NAMES.has(name) || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id) return 'anyone';
   // `this.start()` elsewhere in the class: it starts itself again (a reconnect, a restart).
-  if (thisMemberUses(body).has(name)) return false;
+  if (thisMemberUses(body).has(name)) return 'anyone';
   const program = programOf(method);
   const file = program ? fileOf(program) : null;
-  if (!program || !file) return false;
+  if (!program || !file) return 'anyone';
   const base = klass.superClass ? unwrap(klass.superClass) : null;
   // Callers may hold it as its base class of the project's own (`this.adapter.start()` of an `Adapter`); a
   // package's base (`EventEmitter`) names nothing of the project's.
   const imported = base?.type === 'Identifier' ? moduleTable(program).imports.get(base.name) : undefined;
   const ownBase = base?.type === 'Identifier' && (imported === undefined || imported.from.startsWith('.'));
   const words = [klass.id.name, ...(ownBase ? [base.name] : [])];
+  let starter: Starter = 'its user';
   for (const word of words) {
     const modules = modulesMentioning(program, word);
-    if (!modules || modules.length > MAX_MODULES) return false;
-    for (const module of modules) if (callsMethod(module, name, body, klass.id.name, file)) return false;
+    if (!modules || modules.length > MAX_MODULES) return 'anyone';
+    for (const module of modules) {
+      const calls = callsMethod(module, name, body, klass.id.name, file);
+      if (calls === 'anyone') return 'anyone';
+      if (calls === 'its owner') starter = 'its owner';
+    }
   }
-  return true;
+  return starter;
 }
 
-/** Does `module` (outside the class `body`, and unless it is a script or an example) call a method `name`? */
-function callsMethod(module: Program, name: string, body: TSESTree.ClassBody, className: string, classFile: string): boolean {
+/**
+ * Who, in `module` (outside the class `body`, and unless it is a script or an example), calls a method `name`:
+ * nobody (`its user` is then the only one), owners starting their part from their own start method, or anyone.
+ */
+function callsMethod(module: Program, name: string, body: TSESTree.ClassBody, className: string, classFile: string): Starter {
   const file = fileOf(module);
-  if (file && file !== classFile && conventionalFileKind(relativeToShared(file, classFile)) === 'script') return false;
-  let calls = false;
+  if (file && file !== classFile && conventionalFileKind(relativeToShared(file, classFile)) === 'script') return 'its user';
+  let found: Starter = 'its user';
   forEachNode(module, (n) => {
-    if (calls) return false;
+    if (found === 'anyone') return false;
     if (n.type !== 'MemberExpression' || memberName(n) !== name) return true;
     if (n.range[0] >= body.range[0] && n.range[1] <= body.range[1] && module === programOf(body)) return true;
     const object = unwrap(n.object);
@@ -79,10 +109,26 @@ function callsMethod(module: Program, name: string, body: TSESTree.ClassBody, cl
     if (object.type === 'ThisExpression' && !inSubclass(n, className)) return true;
     // `const instance = new MongoInstance(opts); await instance.start()`: another class's object.
     if (object.type === 'Identifier' && madeOfOtherClass(object, className)) return true;
-    calls = true;
-    return false;
+    found = startsItsPart(n, className) ? 'its owner' : 'anyone';
+    return found !== 'anyone';
   });
-  return calls;
+  return found;
+}
+
+/**
+ * `await this.rulesRuntime.start()` in the start method of another class (one that does not extend
+ * `className`), outside any loop, that is itself started once: the owner starts its part as it starts itself.
+ */
+function startsItsPart(member: TSESTree.MemberExpression, className: string): boolean {
+  const object = unwrap(member.object);
+  const call = member.parent;
+  if (object.type !== 'MemberExpression' || unwrap(object.object).type !== 'ThisExpression' || call?.type !== 'CallExpression' || call.callee !== member) return false;
+  const owner = enclosingFunction(call);
+  const method = owner?.parent;
+  if (!owner || method?.type !== 'MethodDefinition' || method.static || !START_NAMES.has(memberKeyName(method) ?? '') || inSubclass(call, className)) return false;
+  for (let p: Node | undefined = call.parent; p && p !== owner; p = p.parent) if (LOOP_STATEMENTS.has(p.type)) return false;
+  // The owner is started once too: by its user, or as a part of its own owner.
+  return starterOf(owner) !== 'anyone';
 }
 
 /** `x` declared `const x = new Other(…)` in the function (or module) it is used in, `Other` not `className`. */
