@@ -338,11 +338,15 @@ function paramName(p: TSESTree.Parameter): string | null {
   return null;
 }
 
-/** Every call of a function only this file can call, or null when others can (or it escapes as a value). */
+/**
+ * Every call of a function only this file can call (a private method, a module function it does not export, a
+ * function or `const` arrow of an enclosing function: a hook's own `execute(calls)` helper), or null when others
+ * can (or it escapes as a value).
+ */
 function privateCallSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner);
-  return fn.type === 'FunctionDeclaration' && owner?.type === 'Program' ? localCallSites(fn) : null;
+  return localCallSites(fn);
 }
 
 /**
