@@ -11,7 +11,7 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'sp
 const TEST_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 /** Scripts, examples, and a database's seeders (`seeds/`, `seeders/`): development data, loaded once by a CLI. */
-const SCRIPT_DIRS = new Set(['scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
+const SCRIPT_DIRS = new Set(['scripts', '.scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
 /**
  * The repository's own automation, wherever it sits: release notes (`.changeset/`), CI helpers
  * (`.github/scripts/`), git hooks (`.husky/`).

@@ -79,6 +79,7 @@ describe('file kinds', () => {
     ['packages/release-build-scripts/src/publish.ts', 'script'],
     ['www/packages/build-scripts/src/generate-sidebar.ts', 'script'],
     ['src/transcripts/parse.ts', 'source'],
+    ['.scripts/compare-database.js', 'script'],
     ['src/scriptsRunner.ts', 'source'],
     ['packages/docs-generator/src/docs/render.ts', 'source'],
     ['integration/models/applicationConfig.ts', 'test'],

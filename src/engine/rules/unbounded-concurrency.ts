@@ -203,7 +203,11 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       const root = memberRoot(n);
       if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
       if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1]))) return 'outside';
-      return root.type === 'Identifier' || root.type === 'AwaitExpression' || root.type === 'CallExpression' ? originOf(root, walk, depth + 1) : 'unknown';
+      if (root.type !== 'Identifier' && root.type !== 'AwaitExpression' && root.type !== 'CallExpression') return 'unknown';
+      const rootOrigin = originOf(root, walk, depth + 1);
+      // `manifests[0].tables` of a two-element `manifests`: a list of few elements says nothing of how large
+      // what each holds is.
+      return rootOrigin === 'bounded' ? 'unknown' : rootOrigin;
     }
     case 'NewExpression':
       return n.arguments[0] ? originOf(n.arguments[0], walk, depth + 1) : 'bounded';
