@@ -38,6 +38,12 @@ const ROOT_TEST_DIRS = new Set(['integration', 'playwright', 'cypress']);
 const TEST_FILE = /(^|[._-])(test|spec|e2e)([._-][^/]*)?\.[cm]?[jt]sx?$|^test[._-]|\.vitest\.[cm]?[jt]sx?$/i;
 const BENCH_FILE = /[._-](bench|benchmark)\.[cm]?[jt]sx?$/i;
 /**
+ * A test runner's own setup and configuration: `vitest.setup.ts`, `jest.setup.js`, `vitest.config.mts`,
+ * `playwright.config.ts`, `karma.conf.js`, `wdio.conf.ts`, `setupTests.ts`, `jest.global-setup.ts`. They run
+ * around the tests (a teardown deleting the files the tests made), not in the product.
+ */
+const TEST_RUNNER_FILE = /^((vitest|jest|playwright|karma|wdio|mocha|ava|cypress|jasmine)\.([a-z-]+\.)?(setup|teardown|config|conf|workspace|global-setup|global-teardown)|setup-?tests?)\.[cm]?[jt]sx?$/i;
+/**
  * Yarn's own code, checked in by projects that use it: `.yarn/releases/yarn-4.x.cjs`, `.yarn/plugins/…`, the
  * Plug'n'Play loader `.pnp.cjs`. Bundles of a package manager, not the project's code (GitHub's linguist
  * counts them as vendored too).
@@ -96,7 +102,7 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
   const parts = relPath.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
   const name = parts.pop() ?? '';
   if (BENCH_FILE.test(name)) return 'benchmark';
-  if (TEST_FILE.test(name)) return 'test';
+  if (TEST_FILE.test(name) || TEST_RUNNER_FILE.test(name)) return 'test';
   if (TASK_FILE.test(name)) return 'script';
   for (let i = parts.length - 1; i >= 0; i--) {
     const dir = parts[i]!.toLowerCase();

@@ -3,6 +3,7 @@ import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseCha
 import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { moduleTable, programOf } from './modules.js';
+import { receiverText } from './locks.js';
 import { startedByItsOwner, startedOnceByItsUser } from './startedOnce.js';
 import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
@@ -42,7 +43,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
   // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
-  if (commandEntry(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
+  if (commandEntry(fn) || commandModuleHandler(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
   // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back.
   if (perObject && isStreamHook(fn)) return 'in turn';
   // Reached from a helper (not the function asked about): an object's start method its users call once.
@@ -204,6 +205,21 @@ function commandEntry(fn: FunctionNode): boolean {
   const baseName = base.type === 'Identifier' ? base.name : base.type === 'MemberExpression' ? memberName(base) : null;
   if (!baseName?.endsWith('Command')) return false;
   return klass.body.body.some((m) => (m.type === 'PropertyDefinition' || m.type === 'MethodDefinition') && m.static && COMMAND_STATICS.has(memberKeyName(m) ?? ''));
+}
+
+/**
+ * `export const command = 'install <name>'; export async function handler(argv) { … }`: a yargs command module
+ * (and the like), whose handler the tool runs once per process, for the command the user typed.
+ */
+function commandModuleHandler(fn: FunctionNode): boolean {
+  const owner = fn.parent;
+  // `exports.handler = async (argv) => …` exports itself under the name it is assigned to.
+  const assigned = owner?.type === 'AssignmentExpression' && owner.right === fn && owner.left.type === 'MemberExpression' && receiverText(owner.left.object)?.endsWith('exports') ? memberName(owner.left) : null;
+  const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : owner?.type === 'VariableDeclarator' && owner.init === fn && owner.id.type === 'Identifier' ? owner.id.name : assigned;
+  const program = programOf(fn);
+  if (!name || !program || enclosingFunction(fn) !== null) return false;
+  const exports = moduleTable(program).exports;
+  return exports.get('handler') === name && exports.has('command');
 }
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
