@@ -214,12 +214,23 @@ function commandEntry(fn: FunctionNode): boolean {
 function commandModuleHandler(fn: FunctionNode): boolean {
   const owner = fn.parent;
   // `exports.handler = async (argv) => …` exports itself under the name it is assigned to.
-  const assigned = owner?.type === 'AssignmentExpression' && owner.right === fn && owner.left.type === 'MemberExpression' && receiverText(owner.left.object)?.endsWith('exports') ? memberName(owner.left) : null;
+  const assigned = owner?.type === 'AssignmentExpression' && owner.right === fn && owner.left.type === 'MemberExpression' && isExportsObject(owner.left.object) ? memberName(owner.left) : null;
   const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : owner?.type === 'VariableDeclarator' && owner.init === fn && owner.id.type === 'Identifier' ? owner.id.name : assigned;
   const program = programOf(fn);
   if (!name || !program || enclosingFunction(fn) !== null) return false;
   const exports = moduleTable(program).exports;
-  return exports.get('handler') === name && exports.has('command');
+  return exports.get('handler') === name && (exports.has('command') || program.body.some((stmt) => assignsExport(stmt, 'command')));
+}
+
+/** `exports.command = 'add <name>'`, `module.exports.command = …`: a CommonJS export of a value. */
+function assignsExport(stmt: TSESTree.ProgramStatement, name: string): boolean {
+  const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
+  return e?.type === 'AssignmentExpression' && e.left.type === 'MemberExpression' && memberName(e.left) === name && isExportsObject(e.left.object);
+}
+
+function isExportsObject(node: Node): boolean {
+  const text = receiverText(node);
+  return text === 'exports' || text === 'module.exports';
 }
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
