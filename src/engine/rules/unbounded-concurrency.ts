@@ -4,7 +4,7 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, modulesMentioning, resolveCallee, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
+import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { programOf } from '../modules.js';
 import type { FunctionNode } from '../scope.js';
@@ -311,8 +311,6 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   const index = fn.params.findIndex((p) => paramName(p) === name);
   if (index < 0) return 'caller';
   const own = privateCallSites(fn);
-  // `provider.rulesFor([document.uri])` wherever the project calls a public method: a list it spells out.
-  if (!own && fn.params[index]?.type !== 'RestElement' && literalListsEverywhere(fn, index)) return inLibrary(programOf(fn)!) ? 'unknown' : 'bounded';
   const calls = own ?? methodCallsHere(fn, walk.model);
   if (!calls || calls.length === 0) return 'caller';
   const rest = fn.params[index]?.type === 'RestElement';
@@ -334,39 +332,6 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   if (!program || method === null || mentionedElsewhere(program, method) !== false) return 'caller';
   // Calls the project makes say what it passes, not what a library's users may: at best unsure.
   return inLibrary(program) ? widest(origin, 'unknown') : origin;
-}
-
-/** How many modules naming a method are read for its calls before giving up. */
-const MAX_CALLER_MODULES = 40;
-
-/**
- * Does every mention of a public method's name in the project call it with an array literal (no spread) as
- * argument `index`? A mention of any other kind (`this.rulesFor` handed on, a spread argument, a variable)
- * answers no, as does a project the front end cannot list. Another class's method of the same name only adds
- * calls that must pass a literal too.
- */
-function literalListsEverywhere(fn: FunctionNode, index: number): boolean {
-  const method = fn.parent;
-  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method') return false;
-  const name = memberKeyName(method);
-  const program = programOf(fn);
-  const modules = name !== null && program ? modulesMentioning(program, name) : null;
-  if (!modules || modules.length > MAX_CALLER_MODULES) return false;
-  let calls = 0;
-  let other = false;
-  for (const module of modules) {
-    forEachNode(module, (n) => {
-      if (other) return false;
-      if (n.type !== 'MemberExpression' || n.computed || memberName(n) !== name) return true;
-      const call = n.parent;
-      const arg = call?.type === 'CallExpression' && call.callee === n ? call.arguments[index] : undefined;
-      if (arg?.type === 'ArrayExpression' && arg.elements.every((e) => e?.type !== 'SpreadElement')) calls++;
-      else other = true;
-      return !other;
-    });
-    if (other) return false;
-  }
-  return calls > 0;
 }
 
 function paramName(p: TSESTree.Parameter): string | null {
