@@ -115,6 +115,18 @@ export function modulesMentioning(program: Program, word: string): Program[] | n
 }
 
 /**
+ * `modulesMentioning`, when at most `max` modules name `word`: counted before any is parsed, so a question
+ * that gives up past `max` (a method named `find`, named in hundreds of modules) costs no parsing.
+ */
+export function modulesMentioningAtMost(program: Program, word: string, max: number): Program[] | null {
+  const binding = bindings.get(program);
+  const files = binding?.host?.filesMentioning?.(binding.fileName, word);
+  if (files && new Set([...files, binding!.fileName]).size > max) return null;
+  const modules = modulesMentioning(program, word);
+  return modules && modules.length <= max ? modules : null;
+}
+
+/**
  * Whether a module of `program`'s project other than `program` names `word` (parsing none of them); null when
  * its front end cannot say.
  */

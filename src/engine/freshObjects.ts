@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, memberName, unwrap, type Node } from './ast.js';
-import { modulesMentioning } from './callees.js';
+import { modulesMentioningAtMost } from './callees.js';
 import { programOf } from './modules.js';
 
 /*
@@ -43,8 +43,8 @@ function findCalls(body: TSESTree.ClassBody, name: string): FreshCall[] | null {
   const className = klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? klass.id?.name : undefined;
   const program = programOf(body);
   if (!className || !program) return null;
-  const modules = modulesMentioning(program, name);
-  if (!modules || modules.length > MAX_MODULES) return null;
+  const modules = modulesMentioningAtMost(program, name, MAX_MODULES);
+  if (!modules) return null;
   const calls: FreshCall[] = [];
   for (const module of modules) {
     let other = false;

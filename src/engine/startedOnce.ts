@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { enclosingFunction, forEachNode, LOOP_STATEMENTS, memberName, unwrap, type Node } from './ast.js';
-import { fileOf, modulesMentioning } from './callees.js';
+import { fileOf, modulesMentioningAtMost } from './callees.js';
 import { conventionalFileKind } from './fileKinds.js';
 import { moduleTable, programOf } from './modules.js';
 import type { Program } from './parse.js';
@@ -79,8 +79,8 @@ function decide(fn: FunctionNode): Starter {
   const words = [klass.id.name, ...(ownBase ? [base.name] : [])];
   let starter: Starter = 'its user';
   for (const word of words) {
-    const modules = modulesMentioning(program, word);
-    if (!modules || modules.length > MAX_MODULES) return 'anyone';
+    const modules = modulesMentioningAtMost(program, word, MAX_MODULES);
+    if (!modules) return 'anyone';
     for (const module of modules) {
       const calls = callsMethod(module, name, body, klass.id.name, file);
       if (calls === 'anyone') return 'anyone';
