@@ -346,7 +346,7 @@ function calledFunction(call: TSESTree.CallExpression): FunctionNode | null {
   return program ? (moduleTable(program).functions.get(callee.name) ?? null) : null;
 }
 
-function callsName(fn: FunctionNode, name: string): boolean {
+export function callsName(fn: FunctionNode, name: string): boolean {
   let calls = false;
   forEachNode(fn.body, (n) => {
     if (calls) return false;

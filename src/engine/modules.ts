@@ -151,7 +151,7 @@ function bindRequire(id: TSESTree.BindingName, required: { from: string; name: s
 }
 
 /** What `module.exports = …` (`default`) or `exports.a = …` / `module.exports.a = …` (`a`) exports; else null. */
-function commonJsExport(left: TSESTree.Node): string | null {
+export function commonJsExport(left: TSESTree.Node): string | null {
   if (left.type !== 'MemberExpression' || left.computed || left.property.type !== 'Identifier') return null;
   const object = left.object;
   const isModuleExports = (n: TSESTree.Node): boolean =>

@@ -2,9 +2,9 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
-import { moduleTable, programOf } from './modules.js';
-import { receiverText } from './locks.js';
-import { startedByItsOwner, startedOnceByItsUser } from './startedOnce.js';
+import { commonJsExport, moduleTable, programOf } from './modules.js';
+import { callsName } from './locks.js';
+import { starterOf } from './startedOnce.js';
 import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
@@ -46,10 +46,12 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   if (commandEntry(fn) || commandModuleHandler(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
   // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back.
   if (perObject && isStreamHook(fn)) return 'in turn';
-  // Reached from a helper (not the function asked about): an object's start method its users call once.
-  if (depth > 0 && perObject && startedOnceByItsUser(fn)) return 'once';
-  // An object's start method its owner calls from its own: one of the owner's helpers.
-  if (perObject && startedByItsOwner(fn)) return 'once';
+  if (perObject) {
+    // An object's start method: its owner's helper when the owner calls it from its own start; and, reached from
+    // a helper (not the function asked about), one its users call once.
+    const starter = starterOf(fn);
+    if (starter === 'its owner' || (depth > 0 && starter === 'its user')) return 'once';
+  }
   // `return poll()` at the end of `poll`: the next turn of its own loop, which its run waits on.
   const calls = callSites(fn)?.filter((c) => !(enclosingFunction(c) === fn && awaitedInPlace(c)));
   if (!calls || calls.length === 0) return 'may overlap';
@@ -145,14 +147,7 @@ function callsBackAfter(call: TSESTree.CallExpression, hook: FunctionNode): bool
   const callback = last.name;
   const callsIt = (handler: Node): boolean => {
     const h = unwrap(handler);
-    if (h.type === 'Identifier') return h.name === callback;
-    if (!isFunction(h)) return false;
-    let found = false;
-    forEachNode(h.body, (n) => {
-      if (n.type === 'CallExpression' && unwrap(n.callee).type === 'Identifier' && (unwrap(n.callee) as TSESTree.Identifier).name === callback) found = true;
-      return !found;
-    });
-    return found;
+    return h.type === 'Identifier' ? h.name === callback : isFunction(h) && callsName(h, callback);
   };
   let n: Node = call;
   for (;;) {
@@ -214,23 +209,14 @@ function commandEntry(fn: FunctionNode): boolean {
 function commandModuleHandler(fn: FunctionNode): boolean {
   const owner = fn.parent;
   // `exports.handler = async (argv) => …` exports itself under the name it is assigned to.
-  const assigned = owner?.type === 'AssignmentExpression' && owner.right === fn && owner.left.type === 'MemberExpression' && isExportsObject(owner.left.object) ? memberName(owner.left) : null;
+  const assigned = owner?.type === 'AssignmentExpression' && owner.right === fn ? commonJsExport(owner.left) : null;
   const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : owner?.type === 'VariableDeclarator' && owner.init === fn && owner.id.type === 'Identifier' ? owner.id.name : assigned;
   const program = programOf(fn);
   if (!name || !program || enclosingFunction(fn) !== null) return false;
   const exports = moduleTable(program).exports;
-  return exports.get('handler') === name && (exports.has('command') || program.body.some((stmt) => assignsExport(stmt, 'command')));
-}
-
-/** `exports.command = 'add <name>'`, `module.exports.command = …`: a CommonJS export of a value. */
-function assignsExport(stmt: TSESTree.ProgramStatement, name: string): boolean {
-  const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
-  return e?.type === 'AssignmentExpression' && e.left.type === 'MemberExpression' && memberName(e.left) === name && isExportsObject(e.left.object);
-}
-
-function isExportsObject(node: Node): boolean {
-  const text = receiverText(node);
-  return text === 'exports' || text === 'module.exports';
+  // The module table keeps exported names and functions; `exports.command = 'add <name>'` is read here.
+  const exportsCommand = exports.has('command') || program.body.some((s) => s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && commonJsExport(s.expression.left) === 'command');
+  return exports.get('handler') === name && exportsCommand;
 }
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);

@@ -27,29 +27,18 @@ const START_NAMES = new Set(['start', 'init', 'initialize', 'connect', 'open', '
 const MAX_MODULES = 80;
 
 /** Who starts an object: its user (nothing in the project calls the start method), its owner, or anyone. */
-type Starter = 'its user' | 'its owner' | 'anyone';
+export type Starter = 'its user' | 'its owner' | 'anyone';
 
 const memo = new WeakMap<FunctionNode, Starter>();
 
 /**
- * Is `fn` a start method (see `START_NAMES`) of a class that neither the class itself nor any module of the
- * project naming the class (or its base class) calls? Scripts and examples are left out: they call it the way
- * its users do, once.
+ * Who starts `fn`, a start method (see `START_NAMES`): `its user` when neither its class nor any module of the
+ * project naming the class (or its base class) calls it (scripts and examples, which call it the way its users
+ * do, once, are left out); `its owner` when the project calls it only as a part of other objects, from their
+ * start methods (`this.rulesRuntime.start()` in `StorageEmulator.start`), each call outside any loop, each owner
+ * started once by its user or as a part of its own owner; `anyone` otherwise, and for any other function.
  */
-export function startedOnceByItsUser(fn: FunctionNode): boolean {
-  return starterOf(fn) === 'its user';
-}
-
-/**
- * Is `fn` a start method the project calls only as a part of other objects, from their start methods
- * (`this.rulesRuntime.start()` in `StorageEmulator.start`), each call outside any loop, each owner started once
- * by its user or as a part of its own owner?
- */
-export function startedByItsOwner(fn: FunctionNode): boolean {
-  return starterOf(fn) === 'its owner';
-}
-
-function starterOf(fn: FunctionNode): Starter {
+export function starterOf(fn: FunctionNode): Starter {
   let answer = memo.get(fn);
   if (answer === undefined) {
     // Owners started by their owners are asked in turn; one asked again while deciding proves nothing.
