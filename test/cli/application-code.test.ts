@@ -27,72 +27,42 @@ export async function ensureSettings() {
 }
 `;
 
-// The module itself shows how the function is started: handed on as a handler, or started without waiting.
-const HANDED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
-declare function serve(handler: () => Promise<unknown>): void;
-let settings: Record<string, string> | null = null;
-async function ensureSettings() {
+// One module function that checks and fills a module variable; the cases below differ in how the module calls it.
+const LOAD = 'declare function loadSettings(): Promise<Record<string, string>>;\n';
+const SERVE = 'declare function serve(handler: () => Promise<unknown>): void;\n';
+const ensureSettings = (exported: boolean): string => `let settings: Record<string, string> | null = null;
+${exported ? 'export ' : ''}async function ensureSettings() {
   if (!settings) {
     settings = await loadSettings();
   }
   return settings;
 }
-serve(ensureSettings);
 `;
 
-const STARTED_UNWAITED = `declare function loadSettings(): Promise<Record<string, string>>;
-let settings: Record<string, string> | null = null;
-export async function ensureSettings() {
-  if (!settings) {
-    settings = await loadSettings();
-  }
-  return settings;
-}
-export async function warm() {
+// The module itself shows how the function is started: handed on as a handler, or started without waiting.
+const HANDED_ON = `${LOAD}${SERVE}${ensureSettings(false)}serve(ensureSettings);
+`;
+
+const STARTED_UNWAITED = `${LOAD}${ensureSettings(true)}export async function warm() {
   void ensureSettings();
   await ensureSettings();
 }
 `;
 
 // Waited on by a function the module hands on, or by a callback that may run beside itself.
-const CALLER_HANDED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
-declare function serve(handler: () => Promise<unknown>): void;
-let settings: Record<string, string> | null = null;
-async function ensureSettings() {
-  if (!settings) {
-    settings = await loadSettings();
-  }
-  return settings;
-}
-async function handle() {
+const CALLER_HANDED_ON = `${LOAD}${SERVE}${ensureSettings(false)}async function handle() {
   return await ensureSettings();
 }
 serve(handle);
 `;
 
-const CALLED_BY_CALLBACK = `declare function loadSettings(): Promise<Record<string, string>>;
-let settings: Record<string, string> | null = null;
-async function ensureSettings() {
-  if (!settings) {
-    settings = await loadSettings();
-  }
-  return settings;
-}
-export async function all(ids: string[]) {
+const CALLED_BY_CALLBACK = `${LOAD}${ensureSettings(false)}export async function all(ids: string[]) {
   return Promise.all(ids.map(async (id) => (await ensureSettings())[id]));
 }
 `;
 
 // Waited on wherever its module calls it: the next call starts after this one settles.
-const WAITED_ON = `declare function loadSettings(): Promise<Record<string, string>>;
-let settings: Record<string, string> | null = null;
-export async function ensureSettings() {
-  if (!settings) {
-    settings = await loadSettings();
-  }
-  return settings;
-}
-export async function main() {
+const WAITED_ON = `${LOAD}${ensureSettings(true)}export async function main() {
   const s = await ensureSettings();
   return s;
 }
