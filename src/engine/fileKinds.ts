@@ -67,7 +67,7 @@ const VERSIONED_DOCS_DIRS = new Set(['versioned_docs', 'versioned_sidebars']);
 const BUILT_NAME = /\.(min|bundle)\.[cm]?js$/i;
 
 /** Why a file counts as code nobody here wrote by hand, when it does. */
-export type GeneratedReason = 'package manager' | 'vendored' | 'versioned docs' | 'build output folder' | 'minified name' | 'source map' | 'minified' | 'compiled' | 'generated marker';
+export type GeneratedReason = 'package manager' | 'vendored' | 'versioned docs' | 'build output folder' | 'minified name' | 'source map' | 'minified' | 'compiled' | 'bundled' | 'generated marker';
 
 /**
  * Is the file, by its path relative to the project root, code nobody here wrote: a package manager's bundle,
@@ -129,7 +129,9 @@ export function generatedByContent(fileName: string, text: string): GeneratedRea
     const last = tail.slice(tail.lastIndexOf('\n') + 1);
     if (/^\/\/[#@] sourceMappingURL=\S+$/.test(last)) return 'source map';
     if (isMinified(text)) return 'minified';
-    if (isCompiledModule(text.slice(0, 4000))) return 'compiled';
+    const head = text.slice(0, 4000);
+    if (isCompiledModule(head)) return 'compiled';
+    if (isBundle(head)) return 'bundled';
   }
   return hasGeneratedMarker(text) ? 'generated marker' : null;
 }
@@ -142,6 +144,16 @@ export function generatedByContent(fileName: string, text: string): GeneratedRea
  */
 function isCompiledModule(head: string): boolean {
   return /^Object\.defineProperty\(exports, ["']__esModule["'], \{\s*value: true\s*\}\);$/m.test(head) && /^exports\.[\w$]+ = (exports\.[\w$]+ = )*void 0;$/m.test(head);
+}
+
+/**
+ * A bundle esbuild or Bun wrote (`var __defProp = Object.defineProperty;` followed by its module helpers
+ * `__export`, `__toESM`, `__commonJS`), or webpack (its `webpackBootstrap` runtime): helpers a bundler prepends
+ * to every bundle and nobody writes by hand, checked in where no path says so (`registry/static/worker.js`).
+ */
+function isBundle(head: string): boolean {
+  if (/^\/\*+\/ \(\(\) => \{ \/\/ webpackBootstrap$|^\/\*+\/ \(function\(modules\) \{ \/\/ webpackBootstrap$/m.test(head)) return true;
+  return /^var __defProp = Object\.defineProperty;$/m.test(head) && /^var __(export|toESM|commonJS|esm|require) = /m.test(head);
 }
 
 /** Checked-in build output or generated code (see `generatedByContent`). */

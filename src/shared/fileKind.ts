@@ -65,5 +65,6 @@ export const GENERATED_WHY: Readonly<Record<SkipReason, string>> = {
   'source map': 'build output (it ends with a source map comment)',
   minified: 'minified code',
   compiled: 'build output (a compiler\'s CommonJS: it declares `__esModule` and its exports `void 0`)',
+  bundled: "a bundle (it opens with a bundler's module helpers: esbuild's and Bun's `__defProp`, `__export`; webpack's bootstrap)",
   'generated marker': 'generated code (its header says so)',
 };

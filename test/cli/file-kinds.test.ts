@@ -128,6 +128,12 @@ describe('file kinds', () => {
     expect(generatedByContent('lib/build/store.js', compiled)).toBe('compiled');
     expect(generatedByContent('lib/build/store.js', compiled.replace(/^exports\.save.*$/m, ''))).toBe(null);
     expect(generatedByContent('lib/store.js', 'Object.defineProperty(exports, "__esModule", { value: true });\nexports.load = load;\n')).toBe(null);
+    // esbuild's or Bun's bundle runtime, and webpack's, prepended to a bundle checked in under any name.
+    const esbuilt = 'var __create = Object.create;\nvar __defProp = Object.defineProperty;\nvar __export = (target, all) => {\n  for (var name in all) __defProp(target, name, { get: all[name], enumerable: true });\n};\nasync function load() {}\n';
+    expect(generatedByContent('registry/static/worker.js', esbuilt)).toBe('bundled');
+    expect(generatedByContent('registry/static/worker.js', esbuilt.replace(/^var __export[^]*?\n\};\n/m, ''))).toBe(null);
+    expect(generatedByContent('public/app.js', '/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n')).toBe('bundled');
+    expect(generatedByContent('src/helpers.ts', esbuilt)).toBe(null);
     // The project's globs decide first.
     expect(fileKindOf('/p/dist/f.js', '/p', validateConfig({ fileKinds: { source: ['dist/**'] } }, 'x'), built)).toBe('source');
   });
