@@ -885,6 +885,8 @@ function isLimited(fn: FunctionNode, model: FileModel): boolean {
       const recv = receiverText(callee.object) ?? '';
       const last = recv.slice(recv.lastIndexOf('.') + 1);
       if (LIMITED_METHODS.has(name) && (LIMITER_NAME.test(last) || model.locks.kindOf(callee.object) !== null)) limited = true;
+      // `this.limit(() => read(key))`: a gate kept in a field, called with the work it admits.
+      else if (LIMITER_NAME.test(name) && n.arguments.length > 0 && isFunction(unwrap(n.arguments[0]!))) limited = true;
     } else if (callee.type === 'Identifier') {
       limited = model.locks.libraryOf(callee)?.callable === true || LIMITER_NAME.test(name);
     }
