@@ -9,8 +9,8 @@ import { LIMITED_METHODS, LOCK_LIBRARIES } from './locks/index.js';
 /*
  * What a call does, read from the function it calls: in this file, or in another module of the project that a
  * front end loads on request (`ProjectHost`). Three facts let a rule stay quiet, one lets it see shared state:
- * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a timer). An async
- *   function that only filters an in-memory list does not, whatever its name.
+ * - `startsIo`: whether awaiting the call can wait on I/O it starts (a query, a request, a file); waiting for an
+ *   event or a timer starts none. An async function that only filters an in-memory list does not, whatever its name.
  * - `sharesInFlight`: whether every concurrent call gets the one promise the function keeps in shared state
  *   (`if (!(k in cache)) cache[k] = load(k); return cache[k]`): awaiting it repeats no work, and storing its
  *   result stores the same value whoever stores it.
@@ -751,8 +751,10 @@ function valueStartsIo(node: Node, depth: number, walk: IoWalk): boolean {
       return valueStartsIo(e.left, depth + 1, walk) || valueStartsIo(e.right, depth + 1, walk);
     case 'CallExpression':
       return callStartsIo(e, depth, walk);
+    case 'NewExpression':
+      return !waitsForAnEvent(e);
     default:
-      // `new Promise(…)`, `for await`, a tagged template, a sequence: assume it waits on something.
+      // `for await`, a tagged template, a sequence: assume it waits on something.
       return true;
   }
 }
@@ -774,6 +776,32 @@ function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk
   if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
   if (own.settled) return false;
   return own.init === null || valueStartsIo(own.init, depth + 1, walk);
+}
+
+/** Calls that arrange for a callback to run later and start nothing themselves. */
+const SCHEDULES = new Set(['once', 'on', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'off', 'removeListener', 'removeEventListener', 'setTimeout', 'setImmediate', 'clearTimeout', 'queueMicrotask', 'nextTick']);
+
+/**
+ * `new Promise((resolve) => emitter.once('ready', resolve))`, `new Promise((r) => setTimeout(r, ms))`: the
+ * executor only registers a listener or a timer (or settles at once), so waiting on it waits for something
+ * that happens elsewhere and starts no I/O.
+ */
+function waitsForAnEvent(made: TSESTree.NewExpression): boolean {
+  const callee = unwrap(made.callee);
+  const executor = made.arguments[0] ? unwrap(made.arguments[0]) : null;
+  if (callee.type !== 'Identifier' || callee.name !== 'Promise' || shadowed(callee) || !executor || !isFunction(executor)) return false;
+  const settles = new Set(executor.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+  let quiet = true;
+  forEachNode(executor.body, (n) => {
+    if (!quiet || isFunction(n)) return false;
+    if (n.type === 'NewExpression' || n.type === 'AwaitExpression') quiet = false;
+    if (n.type !== 'CallExpression') return quiet;
+    const c = unwrap(n.callee);
+    const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? memberName(c) : null;
+    quiet = name !== null && (SCHEDULES.has(name) || (c.type === 'Identifier' && settles.has(name)));
+    return quiet;
+  });
+  return quiet;
 }
 
 /** `Promise.all`, `allSettled`, `race`, `any`: they wait on what their argument starts. */
