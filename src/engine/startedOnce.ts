@@ -17,11 +17,19 @@ import { classOf, memberKeyName, thisMemberUses } from './summaries.js';
  * Only the walk up from a helper stops at a start method. A check in the start method itself stays: starting an
  * object twice (once per UI connection, again on reconnect) is a race users do hit. Unless the object is a part
  * of another that starts it from its own start method (`async start() { await this.rulesRuntime.start() }`): that
- * start method is then one of the owner's helpers, and a second start is the owner's finding to make.
+ * start method is then one of the owner's helpers, and a second start is the owner's finding to make. The same
+ * holds for any public method the project calls only that way (`await this.zoneService.initZones()`, one step
+ * of an initializer's `onModuleInit`).
  */
 
-/** The names an object's start method goes by. */
-const START_NAMES = new Set(['start', 'init', 'initialize', 'connect', 'open', 'setup', 'configure', 'bootstrap', 'launch', 'listen', 'boot', 'begin']);
+/**
+ * The names an object's start method goes by, and the hooks a framework calls once per object (NestJS's
+ * lifecycle: a provider's `onModuleInit` runs once, at startup).
+ */
+const START_NAMES = new Set([
+  'start', 'init', 'initialize', 'connect', 'open', 'setup', 'configure', 'bootstrap', 'launch', 'listen', 'boot', 'begin',
+  'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown',
+]);
 
 /** How many modules naming the class are looked at before giving up. */
 const MAX_MODULES = 80;
@@ -32,11 +40,13 @@ export type Starter = 'its user' | 'its owner' | 'anyone';
 const memo = new WeakMap<FunctionNode, Starter>();
 
 /**
- * Who starts `fn`, a start method (see `START_NAMES`): `its user` when neither its class nor any module of the
+ * Who starts `fn`, a public method: `its owner` when the project calls it only as a part of other objects, from
+ * their start methods (`this.rulesRuntime.start()` in `StorageEmulator.start`, `this.zoneService.initZones()` in
+ * a NestJS `onModuleInit`), each call outside any loop, each owner started once by its user or as a part of its
+ * own owner; for a start method (see `START_NAMES`), `its user` when neither its class nor any module of the
  * project naming the class (or its base class) calls it (scripts and examples, which call it the way its users
- * do, once, are left out); `its owner` when the project calls it only as a part of other objects, from their
- * start methods (`this.rulesRuntime.start()` in `StorageEmulator.start`), each call outside any loop, each owner
- * started once by its user or as a part of its own owner; `anyone` otherwise, and for any other function.
+ * do, once, are left out); `anyone` otherwise. Any other method nothing in the project calls is its users' to
+ * call as they like.
  */
 export function starterOf(fn: FunctionNode): Starter {
   let answer = memo.get(fn);
@@ -54,7 +64,7 @@ function decide(fn: FunctionNode): Starter {
   const name = memberKeyName(method);
   const body = method.parent;
   const klass = body.parent;
-  if (name === null || !START_NAMES.has(name) || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id) return 'anyone';
+  if (name === null || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || !klass.id) return 'anyone';
   // `this.start()` elsewhere in the class: it starts itself again (a reconnect, a restart).
   if (thisMemberUses(body).has(name)) return 'anyone';
   const program = programOf(method);
@@ -66,7 +76,7 @@ function decide(fn: FunctionNode): Starter {
   const imported = base?.type === 'Identifier' ? moduleTable(program).imports.get(base.name) : undefined;
   const ownBase = base?.type === 'Identifier' && (imported === undefined || imported.from.startsWith('.'));
   const words = [klass.id.name, ...(ownBase ? [base.name] : [])];
-  let starter: Starter = 'its user';
+  let starter: Starter = START_NAMES.has(name) ? 'its user' : 'anyone';
   for (const word of words) {
     const modules = modulesMentioningAtMost(program, word, MAX_MODULES);
     if (!modules) return 'anyone';
