@@ -7,6 +7,7 @@ import type { FileModel } from '../model.js';
 import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { programOf } from '../modules.js';
+import { cappedBefore } from '../sizeGuards.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -200,6 +201,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
     case 'Identifier':
       return identifierOrigin(n, walk, depth);
     case 'MemberExpression': {
+      if (cappedBefore(n)) return 'bounded';
       const root = memberRoot(n);
       if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
       if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1]))) return 'outside';
@@ -258,6 +260,8 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   const variable = walk.model.scope.variableOf(id);
   if (!variable || variable.defs.length !== 1) return 'unknown';
   const def = variable.defs[0]!;
+  // `if (ids.length > MAX) throw …` before the use, and `ids` not assigned again: as large as the cap.
+  if (cappedBefore(id) && variable.references.every((r) => !r.isWrite() || r.identifier === def.name)) return 'bounded';
   if (def.type === 'Parameter') return parameterOrigin(def.node as FunctionNode, id.name, walk, depth);
   if (def.node.type !== 'VariableDeclarator' || !def.node.init) return 'unknown';
   const init = unwrap(def.node.init);

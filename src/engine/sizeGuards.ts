@@ -1,0 +1,72 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { calleeName, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { receiverText } from './locks.js';
+
+/*
+ * `if (ids.length > MAX_BATCH) throw new Error('too many')` before `Promise.all(ids.map(load))`: the code refuses
+ * a collection larger than its cap before it fans out over it, so the fan-out is as large as the cap, whatever
+ * the caller sends. The cap may be a literal, a constant or a configured limit: the code bounds it either way.
+ * Judged on real code (a batch capped at 8 entries, bulk URL scans refused past 250), such fan-outs were not
+ * overloads.
+ */
+
+/** Is `use` (a collection, by its text: `ids`, `input.uris`) refused past a size by a check before it, in its function? */
+export function cappedBefore(use: Node): boolean {
+  const text = receiverText(use);
+  if (text === null) return false;
+  let child: Node = use;
+  for (let p: Node | undefined = use.parent; p && !isFunction(p); child = p, p = p.parent) {
+    if (p.type !== 'BlockStatement' && p.type !== 'Program') continue;
+    for (const statement of p.body) {
+      if (statement === child) break;
+      if (capsSize(statement, text)) return true;
+    }
+  }
+  return false;
+}
+
+/** `if (ids.length > 8) throw …` (or `return`), `assert(ids.length <= 8)`. */
+function capsSize(statement: Node, text: string): boolean {
+  if (statement.type === 'IfStatement') return exits(statement.consequent) && testsOver(statement.test, text);
+  if (statement.type !== 'ExpressionStatement') return false;
+  const call = unwrap(statement.expression);
+  if (call.type !== 'CallExpression' || !ASSERTS.test(calleeName(call) ?? '')) return false;
+  const condition = call.arguments[0];
+  return condition !== undefined && condition.type !== 'SpreadElement' && testsAtMost(condition, text);
+}
+
+const ASSERTS = /^(assert|invariant|ok|ensure)$/;
+
+function exits(statement: Node): boolean {
+  if (statement.type === 'ThrowStatement' || statement.type === 'ReturnStatement') return true;
+  if (statement.type !== 'BlockStatement') return false;
+  const last = statement.body[statement.body.length - 1];
+  return last !== undefined && exits(last);
+}
+
+/** `ids.length > max`, `max < ids.length`, `ids.size >= 100`, or either side of an `||`: the collection is too large. */
+function testsOver(test: Node, text: string): boolean {
+  const t = unwrap(test);
+  if (t.type === 'LogicalExpression' && t.operator === '||') return testsOver(t.left, text) || testsOver(t.right, text);
+  if (t.type !== 'BinaryExpression') return false;
+  if (t.operator === '>' || t.operator === '>=') return sizeOf(t.left, text);
+  if (t.operator === '<' || t.operator === '<=') return sizeOf(t.right, text);
+  return false;
+}
+
+/** `ids.length <= max`, `max >= ids.length`, or both sides of an `&&`: the collection is small enough. */
+function testsAtMost(test: Node, text: string): boolean {
+  const t = unwrap(test);
+  if (t.type === 'LogicalExpression' && t.operator === '&&') return testsAtMost(t.left, text) || testsAtMost(t.right, text);
+  if (t.type !== 'BinaryExpression') return false;
+  if (t.operator === '<' || t.operator === '<=') return sizeOf(t.left, text);
+  if (t.operator === '>' || t.operator === '>=') return sizeOf(t.right, text);
+  return false;
+}
+
+function sizeOf(node: Node, text: string): boolean {
+  const n = unwrap(node) as TSESTree.Node;
+  if (n.type !== 'MemberExpression') return false;
+  const name = memberName(n);
+  return (name === 'length' || name === 'size') && receiverText(unwrap(n.object)) === text;
+}
