@@ -27,12 +27,12 @@ export function cappedBefore(use: Node): boolean {
 
 /** `if (ids.length > 8) throw …` (or `return`), `assert(ids.length <= 8)`. */
 function capsSize(statement: Node, text: string): boolean {
-  if (statement.type === 'IfStatement') return exits(statement.consequent) && testsOver(statement.test, text);
+  if (statement.type === 'IfStatement') return exits(statement.consequent) && comparesSize(statement.test, text, true);
   if (statement.type !== 'ExpressionStatement') return false;
   const call = unwrap(statement.expression);
   if (call.type !== 'CallExpression' || !ASSERTS.test(calleeName(call) ?? '')) return false;
   const condition = call.arguments[0];
-  return condition !== undefined && condition.type !== 'SpreadElement' && testsAtMost(condition, text);
+  return condition !== undefined && condition.type !== 'SpreadElement' && comparesSize(condition, text, false);
 }
 
 const ASSERTS = /^(assert|invariant|ok|ensure)$/;
@@ -44,24 +44,17 @@ function exits(statement: Node): boolean {
   return last !== undefined && exits(last);
 }
 
-/** `ids.length > max`, `max < ids.length`, `ids.size >= 100`, or either side of an `||`: the collection is too large. */
-function testsOver(test: Node, text: string): boolean {
+/**
+ * Does `test` say the collection is too large (`whenOver`: `ids.length > max`, `max < ids.length`, either side of
+ * an `||`), or that it is small enough (`ids.length <= max`, `max >= ids.length`, either side of an `&&`)?
+ */
+function comparesSize(test: Node, text: string, whenOver: boolean): boolean {
   const t = unwrap(test);
-  if (t.type === 'LogicalExpression' && t.operator === '||') return testsOver(t.left, text) || testsOver(t.right, text);
+  if (t.type === 'LogicalExpression' && t.operator === (whenOver ? '||' : '&&')) return comparesSize(t.left, text, whenOver) || comparesSize(t.right, text, whenOver);
   if (t.type !== 'BinaryExpression') return false;
-  if (t.operator === '>' || t.operator === '>=') return sizeOf(t.left, text);
-  if (t.operator === '<' || t.operator === '<=') return sizeOf(t.right, text);
-  return false;
-}
-
-/** `ids.length <= max`, `max >= ids.length`, or both sides of an `&&`: the collection is small enough. */
-function testsAtMost(test: Node, text: string): boolean {
-  const t = unwrap(test);
-  if (t.type === 'LogicalExpression' && t.operator === '&&') return testsAtMost(t.left, text) || testsAtMost(t.right, text);
-  if (t.type !== 'BinaryExpression') return false;
-  if (t.operator === '<' || t.operator === '<=') return sizeOf(t.left, text);
-  if (t.operator === '>' || t.operator === '>=') return sizeOf(t.right, text);
-  return false;
+  const greater = t.operator === '>' || t.operator === '>=';
+  if (!greater && t.operator !== '<' && t.operator !== '<=') return false;
+  return sizeOf(greater === whenOver ? t.left : t.right, text);
 }
 
 function sizeOf(node: Node, text: string): boolean {
