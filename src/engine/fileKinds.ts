@@ -19,8 +19,12 @@ const SCRIPT_DIRS = new Set(['scripts', '.scripts', 'script', 'examples', 'examp
 const TOOLING_DIRS = new Set(['.changeset', '.github', '.husky']);
 /** `repo-scripts/`, `build-scripts/`, `release_scripts/`: a scripts folder by its name's part. */
 const SCRIPT_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]scripts?$/;
-/** A task runner's entry file: `gulpfile.js`, `Gruntfile.cjs`, `jakefile.ts`. */
-const TASK_FILE = /^(gulpfile|gruntfile|jakefile)(\.[a-z]+)?\.[cm]?[jt]s$/i;
+/**
+ * A task runner's entry file (`gulpfile.js`, `Gruntfile.cjs`, `jakefile.ts`) or a bundler's configuration
+ * (`vite.config.ts`, `webpack.config.js`, `rollup.config.mjs`, `tsup.config.ts`): code a build runs on a
+ * developer's machine, over the repository's own files.
+ */
+const TASK_FILE = /^((gulpfile|gruntfile|jakefile)(\.[a-z]+)?|(vite|webpack|rollup|esbuild|tsup|rspack|rsbuild|rolldown)\.([a-z-]+\.)?config(\.[a-z-]+)?)\.[cm]?[jt]s$/i;
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /**
  * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,
