@@ -783,13 +783,17 @@ const SCHEDULES = new Set(['once', 'on', 'addListener', 'prependListener', 'prep
 
 /**
  * `new Promise((resolve) => emitter.once('ready', resolve))`, `new Promise((r) => setTimeout(r, ms))`: the
- * executor only registers a listener or a timer (or settles at once), so waiting on it waits for something
- * that happens elsewhere and starts no I/O.
+ * executor only registers a listener or a timer (or settles at once), and the function making it calls
+ * nothing else, so waiting on it waits for something that happens elsewhere and starts no I/O. A function that
+ * first starts a request and then waits for its event (`const req = store.delete(k); return new Promise((r) =>
+ * { req.onsuccess = () => r(); })`, `child.kill(); await exited`) does start one.
  */
 function waitsForAnEvent(made: TSESTree.NewExpression): boolean {
   const callee = unwrap(made.callee);
   const executor = made.arguments[0] ? unwrap(made.arguments[0]) : null;
   if (callee.type !== 'Identifier' || callee.name !== 'Promise' || shadowed(callee) || !executor || !isFunction(executor)) return false;
+  const outer = enclosingFunction(made);
+  if (outer && callsOtherThan(outer, made)) return false;
   const settles = new Set(executor.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
   let quiet = true;
   forEachNode(executor.body, (n) => {
@@ -802,6 +806,17 @@ function waitsForAnEvent(made: TSESTree.NewExpression): boolean {
     return quiet;
   });
   return quiet;
+}
+
+/** Does `fn` call or construct anything but `made`, outside the functions it defines? */
+function callsOtherThan(fn: FunctionNode, made: Node): boolean {
+  let calls = false;
+  forEachNode(fn.body, (n) => {
+    if (calls || isFunction(n)) return false;
+    calls = n !== made && (n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression');
+    return !calls;
+  });
+  return calls;
 }
 
 /** `Promise.all`, `allSettled`, `race`, `any`: they wait on what their argument starts. */
