@@ -3,7 +3,7 @@ import { containsAwait, forEachNode, isFunction, memberName, unwrap, type Node }
 import type { FunctionNode } from './scope.js';
 import { baseBodyOf, inLibrary, mentionedElsewhere } from './callees.js';
 import { programOf } from './modules.js';
-import { classOf, memberKeyName, methodsOf } from './summaries.js';
+import { classOf, declaredPrivate, memberKeyName, methodsOf } from './summaries.js';
 
 /*
  * How an object's life ends: the methods of a class that tear it down (`stop`, `close`, `leave`, `dispose`, or
@@ -437,7 +437,7 @@ function calledSomewhere(method: FunctionNode, name: string): boolean {
   const program = programOf(method);
   if (!program) return true;
   const member = method.parent;
-  const isPrivate = member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition' ? member.key.type === 'PrivateIdentifier' || member.accessibility === 'private' : false;
+  const isPrivate = member?.type === 'MethodDefinition' || member?.type === 'PropertyDefinition' ? declaredPrivate(member) : false;
   if (!isPrivate && inLibrary(program)) return true;
   let called = false;
   const bare = name.replace(/^#/, '');

@@ -5,7 +5,7 @@ import { callsOnFreshObjects } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
 import { callsName } from './locks.js';
 import { starterOf } from './startedOnce.js';
-import { memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
+import { declaredPrivate, memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
 /*
@@ -175,7 +175,7 @@ function madeFreshForIt(fn: FunctionNode): boolean {
   const name = memberKeyName(method);
   const program = programOf(method);
   if (name === null || !program) return false;
-  const internal = method.accessibility === 'private' || method.accessibility === 'protected' || method.key.type === 'PrivateIdentifier' || name.startsWith('_');
+  const internal = declaredPrivate(method) || method.accessibility === 'protected' || name.startsWith('_');
   if (!internal && inLibrary(program)) return false;
   if (thisMemberUses(method.parent).has(name)) return false;
   const calls = callsOnFreshObjects(method.parent, name);
@@ -193,7 +193,7 @@ const COMMAND_STATICS = new Set(['commandName', 'description', 'summary', 'flags
  */
 function commandEntry(fn: FunctionNode): boolean {
   const method = fn.parent;
-  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private' || method.key.type === 'PrivateIdentifier') return false;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || declaredPrivate(method)) return false;
   const klass = method.parent.parent;
   if ((klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression') || (klass.decorators?.length ?? 0) > 0 || !klass.superClass) return false;
   const base = unwrap(klass.superClass);

@@ -5,7 +5,7 @@ import { conventionalFileKind } from './fileKinds.js';
 import { moduleTable, programOf } from './modules.js';
 import type { Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
-import { classOf, memberKeyName, thisMemberUses } from './summaries.js';
+import { classOf, declaredPrivate, memberKeyName, thisMemberUses } from './summaries.js';
 
 /*
  * `await adapter.start()`, `await client.connect()`: the user of an object starts it once, and when nothing in
@@ -60,7 +60,7 @@ export function starterOf(fn: FunctionNode): Starter {
 
 function decide(fn: FunctionNode): Starter {
   const method = fn.parent;
-  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || method.accessibility === 'private') return 'anyone';
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method' || declaredPrivate(method)) return 'anyone';
   const name = memberKeyName(method);
   const body = method.parent;
   const klass = body.parent;

@@ -292,9 +292,42 @@ export function calledMethod(callee: Node): FunctionNode | null {
  */
 export function privateMethodCalls(method: TSESTree.MethodDefinition): TSESTree.CallExpression[] | null {
   const name = memberKeyName(method);
-  const isPrivate = method.key.type === 'PrivateIdentifier' || method.accessibility === 'private';
-  if (name === null || !isPrivate || method.static || method.kind !== 'method' || method.parent.type !== 'ClassBody') return null;
+  if (name === null || !declaredPrivate(method) || method.static || method.kind !== 'method' || method.parent.type !== 'ClassBody') return null;
   return thisMemberUses(method.parent).get(name) ?? [];
+}
+
+/**
+ * `private m()`, `#m()`, or a method its JSDoc comment marks `@private`: JavaScript's way to say it, which
+ * TypeScript's checkJs enforces too (webpack-dev-server's `setupMiddlewares`).
+ */
+export function declaredPrivate(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): boolean {
+  if (member.key.type === 'PrivateIdentifier' || member.accessibility === 'private') return true;
+  const doc = docComment(member);
+  return doc !== null && /@private\b/.test(doc);
+}
+
+/** The `/** … *\/` comment right before a class member, after the member before it. */
+function docComment(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): string | null {
+  let root: Node = member;
+  for (let p = member.parent as Node | undefined; p; p = p.parent) root = p;
+  const comments = root.type === 'Program' ? root.comments : undefined;
+  if (!comments || comments.length === 0 || member.parent.type !== 'ClassBody') return null;
+  const siblings = member.parent.body;
+  const index = siblings.indexOf(member);
+  const after = index > 0 ? siblings[index - 1]!.range[1] : member.parent.range[0];
+  // The last comment that ends before the member: comments come in source order.
+  let lo = 0;
+  let hi = comments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid]!.range[1] <= member.range[0]) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const comment = found >= 0 ? comments[found]! : null;
+  return comment && comment.type === 'Block' && comment.range[0] >= after && comment.value.startsWith('*') ? comment.value : null;
 }
 
 const thisUsesCache = new WeakMap<TSESTree.ClassBody, Map<string, TSESTree.CallExpression[] | null>>();

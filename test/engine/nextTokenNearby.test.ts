@@ -7,9 +7,8 @@ import path from 'node:path';
 import type * as Estree from '@typescript-eslint/typescript-estree';
 import type * as Ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { mayHoldDirective } from '../../src/engine/suppressions.js';
 import { withNearbyNextToken, type NodeUtils } from '../../src/engine/nextTokenNearby.js';
-import { parseSource } from '../../src/engine/parse.js';
+import { needsComments, parseSource } from '../../src/engine/parse.js';
 import { prototypesDefining } from '../../src/engine/sourceFileMemo.js';
 import { collectFixtures } from '../fixtureCorpus.js';
 
@@ -41,7 +40,7 @@ const json = (tree: unknown): unknown => JSON.parse(JSON.stringify(tree, (_, v: 
 
 function plain(text: string, fileName: string): unknown {
   const jsx = /\.(tsx|jsx?|mjs|cjs)$/.test(fileName);
-  return estree.parse(text, { filePath: fileName, jsx, loc: true, range: true, comment: mayHoldDirective(text), errorOnUnknownASTType: false, suppressDeprecatedPropertyWarnings: true });
+  return estree.parse(text, { filePath: fileName, jsx, loc: true, range: true, comment: needsComments(text), errorOnUnknownASTType: false, suppressDeprecatedPropertyWarnings: true });
 }
 
 /**
