@@ -783,7 +783,8 @@ const SCHEDULES = new Set(['once', 'on', 'addListener', 'prependListener', 'prep
 
 /**
  * `new Promise((resolve) => emitter.once('ready', resolve))`, `new Promise((r) => setTimeout(r, ms))`: the
- * executor only registers a listener or a timer (or settles at once), and the function making it calls
+ * executor only registers a listener, a timer or a handler on a promise it was handed (or settles at once), and
+ * the function making it calls
  * nothing else, so waiting on it waits for something that happens elsewhere and starts no I/O. A function that
  * first starts a request and then waits for its event (`const req = store.delete(k); return new Promise((r) =>
  * { req.onsuccess = () => r(); })`, `child.kill(); await exited`) does start one.
@@ -802,11 +803,20 @@ function waitsForAnEvent(made: TSESTree.NewExpression): boolean {
     if (n.type !== 'CallExpression') return quiet;
     const c = unwrap(n.callee);
     const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? memberName(c) : null;
-    quiet = name !== null && (SCHEDULES.has(name) || (c.type === 'Identifier' && settles.has(name)));
+    quiet = name !== null && (SCHEDULES.has(name) || (c.type === 'Identifier' && settles.has(name)) || chainsOnParameter(c, outer));
     return quiet;
   });
   return quiet;
 }
+
+/** `promise.then(reject, resolve)`, where `promise` is a parameter: a handler on a promise started elsewhere. */
+function chainsOnParameter(callee: Node, outer: FunctionNode | null): boolean {
+  if (callee.type !== 'MemberExpression' || !PROMISE_HANDLERS.has(memberName(callee) ?? '') || !outer) return false;
+  const object = unwrap(callee.object);
+  return object.type === 'Identifier' && outer.params.some((p) => p.type === 'Identifier' && p.name === object.name);
+}
+
+const PROMISE_HANDLERS = new Set(['then', 'catch', 'finally']);
 
 /** Does `fn` call or construct anything but `made`, outside the functions it defines? */
 function callsOtherThan(fn: FunctionNode, made: Node): boolean {
