@@ -139,6 +139,15 @@ const LISTING_MODULES = new Set(['glob', 'globby', 'fast-glob', 'tiny-glob', 'ti
 const REQUEST = /^(req|request|ctx|context|event|body|payload|message|msg|job)$/i;
 /** Helpers that hand their callback one batch (chunk, page) of a collection at a time. */
 const BATCHING = /batch|chunk|page/i;
+
+/** `findAllInBatches(…)`, `forEachChunk(…)`, or a method of a module named for them: `batch.processArray(…)`. */
+function batchesItsInput(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (BATCHING.test(calleeName(call) ?? '')) return true;
+  if (callee.type !== 'MemberExpression') return false;
+  const holder = receiverText(unwrap(callee.object));
+  return holder !== null && BATCHING.test(holder.slice(holder.lastIndexOf('.') + 1));
+}
 /** Methods and query options that cap how many rows a query returns. */
 const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first']);
 const LIMIT_KEYS = /^(limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)$/i;
@@ -311,7 +320,7 @@ function parameterOrigin(fn: FunctionNode, name: string, walk: OriginWalk, depth
   // `findAllInBatches(query, async (rows) => …)`, `forEachChunk(items, 100, async (chunk) => …)`: the callback
   // gets one batch at a time.
   const host = fn.parent;
-  if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && BATCHING.test(calleeName(host) ?? '')) return 'bounded';
+  if (host?.type === 'CallExpression' && host.arguments.includes(fn as TSESTree.CallExpressionArgument) && batchesItsInput(host)) return 'bounded';
   const index = fn.params.findIndex((p) => paramName(p) === name);
   if (index < 0) return 'caller';
   const own = privateCallSites(fn);
