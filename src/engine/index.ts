@@ -29,6 +29,7 @@ export {
   type Runtime,
 } from './settingsSchema.js';
 export { isSupportedFile, SUPPORTED_EXTENSIONS, type FastParser, type Program } from './parse.js';
+export { tryLockTestBefore } from './tryLocks.js';
 export { conventionalFileKind, FILE_KINDS, generatedByContent, generatedByPath, isBuildOutput, type FileKind, type GeneratedReason } from './fileKinds.js';
 export type {
   Finding,

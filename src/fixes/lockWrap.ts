@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, forEachNodeIn, isFunction, unwrap, fixLibrary, classOf, type Node, type FileModel, type Fix, type FixSubject, type TextEdit, type FunctionNode } from '../engine/index.js';
+import { enclosingFunction, forEachNode, forEachNodeIn, isFunction, unwrap, fixLibrary, classOf, tryLockTestBefore, type Node, type FileModel, type Fix, type FixSubject, type TextEdit, type FunctionNode } from '../engine/index.js';
 import type { RuntimeImport } from './imports.js';
 import { absorbableRegions, runsUnderLock, type HeldRegion } from './heldRegions.js';
 import { reindent } from './indent.js';
@@ -45,7 +45,7 @@ export interface FixContext {
 
 /** "Guard with a Lock" fixes for a lost-update or check-then-act finding, in every style that applies. */
 export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
-  let range = coveringStatements(subject.from, subject.to, ctx.model);
+  let range = coveringStatements(sectionStart(subject), subject.to, ctx.model);
   if (!range) return [];
   // A callback would cut off narrowing that later code relies on; keep the names in scope instead. A check in
   // JavaScript narrows too where it is type-checked (`// @ts-check`, JSDoc types, `checkJs`).
@@ -87,9 +87,17 @@ export function lockFixes(subject: RaceSubject, ctx: FixContext): Fix[] {
   return fixes;
 }
 
+/**
+ * Where the section starts: at the read, or at the test of a try-lock whose claim the read comes before
+ * (`if (this.busy) return; const n = this.count; this.busy = true;`), which the lock's wait must not split.
+ */
+function sectionStart(subject: RaceSubject): Node {
+  return tryLockTestBefore(subject.from) ?? subject.from;
+}
+
 /** The function a lock fix for `subject` would guard statements of, and the lock it would take (no checks). */
 export function plannedSection(subject: RaceSubject, ctx: FixContext): PlannedSection | null {
-  const range = coveringStatements(subject.from, subject.to, ctx.model);
+  const range = coveringStatements(sectionStart(subject), subject.to, ctx.model);
   const fn = range && enclosingFunction(range.first);
   if (!range || !fn || !fn.async) return null;
   const lock = planLock(subject, range, fn, ctx);

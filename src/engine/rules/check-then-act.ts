@@ -4,6 +4,7 @@ import { COLLECTION_INSERTS, displayPath, pathsOverlap } from '../locations.js';
 import { promiseTailKey, receiverText } from '../locks.js';
 import { fieldOfSequentialInstance } from '../records.js';
 import { inOneAtATimeFunction, waitedOnWhereverItsModuleCallsIt } from '../oneAtATime.js';
+import { underTryLock } from '../tryLocks.js';
 import { storesComputedSince, waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
 import { memberKeyName, thisMemberUses } from '../summaries.js';
@@ -62,7 +63,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
         for (const { check, read } of w.guards) {
           if (check.loopTest) continue;
           const yielded = w.yieldedSince(read.passed);
-          if (!yielded || shareHold(read.holds, w.holds)) continue;
+          if (!yielded || shareHold(read.holds, w.holds) || underTryLock(read.node, w.node)) continue;
           // Through a called method, only the lazy fill: the check asks whether the very field is there
           // (`if (!this.token) await this.refresh()`); a test of its value that selects what to do next
           // (`if (this.blockUntil <= 0) await this.moveToActive()`) is no claim the method's write undoes.

@@ -14,6 +14,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { differentKeys, entryPhrase, keyOf, sharedKey } from '../keys.js';
 import { deletesWhatWasListed, listing } from '../listings.js';
 import { line, yieldPhrase } from './text.js';
+import { underTryLock } from '../tryLocks.js';
 import { twoCalls, type InterleavingDraft } from '../interleaving.js';
 
 /**
@@ -24,7 +25,7 @@ export function staleRead(w: SharedWrite): { read: ReadFact; yielded: AwaitPoint
   for (const read of w.deps) {
     if (!pathsOverlap(read.path, w.path) || picksElement(read.node, w.node)) continue;
     const yielded = w.yieldedSince(read.passed) ?? roundTrip(read, w.node);
-    if (yielded && !shareHold(read.holds, w.holds)) return { read, yielded };
+    if (yielded && !shareHold(read.holds, w.holds) && !underTryLock(read.node, w.node)) return { read, yielded };
   }
   return null;
 }
