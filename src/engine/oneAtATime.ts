@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
@@ -273,11 +273,6 @@ function storedPlace(left: Node, perObject: boolean): ((n: Node) => boolean) | n
   return (n) => n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && memberName(n) === name;
 }
 
-/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
-function exits(stmt: Node): boolean {
-  if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
-  return stmt.type === 'BlockStatement' && stmt.body.length > 0 && exits(stmt.body[stmt.body.length - 1]!);
-}
 
 function inLoop(call: Node, home: FunctionNode | null): boolean {
   for (let p = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type)) return true;

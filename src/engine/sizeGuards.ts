@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, exits, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
 
 /*
@@ -37,12 +37,6 @@ function capsSize(statement: Node, text: string): boolean {
 
 const ASSERTS = /^(assert|invariant|ok|ensure)$/;
 
-function exits(statement: Node): boolean {
-  if (statement.type === 'ThrowStatement' || statement.type === 'ReturnStatement') return true;
-  if (statement.type !== 'BlockStatement') return false;
-  const last = statement.body[statement.body.length - 1];
-  return last !== undefined && exits(last);
-}
 
 /**
  * Does `test` say the collection is too large (`whenOver`: `ids.length > max`, `max < ids.length`, either side of

@@ -1,4 +1,4 @@
-import { containsAwait, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
 
 /*
@@ -134,9 +134,3 @@ function truthyLiteral(value: Node): boolean {
   return v.type === 'Literal' && Boolean(v.value);
 }
 
-function exits(statement: Node): boolean {
-  if (statement.type === 'ThrowStatement' || statement.type === 'ReturnStatement') return true;
-  if (statement.type !== 'BlockStatement') return false;
-  const last = statement.body[statement.body.length - 1];
-  return last !== undefined && exits(last);
-}
