@@ -1,5 +1,6 @@
 import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { receiverText } from './locks.js';
+import { moduleTable, programOf } from './modules.js';
 
 /*
  * `if (this.configuring.has(id)) return; this.configuring.add(id); try { await configure(id); … } finally {
@@ -22,7 +23,7 @@ export function underTryLock(read: Node, write: Node): boolean {
     const before = p.body.slice(0, p.body.indexOf(child as (typeof p.body)[number]));
     for (let i = 0; i < before.length; i++) {
       const lock = testedLock(before[i]!);
-      if (!lock || lock.at > read.range[0] || (lock.key !== null && lock.key !== key)) continue;
+      if (!lock || lock.at > read.range[0] || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
       const claim = before.slice(i + 1).find((s) => claims(s, lock));
       if (!claim || before.slice(i + 1, before.indexOf(claim)).some((s) => containsAwait(s))) continue;
       if (!releasedBetween(fn.body, lock, claim.range[1], write.range[0])) return true;
@@ -53,6 +54,22 @@ export function tryLockTestBefore(node: Node): Node | null {
     }
   }
   return found;
+}
+
+/**
+ * Does the lock keep out every run that can reach what `write` writes? A flag of the object (`this.busy`)
+ * covers the object's fields, a module's flag everything; a flag of one component's ref (`loadingRef.current`)
+ * does not cover a cache its module keeps for every component.
+ */
+function covers(lock: TryLock, write: Node): boolean {
+  const w = unwrap(write);
+  const target = w.type === 'CallExpression' ? unwrap(w.callee) : w.type === 'AssignmentExpression' ? unwrap(w.left) : w.type === 'UpdateExpression' ? unwrap(w.argument) : null;
+  const written = target?.type === 'MemberExpression' && w.type === 'CallExpression' ? receiverText(unwrap(target.object)) : target ? receiverText(target) : null;
+  if (written === null) return false;
+  const root = (text: string): string => text.split(/[.[]/, 1)[0]!;
+  if (root(lock.holder) === root(written)) return true;
+  const program = programOf(write);
+  return program !== null && moduleTable(program).variables.has(root(lock.holder));
 }
 
 /** A lock by its text (`this.busy`, `this.configuring`) and, for a set of keys, the key's text. */

@@ -140,14 +140,20 @@ const REQUEST = /^(req|request|ctx|context|event|body|payload|message|msg|job)$/
 /** Helpers that hand their callback one batch (chunk, page) of a collection at a time. */
 const BATCHING = /batch|chunk|page/i;
 
-/** `findAllInBatches(…)`, `forEachChunk(…)`, or a method of a module named for them: `batch.processArray(…)`. */
+/**
+ * `findAllInBatches(…)`, `forEachChunk(…)`, or a function of a module named for batches: `batch.processArray(…)`.
+ * Only the module's whole name counts: a page of a browser (`this.pupPage.evaluate(async (ids) => …)`) hands
+ * its callback whatever the caller passed.
+ */
 function batchesItsInput(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (BATCHING.test(calleeName(call) ?? '')) return true;
   if (callee.type !== 'MemberExpression') return false;
   const holder = receiverText(unwrap(callee.object));
-  return holder !== null && BATCHING.test(holder.slice(holder.lastIndexOf('.') + 1));
+  return holder !== null && BATCH_MODULE.test(holder.slice(holder.lastIndexOf('.') + 1));
 }
+
+const BATCH_MODULE = /^(batch(es|er)?|chunk(s|er)?)$/i;
 /** Methods and query options that cap how many rows a query returns. */
 const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first']);
 const LIMIT_KEYS = /^(limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)$/i;
