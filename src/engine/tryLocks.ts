@@ -20,13 +20,12 @@ export function underTryLock(read: Node, write: Node): boolean {
   let child: Node = write;
   for (let p: Node | undefined = write.parent; p && p !== fn; child = p, p = p.parent) {
     if (p.type !== 'BlockStatement') continue;
-    const before = p.body.slice(0, p.body.indexOf(child as (typeof p.body)[number]));
-    for (let i = 0; i < before.length; i++) {
-      const lock = testedLock(before[i]!);
+    const index = p.body.indexOf(child as (typeof p.body)[number]);
+    for (let i = 0; i < index; i++) {
+      const lock = testedLock(p.body[i]!);
       if (!lock || lock.at > read.range[0] || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
-      const claim = before.slice(i + 1).find((s) => claims(s, lock));
-      if (!claim || before.slice(i + 1, before.indexOf(claim)).some((s) => containsAwait(s))) continue;
-      if (!releasedBetween(fn.body, lock, claim.range[1], write.range[0])) return true;
+      const j = claimIndex(p.body, i, lock);
+      if (j >= 0 && j < index && !releasedBetween(fn.body, lock, p.body[j]!.range[1], write.range[0])) return true;
     }
   }
   return false;
@@ -45,9 +44,7 @@ export function tryLockTestBefore(node: Node): Node | null {
     const index = p.body.indexOf(child as (typeof p.body)[number]);
     for (let i = 0; i < index; i++) {
       const lock = testedLock(p.body[i]!);
-      if (!lock) continue;
-      const j = p.body.findIndex((s, k) => k >= index && claims(s, lock));
-      if (j >= 0 && !p.body.slice(i + 1, j).some((s) => containsAwait(s))) {
+      if (lock && claimIndex(p.body, i, lock) >= index) {
         found = p.body[i]!;
         break;
       }
@@ -100,6 +97,15 @@ function lockIn(test: Node): Omit<TryLock, 'at'> | null {
   }
   const holder = t.type === 'MemberExpression' || t.type === 'Identifier' ? receiverText(t) : null;
   return holder !== null ? { holder, key: null } : null;
+}
+
+/** Where, after the test at `test`, the block claims `lock` with no await before it; -1 when it does not. */
+function claimIndex(body: readonly Node[], test: number, lock: TryLock): number {
+  for (let k = test + 1; k < body.length; k++) {
+    if (claims(body[k]!, lock)) return k;
+    if (containsAwait(body[k]!)) return -1;
+  }
+  return -1;
 }
 
 /** `this.busy = true;`, `this.configuring.add(id);`, `this.pending.set(id, started);` */
