@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { COLLECTION_WRITES, pathsOverlap } from './locations.js';
+import { programOf } from './modules.js';
 import type { FunctionNode } from './scope.js';
 
 /**
@@ -308,10 +309,10 @@ export function declaredPrivate(member: TSESTree.MethodDefinition | TSESTree.Pro
 
 /** The `/** … *\/` comment right before a class member, after the member before it. */
 function docComment(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): string | null {
-  let root: Node = member;
-  for (let p = member.parent as Node | undefined; p; p = p.parent) root = p;
-  const comments = root.type === 'Program' ? root.comments : undefined;
-  if (!comments || comments.length === 0 || member.parent.type !== 'ClassBody') return null;
+  const program = programOf(member);
+  // Asked of every method whose privacy matters: most files mark none `@private`, and are answered at once.
+  if (!program || member.parent.type !== 'ClassBody' || !marksPrivate(program)) return null;
+  const comments = program.comments!;
   const siblings = member.parent.body;
   const index = siblings.indexOf(member);
   const after = index > 0 ? siblings[index - 1]!.range[1] : member.parent.range[0];
@@ -328,6 +329,14 @@ function docComment(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinit
   }
   const comment = found >= 0 ? comments[found]! : null;
   return comment && comment.type === 'Block' && comment.range[0] >= after && comment.value.startsWith('*') ? comment.value : null;
+}
+
+const marksPrivateMemo = new WeakMap<TSESTree.Program, boolean>();
+
+function marksPrivate(program: TSESTree.Program): boolean {
+  let answer = marksPrivateMemo.get(program);
+  if (answer === undefined) marksPrivateMemo.set(program, (answer = program.comments?.some((c) => c.value.includes('@private')) ?? false));
+  return answer;
 }
 
 const thisUsesCache = new WeakMap<TSESTree.ClassBody, Map<string, TSESTree.CallExpression[] | null>>();
