@@ -61,7 +61,7 @@ export function buildModel(
   }
   // A saga worker that takeLatest or takeLeading runs never interleaves with itself: its yields are not walked.
   const alone = workersRunAlone(ast, index.calls);
-  const suspending = new Set(config.generatorsSuspend === false ? [] : index.functions.filter((fn) => suspendsAtYield(fn) && !(fn.type === 'FunctionDeclaration' && fn.id && alone.has(fn.id.name))));
+  const suspending = new Set(config.generatorsSuspend === false ? [] : index.functions.filter((fn) => suspendsAtYield(fn) && !alone.has(workerName(fn) ?? '')));
   const asyncFunctions = index.functions
     .filter((fn) => !inlined.has(fn) && (hostsInlined.has(fn) || suspending.has(fn) || (fn.async && (containsAwait(fn.body) || returnsMethodCall(fn)))))
     .sort((a, b) => a.range[0] - b.range[0]);
@@ -90,6 +90,17 @@ export function buildModel(
     asyncFunctions,
     guardedBy,
   };
+}
+
+/**
+ * The name a saga registers a generator under: `function* handleOpen()`, or the variable it is stored in
+ * (`const handleOpen = function* () { … }`, a common style in React Native apps).
+ */
+function workerName(fn: FunctionNode): string | null {
+  if (fn.type === 'ArrowFunctionExpression') return null;
+  if (fn.id) return fn.id.name;
+  const owner = fn.parent;
+  return owner?.type === 'VariableDeclarator' && owner.init === fn && owner.id.type === 'Identifier' ? owner.id.name : null;
 }
 
 /**
