@@ -169,6 +169,9 @@ function limitedQuery(node: Node): boolean {
     if (name !== null && LIMIT_METHODS.has(name) && n.arguments.length > 0) return true;
     for (const arg of n.arguments) {
       const a = unwrap(arg);
+      // A cap handed in as a clause: `query(Q.where(…), Q.take(50))` (WatermelonDB), `getDocs(query(ref,
+      // where(…), limit(20)))` (Firestore's modular API).
+      if (a.type === 'CallExpression' && (cappingClause(a) || a.arguments.some((b) => unwrap(b).type === 'CallExpression' && cappingClause(unwrap(b) as TSESTree.CallExpression)))) return true;
       if (a.type !== 'ObjectExpression') continue;
       for (const p of a.properties) {
         if (p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? '')) return true;
@@ -180,6 +183,13 @@ function limitedQuery(node: Node): boolean {
     n = unwrap(callee.object);
   }
   return false;
+}
+
+function cappingClause(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  const cap = call.arguments[0] ? unwrap(call.arguments[0]) : null;
+  // `limit(() => fetch(url))` is a gate (p-limit), not a count.
+  return name !== null && LIMIT_METHODS.has(name) && cap !== null && !isFunction(cap) && cap.type !== 'SpreadElement';
 }
 
 /**
@@ -223,8 +233,9 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       if (root.type !== 'Identifier' && root.type !== 'AwaitExpression' && root.type !== 'CallExpression') return 'unknown';
       const rootOrigin = originOf(root, walk, depth + 1);
       // `manifests[0].tables` of a two-element `manifests`: a list of few elements says nothing of how large
-      // what each holds is.
-      return rootOrigin === 'bounded' ? 'unknown' : rootOrigin;
+      // what each holds is. One page of a query (`snap.docs` of `await getDocs(query(ref, limit(20)))`) is a page.
+      if (rootOrigin === 'bounded') return root.type === 'Identifier' && cappedQueryResult(root, walk) ? 'bounded' : 'unknown';
+      return rootOrigin;
     }
     case 'NewExpression':
       return n.arguments[0] ? originOf(n.arguments[0], walk, depth + 1) : 'bounded';
@@ -257,6 +268,14 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
     default:
       return 'unknown';
   }
+}
+
+/** `const snap = await getDocs(query(ref, limit(20)))`: the variable holds what one capped query gave. */
+function cappedQueryResult(id: TSESTree.Identifier, walk: OriginWalk): boolean {
+  const def = walk.model.scope.variableOf(id)?.defs;
+  const node = def?.length === 1 ? def[0]!.node : null;
+  const init = node?.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init ? unwrap(node.init) : null;
+  return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
 }
 
 /** The callee (or the object it is called on) is imported from a file-listing module. */
