@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { calleeName, containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
 import { callsOnFreshObjects } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
@@ -43,7 +43,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
   // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
-  if (commandEntry(fn) || commandModuleHandler(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
+  if (commandEntry(fn) || commandModuleHandler(fn) || commandAction(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
   // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back.
   if (perObject && isStreamHook(fn)) return 'in turn';
   if (perObject) {
@@ -217,6 +217,45 @@ function commandModuleHandler(fn: FunctionNode): boolean {
   // The module table keeps exported names and functions; `exports.command = 'add <name>'` is read here.
   const exportsCommand = exports.has('command') || program.body.some((s) => s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && commonJsExport(s.expression.left) === 'command');
   return exports.get('handler') === name && exportsCommand;
+}
+
+/**
+ * `program.command('info').option(…).action(printMeta)` (commander, cac, sade), `yargs.command('serve', desc,
+ * builder, async (argv) => { … })`: a command's handler, which the tool runs once per process, for the command the
+ * user typed. Handed over in place, or a function of the module used nowhere else.
+ */
+function commandAction(fn: FunctionNode): boolean {
+  const owner = fn.parent;
+  if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument)) return registersCommand(owner);
+  const uses = localUses(fn);
+  if (!uses || uses.length !== 1) return false;
+  const at = uses[0]!.parent;
+  return at?.type === 'CallExpression' && at.arguments.includes(uses[0]!) && registersCommand(at);
+}
+
+/**
+ * A call `.action(handler)` on a chain that declares a command (`.command('info')`), or yargs's
+ * `.command('serve', 'describe', builder, handler)`. A chat bot's `bot.command('start', handler)` (Telegraf,
+ * grammY, Bolt) runs its handler once per message, and hands it over with no description.
+ */
+function registersCommand(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  if (name === 'command') return call.arguments.length >= 3 && declaresCommand(call);
+  if (name !== 'action') return false;
+  for (let n: Node = unwrap(call.callee); ; ) {
+    if (n.type === 'MemberExpression') n = unwrap(n.object);
+    else if (n.type === 'CallExpression') {
+      if (calleeName(n) === 'command') return declaresCommand(n);
+      n = unwrap(n.callee);
+    } else return false;
+  }
+}
+
+/** `.command('serve [port]')`, `.command('serve', 'start the server', …)`: a name, then no handler yet. */
+function declaresCommand(call: TSESTree.CallExpression): boolean {
+  const [name, second] = call.arguments.map((a) => unwrap(a));
+  const text = (n: Node | undefined): boolean => n?.type === 'Literal' ? typeof n.value === 'string' : n?.type === 'TemplateLiteral';
+  return text(name) && (second === undefined || text(second) || second.type === 'ObjectExpression');
 }
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
