@@ -187,12 +187,31 @@ export function promiseAcquire(node: Node, locks: LockTable): AcquireCall | null
   if (!kind) return null;
   // `HubLock.acquire(file)` of the project, returning the lock it took: nothing to await, nothing acquired later.
   const target = resolveDeclaredCallee(callee);
-  if (target && returnsNoPromise(target)) return null;
+  if (target && (returnsNoPromise(target) || waitsWithoutHolding(target))) return null;
   // `lock.acquire('visibility')` where the only lock classes in sight, this module's and the project's it imports,
   // take it at once: a lock of one of them, not a promise to wait for.
   if (!target && locks.libraryOf(callee.object) === null && acquiresAtOnceInSight(n, name)) return null;
   const key = receiverText(callee.object);
   return key === null ? null : { receiver: callee.object, key, kind };
+}
+
+/**
+ * `async acquire(chatId) { await this.global.take(); … }` of a token bucket or a rate limiter: the method waits
+ * for a turn and hands nothing back, and its class has no method to give the turn back; there is nothing held
+ * that could leak.
+ */
+function waitsWithoutHolding(method: FunctionNode): boolean {
+  const owner = method.parent;
+  const body = owner?.type === 'MethodDefinition' ? owner.parent : null;
+  if (!body || body.type !== 'ClassBody' || (body.parent as TSESTree.ClassDeclaration | TSESTree.ClassExpression).superClass) return false;
+  if (body.body.some((m) => (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') && RELEASE_METHODS.has(memberKeyName(m) ?? ''))) return false;
+  let handsBack = false;
+  forEachNode(method.body ?? method, (n) => {
+    if (handsBack || (n !== method.body && isFunction(n))) return false;
+    if (n.type === 'ReturnStatement' && n.argument) handsBack = true;
+    return !handsBack;
+  });
+  return !handsBack;
 }
 
 function acquiresAtOnceInSight(call: Node, name: string): boolean {
