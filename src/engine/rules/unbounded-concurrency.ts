@@ -4,9 +4,9 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
+import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
-import { programOf } from '../modules.js';
+import { moduleTable, programOf } from '../modules.js';
 import { cappedBefore } from '../sizeGuards.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -629,6 +629,12 @@ function isLiteralBound(end: Node | undefined): boolean {
   if (!end) return false;
   const e = unwrap(end);
   if (e.type === 'Literal') return typeof e.value === 'number';
+  // `slice(0, MAX_IDS)` with `const MAX_IDS = 100`: a constant is as fixed as the literal it names.
+  if (e.type === 'Identifier') {
+    const program = programOf(e);
+    const init = constInit(e) ?? (program && !shadowed(e) ? (moduleTable(program).constInits.get(e.name) ?? null) : null);
+    return init !== null && unwrap(init).type === 'Literal' && isLiteralBound(init);
+  }
   if (e.type === 'BinaryExpression' && e.operator === '+') {
     return (e.right.type === 'Literal' && typeof e.right.value === 'number') || (e.left.type === 'Literal' && typeof e.left.value === 'number');
   }
