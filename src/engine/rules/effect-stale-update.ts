@@ -35,7 +35,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       const effect = effectOf(call, model.scope);
       if (!effect) continue;
       const setters = settersAround(call);
-      if (setters.size === 0 || runsOnce(effect.body)) continue;
+      if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body)) continue;
       const guarded = cleanupGuards(effect.body);
       const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after));
       // One fix guards every late set of the effect: each finding of it offers the same edits.
@@ -163,6 +163,108 @@ function runsOnce(effect: FunctionNode): boolean {
     return !guarded;
   });
   return guarded;
+}
+
+/**
+ * The effect starts its work only while no run is pending: `if (postLoading) return; refresh();` (or `if
+ * (!refreshing) refresh()`) where `refresh`, an async function of the component, raises that flag before its
+ * first await (`setPostLoading(true)`, `inFlightRef.current = true`) and lowers it when done; or `refresh` tests
+ * and raises a ref itself before its first await (`if (inFlightRef.current) return; inFlightRef.current = true`).
+ * A run that starts while another is pending starts nothing, so none can come back stale.
+ */
+function gatedWhilePending(effect: FunctionNode): boolean {
+  if (effect.body.type !== 'BlockStatement') return false;
+  const runs = new Map<string, FunctionNode>();
+  forEachNode(effect.body, (n) => {
+    if (isFunction(n)) return false;
+    const callee = n.type === 'CallExpression' ? unwrap(n.callee) : null;
+    const run = callee?.type === 'Identifier' ? componentAsync(effect, callee.name) : null;
+    if (run) runs.set((callee as TSESTree.Identifier).name, run);
+    return true;
+  });
+  if ([...runs.values()].some(startsOnce)) return true;
+  const states = statesAround(effect);
+  const raised = new Set<string>();
+  for (const run of runs.values()) for (const flag of raisedBeforeAwait(run, states)) raised.add(flag);
+  if (raised.size === 0) return false;
+  let gated = false;
+  forEachNode(effect.body, (n) => {
+    if (gated || isFunction(n)) return false;
+    if (n.type !== 'IfStatement') return true;
+    // `if (postLoading || !ready) return;`: leaves while the flag is up.
+    if (exitsAt(n.consequent) && anyTerm(n.test, '||', (t) => raisedFlag(t, raised))) gated = true;
+    // `if (ready && !refreshing) refresh();`: starts only while it is down.
+    else if (callsAny(n.consequent, runs) && anyTerm(n.test, '&&', (t) => t.type === 'UnaryExpression' && t.operator === '!' && raisedFlag(unwrap(t.argument), raised))) gated = true;
+    return !gated;
+  });
+  return gated;
+}
+
+/** One of the terms a chain of `op` joins (or the test itself) passes `match`. */
+function anyTerm(test: Node, op: '||' | '&&', match: (term: Node) => boolean): boolean {
+  const t = unwrap(test);
+  if (t.type === 'LogicalExpression' && t.operator === op) return anyTerm(t.left, op, match) || anyTerm(t.right, op, match);
+  return match(t);
+}
+
+function raisedFlag(term: Node, raised: ReadonlySet<string>): boolean {
+  const text = term.type === 'Identifier' || term.type === 'MemberExpression' ? flagText(term) : null;
+  return text !== null && raised.has(text);
+}
+
+function callsAny(branch: Node, runs: ReadonlyMap<string, FunctionNode>): boolean {
+  let calls = false;
+  forEachNode(branch, (n) => {
+    if (calls || isFunction(n)) return false;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      calls = callee.type === 'Identifier' && runs.has(callee.name);
+    }
+    return !calls;
+  });
+  return calls;
+}
+
+/**
+ * The flags a run raises while it is still synchronous, before its first await: `setPostLoading(true)` (the
+ * state `postLoading`), `inFlightRef.current = true`.
+ */
+function raisedBeforeAwait(run: FunctionNode, states: ReadonlyMap<string, string>): string[] {
+  if (run.body.type !== 'BlockStatement') return [];
+  const flags: string[] = [];
+  for (const stmt of run.body.body) {
+    if (containsAwait(stmt) || stmt.type === 'TryStatement') break;
+    if (stmt.type !== 'ExpressionStatement') continue;
+    const e = unwrap(stmt.expression);
+    const value = e.type === 'AssignmentExpression' && e.operator === '=' ? unwrap(e.right) : e.type === 'CallExpression' && e.arguments.length === 1 ? unwrap(e.arguments[0]!) : null;
+    if (value?.type !== 'Literal' || value.value !== true) continue;
+    if (e.type === 'AssignmentExpression') {
+      const flag = flagText(e.left);
+      if (flag?.endsWith('.current')) flags.push(flag);
+    } else if (e.type === 'CallExpression') {
+      const callee = unwrap(e.callee);
+      const state = callee.type === 'Identifier' ? states.get(callee.name) : undefined;
+      if (state) flags.push(state);
+    }
+  }
+  return flags;
+}
+
+/** Setter -> state of each `const [state, setState] = useState(…)` in the component around the effect. */
+function statesAround(effect: FunctionNode): Map<string, string> {
+  const component = effect.parent ? enclosingFunction(effect.parent) : null;
+  const pairs = new Map<string, string>();
+  if (!component || component.body.type !== 'BlockStatement') return pairs;
+  for (const stmt of component.body.body) {
+    if (stmt.type !== 'VariableDeclaration') continue;
+    for (const d of stmt.declarations) {
+      const init = d.init ? unwrap(d.init) : null;
+      if (d.id.type !== 'ArrayPattern' || init?.type !== 'CallExpression' || hookName(init) !== 'useState') continue;
+      const [state, setter] = d.id.elements;
+      if (state?.type === 'Identifier' && setter?.type === 'Identifier') pairs.set(setter.name, state.name);
+    }
+  }
+  return pairs;
 }
 
 /** The async functions the effect defines in its own body (`async function run() { … } run()`): its runs' work. */
