@@ -22,8 +22,11 @@ export function underTryLock(read: Node, write: Node): boolean {
     if (p.type !== 'BlockStatement') continue;
     const index = p.body.indexOf(child as (typeof p.body)[number]);
     for (let i = 0; i < index; i++) {
-      const lock = testedLock(p.body[i]!);
-      if (!lock || lock.at > read.range[0] || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
+      const lock = testedLock(p.body[i]!, p.body, i);
+      if (!lock) continue;
+      // A read in the test itself (`if (loaded.has(k) || k in loading) return`) runs with it, before the claim.
+      const readInTest = read.range[0] >= p.body[i]!.range[0] && read.range[1] <= lock.at;
+      if ((lock.at > read.range[0] && !readInTest) || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
       const j = claimIndex(p.body, i, lock);
       if (j >= 0 && j < index && !releasedBetween(fn.body, lock, p.body[j]!.range[1], write.range[0])) return true;
     }
@@ -43,7 +46,7 @@ export function tryLockTestBefore(node: Node): Node | null {
     if (p.type !== 'BlockStatement') continue;
     const index = p.body.indexOf(child as (typeof p.body)[number]);
     for (let i = 0; i < index; i++) {
-      const lock = testedLock(p.body[i]!);
+      const lock = testedLock(p.body[i]!, p.body, i);
       if (lock && claimIndex(p.body, i, lock) >= index) {
         found = p.body[i]!;
         break;
@@ -77,16 +80,24 @@ interface TryLock {
   at: number;
 }
 
-/** `if (this.busy) return;`, `if (this.configuring.has(id) || other) throw …`: a test of a lock that exits. */
-function testedLock(statement: Node): TryLock | null {
+/**
+ * `if (this.busy) return;`, `if (this.configuring.has(id) || other) throw …`: a test of a lock that exits; of
+ * the places an `||` test reads (`if (loaded.has(k) || k in loading) return`), the one its block then claims.
+ */
+function testedLock(statement: Node, body: readonly Node[], index: number): TryLock | null {
   if (statement.type !== 'IfStatement' || statement.alternate || !exits(statement.consequent)) return null;
-  const lock = lockIn(statement.test);
-  return lock ? { ...lock, at: statement.range[1] } : null;
+  const candidates = locksIn(statement.test).map((lock) => ({ ...lock, at: statement.range[1] }));
+  return candidates.find((lock) => claimIndex(body, index, lock) >= 0) ?? candidates[0] ?? null;
 }
 
-function lockIn(test: Node): Omit<TryLock, 'at'> | null {
+function locksIn(test: Node): Omit<TryLock, 'at'>[] {
   const t = unwrap(test);
-  if (t.type === 'LogicalExpression' && t.operator === '||') return lockIn(t.left) ?? lockIn(t.right);
+  if (t.type === 'LogicalExpression' && t.operator === '||') return [...locksIn(t.left), ...locksIn(t.right)];
+  const lock = lockIn(t);
+  return lock ? [lock] : [];
+}
+
+function lockIn(t: Node): Omit<TryLock, 'at'> | null {
   if (t.type === 'CallExpression') {
     const callee = unwrap(t.callee);
     const arg = t.arguments[0];
@@ -94,6 +105,17 @@ function lockIn(test: Node): Omit<TryLock, 'at'> | null {
     const holder = receiverText(unwrap(callee.object));
     const key = receiverText(unwrap(arg));
     return holder !== null && key !== null ? { holder, key } : null;
+  }
+  // `k in this.loading`, `this.loading[k]`: an object of keys, each claimed by storing something under it.
+  if (t.type === 'BinaryExpression' && t.operator === 'in' && t.left.type !== 'PrivateIdentifier') {
+    const holder = receiverText(unwrap(t.right));
+    const key = receiverText(unwrap(t.left));
+    return holder !== null && key !== null ? { holder, key } : null;
+  }
+  if (t.type === 'MemberExpression' && t.computed) {
+    const holder = receiverText(unwrap(t.object));
+    const key = receiverText(unwrap(t.property));
+    if (holder !== null && key !== null) return { holder, key };
   }
   const holder = t.type === 'MemberExpression' || t.type === 'Identifier' ? receiverText(t) : null;
   return holder !== null ? { holder, key: null } : null;
@@ -113,21 +135,47 @@ function claims(statement: Node, lock: TryLock): boolean {
   if (statement.type !== 'ExpressionStatement') return false;
   const e = unwrap(statement.expression);
   if (lock.key === null) return e.type === 'AssignmentExpression' && e.operator === '=' && receiverText(unwrap(e.left)) === lock.holder && truthyLiteral(e.right);
+  // `this.loading[k] = p`: the pending promise (or any object) stored under the key.
+  if (e.type === 'AssignmentExpression' && e.operator === '=' && keyedMember(unwrap(e.left), lock)) return truthyValue(e.right);
   return keyedCall(e, lock, CLAIMS);
 }
 
-/** A statement between the claim and the write that lets the lock go (`this.busy = false`, `set.delete(id)`). */
+/** `this.loading[k]` for the lock `this.loading` keyed by `k`. */
+function keyedMember(n: Node, lock: TryLock): boolean {
+  return n.type === 'MemberExpression' && n.computed && receiverText(unwrap(n.object)) === lock.holder && receiverText(unwrap(n.property)) === lock.key;
+}
+
+/** A value that is truthy whatever it holds: `true`, a non-empty literal, an object, a promise, a call's result kept as a name (`const p = load(k)`). */
+function truthyValue(value: Node): boolean {
+  const v = unwrap(value);
+  if (v.type === 'Literal') return Boolean(v.value);
+  return v.type === 'Identifier' ? v.name !== 'undefined' : v.type === 'ObjectExpression' || v.type === 'ArrayExpression' || v.type === 'NewExpression' || v.type === 'CallExpression' || isFunction(v);
+}
+
+/**
+ * A statement between the claim and the write that lets the lock go (`this.busy = false`, `set.delete(id)`,
+ * `delete this.loading[k]`) with an await after it, before the write: another run may take the lock while this
+ * one waits. Let go just before the write, in the same synchronous stretch (`delete this.loading[k];
+ * this.loaded.add(k)`), nothing runs in between.
+ */
 function releasedBetween(body: Node, lock: TryLock, from: number, to: number): boolean {
-  let released = false;
+  const released: number[] = [];
+  const awaits: number[] = [];
   forEachNode(body, (n) => {
-    if (released || n.range[1] < from || n.range[0] > to || (n !== body && isFunction(n))) return false;
+    if (n.range[1] < from || n.range[0] > to || (n !== body && isFunction(n))) return false;
     if (n.range[0] >= from && n.range[1] <= to) {
-      if (lock.key === null) released = n.type === 'AssignmentExpression' && receiverText(unwrap(n.left)) === lock.holder;
-      else released = keyedCall(n, lock, RELEASES);
+      if (n.type === 'AwaitExpression' || n.type === 'YieldExpression') awaits.push(n.range[0]);
+      else if (releases(n, lock)) released.push(n.range[1]);
     }
-    return !released;
+    return true;
   });
-  return released;
+  return released.some((at) => awaits.some((a) => a >= at));
+}
+
+function releases(n: Node, lock: TryLock): boolean {
+  if (lock.key === null) return n.type === 'AssignmentExpression' && receiverText(unwrap(n.left)) === lock.holder;
+  if (n.type === 'UnaryExpression' && n.operator === 'delete') return keyedMember(unwrap(n.argument), lock);
+  return keyedCall(n, lock, RELEASES) || (n.type === 'AssignmentExpression' && keyedMember(unwrap(n.left), lock) && !truthyValue(n.right));
 }
 
 const CLAIMS = new Set(['add', 'set']);
