@@ -19,9 +19,9 @@ const MAX_MODULES = 40;
 
 /**
  * Is `prop` (a property of `component`'s first parameter, destructured) given a literal, or nothing, at every
- * place the project renders `component`, and rendered at least once?
+ * place the project renders `component`, and rendered at least once? With `path` (`.id`), is that part of it?
  */
-export function propFixedWhereRendered(component: FunctionNode, prop: string): boolean {
+export function propFixedWhereRendered(component: FunctionNode, prop: string, path = ''): boolean {
   const name = componentName(component);
   const program = programOf(component);
   if (name === null || !program || (inLibrary(program) && [...moduleTable(program).exports.values()].includes(name))) return false;
@@ -34,7 +34,7 @@ export function propFixedWhereRendered(component: FunctionNode, prop: string): b
       if (open) return false;
       if (n.type !== 'Identifier' && n.type !== 'JSXIdentifier') return true;
       if (n.name !== name) return true;
-      const use = useOf(n, prop);
+      const use = useOf(n, prop, path);
       if (use === 'open') open = true;
       else if (use === 'rendered') rendered++;
       return !open;
@@ -52,7 +52,7 @@ function componentName(fn: FunctionNode): string | null {
 }
 
 /** What one mention of the component's name does: renders it with the prop fixed, declares or imports it, or anything else. */
-function useOf(n: TSESTree.Identifier | TSESTree.JSXIdentifier, prop: string): 'rendered' | 'none' | 'open' {
+function useOf(n: TSESTree.Identifier | TSESTree.JSXIdentifier, prop: string, path: string): 'rendered' | 'none' | 'open' {
   const at = n.parent;
   if (!at) return 'open';
   if (n.type === 'JSXIdentifier') {
@@ -60,7 +60,7 @@ function useOf(n: TSESTree.Identifier | TSESTree.JSXIdentifier, prop: string): '
     if (at.type !== 'JSXOpeningElement' || at.name !== n) return 'open';
     const program = programOf(at);
     const key = at.attributes.find((a): a is TSESTree.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'key');
-    return program && at.attributes.every((a) => fixedAttribute(a, prop, program, key)) ? 'rendered' : 'open';
+    return program && at.attributes.every((a) => fixedAttribute(a, prop, program, key, path)) ? 'rendered' : 'open';
   }
   if ((at.type === 'FunctionDeclaration' || at.type === 'VariableDeclarator') && at.id === n) return 'none';
   if (at.type === 'ImportSpecifier' || at.type === 'ImportDefaultSpecifier' || at.type === 'ExportSpecifier') return 'none';
@@ -74,7 +74,7 @@ function useOf(n: TSESTree.Identifier | TSESTree.JSXIdentifier, prop: string): '
  * value the element is keyed by (`<Reaction key={r.emoji} emoji={r.emoji} />`), since a new key mounts a new
  * component rather than changing this one's prop.
  */
-function fixedAttribute(a: TSESTree.JSXAttribute | TSESTree.JSXSpreadAttribute, prop: string, program: Program, key: TSESTree.JSXAttribute | undefined): boolean {
+function fixedAttribute(a: TSESTree.JSXAttribute | TSESTree.JSXSpreadAttribute, prop: string, program: Program, key: TSESTree.JSXAttribute | undefined, path: string): boolean {
   if (a.type === 'JSXSpreadAttribute') return false;
   if (a.name.type !== 'JSXIdentifier' || a.name.name !== prop) return true;
   const value: Node | null = a.value;
@@ -88,7 +88,9 @@ function fixedAttribute(a: TSESTree.JSXAttribute | TSESTree.JSXSpreadAttribute, 
   }
   const keyValue = key?.value?.type === 'JSXExpressionContainer' && key.value.expression.type !== 'JSXEmptyExpression' ? unwrap(key.value.expression) : null;
   const keyText = keyValue ? receiverText(keyValue) : null;
-  return keyText !== null && keyText === receiverText(e);
+  const given = receiverText(e);
+  // `<WebhookInspector key={w.id} webhook={w} />` for a dependency on `webhook.id`: the part the key names.
+  return keyText !== null && given !== null && keyText === given + path;
 }
 
 /** `import.meta.env.VITE_ISSUER`, `process.env.ISSUER`: fixed when the code is built or started. */

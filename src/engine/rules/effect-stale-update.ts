@@ -75,9 +75,18 @@ function effectOf(call: TSESTree.CallExpression, scope: ScopeInfo): { body: Func
   return { body: fn, deps: deps as TSESTree.ArrayExpression | null };
 }
 
-/** `offset` of `function TimeDisplay({ offset })`, rendered only with a literal `offset` (see `propFixedWhereRendered`). */
+/**
+ * `offset` of `function TimeDisplay({ offset })`, rendered only with a literal `offset`, or `webhook.id` of a
+ * component rendered only as `<Inspector key={w.id} webhook={w} />` (see `propFixedWhereRendered`).
+ */
 function fixedProp(dep: Node, scope: ScopeInfo, effectCall: Node): boolean {
-  const d = unwrap(dep);
+  // `webhook.id` of the prop `webhook`: the part of it the render sites fix (`key={w.id} webhook={w}`).
+  let d = unwrap(dep);
+  let path = '';
+  while (d.type === 'MemberExpression' && !d.computed && d.property.type === 'Identifier') {
+    path = `.${d.property.name}${path}`;
+    d = unwrap(d.object);
+  }
   if (d.type !== 'Identifier') return false;
   const def = scope.variableOf(d)?.defs[0];
   if (def?.type !== 'Parameter') return false;
@@ -86,7 +95,7 @@ function fixedProp(dep: Node, scope: ScopeInfo, effectCall: Node): boolean {
   if (!component || param?.type !== 'ObjectPattern' || def.node !== component) return false;
   const property = param.properties.find((p): p is TSESTree.Property => p.type === 'Property' && unwrap(p.value).type === 'Identifier' && (unwrap(p.value) as TSESTree.Identifier).name === d.name);
   const key = property && !property.computed && property.key.type === 'Identifier' ? property.key.name : null;
-  return key !== null && propFixedWhereRendered(component, key);
+  return key !== null && propFixedWhereRendered(component, key, path);
 }
 
 /**
