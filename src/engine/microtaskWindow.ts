@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
-import { containsNode, unwrap, type Node } from './ast.js';
+import { containsNode, isFunction, isPromiseChainCall, unwrap, type Node } from './ast.js';
 import { awaitedValueStartsIo, resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
@@ -26,7 +26,18 @@ export function storesComputedSince(w: SharedWrite, since: AwaitSet): boolean {
   const n = w.node;
   if (n.type !== 'AssignmentExpression') return false;
   const yields = w.yieldsSince(since);
-  return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && containsNode(n.right, (m) => m === y.node) && !awaitedValueStartsIo(y.node.argument));
+  return yields.length > 0 && yields.every((y) => (y.node.type === 'AwaitExpression' && containsNode(n.right, (m) => m === y.node) && !awaitedValueStartsIo(y.node.argument)) || computedInCallback(y.node, n));
+}
+
+/**
+ * `return this.hash(token).then(([t, digest]) => (this.tokens = { [token]: digest }))`: the store runs in a
+ * callback chained on a computation that starts no I/O (`hash` awaits only Web Crypto), as with an await above.
+ */
+function computedInCallback(chained: Node, store: Node): boolean {
+  if (chained.type !== 'CallExpression' || !isPromiseChainCall(chained)) return false;
+  const callee = unwrap(chained.callee);
+  if (callee.type !== 'MemberExpression' || awaitedValueStartsIo(callee.object)) return false;
+  return chained.arguments.some((a) => isFunction(a) && containsNode(a, (m) => m === store));
 }
 
 /**
