@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
-import { containsNode, isFunction, isPromiseChainCall, unwrap, type Node } from './ast.js';
+import { containsAwait, containsNode, forEachNode, isFunction, isPromiseChainCall, unwrap, type Node } from './ast.js';
 import { awaitedValueStartsIo, resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
@@ -33,11 +33,22 @@ export function storesComputedSince(w: SharedWrite, since: AwaitSet): boolean {
  * `return this.hash(token).then(([t, digest]) => (this.tokens = { [token]: digest }))`: the store runs in a
  * callback chained on a computation that starts no I/O (`hash` awaits only Web Crypto), as with an await above.
  */
-function computedInCallback(chained: Node, store: Node): boolean {
+function computedInCallback(chained: Node, store: TSESTree.AssignmentExpression): boolean {
   if (chained.type !== 'CallExpression' || !isPromiseChainCall(chained)) return false;
   const callee = unwrap(chained.callee);
   if (callee.type !== 'MemberExpression' || awaitedValueStartsIo(callee.object)) return false;
-  return chained.arguments.some((a) => isFunction(a) && containsNode(a, (m) => m === store));
+  // What is stored is what the computation gave (the callback's parameter), and the callback waits on nothing of
+  // its own first: `.then(async () => { busy = true; await deliver() })` is other work.
+  const callback = chained.arguments.find((a): a is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression => isFunction(a) && containsNode(a, (m) => m === store));
+  if (!callback || containsAwait(callback.body)) return false;
+  const given = new Set<string>();
+  for (const param of callback.params) {
+    forEachNode(param, (n) => {
+      if (n.type === 'Identifier') given.add(n.name);
+      return true;
+    });
+  }
+  return containsNode(store.right, (m) => m.type === 'Identifier' && given.has(m.name));
 }
 
 /**
