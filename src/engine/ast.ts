@@ -190,13 +190,13 @@ export function isFunction(node: Node): node is FunctionNode {
   );
 }
 
-/** Strips wrappers that do not change a value: `x!`, `x as T`, `<T>x`, `(x satisfies T)`, `a?.b` chains. */
 /** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
 export function exits(stmt: Node): boolean {
   if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
   return stmt.type === 'BlockStatement' && stmt.body.length > 0 && exits(stmt.body[stmt.body.length - 1]!);
 }
 
+/** Strips wrappers that do not change a value: `x!`, `x as T`, `<T>x`, `(x satisfies T)`, `a?.b` chains. */
 export function unwrap(node: Node): Node {
   let n = node;
   for (;;) {

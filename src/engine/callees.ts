@@ -785,9 +785,9 @@ const SCHEDULES = new Set(['once', 'on', 'addListener', 'prependListener', 'prep
  * `new Promise((resolve) => emitter.once('ready', resolve))`, `new Promise((r) => setTimeout(r, ms))`: the
  * executor only registers a listener, a timer or a handler on a promise it was handed (or settles at once), and
  * the function making it calls nothing else, so waiting on it waits for something that happens elsewhere and
- * starts no I/O. A function that
- * first starts a request and then waits for its event (`const req = store.delete(k); return new Promise((r) =>
- * { req.onsuccess = () => r(); })`, `child.kill(); await exited`) does start one.
+ * starts no I/O. A function that first starts a request and then waits for its event (`const req =
+ * store.delete(k); return new Promise((r) => { req.onsuccess = () => r(); })`, `child.kill(); await exited`) does
+ * start one.
  */
 function waitsForAnEvent(made: TSESTree.NewExpression): boolean {
   const callee = unwrap(made.callee);

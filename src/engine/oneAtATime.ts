@@ -312,7 +312,6 @@ function storedPlace(left: Node, perObject: boolean): ((n: Node) => boolean) | n
   return (n) => n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && memberName(n) === name;
 }
 
-
 function inLoop(call: Node, home: FunctionNode | null): boolean {
   for (let p = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type)) return true;
   return false;

@@ -37,7 +37,6 @@ function capsSize(statement: Node, text: string): boolean {
 
 const ASSERTS = /^(assert|invariant|ok|ensure)$/;
 
-
 /**
  * Does `test` say the collection is too large (`whenOver`: `ids.length > max`, `max < ids.length`, either side of
  * an `||`), or that it is small enough (`ids.length <= max`, `max >= ids.length`, either side of an `&&`)?

@@ -23,12 +23,11 @@ export function underTryLock(read: Node, write: Node): boolean {
     const index = p.body.indexOf(child as (typeof p.body)[number]);
     for (let i = 0; i < index; i++) {
       const lock = testedLock(p.body[i]!, p.body, i);
-      if (!lock) continue;
+      if (!lock || lock.claim < 0 || lock.claim >= index) continue;
       // A read in the test itself (`if (loaded.has(k) || k in loading) return`) runs with it, before the claim.
       const readInTest = read.range[0] >= p.body[i]!.range[0] && read.range[1] <= lock.at;
       if ((lock.at > read.range[0] && !readInTest) || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
-      const j = claimIndex(p.body, i, lock);
-      if (j >= 0 && j < index && !releasedBetween(fn.body, lock, p.body[j]!.range[1], write.range[0])) return true;
+      if (!releasedBetween(fn.body, lock, p.body[lock.claim]!.range[1], write.range[0])) return true;
     }
   }
   return false;
@@ -47,7 +46,7 @@ export function tryLockTestBefore(node: Node): Node | null {
     const index = p.body.indexOf(child as (typeof p.body)[number]);
     for (let i = 0; i < index; i++) {
       const lock = testedLock(p.body[i]!, p.body, i);
-      if (lock && claimIndex(p.body, i, lock) >= index) {
+      if (lock && lock.claim >= index) {
         found = p.body[i]!;
         break;
       }
@@ -80,14 +79,22 @@ interface TryLock {
   at: number;
 }
 
+/** A lock as its block tests it, with where the block claims it (the statement's index; -1 when it does not). */
+interface TestedLock extends TryLock {
+  claim: number;
+}
+
 /**
  * `if (this.busy) return;`, `if (this.configuring.has(id) || other) throw …`: a test of a lock that exits; of
  * the places an `||` test reads (`if (loaded.has(k) || k in loading) return`), the one its block then claims.
  */
-function testedLock(statement: Node, body: readonly Node[], index: number): TryLock | null {
+function testedLock(statement: Node, body: readonly Node[], index: number): TestedLock | null {
   if (statement.type !== 'IfStatement' || statement.alternate || !exits(statement.consequent)) return null;
-  const candidates = locksIn(statement.test).map((lock) => ({ ...lock, at: statement.range[1] }));
-  return candidates.find((lock) => claimIndex(body, index, lock) >= 0) ?? candidates[0] ?? null;
+  const candidates = locksIn(statement.test).map((lock) => {
+    const tested = { ...lock, at: statement.range[1] };
+    return { ...tested, claim: claimIndex(body, index, tested) };
+  });
+  return candidates.find((lock) => lock.claim >= 0) ?? candidates[0] ?? null;
 }
 
 function locksIn(test: Node): Omit<TryLock, 'at'>[] {

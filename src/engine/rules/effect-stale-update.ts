@@ -34,8 +34,9 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
     for (const call of model.index.calls) {
       const effect = effectOf(call, model.scope);
       if (!effect) continue;
-      const setters = settersAround(call);
-      if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body)) continue;
+      const states = statesAround(call);
+      const setters = new Set(states.keys());
+      if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body, states)) continue;
       const guarded = cleanupGuards(effect.body);
       const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after));
       // One fix guards every late set of the effect: each finding of it offers the same edits.
@@ -181,7 +182,7 @@ function runsOnce(effect: FunctionNode): boolean {
  * and raises a ref itself before its first await (`if (inFlightRef.current) return; inFlightRef.current = true`).
  * A run that starts while another is pending starts nothing, so none can come back stale.
  */
-function gatedWhilePending(effect: FunctionNode): boolean {
+function gatedWhilePending(effect: FunctionNode, states: ReadonlyMap<string, string | null>): boolean {
   if (effect.body.type !== 'BlockStatement') return false;
   const runs = new Map<string, FunctionNode>();
   forEachNode(effect.body, (n) => {
@@ -192,7 +193,6 @@ function gatedWhilePending(effect: FunctionNode): boolean {
     return true;
   });
   if ([...runs.values()].some(startsOnce)) return true;
-  const states = statesAround(effect);
   const raised = new Set<string>();
   for (const run of runs.values()) for (const flag of raisedBeforeAwait(run, states)) raised.add(flag);
   if (raised.size === 0) return false;
@@ -238,7 +238,7 @@ function callsAny(branch: Node, runs: ReadonlyMap<string, FunctionNode>): boolea
  * The flags a run raises while it is still synchronous, before its first await: `setPostLoading(true)` (the
  * state `postLoading`), `inFlightRef.current = true`.
  */
-function raisedBeforeAwait(run: FunctionNode, states: ReadonlyMap<string, string>): string[] {
+function raisedBeforeAwait(run: FunctionNode, states: ReadonlyMap<string, string | null>): string[] {
   if (run.body.type !== 'BlockStatement') return [];
   const flags: string[] = [];
   for (const stmt of run.body.body) {
@@ -257,23 +257,6 @@ function raisedBeforeAwait(run: FunctionNode, states: ReadonlyMap<string, string
     }
   }
   return flags;
-}
-
-/** Setter -> state of each `const [state, setState] = useState(…)` in the component around the effect. */
-function statesAround(effect: FunctionNode): Map<string, string> {
-  const component = effect.parent ? enclosingFunction(effect.parent) : null;
-  const pairs = new Map<string, string>();
-  if (!component || component.body.type !== 'BlockStatement') return pairs;
-  for (const stmt of component.body.body) {
-    if (stmt.type !== 'VariableDeclaration') continue;
-    for (const d of stmt.declarations) {
-      const init = d.init ? unwrap(d.init) : null;
-      if (d.id.type !== 'ArrayPattern' || init?.type !== 'CallExpression' || hookName(init) !== 'useState') continue;
-      const [state, setter] = d.id.elements;
-      if (state?.type === 'Identifier' && setter?.type === 'Identifier') pairs.set(setter.name, state.name);
-    }
-  }
-  return pairs;
 }
 
 /** The async functions the effect defines in its own body (`async function run() { … } run()`): its runs' work. */
@@ -345,24 +328,26 @@ function flagText(n: Node): string | null {
   return null;
 }
 
-/** `const [user, setUser] = useState(…)` (or `useReducer`'s dispatch) in the component around the effect. */
-function settersAround(effectCall: TSESTree.CallExpression): Set<string> {
+/**
+ * `const [user, setUser] = useState(…)` (or `useReducer`'s dispatch) in the component around the effect: each
+ * setter, with the state it sets (null for a reducer's dispatch, whose argument is an action, not the state).
+ */
+function statesAround(effectCall: TSESTree.CallExpression): Map<string, string | null> {
   const component = enclosingFunction(effectCall);
-  const names = new Set<string>();
-  if (!component) return names;
+  const pairs = new Map<string, string | null>();
+  if (!component) return pairs;
   forEachNode(component.body, (n) => {
     if (isFunction(n)) return false;
     if (n.type === 'VariableDeclarator' && n.id.type === 'ArrayPattern' && n.init) {
       const init = unwrap(n.init);
       if (init.type !== 'CallExpression') return true;
-      const callee = unwrap(init.callee);
-      const hook = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-      const setter = n.id.elements[1];
-      if ((hook === 'useState' || hook === 'useReducer') && setter?.type === 'Identifier') names.add(setter.name);
+      const hook = hookName(init);
+      const [state, setter] = n.id.elements;
+      if ((hook === 'useState' || hook === 'useReducer') && setter?.type === 'Identifier') pairs.set(setter.name, hook === 'useState' && state?.type === 'Identifier' ? state.name : null);
     }
     return true;
   });
-  return names;
+  return pairs;
 }
 
 /** Calls that register a callback to run on an event, later and apart from the effect's own run. */

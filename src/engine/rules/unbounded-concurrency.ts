@@ -165,13 +165,12 @@ const LIMIT_KEYS = /^(limit|take|top|first|per_?page|page_?size|max_?results|max
 function limitedQuery(node: Node): boolean {
   let n = unwrap(node);
   for (let depth = 0; depth < 12 && n.type === 'CallExpression'; depth++) {
-    const name = calleeName(n);
-    if (name !== null && LIMIT_METHODS.has(name) && n.arguments.length > 0) return true;
+    if (isCappingClause(n)) return true;
     for (const arg of n.arguments) {
       const a = unwrap(arg);
       // A cap handed in as a clause: `query(Q.where(…), Q.take(50))` (WatermelonDB), `getDocs(query(ref,
       // where(…), limit(20)))` (Firestore's modular API).
-      if (a.type === 'CallExpression' && (cappingClause(a) || a.arguments.some((b) => unwrap(b).type === 'CallExpression' && cappingClause(unwrap(b) as TSESTree.CallExpression)))) return true;
+      if (isCappingClause(a) || (a.type === 'CallExpression' && a.arguments.some((b) => isCappingClause(unwrap(b))))) return true;
       if (a.type !== 'ObjectExpression') continue;
       for (const p of a.properties) {
         if (p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? '')) return true;
@@ -185,7 +184,9 @@ function limitedQuery(node: Node): boolean {
   return false;
 }
 
-function cappingClause(call: TSESTree.CallExpression): boolean {
+/** `limit(20)`, `Q.take(PAGE)`, `.first(5)`: a call that caps rows at a count. */
+function isCappingClause(call: Node): boolean {
+  if (call.type !== 'CallExpression') return false;
   const name = calleeName(call);
   const cap = call.arguments[0] ? unwrap(call.arguments[0]) : null;
   // `limit(() => fetch(url))` is a gate (p-limit), not a count.
