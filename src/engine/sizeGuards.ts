@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, exits, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { constInit } from './callees.js';
 import { receiverText } from './locks.js';
 
 /*
@@ -51,7 +52,13 @@ function comparesSize(test: Node, text: string, whenOver: boolean): boolean {
 }
 
 function sizeOf(node: Node, text: string): boolean {
-  const n = unwrap(node) as TSESTree.Node;
+  let n = unwrap(node) as TSESTree.Node;
+  // `const count = ids.length; if (count > MAX) throw …`: the size read once into a constant.
+  if (n.type === 'Identifier') {
+    const init = constInit(n);
+    if (!init) return false;
+    n = unwrap(init) as TSESTree.Node;
+  }
   if (n.type !== 'MemberExpression') return false;
   const name = memberName(n);
   return (name === 'length' || name === 'size') && receiverText(unwrap(n.object)) === text;
