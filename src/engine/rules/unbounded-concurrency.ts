@@ -4,9 +4,10 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
-import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
+import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { moduleTable, programOf } from '../modules.js';
+import { listsOwnFolder } from '../ownFiles.js';
 import { cappedBefore } from '../sizeGuards.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -171,6 +172,8 @@ function limitedQuery(node: Node): boolean {
       // A cap handed in as a clause: `query(Q.where(…), Q.take(50))` (WatermelonDB), `getDocs(query(ref,
       // where(…), limit(20)))` (Firestore's modular API).
       if (isCappingClause(a) || (a.type === 'CallExpression' && a.arguments.some((b) => isCappingClause(unwrap(b))))) return true;
+      // `getModulesPaginated(start, MAX_PAGE_SIZE)`, `listKeys(prefix, this.pageLimit)`: told how many to return.
+      if ((a.type === 'Identifier' || a.type === 'MemberExpression') && namesACap(a)) return true;
       if (a.type !== 'ObjectExpression') continue;
       for (const p of a.properties) {
         if (p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? '')) return true;
@@ -183,6 +186,25 @@ function limitedQuery(node: Node): boolean {
   }
   return false;
 }
+
+/**
+ * A count of rows by its name: `limit`, `pageSize`, `perPage`, `BATCH_SIZE`, `MAX_RESULTS`, `maxItemCount`. Not
+ * a `rateLimit`, a `timeLimit` or a `sizeLimit`, which cap something else; not a `maxSizeInMB` (bytes), and not a
+ * `pageCount` (how many pages, each a page long).
+ */
+function namesACap(arg: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
+  const name = arg.type === 'Identifier' ? arg.name : memberName(arg);
+  if (name === null) return false;
+  const words = identifierWords(name);
+  if (words.some((w) => NOT_ROWS.has(w))) return false;
+  if (words.includes('limit')) return !words.includes('size');
+  if ((words.includes('page') || words.includes('batch')) && words.includes('size')) return true;
+  if (words.includes('per') && words.includes('page')) return true;
+  return words.includes('max') && words.some((w) => ROW_NOUNS.has(w));
+}
+
+const NOT_ROWS = new Set(['rate', 'time', 'memory', 'bytes', 'byte', 'mb', 'kb', 'ms', 'seconds', 'retries', 'age']);
+const ROW_NOUNS = new Set(['count', 'results', 'items', 'rows', 'entries', 'records']);
 
 /** `limit(20)`, `Q.take(PAGE)`, `.first(5)`: a call that caps rows at a count. */
 function isCappingClause(call: Node): boolean {
@@ -218,7 +240,9 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
       if (unwrap(n.argument).type === 'ImportExpression') return 'unknown';
       // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
-      return limitedQuery(n.argument) ? 'bounded' : 'outside';
+      if (limitedQuery(n.argument)) return 'bounded';
+      // `await readdir(path.join(__dirname, 'templates'))`: the files shipped with the code.
+      return ownFolderListing(n.argument, walk) ? 'unknown' : 'outside';
     case 'ArrayExpression': {
       let origin: Origin = 'bounded';
       for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, walk, depth + 1));
@@ -260,7 +284,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
         }
         if (DERIVED.has(name)) return originOf(object, walk, depth + 1);
       }
-      return LISTINGS.test(name) || fromListingModule(callee, walk.model) ? 'outside' : 'unknown';
+      return (LISTINGS.test(name) || fromListingModule(callee, walk.model)) && !listsOwnFolder(n, walk.model.scope) ? 'outside' : 'unknown';
     }
     case 'ConditionalExpression':
       return widest(originOf(n.consequent, walk, depth + 1), originOf(n.alternate, walk, depth + 1));
@@ -277,6 +301,13 @@ function cappedQueryResult(id: TSESTree.Identifier, walk: OriginWalk): boolean {
   const node = def?.length === 1 ? def[0]!.node : null;
   const init = node?.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init ? unwrap(node.init) : null;
   return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
+}
+
+/** A directory listing (`readdir`, a glob) of a folder shipped with this module. */
+function ownFolderListing(node: Node, walk: OriginWalk): boolean {
+  const call = unwrap(node);
+  if (call.type !== 'CallExpression') return false;
+  return (LISTINGS.test(calleeName(call) ?? '') || fromListingModule(unwrap(call.callee), walk.model)) && listsOwnFolder(call, walk.model.scope);
 }
 
 /** The callee (or the object it is called on) is imported from a file-listing module. */
@@ -709,7 +740,9 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
       // Known only by its receiver's declared class, the method may be overridden: its name counts as well.
       const target = resolved ?? resolveDeclaredCallee(callee);
       // An async function that never awaits or hands back a promise runs to its end when called.
-      if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || !startsUnlimitedIo(target))) return false;
+      // A function that hands back no promise (`createAssetProxy(file)`, a factory of in-memory records) leaves
+      // the combinator nothing to wait on.
+      if (target && ((target.async && !containsAwait(target.body) && !returnsCall(target)) || returnsNoPromise(target) || !startsUnlimitedIo(target))) return false;
       if (!resolved && computes(callee)) return false;
       if (callee.type !== 'MemberExpression') return true;
       const receiver = receiverText(callee.object) ?? '';
