@@ -118,17 +118,24 @@ function calleeText(call: TSESTree.CallExpression, key: string): string {
 /**
  * `this.sublimited = new AsyncQueue(); void this.sublimited.wait();`: nothing can hold a lock made by the
  * statement before, so the acquire takes it at once; not waiting is how code closes a new queue to others.
+ * A factory called with nothing (`api.rateLimiter = asyncLock()`) makes a fresh one just the same; one given
+ * a name (`locks.get(name)`) may hand back a lock others hold.
  */
 function takesLockJustMade(call: TSESTree.CallExpression, key: string): boolean {
   const before = siblingStatement(call, -1);
   if (before?.type === 'ExpressionStatement') {
     const e = unwrap(before.expression);
-    return e.type === 'AssignmentExpression' && unwrap(e.right).type === 'NewExpression' && receiverText(e.left) === key;
+    return e.type === 'AssignmentExpression' && makesFreshLock(e.right) && receiverText(e.left) === key;
   }
   if (before?.type === 'VariableDeclaration') {
-    return before.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === key && d.init !== null && unwrap(d.init).type === 'NewExpression');
+    return before.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === key && d.init !== null && makesFreshLock(d.init));
   }
   return false;
+}
+
+function makesFreshLock(value: Node): boolean {
+  const v = unwrap(value);
+  return v.type === 'NewExpression' || (v.type === 'CallExpression' && v.arguments.length === 0);
 }
 
 /** The statement `offset` places from the one holding `node`, in the same block. */
