@@ -375,10 +375,13 @@ function startedByEffect(fn: FunctionNode, effect: FunctionNode): boolean {
   return started;
 }
 
+/** `client.onRequest(handler)`, `socket.onMessage(handler)`, `map.addLayerListener(handler)`: named for the event. */
+const NAMED_REGISTRATION = /^on[A-Z]|.Listener$/;
+
 function registers(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-  return name !== null && REGISTRATIONS.has(name);
+  return name !== null && (REGISTRATIONS.has(name) || (callee.type === 'MemberExpression' && NAMED_REGISTRATION.test(name)));
 }
 
 /** A late state update: a setter called (`setUser(u)`) or handed to a promise chain (`.then(setUser)`). */
