@@ -157,6 +157,10 @@ function isCompiledModule(head: string): boolean {
  */
 function isBundle(head: string): boolean {
   if (/^\/\*+\/ \(\(\) => \{ \/\/ webpackBootstrap$|^\/\*+\/ \(function\(modules\) \{ \/\/ webpackBootstrap$/m.test(head)) return true;
+  // esbuild's bundle of dependencies whose helpers come from a file of their own (`require('./esblib.cjs')`):
+  // each module opens with the path it was read from, `// node_modules/fast-glob/out/index.js`, and is wrapped
+  // as `var require_out = __commonJS({` (or `var init_x = __esm({`).
+  if (/^\/\/ node_modules\/\S+$/m.test(head) && /^var [\w$]+ = __(commonJS|esm)\(\{$/m.test(head)) return true;
   return /^var __defProp = Object\.defineProperty;$/m.test(head) && /^var __(export|toESM|commonJS|esm|require) = /m.test(head);
 }
 

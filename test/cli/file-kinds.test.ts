@@ -139,6 +139,11 @@ describe('file kinds', () => {
     expect(generatedByContent('registry/static/worker.js', esbuilt.replace(/^var __export[^]*?\n\};\n/m, ''))).toBe(null);
     expect(generatedByContent('public/app.js', '/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n')).toBe('bundled');
     expect(generatedByContent('src/helpers.ts', esbuilt)).toBe(null);
+    // esbuild's bundle of dependencies, its helpers required from a file of their own: each module opens with its path.
+    const vendored = '"use strict";\nconst {\n  __commonJS,\n  __async\n} = require(\'./esblib.cjs\');\n\n// node_modules/fast-glob/out/utils/array.js\nvar require_array = __commonJS({\n  "node_modules/fast-glob/out/utils/array.js"(exports2) {\n    function flatten(items) { return items; }\n  }\n});\n';
+    expect(generatedByContent('build/vendor-extra.cjs', vendored)).toBe('bundled');
+    expect(generatedByContent('build/vendor-extra.cjs', vendored.replace(/^\/\/ node_modules.*$/m, '// the array helpers'))).toBe(null);
+    expect(generatedByContent('src/require-array.js', 'const { __commonJS } = require(\'./helpers\');\nvar require_array = __commonJS({\n  array() {}\n});\n')).toBe(null);
     // The project's globs decide first.
     expect(fileKindOf('/p/dist/f.js', '/p', validateConfig({ fileKinds: { source: ['dist/**'] } }, 'x'), built)).toBe('source');
   });
