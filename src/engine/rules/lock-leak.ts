@@ -57,7 +57,9 @@ function checkAcquire(awaitNode: TSESTree.AwaitExpression, key: string, locks: L
   const fn = enclosingFunction(awaitNode);
   if (!fn) return null;
   const isRelease = (n: Node): boolean => isReleaseOf(n, key, releaseVar);
-  if (releaseVar && (handsOffRelease(fn, releaseVar, statement) || releasingClosures(fn, releaseVar).some(([name, decl]) => handsOffRelease(fn, name, decl)))) return null;
+  // `const release = () => sema.release(); stream.on('close', release)`: a closure that releases, handed on.
+  const closures = releasingClosures(fn, releaseVar ? (n) => n.type === 'CallExpression' && isNamed(n.callee, releaseVar) : isRelease);
+  if ((releaseVar && handsOffRelease(fn, releaseVar, statement)) || closures.some(([name, decl]) => handsOffRelease(fn, name, decl))) return null;
   if (restoresCallersHold(fn, awaitNode, key, locks)) return null;
 
   // Protected: inside a try whose finally releases, or followed by such a try.
@@ -408,15 +410,20 @@ function handsOffRelease(fn: Node, name: string, decl: Node): boolean {
  * Local functions that call the release (`const cleanup = async () => { …; release(); }`): handing one of them
  * on (`stream.on('close', cleanup)`) hands on the release with it.
  */
-function releasingClosures(fn: Node, releaseVar: string): [string, Node][] {
+function releasingClosures(fn: Node, releases: (n: Node) => boolean): [string, Node][] {
   const found: [string, Node][] = [];
-  const callsRelease = (body: Node): boolean => contains(body, (n) => n.type === 'CallExpression' && unwrap(n.callee).type === 'Identifier' && (unwrap(n.callee) as TSESTree.Identifier).name === releaseVar);
+  const callsRelease = (body: Node): boolean => contains(body, releases);
   forEachNode(fn, (n) => {
     if (n.type === 'FunctionDeclaration' && n !== fn && n.id && callsRelease(n.body)) found.push([n.id.name, n]);
     if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(unwrap(n.init)) && callsRelease(n.init)) found.push([n.id.name, n]);
     return true;
   });
   return found;
+}
+
+function isNamed(callee: Node, name: string): boolean {
+  const c = unwrap(callee);
+  return c.type === 'Identifier' && c.name === name;
 }
 
 /** The first thing in a statement that can throw or leave before the next statement: an await, a call, a throw, an exit. */
