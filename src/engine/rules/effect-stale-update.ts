@@ -38,7 +38,8 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       const setters = new Set(states.keys());
       if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body, states)) continue;
       const guarded = cleanupGuards(effect.body);
-      const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after));
+      const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after) && isStateRead(setterOf(set), model.scope));
+      if (late.length > 0 && latchesOnItsOwnState(effect, states, late, model.scope)) continue;
       // One fix guards every late set of the effect: each finding of it offers the same edits.
       const subject = { kind: 'effect' as const, effect: effect.body, sets: late.map((l) => l.set) };
       // One report per effect, at its first late set: the missing cleanup is one problem, however many sets it lets through.
@@ -348,6 +349,80 @@ function statesAround(effectCall: TSESTree.CallExpression): Map<string, string |
     return true;
   });
   return pairs;
+}
+
+function setterOf(set: LateSet): TSESTree.Identifier | null {
+  if (set.type === 'Identifier') return set;
+  const callee = unwrap(set.callee);
+  return callee.type === 'Identifier' ? callee : null;
+}
+
+/** The `[state, setState]` (or `[state, dispatch]`) pattern a setter was declared in. */
+function statePattern(setter: TSESTree.Identifier, scope: ScopeInfo): TSESTree.ArrayPattern | null {
+  const def = scope.variableOf(setter)?.defs[0];
+  const pattern = def?.node.type === 'VariableDeclarator' ? def.node.id : null;
+  return pattern?.type === 'ArrayPattern' && pattern.elements[1] === def?.name ? pattern : null;
+}
+
+/**
+ * `const [_recent, setRecent] = useState([])` with `_recent` read nowhere (or `const [, setRecent]`): what a
+ * stale run stores is never shown or used, so it overwrites nothing anyone sees.
+ */
+function isStateRead(setter: TSESTree.Identifier | null, scope: ScopeInfo): boolean {
+  if (!setter) return true;
+  const pattern = statePattern(setter, scope);
+  if (!pattern) return true;
+  const state = pattern.elements[0];
+  if (state === null || state === undefined) return false;
+  if (state.type !== 'Identifier') return true;
+  const variable = scope.declaredVariable(state);
+  return !variable || variable.references.some((r) => r.isRead());
+}
+
+/**
+ * `useEffect(() => { if (token === undefined) fetchToken().then((t) => setToken(t)); }, [token])`: every
+ * dependency that can change is state only this effect sets, and it sets it last, after its awaits. The effect
+ * runs again only once its own result has landed, when that run is over: no older run is left to land over a
+ * newer one.
+ */
+function latchesOnItsOwnState(effect: { body: FunctionNode; deps: TSESTree.ArrayExpression | null }, states: Map<string, string | null>, late: { set: LateSet }[], scope: ScopeInfo): boolean {
+  if (!effect.deps) return false;
+  const ownSetters = new Set<string>();
+  for (const d of effect.deps.elements) {
+    if (d === null || d.type === 'SpreadElement') return false;
+    if (isStable(d, scope, 0)) continue;
+    const dep = unwrap(d);
+    const setter = dep.type === 'Identifier' ? [...states].find(([, state]) => state === dep.name)?.[0] : undefined;
+    if (!setter || !setOnlyIn(setter, effect.body, effect.deps, scope)) return false;
+    ownSetters.add(setter);
+  }
+  if (ownSetters.size === 0) return false;
+  const awaits: Node[] = [];
+  forEachNode(effect.body.body, (n) => {
+    if (n.type === 'AwaitExpression' || (n.type === 'CallExpression' && isPromiseChainCall(n))) awaits.push(n);
+    return true;
+  });
+  // Each of its sets comes after every await of the effect, so nothing of the run is left once it lands.
+  return late.every(({ set }) => {
+    const setter = setterOf(set);
+    if (!setter || !ownSetters.has(setter.name)) return true;
+    return awaits.every((a) => a.range[0] < set.range[0]);
+  });
+}
+
+/** Every use of the setter, apart from its declaration and the dependency list, is inside the effect. */
+function setOnlyIn(setter: string, body: FunctionNode, deps: TSESTree.ArrayExpression, scope: ScopeInfo): boolean {
+  let declared: TSESTree.Identifier | null = null;
+  forEachNode(body, (n) => {
+    if (!declared && n.type === 'Identifier' && n.name === setter) declared = n;
+    return !declared;
+  });
+  const variable = declared ? scope.variableOf(declared) : null;
+  if (!variable) return false;
+  return variable.references.every((r) => {
+    const id = r.identifier as Node;
+    return r.init === true || (id.range[0] >= body.range[0] && id.range[1] <= body.range[1]) || id.parent === deps;
+  });
 }
 
 /** Calls that register a callback to run on an event, later and apart from the effect's own run. */
