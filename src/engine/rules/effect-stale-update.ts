@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Variable } from '@typescript-eslint/scope-manager';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { constInit } from '../callees.js';
@@ -387,13 +388,20 @@ function isStateRead(setter: TSESTree.Identifier | null, scope: ScopeInfo): bool
  */
 function latchesOnItsOwnState(effect: { body: FunctionNode; deps: TSESTree.ArrayExpression | null }, states: Map<string, string | null>, late: { set: LateSet }[], scope: ScopeInfo): boolean {
   if (!effect.deps) return false;
+  // The setters the effect calls late, by name: a dependency's setter must be one of them.
+  const lateSetters = new Map<string, TSESTree.Identifier>();
+  for (const { set } of late) {
+    const setter = setterOf(set);
+    if (setter) lateSetters.set(setter.name, setter);
+  }
   const ownSetters = new Set<string>();
   for (const d of effect.deps.elements) {
     if (d === null || d.type === 'SpreadElement') return false;
     if (isStable(d, scope, 0)) continue;
     const dep = unwrap(d);
     const setter = dep.type === 'Identifier' ? [...states].find(([, state]) => state === dep.name)?.[0] : undefined;
-    if (!setter || !setOnlyIn(setter, effect.body, effect.deps, scope)) return false;
+    const setterId = setter === undefined ? undefined : lateSetters.get(setter);
+    if (!setter || !setterId || !setOnlyIn(scope.variableOf(setterId), effect.body, effect.deps)) return false;
     ownSetters.add(setter);
   }
   if (ownSetters.size === 0) return false;
@@ -411,13 +419,7 @@ function latchesOnItsOwnState(effect: { body: FunctionNode; deps: TSESTree.Array
 }
 
 /** Every use of the setter, apart from its declaration and the dependency list, is inside the effect. */
-function setOnlyIn(setter: string, body: FunctionNode, deps: TSESTree.ArrayExpression, scope: ScopeInfo): boolean {
-  let declared: TSESTree.Identifier | null = null;
-  forEachNode(body, (n) => {
-    if (!declared && n.type === 'Identifier' && n.name === setter) declared = n;
-    return !declared;
-  });
-  const variable = declared ? scope.variableOf(declared) : null;
+function setOnlyIn(variable: Variable | null, body: FunctionNode, deps: TSESTree.ArrayExpression): boolean {
   if (!variable) return false;
   return variable.references.every((r) => {
     const id = r.identifier as Node;

@@ -236,13 +236,15 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
   // (`files.slice(offset, offset + limit)`, where `limit` may be 'all').
   if (depth > 0 && isBounded(n, false)) return 'bounded';
   switch (n.type) {
-    case 'AwaitExpression':
+    case 'AwaitExpression': {
       // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
       if (unwrap(n.argument).type === 'ImportExpression') return 'unknown';
       // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
       if (limitedQuery(n.argument)) return 'bounded';
       // `await readdir(path.join(__dirname, 'templates'))`: the files shipped with the code.
-      return ownFolderListing(n.argument, walk) ? 'unknown' : 'outside';
+      const awaited = unwrap(n.argument);
+      return awaited.type === 'CallExpression' && isListing(awaited, walk.model) && listsOwnFolder(awaited, walk.model.scope) ? 'unknown' : 'outside';
+    }
     case 'ArrayExpression': {
       let origin: Origin = 'bounded';
       for (const e of n.elements) if (e?.type === 'SpreadElement') origin = widest(origin, originOf(e.argument, walk, depth + 1));
@@ -284,7 +286,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
         }
         if (DERIVED.has(name)) return originOf(object, walk, depth + 1);
       }
-      return (LISTINGS.test(name) || fromListingModule(callee, walk.model)) && !listsOwnFolder(n, walk.model.scope) ? 'outside' : 'unknown';
+      return isListing(n, walk.model) && !listsOwnFolder(n, walk.model.scope) ? 'outside' : 'unknown';
     }
     case 'ConditionalExpression':
       return widest(originOf(n.consequent, walk, depth + 1), originOf(n.alternate, walk, depth + 1));
@@ -303,11 +305,9 @@ function cappedQueryResult(id: TSESTree.Identifier, walk: OriginWalk): boolean {
   return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
 }
 
-/** A directory listing (`readdir`, a glob) of a folder shipped with this module. */
-function ownFolderListing(node: Node, walk: OriginWalk): boolean {
-  const call = unwrap(node);
-  if (call.type !== 'CallExpression') return false;
-  return (LISTINGS.test(calleeName(call) ?? '') || fromListingModule(unwrap(call.callee), walk.model)) && listsOwnFolder(call, walk.model.scope);
+/** A directory listing: `readdir(dir)`, a glob, a call of a file-listing module. */
+function isListing(call: TSESTree.CallExpression, model: FileModel): boolean {
+  return LISTINGS.test(calleeName(call) ?? '') || fromListingModule(unwrap(call.callee), model);
 }
 
 /** The callee (or the object it is called on) is imported from a file-listing module. */
