@@ -303,6 +303,7 @@ function releasedOnEveryPathAfter(block: Node, rest: readonly Node[], isRelease:
   for (;;) {
     for (const s of rest) {
       if (s.type === 'TryStatement' && s.finalizer && contains(s.finalizer, isRelease)) return 'released';
+      if (releasesInBlockAndCatch(s, isRelease)) return 'released';
       if (releasesBeforeLeaving(s, isRelease) || releasesInCatch(s, isRelease)) continue;
       if (firstHazard(s) !== null || contains(s, isRelease)) return s;
     }
@@ -320,6 +321,18 @@ function releasedOnEveryPathAfter(block: Node, rest: readonly Node[], isRelease:
 /** `try { … } catch (e) { lock.unlock(); throw e }`: what fails in the block releases and leaves; the rest goes on. */
 function releasesInCatch(stmt: Node, isRelease: (n: Node) => boolean): boolean {
   return stmt.type === 'TryStatement' && stmt.handler !== null && !stmt.finalizer && firstExit(stmt.block) === null && branchReleasesBeforeLeaving(stmt.handler.body, isRelease);
+}
+
+/**
+ * `try { …; release(); return v } catch (e) { release(); throw e }`: the block releases as a statement of its own,
+ * with no way out before it but a throw, and what throws lands in a catch that releases before it leaves. Every
+ * path out of the try has released, as with a `finally`.
+ */
+function releasesInBlockAndCatch(stmt: Node, isRelease: (n: Node) => boolean): boolean {
+  if (stmt.type !== 'TryStatement' || stmt.handler === null || stmt.finalizer !== null) return false;
+  const body = stmt.block.body;
+  const at = body.findIndex((b) => b.type === 'ExpressionStatement' && isRelease(unwrap(b.expression)));
+  return at >= 0 && body.slice(0, at).every((b) => firstExit(b) === null) && branchReleasesBeforeLeaving(stmt.handler.body, isRelease);
 }
 
 function isReleaseOf(n: Node, key: string, releaseVar: string | null): boolean {
