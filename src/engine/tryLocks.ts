@@ -1,4 +1,6 @@
-import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { containsAwait, enclosingFunction, exits, forEachNode, isAwaitPoint, isFunction, memberName, unwrap, type Node } from './ast.js';
+import type { FunctionNode } from './scope.js';
 import { receiverText } from './locks.js';
 import { moduleTable, programOf } from './modules.js';
 
@@ -17,20 +19,51 @@ export function underTryLock(read: Node, write: Node): boolean {
   const fn = enclosingFunction(write);
   if (!fn || enclosingFunction(read) !== fn) return false;
   const key = writtenKey(write);
-  let child: Node = write;
-  for (let p: Node | undefined = write.parent; p && p !== fn; child = p, p = p.parent) {
-    if (p.type !== 'BlockStatement') continue;
-    const index = p.body.indexOf(child as (typeof p.body)[number]);
+  const path = blocksAbove(write, fn);
+  for (const [depth, { block: p, index }] of path.entries()) {
     for (let i = 0; i < index; i++) {
       const lock = testedLock(p.body[i]!, p.body, i);
-      if (!lock || lock.claim < 0 || lock.claim >= index) continue;
+      if (!lock) continue;
+      // `if (this.busy) return; if (queue.length) { this.busy = true; try { … } }`: claimed in a block on the
+      // way to the write, still in the test's synchronous stretch.
+      const claim = lock.claim >= 0 && lock.claim < index ? p.body[lock.claim]! : nestedClaim(path.slice(0, depth), lock, fn);
+      if (!claim) continue;
       // A read in the test itself (`if (loaded.has(k) || k in loading) return`) runs with it, before the claim.
       const readInTest = read.range[0] >= p.body[i]!.range[0] && read.range[1] <= lock.at;
       if ((lock.at > read.range[0] && !readInTest) || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
-      if (!releasedBetween(fn.body, lock, p.body[lock.claim]!.range[1], write.range[0])) return true;
+      if (!releasedBetween(fn.body, lock, claim.range[1], write.range[0])) return true;
     }
   }
   return false;
+}
+
+/** The blocks around `node` inside `fn`, innermost first, each with the index of the statement that holds it. */
+function blocksAbove(node: Node, fn: Node): { block: TSESTree.BlockStatement; index: number }[] {
+  const out: { block: TSESTree.BlockStatement; index: number }[] = [];
+  let child: Node = node;
+  for (let p: Node | undefined = node.parent; p && p !== fn; child = p, p = p.parent) {
+    if (p.type === 'BlockStatement') out.push({ block: p, index: p.body.indexOf(child as TSESTree.Statement) });
+  }
+  return out;
+}
+
+/** A claim of `lock` in one of `inner` blocks, before the way on to the write, with no await since the test. */
+function nestedClaim(inner: readonly { block: TSESTree.BlockStatement; index: number }[], lock: TestedLock, fn: FunctionNode): Node | null {
+  for (const { block, index } of inner) {
+    const claim = block.body.slice(0, index).find((st) => claims(st, lock));
+    if (claim && !awaitsBetween(fn, lock.at, claim.range[0])) return claim;
+  }
+  return null;
+}
+
+function awaitsBetween(fn: FunctionNode, from: number, to: number): boolean {
+  let found = false;
+  forEachNode(fn.body, (n) => {
+    if (found || n.range[1] <= from || n.range[0] >= to || (n !== fn.body && isFunction(n))) return false;
+    found = n.range[0] >= from && (isAwaitPoint(n) || n.type === 'YieldExpression');
+    return !found;
+  });
+  return found;
 }
 
 /**
@@ -87,14 +120,40 @@ interface TestedLock extends TryLock {
 /**
  * `if (this.busy) return;`, `if (this.configuring.has(id) || other) throw …`: a test of a lock that exits; of
  * the places an `||` test reads (`if (loaded.has(k) || k in loading) return`), the one its block then claims.
+ * A loop that waits the lock out (`while (this.busy) await sleep(10)`, `while (true) { if (!this.busy) break;
+ * await sleep(10) }`) tests it too: it goes on only once the lock is free, in the stretch that claims it.
  */
 function testedLock(statement: Node, body: readonly Node[], index: number): TestedLock | null {
-  if (statement.type !== 'IfStatement' || statement.alternate || !exits(statement.consequent)) return null;
-  const candidates = locksIn(statement.test).map((lock) => {
-    const tested = { ...lock, at: statement.range[1] };
-    return { ...tested, claim: claimIndex(body, index, tested) };
+  const tested = statement.type === 'IfStatement' && !statement.alternate && exits(statement.consequent) ? locksIn(statement.test) : waitedOutLocks(statement);
+  const candidates = tested.map((lock) => {
+    const at = { ...lock, at: statement.range[1] };
+    return { ...at, claim: claimIndex(body, index, at) };
   });
   return candidates.find((lock) => lock.claim >= 0) ?? candidates[0] ?? null;
+}
+
+/** The locks a loop waits out: its own test, or a first `if (!lock) break;`, when nothing else breaks out of it. */
+function waitedOutLocks(loop: Node): Omit<TryLock, 'at'>[] {
+  if (loop.type !== 'WhileStatement' && loop.type !== 'ForStatement' && loop.type !== 'DoWhileStatement') return [];
+  const test = loop.test ? unwrap(loop.test) : null;
+  const forever = test === null || (test.type === 'Literal' && test.value === true);
+  const body = loop.body.type === 'BlockStatement' ? loop.body.body : [loop.body];
+  const first = body[0];
+  const gate = forever && first?.type === 'IfStatement' && !first.alternate && breaksOut(first.consequent) ? unwrap(first.test) : null;
+  const tested = forever ? (gate?.type === 'UnaryExpression' && gate.operator === '!' ? locksIn(gate.argument) : []) : loop.type !== 'ForStatement' || loop.update === null ? locksIn(test!) : [];
+  if (tested.length === 0 || !containsAwait(loop.body)) return [];
+  let breaks = 0;
+  forEachNode(loop.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'BreakStatement') breaks++;
+    return true;
+  });
+  return breaks === (forever ? 1 : 0) ? tested : [];
+}
+
+function breaksOut(stmt: Node): boolean {
+  const s = stmt.type === 'BlockStatement' && stmt.body.length === 1 ? stmt.body[0]! : stmt;
+  return s.type === 'BreakStatement' && s.label === null;
 }
 
 function locksIn(test: Node): Omit<TryLock, 'at'>[] {
