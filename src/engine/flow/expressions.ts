@@ -1,4 +1,4 @@
-import { resolveDeclaredCallee, sharesInFlight } from '../callees.js';
+import { resolveCallee, resolveDeclaredCallee, sharesInFlight } from '../callees.js';
 import type { HelperWrite } from '../summaries.js';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
@@ -578,7 +578,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           this.write(path, deps, node, 'collection');
           return NO_DEPS;
         }
-        if (COLLECTION_READS.has(method) || STORAGE_READS.has(method) || REMOTE_COLLECTION_READS.has(method) || isKeyedLookup(method)) {
+        if ((COLLECTION_READS.has(method) && !ownMethodNamedLikeArrays(callee, method)) || STORAGE_READS.has(method) || REMOTE_COLLECTION_READS.has(method) || isKeyedLookup(method)) {
           // The receiver is evaluated before the arguments: `this.items.concat(await more())` reads the old array.
           const read = this.read(path, node);
           return [read, ...this.exprs(node.arguments.filter((a) => !isFunction(a)))];
@@ -837,4 +837,15 @@ function staleOperand(node: TSESTree.AwaitExpression): boolean {
   if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return false;
   // An argument after the first that suspends: what the earlier ones read is stale by the time of the call.
   return arg.arguments.slice(1).some((a) => containsAwait(a));
+}
+
+/** The array methods that take a callback: on anything but a collection, the names are free for a project's own. */
+const ARRAY_CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'some', 'every', 'filter', 'forEach', 'reduce', 'map']);
+
+/**
+ * `Note.filter(note)` where `Note` is a model class of the project with a static `filter` of its own: the call
+ * runs the project's code, which the analysis follows as a call, not an array's scan of its elements.
+ */
+function ownMethodNamedLikeArrays(callee: TSESTree.MemberExpression, method: string): boolean {
+  return ARRAY_CALLBACK_METHODS.has(method) && resolveCallee(callee) !== null;
 }

@@ -163,9 +163,23 @@ function restores(write: Node, read: Node): boolean {
     declarator.parent.kind === 'const' &&
     declarator.init === read &&
     declarator.id.type === 'Identifier' &&
-    declarator.id.name === value.name
+    declarator.id.name === value.name &&
+    keepsAsItWas(read)
   );
 }
+
+/**
+ * What a save keeps: the location itself (`const saved = this.handler`) or a plain copy of it (`this.items.slice()`).
+ * `const rest = this.items.filter((i) => i.id !== id)` is a new value made from it, and writing that back after
+ * an await loses what other calls changed in between.
+ */
+function keepsAsItWas(read: Node): boolean {
+  if (read.type !== 'CallExpression') return true;
+  const callee = unwrap(read.callee);
+  return read.arguments.length === 0 && callee.type === 'MemberExpression' && COPIES.has(memberName(callee) ?? '');
+}
+
+const COPIES = new Set(['slice', 'concat', 'toArray']);
 
 /**
  * Where saving a value, stubbing it for an await and putting it back is how the code is meant to run: a test
