@@ -37,7 +37,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       if (!effect) continue;
       const states = statesAround(call);
       const setters = new Set(states.keys());
-      if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body, states)) continue;
+      if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body, states) || waitsOnLatches(effect, states, model.scope)) continue;
       const guarded = cleanupGuards(effect.body);
       const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after) && isStateRead(setterOf(set), model.scope));
       if (late.length > 0 && latchesOnItsOwnState(effect, states, late, model.scope)) continue;
@@ -416,6 +416,73 @@ function latchesOnItsOwnState(effect: { body: FunctionNode; deps: TSESTree.Array
     if (!setter || !ownSetters.has(setter.name)) return true;
     return awaits.every((a) => a.range[0] < set.range[0]);
   });
+}
+
+/**
+ * `const [loaded, setLoaded] = useState(false)`, set only ever to `true`, and `useEffect(() => { if (!loaded)
+ * return; … }, [loaded])`: every dependency that can change is such a latch, and the effect leaves before any
+ * work while one is down. It changes once, from down to up, so the effect's work runs once per mount and no
+ * older run is left to land over a newer one.
+ */
+function waitsOnLatches(effect: { body: FunctionNode; deps: TSESTree.ArrayExpression | null }, states: Map<string, string | null>, scope: ScopeInfo): boolean {
+  if (!effect.deps || effect.body.body.type !== 'BlockStatement') return false;
+  const gates = effect.body.body.body;
+  let latches = 0;
+  for (const d of effect.deps.elements) {
+    if (d === null || d.type === 'SpreadElement') return false;
+    if (isStable(d, scope, 0)) continue;
+    const dep = unwrap(d);
+    const setter = dep.type === 'Identifier' ? [...states].find(([, state]) => state === dep.name)?.[0] : undefined;
+    if (dep.type !== 'Identifier' || setter === undefined || !raisedOnlyOnce(dep, setter, scope) || !gatedFirst(gates, dep.name)) return false;
+    latches++;
+  }
+  return latches > 0;
+}
+
+/** `if (!ready) return;` at the top of the effect: nothing before it calls anything. */
+function gatedFirst(statements: readonly Node[], name: string): boolean {
+  const at = statements.findIndex((g) => leavesWhileDown(g, name));
+  return at >= 0 && statements.slice(0, at).every((st) => !callsAnything(st));
+}
+
+function callsAnything(statement: Node): boolean {
+  let found = false;
+  forEachNode(statement, (n) => {
+    if (found || (n !== statement && isFunction(n))) return false;
+    found = n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression';
+    return !found;
+  });
+  return found;
+}
+
+/** `if (!ready) return;`, with nothing in its test that waits. */
+function leavesWhileDown(statement: Node, name: string): boolean {
+  if (statement.type !== 'IfStatement' || statement.alternate || !exitsAt(statement.consequent)) return false;
+  const test = unwrap(statement.test);
+  return test.type === 'UnaryExpression' && test.operator === '!' && unwrap(test.argument).type === 'Identifier' && (unwrap(test.argument) as TSESTree.Identifier).name === name && !containsAwait(statement);
+}
+
+/** The state starts down (`useState(false)`, `useState()`) and every call of its setter raises it (`setReady(true)`). */
+function raisedOnlyOnce(state: TSESTree.Identifier, setterName: string, scope: ScopeInfo): boolean {
+  const def = scope.variableOf(state)?.defs[0];
+  const declarator = def?.node.type === 'VariableDeclarator' ? def.node : null;
+  const init = declarator?.init ? unwrap(declarator.init) : null;
+  const initial = init?.type === 'CallExpression' ? init.arguments[0] : undefined;
+  if (init?.type !== 'CallExpression' || (initial !== undefined && !(unwrap(initial).type === 'Literal' && !(unwrap(initial) as TSESTree.Literal).value))) return false;
+  const pattern = declarator?.id.type === 'ArrayPattern' ? declarator.id : null;
+  const setterId = pattern?.elements[1];
+  if (setterId?.type !== 'Identifier' || setterId.name !== setterName) return false;
+  const variable = scope.declaredVariable(setterId);
+  return (
+    variable !== null &&
+    variable !== undefined &&
+    variable.references.every((r) => {
+      if (r.init === true) return true;
+      const call = r.identifier.parent;
+      const arg = call?.type === 'CallExpression' && call.callee === r.identifier && call.arguments.length === 1 ? unwrap(call.arguments[0]!) : null;
+      return arg?.type === 'Literal' && Boolean(arg.value);
+    })
+  );
 }
 
 /** Every use of the setter, apart from its declaration and the dependency list, is inside the effect. */
