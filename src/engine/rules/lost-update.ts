@@ -169,17 +169,19 @@ function restores(write: Node, read: Node): boolean {
 }
 
 /**
- * What a save keeps: the location itself (`const saved = this.handler`) or a plain copy of it (`this.items.slice()`).
- * `const rest = this.items.filter((i) => i.id !== id)` is a new value made from it, and writing that back after
- * an await loses what other calls changed in between.
+ * What a save keeps: the location itself (`const saved = this.handler`), what a getter of it answers, or a plain
+ * copy (`this.items.slice()`). `const rest = this.items.filter((i) => i.id !== id)` is a new collection made from
+ * it, and writing that back after an await loses what other calls changed in between.
  */
 function keepsAsItWas(read: Node): boolean {
   if (read.type !== 'CallExpression') return true;
   const callee = unwrap(read.callee);
-  return read.arguments.length === 0 && callee.type === 'MemberExpression' && COPIES.has(memberName(callee) ?? '');
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : null;
+  return method === null || !DERIVES.has(method) || (read.arguments.length === 0 && (method === 'slice' || method === 'concat'));
 }
 
-const COPIES = new Set(['slice', 'concat', 'toArray']);
+/** Array methods that make a new collection from the one they are called on. */
+const DERIVES = new Set(['filter', 'map', 'flatMap', 'slice', 'concat', 'toSorted', 'toReversed', 'toSpliced', 'with']);
 
 /**
  * Where saving a value, stubbing it for an await and putting it back is how the code is meant to run: a test
