@@ -84,8 +84,21 @@ function callSites(fn: FunctionNode): TSESTree.CallExpression[] | null {
   const owner = fn.parent;
   if (owner?.type === 'MethodDefinition') return privateMethodCalls(owner) ?? protectedMethodCalls(owner);
   if (owner?.type === 'CallExpression' && unwrap(owner.callee) === fn) return [owner];
-  if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument) && isPromiseChainCall(owner)) return [owner];
+  if (owner?.type === 'CallExpression' && owner.arguments.includes(fn as TSESTree.CallExpressionArgument) && (isPromiseChainCall(owner) || runsItOnce(owner, fn))) return [owner];
   return localCallSites(fn);
+}
+
+/**
+ * `app.once('ready', async () => { … })`, `emitter.prependOnceListener(…)`, `addEventListener(type, fn, { once:
+ * true })`: the listener runs at most once per registration, like a `.then` callback, so the registration is
+ * its one call.
+ */
+function runsItOnce(registration: TSESTree.CallExpression, listener: Node): boolean {
+  const name = calleeName(registration);
+  if (name === 'once' || name === 'prependOnceListener') return true;
+  if (name !== 'addEventListener' || registration.arguments[1] !== listener) return false;
+  const options = registration.arguments[2] ? unwrap(registration.arguments[2]) : null;
+  return options?.type === 'ObjectExpression' && options.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'once' && unwrap(p.value).type === 'Literal' && (unwrap(p.value) as TSESTree.Literal).value === true);
 }
 
 /**
