@@ -194,7 +194,7 @@ function gatedWhilePending(effect: FunctionNode, states: ReadonlyMap<string, str
     if (run) runs.set((callee as TSESTree.Identifier).name, run);
     return true;
   });
-  if ([...runs.values()].some(startsOnce)) return true;
+  if ([...runs.values()].some((run) => startsOnce(run) || claimsStateFlag(run, states))) return true;
   const raised = new Set<string>();
   for (const run of runs.values()) for (const flag of raisedBeforeAwait(run, states)) raised.add(flag);
   if (raised.size === 0) return false;
@@ -234,6 +234,35 @@ function callsAny(branch: Node, runs: ReadonlyMap<string, FunctionNode>): boolea
     return !calls;
   });
   return calls;
+}
+
+/**
+ * `const send = useCallback(async () => { if (sending) return; setSending(true); await post(); … }, [sending])`:
+ * the run itself leaves while a state flag is up and raises it before its first await. A later run of the effect
+ * calls the function of a later render, which sees the flag up while the first run's work is pending, and starts
+ * nothing. A `useCallback` that leaves the flag out of its dependencies keeps the first render's value, and the
+ * gate with it: that does not count.
+ */
+function claimsStateFlag(run: FunctionNode, states: ReadonlyMap<string, string | null>): boolean {
+  if (run.body.type !== 'BlockStatement') return false;
+  const memo = run.parent?.type === 'CallExpression' && hookName(run.parent) === 'useCallback' ? run.parent.arguments[1] : undefined;
+  const memoDeps = memo ? unwrap(memo) : null;
+  if (run.parent?.type === 'CallExpression' && memoDeps?.type !== 'ArrayExpression') return false;
+  const remembered = (flag: string): boolean => memoDeps === null || (memoDeps.type === 'ArrayExpression' && memoDeps.elements.some((e) => e?.type === 'Identifier' && e.name === flag));
+  const checked = new Set<string>();
+  for (const stmt of run.body.body) {
+    if (containsAwait(stmt) || stmt.type === 'TryStatement') return false;
+    if (stmt.type === 'IfStatement' && exitsAt(stmt.consequent)) {
+      for (const flag of flagsRead(stmt.test)) checked.add(flag);
+      continue;
+    }
+    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
+    const callee = e?.type === 'CallExpression' && e.arguments.length === 1 ? unwrap(e.callee) : null;
+    const value = callee ? unwrap((e as TSESTree.CallExpression).arguments[0]!) : null;
+    const state = callee?.type === 'Identifier' ? states.get(callee.name) : undefined;
+    if (state && checked.has(state) && remembered(state) && value?.type === 'Literal' && value.value === true) return true;
+  }
+  return false;
 }
 
 /**
