@@ -471,6 +471,8 @@ interface LocalBinding {
   init: Node | null;
   /** A `let` given only awaited values (`let s = await a(); s = await b(s)`): it never holds a pending promise. */
   settled?: boolean;
+  /** Bound by a parameter, destructured or not (`async ({ heartbeat }) => …`): what the caller handed in. */
+  param?: boolean;
 }
 
 const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
@@ -484,22 +486,23 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   if (known) return known;
   const found = new Map<string, LocalBinding>();
   const plain: LocalBinding = { fn: null, init: null };
-  const bindPattern = (p: Node): void => {
+  const bindPattern = (p: Node, as: LocalBinding = plain): void => {
     if (p.type === 'Identifier') {
-      found.set(p.name, plain);
+      found.set(p.name, as);
     } else if (p.type === 'ObjectPattern') {
-      for (const prop of p.properties) bindPattern(prop.type === 'Property' ? prop.value : prop);
+      for (const prop of p.properties) bindPattern(prop.type === 'Property' ? prop.value : prop, as);
     } else if (p.type === 'ArrayPattern') {
-      for (const el of p.elements) if (el) bindPattern(el);
+      for (const el of p.elements) if (el) bindPattern(el, as);
     } else if (p.type === 'AssignmentPattern') {
-      bindPattern(p.left);
+      bindPattern(p.left, as);
     } else if (p.type === 'RestElement') {
-      bindPattern(p.argument);
+      bindPattern(p.argument, as);
     } else if (p.type === 'TSParameterProperty') {
-      bindPattern(p.parameter);
+      bindPattern(p.parameter, as);
     }
   };
-  for (const param of fn.params) bindPattern(param);
+  const param: LocalBinding = { fn: null, init: null, param: true };
+  for (const p of fn.params) bindPattern(p, param);
   const body: Node = fn.body;
   forEachNode(body, (n) => {
     if (n !== body && isFunction(n)) {
@@ -772,8 +775,8 @@ function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk
     const program = programOf(fn);
     return !(program && !shadowed(id) && (moduleTable(program).variables.has(id.name) || moduleTable(program).functions.has(id.name)));
   }
-  // A parameter holds a value or a promise started elsewhere.
-  if (fn.params.some((p) => p.type === 'Identifier' && p.name === id.name)) return false;
+  // A parameter, destructured or not, holds a value or a promise started elsewhere.
+  if (own.param) return false;
   if (own.settled) return false;
   return own.init === null || valueStartsIo(own.init, depth + 1, walk);
 }
