@@ -497,7 +497,7 @@ function raisedOnlyOnce(state: TSESTree.Identifier, setterName: string, scope: S
   const declarator = def?.node.type === 'VariableDeclarator' ? def.node : null;
   const init = declarator?.init ? unwrap(declarator.init) : null;
   const initial = init?.type === 'CallExpression' ? init.arguments[0] : undefined;
-  if (init?.type !== 'CallExpression' || (initial !== undefined && !(unwrap(initial).type === 'Literal' && !(unwrap(initial) as TSESTree.Literal).value))) return false;
+  if (init?.type !== 'CallExpression' || hookName(init) !== 'useState' || (initial !== undefined && !(unwrap(initial).type === 'Literal' && !(unwrap(initial) as TSESTree.Literal).value))) return false;
   const pattern = declarator?.id.type === 'ArrayPattern' ? declarator.id : null;
   const setterId = pattern?.elements[1];
   if (setterId?.type !== 'Identifier' || setterId.name !== setterName) return false;
