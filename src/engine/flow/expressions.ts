@@ -104,6 +104,24 @@ export abstract class ExpressionWalker extends WalkerCore {
     return deps;
   }
 
+  /**
+   * The arguments of a call of the project's code. A shared object handed to a parameter that destructures it
+   * (`toScene(pointer, this.state)` with `toScene(p, { zoom, scrollX }: State)`) is read only in the fields the
+   * function names: what it returns derives from `this.state.zoom`, not from every field of the state.
+   */
+  protected argumentReads(call: TSESTree.CallExpression): ReadFact[] {
+    const shared = call.arguments.map((a) => (a.type === 'MemberExpression' ? sharedPath(a, this) : null));
+    const params = shared.some((p) => p !== null && p !== 'this') ? resolveCallee(call.callee)?.params : undefined;
+    if (!params) return this.exprs(call.arguments);
+    const deps: ReadFact[] = [];
+    call.arguments.forEach((a, i) => {
+      const keys = shared[i] ? destructuredKeys(params[i]) : null;
+      if (keys && shared[i] !== 'this') deps.push(...keys.map((k) => this.read(`${shared[i]}.${k}`, a)));
+      else deps.push(...this.expr(a));
+    });
+    return deps;
+  }
+
   /** Evaluates an expression for its effects on the state; returns the shared reads its value derives from. */
   protected expr(node: Node): ReadFact[] {
     switch (node.type) {
@@ -596,7 +614,7 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const objDeps = this.expr(callee.object);
       if (callee.computed) this.expr(callee.property);
-      return [...accessorRead, ...objDeps, ...this.exprs(node.arguments)];
+      return [...accessorRead, ...objDeps, ...this.argumentReads(node)];
     }
     if (callee.type === 'Identifier') {
       const v = this.scope.variableOf(callee);
@@ -605,7 +623,7 @@ export abstract class ExpressionWalker extends WalkerCore {
         this.release(key);
         return NO_DEPS;
       }
-      const deps = this.exprs(node.arguments);
+      const deps = this.argumentReads(node);
       this.localCall(node);
       return deps;
     }
@@ -848,4 +866,16 @@ const ARRAY_CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'some',
  */
 function ownMethodNamedLikeArrays(callee: TSESTree.MemberExpression, method: string): boolean {
   return ARRAY_CALLBACK_METHODS.has(method) && resolveCallee(callee) !== null;
+}
+
+/** `{ zoom, scrollX }` (with or without defaults): the fields a parameter pattern names, when it names them all. */
+function destructuredKeys(param: TSESTree.Parameter | undefined): string[] | null {
+  const pattern = param?.type === 'AssignmentPattern' ? param.left : param;
+  if (pattern?.type !== 'ObjectPattern') return null;
+  const keys: string[] = [];
+  for (const p of pattern.properties) {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') return null;
+    keys.push(p.key.name);
+  }
+  return keys;
 }
