@@ -149,7 +149,7 @@ function isStable(dep: Node, scope: ScopeInfo, depth: number): boolean {
  */
 function runsOnce(effect: FunctionNode): boolean {
   if (effect.body.type !== 'BlockStatement') return false;
-  if (asyncRuns(effect).some(startsOnce)) return true;
+  if (asyncRuns(effect).some((run) => startsOnce(run))) return true;
   const assigned = new Set<string>();
   // A variable of the run itself (`let timer; … if (timer) clearTimeout(timer)`) lives and dies with the run.
   const own = new Set<string>();
@@ -194,7 +194,7 @@ function gatedWhilePending(effect: FunctionNode, states: ReadonlyMap<string, str
     if (run) runs.set((callee as TSESTree.Identifier).name, run);
     return true;
   });
-  if ([...runs.values()].some((run) => startsOnce(run) || claimsStateFlag(run, states))) return true;
+  if ([...runs.values()].some((run) => startsOnce(run, states))) return true;
   const raised = new Set<string>();
   for (const run of runs.values()) for (const flag of raisedBeforeAwait(run, states)) raised.add(flag);
   if (raised.size === 0) return false;
@@ -237,35 +237,6 @@ function callsAny(branch: Node, runs: ReadonlyMap<string, FunctionNode>): boolea
 }
 
 /**
- * `const send = useCallback(async () => { if (sending) return; setSending(true); await post(); … }, [sending])`:
- * the run itself leaves while a state flag is up and raises it before its first await. A later run of the effect
- * calls the function of a later render, which sees the flag up while the first run's work is pending, and starts
- * nothing. A `useCallback` that leaves the flag out of its dependencies keeps the first render's value, and the
- * gate with it: that does not count.
- */
-function claimsStateFlag(run: FunctionNode, states: ReadonlyMap<string, string | null>): boolean {
-  if (run.body.type !== 'BlockStatement') return false;
-  const memo = run.parent?.type === 'CallExpression' && hookName(run.parent) === 'useCallback' ? run.parent.arguments[1] : undefined;
-  const memoDeps = memo ? unwrap(memo) : null;
-  if (run.parent?.type === 'CallExpression' && memoDeps?.type !== 'ArrayExpression') return false;
-  const remembered = (flag: string): boolean => memoDeps === null || (memoDeps.type === 'ArrayExpression' && memoDeps.elements.some((e) => e?.type === 'Identifier' && e.name === flag));
-  const checked = new Set<string>();
-  for (const stmt of run.body.body) {
-    if (containsAwait(stmt) || stmt.type === 'TryStatement') return false;
-    if (stmt.type === 'IfStatement' && exitsAt(stmt.consequent)) {
-      for (const flag of flagsRead(stmt.test)) checked.add(flag);
-      continue;
-    }
-    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : null;
-    const callee = e?.type === 'CallExpression' && e.arguments.length === 1 ? unwrap(e.callee) : null;
-    const value = callee ? unwrap((e as TSESTree.CallExpression).arguments[0]!) : null;
-    const state = callee?.type === 'Identifier' ? states.get(callee.name) : undefined;
-    if (state && checked.has(state) && remembered(state) && value?.type === 'Literal' && value.value === true) return true;
-  }
-  return false;
-}
-
-/**
  * The flags a run raises while it is still synchronous, before its first await: `setPostLoading(true)` (the
  * state `postLoading`), `inFlightRef.current = true`.
  */
@@ -304,10 +275,16 @@ function asyncRuns(effect: FunctionNode): FunctionNode[] {
 /**
  * The same flag, checked and set inside the async work the effect starts, before its first await:
  * `async function run() { if (IS_RUNNING || !preview) return; …; IS_RUNNING = true; try { await create(); … } }`.
- * Both happen while the run is synchronous, so a later run finds the flag set and starts nothing.
+ * Both happen while the run is synchronous, so a later run finds the flag set and starts nothing. A state flag
+ * counts too (`if (sending) return; setSending(true)`): a later run of the effect calls the function of a later
+ * render, which sees the flag up while the first run's work is pending. A `useCallback` around it that leaves
+ * the flag out of its dependencies keeps the first render's value, and the gate with it: that does not count.
  */
-function startsOnce(run: FunctionNode): boolean {
+function startsOnce(run: FunctionNode, states: ReadonlyMap<string, string | null> = new Map()): boolean {
   if (run.body.type !== 'BlockStatement') return false;
+  const memo = run.parent?.type === 'CallExpression' && hookName(run.parent) === 'useCallback' ? run.parent.arguments[1] : undefined;
+  const memoDeps = memo ? unwrap(memo) : null;
+  const remembered = (state: string): boolean => run.parent?.type !== 'CallExpression' || (memoDeps?.type === 'ArrayExpression' && memoDeps.elements.some((e) => e?.type === 'Identifier' && e.name === state));
   // A variable of the run itself lives and dies with the run.
   const own = new Set<string>();
   const checked = new Set<string>();
@@ -322,6 +299,10 @@ function startsOnce(run: FunctionNode): boolean {
       const flag = e.type === 'AssignmentExpression' && e.operator === '=' ? flagText(e.left) : null;
       const value = flag !== null ? unwrap((e as TSESTree.AssignmentExpression).right) : null;
       if (flag !== null && !own.has(flag) && checked.has(flag) && value?.type === 'Literal' && Boolean(value.value)) return true;
+      const setter = e.type === 'CallExpression' && e.arguments.length === 1 ? unwrap(e.callee) : null;
+      const state = setter?.type === 'Identifier' ? states.get(setter.name) : undefined;
+      const raised = state ? unwrap((e as TSESTree.CallExpression).arguments[0]!) : null;
+      if (state && checked.has(state) && remembered(state) && raised?.type === 'Literal' && raised.value === true) return true;
     }
   }
   return false;
@@ -428,7 +409,7 @@ function latchesOnItsOwnState(effect: { body: FunctionNode; deps: TSESTree.Array
     if (d === null || d.type === 'SpreadElement') return false;
     if (isStable(d, scope, 0)) continue;
     const dep = unwrap(d);
-    const setter = dep.type === 'Identifier' ? [...states].find(([, state]) => state === dep.name)?.[0] : undefined;
+    const setter = dep.type === 'Identifier' ? setterOfState(states, dep.name) : undefined;
     const setterId = setter === undefined ? undefined : lateSetters.get(setter);
     if (!setter || !setterId || !setOnlyIn(scope.variableOf(setterId), effect.body, effect.deps)) return false;
     ownSetters.add(setter);
@@ -461,7 +442,7 @@ function waitsOnLatches(effect: { body: FunctionNode; deps: TSESTree.ArrayExpres
     if (d === null || d.type === 'SpreadElement') return false;
     if (isStable(d, scope, 0)) continue;
     const dep = unwrap(d);
-    const setter = dep.type === 'Identifier' ? [...states].find(([, state]) => state === dep.name)?.[0] : undefined;
+    const setter = dep.type === 'Identifier' ? setterOfState(states, dep.name) : undefined;
     if (dep.type !== 'Identifier' || setter === undefined || !raisedOnlyOnce(dep, setter, scope) || !gatedFirst(gates, dep.name)) return false;
     latches++;
   }
@@ -512,6 +493,12 @@ function raisedOnlyOnce(state: TSESTree.Identifier, setterName: string, scope: S
       return arg?.type === 'Literal' && Boolean(arg.value);
     })
   );
+}
+
+/** The setter `useState` paired with the state `name` in the component. */
+function setterOfState(states: ReadonlyMap<string, string | null>, name: string): string | undefined {
+  for (const [setter, state] of states) if (state === name) return setter;
+  return undefined;
 }
 
 /** Every use of the setter, apart from its declaration and the dependency list, is inside the effect. */
