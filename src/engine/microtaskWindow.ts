@@ -52,10 +52,11 @@ function computedInCallback(chained: Node, store: TSESTree.AssignmentExpression)
 }
 
 /**
- * `if (!initialized) { await bot.init(); initialized = true; }` where `init` keeps its in-flight request: the
- * branch the check guards only waits on work that overlapping calls share, then stores a constant. Calls that
- * pass the check together wait on the one operation and store the same value: nothing is done twice. Anything
- * else in the branch (registering a listener, starting a timer) would be done twice, so it must be nothing else.
+ * `if (!initialized) { await bot.init(); initialized = true; }` where `init` keeps its in-flight request (or
+ * `await import('./polyfill')`, which the module loader shares): the branch the check guards only waits on work
+ * that overlapping calls share, then stores a constant. Calls that pass the check together wait on the one
+ * operation and store the same value: nothing is done twice. Anything else in the branch (registering a listener,
+ * starting a timer) would be done twice, so it must be nothing else.
  */
 export function waitedOnSharedWorkSince(w: SharedWrite, since: AwaitSet, check: Node): boolean {
   const n = w.node;
@@ -72,6 +73,8 @@ export function waitedOnSharedWorkSince(w: SharedWrite, since: AwaitSet, check: 
 
 function awaitsSharedCall(awaited: TSESTree.Expression): boolean {
   const call = unwrap(awaited);
+  // `await import('./polyfill')`: the loader runs a module once, whoever asks while it loads.
+  if (call.type === 'ImportExpression') return true;
   if (call.type !== 'CallExpression') return false;
   const callee = resolveDeclaredCallee(call.callee);
   return callee !== null && waitsOnSharedWork(callee);

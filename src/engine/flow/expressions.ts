@@ -584,16 +584,23 @@ export abstract class ExpressionWalker extends WalkerCore {
           // Every argument is evaluated; only what the call stores in the collection is its written value.
           const stored = storedArguments(method, node.arguments.length);
           const deps: ReadFact[] = [];
+          const storedValues: Node[] = [];
           node.arguments.forEach((a, i) => {
             const read = this.expr(a);
-            if (stored(i)) deps.push(...read);
+            if (stored(i)) {
+              deps.push(...read);
+              storedValues.push(a);
+            }
             // `this.queue.splice(0, idx)` with `idx = this.queue.indexOf(x)` found before an await: the position of
             // an element in the array as it was, which another call may have shifted since; the wrong entries are
             // removed. (Not a length copied before the await: `splice(0, copy.length)` drains a prefix that
             // appends leave in place.)
             else if (method === 'splice' && i < 2) deps.push(...read.filter((r) => pathsOverlap(r.path, path) && findsPosition(r.node)));
           });
-          this.write(path, deps, node, 'collection');
+          // `cache.set(name, (await import('./render')).default)`: the entry is what one shared operation produced,
+          // as for an assignment of it.
+          const shared = (method === 'set' || method === 'setItem' || method === 'put') && storedValues.length > 0 && storedValues.every((a) => a.type !== 'SpreadElement' && this.fromSharedOperation(a, 0));
+          this.asSharedResult(shared, () => this.write(path, deps, node, 'collection'));
           return NO_DEPS;
         }
         if ((COLLECTION_READS.has(method) && !ownMethodNamedLikeArrays(callee, method)) || STORAGE_READS.has(method) || REMOTE_COLLECTION_READS.has(method) || isKeyedLookup(method)) {
