@@ -172,6 +172,8 @@ function limitedQuery(node: Node): boolean {
       // A cap handed in as a clause: `query(Q.where(…), Q.take(50))` (WatermelonDB), `getDocs(query(ref,
       // where(…), limit(20)))` (Firestore's modular API).
       if (isCappingClause(a) || (a.type === 'CallExpression' && a.arguments.some((b) => isCappingClause(unwrap(b))))) return true;
+      // `fetch(`${base}/api/v1/request?take=25&sort=added`)`: the request's own URL asks for so many rows.
+      if (cappedUrl(a)) return true;
       // `getModulesPaginated(start, MAX_PAGE_SIZE)`, `listKeys(prefix, this.pageLimit)`: told how many to return.
       if ((a.type === 'Identifier' || a.type === 'MemberExpression') && namesACap(a)) return true;
       if (a.type !== 'ObjectExpression') continue;
@@ -185,6 +187,40 @@ function limitedQuery(node: Node): boolean {
     n = unwrap(callee.object);
   }
   return false;
+}
+
+const URL_CAP = /[?&](limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)=\d+(&|$)/i;
+
+/** A URL, written out, whose query string caps the rows at a number: `/users?per_page=100`. */
+function cappedUrl(a: Node): boolean {
+  if (a.type === 'Literal') return typeof a.value === 'string' && URL_CAP.test(a.value);
+  return a.type === 'TemplateLiteral' && a.quasis.some((q) => URL_CAP.test(q.value.cooked ?? q.value.raw));
+}
+
+/** How a fetch response hands over its body. */
+const BODY_READERS = new Set(['json', 'text']);
+
+/**
+ * `await res.json()`, where `res` came from a request whose rows are capped (`const res = await
+ * fetch(url + '?limit=50')`, or `fetch(…).then(async (res) => …)`): the body of one page.
+ */
+function cappedResponseBody(node: Node, walk: OriginWalk): boolean {
+  const call = unwrap(node);
+  if (call.type !== 'CallExpression' || call.arguments.length > 0 || !BODY_READERS.has(calleeName(call) ?? '')) return false;
+  const callee = unwrap(call.callee);
+  const response = callee.type === 'MemberExpression' ? unwrap(callee.object) : null;
+  const def = response?.type === 'Identifier' ? walk.model.scope.variableOf(response)?.defs : undefined;
+  if (def?.length !== 1) return false;
+  const { node: declared, name } = def[0]!;
+  if (def[0]!.type === 'Parameter') {
+    const handler = declared as FunctionNode;
+    const chained = handler.parent;
+    if (handler.params[0] !== name || chained?.type !== 'CallExpression' || chained.arguments[0] !== handler || calleeName(chained) !== 'then') return false;
+    const request = unwrap(chained.callee);
+    return request.type === 'MemberExpression' && limitedQuery(request.object);
+  }
+  const init = declared.type === 'VariableDeclarator' && declared.init ? unwrap(declared.init) : null;
+  return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
 }
 
 /**
@@ -240,7 +276,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
       if (unwrap(n.argument).type === 'ImportExpression') return 'unknown';
       // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
-      if (limitedQuery(n.argument)) return 'bounded';
+      if (limitedQuery(n.argument) || cappedResponseBody(n.argument, walk)) return 'bounded';
       // `await readdir(path.join(__dirname, 'templates'))`: the files shipped with the code.
       const awaited = unwrap(n.argument);
       return awaited.type === 'CallExpression' && isListing(awaited, walk.model) && listsOwnFolder(awaited, walk.model.scope) ? 'unknown' : 'outside';
@@ -256,7 +292,9 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       if (cappedBefore(n)) return 'bounded';
       const root = memberRoot(n);
       if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
-      if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1]))) return 'outside';
+      // A request's body is the caller's; a local named `body` that holds one capped page (`const body = await
+      // res.json()` of `fetch(url + '?take=25')`) is not.
+      if (root.type === 'Identifier' && REQUEST.test(root.name) && /\bbody\b|\bdata\b|\bparams\b|\bquery\b/.test(walk.model.text.slice(n.range[0], n.range[1])) && !cappedQueryResult(root, walk)) return 'outside';
       if (root.type !== 'Identifier' && root.type !== 'AwaitExpression' && root.type !== 'CallExpression') return 'unknown';
       const rootOrigin = originOf(root, walk, depth + 1);
       // `manifests[0].tables` of a two-element `manifests`: a list of few elements says nothing of how large
@@ -302,7 +340,7 @@ function cappedQueryResult(id: TSESTree.Identifier, walk: OriginWalk): boolean {
   const def = walk.model.scope.variableOf(id)?.defs;
   const node = def?.length === 1 ? def[0]!.node : null;
   const init = node?.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init ? unwrap(node.init) : null;
-  return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
+  return init?.type === 'AwaitExpression' && (limitedQuery(init.argument) || cappedResponseBody(init.argument, walk));
 }
 
 /** A directory listing: `readdir(dir)`, a glob, a call of a file-listing module. */
