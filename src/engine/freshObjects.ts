@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { forEachNode, memberName, unwrap, type Node } from './ast.js';
 import { modulesMentioningAtMost } from './callees.js';
-import { programOf } from './modules.js';
+import { moduleTable, programOf } from './modules.js';
 
 /*
  * Methods the project calls only on objects it has just made: `const channel = new Channel(opts); await
@@ -43,7 +43,8 @@ function findCalls(body: TSESTree.ClassBody, name: string): FreshCall[] | null {
   const className = klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression' ? klass.id?.name : undefined;
   const program = programOf(body);
   if (!className || !program) return null;
-  const modules = modulesMentioningAtMost(program, name, MAX_MODULES);
+  // Objects of a class its module keeps to itself are used only there.
+  const modules = keptInItsModule(body) ? [program] : modulesMentioningAtMost(program, name, MAX_MODULES);
   if (!modules) return null;
   const calls: FreshCall[] = [];
   for (const module of modules) {
@@ -101,4 +102,51 @@ function samePlace(a: Node, b: Node): boolean {
   if (x.type === 'Identifier' && y.type === 'Identifier') return x.name === y.name;
   if (x.type !== 'MemberExpression' || y.type !== 'MemberExpression' || x.computed || y.computed) return false;
   return memberName(x) === memberName(y) && samePlace(x.object, y.object);
+}
+
+const keptMemo = new WeakMap<TSESTree.ClassBody, boolean>();
+
+/**
+ * `class HeartbeatWorker { … } const heartbeat = new HeartbeatWorker(config); heartbeat.start();`: a top-level
+ * class its module does not export, whose objects are each made into a `const` used only to call methods on.
+ * No other module can reach the class or any of its objects, so the module's own calls are all there are, even
+ * in a library.
+ */
+export function keptInItsModule(body: TSESTree.ClassBody): boolean {
+  let answer = keptMemo.get(body);
+  if (answer === undefined) keptMemo.set(body, (answer = findKeptInModule(body)));
+  return answer;
+}
+
+function findKeptInModule(body: TSESTree.ClassBody): boolean {
+  const klass = body.parent;
+  const program = programOf(body);
+  if (klass?.type !== 'ClassDeclaration' || !klass.id || klass.parent?.type !== 'Program' || !program) return false;
+  const className = klass.id.name;
+  if ([...moduleTable(program).exports.values()].includes(className)) return false;
+  const holders = new Set<string>();
+  const mentions = new Map<string, TSESTree.Identifier[]>();
+  forEachNode(program, (n) => {
+    if (n.type === 'Identifier') mentions.set(n.name, [...(mentions.get(n.name) ?? []), n]);
+    return true;
+  });
+  const isName = (id: TSESTree.Identifier): boolean => {
+    const at = id.parent;
+    return !((at?.type === 'MemberExpression' && at.property === id && !at.computed) || (at?.type === 'Property' && at.key === id && !at.computed && !at.shorthand) || ((at?.type === 'MethodDefinition' || at?.type === 'PropertyDefinition') && at.key === id));
+  };
+  for (const id of mentions.get(className) ?? []) {
+    if (id === klass.id || !isName(id) || id.parent?.type === 'TSTypeReference') continue;
+    const made = id.parent;
+    const declarator = made?.parent;
+    if (made?.type !== 'NewExpression' || made.callee !== id || declarator?.type !== 'VariableDeclarator' || declarator.init !== made || declarator.id.type !== 'Identifier' || declarator.parent?.type !== 'VariableDeclaration' || declarator.parent.kind !== 'const') return false;
+    holders.add(declarator.id.name);
+  }
+  for (const holder of holders) {
+    for (const id of mentions.get(holder) ?? []) {
+      if (!isName(id) || (id.parent?.type === 'VariableDeclarator' && id.parent.id === id)) continue;
+      const member = id.parent;
+      if (member?.type !== 'MemberExpression' || member.object !== id || member.parent?.type !== 'CallExpression' || member.parent.callee !== member) return false;
+    }
+  }
+  return true;
 }

@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
-import { inLibrary, localCallSites, localUses, modulesMentioning, shadowed } from './callees.js';
-import { callsOnFreshObjects } from './freshObjects.js';
+import { bindsName, inLibrary, localCallSites, localUses, modulesMentioning, resolveCallee, shadowed } from './callees.js';
+import { callsOnFreshObjects, keptInItsModule } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
 import { callsName } from './locks.js';
 import { starterOf } from './startedOnce.js';
@@ -179,8 +179,8 @@ function isConstructor(fn: FunctionNode): boolean {
 /**
  * `const perf = new Performance(app); perf._init(settings)`: a method the project calls only on objects made
  * just for the call, and the class never calls itself, runs once per object. In a library, outside code may call
- * a public method on any object it holds: only a method it cannot reach (private, protected, `#` or `_`-named)
- * counts there.
+ * a public method on any object it holds: only a method it cannot reach (private, protected, `#` or `_`-named, or
+ * of a class its module keeps to itself) counts there.
  */
 function madeFreshForIt(fn: FunctionNode): boolean {
   const method = fn.parent;
@@ -188,7 +188,7 @@ function madeFreshForIt(fn: FunctionNode): boolean {
   const name = memberKeyName(method);
   const program = programOf(method);
   if (name === null || !program) return false;
-  const internal = declaredPrivate(method) || method.accessibility === 'protected' || name.startsWith('_');
+  const internal = declaredPrivate(method) || method.accessibility === 'protected' || name.startsWith('_') || keptInItsModule(method.parent);
   if (!internal && inLibrary(program)) return false;
   if (thisMemberUses(method.parent).has(name)) return false;
   const calls = callsOnFreshObjects(method.parent, name);
@@ -376,5 +376,43 @@ export function waitedOnWhereverItsModuleCallsIt(fn: FunctionNode, asking = new 
 /** Is `node` in a function whose runs never overlap (see `runsOneAtATime`), as far as state at `path` can tell? */
 export function inOneAtATimeFunction(node: Node, path?: string): boolean {
   const fn = enclosingFunction(node);
-  return fn !== null && runsOneAtATime(fn, path?.startsWith('this.') === true);
+  if (fn === null) return false;
+  const root = path ? /^[A-Za-z_$][\w$]*/.exec(path)?.[0] : undefined;
+  return runsOneAtATime(fn, path?.startsWith('this.') === true) || (root !== undefined && root !== 'this' && inTurnWithinItsRun(fn, root));
+}
+
+/**
+ * `let suggested; const estimates = async () => { if (!suggested) suggested = await fetchFees(); … }` inside
+ * `updateFees`: the state is a variable of one run of the function around, so only that run's calls of
+ * `estimates` can overlap one another, however often `updateFees` itself runs. They cannot when the run waits on
+ * each before it goes on: a call awaited in place, or a hand-over to a function, itself awaited in place, that
+ * awaits each call of what it was handed in place.
+ */
+function inTurnWithinItsRun(fn: FunctionNode, state: string): boolean {
+  const owner = enclosingFunction(fn);
+  if (owner === null || !bindsName(owner, state) || bindsName(fn, state)) return false;
+  const uses = localUses(fn);
+  if (!uses || uses.length === 0) return false;
+  return uses.every((use) => {
+    const at = use.parent;
+    if (at?.type !== 'CallExpression' || enclosingFunction(at) !== owner || !awaitedInPlace(at)) return false;
+    if (at.callee === use) return true;
+    const helper = resolveCallee(at.callee);
+    const param = helper?.params[at.arguments.indexOf(use)];
+    return helper !== null && param?.type === 'Identifier' && awaitsEachCallOf(helper, param.name);
+  });
+}
+
+/** Is every mention of the parameter `name` in `fn` a call of it that `fn` awaits in place? */
+function awaitsEachCallOf(fn: FunctionNode, name: string): boolean {
+  let each = true;
+  forEachNode(fn.body, (n) => {
+    if (!each) return false;
+    if (n.type !== 'Identifier' || n.name !== name) return true;
+    const at = n.parent;
+    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return true;
+    each = at?.type === 'CallExpression' && at.callee === n && enclosingFunction(at) === fn && awaitedInPlace(at);
+    return each;
+  });
+  return each;
 }
