@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, indexTree, isFunction, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, isPromiseChainCall, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -846,6 +846,10 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
     if (arg?.type === 'CallExpression') return mappingStartsIo(arg, walk);
     return true;
   }
+  // `yieldToEventLoop().then(() => decode(bytes))`: what the head starts, and what each handler waits on.
+  if (callee.type === 'MemberExpression' && isPromiseChainCall(call)) {
+    return valueStartsIo(callee.object, depth + 1, walk) || call.arguments.some((a) => handlerStartsIo(a, depth, walk));
+  }
   if (callsInMemoryGlobal(callee)) return false;
   if (callee.type === 'MemberExpression') {
     const object = unwrap(callee.object);
@@ -858,6 +862,16 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   // A method known only by the receiver's declared class: quiet when its body or its name says so.
   const declared = callee.type === 'MemberExpression' ? declaredClassMethod(unwrap(callee.object), memberName(callee), depth) : null;
   return !computes(callee) && (declared === null || ioOf(declared, walk));
+}
+
+/** A handler handed to `.then` / `.catch` / `.finally`: a function of the project, judged by what it waits on. */
+function handlerStartsIo(handler: Node, depth: number, walk: IoWalk): boolean {
+  const h = unwrap(handler);
+  if (isFunction(h)) return ioOf(h, walk);
+  if (h.type === 'Identifier' && h.name === 'undefined') return false;
+  if (h.type === 'Literal' && h.value === null) return false;
+  const target = h.type === 'Identifier' || h.type === 'MemberExpression' ? resolveIn(h, depth) : null;
+  return target === null || ioOf(target, walk);
 }
 
 /** `items.map(async (item) => …)`: what its callback starts; anything else may hold promises started anywhere. */

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, LOOP_STATEMENTS, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
@@ -773,6 +773,8 @@ function doesIo(fn: FunctionNode, model: FileModel): boolean {
     const b = unwrap(fn.body);
     if (b.type === 'CallExpression') {
       if (chainsOnElement(b, fn, model)) return false;
+      // `yieldToEventLoop().then(() => decode(bytes))`: a chain waits on its head and on what its handlers wait on.
+      if (isPromiseChainCall(b)) return startsUnlimitedIo(fn);
       const callee = unwrap(b.callee);
       const resolved = definedHere(callee, model) ?? resolveCallee(callee);
       // Known only by its receiver's declared class, the method may be overridden: its name counts as well.
