@@ -177,6 +177,14 @@ describe('file kinds', () => {
     expect(stylish.stdout).toContain('3 files checked: 1 benchmark, 1 source, 1 test');
   });
 
+  it('a check-then-act is medium in source and low in tests and benchmarks, which run their rounds one at a time', async () => {
+    const memo = "declare function fetchToken(): Promise<string>;\nlet token: string | undefined;\nexport async function getToken(): Promise<string> {\n  if (!token) token = await fetchToken();\n  return token;\n}\n";
+    const dir = makeProject({ 'src/token.ts': memo, 'test/token.test.ts': memo, 'bench/token.ts': memo });
+    const report = JSON.parse((await check(dir, ['--format', 'json', '--min-confidence', 'low'])).stdout) as { results: { filePath: string; findings: { ruleId: string; confidence: string }[] }[] };
+    const byFile = Object.fromEntries(report.results.map((r) => [r.filePath, r.findings.map((f) => `${f.ruleId}:${f.confidence}`)]));
+    expect(byFile).toEqual({ 'src/token.ts': ['check-then-act:medium'], 'test/token.test.ts': ['check-then-act:low'], 'bench/token.ts': ['check-then-act:low'] });
+  });
+
   it('rulesByKind turns a rule back on for one kind', async () => {
     const dir = makeProject({ 'test/jobs.test.ts': FANOUT, 'awaitguard.config.json': JSON.stringify({ rulesByKind: { test: { 'unbounded-concurrency': 'error' } } }) });
     const { stdout } = await check(dir, ['--format', 'json']);

@@ -77,10 +77,11 @@ export const lostUpdate: FlowRule<'lost-update'> = {
     docsPath: 'docs/rules/lost-update.md',
     messageId: 'lostUpdate',
     fixKinds: ['lock-wrap'],
-    // Test runners run a file's cases and hooks one after another: concurrency there is deliberate and rare.
+    // Test runners run a file's cases and hooks one after another, and so do benchmark harnesses their rounds:
+    // concurrency there is deliberate and rare.
     // A script or an example runs once, on a developer's machine, usually one call at a time: judged on real
     // code, 5 of 7 findings there were not races. Shown on request.
-    confidenceIn: { test: 'low', script: 'low' },
+    confidenceIn: { test: 'low', benchmark: 'low', script: 'low' },
   },
   observe({ kind }) {
     const reports: RuleReport[] = [];
