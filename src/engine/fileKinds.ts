@@ -27,11 +27,12 @@ const SCRIPT_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]scripts?$/;
 const TASK_FILE = /^((gulpfile|gruntfile|jakefile)(\.[a-z]+)?|(vite|webpack|rollup|esbuild|tsup|rspack|rsbuild|rolldown)\.([a-z-]+\.)?config(\.[a-z-]+)?)\.[cm]?[jt]s$/i;
 const SOURCE_DIRS = new Set(['src', 'lib', 'source']);
 /**
- * At the repository's root, a documentation site and the developers' own tooling: `docs/`, `website/`,
- * `tools/`, `tooling/`. Deeper down the names are a package's own (`packages/tools/`, `src/docs/` of a docs generator).
- * GitHub's linguist treats a root `docs/` the same way, as documentation rather than the product.
+ * At the repository's root, a documentation site, its tutorials' sample apps and the developers' own tooling:
+ * `docs/`, `website/`, `tutorials/`, `tools/`, `tooling/`. Deeper down the names are a package's own
+ * (`packages/tools/`, `src/docs/` of a docs generator, an app's `src/tutorial/` onboarding screens). GitHub's
+ * linguist treats a root `docs/` the same way, as documentation rather than the product.
  */
-const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tools', 'tooling']);
+const ROOT_SCRIPT_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'tutorials', 'tutorial', 'tools', 'tooling']);
 /**
  * At the repository's root, the end-to-end suites: `integration/`, and a folder named after its browser test
  * runner (`playwright/`, `cypress/`). Deeper down these are a package's own names (`src/integration/` wires a

@@ -76,6 +76,8 @@ describe('file kinds', () => {
     ['.github/scripts/label.js', 'script'],
     ['src/github/client.ts', 'source'],
     ['website/src/components/Demo.tsx', 'script'],
+    ['tutorials/address-book/app/data.ts', 'script'],
+    ['src/tutorial/steps.ts', 'source'],
     ['tools/releaser/src/publish.ts', 'script'],
     ['packages/tools/src/index.ts', 'source'],
     ['tooling/release/src/upload.ts', 'script'],
