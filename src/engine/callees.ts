@@ -854,7 +854,9 @@ function callStartsIo(call: TSESTree.CallExpression, depth: number, walk: IoWalk
   if (callee.type === 'MemberExpression') {
     const object = unwrap(callee.object);
     const name = memberName(callee);
-    if (object.type === 'Identifier' && object.name === 'Promise' && (name === 'resolve' || name === 'reject')) return false;
+    // `Promise.resolve(t.close())` waits on the call it is handed; `Promise.resolve()` or a value on nothing.
+    if (object.type === 'Identifier' && object.name === 'Promise' && name === 'resolve') return call.arguments[0] !== undefined && call.arguments[0].type !== 'SpreadElement' && valueStartsIo(call.arguments[0], depth + 1, walk);
+    if (object.type === 'Identifier' && object.name === 'Promise' && name === 'reject') return false;
     if (object.type !== 'ThisExpression' && name !== null && IN_MEMORY_METHODS.has(name)) return false;
   }
   const target = resolveIn(callee, depth);
