@@ -305,6 +305,12 @@ export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'c
 /** The statements that repeat their body. */
 export const LOOP_STATEMENTS: ReadonlySet<string> = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
+/** `x.name`, `{ name: v }`: an identifier that names a property and refers to no binding. */
+export function isPropertyName(id: TSESTree.Identifier): boolean {
+  const at = id.parent;
+  return (at?.type === 'MemberExpression' && at.property === id && !at.computed) || (at?.type === 'Property' && at.key === id && !at.computed && !at.shorthand);
+}
+
 /** Is `call` a `.then`/`.catch`/`.finally` on some promise? */
 export function isPromiseChainCall(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);

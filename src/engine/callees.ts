@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, indexTree, isFunction, isPromiseChainCall, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, isPromiseChainCall, isPropertyName, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -588,9 +588,7 @@ export function localUses(fn: FunctionNode, evenIfExported = false): TSESTree.Id
   if (!program || (!outer && !evenIfExported && exportedLocals(program).has(id.name))) return null;
   const bindsHere = (ref: TSESTree.Identifier): boolean => (outer ? enclosingDeclaration(ref) === fn : enclosingDeclaration(ref) === undefined);
   return (identifiersByName(outer ? outer.body : program).get(id.name) ?? []).filter((n) => {
-    if (n === id) return false;
-    const at = n.parent;
-    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return false;
+    if (n === id || isPropertyName(n)) return false;
     return bindsHere(n);
   });
 }
@@ -601,7 +599,7 @@ const identifierIndex = new WeakMap<Node, Map<string, TSESTree.Identifier[]>>();
  * Every identifier under `root`, by name, in source order. Built in one walk per root: every named function of a
  * module asks about its own name, and a walk each would cost the module's size once per function.
  */
-function identifiersByName(root: Node): Map<string, TSESTree.Identifier[]> {
+export function identifiersByName(root: Node): ReadonlyMap<string, TSESTree.Identifier[]> {
   let index = identifierIndex.get(root);
   if (!index) {
     const built = new Map<string, TSESTree.Identifier[]>();
@@ -621,7 +619,7 @@ function identifiersByName(root: Node): Map<string, TSESTree.Identifier[]> {
 const exportedIndex = new WeakMap<Program, ReadonlySet<string>>();
 
 /** The local names a module exports, as a set: asked once per named function. */
-function exportedLocals(program: Program): ReadonlySet<string> {
+export function exportedLocals(program: Program): ReadonlySet<string> {
   let names = exportedIndex.get(program);
   if (!names) exportedIndex.set(program, (names = new Set(moduleTable(program).exports.values())));
   return names;

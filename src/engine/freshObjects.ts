@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { forEachNode, memberName, unwrap, type Node } from './ast.js';
-import { modulesMentioningAtMost } from './callees.js';
-import { moduleTable, programOf } from './modules.js';
+import { forEachNode, isPropertyName, memberName, unwrap, type Node } from './ast.js';
+import { exportedLocals, identifiersByName, modulesMentioningAtMost } from './callees.js';
+import { programOf } from './modules.js';
 
 /*
  * Methods the project calls only on objects it has just made: `const channel = new Channel(opts); await
@@ -123,17 +123,11 @@ function findKeptInModule(body: TSESTree.ClassBody): boolean {
   const program = programOf(body);
   if (klass?.type !== 'ClassDeclaration' || !klass.id || klass.parent?.type !== 'Program' || !program) return false;
   const className = klass.id.name;
-  if ([...moduleTable(program).exports.values()].includes(className)) return false;
+  if (exportedLocals(program).has(className)) return false;
   const holders = new Set<string>();
-  const mentions = new Map<string, TSESTree.Identifier[]>();
-  forEachNode(program, (n) => {
-    if (n.type === 'Identifier') mentions.set(n.name, [...(mentions.get(n.name) ?? []), n]);
-    return true;
-  });
-  const isName = (id: TSESTree.Identifier): boolean => {
-    const at = id.parent;
-    return !((at?.type === 'MemberExpression' && at.property === id && !at.computed) || (at?.type === 'Property' && at.key === id && !at.computed && !at.shorthand) || ((at?.type === 'MethodDefinition' || at?.type === 'PropertyDefinition') && at.key === id));
-  };
+  const mentions = identifiersByName(program);
+  // A class member's key (`start() {}`) names no binding either.
+  const isName = (id: TSESTree.Identifier): boolean => !isPropertyName(id) && !((id.parent?.type === 'MethodDefinition' || id.parent?.type === 'PropertyDefinition') && id.parent.key === id);
   for (const id of mentions.get(className) ?? []) {
     if (id === klass.id || !isName(id) || id.parent?.type === 'TSTypeReference') continue;
     const made = id.parent;

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, memberName, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, isPropertyName, memberName, type Node } from './ast.js';
 import type { Interleaving, SourceRange } from './findings.js';
 import type { Anchor } from './rules/rule.js';
 import { memberKeyName } from './summaries.js';
@@ -85,10 +85,6 @@ function staleLocal(read: Node): string | null {
   return d?.type === 'VariableDeclarator' && d.init === n && d.id.type === 'Identifier' ? d.id.name : null;
 }
 
-function isPropertyName(id: TSESTree.Identifier): boolean {
-  const p = id.parent;
-  return (p?.type === 'MemberExpression' && p.property === id && !p.computed) || (p?.type === 'Property' && p.key === id && !p.computed && !p.shorthand);
-}
 
 /**
  * How a function reads in a timeline: its name (`deposit()`), the function that returns it, or for a callback the

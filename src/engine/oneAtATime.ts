@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
+import { calleeName, containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, isPropertyName, LOOP_STATEMENTS, memberName, presenceTest, unwrap, type Node } from './ast.js';
 import { bindsName, inLibrary, localCallSites, localUses, modulesMentioning, resolveCallee, shadowed } from './callees.js';
 import { callsOnFreshObjects, keptInItsModule } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
@@ -408,9 +408,8 @@ function awaitsEachCallOf(fn: FunctionNode, name: string): boolean {
   let each = true;
   forEachNode(fn.body, (n) => {
     if (!each) return false;
-    if (n.type !== 'Identifier' || n.name !== name) return true;
+    if (n.type !== 'Identifier' || n.name !== name || isPropertyName(n)) return true;
     const at = n.parent;
-    if ((at?.type === 'MemberExpression' && at.property === n && !at.computed) || (at?.type === 'Property' && at.key === n && !at.computed && !at.shorthand)) return true;
     each = at?.type === 'CallExpression' && at.callee === n && enclosingFunction(at) === fn && awaitedInPlace(at);
     return each;
   });

@@ -197,6 +197,11 @@ function cappedUrl(a: Node): boolean {
   return a.type === 'TemplateLiteral' && a.quasis.some((q) => URL_CAP.test(q.value.cooked ?? q.value.raw));
 }
 
+/** What awaiting `awaited` gives is one page: a query with a cap, or the body of a request with one. */
+function onePage(awaited: Node, walk: OriginWalk): boolean {
+  return limitedQuery(awaited) || cappedResponseBody(awaited, walk);
+}
+
 /** How a fetch response hands over its body. */
 const BODY_READERS = new Set(['json', 'text']);
 
@@ -276,7 +281,7 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       // `(await import(path)).manifest`: what a module exports is code, as large as its author wrote it.
       if (unwrap(n.argument).type === 'ImportExpression') return 'unknown';
       // `await Model.findAll({ where, limit })`, `await db.select().from(t).limit(n)`: one page of rows.
-      if (limitedQuery(n.argument) || cappedResponseBody(n.argument, walk)) return 'bounded';
+      if (onePage(n.argument, walk)) return 'bounded';
       // `await readdir(path.join(__dirname, 'templates'))`: the files shipped with the code.
       const awaited = unwrap(n.argument);
       return awaited.type === 'CallExpression' && isListing(awaited, walk.model) && listsOwnFolder(awaited, walk.model.scope) ? 'unknown' : 'outside';
@@ -340,7 +345,7 @@ function cappedQueryResult(id: TSESTree.Identifier, walk: OriginWalk): boolean {
   const def = walk.model.scope.variableOf(id)?.defs;
   const node = def?.length === 1 ? def[0]!.node : null;
   const init = node?.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init ? unwrap(node.init) : null;
-  return init?.type === 'AwaitExpression' && (limitedQuery(init.argument) || cappedResponseBody(init.argument, walk));
+  return init?.type === 'AwaitExpression' && onePage(init.argument, walk);
 }
 
 /** A directory listing: `readdir(dir)`, a glob, a call of a file-listing module. */
