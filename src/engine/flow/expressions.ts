@@ -558,9 +558,15 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       const accessor = this.accessorPath(node);
       if (accessor?.writes) {
-        // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them.
+        // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them but
+        // the ones that only say which record, when another argument carries the value (`updateUser({ verifiedAt: new Date() }, user.id)`): the record's id,
+        // taken from an earlier read, names the row; it is not a copy of what the row held.
         this.expr(callee.object);
-        const deps = this.exprs(node.arguments);
+        const values = node.arguments.filter((a) => !namesRecord(a));
+        const deps = node.arguments.flatMap((a) => {
+          const read = this.expr(a);
+          return values.length > 0 && !values.includes(a) ? NO_DEPS : read;
+        });
         this.write(accessor.path, deps, node, 'collection', undefined, accessor.holder);
         return NO_DEPS;
       }
@@ -885,4 +891,17 @@ function destructuredKeys(param: TSESTree.Parameter | undefined): string[] | nul
     keys.push(p.key.name);
   }
   return keys;
+}
+
+/**
+ * Property and variable names that identify a record rather than hold its contents: `id`, `userId`, `_id`, `uuid`,
+ * `slug`. Not a `key`: an `encryptionKey` or an `apiKey` is a value.
+ */
+const RECORD_ID = /^(id|_id|uuid|slug)$|[a-z0-9](Id|ID|Uuid)$|_(id|uuid)$/;
+
+/** `user.id`, `userId`, `row._id`: an argument that says which record a store call is about. */
+function namesRecord(arg: Node): boolean {
+  const a = unwrap(arg);
+  if (a.type === 'Identifier') return RECORD_ID.test(a.name);
+  return a.type === 'MemberExpression' && RECORD_ID.test(memberName(a) ?? '');
 }
