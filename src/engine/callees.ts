@@ -168,7 +168,7 @@ function resolveIn(callee: Node, depth: number, declared = false): FunctionNode 
   if (object.type === 'ThisExpression') return calledMethod(callee) ?? inheritedMethod(callee, depth);
   // `const selector = new Selector(args); selector.addExample(e)`: a method of a class this module defines.
   if (object.type === 'Identifier') {
-    const made = instanceMethod(object, memberName(callee), table) ?? factoryMethod(object, memberName(callee), depth);
+    const made = instanceMethod(object, memberName(callee), program, depth) ?? factoryMethod(object, memberName(callee), depth);
     if (made) return made;
   }
   // `import * as utils from './utils'; utils.load()`, `const utils = require('./utils'); utils.load()`
@@ -335,12 +335,13 @@ function declaresMember(body: TSESTree.ClassBody, name: string): boolean {
   return body.body.some((m) => (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') && !m.static && memberKeyName(m) === name);
 }
 
-function instanceMethod(object: TSESTree.Identifier, name: string | null, table: ModuleTable): FunctionNode | null {
+function instanceMethod(object: TSESTree.Identifier, name: string | null, program: Program, depth: number): FunctionNode | null {
   if (name === null) return null;
   const init = constInit(object);
   const made = init ? unwrap(init) : null;
   if (made?.type !== 'NewExpression' || made.callee.type !== 'Identifier' || shadowed(made.callee)) return null;
-  const klass = table.classes.get(made.callee.name);
+  // `const api = new PartnerStackApi(keys)`, the class of this module or imported from one of the project.
+  const klass = classNamed(program, made.callee.name, depth, false);
   return klass ? (methodsOf(klass.body).get(name) ?? null) : null;
 }
 

@@ -4,6 +4,7 @@ import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWo
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
+import { limitedQuery, returnsOnePage } from '../pages.js';
 import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { moduleTable, programOf } from '../modules.js';
@@ -155,51 +156,17 @@ function batchesItsInput(call: TSESTree.CallExpression): boolean {
 }
 
 const BATCH_MODULE = /^(batch(es|er)?|chunk(s|er)?)$/i;
-/** Methods and query options that cap how many rows a query returns. */
-const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first']);
-const LIMIT_KEYS = /^(limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)$/i;
-
-/**
- * Is this (awaited) call a query whose rows are capped: a `limit`/`take` call in its chain, a `limit`-like
- * option, or the options of a paginated request spread in (`...ctx.state.pagination`)?
- */
-function limitedQuery(node: Node): boolean {
-  let n = unwrap(node);
-  for (let depth = 0; depth < 12 && n.type === 'CallExpression'; depth++) {
-    if (isCappingClause(n)) return true;
-    for (const arg of n.arguments) {
-      const a = unwrap(arg);
-      // A cap handed in as a clause: `query(Q.where(…), Q.take(50))` (WatermelonDB), `getDocs(query(ref,
-      // where(…), limit(20)))` (Firestore's modular API).
-      if (isCappingClause(a) || (a.type === 'CallExpression' && a.arguments.some((b) => isCappingClause(unwrap(b))))) return true;
-      // `fetch(`${base}/api/v1/request?take=25&sort=added`)`: the request's own URL asks for so many rows.
-      if (cappedUrl(a)) return true;
-      // `getModulesPaginated(start, MAX_PAGE_SIZE)`, `listKeys(prefix, this.pageLimit)`: told how many to return.
-      if ((a.type === 'Identifier' || a.type === 'MemberExpression') && namesACap(a)) return true;
-      if (a.type !== 'ObjectExpression') continue;
-      for (const p of a.properties) {
-        if (p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? '')) return true;
-        if (p.type === 'SpreadElement' && /paginat|paging/i.test(receiverText(unwrap(p.argument)) ?? '')) return true;
-      }
-    }
-    const callee = unwrap(n.callee);
-    if (callee.type !== 'MemberExpression') break;
-    n = unwrap(callee.object);
-  }
-  return false;
-}
-
-const URL_CAP = /[?&](limit|take|top|first|per_?page|page_?size|max_?results|max_?keys|max_?items)=\d+(&|$)/i;
-
-/** A URL, written out, whose query string caps the rows at a number: `/users?per_page=100`. */
-function cappedUrl(a: Node): boolean {
-  if (a.type === 'Literal') return typeof a.value === 'string' && URL_CAP.test(a.value);
-  return a.type === 'TemplateLiteral' && a.quasis.some((q) => URL_CAP.test(q.value.cooked ?? q.value.raw));
-}
-
 /** What awaiting `awaited` gives is one page: a query with a cap, or the body of a request with one. */
 function onePage(awaited: Node, walk: OriginWalk): boolean {
-  return limitedQuery(awaited) || cappedResponseBody(awaited, walk);
+  return limitedQuery(awaited) || cappedResponseBody(awaited, walk) || pageOfCallee(awaited);
+}
+
+/** `await api.listPartners({ cursor })`, where the method returns one page of a capped request (see `returnsOnePage`). */
+function pageOfCallee(awaited: Node): boolean {
+  const call = unwrap(awaited);
+  if (call.type !== 'CallExpression') return false;
+  const fn = resolveDeclaredCallee(call.callee);
+  return fn !== null && returnsOnePage(fn);
 }
 
 /** How a fetch response hands over its body. */
@@ -226,34 +193,6 @@ function cappedResponseBody(node: Node, walk: OriginWalk): boolean {
   }
   const init = declared.type === 'VariableDeclarator' && declared.init ? unwrap(declared.init) : null;
   return init?.type === 'AwaitExpression' && limitedQuery(init.argument);
-}
-
-/**
- * A count of rows by its name: `limit`, `pageSize`, `perPage`, `BATCH_SIZE`, `MAX_RESULTS`, `maxItemCount`. Not
- * a `rateLimit`, a `timeLimit` or a `sizeLimit`, which cap something else; not a `maxSizeInMB` (bytes), and not a
- * `pageCount` (how many pages, each a page long).
- */
-function namesACap(arg: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
-  const name = arg.type === 'Identifier' ? arg.name : memberName(arg);
-  if (name === null) return false;
-  const words = identifierWords(name);
-  if (words.some((w) => NOT_ROWS.has(w))) return false;
-  if (words.includes('limit')) return !words.includes('size');
-  if ((words.includes('page') || words.includes('batch')) && words.includes('size')) return true;
-  if (words.includes('per') && words.includes('page')) return true;
-  return words.includes('max') && words.some((w) => ROW_NOUNS.has(w));
-}
-
-const NOT_ROWS = new Set(['rate', 'time', 'memory', 'bytes', 'byte', 'mb', 'kb', 'ms', 'seconds', 'retries', 'age']);
-const ROW_NOUNS = new Set(['count', 'results', 'items', 'rows', 'entries', 'records']);
-
-/** `limit(20)`, `Q.take(PAGE)`, `.first(5)`: a call that caps rows at a count. */
-function isCappingClause(call: Node): boolean {
-  if (call.type !== 'CallExpression') return false;
-  const name = calleeName(call);
-  const cap = call.arguments[0] ? unwrap(call.arguments[0]) : null;
-  // `limit(() => fetch(url))` is a gate (p-limit), not a count.
-  return name !== null && LIMIT_METHODS.has(name) && cap !== null && !isFunction(cap) && cap.type !== 'SpreadElement';
 }
 
 /**
@@ -377,11 +316,20 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   // `const [total, rows] = await Promise.all([count(q), findAll({ …q, limit })])`: what its own element gave.
   const element = def.node.id.type === 'ArrayPattern' ? combinedElement(init, def.node.id, def.name as Node) : null;
   if (element) return limitedQuery(element) ? 'bounded' : 'outside';
-  // `const { rows } = await db.query(…)`: a part of what the awaited call gave.
-  if (def.node.id.type !== 'Identifier') return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
+  // `const { rows } = await db.query(…)`: a part of what the awaited call gave; of one page (`const { data } =
+  // await get('/items?limit=100')`), the page.
+  if (def.node.id.type !== 'Identifier') {
+    if (init.type === 'AwaitExpression' && onePage(init.argument, walk)) return 'bounded';
+    return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
+  }
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
   if (isConst && init.type === 'ArrayExpression' && filledByFixedPushes(variable, init)) return 'bounded';
+  // `const active = []; for (const a of page) if (a.live) active.push(a)`: as large as what the loop walks, when
+  // that says something; otherwise an array code pushes to, as before.
+  const walked = isConst && init.type === 'ArrayExpression' ? filledFromOneLoop(variable, init) : null;
+  const walkedOrigin = walked ? originOf(walked, walk, depth + 1) : 'unknown';
+  if (walkedOrigin !== 'unknown') return walkedOrigin;
   if (grows(id, walk)) return 'caller';
   if (!isConst && written) return 'unknown';
   return originOf(init, walk, depth + 1);
@@ -409,6 +357,43 @@ function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpressi
     for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
     return true;
   });
+}
+
+/**
+ * `const active = []; for (const a of affiliates) { if (a.status === 'active') active.push(a); }`: an empty array
+ * literal that pushes of one element each, all in the body of one `for…of` loop (and in no loop or callback
+ * inside it), fill: it holds at most a few elements per element of what the loop walks. That collection, or null.
+ */
+function filledFromOneLoop(variable: Variable, literal: TSESTree.ArrayExpression): Node | null {
+  if (literal.elements.length > 0) return null;
+  const home = enclosingFunction(literal);
+  let loop: TSESTree.ForOfStatement | null = null;
+  let pushes = 0;
+  const filled = variable.references.every((r) => {
+    if (r.init) return true;
+    const member = r.identifier.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
+    const method = memberName(member);
+    const call = member.parent;
+    if (call?.type !== 'CallExpression' || call.callee !== member) return method !== null && READS_ONLY.has(method);
+    if (method !== 'push' && method !== 'unshift') return method !== null && READS_ONLY.has(method);
+    if (call.arguments.length !== 1 || call.arguments[0]!.type === 'SpreadElement') return false;
+    let around: TSESTree.ForOfStatement | null = null;
+    // Up to the block that holds the array: a loop around both makes a new array each time round.
+    for (let p: Node | undefined = call.parent; p && p !== home && !(p.range[0] <= literal.range[0] && literal.range[1] <= p.range[1]); p = p.parent) {
+      if (isFunction(p) || (LOOP_STATEMENTS.has(p.type) && p.type !== 'ForOfStatement')) return false;
+      if (p.type === 'ForOfStatement') {
+        if (around !== null) return false;
+        around = p;
+      }
+    }
+    if (around === null || (loop !== null && loop !== around)) return false;
+    loop = around;
+    pushes++;
+    return true;
+  });
+  const found = loop as TSESTree.ForOfStatement | null;
+  return filled && pushes > 0 && found && !found.await ? found.right : null;
 }
 
 /**
