@@ -346,17 +346,23 @@ const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'i
 function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpression): boolean {
   const home = enclosingFunction(literal);
   if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
+  return onlyReadAndPushed(variable, (call) => {
+    if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
+    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
+    return true;
+  });
+}
+
+/** Every use of the array's variable reads it (`READS_ONLY`) or is a `push`/`unshift` that `accepts`. */
+function onlyReadAndPushed(variable: Variable, accepts: (push: TSESTree.CallExpression) => boolean): boolean {
   return variable.references.every((r) => {
     if (r.init) return true;
     const member = r.identifier.parent;
     if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
     const method = memberName(member);
     const call = member.parent;
-    if (call?.type !== 'CallExpression' || call.callee !== member) return method !== null && READS_ONLY.has(method);
-    if (method !== 'push' && method !== 'unshift') return method !== null && READS_ONLY.has(method);
-    if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
-    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
-    return true;
+    if (call?.type !== 'CallExpression' || call.callee !== member || (method !== 'push' && method !== 'unshift')) return method !== null && READS_ONLY.has(method);
+    return accepts(call);
   });
 }
 
@@ -370,14 +376,7 @@ function filledFromOneLoop(variable: Variable, literal: TSESTree.ArrayExpression
   const home = enclosingFunction(literal);
   let loop: TSESTree.ForOfStatement | null = null;
   let pushes = 0;
-  const filled = variable.references.every((r) => {
-    if (r.init) return true;
-    const member = r.identifier.parent;
-    if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
-    const method = memberName(member);
-    const call = member.parent;
-    if (call?.type !== 'CallExpression' || call.callee !== member) return method !== null && READS_ONLY.has(method);
-    if (method !== 'push' && method !== 'unshift') return method !== null && READS_ONLY.has(method);
+  const filled = onlyReadAndPushed(variable, (call) => {
     if (call.arguments.length !== 1 || call.arguments[0]!.type === 'SpreadElement') return false;
     let around: TSESTree.ForOfStatement | null = null;
     // Up to the block that holds the array: a loop around both makes a new array each time round.
