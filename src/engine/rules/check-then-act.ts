@@ -9,7 +9,6 @@ import { storesComputedSince, waitedOnNothingSince, waitedOnSharedWorkSince } fr
 import { inSingleFlight } from '../singleFlight.js';
 import { memberKeyName, thisMemberUses } from '../summaries.js';
 import { inApplication } from '../callees.js';
-import { inUnusedClass } from '../unusedClasses.js';
 import { moduleTable, programOf } from '../modules.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -96,7 +95,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || inApplicationCode(check.node) || inUnusedClass(check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || inApplicationCode(check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }

@@ -4,7 +4,6 @@ import { fieldOfSequentialInstance } from '../records.js';
 import { onlyGatedWaits } from '../inputGates.js';
 import { inOneAtATimeFunction } from '../oneAtATime.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { inUnusedClass } from '../unusedClasses.js';
 import { enclosingFunction, forEachNode, isFunction, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { constInit, resolveCallee } from '../callees.js';
 import { receiverText } from '../locks.js';
@@ -103,7 +102,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         // A value set for an await and restored is seen by any other code that runs meanwhile, not only by this function's next run.
         // A Durable Object's own storage calls keep its input gate shut: nothing else runs in the object meanwhile.
         const gated = onlyGatedWaits([stale.yielded, ...w.yieldsSince(stale.read.passed)]);
-        const confidence = gated || rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) || inUnusedClass(w.node) ? 'low' : 'medium';
+        const confidence = gated || rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       localCall(c) {

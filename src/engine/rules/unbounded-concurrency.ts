@@ -5,7 +5,6 @@ import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import { limitedQuery, returnsOnePage } from '../pages.js';
-import { inUnusedClass } from '../unusedClasses.js';
 import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { moduleTable, programOf } from '../modules.js';
@@ -74,7 +73,7 @@ export const unboundedConcurrency: Rule<'unbounded-concurrency'> = {
           message: `\`${calleeText(node)}\` on line ${line(node)} starts one call per element of \`${src}\` at once, and nothing bounds its size: with a large input every I/O operation runs concurrently; bound the fan-out with a Semaphore`,
           location: src,
           subject: { kind: 'fan-out', combinator: node, map: call, callback },
-          confidence: unseen || guessed || tearsDown || inUnusedClass(node) ? 'low' : CONFIDENCE[origin],
+          confidence: unseen || guessed || tearsDown ? 'low' : CONFIDENCE[origin],
           related: [
             { anchor: call, message: 'one callback per element, all started at once' },
             ...(firstAwait ? [{ anchor: firstAwait, message: 'each callback does I/O here' }] : []),
