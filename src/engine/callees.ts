@@ -474,6 +474,8 @@ interface LocalBinding {
   settled?: boolean;
   /** Bound by a parameter, destructured or not (`async ({ heartbeat }) => …`): what the caller handed in. */
   param?: boolean;
+  /** A name a `const` destructures (`const { data: { items } } = await get(url)`): the whole initializer. */
+  partOf?: Node;
 }
 
 const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
@@ -517,7 +519,7 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
         const settled = !isConst && init?.type === 'AwaitExpression' && onlyAwaitedAssignments(body, n.id.name);
         found.set(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null, ...(settled ? { settled } : {}) });
       } else {
-        bindPattern(n.id);
+        bindPattern(n.id, isConst && n.init ? { fn: null, init: null, partOf: n.init } : plain);
       }
     } else if (n.type === 'ClassDeclaration' && n.id) {
       found.set(n.id.name, plain);
@@ -528,6 +530,18 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   });
   boundCache.set(fn, found);
   return found;
+}
+
+/**
+ * What a `const` a name refers to was given, or holds a part of when it destructures it (`const { data } = await
+ * get(url)`: the awaited response); null for anything else, as for `constInit`.
+ */
+export function constSource(id: TSESTree.Identifier): Node | null {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
+    const bound = namesBoundIn(fn).get(id.name);
+    if (bound) return bound.init ?? bound.partOf ?? null;
+  }
+  return null;
 }
 
 /**

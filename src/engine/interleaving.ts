@@ -85,7 +85,6 @@ function staleLocal(read: Node): string | null {
   return d?.type === 'VariableDeclarator' && d.init === n && d.id.type === 'Identifier' ? d.id.name : null;
 }
 
-
 /**
  * How a function reads in a timeline: its name (`deposit()`), the function that returns it, or for a callback the
  * function around it; else `this function`.

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, identifierWords, isFunction, memberName, propertyKey, unwrap, type Node } from './ast.js';
-import { constInit } from './callees.js';
+import { constInit, constSource } from './callees.js';
 import { receiverText } from './locks.js';
 import type { FunctionNode } from './scope.js';
 
@@ -65,7 +65,9 @@ function cappingSearchParams(expr: Node): boolean {
   if (e.type !== 'Identifier') return false;
   const init = constInit(e);
   const made = init ? unwrap(init) : null;
-  if (made?.type !== 'NewExpression' || unwrap(made.callee).type !== 'Identifier' || (unwrap(made.callee) as TSESTree.Identifier).name !== 'URLSearchParams') return false;
+  if (made?.type !== 'NewExpression') return false;
+  const maker = unwrap(made.callee);
+  if (maker.type !== 'Identifier' || maker.name !== 'URLSearchParams') return false;
   const entries = made.arguments[0] ? unwrap(made.arguments[0]) : null;
   if (entries?.type === 'ObjectExpression' && entries.properties.some((p) => p.type === 'Property' && LIMIT_KEYS.test(propertyKey(p) ?? ''))) return true;
   // `params.append('limit', …)` / `params.set('per_page', …)` in the function that makes it.
@@ -93,6 +95,15 @@ const MAX_PAGE_DEPTH = 6;
  * a client whose `listPartners` asks for `limit=100` is one page, however often a loop asks for the next.
  */
 export function returnsOnePage(fn: FunctionNode): boolean {
+  let answer = pageMemo.get(fn);
+  if (answer === undefined) pageMemo.set(fn, (answer = returnsOnlyPages(fn)));
+  return answer;
+}
+
+// Per function: a client's list method is asked about by every fan-out over what it returns.
+const pageMemo = new WeakMap<FunctionNode, boolean>();
+
+function returnsOnlyPages(fn: FunctionNode): boolean {
   const values: Node[] = [];
   if (fn.body.type !== 'BlockStatement') values.push(fn.body);
   else {
@@ -124,45 +135,11 @@ function holdsOnePage(value: Node, depth: number): boolean {
       const arg = v.arguments[0];
       return method !== null && VALIDATES.has(method) && v.arguments.length === 1 && arg?.type !== 'SpreadElement' && arg !== undefined && holdsOnePage(arg, depth + 1);
     }
-    case 'Identifier':
-      return boundToOnePage(v, depth);
-    default:
-      return false;
-  }
-}
-
-/**
- * A local given one value, which holds one page: `const items = await get(url)`, or a name destructured from it
- * (`const { data: { items } } = await this.fetch(url)`).
- */
-function boundToOnePage(id: TSESTree.Identifier, depth: number): boolean {
-  const fn = enclosingFunction(id);
-  if (!fn) return false;
-  let declarator: TSESTree.VariableDeclarator | null = null;
-  let count = 0;
-  forEachNode(fn.body, (n) => {
-    if (n !== fn.body && isFunction(n)) return false;
-    if (n.type === 'VariableDeclarator' && bindsInPattern(n.id, id.name)) {
-      declarator = n;
-      count++;
+    case 'Identifier': {
+      // `const items = await get(url)`, or a part of it: `const { data: { items } } = await this.fetch(url)`.
+      const source = constSource(v);
+      return source !== null && holdsOnePage(source, depth + 1);
     }
-    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === id.name) count++;
-    return true;
-  });
-  const found = declarator as TSESTree.VariableDeclarator | null;
-  return count === 1 && found?.init != null && holdsOnePage(found.init, depth + 1);
-}
-
-function bindsInPattern(p: Node, name: string): boolean {
-  switch (p.type) {
-    case 'Identifier':
-      return p.name === name;
-    case 'ObjectPattern':
-      return p.properties.some((prop) => bindsInPattern(prop.type === 'Property' ? prop.value : prop.argument, name));
-    case 'ArrayPattern':
-      return p.elements.some((e) => e !== null && bindsInPattern(e, name));
-    case 'AssignmentPattern':
-      return bindsInPattern(p.left, name);
     default:
       return false;
   }

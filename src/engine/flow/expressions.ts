@@ -559,8 +559,8 @@ export abstract class ExpressionWalker extends WalkerCore {
       const accessor = this.accessorPath(node);
       if (accessor?.writes) {
         // `await this.saveWallet(wallet)`: every argument is evaluated; what it stores derives from all of them but
-        // the ones that only say which record, when another argument carries the value (`updateUser({ verifiedAt: new Date() }, user.id)`): the record's id,
-        // taken from an earlier read, names the row; it is not a copy of what the row held.
+        // those that only say which record, when another carries the value (`updateUser({ verifiedAt: new Date()
+        // }, user.id)`): the id, taken from an earlier read, names the row; it is not a copy of what the row held.
         this.expr(callee.object);
         const values = node.arguments.filter((a) => !namesRecord(a));
         const deps = node.arguments.flatMap((a) => {
