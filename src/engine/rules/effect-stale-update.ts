@@ -80,25 +80,44 @@ function effectOf(call: TSESTree.CallExpression, scope: ScopeInfo): { body: Func
 
 /**
  * `offset` of `function TimeDisplay({ offset })`, rendered only with a literal `offset`, or `webhook.id` of a
- * component rendered only as `<Inspector key={w.id} webhook={w} />` (see `propFixedWhereRendered`).
+ * component rendered only as `<Inspector key={w.id} webhook={w} />` (see `propFixedWhereRendered`). The props
+ * may be destructured in the parameter, kept whole (`props.code` of `function Mermaid(props)`), or destructured
+ * from the whole in the body (`const { code } = props`).
  */
 function fixedProp(dep: Node, scope: ScopeInfo, effectCall: Node): boolean {
   // `webhook.id` of the prop `webhook`: the part of it the render sites fix (`key={w.id} webhook={w}`).
   let d = unwrap(dep);
-  let path = '';
+  const parts: string[] = [];
   while (d.type === 'MemberExpression' && !d.computed && d.property.type === 'Identifier') {
-    path = `.${d.property.name}${path}`;
+    parts.unshift(d.property.name);
     d = unwrap(d.object);
   }
   if (d.type !== 'Identifier') return false;
-  const def = scope.variableOf(d)?.defs[0];
-  if (def?.type !== 'Parameter') return false;
   const component = enclosingFunction(effectCall);
   const param = component?.params[0];
-  if (!component || param?.type !== 'ObjectPattern' || def.node !== component) return false;
-  const property = param.properties.find((p): p is TSESTree.Property => p.type === 'Property' && unwrap(p.value).type === 'Identifier' && (unwrap(p.value) as TSESTree.Identifier).name === d.name);
-  const key = property && !property.computed && property.key.type === 'Identifier' ? property.key.name : null;
-  return key !== null && propFixedWhereRendered(component, key, path);
+  const def = scope.variableOf(d)?.defs[0];
+  if (!component || !param || !def) return false;
+  const fixed = (key: string | null, rest: readonly string[]): boolean => key !== null && propFixedWhereRendered(component, key, rest.map((p) => `.${p}`).join(''));
+  if (def.type === 'Parameter' && def.node === component) {
+    if (param.type === 'ObjectPattern') return fixed(propBinding(param, d.name), parts);
+    return param.type === 'Identifier' && param.name === d.name && fixed(parts[0] ?? null, parts.slice(1));
+  }
+  // `const { code } = props;` at the top of the component.
+  const declarator = def.type === 'Variable' && def.parent?.kind === 'const' ? def.node : null;
+  const init = declarator?.init ? unwrap(declarator.init) : null;
+  if (declarator?.id.type !== 'ObjectPattern' || init?.type !== 'Identifier' || param.type !== 'Identifier' || init.name !== param.name) return false;
+  if (enclosingFunction(declarator) !== component || scope.variableOf(init)?.defs[0]?.node !== component) return false;
+  return fixed(propBinding(declarator.id, d.name), parts);
+}
+
+/** The property of `{ code, id: recordId }` that binds `name` (`id` for `recordId`), when it is a plain one. */
+function propBinding(pattern: TSESTree.ObjectPattern, name: string): string | null {
+  for (const p of pattern.properties) {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+    const value = unwrap(p.value);
+    if (value.type === 'Identifier' && value.name === name) return p.key.name;
+  }
+  return null;
 }
 
 /**
