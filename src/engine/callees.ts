@@ -48,6 +48,12 @@ export interface ProjectHost {
    * without declaring a library. Every caller of its code is then in the repository.
    */
   inApplication?(fromFile: string): boolean;
+  /**
+   * What code outside the project can import of `fromFile`'s package, by its package.json `exports`: the modules
+   * the entry points name, and the folders a subpath pattern (`./runtime/*`) opens whole. Undefined when outside
+   * code can import any module of it (no `exports` map), or an entry point cannot be traced to its source.
+   */
+  publicEntries?(fromFile: string): { modules: LoadedModule[]; folders: string[] } | undefined;
 }
 
 export interface LoadedModule {
@@ -94,6 +100,27 @@ export function inLibrary(program: Program): boolean {
 export function inApplication(program: Program): boolean {
   const binding = bindings.get(program);
   return binding?.host?.inApplication?.(binding.fileName) ?? false;
+}
+
+/**
+ * The entry modules of `program`'s package and the folders it opens whole (see `ProjectHost.publicEntries`),
+ * bound to its project; null when code outside the project can import any of its modules, or it cannot be told.
+ */
+export function publicEntriesOf(program: Program): { modules: Program[]; folders: string[] } | null {
+  const binding = bindings.get(program);
+  const found = binding?.host?.publicEntries?.(binding.fileName);
+  if (!found) return null;
+  for (const m of found.modules) if (!bindings.has(m.ast)) bindProgram(m.ast, m.fileName, binding!.host);
+  return { modules: found.modules.map((m) => m.ast), folders: found.folders };
+}
+
+/** The module `specifier` names when `program` imports it, bound to the same project; null when outside or unknown. */
+export function importedProgram(program: Program, specifier: string): Program | null {
+  const binding = bindings.get(program);
+  const loaded = binding?.host?.load(binding.fileName, specifier);
+  if (!loaded) return null;
+  if (!bindings.has(loaded.ast)) bindProgram(loaded.ast, loaded.fileName, binding!.host);
+  return loaded.ast;
 }
 
 /** The file `program` was parsed from, as its front end named it. */

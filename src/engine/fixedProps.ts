@@ -3,6 +3,7 @@ import { forEachNode, memberName, unwrap, type Node } from './ast.js';
 import { inLibrary, modulesMentioning, shadowed } from './callees.js';
 import { receiverText } from './locks.js';
 import { moduleTable, programOf } from './modules.js';
+import { importableFromOutside } from './publicSurface.js';
 import type { Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
 
@@ -11,7 +12,8 @@ import type { FunctionNode } from './scope.js';
  * as `<TimeDisplay offset="-5:00" />`: every place the project renders the component gives the prop the same
  * literal (or leaves it out), so it never changes while the component is mounted, and an effect that depends on
  * it never runs again with a new value. An application's components are rendered only by the application; what a
- * library exports, by its users too, with any value.
+ * library exports, by its users too, with any value (unless its entry points keep it to the library: see
+ * `importableFromOutside`).
  */
 
 /** How many modules naming the component are looked at before giving up. */
@@ -24,7 +26,7 @@ const MAX_MODULES = 40;
 export function propFixedWhereRendered(component: FunctionNode, prop: string, path = ''): boolean {
   const name = componentName(component);
   const program = programOf(component);
-  if (name === null || !program || (inLibrary(program) && [...moduleTable(program).exports.values()].includes(name))) return false;
+  if (name === null || !program || (inLibrary(program) && [...moduleTable(program).exports.values()].includes(name) && importableFromOutside(program, name))) return false;
   const modules = modulesMentioning(program, name);
   if (!modules || modules.length > MAX_MODULES) return false;
   let rendered = 0;

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, enclosingFunction, forEachNode, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { fileOf, importedFile, inLibrary, modulesMentioning, resolveCallee } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
+import { importableFromOutside } from './publicSurface.js';
 import type { Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
 import { classOf, memberKeyName } from './summaries.js';
@@ -53,8 +54,8 @@ function madePerCall(klass: Klass, depth: number): boolean {
   if (klass.type === 'FunctionDeclaration') {
     if ([klass, ...prototypeMethods(klass).values()].some((f) => registersCallbacks(f.body) || handsOutItself(f.body))) return false;
   } else if ((klass.decorators?.length ?? 0) > 0 || registersCallbacks(klass.body) || handsOutItself(klass.body)) return false;
-  // A library's users make what it exports, and keep it as they like.
-  if (inLibrary(program) && exportedFrom(program, name)) return false;
+  // A library's users make what it exports, and keep it as they like; not what its entry points keep to the project.
+  if (inLibrary(program) && exportedFrom(program, name) && importableFromOutside(program, name)) return false;
   const modules = whereMade(program, name);
   return modules !== null && everyUse(modules.keys(), (n, module) => (n !== klass.id && modules.get(module)!.has(n.name) ? useOf(n, klass, depth) : 'none'));
 }
@@ -114,12 +115,15 @@ function whereMade(program: Program, name: string): Map<Program, Set<string>> | 
   return found;
 }
 
-/** `export function make()`, `export const make = () => …`, `module.exports = { make }`. */
-function exportedFunction(fn: FunctionNode): boolean {
+/**
+ * `export function make()`, `export const make = () => …`, `module.exports = { make }`, where outside code can
+ * import it (see `importableFromOutside`).
+ */
+function importedFromOutside(fn: FunctionNode): boolean {
   const declarator = fn.parent;
   const id = fn.type === 'FunctionDeclaration' ? fn.id : declarator?.type === 'VariableDeclarator' && declarator.id.type === 'Identifier' ? declarator.id : null;
   const program = programOf(fn);
-  return id === null || program === null || exportedFrom(program, id.name);
+  return id === null || program === null || (exportedFrom(program, id.name) && importableFromOutside(program, id.name));
 }
 
 function exportedFrom(program: Program, name: string): boolean {
@@ -324,7 +328,7 @@ function factoryKeepsToCall(fn: FunctionNode, klass: Klass, depth: number): bool
   const method = fn.parent;
   if (method?.type === 'MethodDefinition' && method.static && klass.type !== 'FunctionDeclaration' && method.parent === klass.body) return true; // its calls are found as `Class.create(…)`
   if (method?.type === 'MethodDefinition') return methodCallsKeepToCall(method, klass, depth);
-  if (inLibrary(programOf(fn)!) && exportedFunction(fn)) return false;
+  if (inLibrary(programOf(fn)!) && importedFromOutside(fn)) return false;
   const declarator = fn.parent;
   const id = fn.type === 'FunctionDeclaration' ? fn.id : declarator?.type === 'VariableDeclarator' && declarator.init === fn && declarator.id.type === 'Identifier' ? declarator.id : null;
   const program = programOf(fn);

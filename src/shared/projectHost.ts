@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModule, type FastParser, type LoadedModule, type Program, type ProjectHost } from '../engine/index.js';
 import { ProjectFiles } from './projectFiles.js';
+import { isDirectory } from './discover.js';
+import { exportedSurface } from './packageExports.js';
 import { readRegularFile } from './readFile.js';
 import { packageRootOf } from './runtimeHome.js';
 import { WorkspacePackages } from './workspaces.js';
@@ -35,6 +37,8 @@ export class DiskProject implements ProjectHost {
   private readonly projects = new Map<string, ProjectFiles>();
   /** package.json file -> what it says its package is, for `inLibrary` and `inApplication`. */
   private readonly packageKinds = new Map<string, 'library' | 'application' | null>();
+  /** package.json file -> what code outside the project can import of its package (`publicEntries`). */
+  private readonly surfaces = new Map<string, { files: string[]; folders: string[] } | null>();
 
   /** How each module was when read: the hash of an open document's text, or the file's size and modification time. */
   private readonly stamps = new Map<string, string>();
@@ -121,6 +125,62 @@ export class DiskProject implements ProjectHost {
 
   inApplication(from: string): boolean {
     return this.packageKind(from) === 'application';
+  }
+
+  publicEntries(from: string): { modules: LoadedModule[]; folders: string[] } | undefined {
+    const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
+    const root = packageRootOf(path.dirname(fromFile));
+    if (root === undefined) return undefined;
+    const manifest = path.join(root, 'package.json');
+    if (this.options.revalidate && this.surfaces.has(manifest) && this.stampOf(manifest) !== this.stamps.get(manifest)) this.invalidate(manifest);
+    let surface = this.surfaces.get(manifest);
+    if (surface === undefined) {
+      const text = this.read(manifest);
+      surface = text === undefined ? null : this.traceSurface(root, text);
+      this.surfaces.set(manifest, surface);
+      if (text !== undefined) this.hashes.set(manifest, hash(text));
+      if (this.options.revalidate) this.stamps.set(manifest, this.stampOf(manifest) ?? '');
+    }
+    // The answer rests on the manifest and on the entry modules it names, each read as it is now.
+    let targets = this.edges.get(fromFile);
+    if (!targets) this.edges.set(fromFile, (targets = new Set()));
+    targets.add(manifest);
+    this.used?.add(manifest);
+    if (!surface) return undefined;
+    const modules: LoadedModule[] = [];
+    for (const file of surface.files) {
+      const found = this.resolve([file]);
+      if (!found) return undefined;
+      targets.add(file);
+      this.used?.add(file);
+      modules.push(found);
+    }
+    return { modules, folders: surface.folders };
+  }
+
+  /** The entry modules' files and the open folders `exportedSurface` finds in a manifest, in the checkout; null when one is not there. */
+  private traceSurface(root: string, manifest: string): { files: string[]; folders: string[] } | null {
+    let pkg: unknown;
+    try {
+      pkg = JSON.parse(manifest);
+    } catch {
+      return null;
+    }
+    const surface = pkg && typeof pkg === 'object' && !Array.isArray(pkg) ? exportedSurface(pkg as Record<string, unknown>) : null;
+    if (!surface) return null;
+    const files: string[] = [];
+    for (const entry of surface.modules) {
+      const found = this.resolve([...new Set(entry.flatMap((rel) => candidates(path.join(root, rel))))]);
+      if (!found) return null;
+      files.push(found.fileName);
+    }
+    const folders: string[] = [];
+    for (const entry of surface.folders) {
+      const found = entry.map((rel) => path.join(root, rel)).find((dir) => isDirectory(dir));
+      if (found === undefined) return null;
+      folders.push(path.join(found, path.sep));
+    }
+    return { files, folders };
   }
 
   /**
@@ -216,6 +276,7 @@ export class DiskProject implements ProjectHost {
     for (const f of gone) {
       this.modules.delete(f);
       this.packageKinds.delete(f);
+      this.surfaces.delete(f);
       this.hashes.delete(f);
       this.stamps.delete(f);
       this.edges.delete(f);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { isDirectory } from './discover.js';
+import { exportTarget, sourceCandidates } from './packageExports.js';
 
 /*
  * The packages of a monorepo, as its package manager links them: `import { load } from '@acme/utils'` in one
@@ -16,8 +17,6 @@ const MAX_PACKAGES = 2000;
 
 /** Where a workspace package's source starts when its manifest names only built files. */
 const SOURCE_ENTRIES = ['src/index', 'index', 'lib/index', 'source/index'];
-/** Build output folders that mirror `src/`. */
-const BUILD_DIRS = /^(\.\/)?(dist|build|out|lib|esm|cjs|dist\/esm|dist\/cjs|dist\/src|build\/src)\//;
 
 interface Workspace {
   /** Package name -> its folder. */
@@ -174,26 +173,9 @@ function entryCandidates(dir: string, subpath: string): string[] {
     const abs = path.join(dir, rel);
     if (!out.includes(abs)) out.push(abs);
   };
-  for (const d of declared) {
-    // A declaration file names the module it describes: `lib/index.d.ts` is `lib/index`.
-    const rel = d.replace(/^\.\//, '').replace(/\.d\.[cm]?ts$/, '');
-    add(rel.replace(BUILD_DIRS, 'src/'));
-    add(rel);
-  }
+  for (const d of declared) for (const rel of sourceCandidates(d)) add(rel);
   for (const base of subpath === '' ? SOURCE_ENTRIES : [`src/${subpath}`, subpath]) add(base);
   return out;
-}
-
-/** A conditional export's target: the first string among `source`, `import`, `require`, `default`, `types`. */
-function exportTarget(value: unknown, depth = 0): string | null {
-  if (typeof value === 'string') return value;
-  if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 3) return null;
-  const v = value as Record<string, unknown>;
-  for (const k of ['source', 'development', 'import', 'require', 'node', 'default', 'types']) {
-    const t = exportTarget(v[k], depth + 1);
-    if (t) return t;
-  }
-  return null;
 }
 
 function subfolders(dir: string): string[] {

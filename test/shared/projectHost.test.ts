@@ -210,4 +210,33 @@ describe('DiskProject', () => {
     expect(listed).toEqual([dir]);
     expect(host.mentioning(main, 'Runner')!.map((m) => path.relative(dir, m.fileName)).sort()).toEqual(['src/runner.ts', 'src/use.ts']);
   });
+
+  it('traces the modules a package.json exports map lets outside code import back to their source', () => {
+    const dir = project({
+      'package.json': JSON.stringify({
+        name: 'sdk',
+        exports: { '.': { types: './dist/index.d.ts', import: './dist/index.mjs' }, './nodes': './dist/nodes/index.js', './runtime/*': './dist/runtime/*.js', './types': './types.d.ts', './package.json': './package.json' },
+      }),
+      'src/index.mts': "export { Client } from './client.js';",
+      'src/client.ts': 'export class Client {}',
+      'src/runtime/a.ts': 'export const a = 1;',
+      'nodes/index.ts': 'export const nodes = [];',
+    });
+    const host = new DiskProject(undefined);
+    const from = path.join(dir, 'src/client.ts');
+    const { result: surface, dependencies } = host.track(() => host.publicEntries(from));
+    expect(surface!.modules.map((m) => path.relative(dir, m.fileName))).toEqual(['src/index.mts', 'nodes/index.ts']);
+    expect(surface!.folders).toEqual([path.join(dir, 'src/runtime') + path.sep]);
+    // What the answer rests on: the manifest and the entry modules.
+    expect(Object.keys(dependencies).sort()).toEqual([path.join(dir, 'nodes/index.ts'), path.join(dir, 'package.json'), path.join(dir, 'src/index.mts')]);
+  });
+
+  it('says nothing of what outside code can import when the package has no exports map, or an entry cannot be traced', () => {
+    const deep = project({ 'package.json': JSON.stringify({ name: 'old', main: 'lib/index.js', types: 'lib/index.d.ts' }), 'src/index.ts': '' });
+    expect(new DiskProject(undefined).publicEntries(path.join(deep, 'src/index.ts'))).toBeUndefined();
+    const built = project({ 'package.json': JSON.stringify({ name: 'built', exports: { '.': './dist/index.js' } }), 'source/main.ts': '' });
+    expect(new DiskProject(undefined).publicEntries(path.join(built, 'source/main.ts'))).toBeUndefined();
+    const open = project({ 'package.json': JSON.stringify({ name: 'open', exports: { '.': './dist/index.js', './*': './dist/*.js' } }), 'src/index.ts': '' });
+    expect(new DiskProject(undefined).publicEntries(path.join(open, 'src/index.ts'))).toBeUndefined();
+  });
 });
