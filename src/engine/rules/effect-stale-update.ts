@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
-import { constInit } from '../callees.js';
+import { constInit, resolveCallee } from '../callees.js';
 import { propFixedWhereRendered } from '../fixedProps.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -155,11 +155,48 @@ function isStable(dep: Node, scope: ScopeInfo, depth: number): boolean {
     const second = declarator.id.elements[1];
     return STATE_HOOKS.has(hook) && second?.type === 'Identifier' && second.name === d.name;
   }
-  if (STABLE_HOOKS.has(hook)) return true;
+  if (STABLE_HOOKS.has(hook) || handsBackOwnRef(init)) return true;
   if (!MEMO_HOOKS.has(hook)) return false;
   const memoDeps = init.arguments[1] ? unwrap(init.arguments[1]) : null;
   return memoDeps?.type === 'ArrayExpression' && memoDeps.elements.every((e) => e !== null && e.type !== 'SpreadElement' && isStable(e, scope, depth + 1));
 }
+
+/**
+ * `const latest = useLatest(value)`: a hook of the project that hands back a ref it made (`const ref =
+ * useRef(value); useLayoutEffect(() => { ref.current = value }); return ref`), the same object on every render.
+ */
+function handsBackOwnRef(call: TSESTree.CallExpression): boolean {
+  const hook = resolveCallee(call.callee);
+  if (!hook || !/^use[A-Z0-9]/.test(hookName(call) ?? '')) return false;
+  const returned: Node[] = [];
+  if (hook.body.type !== 'BlockStatement') returned.push(hook.body);
+  else {
+    forEachNode(hook.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === 'ReturnStatement') returned.push(n.argument ?? n);
+      return true;
+    });
+  }
+  return returned.length > 0 && returned.every((r) => isRefOf(unwrap(r), hook));
+}
+
+/** `useRef(…)`, or a `const` of `hook` given one. */
+function isRefOf(value: Node, hook: FunctionNode): boolean {
+  if (value.type === 'CallExpression') return STABLE_REF_HOOKS.has(hookName(value) ?? '');
+  if (value.type !== 'Identifier') return false;
+  let made = false;
+  forEachNode(hook.body, (n) => {
+    if (made || isFunction(n)) return false;
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === value.name && n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const') {
+      const init = n.init ? unwrap(n.init) : null;
+      made = init?.type === 'CallExpression' && STABLE_REF_HOOKS.has(hookName(init) ?? '');
+    }
+    return !made;
+  });
+  return made;
+}
+
+const STABLE_REF_HOOKS = new Set(['useRef']);
 
 /**
  * The effect starts its work behind a flag it sets itself: `if (didRestore.current) return; didRestore.current =
