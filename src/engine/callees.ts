@@ -767,6 +767,9 @@ function callsInMemoryGlobal(callee: Node): boolean {
   return object?.type === 'Identifier' && IN_MEMORY_GLOBALS.has(object.name);
 }
 
+/** Array and string methods that hand back an array, a string, a number or a boolean (not `find`: an ORM's query is thenable). */
+const VALUE_METHODS = new Set(['slice', 'filter', 'map', 'flatMap', 'flat', 'concat', 'join', 'sort', 'reverse', 'toSorted', 'toReversed', 'includes', 'indexOf', 'some', 'every', 'split', 'trim', 'toLowerCase', 'toUpperCase', 'padStart', 'padEnd', 'startsWith', 'endsWith', 'replace', 'replaceAll', 'substring']);
+
 /** Expressions whose value is no promise a call just started: awaiting one waits for nothing new. */
 const PLAIN_VALUES = new Set<string>(['Literal', 'TemplateLiteral', 'ThisExpression', 'ArrayExpression', 'ObjectExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression', 'ArrowFunctionExpression', 'FunctionExpression']);
 
@@ -1119,7 +1122,9 @@ function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>,
     }
   }
   const target = resolveIn(callee, depth, true);
-  if (target === null) return false;
+  // `people.filter(…)`, `found.slice(0, 10)`, `name.toLowerCase()`: a method of an array or a string of no
+  // function of the project, which hands back an array or a string: no promise to wait on.
+  if (target === null) return callee.type === 'MemberExpression' && VALUE_METHODS.has(memberName(callee) ?? '');
   // A recursive call waits on nothing the outer one does not.
   if (deciding.has(target)) return true;
   deciding.add(target);

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
 import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
-import { constInit, resolveCallee } from '../callees.js';
+import { constInit, resolveCallee, settlesAtOnce } from '../callees.js';
 import { propFixedWhereRendered } from '../fixedProps.js';
 import type { FunctionNode, ScopeInfo } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -39,7 +39,7 @@ export const effectStaleUpdate: Rule<'effect-stale-update'> = {
       const setters = new Set(states.keys());
       if (setters.size === 0 || runsOnce(effect.body) || gatedWhilePending(effect.body, states) || waitsOnLatches(effect, states, model.scope)) continue;
       const guarded = cleanupGuards(effect.body);
-      const late = lateSets(effect.body, setters).filter(({ set, after }) => !guarded.checked(set, after) && isStateRead(setterOf(set), model.scope));
+      const late = lateSets(effect.body, setters).filter(({ set, after, waits }) => !guarded.checked(set, after) && isStateRead(setterOf(set), model.scope) && !settlesInOrder(waits));
       if (late.length > 0 && latchesOnItsOwnState(effect, states, late, model.scope)) continue;
       // One fix guards every late set of the effect: each finding of it offers the same edits.
       const subject = { kind: 'effect' as const, effect: effect.body, sets: late.map((l) => l.set) };
@@ -605,12 +605,14 @@ export type LateSet = TSESTree.CallExpression | TSESTree.Identifier;
 
 /**
  * The state updates in the effect that run after async work: after an await in an async function the effect
- * starts, or in (or as) a callback of a promise chain. `after` is the last await before it, or the chained call.
+ * starts, or in (or as) a callback of a promise chain. `after` is the last await before it, or the chained call;
+ * `waits` every await and chained call the update comes after, its own function's and those of the code that
+ * started it.
  */
-function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: LateSet; after: Node }[] {
-  const out: { set: LateSet; after: Node }[] = [];
+function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: LateSet; after: Node; waits: readonly Node[] }[] {
+  const out: { set: LateSet; after: Node; waits: readonly Node[] }[] = [];
   const seen = new Set<FunctionNode>();
-  const visit = (fn: FunctionNode, chained: Node | null): void => {
+  const visit = (fn: FunctionNode, chained: Node | null, inherited: readonly Node[]): void => {
     // Source order: each await makes what follows it late, and is the one a guard must come after; not what
     // follows in a branch the await's branch excludes (`if (value) { await load() } else { setDocs([]) }`).
     const awaits: Node[] = [];
@@ -618,13 +620,14 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
       for (let i = awaits.length - 1; i >= 0; i--) if (!exclusive(awaits[i]!, n)) return awaits[i]!;
       return chained;
     };
+    const waitsBefore = (n: Node): Node[] => [...inherited, ...awaits.filter((a) => !exclusive(a, n))];
     forEachNode(fn.body, (n) => {
       if (isFunction(n)) {
         const parent = n.parent;
         // A promise callback runs once the promise settles: after the work.
-        if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, lastBefore(parent) ?? parent);
+        if (parent?.type === 'CallExpression' && isPromiseChainCall(parent) && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) visit(n, lastBefore(parent) ?? parent, [...waitsBefore(parent), parent]);
         // An async function the effect defines and starts (an IIFE, `const load = async () => …; load()`).
-        else if (n.async && n !== effect && startedByEffect(n, effect)) visit(n, lastBefore(n));
+        else if (n.async && n !== effect && startedByEffect(n, effect)) visit(n, lastBefore(n), waitsBefore(n));
         // The cleanup and event handlers run apart from the async work.
         return false;
       }
@@ -638,19 +641,19 @@ function lateSets(effect: FunctionNode, setters: ReadonlySet<string>): { set: La
         const started = fn === effect && callee.type === 'Identifier' ? componentAsync(effect, callee.name) : null;
         if (started && !seen.has(started)) {
           seen.add(started);
-          visit(started, lastBefore(n));
+          visit(started, lastBefore(n), waitsBefore(n));
         }
         const after = callee.type === 'Identifier' && setters.has(callee.name) ? lastBefore(n) : null;
-        if (after !== null && n.range[0] > after.range[0]) out.push({ set: n, after });
+        if (after !== null && n.range[0] > after.range[0]) out.push({ set: n, after, waits: waitsBefore(n) });
         // `.then(setUser)`: the setter itself is the callback.
         if (isPromiseChainCall(n)) {
-          for (const a of n.arguments) if (a.type === 'Identifier' && setters.has(a.name)) out.push({ set: a, after: n });
+          for (const a of n.arguments) if (a.type === 'Identifier' && setters.has(a.name)) out.push({ set: a, after: n, waits: [...waitsBefore(n), n] });
         }
       }
       return true;
     });
   };
-  visit(effect, null);
+  visit(effect, null, []);
   return out;
 }
 
@@ -672,6 +675,27 @@ function componentAsync(effect: FunctionNode, name: string): FunctionNode | null
     }
   }
   return null;
+}
+
+/**
+ * `const found = await searchMentions(query)` where `searchMentions` is an async function of the project that
+ * computes its answer without waiting on anything: each run's continuation is queued as a microtask and runs
+ * before React can render again and start the next run, so the runs end in the order they started and none lands
+ * over a newer one. Every await and chained promise before the update must settle so.
+ */
+function settlesInOrder(waits: readonly Node[]): boolean {
+  return waits.length > 0 && waits.every((w) => (w.type === 'AwaitExpression' ? settlesAtOnce(w.argument) : w.type === 'CallExpression' && settlesAtOnce(chainHead(w))));
+}
+
+/** `load(id)` of `load(id).then(a).catch(b)`: the promise the chain starts from. */
+function chainHead(call: TSESTree.CallExpression): Node {
+  let head: Node = call;
+  while (head.type === 'CallExpression' && isPromiseChainCall(head)) {
+    const callee = unwrap(head.callee);
+    if (callee.type !== 'MemberExpression') break;
+    head = unwrap(callee.object);
+  }
+  return head;
 }
 
 /** `a` and `b` sit in the two branches of one `if` or `? :`: no run reaches both. */
