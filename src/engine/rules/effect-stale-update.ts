@@ -259,9 +259,9 @@ function gatedWhilePending(effect: FunctionNode, states: ReadonlyMap<string, str
     if (gated || isFunction(n)) return false;
     if (n.type !== 'IfStatement') return true;
     // `if (postLoading || !ready) return;`: leaves while the flag is up.
-    if (exitsAt(n.consequent) && anyTerm(n.test, '||', (t) => raisedFlag(t, raised))) gated = true;
-    // `if (ready && !refreshing) refresh();`: starts only while it is down.
-    else if (callsAny(n.consequent, runs) && anyTerm(n.test, '&&', (t) => t.type === 'UnaryExpression' && t.operator === '!' && raisedFlag(unwrap(t.argument), raised))) gated = true;
+    if (exitsAt(n.consequent) && anyTerm(n.test, '||', (t) => raisedFlag(t, raised) || comparedWith(t, true, raised))) gated = true;
+    // `if (ready && !refreshing) refresh();`, `if (ready && refreshing === false)`: starts only while it is down.
+    else if (callsAny(n.consequent, runs) && anyTerm(n.test, '&&', (t) => (t.type === 'UnaryExpression' && t.operator === '!' && raisedFlag(unwrap(t.argument), raised)) || comparedWith(t, false, raised))) gated = true;
     return !gated;
   });
   return gated;
@@ -272,6 +272,15 @@ function anyTerm(test: Node, op: '||' | '&&', match: (term: Node) => boolean): b
   const t = unwrap(test);
   if (t.type === 'LogicalExpression' && t.operator === op) return anyTerm(t.left, op, match) || anyTerm(t.right, op, match);
   return match(t);
+}
+
+/** `refreshing === false`, `true == refreshing`: a raised flag compared for equality with `value`. */
+function comparedWith(term: Node, value: boolean, raised: ReadonlySet<string>): boolean {
+  if (term.type !== 'BinaryExpression' || (term.operator !== '===' && term.operator !== '==')) return false;
+  const isValue = (n: Node): boolean => n.type === 'Literal' && n.value === value;
+  const left = unwrap(term.left);
+  const right = unwrap(term.right);
+  return (isValue(right) && raisedFlag(left, raised)) || (isValue(left) && raisedFlag(right, raised));
 }
 
 function raisedFlag(term: Node, raised: ReadonlySet<string>): boolean {
