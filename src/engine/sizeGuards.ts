@@ -11,7 +11,10 @@ import { receiverText } from './locks.js';
  * overloads.
  */
 
-/** Is `use` (a collection, by its text: `ids`, `input.uris`) refused past a size by a check before it, in its function? */
+/**
+ * Is `use` (a collection, by its text: `ids`, `input.uris`) refused past a size by a check before it, in its
+ * function, or is the code that would use it skipped then (`if (jobs.length >= MAX) break; jobs.push(job)`)?
+ */
 export function cappedBefore(use: Node): boolean {
   const text = receiverText(use);
   if (text === null) return false;
@@ -28,7 +31,7 @@ export function cappedBefore(use: Node): boolean {
 
 /** `if (ids.length > 8) throw …` (or `return`), `assert(ids.length <= 8)`. */
 function capsSize(statement: Node, text: string): boolean {
-  if (statement.type === 'IfStatement') return exits(statement.consequent) && comparesSize(statement.test, text, true);
+  if (statement.type === 'IfStatement') return leaves(statement.consequent) && comparesSize(statement.test, text, true);
   if (statement.type !== 'ExpressionStatement') return false;
   const call = unwrap(statement.expression);
   if (call.type !== 'CallExpression' || !ASSERTS.test(calleeName(call) ?? '')) return false;
@@ -37,6 +40,15 @@ function capsSize(statement: Node, text: string): boolean {
 }
 
 const ASSERTS = /^(assert|invariant|ok|ensure)$/;
+
+/**
+ * The branch ends the rest of the block the check stands in: it returns or throws, or (the check being a
+ * statement of that block) breaks out of or continues the loop around it.
+ */
+function leaves(branch: Node): boolean {
+  if (exits(branch) || branch.type === 'BreakStatement' || branch.type === 'ContinueStatement') return true;
+  return branch.type === 'BlockStatement' && branch.body.length > 0 && leaves(branch.body[branch.body.length - 1]!);
+}
 
 /**
  * Does `test` say the collection is too large (`whenOver`: `ids.length > max`, `max < ids.length`, either side of

@@ -324,7 +324,7 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   }
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
-  if (isConst && init.type === 'ArrayExpression' && filledByFixedPushes(variable, init)) return 'bounded';
+  if (isConst && init.type === 'ArrayExpression' && (filledByFixedPushes(variable, init) || cappedPushes(variable, init))) return 'bounded';
   // `const active = []; for (const a of page) if (a.live) active.push(a)`: as large as what the loop walks, when
   // that says something; otherwise an array code pushes to, as before.
   const walked = isConst && init.type === 'ArrayExpression' ? filledFromOneLoop(variable, init) : null;
@@ -350,6 +350,21 @@ function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpressi
     for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
     return true;
   });
+}
+
+/**
+ * `const jobs = []; for (const c of channels) { if (jobs.length >= MAX_JOBS) return; jobs.push(job(c)); }`: an
+ * array literal every push to which comes after a check that leaves once it holds enough (see `cappedBefore`),
+ * one element at a time: as large as the cap.
+ */
+function cappedPushes(variable: Variable, literal: TSESTree.ArrayExpression): boolean {
+  if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
+  let pushes = 0;
+  const capped = onlyReadAndPushed(variable, (call) => {
+    pushes++;
+    return call.arguments.length === 1 && call.arguments[0]!.type !== 'SpreadElement' && cappedBefore((call.callee as TSESTree.MemberExpression).object);
+  });
+  return capped && pushes > 0;
 }
 
 /** Every use of the array's variable reads it (`READS_ONLY`) or is a `push`/`unshift` that `accepts`. */
@@ -589,8 +604,6 @@ function inConstructor(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'MethodDefinition') return p.kind === 'constructor';
   return false;
 }
-
-
 
 /** The origin that can hold more: outside > caller > unknown > bounded. */
 function widest(a: Origin, b: Origin): Origin {
