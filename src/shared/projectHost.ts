@@ -128,34 +128,18 @@ export class DiskProject implements ProjectHost {
   }
 
   publicEntries(from: string): { modules: LoadedModule[]; folders: string[] } | undefined {
-    const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
-    const root = packageRootOf(path.dirname(fromFile));
-    if (root === undefined) return undefined;
-    const manifest = path.join(root, 'package.json');
-    if (this.options.revalidate && this.surfaces.has(manifest) && this.stampOf(manifest) !== this.stamps.get(manifest)) this.invalidate(manifest);
-    let surface = this.surfaces.get(manifest);
-    if (surface === undefined) {
-      const text = this.read(manifest);
-      surface = text === undefined ? null : this.traceSurface(root, text);
-      this.surfaces.set(manifest, surface);
-      if (text !== undefined) this.hashes.set(manifest, hash(text));
-      if (this.options.revalidate) this.stamps.set(manifest, this.stampOf(manifest) ?? '');
-    }
-    // The answer rests on the manifest and on the entry modules it names, each read as it is now.
-    let targets = this.edges.get(fromFile);
-    if (!targets) this.edges.set(fromFile, (targets = new Set()));
-    targets.add(manifest);
-    this.used?.add(manifest);
-    if (!surface) return undefined;
+    const found = this.manifestFact(from, this.surfaces, (root, text) => this.traceSurface(root, text));
+    if (!found?.fact) return undefined;
+    // The answer rests on the entry modules the manifest names too, each read as it is now.
     const modules: LoadedModule[] = [];
-    for (const file of surface.files) {
-      const found = this.resolve([file]);
-      if (!found) return undefined;
-      targets.add(file);
+    for (const file of found.fact.files) {
+      const module = this.resolve([file]);
+      if (!module) return undefined;
+      found.targets.add(file);
       this.used?.add(file);
-      modules.push(found);
+      modules.push(module);
     }
-    return { modules, folders: surface.folders };
+    return { modules, folders: found.fact.folders };
   }
 
   /** The entry modules' files and the open folders `exportedSurface` finds in a manifest, in the checkout; null when one is not there. */
@@ -188,16 +172,25 @@ export class DiskProject implements ProjectHost {
    * module it loaded: making a package private, or giving it `types`, changes what its findings are.
    */
   private packageKind(from: string): 'library' | 'application' | null {
+    return this.manifestFact(from, this.packageKinds, (_root, text) => packageKindOf(text))?.fact ?? null;
+  }
+
+  /**
+   * A fact read from the package.json of `from`'s package, kept in `table` by manifest and read anew when the
+   * manifest changed (`revalidate`); the manifest becomes a dependency of `from`, and `targets` is where more can
+   * be added. Undefined when no package.json is above `from`; a fact of null when it cannot be read.
+   */
+  private manifestFact<T>(from: string, table: Map<string, T | null>, compute: (root: string, text: string) => T | null): { fact: T | null; targets: Set<string> } | undefined {
     const fromFile = from.startsWith('file:') ? fileURLToPath(from) : from;
     const root = packageRootOf(path.dirname(fromFile));
-    if (root === undefined) return null;
+    if (root === undefined) return undefined;
     const manifest = path.join(root, 'package.json');
-    if (this.options.revalidate && this.packageKinds.has(manifest) && this.stampOf(manifest) !== this.stamps.get(manifest)) this.invalidate(manifest);
-    let kind = this.packageKinds.get(manifest);
-    if (kind === undefined) {
+    if (this.options.revalidate && table.has(manifest) && this.stampOf(manifest) !== this.stamps.get(manifest)) this.invalidate(manifest);
+    let fact = table.get(manifest);
+    if (fact === undefined) {
       const text = this.read(manifest);
-      kind = text === undefined ? null : packageKindOf(text);
-      this.packageKinds.set(manifest, kind);
+      fact = text === undefined ? null : compute(root, text);
+      table.set(manifest, fact);
       if (text !== undefined) this.hashes.set(manifest, hash(text));
       if (this.options.revalidate) this.stamps.set(manifest, this.stampOf(manifest) ?? '');
     }
@@ -205,7 +198,7 @@ export class DiskProject implements ProjectHost {
     let targets = this.edges.get(fromFile);
     if (!targets) this.edges.set(fromFile, (targets = new Set()));
     targets.add(manifest);
-    return kind;
+    return { fact, targets };
   }
 
   /**
