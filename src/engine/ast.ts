@@ -191,6 +191,21 @@ export function isFunction(node: Node): node is FunctionNode {
 }
 
 /** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
+/**
+ * What `fn` hands back: its expression body, or the argument of each of its own `return`s (the statement itself
+ * for a bare `return;`), not those of functions nested in it.
+ */
+export function returnedFrom(fn: { body: Node }): Node[] {
+  if (fn.body.type !== 'BlockStatement') return [fn.body];
+  const returned: Node[] = [];
+  forEachNode(fn.body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === 'ReturnStatement') returned.push(n.argument ?? n);
+    return true;
+  });
+  return returned;
+}
+
 export function exits(stmt: Node): boolean {
   if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
   return stmt.type === 'BlockStatement' && stmt.body.length > 0 && exits(stmt.body[stmt.body.length - 1]!);

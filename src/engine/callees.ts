@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { enclosingFunction, forEachNode, indexTree, isFunction, isPromiseChainCall, isPropertyName, memberName, memberRoot, propertyKey, unwrap, type Node } from './ast.js';
+import { enclosingFunction, forEachNode, indexTree, isFunction, isPromiseChainCall, isPropertyName, memberName, memberRoot, propertyKey, returnedFrom, unwrap, type Node } from './ast.js';
 import { moduleTable, programOf, type ModuleTable } from './modules.js';
 import { parseSource, type FastParser, type Program } from './parse.js';
 import type { FunctionNode } from './scope.js';
@@ -1224,15 +1224,7 @@ function callsAnything(root: Node): boolean {
 }
 
 function decideShares(fn: FunctionNode): boolean {
-  const returned: Node[] = [];
-  if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
-  else {
-    forEachNode(fn.body, (n) => {
-      if (isFunction(n)) return false;
-      if (n.type === 'ReturnStatement') returned.push(n.argument ?? n);
-      return true;
-    });
-  }
+  const returned = returnedFrom(fn);
   // `if (!key) return this.loadUncached(key)`: with no key there is nothing to share an entry by; the other
   // returns decide.
   const keyed = returned.filter((r) => !whenParamMissing(r, fn));

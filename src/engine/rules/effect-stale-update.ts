@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, returnedFrom, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { constInit, resolveCallee, settlesAtOnce } from '../callees.js';
 import { propFixedWhereRendered } from '../fixedProps.js';
@@ -168,15 +168,7 @@ function isStable(dep: Node, scope: ScopeInfo, depth: number): boolean {
 function handsBackOwnRef(call: TSESTree.CallExpression): boolean {
   const hook = resolveCallee(call.callee);
   if (!hook || !/^use[A-Z0-9]/.test(hookName(call) ?? '')) return false;
-  const returned: Node[] = [];
-  if (hook.body.type !== 'BlockStatement') returned.push(hook.body);
-  else {
-    forEachNode(hook.body, (n) => {
-      if (isFunction(n)) return false;
-      if (n.type === 'ReturnStatement') returned.push(n.argument ?? n);
-      return true;
-    });
-  }
+  const returned = returnedFrom(hook);
   return returned.length > 0 && returned.every((r) => isRefOf(unwrap(r), hook));
 }
 
