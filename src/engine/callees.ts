@@ -770,6 +770,23 @@ function callsInMemoryGlobal(callee: Node): boolean {
 /** Array and string methods that hand back an array, a string, a number or a boolean (not `find`: an ORM's query is thenable). */
 const VALUE_METHODS = new Set(['slice', 'filter', 'map', 'flatMap', 'flat', 'concat', 'join', 'sort', 'reverse', 'toSorted', 'toReversed', 'includes', 'indexOf', 'some', 'every', 'split', 'trim', 'toLowerCase', 'toUpperCase', 'padStart', 'padEnd', 'startsWith', 'endsWith', 'replace', 'replaceAll', 'substring']);
 
+/**
+ * An array or string literal, a `const` given one (in a function or at a module's top level), or what one of
+ * their `VALUE_METHODS` hands back.
+ */
+function arrayOrString(node: Node, depth: number): boolean {
+  const e = unwrap(node);
+  if (e.type === 'ArrayExpression' || e.type === 'TemplateLiteral' || (e.type === 'Literal' && typeof e.value === 'string')) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (e.type === 'Identifier') {
+    const init = constInit(e) ?? moduleConstInit(e);
+    return init !== null && arrayOrString(init, depth + 1);
+  }
+  if (e.type !== 'CallExpression') return false;
+  const callee = unwrap(e.callee);
+  return callee.type === 'MemberExpression' && VALUE_METHODS.has(memberName(callee) ?? '') && arrayOrString(callee.object, depth + 1);
+}
+
 /** Expressions whose value is no promise a call just started: awaiting one waits for nothing new. */
 const PLAIN_VALUES = new Set<string>(['Literal', 'TemplateLiteral', 'ThisExpression', 'ArrayExpression', 'ObjectExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression', 'ArrowFunctionExpression', 'FunctionExpression']);
 
@@ -1122,9 +1139,10 @@ function settledCall(call: TSESTree.CallExpression, deciding: Set<FunctionNode>,
     }
   }
   const target = resolveIn(callee, depth, true);
-  // `people.filter(…)`, `found.slice(0, 10)`, `name.toLowerCase()`: a method of an array or a string of no
-  // function of the project, which hands back an array or a string: no promise to wait on.
-  if (target === null) return callee.type === 'MemberExpression' && VALUE_METHODS.has(memberName(callee) ?? '');
+  // `people.filter(…)`, `found.slice(0, 10)`, `'a-b'.split('-')`: a method of what is surely an array or a
+  // string, which hands back an array or a string: no promise to wait on. (By its name alone, `Groups.join(…)`
+  // or `client.map(port)` may well be I/O.)
+  if (target === null) return callee.type === 'MemberExpression' && VALUE_METHODS.has(memberName(callee) ?? '') && arrayOrString(callee.object, 0);
   // A recursive call waits on nothing the outer one does not.
   if (deciding.has(target)) return true;
   deciding.add(target);
