@@ -260,18 +260,34 @@ function newLock(subject: RaceSubject, fn: FunctionNode, kind: LockClass, ctx: F
   const base = baseName(subject.path);
   const root = rootOf(subject.path);
   const made = (plan: LockPlan | null): (LockPlan & { kind: LockClass }) | null => plan && { ...plan, kind };
+  const typeArgs = kind === 'KeyedLock' ? keyTypeArgument(subject, ctx) : '';
   if (root === 'this') {
     const cls = classOf(fn);
     const method = methodOf(fn);
-    if (cls && method?.static) return made(staticFieldLock(cls, base, kind, ctx));
-    if (cls) return made(instanceFieldLock(cls, base, kind, ctx));
-    return made(moduleLock(base, kind, ctx));
+    if (cls && method?.static) return made(staticFieldLock(cls, base, kind, ctx, typeArgs));
+    if (cls) return made(instanceFieldLock(cls, base, kind, ctx, typeArgs));
+    return made(moduleLock(base, kind, ctx, typeArgs));
   }
   const rootId = findRootIdentifier(subject.to, root) ?? findRootIdentifier(subject.from, root);
-  if (!rootId) return made(moduleLock(base, kind, ctx));
+  if (!rootId) return made(moduleLock(base, kind, ctx, typeArgs));
   const binding = ctx.model.scope.bindingOf(rootId, enclosingFunction(rootId)!);
-  if (binding.kind === 'captured') return made(capturedLock(binding.owner, subject.to, base, kind, ctx));
-  return made(moduleLock(base, kind, ctx));
+  if (binding.kind === 'captured') return made(capturedLock(binding.owner, subject.to, base, kind, ctx, typeArgs));
+  return made(moduleLock(base, kind, ctx, typeArgs));
+}
+
+/**
+ * `<number>` for a store keyed by `port: number`: the runtime's `KeyedLock` takes string keys unless told
+ * otherwise, so in TypeScript a key declared with another type names it. Nothing when the key is untyped, a
+ * string, or more than a name.
+ */
+function keyTypeArgument(subject: RaceSubject, ctx: FixContext): string {
+  const write = subject.to;
+  const arg = write.type === 'CallExpression' ? write.arguments[0] : undefined;
+  if (!ctx.style.typescript || !arg || arg.type !== 'Identifier') return '';
+  const declared = ctx.model.scope.variableOf(arg)?.identifiers[0];
+  const annotation = declared && 'typeAnnotation' in declared ? declared.typeAnnotation?.typeAnnotation : undefined;
+  if (!annotation || annotation.type === 'TSStringKeyword') return '';
+  return `<${ctx.text.slice(annotation.range[0], annotation.range[1])}>`;
 }
 
 /** Lock receivers already held somewhere this path (or one overlapping it) is written. */
@@ -327,13 +343,13 @@ function importLock(ctx: FixContext, kind: LockClass): RuntimeImport {
   return ctx.top.runtimeImport(kind);
 }
 
-function moduleLock(base: string, kind: LockClass, ctx: FixContext): LockPlan {
+function moduleLock(base: string, kind: LockClass, ctx: FixContext, typeArgs = ''): LockPlan {
   const want = stem(base, kind);
   // A lock an earlier fix declared for the same state.
   if (ctx.top.constructs(want)) return { expr: want, edits: [], createFiles: [], reused: true };
   const name = uniqueName(base, kind, (n) => ctx.moduleNames.has(n) || ctx.names.has(n));
   const imp = importLock(ctx, kind);
-  const decl = `const ${name} = new ${imp.local}()${ctx.style.semi}`;
+  const decl = `const ${name} = new ${imp.local}${typeArgs}()${ctx.style.semi}`;
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);
   edits.push(ctx.top.insertAfterImports(decl));
@@ -347,7 +363,7 @@ export function memberIndent(cls: TSESTree.ClassBody, ctx: FixContext): string {
   return indentAt(ctx.text, cls.range[0]) + ctx.style.indentUnit;
 }
 
-function instanceFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext): LockPlan {
+function instanceFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext, typeArgs = ''): LockPlan {
   const names = ctx.members.names(cls);
   const hash = !ctx.style.typescript || ctx.members.usesPrivateNames(cls);
   const want = stem(base, kind);
@@ -356,8 +372,8 @@ function instanceFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClas
   const imp = importLock(ctx, kind);
   const decl = ctx.style.typescript
     ? hash
-      ? `readonly #${name} = new ${imp.local}()${ctx.style.semi}`
-      : `private readonly ${name} = new ${imp.local}()${ctx.style.semi}`
+      ? `readonly #${name} = new ${imp.local}${typeArgs}()${ctx.style.semi}`
+      : `private readonly ${name} = new ${imp.local}${typeArgs}()${ctx.style.semi}`
     : `#${name} = new ${imp.local}()${ctx.style.semi}`;
   const at = cls.range[0] + 1;
   const edits: TextEdit[] = [];
@@ -366,7 +382,7 @@ function instanceFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClas
   return { expr: hash ? `this.#${name}` : `this.${name}`, edits, createFiles: imp.createFiles, reused: false };
 }
 
-function staticFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext): LockPlan {
+function staticFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass, ctx: FixContext, typeArgs = ''): LockPlan {
   const owner = cls.parent;
   const className = owner && (owner.type === 'ClassDeclaration' || owner.type === 'ClassExpression') ? owner.id?.name : undefined;
   const names = ctx.members.names(cls);
@@ -375,7 +391,7 @@ function staticFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass,
   const ref = className ? `${className}.${hash ? '#' : ''}${name}` : `this.${hash ? '#' : ''}${name}`;
   const imp = importLock(ctx, kind);
   const decl = ctx.style.typescript
-    ? `private static readonly ${name} = new ${imp.local}()${ctx.style.semi}`
+    ? `private static readonly ${name} = new ${imp.local}${typeArgs}()${ctx.style.semi}`
     : `static #${name} = new ${imp.local}()${ctx.style.semi}`;
   const at = cls.range[0] + 1;
   const edits: TextEdit[] = [];
@@ -385,7 +401,7 @@ function staticFieldLock(cls: TSESTree.ClassBody, base: string, kind: LockClass,
 }
 
 /** A lock shared by the concurrent callbacks: declared in the function that owns the captured variable. */
-function capturedLock(owner: FunctionNode, inside: Node, base: string, kind: LockClass, ctx: FixContext): LockPlan | null {
+function capturedLock(owner: FunctionNode, inside: Node, base: string, kind: LockClass, ctx: FixContext, typeArgs = ''): LockPlan | null {
   if (owner.body.type !== 'BlockStatement') return null;
   let stmt: Node = inside;
   while (stmt.parent && stmt.parent !== owner.body) stmt = stmt.parent;
@@ -395,6 +411,6 @@ function capturedLock(owner: FunctionNode, inside: Node, base: string, kind: Loc
   const at = lineStart(ctx.text, stmt.range[0]);
   const edits: TextEdit[] = [];
   if (imp.edit) edits.push(imp.edit);
-  edits.push({ offset: [at, at], text: `${indentAt(ctx.text, stmt.range[0])}const ${name} = new ${imp.local}()${ctx.style.semi}${ctx.style.eol}` });
+  edits.push({ offset: [at, at], text: `${indentAt(ctx.text, stmt.range[0])}const ${name} = new ${imp.local}${typeArgs}()${ctx.style.semi}${ctx.style.eol}` });
   return { expr: name, edits, createFiles: imp.createFiles, reused: false };
 }
