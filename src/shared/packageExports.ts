@@ -20,8 +20,9 @@ export function sourceCandidates(declared: string): string[] {
   // A declaration file names the module it describes: `lib/index.d.ts` is `lib/index`.
   const rel = declared.replace(/^\.\//, '').replace(/\.d\.[cm]?ts$/, '');
   if (!BUILD_DIRS.test(rel)) return [rel];
-  // `dist/index.js` built from `src/index.ts`, or from `index.ts` beside the manifest (`rootDir: "."`).
-  return [...new Set([rel.replace(BUILD_DIRS, 'src/'), rel.replace(BUILD_DIRS, ''), rel])];
+  // `dist/index.js` built from `src/index.ts`, kept as it is (a `lib/` of hand-written code), or built from
+  // `index.ts` beside the manifest (`rootDir: "."`), in that order: a root `index.js` is often a shim.
+  return [...new Set([rel.replace(BUILD_DIRS, 'src/'), rel, rel.replace(BUILD_DIRS, '')])];
 }
 
 /** A conditional export's target: the first string among `source`, `import`, `require`, `default`, `types`. */
@@ -70,7 +71,7 @@ export function exportedSurface(pkg: Record<string, unknown>): ExportedSurface |
       const prefix = target.slice(0, target.indexOf('*')).replace(/^\.\//, '');
       const candidates = sourceCandidates(prefix.slice(0, prefix.lastIndexOf('/') + 1));
       // `"./*": "./dist/*.js"` opens the whole package.
-      if (candidates.some((c) => c === '' || c.replace(BUILD_DIRS, '') === '' || c === 'src/')) return null;
+      if (candidates.some((c) => c === '' || c === 'src/')) return null;
       surface.folders.push(candidates);
     }
   }
