@@ -190,7 +190,6 @@ export function isFunction(node: Node): node is FunctionNode {
   );
 }
 
-/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
 /**
  * What `fn` hands back: its expression body, or the argument of each of its own `return`s (the statement itself
  * for a bare `return;`), not those of functions nested in it.
@@ -206,6 +205,7 @@ export function returnedFrom(fn: { body: Node }): Node[] {
   return returned;
 }
 
+/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
 export function exits(stmt: Node): boolean {
   if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
   return stmt.type === 'BlockStatement' && stmt.body.length > 0 && exits(stmt.body[stmt.body.length - 1]!);

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeName, exits, isFunction, memberName, unwrap, type Node } from './ast.js';
+import { calleeName, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { constInit } from './callees.js';
 import { receiverText } from './locks.js';
 
@@ -46,8 +46,8 @@ const ASSERTS = /^(assert|invariant|ok|ensure)$/;
  * statement of that block) breaks out of or continues the loop around it.
  */
 function leaves(branch: Node): boolean {
-  if (exits(branch) || branch.type === 'BreakStatement' || branch.type === 'ContinueStatement') return true;
-  return branch.type === 'BlockStatement' && branch.body.length > 0 && leaves(branch.body[branch.body.length - 1]!);
+  if (branch.type === 'BlockStatement') return branch.body.length > 0 && leaves(branch.body[branch.body.length - 1]!);
+  return branch.type === 'ReturnStatement' || branch.type === 'ThrowStatement' || branch.type === 'BreakStatement' || branch.type === 'ContinueStatement';
 }
 
 /**

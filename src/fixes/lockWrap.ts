@@ -240,8 +240,7 @@ function planLock(subject: RaceSubject, range: StatementRange, fn: FunctionNode,
  */
 function keyedKind(subject: RaceSubject, range: StatementRange, ctx: FixContext): LockClass {
   if (subject.key === undefined || !fixLibrary(ctx.options.runtime).writes.classes.KeyedLock) return 'Lock';
-  const write = subject.to;
-  const arg = write.type === 'CallExpression' ? write.arguments[0] : undefined;
+  const arg = keyArgument(subject);
   if (!arg) return 'Lock';
   let bound = true;
   forEachNode(arg, (n) => {
@@ -252,6 +251,12 @@ function keyedKind(subject: RaceSubject, range: StatementRange, ctx: FixContext)
     return bound;
   });
   return bound ? 'KeyedLock' : 'Lock';
+}
+
+/** The key the racy write stores under: the first argument of `cache.set(key, …)`. */
+function keyArgument(subject: RaceSubject): TSESTree.CallExpressionArgument | undefined {
+  const write = subject.to;
+  return write.type === 'CallExpression' ? write.arguments[0] : undefined;
 }
 
 type LockClass = 'Lock' | 'KeyedLock';
@@ -281,8 +286,7 @@ function newLock(subject: RaceSubject, fn: FunctionNode, kind: LockClass, ctx: F
  * string, or more than a name.
  */
 function keyTypeArgument(subject: RaceSubject, ctx: FixContext): string {
-  const write = subject.to;
-  const arg = write.type === 'CallExpression' ? write.arguments[0] : undefined;
+  const arg = keyArgument(subject);
   if (!ctx.style.typescript || !arg || arg.type !== 'Identifier') return '';
   const declared = ctx.model.scope.variableOf(arg)?.identifiers[0];
   const annotation = declared && 'typeAnnotation' in declared ? declared.typeAnnotation?.typeAnnotation : undefined;

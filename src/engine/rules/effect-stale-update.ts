@@ -169,26 +169,15 @@ function handsBackOwnRef(call: TSESTree.CallExpression): boolean {
   const hook = resolveCallee(call.callee);
   if (!hook || !/^use[A-Z0-9]/.test(hookName(call) ?? '')) return false;
   const returned = returnedFrom(hook);
-  return returned.length > 0 && returned.every((r) => isRefOf(unwrap(r), hook));
+  return returned.length > 0 && returned.every((r) => isRef(unwrap(r)));
 }
 
-/** `useRef(…)`, or a `const` of `hook` given one. */
-function isRefOf(value: Node, hook: FunctionNode): boolean {
-  if (value.type === 'CallExpression') return STABLE_REF_HOOKS.has(hookName(value) ?? '');
-  if (value.type !== 'Identifier') return false;
-  let made = false;
-  forEachNode(hook.body, (n) => {
-    if (made || isFunction(n)) return false;
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === value.name && n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const') {
-      const init = n.init ? unwrap(n.init) : null;
-      made = init?.type === 'CallExpression' && STABLE_REF_HOOKS.has(hookName(init) ?? '');
-    }
-    return !made;
-  });
-  return made;
+/** `useRef(…)`, or a `const` of the hook given one. */
+function isRef(value: Node): boolean {
+  const made = value.type === 'Identifier' ? constInit(value) : value;
+  const call = made ? unwrap(made) : null;
+  return call?.type === 'CallExpression' && hookName(call) === 'useRef';
 }
-
-const STABLE_REF_HOOKS = new Set(['useRef']);
 
 /**
  * The effect starts its work behind a flag it sets itself: `if (didRestore.current) return; didRestore.current =
