@@ -281,17 +281,73 @@ function newLock(subject: RaceSubject, fn: FunctionNode, kind: LockClass, ctx: F
 }
 
 /**
- * `<number>` for a store keyed by `port: number`: the runtime's `KeyedLock` takes string keys unless told
- * otherwise, so in TypeScript a key declared with another type names it. Nothing when the key is untyped, a
- * string, or more than a name.
+ * `<number>` for a store keyed by `port: number` or declared `new Map<number, Profile>()`: the runtime's
+ * `KeyedLock` takes string keys unless told otherwise, so in TypeScript a key of another type names it. The
+ * key's own annotation, else the store's declared key type; nothing for a string; and `<unknown>` when neither
+ * tells and the key is not plainly a string (`user.id`), since a guess could make the fix fail to compile.
  */
 function keyTypeArgument(subject: RaceSubject, ctx: FixContext): string {
   const arg = keyArgument(subject);
-  if (!ctx.style.typescript || !arg || arg.type !== 'Identifier') return '';
+  if (!ctx.style.typescript || !arg) return '';
+  const type = annotatedKeyType(arg, ctx) ?? storeKeyType(subject, ctx);
+  if (type) return type.type === 'TSStringKeyword' ? '' : `<${ctx.text.slice(type.range[0], type.range[1])}>`;
+  return stringValued(arg, ctx) ? '' : '<unknown>';
+}
+
+/** `port` declared `port: number`: its annotation. */
+function annotatedKeyType(arg: Node, ctx: FixContext): TSESTree.TypeNode | undefined {
+  if (arg.type !== 'Identifier') return undefined;
   const declared = ctx.model.scope.variableOf(arg)?.identifiers[0];
-  const annotation = declared && 'typeAnnotation' in declared ? declared.typeAnnotation?.typeAnnotation : undefined;
-  if (!annotation || annotation.type === 'TSStringKeyword') return '';
-  return `<${ctx.text.slice(annotation.range[0], annotation.range[1])}>`;
+  return declared && 'typeAnnotation' in declared ? declared.typeAnnotation?.typeAnnotation : undefined;
+}
+
+/**
+ * The key type of the store the racy write goes to (`cache.set(key, …)`), as its declaration gives it:
+ * `const cache = new Map<number, P>()`, `cache: Map<number, P>`, `private readonly byId = new Map<…>()`.
+ */
+function storeKeyType(subject: RaceSubject, ctx: FixContext): TSESTree.TypeNode | undefined {
+  const write = subject.to;
+  const callee = write.type === 'CallExpression' ? unwrap(write.callee) : null;
+  const store = callee?.type === 'MemberExpression' ? unwrap(callee.object) : null;
+  let declared: { annotation: TSESTree.TypeNode | undefined; init: Node | null | undefined } | undefined;
+  if (store?.type === 'Identifier') {
+    const id = ctx.model.scope.variableOf(store)?.identifiers[0];
+    const declarator = id?.parent;
+    if (id) declared = { annotation: id.typeAnnotation?.typeAnnotation, init: declarator?.type === 'VariableDeclarator' && declarator.id === id ? declarator.init : null };
+  } else if (store?.type === 'MemberExpression' && unwrap(store.object).type === 'ThisExpression' && !store.computed) {
+    const name = store.property.type === 'Identifier' || store.property.type === 'PrivateIdentifier' ? store.property.name : null;
+    const field = classOf(write)?.body.find(
+      (m): m is TSESTree.PropertyDefinition => m.type === 'PropertyDefinition' && !m.computed && (m.key.type === 'Identifier' || m.key.type === 'PrivateIdentifier') && m.key.name === name && (m.key.type === 'PrivateIdentifier') === (store.property.type === 'PrivateIdentifier'),
+    );
+    if (field) declared = { annotation: field.typeAnnotation?.typeAnnotation, init: field.value };
+  }
+  if (!declared) return undefined;
+  const made = declared.init ? unwrap(declared.init) : null;
+  // `processed: string[]`, whose elements are the keys a `push` stores.
+  if (declared.annotation?.type === 'TSArrayType') return declared.annotation.elementType;
+  const fromType = declared.annotation?.type === 'TSTypeReference' && keyedFirst(declared.annotation.typeName) ? declared.annotation.typeArguments : undefined;
+  const fromNew = made?.type === 'NewExpression' && keyedFirst(made.callee) ? made.typeArguments : undefined;
+  return (fromType ?? fromNew)?.params[0];
+}
+
+/** Collections whose first type argument is the key: `Map<K, V>`, `Set<K>`, `Array<K>`, `LRUCache<K, V>`. */
+const KEYED_FIRST = new Set(['Map', 'ReadonlyMap', 'WeakMap', 'Set', 'ReadonlySet', 'WeakSet', 'Array', 'ReadonlyArray', 'LRUCache', 'LRU', 'QuickLRU']);
+
+function keyedFirst(name: Node): boolean {
+  return name.type === 'Identifier' && KEYED_FIRST.has(name.name);
+}
+
+/** A key that is a string by its form: a string literal, a template, a concatenation with one. */
+function stringValued(arg: Node, ctx: FixContext): boolean {
+  const n = unwrap(arg);
+  if (n.type === 'Literal') return typeof n.value === 'string';
+  // `const key = \`${user}:${page}\``
+  if (n.type === 'Identifier') {
+    const declarator = ctx.model.scope.variableOf(n)?.identifiers[0]?.parent;
+    return declarator?.type === 'VariableDeclarator' && declarator.parent?.type === 'VariableDeclaration' && declarator.parent.kind === 'const' && !!declarator.init && stringValued(declarator.init, ctx);
+  }
+  if (n.type === 'TemplateLiteral') return true;
+  return n.type === 'BinaryExpression' && n.operator === '+' && (stringValued(n.left, ctx) || stringValued(n.right, ctx));
 }
 
 /** Lock receivers already held somewhere this path (or one overlapping it) is written. */
