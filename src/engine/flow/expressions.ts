@@ -10,7 +10,7 @@ import { programOf } from '../modules.js';
 import { effectOf, STORE_PATH } from '../sagas.js';
 import { callbackLock, promiseAcquire, receiverText, releaseCall } from '../locks.js';
 import type { FunctionNode } from '../scope.js';
-import { cloneState, mergeStates, NO_DEPS, restate, type Check, type ReadFact } from './state.js';
+import { cloneState, mergeStates, NO_DEPS, restate, SHAPED, type Check, type ReadFact } from './state.js';
 import { WalkerCore } from './walker.js';
 
 /*
@@ -35,6 +35,7 @@ export abstract class ExpressionWalker extends WalkerCore {
           this.st.taint.set(binding.variable, deps);
           this.st.aliases.delete(binding.variable);
           if (this.st.fieldTaint.size > 0) for (const k of [...this.st.fieldTaint.keys()]) if (k.startsWith(t.name + '.')) this.st.fieldTaint.delete(k);
+          this.shapeFromLiteral(t.name, node);
         }
         return;
       }
@@ -70,6 +71,22 @@ export abstract class ExpressionWalker extends WalkerCore {
       default:
         return;
     }
+  }
+
+  /** The fields of each object literal walked, and the reads each field's value derives from. */
+  private readonly literalFields = new WeakMap<TSESTree.ObjectExpression, Map<string, ReadFact[]>>();
+
+  /**
+   * `const entry = { id: this.nextId++, done: false }`: each field of the local holds what its literal gave it, so
+   * testing `entry.done` is no check of `this.nextId`. Marked shaped until the local is assigned again.
+   */
+  private shapeFromLiteral(name: string, node: Node): void {
+    const value = node.type === 'VariableDeclarator' ? node.init : node.type === 'AssignmentExpression' && node.operator === '=' ? node.right : null;
+    const literal = value ? unwrap(value) : null;
+    const fields = literal?.type === 'ObjectExpression' ? this.literalFields.get(literal) : undefined;
+    if (!fields) return;
+    for (const [key, deps] of fields) this.st.fieldTaint.set(`${name}.${key}`, deps);
+    this.st.fieldTaint.set(name + SHAPED, NO_DEPS);
   }
 
   /** Evaluates a reference's sub-expressions (object, computed key) before the assignment reads or writes it. */
@@ -133,6 +150,13 @@ export abstract class ExpressionWalker extends WalkerCore {
           if (node.computed) this.expr(node.property);
           const getter = node.object.type === 'ThisExpression' ? this.classReads()?.get(memberName(node) ?? '') : undefined;
           return [this.read(path, node), ...(getter ?? []).map((f) => this.read(f, node))];
+        }
+        // `entry.done` of `const entry = { id: this.nextId++, done: false }`: what that field was given, not the
+        // whole object's reads.
+        const object = unwrap(node.object);
+        if (!node.computed && object.type === 'Identifier' && this.st.fieldTaint.has(object.name + SHAPED)) {
+          const field = localField(node, this);
+          if (field !== null) return this.st.fieldTaint.get(field) ?? NO_DEPS;
         }
         const deps = this.expr(node.object);
         // `response.results[key]`: the value comes from the object; the key only picks which part of it.
@@ -203,13 +227,21 @@ export abstract class ExpressionWalker extends WalkerCore {
       }
       case 'ObjectExpression': {
         const deps: ReadFact[] = [];
+        let fields: Map<string, ReadFact[]> | null = new Map();
         for (const p of node.properties) {
-          if (p.type === 'SpreadElement') deps.push(...this.expr(p.argument));
-          else {
+          if (p.type === 'SpreadElement') {
+            deps.push(...this.expr(p.argument));
+            fields = null;
+          } else {
             if (p.computed) this.expr(p.key);
-            deps.push(...this.expr(p.value));
+            const value = this.expr(p.value);
+            deps.push(...value);
+            const key = p.computed ? null : propertyKey(p);
+            if (key === null) fields = null;
+            else fields?.set(key, value);
           }
         }
+        if (fields) this.literalFields.set(node, fields);
         return deps;
       }
       case 'ArrayExpression':

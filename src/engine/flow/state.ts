@@ -42,6 +42,12 @@ export interface Check {
   loopTest?: boolean;
 }
 
+/**
+ * The key, in `fieldTaint`, that marks a local made from an object literal (`entry` + SHAPED): its fields hold
+ * what the literal gave each, and a field it did not name holds nothing read.
+ */
+export const SHAPED = '.{}';
+
 export interface State {
   passed: AwaitSet;
   holds: Holds;
@@ -88,6 +94,8 @@ export function mergeStates(a: State, b: State): State {
   const onlyB = b.passed.minus(a.passed);
   const taint = mergeTaint(a.taint, b.taint, onlyA, onlyB);
   const fieldTaint = a.fieldTaint.size === 0 && b.fieldTaint.size === 0 ? a.fieldTaint : mergeTaint(a.fieldTaint, b.fieldTaint, onlyA, onlyB);
+  // A local is read field by field only when both paths made it from a literal.
+  for (const k of fieldTaint.keys()) if (k.endsWith(SHAPED) && !(a.fieldTaint.has(k) && b.fieldTaint.has(k))) fieldTaint.delete(k);
   const aliases = new Map([...a.aliases].filter(([k, v]) => b.aliases.get(k) === v));
   const releasers = new Map([...a.releasers, ...b.releasers]);
   const checks = a.checks.filter((c) => b.checks.includes(c));
