@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
-import { containsAwait, containsNode, forEachNode, isFunction, isPromiseChainCall, unwrap, type Node } from './ast.js';
-import { awaitedValueStartsIo, resolveDeclaredCallee, settlesAtOnce, waitsOnSharedWork } from './callees.js';
+import { containsAwait, containsNode, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from './ast.js';
+import type { FunctionNode } from './scope.js';
+import { awaitedValueStartsIo, constInit, IN_MEMORY_METHODS, resolveCallee, resolveDeclaredCallee, settlesAtOnce, waitedOn, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
 /**
@@ -78,4 +79,68 @@ function awaitsSharedCall(awaited: TSESTree.Expression): boolean {
   if (call.type !== 'CallExpression') return false;
   const callee = resolveDeclaredCallee(call.callee);
   return callee !== null && waitsOnSharedWork(callee);
+}
+
+/**
+ * `if (!cached) { const mod = await import('jazz-rn'); cached = mod.default }`, or `_manifest =
+ * JSON.parse(sea.getAsset(KEY))` after `const sea = await getSea()`: the only waits are module loads, which the
+ * loader runs once for everyone who asks while it loads (directly, or through a project function that only
+ * returns or keeps `import(…)`), and the act stores what it reads off the module without waiting again. Calls that
+ * pass the check together wait on the one load and store the same value.
+ */
+export function storesFromModuleLoadSince(w: SharedWrite, since: AwaitSet): boolean {
+  const n = w.node;
+  if (n.type !== 'AssignmentExpression' || n.operator !== '=' || containsAwait(n.right)) return false;
+  const yields = w.yieldsSince(since);
+  return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && loadsModule(y.node.argument)) && readsOffModules(n.right);
+}
+
+/** `import('x')`, or a call of a project function that waits on nothing but `import(…)` (`return import('x')`). */
+function loadsModule(awaited: Node): boolean {
+  const e = unwrap(awaited);
+  if (e.type === 'ImportExpression') return true;
+  if (e.type !== 'CallExpression') return false;
+  const fn = resolveCallee(e.callee);
+  return fn !== null && onlyLoadsModules(fn);
+}
+
+/** Everything `fn` waits on is `import(…)` or a value it kept (`if (!_sea) _sea = await import('node:sea'); return _sea`). */
+function onlyLoadsModules(fn: FunctionNode): boolean {
+  // `return await import('x')` hands back the load as `return import('x')` does.
+  const waited = waitedOn(fn).map((e) => unwrap(e)).map((e) => (e.type === 'AwaitExpression' ? unwrap(e.argument) : e));
+  return waited.some((e) => e.type === 'ImportExpression') && waited.every((e) => e.type === 'ImportExpression' || !callsOrWaits(e));
+}
+
+/** A module function that makes or starts something (`createPool`, `connect`): each caller's call makes its own. */
+const MAKES = /^(create|make|new|open|connect|start|init|spawn|launch|build|register|listen|subscribe|watch)/i;
+
+/**
+ * The stored value is read off what was loaded: member reads, `JSON.parse`, in-memory methods, and calls of the
+ * loaded module's own functions that look something up (`inspector.url()`, `sea.getAsset(key)`); nothing made or
+ * started anew (`mysql.createPool(config)`).
+ */
+function readsOffModules(value: Node): boolean {
+  let only = true;
+  forEachNode(value, (m) => {
+    if (!only) return false;
+    if (isFunction(m) || m.type === 'NewExpression' || m.type === 'TaggedTemplateExpression' || m.type === 'ImportExpression') only = false;
+    else if (m.type === 'CallExpression') {
+      const callee = unwrap(m.callee);
+      if (callee.type !== 'MemberExpression') only = false;
+      else {
+        const root = memberRoot(callee);
+        const method = memberName(callee) ?? '';
+        const init = root.type === 'Identifier' ? constInit(root) : null;
+        const onJson = root.type === 'Identifier' && root.name === 'JSON';
+        const onModule = init !== null && unwrap(init).type === 'AwaitExpression' && loadsModule((unwrap(init) as TSESTree.AwaitExpression).argument);
+        only = onJson || (onModule && !MAKES.test(method)) || IN_MEMORY_METHODS.has(method);
+      }
+    }
+    return only;
+  });
+  return only;
+}
+
+function callsOrWaits(root: Node): boolean {
+  return containsNode(root, (m) => m.type === 'CallExpression' || m.type === 'NewExpression' || m.type === 'AwaitExpression' || m.type === 'TaggedTemplateExpression');
 }
