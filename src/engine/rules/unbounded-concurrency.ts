@@ -1,11 +1,11 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { calleeName, containsAwait, enclosingFunction, forEachNode, identifierWords, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
+import { calleeName, containsAwait, containsNode, enclosingFunction, forEachNode, identifierWords, isFunction, isPromiseChainCall, LOOP_STATEMENTS, memberName, memberRoot, namePattern, propertyKey, unwrap, type Node } from '../ast.js';
 import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import { limitedQuery, returnsOnePage } from '../pages.js';
-import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
+import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, modulesMentioningAtMost, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
 import { moduleTable, programOf } from '../modules.js';
 import { listsOwnFolder } from '../ownFiles.js';
@@ -345,11 +345,45 @@ const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'i
 function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpression): boolean {
   const home = enclosingFunction(literal);
   if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
-  return onlyReadAndPushed(variable, (call) => {
-    if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
-    for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
-    return true;
-  });
+  if (!home && exportedName(variable) !== null && pushedElsewhere(literal, variable.name)) return false;
+  return onlyReadAndPushed(
+    variable,
+    (call) => {
+      if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
+      for (let p: Node | undefined = call.parent; p && p !== home; p = p.parent) if (LOOP_STATEMENTS.has(p.type) || isFunction(p)) return false;
+      return true;
+    },
+    listsConstants(literal),
+  );
+}
+
+/**
+ * `export const SUPPORTED = [Id.GitHub, Id.GitLab]`: a list the code spells out, element by element, holds what
+ * it names; handing it to a call (`accounts(SUPPORTED)`) reads it there too: code does not add to a list of
+ * constants. An empty literal or one of computed values is what some code fills in.
+ */
+function listsConstants(literal: TSESTree.ArrayExpression): boolean {
+  const constant = (e: Node): boolean => {
+    const n = unwrap(e);
+    if (n.type === 'Literal' || n.type === 'Identifier') return true;
+    if (n.type === 'TemplateLiteral') return n.expressions.length === 0;
+    return n.type === 'MemberExpression' && !n.computed && constant(n.object);
+  };
+  return literal.elements.length > 0 && literal.elements.every((e) => e !== null && e.type !== 'SpreadElement' && constant(e));
+}
+
+/** The name a module-level variable is exported under, or null. */
+function exportedName(variable: Variable): string | null {
+  const decl = variable.defs[0]?.node.parent;
+  return decl?.parent?.type === 'ExportNamedDeclaration' ? variable.name : null;
+}
+
+/** Does another module of the project add to the exported list (`SUPPORTED.push(…)`)? Yes when that cannot be told. */
+function pushedElsewhere(at: Node, name: string): boolean {
+  const program = programOf(at);
+  const modules = program ? modulesMentioningAtMost(program, name, 40) : null;
+  if (!modules) return true;
+  return modules.some((m) => m !== program && containsNode(m, (n) => n.type === 'MemberExpression' && GROWS.has(memberName(n) ?? '') && unwrap(n.object).type === 'Identifier' && (unwrap(n.object) as TSESTree.Identifier).name === name));
 }
 
 /**
@@ -368,9 +402,14 @@ function cappedPushes(variable: Variable, literal: TSESTree.ArrayExpression): bo
 }
 
 /** Every use of the array's variable reads it (`READS_ONLY`) or is a `push`/`unshift` that `accepts`. */
-function onlyReadAndPushed(variable: Variable, accepts: (push: TSESTree.CallExpression) => boolean): boolean {
+function onlyReadAndPushed(variable: Variable, accepts: (push: TSESTree.CallExpression) => boolean, handedOnToRead = false): boolean {
   return variable.references.every((r) => {
-    if (r.init) return true;
+    const at = r.identifier.parent;
+    // `(typeof IDS)[number]`: a type, not a use.
+    if (r.init || r.isTypeReference || at?.type === 'TSTypeQuery') return true;
+    // `for (const id of ids)`, `[...ids]`: read whole.
+    if ((at?.type === 'ForOfStatement' && at.right === r.identifier) || at?.type === 'SpreadElement') return true;
+    if (handedOnToRead && at?.type === 'CallExpression' && at.arguments.includes(r.identifier as TSESTree.CallExpressionArgument)) return true;
     const member = r.identifier.parent;
     if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
     const method = memberName(member);
