@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Variable } from '@typescript-eslint/scope-manager';
-import { containsAwait, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, returnedFrom, unwrap, type Node } from '../ast.js';
+import { containsAwait, enclosingFunction, exits, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, returnedFrom, unwrap, type Node } from '../ast.js';
 import { callsAbort, mentionsSignal } from '../abortSignals.js';
 import { constInit, resolveCallee, settlesAtOnce } from '../callees.js';
 import { propFixedWhereRendered } from '../fixedProps.js';
@@ -688,14 +688,17 @@ function chainHead(call: TSESTree.CallExpression): Node {
   return head;
 }
 
-/** `a` and `b` sit in the two branches of one `if` or `? :`: no run reaches both. */
+/**
+ * `a` and `b` sit in the two branches of one `if` or `? :`, or `a` in a branch that leaves the function before `b`
+ * (`if (!current) { await dispose(thing); return; } setThing(thing)`): no run reaches both.
+ */
 function exclusive(a: Node, b: Node): boolean {
   const above = new Set<Node>();
   for (let p: Node | undefined = a; p; p = p.parent) above.add(p);
   let child: Node = b;
   for (let p = b.parent; p; child = p, p = p.parent) {
     if (!above.has(p)) continue;
-    if (p.type !== 'IfStatement' && p.type !== 'ConditionalExpression') return false;
+    if (p.type !== 'IfStatement' && p.type !== 'ConditionalExpression') return leftBefore(a, p);
     const branchOf = (n: Node): 'then' | 'else' | null => {
       for (let q: Node | undefined = n; q && q !== p; q = q.parent) {
         if (q === p.consequent) return 'then';
@@ -706,6 +709,14 @@ function exclusive(a: Node, b: Node): boolean {
     const sideA = branchOf(a);
     const sideB = child === p.consequent ? 'then' : child === p.alternate ? 'else' : null;
     return sideA !== null && sideB !== null && sideA !== sideB;
+  }
+  return false;
+}
+
+/** Below `top`, `a` is in a branch of an `if` that ends by returning or throwing. */
+function leftBefore(a: Node, top: Node): boolean {
+  for (let child: Node = a, p = a.parent; p && p !== top; child = p, p = p.parent) {
+    if (p.type === 'IfStatement' && (child === p.consequent || child === p.alternate) && exits(child)) return true;
   }
   return false;
 }
