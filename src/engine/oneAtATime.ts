@@ -44,8 +44,10 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
   // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
   if (commandEntry(fn) || commandModuleHandler(fn) || commandAction(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
-  // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back.
-  if (perObject && isStreamHook(fn)) return 'in turn';
+  // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back; a
+  // method under a decorator that queues its calls per object (`@sequentialize()`) or hands callers the run in
+  // flight (`@gate()`) does not overlap itself on one object either.
+  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn))) return 'in turn';
   if (perObject) {
     // An object's start method: its owner's helper when the owner calls it from its own start; and, reached from
     // a helper (not the function asked about), one its users call once.
@@ -133,6 +135,25 @@ function findsSubclass(className: string, at: Node): boolean {
       return !extended;
     });
     return extended;
+  });
+}
+
+/**
+ * Decorators that, by the name the house styles give them (VS Code's git extension and the extensions that copy
+ * its `decorators.ts`, `synchronized`-style helpers), run a method's calls one after another on its object or let
+ * an overlapping call share the run in flight. Not `throttle` or `debounce`: they space calls out in time, and an
+ * async run may still be pending when the next one starts.
+ */
+const SERIALIZING_DECORATORS = /^(sequentiali[sz]ed?|seriali[sz]ed?|synchroni[sz]ed|exclusive|locked|withLock|queued|singleFlight|gated?)$/i;
+
+function serializedByDecorator(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static) return false;
+  return (method.decorators ?? []).some((d) => {
+    const e = unwrap(d.expression);
+    const callee = e.type === 'CallExpression' ? unwrap(e.callee) : e;
+    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    return name !== null && SERIALIZING_DECORATORS.test(name);
   });
 }
 
