@@ -16,6 +16,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { callKey, differentKeys, entryPhrase, keyOf } from '../keys.js';
 import { isPromiseCallback, line, yieldPhrase } from './text.js';
 import { twoCalls, type InterleavingDraft } from '../interleaving.js';
+import { latestRunOnly } from '../ownToken.js';
 
 export const checkThenAct: FlowRule<'check-then-act'> = {
   meta: {
@@ -95,7 +96,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || storesFromModuleLoadSince(w, read.passed) || inApplicationCode(check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || storesFromModuleLoadSince(w, read.passed) || latestRunOnly(w.node) || inApplicationCode(check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }

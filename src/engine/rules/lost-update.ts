@@ -16,6 +16,7 @@ import { deletesWhatWasListed, listing } from '../listings.js';
 import { line, yieldPhrase } from './text.js';
 import { underTryLock } from '../tryLocks.js';
 import { twoCalls, type InterleavingDraft } from '../interleaving.js';
+import { latestRunOnly } from '../ownToken.js';
 
 /**
  * The read a write's value derives from that an await separates from the write, outside any lock hold the two
@@ -102,7 +103,7 @@ export const lostUpdate: FlowRule<'lost-update'> = {
         // A value set for an await and restored is seen by any other code that runs meanwhile, not only by this function's next run.
         // A Durable Object's own storage calls keep its input gate shut: nothing else runs in the object meanwhile.
         const gated = onlyGatedWaits([stale.yielded, ...w.yieldsSince(stale.read.passed)]);
-        const confidence = gated || rechecked(w) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
+        const confidence = gated || rechecked(w) || latestRunOnly(w.node) || fieldOfSequentialInstance(w.path, w.node) || (!override && inOneAtATimeFunction(w.node, w.path)) ? 'low' : 'medium';
         reports.push({ ...(override ? overrideReport(w.path, stale.read.node, override, stale.yielded.node, w.node) : report(w.path, stale.read.node, stale.yielded.node, w.node)), confidence });
       },
       localCall(c) {
