@@ -1231,7 +1231,8 @@ function awaitsOnlyKept(fn: FunctionNode): boolean {
   return waitsOnKept;
 }
 
-function callsAnything(root: Node): boolean {
+/** Anything under `root`, outside nested functions, that calls, makes or waits: `f()`, `new X()`, `await p`, a tagged template. */
+export function callsAnything(root: Node): boolean {
   let found = false;
   forEachNode(root, (n) => {
     if (found || isFunction(n)) return false;

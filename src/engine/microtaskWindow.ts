@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
 import { containsAwait, containsNode, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
-import { awaitedValueStartsIo, constInit, IN_MEMORY_METHODS, resolveCallee, resolveDeclaredCallee, settlesAtOnce, waitedOn, waitsOnSharedWork } from './callees.js';
+import { awaitedValueStartsIo, callsAnything, constInit, IN_MEMORY_METHODS, resolveCallee, resolveDeclaredCallee, settlesAtOnce, waitedOn, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
 
 /**
@@ -108,7 +108,7 @@ function loadsModule(awaited: Node): boolean {
 function onlyLoadsModules(fn: FunctionNode): boolean {
   // `return await import('x')` hands back the load as `return import('x')` does.
   const waited = waitedOn(fn).map((e) => unwrap(e)).map((e) => (e.type === 'AwaitExpression' ? unwrap(e.argument) : e));
-  return waited.some((e) => e.type === 'ImportExpression') && waited.every((e) => e.type === 'ImportExpression' || !callsOrWaits(e));
+  return waited.some((e) => e.type === 'ImportExpression') && waited.every((e) => e.type === 'ImportExpression' || !callsAnything(e));
 }
 
 /** A module function that makes or starts something (`createPool`, `connect`): each caller's call makes its own. */
@@ -139,8 +139,4 @@ function readsOffModules(value: Node): boolean {
     return only;
   });
   return only;
-}
-
-function callsOrWaits(root: Node): boolean {
-  return containsNode(root, (m) => m.type === 'CallExpression' || m.type === 'NewExpression' || m.type === 'AwaitExpression' || m.type === 'TaggedTemplateExpression');
 }

@@ -345,8 +345,7 @@ const READS_ONLY = new Set(['map', 'filter', 'forEach', 'length', 'includes', 'i
 function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpression): boolean {
   const home = enclosingFunction(literal);
   if (literal.elements.some((e) => e?.type === 'SpreadElement')) return false;
-  if (!home && exportedName(variable) !== null && pushedElsewhere(literal, variable.name)) return false;
-  return onlyReadAndPushed(
+  const filledHere = onlyReadAndPushed(
     variable,
     (call) => {
       if (call.arguments.some((a) => a.type === 'SpreadElement')) return false;
@@ -355,6 +354,8 @@ function filledByFixedPushes(variable: Variable, literal: TSESTree.ArrayExpressi
     },
     listsConstants(literal),
   );
+  // Other modules are read only for a list this one leaves fixed.
+  return filledHere && (home !== null || !exported(variable) || !pushedElsewhere(literal, variable.name));
 }
 
 /**
@@ -372,10 +373,10 @@ function listsConstants(literal: TSESTree.ArrayExpression): boolean {
   return literal.elements.length > 0 && literal.elements.every((e) => e !== null && e.type !== 'SpreadElement' && constant(e));
 }
 
-/** The name a module-level variable is exported under, or null. */
-function exportedName(variable: Variable): string | null {
+/** A module-level variable declared with `export`. */
+function exported(variable: Variable): boolean {
   const decl = variable.defs[0]?.node.parent;
-  return decl?.parent?.type === 'ExportNamedDeclaration' ? variable.name : null;
+  return decl?.parent?.type === 'ExportNamedDeclaration';
 }
 
 /** Does another module of the project add to the exported list (`SUPPORTED.push(…)`)? Yes when that cannot be told. */
@@ -410,7 +411,7 @@ function onlyReadAndPushed(variable: Variable, accepts: (push: TSESTree.CallExpr
     // `for (const id of ids)`, `[...ids]`: read whole.
     if ((at?.type === 'ForOfStatement' && at.right === r.identifier) || at?.type === 'SpreadElement') return true;
     if (handedOnToRead && at?.type === 'CallExpression' && at.arguments.includes(r.identifier as TSESTree.CallExpressionArgument)) return true;
-    const member = r.identifier.parent;
+    const member = at;
     if (member?.type !== 'MemberExpression' || member.object !== r.identifier) return false;
     const method = memberName(member);
     const call = member.parent;
@@ -564,8 +565,7 @@ function growsAtRuntime(target: TSESTree.MemberExpression | TSESTree.Identifier,
   if (text === null) return false;
   if (target.type === 'Identifier') {
     const variable = model.scope.variableOf(target);
-    const decl = variable?.defs[0]?.node.parent;
-    if (decl?.parent?.type === 'ExportNamedDeclaration') return true;
+    if (variable && exported(variable)) return true;
   }
   return grownIn(model).has(text);
 }
