@@ -89,6 +89,16 @@ export abstract class ExpressionWalker extends WalkerCore {
     this.st.fieldTaint.set(name + SHAPED, NO_DEPS);
   }
 
+  /** What the const alias a member expression starts from (`current` of `current.items`) was read from, if any. */
+  private aliasReads(node: TSESTree.MemberExpression): ReadFact[] | undefined {
+    const root = memberRoot(node);
+    if (root.type !== 'Identifier') return undefined;
+    const binding = this.scope.bindingOf(root, this.fn);
+    if (binding.kind !== 'local' || this.aliasOf(binding.variable) === undefined) return undefined;
+    const taint = this.st.taint.get(binding.variable);
+    return taint && taint.length > 0 ? taint : undefined;
+  }
+
   /** Evaluates a reference's sub-expressions (object, computed key) before the assignment reads or writes it. */
   protected evalReferenceParts(target: Node): ReadFact[] {
     const t = unwrap(target);
@@ -149,7 +159,9 @@ export abstract class ExpressionWalker extends WalkerCore {
         if (path !== null && path !== 'this') {
           if (node.computed) this.expr(node.property);
           const getter = node.object.type === 'ThisExpression' ? this.classReads()?.get(memberName(node) ?? '') : undefined;
-          return [this.read(path, node), ...(getter ?? []).map((f) => this.read(f, node))];
+          const through = this.aliasReads(node);
+          const read = through ? { ...this.read(path, node), through } : this.read(path, node);
+          return [read, ...(getter ?? []).map((f) => this.read(f, node))];
         }
         // `entry.done` of `const entry = { id: this.nextId++, done: false }`: what that field was given, not the
         // whole object's reads.

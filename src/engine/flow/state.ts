@@ -19,6 +19,11 @@ export interface ReadFact {
   holds: Holds;
   /** The read this one re-states with more awaits counted as passed (see `mergeStates`). */
   base?: ReadFact;
+  /**
+   * `current.items` of `const current = this.state`: the reads the alias was taken from. A field read through it
+   * is live only while nothing replaces the object the alias holds (see `write`).
+   */
+  through?: ReadFact[];
 }
 
 export interface AwaitPoint {

@@ -207,6 +207,9 @@ export abstract class WalkerCore implements PathContext {
     }
     const now = this.st.passed;
     const checks = this.st.checks;
+    // `const current = this.state; await …; this.state = { items: current.items }`: replacing the object the alias
+    // was taken from writes back what the alias read of it, from before the await, whatever its fields say now.
+    const replaced = deps.flatMap((d) => d.through?.filter((t) => t.path === path) ?? NO_DEPS);
     // `const batch = [...this.pending]; await send(batch); this.pending = [];`: emptying a collection a local still
     // holds a copy of drops what was added since the copy, as a write from that copy would.
     const drained = empties(node) ? [...this.st.taint.values()].flat().filter((r) => r.path === path && (isSnapshot(r.node) || deletesWhatWasListed(node, r.node))) : NO_DEPS;
@@ -214,7 +217,7 @@ export abstract class WalkerCore implements PathContext {
       path,
       node,
       kind,
-      deps: [...(holder === undefined ? deps : deps.filter((d) => !readsOnlyHolder(d, holder))), ...drained],
+      deps: [...(holder === undefined ? deps : deps.filter((d) => !readsOnlyHolder(d, holder))), ...drained, ...replaced],
       guards,
       // Asked only by a latch (rare); not built for every write.
       checksInForce: () => checks.map((c) => ({ check: handleOf(c), reads: c.reads })),
