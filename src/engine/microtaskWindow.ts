@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AwaitSet } from './awaitSet.js';
-import { containsAwait, containsNode, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from './ast.js';
+import { containsAwait, containsNode, enclosingFunction, forEachNode, isFunction, isPromiseChainCall, memberName, memberRoot, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
 import { awaitedValueStartsIo, callsAnything, constInit, IN_MEMORY_METHODS, resolveCallee, resolveDeclaredCallee, settlesAtOnce, waitedOn, waitsOnSharedWork } from './callees.js';
 import type { SharedWrite } from './flow/index.js';
@@ -92,7 +92,29 @@ export function storesFromModuleLoadSince(w: SharedWrite, since: AwaitSet): bool
   const n = w.node;
   if (n.type !== 'AssignmentExpression' || n.operator !== '=' || containsAwait(n.right)) return false;
   const yields = w.yieldsSince(since);
-  return yields.length > 0 && yields.every((y) => y.node.type === 'AwaitExpression' && loadsModule(y.node.argument)) && readsOffModules(n.right);
+  const waitsOnLoad = (y: Node): boolean => (y.type === 'AwaitExpression' && loadsModule(y.argument)) || thenOfModuleLoad(y) !== null;
+  return yields.length > 0 && yields.every((y) => waitsOnLoad(y.node)) && readsOffModules(n.right);
+}
+
+/** `import('x').then((module) => …)`: the callback, which is handed the loaded module. */
+function thenOfModuleLoad(node: Node): FunctionNode | null {
+  if (node.type !== 'CallExpression' || !isPromiseChainCall(node) || memberName(node.callee as TSESTree.MemberExpression) !== 'then') return null;
+  const callee = unwrap(node.callee);
+  const callback = node.arguments[0];
+  return callee.type === 'MemberExpression' && loadsModule(callee.object) && callback !== undefined && isFunction(callback) ? callback : null;
+}
+
+/** A binding that holds a loaded module: `const m = await import('x')`, or the parameter of `import('x').then((m) => …)`. */
+function holdsModule(id: TSESTree.Identifier): boolean {
+  const init = constInit(id);
+  if (init !== null) {
+    const e = unwrap(init);
+    return e.type === 'AwaitExpression' && loadsModule(e.argument);
+  }
+  const fn = enclosingFunction(id);
+  const param = fn?.params[0];
+  const chained = fn?.parent;
+  return param?.type === 'Identifier' && param.name === id.name && chained?.type === 'CallExpression' && thenOfModuleLoad(chained) === fn;
 }
 
 /** `import('x')`, or a call of a project function that waits on nothing but `import(…)` (`return import('x')`). */
@@ -130,9 +152,8 @@ function readsOffModules(value: Node): boolean {
       else {
         const root = memberRoot(callee);
         const method = memberName(callee) ?? '';
-        const init = root.type === 'Identifier' ? constInit(root) : null;
         const onJson = root.type === 'Identifier' && root.name === 'JSON';
-        const onModule = init !== null && unwrap(init).type === 'AwaitExpression' && loadsModule((unwrap(init) as TSESTree.AwaitExpression).argument);
+        const onModule = root.type === 'Identifier' && holdsModule(root);
         only = onJson || (onModule && !MAKES.test(method)) || IN_MEMORY_METHODS.has(method);
       }
     }

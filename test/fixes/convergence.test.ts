@@ -41,6 +41,8 @@ const NO_SAFE_FIX: Record<string, string> = {
     'handleAckTimeout() is not async and acts in a promise callback: a lock would need an await; the fix is to mark the status before the reset starts (the safe twin)',
   'check-then-act/racy/batched-invalidation-fixed-count.ts:11 check-then-act':
     'the returned closure is not async and acts in a promise callback: a lock would need an await; the fix is to drain with shift() in the loop test (the safe twin)',
+  'check-then-act/racy/chart-module-kept-in-then-callback.ts:16 check-then-act':
+    'show() is not async and acts in a promise callback: a lock would need an await; the fix is to keep the promise of what is made before it settles',
   'check-then-act/racy/saga-session-open-take-every-expression.ts:17 check-then-act':
     'a generator cannot await a Lock; the fix is to register the worker with takeLatest or takeLeading (the safe twin)',
   'lost-update/racy/saga-upload-total-yield.ts:9 lost-update':
