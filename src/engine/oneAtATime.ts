@@ -42,8 +42,9 @@ type Runs = 'once' | 'in turn' | 'may overlap';
 function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, perObject: boolean): Runs {
   if (depth > MAX_DEPTH || deciding.has(fn)) return 'may overlap';
   // A constructor runs once per object, and with it the promise callbacks it chains (`if (!this.auth)
-  // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place.
-  if (commandEntry(fn) || commandModuleHandler(fn) || commandAction(fn) || (perObject && (isConstructor(fn) || madeFreshForIt(fn)))) return 'once';
+  // p.get().then((a) => (this.auth = a))`) and the async functions it calls in place; so does a framework's
+  // once-per-object hook (Lit's `firstUpdated`).
+  if (commandEntry(fn) || commandModuleHandler(fn) || commandAction(fn) || (perObject && (isConstructor(fn) || isOncePerObjectHook(fn) || madeFreshForIt(fn)))) return 'once';
   // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back; a
   // method under a decorator that queues its calls per object (`@sequentialize()`) or hands callers the run in
   // flight (`@gate()`) does not overlap itself on one object either.
@@ -195,6 +196,23 @@ function callsBackAfter(call: TSESTree.CallExpression, hook: FunctionNode): bool
 
 function isConstructor(fn: FunctionNode): boolean {
   return fn.parent?.type === 'MethodDefinition' && fn.parent.kind === 'constructor';
+}
+
+/**
+ * Hooks a component framework calls once per object, after it is made: Lit's `firstUpdated`, React's
+ * `componentDidMount`, Angular's `ngOnInit` and `ngAfterViewInit`, Stencil's `componentWillLoad`. Not
+ * `connectedCallback` or `updated`, which run again whenever the element is re-attached or re-rendered.
+ */
+const ONCE_PER_OBJECT_HOOKS = new Set(['firstUpdated', 'componentDidMount', 'ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit', 'componentWillLoad', 'componentDidLoad']);
+
+/** A framework's once-per-object hook, in a class the framework runs (it extends a base or has a decorator), never called by the class itself. */
+function isOncePerObjectHook(fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.static || method.kind !== 'method') return false;
+  const name = memberKeyName(method);
+  const klass = method.parent.parent;
+  if (name === null || !ONCE_PER_OBJECT_HOOKS.has(name) || (klass?.type !== 'ClassDeclaration' && klass?.type !== 'ClassExpression')) return false;
+  return (klass.superClass !== null || (klass.decorators?.length ?? 0) > 0) && !thisMemberUses(method.parent).has(name);
 }
 
 /**
