@@ -96,7 +96,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           seen.add(w.node);
           // Through a called method, the write is out of this function's sight: judged on real code, most such
           // findings had a guard elsewhere (a caller's in-flight promise, a queue), so they are shown on request.
-          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || storesFromModuleLoadSince(w, read.passed) || latestRunOnly(w.node) || inApplicationCode(check.node);
+          const unsure = (w.via !== undefined && !(insertsAfterLookup(w, read.node) && !awaitsFound(read.node, yielded.node)) && !testsExpiry(check.node)) || blindTeardown(w, yielded.node) || isPrecondition(check.node) || updatesWhatItFound(w, check.node) || startsOnItsOwnFlag(w, read) || deferredBySyncCaller(check.node, yielded.node) || recordsOutcome(w, yielded.node) || fieldOfSequentialInstance(w.path, w.node) || inOneAtATimeFunction(check.node, w.path) || waitedOnNothingSince(w, read.passed) || storesComputedSince(w, read.passed) || waitedOnSharedWorkSince(w, read.passed, check.node) || storesFromModuleLoadSince(w, read.passed) || latestRunOnly(w.node) || inApplicationCode(check.node);
           reports.push({ ...report(w, check.node, read.node, yielded.node), confidence: unsure ? 'low' : 'medium' });
           return;
         }
@@ -344,6 +344,25 @@ function isPrecondition(check: Node): boolean {
   const body = stmt.consequent;
   const last = body.type === 'BlockStatement' ? body.body[body.body.length - 1] : body;
   return last?.type === 'ThrowStatement';
+}
+
+/**
+ * `if (!this.user) return; …await…; this.user = { ...this.user, name }`: the check only finds that the state is
+ * there, and the act updates it from what it holds now (its value reads the location afresh, after the last
+ * await). Nothing is made twice: a second caller updates the newer value in turn. Not when the write is reached
+ * where the check found nothing (`if (!this.cache[k]) { … this.cache = { ...this.cache, [k]: v } }` still loads
+ * twice), nor for a comparison (`if (this.count < max)`), which a second caller can push past its bound.
+ */
+function updatesWhatItFound(w: SharedWrite, check: Node): boolean {
+  const n = w.node;
+  if (w.kind !== 'assign' || n.type !== 'AssignmentExpression' || n.operator !== '=') return false;
+  if (!w.deps.some((d) => d.path === w.path && w.yieldedSince(d.passed) === null)) return false;
+  const stmt = check.parent;
+  if (stmt?.type !== 'IfStatement' || stmt.test !== check) return false;
+  const within = (b: Node | null | undefined): boolean => b != null && n.range[0] >= b.range[0] && n.range[1] <= b.range[1];
+  const taken = within(stmt.consequent);
+  const present = presenceTest(check, (t) => t.type === 'Identifier' || t.type === 'MemberExpression' || t.type === 'ChainExpression');
+  return present !== null && present === taken;
 }
 
 /**
