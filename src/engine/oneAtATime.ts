@@ -5,6 +5,7 @@ import { callsOnFreshObjects, keptInItsModule } from './freshObjects.js';
 import { commonJsExport, moduleTable, programOf } from './modules.js';
 import { callsName } from './locks.js';
 import { starterOf } from './startedOnce.js';
+import { disabledWhileBusy } from './disabledWhileBusy.js';
 import { declaredPrivate, memberKeyName, privateMethodCalls, thisMemberUses } from './summaries.js';
 import type { FunctionNode } from './scope.js';
 
@@ -47,8 +48,9 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   if (commandEntry(fn) || commandModuleHandler(fn) || commandAction(fn) || (perObject && (isConstructor(fn) || isOncePerObjectHook(fn) || madeFreshForIt(fn)))) return 'once';
   // A stream's `_write` (`_transform`, `_read`, …) runs again on its object only after it called back; a
   // method under a decorator that queues its calls per object (`@sequentialize()`) or hands callers the run in
-  // flight (`@gate()`) does not overlap itself on one object either.
-  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn))) return 'in turn';
+  // flight (`@gate()`) does not overlap itself on one object either, nor a handler that disables its own button
+  // until it ends.
+  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn) || disabledWhileBusy(fn))) return 'in turn';
   if (perObject) {
     // An object's start method: its owner's helper when the owner calls it from its own start; and, reached from
     // a helper (not the function asked about), one its users call once.
