@@ -405,7 +405,7 @@ function returnedMethod(fn: FunctionNode, name: string): FunctionNode | null {
       if (p.type !== 'Property' || propertyKey(p) !== name) continue;
       const v = unwrap(p.value);
       if (isFunction(v)) return v;
-      return v.type === 'Identifier' ? (namesBoundIn(fn).get(v.name)?.fn ?? null) : null;
+      return v.type === 'Identifier' ? (boundAt(fn, v)?.fn ?? null) : null;
     }
   }
   return null;
@@ -481,7 +481,7 @@ export function baseBodyOf(body: TSESTree.ClassBody): TSESTree.ClassBody | null 
  */
 function enclosingDeclaration(id: TSESTree.Identifier): FunctionNode | null | undefined {
   for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
-    const bound = namesBoundIn(fn).get(id.name);
+    const bound = boundAt(fn, id);
     if (bound !== undefined) return bound.fn;
   }
   return undefined;
@@ -497,7 +497,7 @@ interface LocalBinding {
   fn: FunctionNode | null;
   /** The initializer of a `const`; null for a parameter, a `let`, a destructured name. */
   init: Node | null;
-  /** A `let` given only awaited values (`let s = await a(); s = await b(s)`): it never holds a pending promise. */
+  /** A `let` given only awaited values or literals (`let s = await a(); s = await b(s)`, `let args = ''; args += …`): it never holds a pending promise. */
   settled?: boolean;
   /** Bound by a parameter, destructured or not (`async ({ heartbeat }) => …`): what the caller handed in. */
   param?: boolean;
@@ -506,57 +506,90 @@ interface LocalBinding {
 }
 
 const boundCache = new WeakMap<FunctionNode, Map<string, LocalBinding>>();
+/** Names a function declares more than once, in different blocks: each declaration with the block it is in. */
+const shadowCache = new WeakMap<FunctionNode, Map<string, { scope: Node; binding: LocalBinding }[]>>();
 
 /**
  * The names a function binds in its own body (parameters, declarations, destructured names; not those of
- * nested functions). Built once per function: every identifier the facts resolve asks.
+ * nested functions). Built once per function: every identifier the facts resolve asks. A name declared in two
+ * blocks (`const typings` in two branches) maps to its last declaration: ask `boundAt` for the one in scope.
  */
 function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   const known = boundCache.get(fn);
   if (known) return known;
   const found = new Map<string, LocalBinding>();
+  const scopes = new Map<string, { scope: Node; binding: LocalBinding }[]>();
+  const declare = (name: string, binding: LocalBinding, scope: Node): void => {
+    found.set(name, binding);
+    scopes.set(name, [...(scopes.get(name) ?? []), { scope, binding }]);
+  };
   const plain: LocalBinding = { fn: null, init: null };
-  const bindPattern = (p: Node, as: LocalBinding = plain): void => {
+  const bindPattern = (p: Node, scope: Node, as: LocalBinding = plain): void => {
     if (p.type === 'Identifier') {
-      found.set(p.name, as);
+      declare(p.name, as, scope);
     } else if (p.type === 'ObjectPattern') {
-      for (const prop of p.properties) bindPattern(prop.type === 'Property' ? prop.value : prop, as);
+      for (const prop of p.properties) bindPattern(prop.type === 'Property' ? prop.value : prop, scope, as);
     } else if (p.type === 'ArrayPattern') {
-      for (const el of p.elements) if (el) bindPattern(el, as);
+      for (const el of p.elements) if (el) bindPattern(el, scope, as);
     } else if (p.type === 'AssignmentPattern') {
-      bindPattern(p.left, as);
+      bindPattern(p.left, scope, as);
     } else if (p.type === 'RestElement') {
-      bindPattern(p.argument, as);
+      bindPattern(p.argument, scope, as);
     } else if (p.type === 'TSParameterProperty') {
-      bindPattern(p.parameter, as);
+      bindPattern(p.parameter, scope, as);
     }
   };
   const param: LocalBinding = { fn: null, init: null, param: true };
-  for (const p of fn.params) bindPattern(p, param);
+  for (const p of fn.params) bindPattern(p, fn, param);
   const body: Node = fn.body;
   forEachNode(body, (n) => {
     if (n !== body && isFunction(n)) {
-      if (n.type === 'FunctionDeclaration' && n.id) found.set(n.id.name, { fn: n, init: null });
+      if (n.type === 'FunctionDeclaration' && n.id) declare(n.id.name, { fn: n, init: null }, blockOf(n, fn));
       return false;
     }
     if (n.type === 'VariableDeclarator') {
-      const isConst = n.parent?.type === 'VariableDeclaration' && n.parent.kind === 'const';
+      const kind = n.parent?.type === 'VariableDeclaration' ? n.parent.kind : 'var';
+      const isConst = kind === 'const';
+      const scope = kind === 'var' ? fn : blockOf(n, fn);
       if (n.id.type === 'Identifier') {
         const init = n.init ? unwrap(n.init) : null;
-        const settled = !isConst && init?.type === 'AwaitExpression' && onlyAwaitedAssignments(body, n.id.name);
-        found.set(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null, ...(settled ? { settled } : {}) });
+        const settled = !isConst && init !== null && holdsNoPromise(init) && onlyAwaitedAssignments(body, n.id.name);
+        declare(n.id.name, { fn: init && isFunction(init) && isConst ? init : null, init: isConst ? (n.init ?? null) : null, ...(settled ? { settled } : {}) }, scope);
       } else {
-        bindPattern(n.id, isConst && n.init ? { fn: null, init: null, partOf: n.init } : plain);
+        bindPattern(n.id, scope, isConst && n.init ? { fn: null, init: null, partOf: n.init } : plain);
       }
     } else if (n.type === 'ClassDeclaration' && n.id) {
-      found.set(n.id.name, plain);
+      declare(n.id.name, plain, blockOf(n, fn));
     } else if (n.type === 'CatchClause' && n.param) {
-      bindPattern(n.param);
+      bindPattern(n.param, n);
     }
     return true;
   });
   boundCache.set(fn, found);
+  const shadowed = new Map([...scopes].filter(([, list]) => list.length > 1));
+  if (shadowed.size > 0) shadowCache.set(fn, shadowed);
   return found;
+}
+
+const BLOCKS = new Set(['BlockStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement', 'StaticBlock']);
+
+/** The block a `let`, `const`, class or function declaration is scoped to, up to `fn` itself. */
+function blockOf(n: Node, fn: FunctionNode): Node {
+  for (let p = n.parent; p && p !== fn; p = p.parent) if (BLOCKS.has(p.type)) return p;
+  return fn;
+}
+
+/** What `fn` binds the name `id` refers to: for a name it declares in two blocks, the declaration in scope at `id`. */
+function boundAt(fn: FunctionNode, id: TSESTree.Identifier): LocalBinding | undefined {
+  const names = namesBoundIn(fn);
+  const declared = shadowCache.get(fn)?.get(id.name);
+  if (!declared) return names.get(id.name);
+  let inner: { scope: Node; binding: LocalBinding } | undefined;
+  for (const d of declared) {
+    if (id.range[0] < d.scope.range[0] || id.range[1] > d.scope.range[1]) continue;
+    if (!inner || d.scope.range[1] - d.scope.range[0] < inner.scope.range[1] - inner.scope.range[0]) inner = d;
+  }
+  return inner?.binding;
 }
 
 /**
@@ -565,7 +598,7 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
  */
 export function constSource(id: TSESTree.Identifier): Node | null {
   for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
-    const bound = namesBoundIn(fn).get(id.name);
+    const bound = boundAt(fn, id);
     if (bound) return bound.init ?? bound.partOf ?? null;
   }
   return null;
@@ -577,19 +610,29 @@ export function constSource(id: TSESTree.Identifier): Node | null {
  */
 export function constInit(id: TSESTree.Identifier): Node | null {
   for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) {
-    const bound = namesBoundIn(fn).get(id.name);
+    const bound = boundAt(fn, id);
     if (bound) return bound.init;
   }
   return null;
 }
 
-/** Every assignment to `name` in `body` stores an awaited value (or updates a number or string in place). */
+/** An awaited value, or a literal (`''`, `0`, `` `args: ${x}` ``): never a pending promise. */
+function holdsNoPromise(value: Node): boolean {
+  const e = unwrap(value);
+  return e.type === 'AwaitExpression' || e.type === 'Literal' || e.type === 'TemplateLiteral';
+}
+
+/**
+ * Every assignment to `name` in `body` stores an awaited value or a literal, or updates a number or string in
+ * place (`args += \`${await f()}, \``: arithmetic and concatenation make a primitive, whatever they add).
+ */
 function onlyAwaitedAssignments(body: Node, name: string): boolean {
   let only = true;
   forEachNode(body, (n) => {
     if (!only) return false;
-    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name && n.operator === '=') {
-      only = unwrap(n.right).type === 'AwaitExpression';
+    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name) {
+      const logical = n.operator === '??=' || n.operator === '||=' || n.operator === '&&=';
+      if (n.operator === '=' || logical) only = holdsNoPromise(n.right);
     }
     return only;
   });
@@ -830,7 +873,7 @@ function identifierStartsIo(id: TSESTree.Identifier, depth: number, walk: IoWalk
   if (id.name === 'undefined') return false;
   const fn = enclosingFunction(id);
   if (!fn) return false;
-  const own = namesBoundIn(fn).get(id.name);
+  const own = boundAt(fn, id);
   if (own === undefined) {
     const program = programOf(fn);
     return !(program && !shadowed(id) && (moduleTable(program).variables.has(id.name) || moduleTable(program).functions.has(id.name)));
@@ -1114,7 +1157,7 @@ function settledValue(node: Node, deciding: Set<FunctionNode>, depth: number): b
       if (e.name === 'undefined') return true;
       // Only a const of the function, by what it was given: a parameter or a field may hold a pending promise.
       const fn = enclosingFunction(e);
-      const own = fn ? namesBoundIn(fn).get(e.name) : undefined;
+      const own = fn ? boundAt(fn, e) : undefined;
       return own?.init != null && settledValue(own.init, deciding, depth + 1);
     }
     case 'CallExpression':
@@ -1290,7 +1333,7 @@ function sharedReturn(node: Node, stores: ReadonlySet<string>, fn: FunctionNode,
     if (e.type !== 'Identifier') return false;
     if (stores.has('local:' + e.name)) return true;
     // `const pending = this.flights.get(key); if (pending) return pending;`: what the const was given.
-    const init = namesBoundIn(fn).get(e.name)?.init;
+    const init = boundAt(fn, e)?.init;
     return init !== null && init !== undefined && sharedReturn(init, stores, fn, depth + 1);
   }
   return false;
