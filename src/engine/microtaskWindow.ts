@@ -98,10 +98,11 @@ export function storesFromModuleLoadSince(w: SharedWrite, since: AwaitSet): bool
 
 /** `import('x').then((module) => …)`: the callback, which is handed the loaded module. */
 function thenOfModuleLoad(node: Node): FunctionNode | null {
-  if (node.type !== 'CallExpression' || !isPromiseChainCall(node) || memberName(node.callee as TSESTree.MemberExpression) !== 'then') return null;
+  if (node.type !== 'CallExpression') return null;
   const callee = unwrap(node.callee);
   const callback = node.arguments[0];
-  return callee.type === 'MemberExpression' && loadsModule(callee.object) && callback !== undefined && isFunction(callback) ? callback : null;
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'then' || callback === undefined || !isFunction(callback)) return null;
+  return loadsModule(callee.object) ? callback : null;
 }
 
 /** A binding that holds a loaded module: `const m = await import('x')`, or the parameter of `import('x').then((m) => …)`. */
