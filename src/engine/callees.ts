@@ -521,7 +521,9 @@ function namesBoundIn(fn: FunctionNode): Map<string, LocalBinding> {
   const scopes = new Map<string, { scope: Node; binding: LocalBinding }[]>();
   const declare = (name: string, binding: LocalBinding, scope: Node): void => {
     found.set(name, binding);
-    scopes.set(name, [...(scopes.get(name) ?? []), { scope, binding }]);
+    const list = scopes.get(name);
+    if (list) list.push({ scope, binding });
+    else scopes.set(name, [{ scope, binding }]);
   };
   const plain: LocalBinding = { fn: null, init: null };
   const bindPattern = (p: Node, scope: Node, as: LocalBinding = plain): void => {

@@ -22,9 +22,8 @@ export function disabledWhileBusy(fn: FunctionNode): boolean {
 
 function decide(fn: FunctionNode): boolean {
   const body = classOf(fn);
-  if (!body || fn.body?.type !== 'BlockStatement') return false;
-  const flags = flagsSetBeforeFirstAwait(fn.body);
-  return flags.length > 0 && flags.some((flag) => boundToDisabled(body, flag));
+  if (!body || fn.body.type !== 'BlockStatement') return false;
+  return flagsSetBeforeFirstAwait(fn.body).some((flag) => boundToDisabled(body, flag));
 }
 
 /** `this.saving = true` among the statements before the first one that waits. */

@@ -91,6 +91,7 @@ export abstract class ExpressionWalker extends WalkerCore {
 
   /** What the const alias a member expression starts from (`current` of `current.items`) was read from, if any. */
   private aliasReads(node: TSESTree.MemberExpression): ReadFact[] | undefined {
+    if (this.st.aliases.size === 0) return undefined;
     const root = memberRoot(node);
     if (root.type !== 'Identifier') return undefined;
     const binding = this.scope.bindingOf(root, this.fn);

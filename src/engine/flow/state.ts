@@ -147,8 +147,11 @@ export function restate(f: ReadFact, awaits: AwaitSet): ReadFact {
   for (const g of list) if (g.passed.equals(passed)) return g;
   // What a field read through an alias was taken from happened on the same path, before it: the awaits of the
   // other path count for it too, not those this path passed between the two reads.
-  const other = passed.minus(base.passed);
-  const g: ReadFact = { ...base, passed, base, ...(base.through ? { through: base.through.map((t) => restate(t, other)) } : {}) };
+  const g: ReadFact = { ...base, passed, base };
+  if (base.through) {
+    const other = passed.minus(base.passed);
+    g.through = base.through.map((t) => restate(t, other));
+  }
   list.push(g);
   return g;
 }

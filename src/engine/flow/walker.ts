@@ -209,7 +209,7 @@ export abstract class WalkerCore implements PathContext {
     const checks = this.st.checks;
     // `const current = this.state; await …; this.state = { items: current.items }`: replacing the object the alias
     // was taken from writes back what the alias read of it, from before the await, whatever its fields say now.
-    const replaced = deps.flatMap((d) => d.through?.filter((t) => t.path === path) ?? NO_DEPS);
+    const replaced = deps.some((d) => d.through) ? deps.flatMap((d) => d.through?.filter((t) => t.path === path) ?? NO_DEPS) : NO_DEPS;
     // `const batch = [...this.pending]; await send(batch); this.pending = [];`: emptying a collection a local still
     // holds a copy of drops what was added since the copy, as a write from that copy would.
     const drained = empties(node) ? [...this.st.taint.values()].flat().filter((r) => r.path === path && (isSnapshot(r.node) || deletesWhatWasListed(node, r.node))) : NO_DEPS;
