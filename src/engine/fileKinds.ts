@@ -7,8 +7,16 @@ export const FILE_KINDS = ['source', 'test', 'benchmark', 'script', 'generated']
 export type FileKind = (typeof FILE_KINDS)[number];
 
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
-/** `system-test/`, `integration-tests/`, `browser-integration-tests/`, `test-helpers/`: a test folder by its name's part. */
-const TEST_DIR_PART = /^[a-z0-9][a-z0-9-_]*[-_]tests?$|^tests?[-_][a-z0-9-_]+$/;
+/**
+ * `system-test/`, `integration-tests/`, `browser-integration-tests/`, `test-helpers/`, `helpers.test/`: a test
+ * folder by its name's part.
+ */
+// `openapi-spec/` is an API's description, not its tests: `spec` counts only after a dot.
+const TEST_DIR_PART = /^[a-z0-9][a-z0-9-_.]*([-_.]tests?|\.spec)$|^tests?[-_][a-z0-9-_]+$/;
+/** Cucumber's step definitions, wherever they sit. */
+const STEP_DIRS = new Set(['step_definitions', 'step-definitions', 'stepdefinitions']);
+/** Cucumber's `features/` (`features-legacy/`), whose `support/` holds the World and hooks the steps run with. */
+const FEATURES_DIR = /^features([-_][a-z0-9-_]+)?$/;
 const BENCH_DIRS = new Set(['bench', 'benches', 'benchmark', 'benchmarks', 'perf']);
 /** Scripts, examples, and a database's seeders (`seeds/`, `seeders/`): development data, loaded once by a CLI. */
 const SCRIPT_DIRS = new Set(['scripts', '.scripts', 'script', 'examples', 'example', 'demo', 'demos', 'samples', 'sample', 'playground', 'seed', 'seeds', 'seeders']);
@@ -111,7 +119,9 @@ export function conventionalFileKind(relPath: string, options: { generated?: boo
   if (TASK_FILE.test(name)) return 'script';
   for (let i = parts.length - 1; i >= 0; i--) {
     const dir = parts[i]!.toLowerCase();
-    if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir) || (i === 0 && ROOT_TEST_DIRS.has(dir))) return 'test';
+    if (TEST_DIRS.has(dir) || TEST_DIR_PART.test(dir) || STEP_DIRS.has(dir) || (i === 0 && ROOT_TEST_DIRS.has(dir))) return 'test';
+    // Only outside the product's sources: an app's `src/features/support/` is its customer-support screens.
+    if (dir === 'support' && i > 0 && FEATURES_DIR.test(parts[i - 1]!.toLowerCase()) && !parts.slice(0, i).some((p) => SOURCE_DIRS.has(p.toLowerCase()))) return 'test';
     if (BENCH_DIRS.has(dir)) return 'benchmark';
     if (SCRIPT_DIRS.has(dir) || SCRIPT_DIR_PART.test(dir) || TOOLING_DIRS.has(dir) || (i === 0 && ROOT_SCRIPT_DIRS.has(dir))) return 'script';
     // A project's `dev/` holds the scripts and playgrounds its developers run; inside `src/` it is shipped code

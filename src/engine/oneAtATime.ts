@@ -50,7 +50,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   // method under a decorator that queues its calls per object (`@sequentialize()`) or hands callers the run in
   // flight (`@gate()`) does not overlap itself on one object either, nor a handler that disables its own button
   // until it ends.
-  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn) || disabledWhileBusy(fn))) return 'in turn';
+  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn) || disabledWhileBusy(fn) || writeSideOf(fn, 0) !== null)) return 'in turn';
   if (perObject) {
     // An object's start method: its owner's helper when the owner calls it from its own start; and, reached from
     // a helper (not the function asked about), one its users call once.
@@ -172,6 +172,29 @@ function isStreamHook(fn: FunctionNode): boolean {
   const base = (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && klass.superClass ? unwrap(klass.superClass) : null;
   const name = base?.type === 'Identifier' ? base.name : base?.type === 'MemberExpression' ? memberName(base) : null;
   return name !== null && STREAM_CLASSES.has(name);
+}
+
+/** A writable stream's hooks: besides each running after the last one called back, they never overlap each other. */
+const WRITE_SIDE_HOOKS = new Set(['_write', '_writev', '_transform', '_flush', '_final']);
+
+/**
+ * The stream class whose write side alone runs `fn`: one of its write hooks, or a helper that only they (or such
+ * helpers) call and wait for (`_write` calls `this.fill(chunk).then(() => callback())`, `_writev` a loop that
+ * awaits `this.fill(c)` for each chunk). Two write hooks are two call sites, but the stream runs them in turn.
+ */
+function writeSideOf(fn: FunctionNode, depth: number): Node | null {
+  if (isStreamHook(fn)) return WRITE_SIDE_HOOKS.has(memberKeyName(fn.parent as TSESTree.MethodDefinition) ?? '') ? fn.parent!.parent!.parent! : null;
+  const calls = depth < MAX_DEPTH ? callSites(fn) : null;
+  if (!calls || calls.length === 0) return null;
+  let side: Node | null = null;
+  for (const call of calls) {
+    const home = enclosingFunction(call);
+    if (home === null || home === fn || !(awaitedInPlace(call) || callsBackAfter(call, home))) return null;
+    const homeSide = writeSideOf(home, depth + 1);
+    if (homeSide === null || (side !== null && homeSide !== side)) return null;
+    side = homeSide;
+  }
+  return side;
 }
 
 /**

@@ -23,6 +23,8 @@ export const conventional: LockLibrary = {
   run: [
     { method: 'withLock', callback: 'any', lock: 'receiver' },
     { method: 'exclusive', callback: 'any', lock: 'receiver' },
+    // Hardhat's `AsyncMutex`: `await this.#mutex.exclusiveRun(async () => …)`.
+    { method: 'exclusiveRun', callback: 'any', lock: 'receiver' },
     { method: 'synchronize', callback: 'any', lock: 'receiver' },
     // miniflare's `Mutex`: `await this.#mutex.runWith(() => this.#reload())`.
     { method: 'runWith', callback: 'any', lock: 'receiver' },

@@ -84,11 +84,13 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           // of its methods) exists says nothing of its contents; its `length` or `size` would.
           if (w.kind === 'collection' && read.node.type !== 'CallExpression' && testsPresence(read.node) && testsContainer(read.path, w.path)) continue;
           // A condition still in force looks at the location afresh (`if (saved && !map.has(k))`, or a loop
-          // `while (queue.length === 0) await more();` that exits only on a fresh look): the check is redone.
-          if (w.guards.some((g) => g.read.path === read.path && w.yieldedSince(g.read.passed) === null)) continue;
+          // `while (queue.length === 0) await more();` that exits only on a fresh look), or under the lock the act
+          // holds (each turn of a loop that takes the lock reads it again): the check is redone.
+          const afresh = (g: (typeof w.guards)[number]): boolean => w.yieldedSince(g.read.passed) === null || shareHold(g.read.holds, w.holds);
+          if (w.guards.some((g) => g.read.path === read.path && afresh(g))) continue;
           // `if (live.getToken() === tokenSeenBefore) live.setToken(next)`: the condition compares the stale copy
           // with the location as it is now, a compare-and-set.
-          if (w.guards.some((g) => g.check === check && w.yieldedSince(g.read.passed) === null)) continue;
+          if (w.guards.some((g) => g.check === check && afresh(g))) continue;
           // `result.then((v) => cache.set(k, v)); … cache.set(k, result)`: the promise is kept before the callback runs.
           if (isPromiseCallback(yielded.node) && keptBeforeCallback(w.node, yielded.node)) continue;
           // One report per check: the first act it guarded is enough to explain the stampede.
