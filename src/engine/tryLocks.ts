@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { containsAwait, enclosingFunction, exits, forEachNode, isAwaitPoint, isFunction, memberName, unwrap, type Node } from './ast.js';
 import type { FunctionNode } from './scope.js';
 import { receiverText } from './locks.js';
+import { resolveCallee } from './callees.js';
 import { moduleTable, programOf } from './modules.js';
 
 /*
@@ -26,7 +27,8 @@ export function underTryLock(read: Node, write: Node): boolean {
       if (!lock) continue;
       // `if (this.busy) return; if (queue.length) { this.busy = true; try { … } }`: claimed in a block on the
       // way to the write, still in the test's synchronous stretch.
-      const claim = lock.claim >= 0 && lock.claim < index ? p.body[lock.claim]! : nestedClaim(path.slice(0, depth), lock, fn);
+      // `return await this.pollNew()` both claims (in the call's synchronous start) and writes (after its awaits).
+      const claim = lock.claim >= 0 && lock.claim <= index ? p.body[lock.claim]! : nestedClaim(path.slice(0, depth), lock, fn);
       if (!claim) continue;
       // A read in the test itself (`if (loaded.has(k) || k in loading) return`) runs with it, before the claim.
       const readInTest = read.range[0] >= p.body[i]!.range[0] && read.range[1] <= lock.at;
@@ -198,12 +200,39 @@ function claimIndex(body: readonly Node[], test: number, lock: TryLock): number 
 
 /** `this.busy = true;`, `this.configuring.add(id);`, `this.pending.set(id, started);` */
 function claims(statement: Node, lock: TryLock): boolean {
+  if (claimsThroughCall(statement, lock)) return true;
   if (statement.type !== 'ExpressionStatement') return false;
   const e = unwrap(statement.expression);
   if (lock.key === null) return e.type === 'AssignmentExpression' && e.operator === '=' && receiverText(unwrap(e.left)) === lock.holder && truthyLiteral(e.right);
   // `this.loading[k] = p`: the pending promise (or any object) stored under the key.
   if (e.type === 'AssignmentExpression' && e.operator === '=' && keyedMember(unwrap(e.left), lock)) return truthyValue(e.right);
   return keyedCall(e, lock, CLAIMS);
+}
+
+/**
+ * `return await this.pollNew()` where `pollNew` raises the flag first thing (`this.polling = true; try { await …
+ * }`): the claim runs in the call's synchronous start, before the caller's await lets another run in.
+ */
+function claimsThroughCall(statement: Node, lock: TryLock): boolean {
+  if (lock.key !== null || !lock.holder.startsWith('this.')) return false;
+  const value = statement.type === 'ReturnStatement' ? statement.argument : statement.type === 'ExpressionStatement' ? statement.expression : statement.type === 'VariableDeclaration' && statement.declarations.length === 1 ? statement.declarations[0]!.init : null;
+  let call = value ? unwrap(value) : null;
+  if (call?.type === 'AwaitExpression') call = unwrap(call.argument);
+  if (call?.type !== 'CallExpression') return false;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'ThisExpression') return false;
+  const method = resolveCallee(call.callee);
+  return method?.body?.type === 'BlockStatement' && claimsFirst(method.body.body, lock);
+}
+
+/** Does a function body claim the flag before anything in it awaits (inside a leading `try` too)? */
+function claimsFirst(body: readonly Node[], lock: TryLock): boolean {
+  for (const statement of body) {
+    if (statement.type === 'TryStatement') return claimsFirst(statement.block.body, lock);
+    if (claims(statement, lock)) return true;
+    if (containsAwait(statement)) return false;
+  }
+  return false;
 }
 
 /** `this.loading[k]` for the lock `this.loading` keyed by `k`. */
