@@ -36,6 +36,24 @@ export function underTryLock(read: Node, write: Node): boolean {
       if (!releasedBetween(fn.body, lock, claim.range[1], write.range[0])) return true;
     }
   }
+  return waitedOutAroundRead(read, write, fn, key, path);
+}
+
+/**
+ * `if (!bypass) { while (this.polling) await sleep(100); if (fresh) return cached; } return await this.poll();`:
+ * the wait is in a block around the read that the write's statement follows, and nothing awaits between the
+ * end of the wait and the write's claim.
+ */
+function waitedOutAroundRead(read: Node, write: Node, fn: FunctionNode, key: string | null, writePath: readonly { block: TSESTree.BlockStatement; index: number }[]): boolean {
+  for (const { block, index } of blocksAbove(read, fn)) {
+    if (block.range[0] <= write.range[0] && write.range[1] <= block.range[1]) continue;
+    for (let i = 0; i < index; i++) {
+      const lock = testedLock(block.body[i]!, block.body, i);
+      if (!lock || lock.claim >= 0 || (lock.key !== null && lock.key !== key) || !covers(lock, write)) continue;
+      const claim = writePath.map(({ block: b, index: k }) => b.body[k]!).find((st) => st.range[0] >= block.range[1] && claims(st, lock));
+      if (claim && !awaitsBetween(fn, lock.at, claim.range[0]) && !releasedBetween(fn.body, lock, claim.range[1], write.range[0])) return true;
+    }
+  }
   return false;
 }
 
