@@ -27,8 +27,10 @@ export function underTryLock(read: Node, write: Node): boolean {
       if (!lock) continue;
       // `if (this.busy) return; if (queue.length) { this.busy = true; try { … } }`: claimed in a block on the
       // way to the write, still in the test's synchronous stretch.
-      // `return await this.pollNew()` both claims (in the call's synchronous start) and writes (after its awaits).
-      const claim = lock.claim >= 0 && lock.claim <= index ? p.body[lock.claim]! : nestedClaim(path.slice(0, depth), lock, fn);
+      // `return await this.pollNew()` both claims (in the call's synchronous start) and writes (after its awaits);
+      // `this.loading.set(k, await load(k))` claims only once its await is over.
+      const claimedByTheWrite = lock.claim === index && claimsThroughCall(p.body[index]!, lock);
+      const claim = lock.claim >= 0 && (lock.claim < index || claimedByTheWrite) ? p.body[lock.claim]! : nestedClaim(path.slice(0, depth), lock, fn);
       if (!claim) continue;
       // A read in the test itself (`if (loaded.has(k) || k in loading) return`) runs with it, before the claim.
       const readInTest = read.range[0] >= p.body[i]!.range[0] && read.range[1] <= lock.at;
