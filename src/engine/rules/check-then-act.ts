@@ -7,8 +7,8 @@ import { inOneAtATimeFunction, waitedOnWhereverItsModuleCallsIt } from '../oneAt
 import { underTryLock } from '../tryLocks.js';
 import { storesComputedSince, storesFromModuleLoadSince, waitedOnNothingSince, waitedOnSharedWorkSince } from '../microtaskWindow.js';
 import { inSingleFlight } from '../singleFlight.js';
-import { memberKeyName, thisMemberUses } from '../summaries.js';
-import { inApplication } from '../callees.js';
+import { memberKeyName, memberReads, methodsOf, ownerOf, thisMemberUses } from '../summaries.js';
+import { inApplication, resolveDeclaredCallee } from '../callees.js';
 import { moduleTable, programOf } from '../modules.js';
 import { staleRead } from './lost-update.js';
 import type { FlowRule, RuleReport } from './rule.js';
@@ -66,6 +66,7 @@ export const checkThenAct: FlowRule<'check-then-act'> = {
           if (check.loopTest) continue;
           const yielded = w.yieldedSince(read.passed);
           if (!yielded || shareHold(read.holds, w.holds) || underTryLock(read.node, w.node)) continue;
+          if (askedOtherFields(read, w.path)) continue;
           // Through a called method, only the lazy fill: the check asks whether the very field is there
           // (`if (!this.token) await this.refresh()`); a test of its value that selects what to do next
           // (`if (this.blockUntil <= 0) await this.moveToActive()`) is no claim the method's write undoes.
@@ -217,6 +218,27 @@ function presenceOfBound(read: Node, check: Node): boolean {
 }
 
 /** Can a write at `written` fill what a presence check of `checked` looked for: the place itself, or an object holding it? */
+/**
+ * `if (this.fsw._isIgnored(p)) return; …await…; this.fsw._symlinkPaths.set(p, real)`: the condition asked a method
+ * of the object, and what it answered comes from the fields that method reads (its summary, when it reads only
+ * fields and calls no other method of its class); a field it never looks at was not checked.
+ */
+function askedOtherFields(read: ReadFact, written: string): boolean {
+  const callee = read.node.parent;
+  if (callee?.type !== 'MemberExpression' || callee.object !== read.node || callee.parent?.type !== 'CallExpression' || callee.parent.callee !== callee) return false;
+  if (!written.startsWith(`${read.path}.`)) return false;
+  const method = resolveDeclaredCallee(callee);
+  const owner = method ? ownerOf(method) : null;
+  const name = memberName(callee);
+  if (!owner || name === null) return false;
+  const fields = memberReads(owner).get(name);
+  if (!fields) return false;
+  const methods = methodsOf(owner);
+  if (fields.some((f) => methods.has(f.slice('this.'.length).split('.')[0]!))) return false;
+  const field = `this.${written.slice(read.path.length + 1)}`;
+  return !fields.some((f) => pathsOverlap(f, field));
+}
+
 function fillsChecked(checked: string, written: string): boolean {
   return !pathsOverlap(checked, written) || written.length <= checked.length;
 }
