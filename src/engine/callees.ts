@@ -422,6 +422,11 @@ function exported(program: Program, specifier: string, name: string, depth: numb
   return exportedDeclaration(program, specifier, name, depth, (table, local) => table.functions.get(local), (table) => table.defaultFunction);
 }
 
+/** The type alias or enum that module `specifier` (imported from `program`) exports as `name`. */
+export function exportedType(program: Program, specifier: string, name: string): TSESTree.TSTypeAliasDeclaration | TSESTree.TSEnumDeclaration | null {
+  return exportedDeclaration(program, specifier, name, 0, (table, local) => table.types.get(local));
+}
+
 /**
  * What module `specifier` (imported from `program`) exports as `name`, following re-exports and imports of
  * imports: the declaration `pick` finds under the local name it is exported from.

@@ -11,6 +11,8 @@ export interface ModuleTable {
   /** `function f`, `const f = () => …`, `const f = function …`, at the top level. */
   functions: ReadonlyMap<string, FunctionNode>;
   classes: ReadonlyMap<string, TSESTree.ClassDeclaration>;
+  /** `type Region = 'eu' | 'us'`, `enum Level { … }`: type names a declared type can refer to. */
+  types: ReadonlyMap<string, TSESTree.TSTypeAliasDeclaration | TSESTree.TSEnumDeclaration>;
   /** Top-level variables that hold anything but a function (`let initPromise`, `const cache = {}`). */
   variables: ReadonlySet<string>;
   /** What each top-level `const` was given (`const mutex = makeMutex()`). */
@@ -45,6 +47,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
   if (table) return table;
   const functions = new Map<string, FunctionNode>();
   const classes = new Map<string, TSESTree.ClassDeclaration>();
+  const types = new Map<string, TSESTree.TSTypeAliasDeclaration | TSESTree.TSEnumDeclaration>();
   const variables = new Set<string>();
   const constInits = new Map<string, TSESTree.Expression>();
   const imports = new Map<string, Imported>();
@@ -58,6 +61,9 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       if (exported) exports.set(stmt.id.name, stmt.id.name);
     } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
       classes.set(stmt.id.name, stmt);
+      if (exported) exports.set(stmt.id.name, stmt.id.name);
+    } else if (stmt.type === 'TSTypeAliasDeclaration' || stmt.type === 'TSEnumDeclaration') {
+      types.set(stmt.id.name, stmt);
       if (exported) exports.set(stmt.id.name, stmt.id.name);
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations) {
@@ -120,7 +126,7 @@ export function moduleTable(program: TSESTree.Program): ModuleTable {
       declare(top, false);
     }
   }
-  table = { functions, classes, variables, constInits, imports, typeImports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
+  table = { functions, classes, types, variables, constInits, imports, typeImports, exports, reexports, ...(defaultFunction ? { defaultFunction } : {}) };
   cache.set(program, table);
   return table;
 }

@@ -10,6 +10,7 @@ import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, priv
 import { moduleTable, programOf } from '../modules.js';
 import { listsOwnFolder } from '../ownFiles.js';
 import { cappedBefore } from '../sizeGuards.js';
+import { elementType, finiteValues, madeWithKeyType } from '../finiteTypes.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
 import { line } from './text.js';
@@ -247,6 +248,8 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       return rootOrigin;
     }
     case 'NewExpression':
+      // `new Set(metrics)` of `metrics: Metric[]`, a union of a few literals: as many as the type has values.
+      if (finiteValues(madeWithKeyType(n)) !== null || (calleeName(n) === 'Set' && n.arguments[0] && finiteValues(elementType(declaredAnnotation(n.arguments[0], walk))) !== null)) return 'bounded';
       return n.arguments[0] ? originOf(n.arguments[0], walk, depth + 1) : 'bounded';
     case 'CallExpression': {
       const callee = unwrap(n.callee);
@@ -277,6 +280,15 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
     default:
       return 'unknown';
   }
+}
+
+/** The type a name is declared with: a parameter's (`...metrics: Metric[]` too) or a variable's annotation. */
+function declaredAnnotation(node: Node, walk: OriginWalk): TSESTree.TypeNode | null {
+  const n = unwrap(node);
+  const def = n.type === 'Identifier' ? walk.model.scope.variableOf(n)?.defs[0] : undefined;
+  const name = def?.name;
+  if (name?.type !== 'Identifier') return null;
+  return name.typeAnnotation?.typeAnnotation ?? (name.parent?.type === 'RestElement' ? (name.parent.typeAnnotation?.typeAnnotation ?? null) : null);
 }
 
 /** `const snap = await getDocs(query(ref, limit(20)))`: the variable holds what one capped query gave. */
@@ -327,6 +339,8 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   if (isConst && init.type === 'ArrayExpression' && (filledByFixedPushes(variable, init) || cappedPushes(variable, init))) return 'bounded';
   // `const active = []; for (const a of page) if (a.live) active.push(a)`: as large as what the loop walks, when
   // that says something; otherwise an array code pushes to, as before.
+  // `const clients = new Map<Region, Client>()`, `const seen: Set<Level> = new Set()`: keyed by a type of a few values.
+  if (init.type === 'NewExpression' && finiteValues(madeWithKeyType(init, def.node.id.typeAnnotation?.typeAnnotation)) !== null) return 'bounded';
   const walked = isConst && init.type === 'ArrayExpression' ? filledFromOneLoop(variable, init) : null;
   const walkedOrigin = walked ? originOf(walked, walk, depth + 1) : 'unknown';
   if (walkedOrigin !== 'unknown') return walkedOrigin;
