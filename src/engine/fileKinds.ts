@@ -9,9 +9,8 @@ export type FileKind = (typeof FILE_KINDS)[number];
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'spec', 'specs', '__mocks__', 'e2e', 'test-utils', 'testing', 'fixtures', '__fixtures__', 'integration-tests', 'unit-tests']);
 /**
  * `system-test/`, `integration-tests/`, `browser-integration-tests/`, `test-helpers/`, `helpers.test/`: a test
- * folder by its name's part.
+ * folder by its name's part. `spec` counts only after a dot: `openapi-spec/` is an API's description.
  */
-// `openapi-spec/` is an API's description, not its tests: `spec` counts only after a dot.
 const TEST_DIR_PART = /^[a-z0-9][a-z0-9-_.]*([-_.]tests?|\.spec)$|^tests?[-_][a-z0-9-_]+$/;
 /** Cucumber's step definitions, wherever they sit. */
 const STEP_DIRS = new Set(['step_definitions', 'step-definitions', 'stepdefinitions']);

@@ -50,7 +50,7 @@ function decide(fn: FunctionNode, deciding: Set<FunctionNode>, depth: number, pe
   // method under a decorator that queues its calls per object (`@sequentialize()`) or hands callers the run in
   // flight (`@gate()`) does not overlap itself on one object either, nor a handler that disables its own button
   // until it ends.
-  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn) || disabledWhileBusy(fn) || writeSideOf(fn, 0) !== null)) return 'in turn';
+  if (perObject && (isStreamHook(fn) || serializedByDecorator(fn) || disabledWhileBusy(fn) || onWriteSideOnly(fn, 0))) return 'in turn';
   if (perObject) {
     // An object's start method: its owner's helper when the owner calls it from its own start; and, reached from
     // a helper (not the function asked about), one its users call once.
@@ -164,37 +164,40 @@ function serializedByDecorator(fn: FunctionNode): boolean {
 const STREAM_HOOKS = new Set(['_write', '_writev', '_transform', '_flush', '_final', '_read']);
 const STREAM_CLASSES = new Set(['Writable', 'Readable', 'Duplex', 'Transform', 'PassThrough']);
 
-/** `class Splitter extends Writable { _write(chunk, encoding, callback) { … } }` */
-function isStreamHook(fn: FunctionNode): boolean {
+/** The name of a method of a class that extends a Node.js stream (`class Splitter extends Writable`), or null. */
+function streamMethodName(fn: FunctionNode): string | null {
   const method = fn.parent;
-  if (method?.type !== 'MethodDefinition' || method.static || !STREAM_HOOKS.has(memberKeyName(method) ?? '')) return false;
+  if (method?.type !== 'MethodDefinition' || method.static) return null;
   const klass = method.parent.parent;
   const base = (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && klass.superClass ? unwrap(klass.superClass) : null;
   const name = base?.type === 'Identifier' ? base.name : base?.type === 'MemberExpression' ? memberName(base) : null;
-  return name !== null && STREAM_CLASSES.has(name);
+  return name !== null && STREAM_CLASSES.has(name) ? (memberKeyName(method) ?? '') : null;
+}
+
+/** `class Splitter extends Writable { _write(chunk, encoding, callback) { … } }` */
+function isStreamHook(fn: FunctionNode): boolean {
+  return STREAM_HOOKS.has(streamMethodName(fn) ?? '');
 }
 
 /** A writable stream's hooks: besides each running after the last one called back, they never overlap each other. */
 const WRITE_SIDE_HOOKS = new Set(['_write', '_writev', '_transform', '_flush', '_final']);
 
 /**
- * The stream class whose write side alone runs `fn`: one of its write hooks, or a helper that only they (or such
- * helpers) call and wait for (`_write` calls `this.fill(chunk).then(() => callback())`, `_writev` a loop that
- * awaits `this.fill(c)` for each chunk). Two write hooks are two call sites, but the stream runs them in turn.
+ * Does only its stream's write side run `fn`: one of the write hooks, or a method of the stream that only they
+ * (or such methods) call and wait for (`_write` calls `this.fill(chunk).then(() => callback())`, `_writev` a
+ * loop that awaits `this.fill(c)` for each chunk)? Two write hooks are two call sites, but the stream runs them
+ * in turn.
  */
-function writeSideOf(fn: FunctionNode, depth: number): Node | null {
-  if (isStreamHook(fn)) return WRITE_SIDE_HOOKS.has(memberKeyName(fn.parent as TSESTree.MethodDefinition) ?? '') ? fn.parent!.parent!.parent! : null;
+function onWriteSideOnly(fn: FunctionNode, depth: number): boolean {
+  const name = streamMethodName(fn);
+  if (name === null) return false;
+  if (STREAM_HOOKS.has(name)) return WRITE_SIDE_HOOKS.has(name);
   const calls = depth < MAX_DEPTH ? callSites(fn) : null;
-  if (!calls || calls.length === 0) return null;
-  let side: Node | null = null;
-  for (const call of calls) {
+  if (!calls || calls.length === 0) return false;
+  return calls.every((call) => {
     const home = enclosingFunction(call);
-    if (home === null || home === fn || !(awaitedInPlace(call) || callsBackAfter(call, home))) return null;
-    const homeSide = writeSideOf(home, depth + 1);
-    if (homeSide === null || (side !== null && homeSide !== side)) return null;
-    side = homeSide;
-  }
-  return side;
+    return home !== null && home !== fn && (awaitedInPlace(call) || callsBackAfter(call, home)) && onWriteSideOnly(home, depth + 1);
+  });
 }
 
 /**

@@ -220,7 +220,10 @@ function claimIndex(body: readonly Node[], test: number, lock: TryLock): number 
 
 /** `this.busy = true;`, `this.configuring.add(id);`, `this.pending.set(id, started);` */
 function claims(statement: Node, lock: TryLock): boolean {
-  if (claimsThroughCall(statement, lock)) return true;
+  return claimsHere(statement, lock) || claimsThroughCall(statement, lock);
+}
+
+function claimsHere(statement: Node, lock: TryLock): boolean {
   if (statement.type !== 'ExpressionStatement') return false;
   const e = unwrap(statement.expression);
   if (lock.key === null) return e.type === 'AssignmentExpression' && e.operator === '=' && receiverText(unwrap(e.left)) === lock.holder && truthyLiteral(e.right);
@@ -245,11 +248,14 @@ function claimsThroughCall(statement: Node, lock: TryLock): boolean {
   return method?.body?.type === 'BlockStatement' && claimsFirst(method.body.body, lock);
 }
 
-/** Does a function body claim the flag before anything in it awaits (inside a leading `try` too)? */
+/**
+ * Does a function body claim the flag itself before anything in it awaits (inside a leading `try` too)? Not
+ * through a call of its own: a method that starts by calling itself would never end the search.
+ */
 function claimsFirst(body: readonly Node[], lock: TryLock): boolean {
   for (const statement of body) {
     if (statement.type === 'TryStatement') return claimsFirst(statement.block.body, lock);
-    if (claims(statement, lock)) return true;
+    if (claimsHere(statement, lock)) return true;
     if (containsAwait(statement)) return false;
   }
   return false;

@@ -217,7 +217,6 @@ function presenceOfBound(read: Node, check: Node): boolean {
   return presenceTest(check, (n) => n.type === 'Identifier' && n.name === name) !== null;
 }
 
-/** Can a write at `written` fill what a presence check of `checked` looked for: the place itself, or an object holding it? */
 /**
  * `if (this.fsw._isIgnored(p)) return; …await…; this.fsw._symlinkPaths.set(p, real)`: the condition asked a method
  * of the object, and what it answered comes from the fields that method reads (its summary, when it reads only
@@ -239,6 +238,7 @@ function askedOtherFields(read: ReadFact, written: string): boolean {
   return !fields.some((f) => pathsOverlap(f, field));
 }
 
+/** Can a write at `written` fill what a presence check of `checked` looked for: the place itself, or an object holding it? */
 function fillsChecked(checked: string, written: string): boolean {
   return !pathsOverlap(checked, written) || written.length <= checked.length;
 }

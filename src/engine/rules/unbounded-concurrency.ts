@@ -337,10 +337,10 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   const written = variable.references.some((r) => r.isWrite() && r.identifier !== def.name);
   if (isConst && init.type === 'ArrayExpression' && (filledByFixedPushes(variable, init) || cappedPushes(variable, init))) return 'bounded';
-  // `const active = []; for (const a of page) if (a.live) active.push(a)`: as large as what the loop walks, when
-  // that says something; otherwise an array code pushes to, as before.
   // `const clients = new Map<Region, Client>()`, `const seen: Set<Level> = new Set()`: keyed by a type of a few values.
   if (init.type === 'NewExpression' && finiteValues(madeWithKeyType(init, def.node.id.typeAnnotation?.typeAnnotation)) !== null) return 'bounded';
+  // `const active = []; for (const a of page) if (a.live) active.push(a)`: as large as what the loop walks, when
+  // that says something; otherwise an array code pushes to, as before.
   const walked = isConst && init.type === 'ArrayExpression' ? filledFromOneLoop(variable, init) : null;
   const walkedOrigin = walked ? originOf(walked, walk, depth + 1) : 'unknown';
   if (walkedOrigin !== 'unknown') return walkedOrigin;
