@@ -2,6 +2,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, isFunction, memberName, unwrap, type Node } from './ast.js';
 import { constInit } from './callees.js';
 import { receiverText } from './locks.js';
+import { moduleTable, programOf } from './modules.js';
+import { shadowed } from './callees.js';
 
 /*
  * `if (ids.length > MAX_BATCH) throw new Error('too many')` before `Promise.all(ids.map(load))`: the code refuses
@@ -74,4 +76,14 @@ function sizeOf(node: Node, text: string): boolean {
   if (n.type !== 'MemberExpression') return false;
   const name = memberName(n);
   return (name === 'length' || name === 'size') && receiverText(unwrap(n.object)) === text;
+}
+
+/** A number fixed in the code: a literal, or a constant that names one (`const MAX_IDS = 100`). */
+export function fixedCount(node: Node): boolean {
+  const e = unwrap(node);
+  if (e.type === 'Literal') return typeof e.value === 'number';
+  if (e.type !== 'Identifier') return false;
+  const program = programOf(e);
+  const init = constInit(e) ?? (program && !shadowed(e) ? (moduleTable(program).constInits.get(e.name) ?? null) : null);
+  return init !== null && unwrap(init).type === 'Literal' && fixedCount(init);
 }

@@ -5,11 +5,12 @@ import { promiseAcquire, receiverText } from '../locks.js';
 import { LIMITED_METHODS, LIMITER_NAME } from '../locks/index.js';
 import type { FileModel } from '../model.js';
 import { limitedQuery, returnsOnePage } from '../pages.js';
-import { bindsName, computes, constInit, inLibrary, localCallSites, mentionedElsewhere, modulesMentioningAtMost, resolveCallee, returnsNoPromise, shadowed, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
+import { bindsName, computes, inLibrary, localCallSites, mentionedElsewhere, modulesMentioningAtMost, resolveCallee, returnsNoPromise, resolveDeclaredCallee, startsUnlimitedIo, waitedOn } from '../callees.js';
 import { awaitedWork, calledMethod, classOf, lockingMethods, memberKeyName, privateMethodCalls, thisMemberUses } from '../summaries.js';
-import { moduleTable, programOf } from '../modules.js';
+import { programOf } from '../modules.js';
 import { listsOwnFolder } from '../ownFiles.js';
-import { cappedBefore } from '../sizeGuards.js';
+import { cappedBefore, fixedCount } from '../sizeGuards.js';
+import { validatedMaximum } from '../validatedInput.js';
 import { elementType, finiteValues, madeWithKeyType } from '../finiteTypes.js';
 import type { FunctionNode } from '../scope.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -235,6 +236,9 @@ function originOf(node: Node, walk: OriginWalk, depth: number): Origin {
       return identifierOrigin(n, walk, depth);
     case 'MemberExpression': {
       if (cappedBefore(n)) return 'bounded';
+      // `input.urls` of a handler whose schema says `urls: z.array(z.string()).max(100)`.
+      const field = memberName(n);
+      if (field !== null && validatedMaximum(n.object, field, walk.model.scope)) return 'bounded';
       const root = memberRoot(n);
       if (root.type === 'ThisExpression') return grows(n, walk) ? 'caller' : 'unknown';
       // A request's body is the caller's; a local named `body` that holds one capped page (`const body = await
@@ -332,6 +336,9 @@ function identifierOrigin(id: TSESTree.Identifier, walk: OriginWalk, depth: numb
   // await get('/items?limit=100')`), the page.
   if (def.node.id.type !== 'Identifier') {
     if (init.type === 'AwaitExpression' && onePage(init.argument, walk)) return 'bounded';
+    // `const { series } = req.body` of a handler whose schema caps `series`.
+    const field = def.name.parent?.type === 'Property' && def.name.parent.value === def.name && def.name.parent.parent === def.node.id ? propertyKey(def.name.parent) : null;
+    if (field !== null && validatedMaximum(init, field, walk.model.scope)) return 'bounded';
     return originOf(init, walk, depth + 1) === 'outside' ? 'outside' : 'unknown';
   }
   const isConst = def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
@@ -753,13 +760,8 @@ function isBounded(source: Node, anyWindow = true): boolean {
 function isLiteralBound(end: Node | undefined): boolean {
   if (!end) return false;
   const e = unwrap(end);
-  if (e.type === 'Literal') return typeof e.value === 'number';
   // `slice(0, MAX_IDS)` with `const MAX_IDS = 100`: a constant is as fixed as the literal it names.
-  if (e.type === 'Identifier') {
-    const program = programOf(e);
-    const init = constInit(e) ?? (program && !shadowed(e) ? (moduleTable(program).constInits.get(e.name) ?? null) : null);
-    return init !== null && unwrap(init).type === 'Literal' && isLiteralBound(init);
-  }
+  if (e.type === 'Literal' || e.type === 'Identifier') return fixedCount(e);
   if (e.type === 'BinaryExpression' && e.operator === '+') {
     return (e.right.type === 'Literal' && typeof e.right.value === 'number') || (e.left.type === 'Literal' && typeof e.left.value === 'number');
   }
