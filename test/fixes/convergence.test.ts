@@ -19,6 +19,8 @@ const FIXABLE = ['lost-update', 'check-then-act', 'unbounded-concurrency', 'tear
 const NO_SAFE_FIX: Record<string, string> = {
   'lost-update/racy/outbound-promise-tail-seq.ts:16 lost-update':
     'the read is in send(), which is not async (it returns the queue promise): a lock there would need an await',
+  'lost-update/racy/page-window-failure-ignores-generation.ts:29 lost-update':
+    'request() is not async and writes in a promise callback: a lock would need an await; the fix is to compare the generation with the current one (the safe twin)',
   'lost-update/racy/wallet-transfer-calls-deposit.ts:23 lost-update':
     'transfer() awaits this.deposit() inside the section, and deposit() takes the same lock: the wrap would deadlock',
   'check-then-act/racy/has-cache-for-then-fill.ts:25 check-then-act':

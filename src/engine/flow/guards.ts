@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeObject, memberName, unwrap, type Node } from '../ast.js';
+import { calleeObject, enclosingFunction, memberName, unwrap, type Node } from '../ast.js';
 import { KEYED_READS, sharedPath, type PathContext } from '../locations.js';
 
 const NAMED_PARTS = new Set(['collection', 'getCollection']);
@@ -32,9 +32,18 @@ export function generationGuard(test: Node, ctx: PathContext): 'equal' | 'differ
   if (t.type !== 'BinaryExpression') return null;
   const kind = t.operator === '===' || t.operator === '==' ? 'equal' : t.operator === '!==' || t.operator === '!=' ? 'different' : null;
   if (!kind) return null;
+  // A local, or a `const` of the function that made this callback (`const gen = ++this.gen; return
+  // load().then(() => { if (gen === this.gen) … })`): either is the snapshot of one run.
   const isLocal = (n: Node): boolean => {
     const u = unwrap(n);
-    return u.type === 'Identifier' && ctx.scope.bindingOf(u, ctx.fn).kind === 'local';
+    if (u.type !== 'Identifier') return false;
+    const binding = ctx.scope.bindingOf(u, ctx.fn);
+    if (binding.kind === 'local') return true;
+    // Only for a callback the owner hands on as it runs: a method of an object a factory returns is made once and
+    // sees the same const in every run.
+    if (binding.kind !== 'captured' || ctx.fn.parent?.type !== 'CallExpression' || enclosingFunction(ctx.fn) !== binding.owner) return false;
+    const def = binding.variable.defs[0];
+    return def?.type === 'Variable' && def.parent?.type === 'VariableDeclaration' && def.parent.kind === 'const';
   };
   const isShared = (n: Node): boolean => {
     const u = unwrap(n);

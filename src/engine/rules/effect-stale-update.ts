@@ -731,8 +731,16 @@ function cleanupGuards(effect: FunctionNode): { checked(set: LateSet, after: Nod
   const flags = new Set<string>();
   let aborts = false;
   if (effect.body.type === 'BlockStatement') {
-    for (const stmt of effect.body.body) {
-      if (stmt.type !== 'ReturnStatement' || !stmt.argument) continue;
+    // Each branch may return its own cleanup (`if (typeof q === 'string') { …; return () => { cancelled = true } }
+    // else { …; return () => { cancelled = true } }`).
+    const returns: TSESTree.ReturnStatement[] = [];
+    forEachNode(effect.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === 'ReturnStatement') returns.push(n);
+      return true;
+    });
+    for (const stmt of returns) {
+      if (!stmt.argument) continue;
       const cleanup = unwrap(stmt.argument);
       forEachNode(cleanup, (n) => {
         // `ignore = true`, `latest.current = null`, `generation.current++`, or a ref handed to a helper that
