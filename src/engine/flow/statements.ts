@@ -210,22 +210,19 @@ class FunctionWalker extends ExpressionWalker {
     const check = this.pushCheck(test, node.test);
     const before = this.st.checks;
     const entry = cloneState(this.st);
-    // Checks are shared by both branches; what each branch's writes act on is kept apart and joined below.
-    const openAtEntry = new Map(before.map((c) => [c, new Set(c.open)]));
+    // A write on a branch that leaves (`if (room) { this.used += n; return; }`) acts on no check that the code after
+    // the `if` sees. One on a branch that goes on closes the check for the other branch too: written whichever way
+    // the test went, the state is not written because of it.
+    const openAtEntry = openPaths(before);
     if (guard === 'equal') this.st.passed = AwaitSet.EMPTY;
     this.statement(node.consequent);
     const afterCons = this.st;
-    const openAfterCons = reopen(openAtEntry);
+    if (afterCons.exited) restoreOpen(openAtEntry);
+    const openBeforeAlt = openPaths(before);
     this.st = entry;
     if (node.alternate) this.statement(node.alternate);
     const afterAlt = this.st;
-    // A write on a branch that leaves (`if (room) { this.used += n; return; }`) acts on nothing the code after
-    // the `if` sees: only the branches that go on close a check for it.
-    const openAfterAlt = reopen(openAtEntry);
-    for (const [c, atEntry] of openAtEntry) {
-      const going = [afterCons.exited && !afterAlt.exited ? null : openAfterCons.get(c)!, afterAlt.exited && !afterCons.exited ? null : openAfterAlt.get(c)!];
-      for (const p of atEntry) if (going.some((open) => open !== null && !open.has(p))) c.open.delete(p);
-    }
+    if (afterAlt.exited && !afterCons.exited) restoreOpen(openBeforeAlt);
     this.st = mergeStates(afterCons, afterAlt);
     if (guard === 'different' && afterCons.exited && !afterAlt.exited) this.st.passed = AwaitSet.EMPTY;
     // An early exit leaves the check guarding the rest of the block (`if (cached) return cached; …`).
@@ -364,13 +361,15 @@ function leftByJump(loop: Node, root: Node): boolean {
   return left.has(loop);
 }
 
-/** Puts each check's open paths back as they were at `atEntry`, and returns what they were before. */
-function reopen(atEntry: ReadonlyMap<Check, ReadonlySet<string>>): Map<Check, Set<string>> {
-  const was = new Map<Check, Set<string>>();
-  for (const [c, open] of atEntry) {
-    was.set(c, new Set(c.open));
+/** Each check's open paths, as they are now. */
+function openPaths(checks: readonly Check[]): Map<Check, Set<string>> {
+  return new Map(checks.map((c) => [c, new Set(c.open)]));
+}
+
+/** Puts each check's open paths back as they were. */
+function restoreOpen(open: ReadonlyMap<Check, ReadonlySet<string>>): void {
+  for (const [c, paths] of open) {
     c.open.clear();
-    for (const p of open) c.open.add(p);
+    for (const p of paths) c.open.add(p);
   }
-  return was;
 }
