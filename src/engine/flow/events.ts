@@ -57,6 +57,11 @@ export interface GuardingCheck {
   readonly loopTest: boolean;
   /** No later write acts on this condition (one report explains it). */
   close(): void;
+  /**
+   * A branch of it, or of a later condition, wrote the checked state and left (`if (n <= room) { used += n;
+   * return; }`): the write now acts on it past that branch.
+   */
+  readonly writtenByLeavingBranch: boolean;
 }
 
 /**

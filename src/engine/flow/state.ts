@@ -37,6 +37,10 @@ export interface Check {
   reads: ReadFact[];
   /** Paths of `reads` no write has acted on yet. */
   open: Set<string>;
+  /** An observer closed it for good: a branch that leaves does not reopen it. */
+  closed?: boolean;
+  /** Paths a branch that left wrote, reopened for the code after it. */
+  reopened?: Set<string>;
   /** It exits early (`if (cached) return cached;`), so it guards the rest of the block, not a branch. */
   guardsRest?: boolean;
   /**

@@ -369,6 +369,8 @@ function openPaths(checks: readonly Check[]): Map<Check, Set<string>> {
 /** Puts each check's open paths back as they were. */
 function restoreOpen(open: ReadonlyMap<Check, ReadonlySet<string>>): void {
   for (const [c, paths] of open) {
+    if (c.closed) continue;
+    for (const p of paths) if (!c.open.has(p)) (c.reopened ??= new Set()).add(p);
     c.open.clear();
     for (const p of paths) c.open.add(p);
   }

@@ -169,7 +169,7 @@ export abstract class WalkerCore implements PathContext {
       node,
       method,
       holds: this.st.holds,
-      checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, loopTest: c.loopTest === true, close: () => c.open.clear() }, reads: c.reads })),
+      checksInForce: () => checks.map((c) => ({ check: { node: c.node, guardsRest: c.guardsRest === true, loopTest: c.loopTest === true, close: () => closeCheck(c), writtenByLeavingBranch: (c.reopened?.size ?? 0) > 0 }, reads: c.reads })),
       yieldedSince: (since) => this.awaitSince(since, now),
     };
   }
@@ -189,7 +189,7 @@ export abstract class WalkerCore implements PathContext {
     const handles = new Map<Check, GuardingCheck>();
     const handleOf = (check: Check): GuardingCheck => {
       let h = handles.get(check);
-      if (!h) handles.set(check, (h = { node: check.node, guardsRest: check.guardsRest === true, loopTest: check.loopTest === true, close: () => check.open.clear() }));
+      if (!h) handles.set(check, (h = { node: check.node, guardsRest: check.guardsRest === true, loopTest: check.loopTest === true, close: () => closeCheck(check), writtenByLeavingBranch: pathsOverlapAny(check.reopened, path) }));
       return h;
     };
     for (let i = this.st.checks.length - 1; i >= 0; i--) {
@@ -277,4 +277,16 @@ function otherEntry(reads: readonly ReadFact[], older: readonly ReadFact[], p: s
  */
 function readsOnlyHolder(read: ReadFact, holder: string | undefined): boolean {
   return holder !== undefined && read.path === holder && read.node.type !== 'CallExpression';
+}
+
+/** An observer is done with a check (it reported it, or a latch settled it): for every path, not just this one. */
+function closeCheck(check: Check): void {
+  check.open.clear();
+  check.closed = true;
+}
+
+function pathsOverlapAny(paths: ReadonlySet<string> | undefined, path: string): boolean {
+  if (!paths) return false;
+  for (const p of paths) if (pathsOverlap(p, path)) return true;
+  return false;
 }
