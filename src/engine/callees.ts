@@ -412,7 +412,7 @@ function returnedMethod(fn: FunctionNode, name: string): FunctionNode | null {
 }
 
 /** What a top-level `const` of the module was given, when no enclosing function binds the name. */
-function moduleConstInit(id: TSESTree.Identifier): Node | null {
+export function moduleConstInit(id: TSESTree.Identifier): Node | null {
   const program = programOf(id);
   return program && !shadowed(id) ? (moduleTable(program).constInits.get(id.name) ?? null) : null;
 }

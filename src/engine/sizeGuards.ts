@@ -1,9 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, isFunction, memberName, unwrap, type Node } from './ast.js';
-import { constInit } from './callees.js';
+import { constInit, moduleConstInit } from './callees.js';
 import { receiverText } from './locks.js';
-import { moduleTable, programOf } from './modules.js';
-import { shadowed } from './callees.js';
 
 /*
  * `if (ids.length > MAX_BATCH) throw new Error('too many')` before `Promise.all(ids.map(load))`: the code refuses
@@ -83,7 +81,6 @@ export function fixedCount(node: Node): boolean {
   const e = unwrap(node);
   if (e.type === 'Literal') return typeof e.value === 'number';
   if (e.type !== 'Identifier') return false;
-  const program = programOf(e);
-  const init = constInit(e) ?? (program && !shadowed(e) ? (moduleTable(program).constInits.get(e.name) ?? null) : null);
+  const init = constInit(e) ?? moduleConstInit(e);
   return init !== null && unwrap(init).type === 'Literal' && fixedCount(init);
 }

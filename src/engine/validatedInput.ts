@@ -1,7 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeName, forEachNode, isFunction, propertyKey, unwrap, type Node } from './ast.js';
-import { constInit, shadowed } from './callees.js';
-import { moduleTable, programOf } from './modules.js';
+import { constInit, moduleConstInit } from './callees.js';
 import { fixedCount } from './sizeGuards.js';
 import type { ScopeInfo } from './scope.js';
 
@@ -61,8 +60,7 @@ function capsField(schema: Node, key: string, seen: Set<Node>, hops: number): bo
     if (isFunction(n)) return false;
     if (n.type === 'Property' && propertyKey(n) === key && cappedArray(n.value as Node)) caps = true;
     else if (n.type === 'Identifier' && hops < MAX_HOPS && !(n.parent?.type === 'Property' && n.parent.key === n) && !(n.parent?.type === 'MemberExpression' && n.parent.property === n)) {
-      const program = programOf(n);
-      const init = constInit(n) ?? (program && !shadowed(n) ? (moduleTable(program).constInits.get(n.name) ?? null) : null);
+      const init = constInit(n) ?? moduleConstInit(n);
       if (init && !seen.has(init)) {
         seen.add(init);
         caps = capsField(init, key, seen, hops + 1);

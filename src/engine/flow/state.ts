@@ -39,7 +39,7 @@ export interface Check {
   open: Set<string>;
   /** An observer closed it for good: a branch that leaves does not reopen it. */
   closed?: boolean;
-  /** Paths a branch that left wrote, reopened for the code after it. */
+  /** Paths a branch that left closed (a write of them, or a re-check), reopened for the code after it. */
   reopened?: Set<string>;
   /** It exits early (`if (cached) return cached;`), so it guards the rest of the block, not a branch. */
   guardsRest?: boolean;
